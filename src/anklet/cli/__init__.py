@@ -1,0 +1,1 @@
+"""The ``anklet`` command line (Typer + Rich)."""

@@ -1,0 +1,737 @@
+"""The ``anklet`` command: every command has ``--json``; bad input gets a clear
+message and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from anklet.cli import render
+from anklet.domain.errors import AnkletError, InputError
+from anklet.domain.exercises import Category, Equipment, Plane, Region, as_public_dict
+from anklet.domain.history import (
+    Activity,
+    Availability,
+    ExerciseLog,
+    FootObservation,
+    Intake,
+    Measurement,
+    Person,
+    PlannedRun,
+    RunKind,
+    Screening,
+    Session,
+    SideHistory,
+    Symptoms,
+    history_json_schema,
+    load_history_text,
+    problems_from,
+)
+from anklet.domain.measures import ArchShape, FootPosture, MeasureKind, Method
+from anklet.domain.units import Side
+from anklet.domain.views import adherence_dict, decision_dict, plan_dict
+from anklet.services import evaluation, people, records
+from anklet.services.context import Context, open_context
+from anklet.settings import get_settings
+
+app = typer.Typer(
+    name="anklet",
+    help="Assess, stage, plan and track ankle and foot mobility work.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+M = TypeVar("M", bound=BaseModel)
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+PersonArg = Annotated[str, typer.Argument(help="The person's id (see `anklet people`).")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")]
+
+
+class _State:
+    db: str | None = None
+    protocol: Path | None = None
+    exercises: Path | None = None
+    ctx: Context | None = None
+
+
+state = _State()
+
+
+@app.callback()
+def _main(
+    db: Annotated[str | None, typer.Option(
+        "--db", help="SQLAlchemy database URL (default: SQLite in your data folder; "
+                     "or set ANKLET_DATABASE_URL).")] = None,
+    protocol: Annotated[Path | None, typer.Option(
+        "--protocol", help="An adjusted protocol YAML file (default: the shipped one).")] = None,
+    exercises: Annotated[Path | None, typer.Option(
+        "--exercises", help="An adjusted exercise library YAML file.")] = None,
+) -> None:
+    state.db, state.protocol, state.exercises, state.ctx = db, protocol, exercises, None
+
+
+def ctx() -> Context:
+    if state.ctx is None:
+        state.ctx = open_context(get_settings(database_url=state.db,
+                                              protocol_file=state.protocol,
+                                              exercises_file=state.exercises))
+    return state.ctx
+
+
+def emit(as_json: bool, data: Any) -> bool:
+    """Print ``data`` as JSON when asked; returns whether it did."""
+    if as_json:
+        out.print_json(json.dumps(data, default=str, ensure_ascii=False))
+    return as_json
+
+
+def build(model: type[M], **data: Any) -> M:
+    """Validate CLI input into a domain model; a bad value becomes an InputError."""
+    try:
+        return model.model_validate({k: v for k, v in data.items() if v is not None})
+    except ValidationError as e:
+        field, value, accepted = problems_from(e)[0]
+        raise InputError(field.replace("_", "-"), value, accepted) from e
+
+
+def parse_date(value: str | None, field: str = "date") -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(field, value, "accepted: a date as YYYY-MM-DD") from None
+
+
+def in_range(field: str, value: int | None, low: int = 0, high: int = 10) -> int | None:
+    if value is not None and not low <= value <= high:
+        raise InputError(field, value, f"accepted: {low} to {high}")
+    return value
+
+
+# --- people ----------------------------------------------------------------------------
+
+
+@app.command("add-person")
+def add_person(
+    person_id: Annotated[str, typer.Argument(help="Short id: lower-case letters, digits, - _")],
+    name: Annotated[str, typer.Option("--name", help="Full name.")],
+    activity: Annotated[list[Activity] | None, typer.Option(
+        "--activity", help="Repeat for each: running, lifting, court_field_sport, daily_life.")] = None,
+    goal: Annotated[list[str] | None, typer.Option("--goal", help="A goal in words; repeat.")] = None,
+    dominant: Annotated[Side | None, typer.Option("--dominant", help="Dominant leg.")] = None,
+    left_sprains: Annotated[int, typer.Option(help="Number of left ankle sprains.")] = 0,
+    left_last_sprain: Annotated[str | None, typer.Option(help="Date of the last left sprain.")] = None,
+    left_surgery: Annotated[bool, typer.Option(help="Left foot/ankle surgery in the past.")] = False,
+    right_sprains: Annotated[int, typer.Option(help="Number of right ankle sprains.")] = 0,
+    right_last_sprain: Annotated[str | None, typer.Option(help="Date of the last right sprain.")] = None,
+    right_surgery: Annotated[bool, typer.Option(help="Right foot/ankle surgery in the past.")] = False,
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a person with their intake (goals, activities, injury history per side)."""
+    d = parse_date(date)
+    person = build(Person, id=person_id, name=name, created=d, dominant_side=dominant)
+    intake = build(
+        Intake, date=d, goals=goal or [], activities=activity or [],
+        left=build(SideHistory, sprains=left_sprains,
+                   last_sprain=parse_date(left_last_sprain, "left-last-sprain")
+                   if left_last_sprain else None, surgery=left_surgery),
+        right=build(SideHistory, sprains=right_sprains,
+                    last_sprain=parse_date(right_last_sprain, "right-last-sprain")
+                    if right_last_sprain else None, surgery=right_surgery))
+    c = ctx()
+    with c.uow() as uow:
+        people.create(uow, person=person, intake=intake)
+        uow.commit()
+    if not emit(as_json, {"created": person.id}):
+        out.print(f"Created [bold]{person.id}[/] ({person.name}). Next: "
+                  f"`anklet screen {person.id}` for the red-flag screen.")
+
+
+@app.command("people")
+def list_people(as_json: JsonOpt = False) -> None:
+    """List everyone with their last decided stage and status."""
+    c = ctx()
+    with c.uow() as uow:
+        rows = people.list(uow)
+    data = [{"id": r.key, "name": r.name, "created": r.created, "stage": r.stage,
+             "status": r.status} for r in rows]
+    if emit(as_json, data):
+        return
+    if not rows:
+        out.print("No people yet. Add one with `anklet add-person`, or try `anklet demo`.")
+        return
+    t = Table(title="People")
+    for col in ("Id", "Name", "Stage", "Status"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r.key, r.name, str(r.stage or "—"), r.status or "not evaluated yet")
+    out.print(t)
+
+
+@app.command("delete")
+def delete_person(
+    person: PersonArg,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: delete with all their data.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Delete a person and everything recorded about them."""
+    if not yes:
+        raise InputError("yes", False, "pass --yes to confirm deleting the person and all "
+                                       "their data")
+    c = ctx()
+    with c.uow() as uow:
+        people.delete(uow, key=person)
+        uow.commit()
+    if not emit(as_json, {"deleted": person}):
+        out.print(f"Deleted {person} and all their data.")
+
+
+@app.command("export")
+def export(
+    person: PersonArg,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="File to write (default: stdout).")] = None,
+) -> None:
+    """Write everything about a person as a history JSON document."""
+    c = ctx()
+    with c.uow() as uow:
+        h = people.get(uow, key=person)
+    text = h.to_json()
+    if output is None:
+        sys.stdout.write(text + "\n")
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        err.print(f"Wrote {output}")
+
+
+def _read_history(file: Path) -> Any:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("FILE", str(file), "an existing history JSON file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError("FILE", str(file), f"a readable UTF-8 JSON file ({e})") from None
+    return load_history_text(text, source=str(file))
+
+
+@app.command("import-history")
+def import_history(
+    file: Annotated[Path, typer.Argument(help="A history JSON document (see `anklet schema`).")],
+    replace: Annotated[bool, typer.Option("--replace",
+                                          help="Replace an existing person's data.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read a history document (as written by `anklet export`) into the database."""
+    h = _read_history(file)
+    c = ctx()
+    with c.uow() as uow:
+        people.import_history(uow, history=h, protocol=c.protocol, library=c.library,
+                              replace=replace, source=str(file))
+        uow.commit()
+    if not emit(as_json, {"imported": h.person.id, "sessions": len(h.sessions),
+                          "measurements": len(h.measurements)}):
+        out.print(f"Imported {h.person.id}: {len(h.measurements)} measurements, "
+                  f"{len(h.sessions)} sessions, {len(h.screenings)} screenings.")
+
+
+# --- assessment ----------------------------------------------------------------------------
+
+
+@app.command("screen")
+def screen(
+    person: PersonArg,
+    yes: Annotated[list[str] | None, typer.Option(
+        "--yes", help="A red-flag id that IS present; repeat. See `anklet red-flags`.")] = None,
+    none: Annotated[bool, typer.Option(
+        "--none", help="Confirm that no other red flag is present.")] = False,
+    left_pain_rest: Annotated[int, typer.Option(help="0–10")] = 0,
+    left_pain_activity: Annotated[int, typer.Option(help="0–10")] = 0,
+    left_swelling: Annotated[bool, typer.Option()] = False,
+    left_giving_way: Annotated[bool, typer.Option(help="Ankle gives way / feels unstable.")] = False,
+    right_pain_rest: Annotated[int, typer.Option(help="0–10")] = 0,
+    right_pain_activity: Annotated[int, typer.Option(help="0–10")] = 0,
+    right_swelling: Annotated[bool, typer.Option()] = False,
+    right_giving_way: Annotated[bool, typer.Option()] = False,
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record current symptoms and the red-flag screen (asks each question if run interactively)."""
+    c = ctx()
+    present = set(yes or [])
+    known = [f.id for f in c.protocol.red_flags]
+    for f in present:
+        if f not in known:
+            raise InputError("yes", f, f"one of: {', '.join(known)}")
+    if none or present == set(known):
+        answers = {f: f in present for f in known}
+    elif sys.stdin.isatty() and not as_json:
+        answers = {}
+        for f in c.protocol.red_flags:
+            answers[f.id] = f.id in present or typer.confirm(f.question, default=False)
+    else:
+        raise InputError("red flags", "unanswered", "pass --none if no red flag is present, "
+                         "with --yes ID for each one that is (see `anklet red-flags`)")
+    s = build(Screening, date=parse_date(date), red_flags=answers,
+              left=build(Symptoms, pain_rest=left_pain_rest, pain_activity=left_pain_activity,
+                         swelling=left_swelling, giving_way=left_giving_way),
+              right=build(Symptoms, pain_rest=right_pain_rest, pain_activity=right_pain_activity,
+                          swelling=right_swelling, giving_way=right_giving_way))
+    with c.uow() as uow:
+        records.create_screening(uow, key=person, screening=s, protocol=c.protocol)
+        uow.commit()
+    hits = [f for f, v in answers.items() if v]
+    if emit(as_json, {"recorded": s.date.isoformat(), "red_flags": hits}):
+        return
+    if hits:
+        out.print("[bold red]Red flag:[/] " + "; ".join(
+            c.protocol.red_flag(h).question for h in hits if c.protocol.red_flag(h)))  # type: ignore[union-attr]
+        out.print("[bold red]Please see a clinician first. Nothing will be prescribed until a "
+                  "new screen is clear.[/]")
+    else:
+        out.print(f"Screen recorded for {person}: no red flags.")
+
+
+@app.command("red-flags")
+def red_flags(as_json: JsonOpt = False) -> None:
+    """List the red-flag questions and their ids."""
+    c = ctx()
+    data = [{"id": f.id, "question": f.question, "source": f.source} for f in c.protocol.red_flags]
+    if emit(as_json, data):
+        return
+    t = Table(title="Red-flag questions (any yes: see a clinician first)")
+    for col in ("Id", "Question", "Source"):
+        t.add_column(col)
+    for f in c.protocol.red_flags:
+        t.add_row(f.id, f.question, f.source)
+    out.print(t)
+
+
+MEASURE_NAMES = {k.value.replace("_", "-"): k for k in MeasureKind} | {k.value: k for k in MeasureKind}
+
+
+@app.command("measure")
+def measure(
+    person: PersonArg,
+    kind: Annotated[str, typer.Argument(help="knee-to-wall (cm), lunge-angle (°), heel-raise "
+                                             "(reps), balance-eyes-open / balance-eyes-closed "
+                                             "(s), y-balance-anterior (cm), side-hop (s)")],
+    left: Annotated[float | None, typer.Option("--left", help="Left side value.")] = None,
+    right: Annotated[float | None, typer.Option("--right", help="Right side value.")] = None,
+    left_pain: Annotated[int | None, typer.Option(help="Pain during the left test, 0–10.")] = None,
+    right_pain: Annotated[int | None, typer.Option(help="Pain during the right test, 0–10.")] = None,
+    method: Annotated[Method | None, typer.Option(help="How it was measured.")] = None,
+    leg_length: Annotated[float | None, typer.Option(
+        help="Leg length in cm (Y-balance only), to normalise the reach.")] = None,
+    rater: Annotated[str | None, typer.Option(help="Who measured (for measurement error).")] = None,
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a test for one or both sides."""
+    k = MEASURE_NAMES.get(kind)
+    if k is None:
+        raise InputError("kind", kind, "one of: " + ", ".join(x.value.replace("_", "-")
+                                                              for x in MeasureKind))
+    if left is None and right is None:
+        raise InputError("left/right", None, "a value for --left, --right or both")
+    d = parse_date(date)
+    items = []
+    for side, value, pain in ((Side.LEFT, left, left_pain), (Side.RIGHT, right, right_pain)):
+        if value is None:
+            continue
+        in_range(f"{side.value}-pain", pain)
+        try:
+            items.append(build(Measurement, date=d, side=side, kind=k, value=value, method=method,
+                               pain=pain, leg_length_cm=leg_length, rater=rater))
+        except InputError as e:
+            raise InputError(side.value, value, e.accepted) from None
+    c = ctx()
+    with c.uow() as uow:
+        for m in items:
+            records.create_measurement(uow, key=person, measurement=m)
+        uow.commit()
+    if not emit(as_json, {"recorded": [m.model_dump(mode="json", exclude_none=True)
+                                       for m in items]}):
+        out.print(f"Recorded {k.value.replace('_', ' ')} for {person}: " + ", ".join(
+            f"{m.side.value} {m.value:g}" for m in items))
+
+
+@app.command("observe-foot")
+def observe_foot(
+    person: PersonArg,
+    side: Annotated[Side, typer.Option("--side")],
+    posture: Annotated[FootPosture, typer.Option(help="pronated, neutral or supinated")],
+    arch: Annotated[ArchShape, typer.Option(help="collapsed, typical or high")],
+    notes: Annotated[str | None, typer.Option()] = None,
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record how a foot looks — observed, not judged."""
+    o = build(FootObservation, date=parse_date(date), side=side, posture=posture, arch=arch,
+              notes=notes)
+    c = ctx()
+    with c.uow() as uow:
+        records.create_foot_observation(uow, key=person, observation=o)
+        uow.commit()
+    if not emit(as_json, {"recorded": o.model_dump(mode="json", exclude_none=True)}):
+        out.print(f"Recorded the {side.value} foot: {posture.value}, arch {arch.value}.")
+
+
+# --- availability and runs ------------------------------------------------------------------
+
+
+@app.command("availability")
+def availability(
+    person: PersonArg,
+    mon: Annotated[int, typer.Option(help="Free minutes on Mondays.")] = 0,
+    tue: Annotated[int, typer.Option()] = 0,
+    wed: Annotated[int, typer.Option()] = 0,
+    thu: Annotated[int, typer.Option()] = 0,
+    fri: Annotated[int, typer.Option()] = 0,
+    sat: Annotated[int, typer.Option()] = 0,
+    sun: Annotated[int, typer.Option()] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Set the minutes the person can give on each weekday."""
+    a = build(Availability, mon=mon, tue=tue, wed=wed, thu=thu, fri=fri, sat=sat, sun=sun)
+    c = ctx()
+    with c.uow() as uow:
+        records.update_availability(uow, key=person, availability=a)
+        uow.commit()
+    if not emit(as_json, a.model_dump()):
+        out.print("Availability set: " + ", ".join(f"{k} {v} min" for k, v in a.model_dump().items()))
+
+
+@app.command("add-run")
+def add_run(
+    person: PersonArg,
+    date: Annotated[str, typer.Argument(help="YYYY-MM-DD")],
+    kind: Annotated[RunKind, typer.Argument(help="easy, long, interval or race")],
+    minutes: Annotated[int | None, typer.Option()] = None,
+    title: Annotated[str | None, typer.Option()] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a planned run; long, interval and race runs get gait drills before them."""
+    r = build(PlannedRun, date=parse_date(date), kind=kind, minutes=minutes, title=title)
+    c = ctx()
+    with c.uow() as uow:
+        records.create_planned_run(uow, key=person, run=r)
+        uow.commit()
+    if not emit(as_json, r.model_dump(mode="json", exclude_none=True)):
+        out.print(f"Planned a {kind.value} run on {r.date}.")
+
+
+# --- logging ------------------------------------------------------------------------------
+
+_LOG_KEYS = {"side", "sets", "reps", "seconds", "load", "rounds"}
+
+
+def parse_exercise_spec(spec: str) -> ExerciseLog:
+    """``ID[,sets=3][,reps=10][,seconds=60][,load=20][,rounds=4][,side=left]``."""
+    parts = [p.strip() for p in spec.split(",") if p.strip()]
+    if not parts:
+        raise InputError("exercise", spec, "an exercise id, optionally followed by ,sets=N etc.")
+    data: dict[str, Any] = {"exercise_id": parts[0]}
+    for p in parts[1:]:
+        key, sep, value = p.partition("=")
+        if not sep or key not in _LOG_KEYS:
+            raise InputError("exercise", spec, f"ID followed by key=value pairs with keys "
+                                               f"{', '.join(sorted(_LOG_KEYS))}")
+        data["load_kg" if key == "load" else key] = value
+    try:
+        return ExerciseLog.model_validate(data)
+    except ValidationError as e:
+        field, value, accepted = problems_from(e)[0]
+        raise InputError(f"exercise {parts[0]} {field}", value, accepted) from e
+
+
+@app.command("log")
+def log_session(
+    person: PersonArg,
+    exercise: Annotated[list[str] | None, typer.Option(
+        "--exercise", "-e", help="ID[,sets=3][,reps=10][,seconds=60][,load=20][,rounds=4]"
+                                 "[,side=left]; repeat for each exercise.")] = None,
+    planned: Annotated[bool, typer.Option(
+        "--planned", help="Log the exercises planned for that day, at the planned dose.")] = False,
+    rpe: Annotated[int | None, typer.Option(help="Effort 0–10.")] = None,
+    pain_before: Annotated[int | None, typer.Option(help="Pain before, 0–10.")] = None,
+    pain_during: Annotated[int, typer.Option(help="Highest pain during, 0–10.")] = 0,
+    pain_next_morning: Annotated[int | None, typer.Option(
+        help="Pain the next morning, 0–10 (or add later with `anklet morning`).")] = None,
+    notes: Annotated[str | None, typer.Option()] = None,
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Log a session: exercises done, effort, and pain during and next morning."""
+    d = parse_date(date)
+    for name, v in (("rpe", rpe), ("pain-before", pain_before), ("pain-during", pain_during),
+                    ("pain-next-morning", pain_next_morning)):
+        in_range(name, v)
+    logs = [parse_exercise_spec(s) for s in exercise or []]
+    c = ctx()
+    with c.uow() as uow:
+        if planned:
+            ev = evaluation.get(uow, key=person, protocol=c.protocol, library=c.library,
+                                as_of=d, save=False)
+            day = next(x for x in ev.plan.days if x.date == d)
+            if ev.plan.refused:
+                raise InputError("planned", d.isoformat(), f"a day with a plan ({ev.plan.refused})")
+            logs += [ExerciseLog(exercise_id=i.exercise.id) for b in day.blocks for i in b.items]
+        if not logs:
+            raise InputError("exercise", None, "at least one --exercise, or --planned")
+        s = build(Session, date=d, exercises=logs, rpe=rpe, pain_before=pain_before,
+                  pain_during=pain_during, pain_next_morning=pain_next_morning, notes=notes)
+        records.create_session(uow, key=person, session=s, library=c.library)
+        uow.commit()
+    if not emit(as_json, s.model_dump(mode="json", exclude_none=True)):
+        out.print(f"Logged {len(s.exercises)} exercise(s) for {person} on {d}.")
+        if s.pain_during > c.protocol.pain_monitoring.acceptable_max.value:
+            out.print("[red]That is more pain than the plan allows. The dose will drop; "
+                      "check `anklet status`.[/]")
+
+
+@app.command("morning")
+def morning(
+    person: PersonArg,
+    pain: Annotated[int, typer.Argument(help="Pain this morning, 0–10.")],
+    session_date: Annotated[str | None, typer.Option(
+        help="Date of the session it follows (default: yesterday).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add next-morning pain to yesterday's (or a given day's) session."""
+    d = (parse_date(session_date, "session-date") if session_date
+         else dt.date.today() - dt.timedelta(days=1))
+    in_range("pain", pain)
+    c = ctx()
+    with c.uow() as uow:
+        records.update_morning_pain(uow, key=person, date=d, pain=pain)
+        uow.commit()
+    if not emit(as_json, {"session": d.isoformat(), "pain_next_morning": pain}):
+        out.print(f"Next-morning pain {pain}/10 added to the session of {d}.")
+
+
+# --- decisions and plans ---------------------------------------------------------------------
+
+
+def _week(value: str | None) -> dt.date | None:
+    return None if value is None else parse_date(value, "week")
+
+
+@app.command("status")
+def status(
+    person: PersonArg,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default today).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Current stage, the checklist for the next one, left/right, flags and reasons."""
+    c = ctx()
+    with c.uow() as uow:
+        ev = evaluation.get(uow, key=person, protocol=c.protocol, library=c.library,
+                            as_of=parse_date(as_of, "as-of"))
+        uow.commit()
+    if not emit(as_json, decision_dict(ev.decision, c.protocol)):
+        render.decision(out, ev.decision, c.protocol)
+
+
+@app.command("plan")
+def plan(
+    person: PersonArg,
+    week: Annotated[str | None, typer.Option("--week", help="Any date in the week "
+                                                            "(default: this week).")] = None,
+    details: Annotated[bool, typer.Option("--details", help="Show how, cautions, why, and "
+                                                           "easier/harder versions.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """The week's plan on the person's available days, around their runs."""
+    w = _week(week)
+    start = None if w is None else w - dt.timedelta(days=w.weekday())
+    as_of = dt.date.today() if start is None else max(min(dt.date.today(), start), start)
+    c = ctx()
+    with c.uow() as uow:
+        ev = evaluation.get(uow, key=person, protocol=c.protocol, library=c.library,
+                            as_of=as_of, week_start=start, save=False)
+    if not emit(as_json, plan_dict(ev.plan, c.library)):
+        render.plan(out, ev.plan, c.library, details=details)
+
+
+@app.command("adherence")
+def adherence(
+    person: PersonArg,
+    week: Annotated[str | None, typer.Option("--week", help="Any date in the week "
+                                                            "(default: this week).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Sessions done against the week's targets."""
+    w = _week(week) or dt.date.today()
+    start = w - dt.timedelta(days=w.weekday())
+    c = ctx()
+    with c.uow() as uow:
+        _, a = evaluation.adherence(uow, key=person, protocol=c.protocol, library=c.library,
+                                    week_start=start, as_of=min(dt.date.today(),
+                                                                start + dt.timedelta(days=6)))
+    if not emit(as_json, adherence_dict(a)):
+        render.adherence(out, a)
+
+
+@app.command("evaluate")
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="A history JSON document (see `anklet schema`).")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default today).")] = None,
+    week: Annotated[str | None, typer.Option("--week", help="Plan the week holding this date "
+                                                            "(default: the as-of week).")] = None,
+    details: Annotated[bool, typer.Option("--details")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Decide and plan from a history document without storing anything."""
+    h = _read_history(file)
+    w = _week(week)
+    c_protocol, c_library = _files_only()
+    ev = evaluation.evaluate(history=h, protocol=c_protocol, library=c_library,
+                             as_of=parse_date(as_of, "as-of"),
+                             week_start=None if w is None else w - dt.timedelta(days=w.weekday()),
+                             source=str(file))
+    if emit(as_json, {"decision": decision_dict(ev.decision, c_protocol),
+                      "plan": plan_dict(ev.plan, c_library)}):
+        return
+    render.decision(out, ev.decision, c_protocol)
+    out.print()
+    render.plan(out, ev.plan, c_library, details=details)
+
+
+def _files_only() -> tuple[Any, Any]:
+    """Protocol and library without opening a database (for stateless commands)."""
+    from anklet.domain.exercises import load_library
+    from anklet.domain.protocol import load_protocol
+
+    s = get_settings(protocol_file=state.protocol, exercises_file=state.exercises)
+    return load_protocol(s.protocol_file), load_library(s.exercises_file)
+
+
+@app.command("reevaluate")
+def reevaluate(
+    as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Re-decide everyone in the database and store the results."""
+    c = ctx()
+    with c.uow() as uow:
+        n = evaluation.reevaluate_all(uow, protocol=c.protocol, library=c.library,
+                                      as_of=parse_date(as_of, "as-of"))
+        uow.commit()
+    if not emit(as_json, {"reevaluated": n}):
+        out.print(f"Re-evaluated {n} people.")
+
+
+# --- library and misc -------------------------------------------------------------------------
+
+
+@app.command("exercises")
+def exercises(
+    stage: Annotated[int | None, typer.Option(help="1–4")] = None,
+    category: Annotated[Category | None, typer.Option()] = None,
+    region: Annotated[Region | None, typer.Option()] = None,
+    plane: Annotated[Plane | None, typer.Option()] = None,
+    equipment: Annotated[Equipment | None, typer.Option()] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the exercise library, filtered by stage, category, region, plane or equipment."""
+    in_range("stage", stage, 1, 4)
+    _, lib = _files_only()
+    found = lib.query(stage=stage, category=category, region=region, plane=plane,
+                      equipment=equipment)
+    if emit(as_json, [as_public_dict(e) for e in found]):
+        return
+    t = Table(title=f"{len(found)} exercises")
+    for col in ("Id", "Name", "Stages", "Category", "Region", "Planes", "Equipment"):
+        t.add_column(col)
+    for e in found:
+        t.add_row(e.id, e.name, ",".join(map(str, e.stages)), e.category.value, e.region.value,
+                  ",".join(p.value for p in e.planes), ",".join(q.value for q in e.equipment))
+    out.print(t)
+
+
+@app.command("exercise")
+def exercise(
+    exercise_id: Annotated[str, typer.Argument(help="An id from `anklet exercises`.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """How to do one exercise, its cautions, why, and easier/harder versions."""
+    _, lib = _files_only()
+    e = lib.get(exercise_id)
+    if not emit(as_json, as_public_dict(e)):
+        render.exercise(out, e, lib)
+
+
+@app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of the history document."""
+    sys.stdout.write(json.dumps(history_json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command("where")
+def where(as_json: JsonOpt = False) -> None:
+    """Show which database is in use."""
+    from anklet.store.db import describe_url
+
+    url = get_settings(database_url=state.db).database_url
+    if not emit(as_json, {"database": describe_url(url)}):
+        out.print(describe_url(url))
+
+
+@app.command("demo")
+def demo(
+    if_empty: Annotated[bool, typer.Option("--if-empty",
+                                           help="Only when the database has nobody yet.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create sample people with weeks of history at different stages."""
+    from anklet.services import demo as demo_service
+
+    c = ctx()
+    with c.uow() as uow:
+        if if_empty and people.list(uow):
+            created: list[str] = []
+        else:
+            created = demo_service.create(uow, protocol=c.protocol, library=c.library,
+                                          today=dt.date.today())
+            evaluation.reevaluate_all(uow, protocol=c.protocol, library=c.library)
+        uow.commit()
+    if emit(as_json, {"created": created}):
+        return
+    if created:
+        out.print(f"Created {len(created)} demo people: {', '.join(created)}.")
+    else:
+        out.print("The database already has people; no demo data added.")
+
+
+def fail(e: AnkletError, as_json: bool) -> NoReturn:
+    if as_json:
+        print(json.dumps(e.to_dict(), ensure_ascii=False, default=str))
+    else:
+        err.print(f"[bold red]Error:[/] {e}", highlight=False)
+    raise SystemExit(e.exit_code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turning product errors into clear messages."""
+    args = sys.argv[1:] if argv is None else argv
+    as_json = "--json" in args
+    try:
+        app(args=args, prog_name="anklet", standalone_mode=True)
+    except AnkletError as e:
+        fail(e, as_json)
+    except KeyboardInterrupt:
+        err.print("Stopped.")
+        raise SystemExit(130) from None

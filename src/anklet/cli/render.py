@@ -1,0 +1,147 @@
+"""Rich rendering of decisions, plans, adherence and exercises for the terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from anklet.domain.adherence import Adherence
+from anklet.domain.decisions import Decision, fmt
+from anklet.domain.exercises import Exercise, Library
+from anklet.domain.planner import WeekPlan
+from anklet.domain.protocol import Protocol
+
+STATUS_STYLE = {"refer": "bold red", "screen_needed": "yellow", "working": "cyan",
+                "clear": "bold green", "maintain_check": "yellow"}
+FLAG_STYLE = {"red_flag": "bold red", "pain_flare": "red", "rising_pain": "red",
+              "range_loss": "red", "not_settled": "yellow", "hold": "yellow",
+              "retest_due": "yellow", "missed_sessions": "yellow",
+              "maintenance_slipping": "yellow", "screen_needed": "yellow",
+              "ready_to_advance": "green", "clear_to_train": "bold green"}
+
+
+def decision(console: Console, d: Decision, protocol: Protocol) -> None:
+    head = Text()
+    head.append(f"{d.person_id}  ", style="bold")
+    head.append(d.status_text, style=STATUS_STYLE.get(d.status, ""))
+    if d.stage:
+        head.append(f"   Stage {d.stage} · {d.stage_name}", style="bold")
+        head.append(f" since {d.stage_since} ({d.days_in_stage} days)   dose ×{d.dose_level:.2f}")
+    head.append(f"   as of {d.as_of}", style="dim")
+    console.print(head)
+    for f in d.flags:
+        console.print(Text(f"● {f.message}", style=FLAG_STYLE.get(f.kind, "")))
+    if d.gate is not None and d.status not in ("refer", "screen_needed"):
+        title = ("Clearance checklist (clear to train normally)" if d.gate.from_stage >= 3
+                 else f"What moves you to stage {d.gate.to_stage}")
+        t = Table(title=title, title_justify="left", show_lines=False)
+        t.add_column("", width=2)
+        t.add_column("Criterion")
+        t.add_column("Now", justify="right")
+        t.add_column("Needs", justify="right")
+        t.add_column("Source", style="dim")
+        for c in d.gate.criteria:
+            mark = Text("✓", style="green") if c.met else (
+                Text("✗", style="red") if c.assessed else Text("?", style="yellow"))
+            t.add_row(mark, c.label, c.value_text, c.threshold_text, c.source)
+        console.print(t)
+    if d.asymmetries:
+        t = Table(title="Left / right", title_justify="left")
+        for col in ("Test", "Left", "Right", "Gap", "Judged by", ""):
+            t.add_column(col)
+        for a in d.asymmetries:
+            judged = (f"> {fmt(a.threshold, a.unit)} ({a.source})" if a.kind == "difference"
+                      else f"< {a.threshold:g}% ({a.source})")
+            gap = fmt(a.difference, a.unit) if a.kind == "difference" else f"{a.lsi:.0f}%"
+            t.add_row(a.label, fmt(a.left, a.unit), fmt(a.right, a.unit), gap, judged,
+                      Text("behind", style="yellow") if a.meaningful else Text("ok", style="green"))
+        console.print(t)
+    console.print(Panel("\n".join(f"• {r}" for r in d.reasons), title="Why",
+                        title_align="left", border_style="dim"))
+    changes = [c for c in d.timeline if c.kind != "start"]
+    if changes:
+        t = Table(title="History of decisions", title_justify="left")
+        for col in ("Date", "Change", "Reason"):
+            t.add_column(col)
+        for c in changes:
+            what = {"advance": f"→ stage {c.to_stage}", "step_back": f"← stage {c.to_stage}",
+                    "reduce_dose": "dose cut"}.get(c.kind, c.kind)
+            t.add_row(str(c.date), what, c.reason)
+        console.print(t)
+
+
+def plan(console: Console, p: WeekPlan, library: Library, *, details: bool = False) -> None:
+    if p.refused:
+        console.print(Text(f"No plan this week: {p.refused}", style="bold red"))
+        return
+    console.print(Text(f"Week of {p.week_start} · stage {p.stage} ({p.stage_name}) · "
+                       f"dose ×{p.dose_level:.2f}", style="bold"))
+    for issue in p.issues:
+        console.print(Text(f"⚠ {issue.message}", style="yellow"))
+    for day in p.days:
+        runs = ", ".join(f"{r.kind.value} run" + (f" {r.minutes} min" if r.minutes else "")
+                         for r in day.runs)
+        head = f"{day.weekday} {day.date}  ({day.minutes}/{day.available} min)"
+        if runs:
+            head += f"  · {runs}"
+        console.print(Text(head, style="bold cyan"))
+        if not day.blocks:
+            console.print("   rest")
+        for b in day.blocks:
+            where = " — before your run" if b.before_run else ""
+            short = " (short version)" if b.short else ""
+            console.print(Text(f"   {b.label}{where}{short} · {b.minutes} min", style="bold"))
+            for item in b.items:
+                console.print(f"     - {item.exercise.name}: {item.dose}  [dim]({item.exercise.id})[/]")
+                if details:
+                    _exercise_details(console, item.exercise, library, indent="         ")
+    if p.habits:
+        console.print(Text("Habits this week: " + " ".join(p.habits), style="dim"))
+
+
+def _exercise_details(console: Console, e: Exercise, library: Library, indent: str) -> None:
+    for step in e.how:
+        console.print(f"{indent}how: {step}")
+    for c in e.cautions:
+        console.print(f"{indent}[yellow]caution:[/] {c}")
+    console.print(f"{indent}[dim]why:[/] {e.why}")
+    links = []
+    if e.easier and e.easier in library:
+        links.append(f"easier: {library.get(e.easier).name} ({e.easier})")
+    if e.harder and e.harder in library:
+        links.append(f"harder: {library.get(e.harder).name} ({e.harder})")
+    if links:
+        console.print(f"{indent}[dim]{' · '.join(links)}[/]")
+
+
+def exercise(console: Console, e: Exercise, library: Library) -> None:
+    console.print(Text(f"{e.name}  ({e.id})", style="bold"))
+    console.print(f"stages {', '.join(map(str, e.stages))} · {e.category.value} · "
+                  f"{e.region.value} · planes {', '.join(p.value for p in e.planes)} · "
+                  f"{e.load.value} · equipment {', '.join(q.value for q in e.equipment)}")
+    if e.motions:
+        console.print("motions: " + ", ".join(m.value for m in e.motions))
+    console.print(f"dose: {e.dose.describe()} · about {e.minutes} min · level {e.level}")
+    _exercise_details(console, e, library, indent="  ")
+
+
+def adherence(console: Console, a: Adherence) -> None:
+    t = Table(title=f"Week {a.start} – {a.end}, stage {a.stage}: {a.pct:.0f}% of targets kept",
+              title_justify="left")
+    for col in ("Target", "Done", "Needed", ""):
+        t.add_column(col)
+    for x in a.targets:
+        if x.required == 0 and x.done == 0:
+            continue
+        done = str(x.credited)
+        if x.runs_needing_prep:
+            done += f" (before {x.runs_kept}/{x.runs_needing_prep} key runs)"
+        t.add_row(x.label, done, str(x.required),
+                  Text("✓", style="green") if x.met else Text("✗", style="red"))
+    console.print(t)
+
+
+def group(*items: object) -> Group:
+    return Group(*items)  # type: ignore[arg-type]

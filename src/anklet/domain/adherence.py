@@ -1,0 +1,122 @@
+"""What was done against the week's targets.
+
+A target counts once per day it was done. Ankle mobility that must cover
+all four motions counts only on a day that covered all four. Gait prep
+before a long or interval run counts as kept only when it was logged on the
+day of that run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from anklet.domain.exercises import Category, Library, Motion
+from anklet.domain.history import PlannedRun, Session
+from anklet.domain.protocol import Stage, Target
+
+ALL_MOTIONS = frozenset(Motion)
+
+
+@dataclass(frozen=True, slots=True)
+class DayLog:
+    """What was done on one date: categories touched and ankle motions covered."""
+
+    categories: frozenset[Category]
+    motions: frozenset[Motion]
+
+
+def index_days(sessions: Iterable[Session], library: Library) -> dict[dt.date, DayLog]:
+    """Group logged exercises by date (several sessions on one day merge)."""
+    cats: dict[dt.date, set[Category]] = {}
+    motions: dict[dt.date, set[Motion]] = {}
+    for s in sessions:
+        c = cats.setdefault(s.date, set())
+        m = motions.setdefault(s.date, set())
+        for log in s.exercises:
+            ex = library.get(log.exercise_id)
+            c.add(ex.category)
+            if ex.category is Category.ANKLE_MOBILITY:
+                m.update(ex.motions)
+    return {d: DayLog(frozenset(cats[d]), frozenset(motions[d])) for d in cats}
+
+
+def done_on(target: Target, day: DayLog | None) -> bool:
+    """Whether ``target`` counts as done on a day with this log."""
+    if day is None or not any(c in day.categories for c in target.categories):
+        return False
+    if target.cover_motions and Category.ANKLE_MOBILITY in target.categories:
+        return ALL_MOTIONS <= day.motions
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class TargetAdherence:
+    target_id: str
+    label: str
+    required: int
+    done: int
+    credited: int
+    runs_needing_prep: int
+    runs_kept: int
+    source: str
+
+    @property
+    def met(self) -> bool:
+        return self.credited >= self.required
+
+    @property
+    def text(self) -> str:
+        base = f"{self.credited} of {self.required}"
+        if self.runs_needing_prep:
+            base += f" (gait prep before {self.runs_kept} of {self.runs_needing_prep} key runs)"
+        return base
+
+
+@dataclass(frozen=True, slots=True)
+class Adherence:
+    start: dt.date
+    end: dt.date
+    stage: int
+    targets: tuple[TargetAdherence, ...]
+
+    @property
+    def pct(self) -> float:
+        """Share of the week's targets kept, 0–100 (100 when nothing was required)."""
+        req = [t for t in self.targets if t.required > 0]
+        if not req:
+            return 100.0
+        return 100.0 * sum(min(1.0, t.credited / t.required) for t in req) / len(req)
+
+    def unmet(self) -> list[TargetAdherence]:
+        return [t for t in self.targets if t.required > 0 and not t.met]
+
+
+def week_adherence(
+    stage: Stage,
+    days: Mapping[dt.date, DayLog],
+    runs: Iterable[PlannedRun],
+    start: dt.date,
+) -> Adherence:
+    """Adherence to ``stage``'s targets over the 7 days from ``start``."""
+    end = start + dt.timedelta(days=6)
+    week = [start + dt.timedelta(days=i) for i in range(7)]
+    key_run_days = sorted({r.date for r in runs if r.needs_gait_prep and start <= r.date <= end})
+    out: list[TargetAdherence] = []
+    for t in stage.targets:
+        done_days = [d for d in week if done_on(t, days.get(d))]
+        done = len(done_days)
+        if t.before_runs:
+            n_runs = len(key_run_days)
+            kept = sum(1 for d in key_run_days if d in done_days)
+            required = max(t.per_week, n_runs)
+            other = done - kept
+            credited = min(required, kept + min(other, max(0, t.per_week - n_runs)))
+            out.append(TargetAdherence(t.id, t.label, required, done, credited, n_runs, kept,
+                                       t.source))
+        else:
+            required = t.per_week
+            out.append(TargetAdherence(t.id, t.label, required, done, min(done, required), 0, 0,
+                                       t.source))
+    return Adherence(start, end, stage.number, tuple(out))

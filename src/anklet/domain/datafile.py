@@ -1,0 +1,76 @@
+"""Read YAML data files keeping the line of every mapping, for loud, precise errors.
+
+Parsing is pure (text in, dicts out); the only I/O is :func:`read_text`,
+which reads a file shipped in the package or given by a coach.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from anklet.domain.errors import DataFileError
+
+LINE_KEY = "__line__"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records the 1-based line of each mapping under ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+    seen: set[str] = set()
+    for (k, _), key in zip(node.value, keys, strict=False):
+        if key in seen:
+            raise DataFileError(loader.name, k.start_mark.line + 1, f"duplicate key {key!r}")
+        seen.add(key)
+    mapping: dict[str, Any] = loader.construct_mapping(node, deep=True)
+    mapping[LINE_KEY] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str, *, name: str) -> Any:
+    """Parse YAML text; syntax errors become :class:`DataFileError` with the line."""
+    loader = _LineLoader(text)
+    loader.name = name
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as e:
+        line = e.problem_mark.line + 1 if e.problem_mark else None
+        raise DataFileError(name, line, f"not valid YAML: {e.problem}") from e
+    finally:
+        loader.dispose()
+
+
+def strip_lines(value: Any) -> Any:
+    """A copy of parsed data with the ``__line__`` markers removed."""
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k != LINE_KEY}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value
+
+
+def line_of(value: Any) -> int | None:
+    return value.get(LINE_KEY) if isinstance(value, dict) else None
+
+
+def read_text(path: str | Path | None, default_resource: str) -> tuple[str, str]:
+    """Return (text, name) of a coach-supplied file, or of a file shipped in ``anklet.data``."""
+    if path is None:
+        res = resources.files("anklet.data").joinpath(default_resource)
+        return res.read_text(encoding="utf-8"), f"anklet/data/{default_resource}"
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8"), str(p)
+    except FileNotFoundError as e:
+        raise DataFileError(str(p), None, "file not found") from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise DataFileError(str(p), None, f"cannot be read ({e})") from e

@@ -1,0 +1,681 @@
+"""History in, decision out: stage, gate checklist, flags and reasons.
+
+:func:`decide` replays a person's history from the first assessment to
+``as_of``. At each checkpoint (every date with new data, every week since
+the start, and ``as_of``) it applies the protocol's pain-monitoring and
+range-loss rules (step back, cut the dose, or hold) and checks the gate of
+the current stage (advance when every criterion is met and the minimum time
+in the stage has passed). The result is a frozen :class:`Decision` that
+carries its reasons in words and numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from anklet.domain.adherence import Adherence, DayLog, index_days, week_adherence
+from anklet.domain.errors import HistoryError
+from anklet.domain.exercises import Library, load_library
+from anklet.domain.history import History, Measurement, Screening, Session
+from anklet.domain.measures import DORSIFLEXION_KINDS, MeasureKind, dorsiflexion_cm
+from anklet.domain.protocol import AsymmetryRule, Criterion, Protocol, Stage, load_protocol
+from anklet.domain.units import SIDES, Side
+
+Status = Literal["refer", "screen_needed", "working", "clear", "maintain_check"]
+DAY = dt.timedelta(days=1)
+
+STATUS_TEXT: dict[str, str] = {
+    "refer": "See a clinician first",
+    "screen_needed": "Red-flag screen needed",
+    "working": "Working through the stages",
+    "clear": "Clear to train normally",
+    "maintain_check": "Maintaining — re-check needed",
+}
+
+
+# --- result objects -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    id: str
+    label: str
+    metric: str
+    op: str
+    threshold: float
+    unit: str
+    source: str
+    met: bool
+    assessed: bool
+    values: dict[str, float | None]
+    reason: str
+    note: str | None = None
+
+    @property
+    def threshold_text(self) -> str:
+        return f"{self.op} {fmt(self.threshold, self.unit)}"
+
+    @property
+    def value_text(self) -> str:
+        if not self.assessed:
+            return "not assessed"
+        if set(self.values) == {"left", "right"}:
+            return (f"L {fmt(self.values['left'], self.unit)} · "
+                    f"R {fmt(self.values['right'], self.unit)}")
+        return fmt(next(iter(self.values.values())), self.unit)
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    from_stage: int
+    to_stage: int
+    criteria: tuple[CriterionResult, ...]
+
+    @property
+    def all_met(self) -> bool:
+        return all(c.met for c in self.criteria)
+
+    @property
+    def met_count(self) -> int:
+        return sum(c.met for c in self.criteria)
+
+
+@dataclass(frozen=True, slots=True)
+class AsymmetryResult:
+    measure: str
+    label: str
+    left: float
+    right: float
+    unit: str
+    difference: float
+    lsi: float
+    kind: str
+    threshold: float
+    source: str
+    meaningful: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class StageChange:
+    date: dt.date
+    kind: Literal["start", "advance", "step_back", "reduce_dose"]
+    from_stage: int
+    to_stage: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    kind: Literal["red_flag", "screen_needed", "pain_flare", "not_settled", "rising_pain",
+                  "range_loss", "retest_due", "missed_sessions", "maintenance_slipping",
+                  "ready_to_advance", "clear_to_train", "hold"]
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagHit:
+    id: str
+    question: str
+    source: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Decision:
+    person_id: str
+    as_of: dt.date
+    status: Status
+    stage: int | None
+    stage_name: str | None
+    stage_since: dt.date | None
+    dose_level: float
+    variant_level: int
+    gate: GateResult | None
+    clear_to_train: bool
+    asymmetries: tuple[AsymmetryResult, ...]
+    flags: tuple[Flag, ...]
+    reasons: tuple[str, ...]
+    timeline: tuple[StageChange, ...]
+    red_flags: tuple[RedFlagHit, ...] = ()
+    missing_screen: tuple[str, ...] = ()
+    last_week: Adherence | None = None
+    protocol_id: str = ""
+    protocol_version: int = 0
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def can_prescribe(self) -> bool:
+        return self.status not in ("refer", "screen_needed")
+
+    @property
+    def status_text(self) -> str:
+        return STATUS_TEXT[self.status]
+
+    @property
+    def days_in_stage(self) -> int | None:
+        return None if self.stage_since is None else (self.as_of - self.stage_since).days
+
+
+# --- formatting ------------------------------------------------------------------
+
+
+def fmt(value: float | None, unit: str = "") -> str:
+    """A number in plain form with its unit (``yes_no`` units read yes/no)."""
+    if value is None:
+        return "—"
+    if unit == "yes_no":
+        return "yes" if value else "no"
+    text = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    if unit in ("", "/10"):
+        return text + unit
+    if unit in ("%", "°"):
+        return text + unit
+    return f"{text} {unit}"
+
+
+# --- the data view at a date ----------------------------------------------------
+
+
+class _View:
+    """Fast look-ups over one history: latest values at a date, windows of sessions."""
+
+    def __init__(self, h: History, library: Library, protocol: Protocol) -> None:
+        self.h = h
+        self.protocol = protocol
+        self.retest = int(protocol.settings.retest_days.value)
+        series: dict[tuple[str, Side], list[tuple[dt.date, float, Measurement]]] = {}
+        for m in h.measurements:
+            if m.kind in DORSIFLEXION_KINDS:
+                key = "dorsiflexion"
+                value = dorsiflexion_cm(m.kind, m.value)
+            else:
+                key = m.kind.value
+                value = m.value
+            series.setdefault((key, m.side), []).append((m.date, value, m))
+        self.series = series
+        self.series_dates = {k: [d for d, _, _ in v] for k, v in series.items()}
+        self.sessions: list[Session] = list(h.sessions)
+        self.session_dates = [s.date for s in self.sessions]
+        self.screenings: list[Screening] = list(h.screenings)
+        self.screening_dates = [s.date for s in self.screenings]
+        self.days: dict[dt.date, DayLog] = index_days(h.sessions, library)
+        self.runs = h.planned_runs
+
+    def latest(self, key: str, side: Side, at: dt.date,
+               current: bool = True) -> tuple[dt.date, float, Measurement] | None:
+        dates = self.series_dates.get((key, side))
+        if not dates:
+            return None
+        i = bisect_right(dates, at)
+        if i == 0:
+            return None
+        item = self.series[(key, side)][i - 1]
+        if current and (at - item[0]).days > self.retest:
+            return None
+        return item
+
+    def screening(self, at: dt.date) -> Screening | None:
+        i = bisect_right(self.screening_dates, at)
+        return self.screenings[i - 1] if i else None
+
+    def sessions_in(self, start: dt.date, end: dt.date) -> list[Session]:
+        lo = bisect_right(self.session_dates, start - DAY)
+        hi = bisect_right(self.session_dates, end)
+        return self.sessions[lo:hi]
+
+    def baseline_pain(self, s: Session) -> int:
+        if s.pain_before is not None:
+            return s.pain_before
+        sc = self.screening(s.date)
+        return max(sc.left.pain_rest, sc.right.pain_rest) if sc else 0
+
+    def unsettled(self, s: Session) -> bool:
+        return s.pain_next_morning is not None and s.pain_next_morning > self.baseline_pain(s)
+
+
+# --- metrics ----------------------------------------------------------------------
+
+MetricValue = tuple[dict[str, float | None], str]
+"""Values by side ('left'/'right') or 'both', and a short note on where they came from."""
+
+
+def _per_side(view: _View, key: str, at: dt.date,
+              get: Callable[[tuple[dt.date, float, Measurement]], float | None] | None = None
+              ) -> MetricValue:
+    vals: dict[str, float | None] = {}
+    notes = []
+    for side in SIDES:
+        item = view.latest(key, side, at)
+        if item is None:
+            vals[side.value] = None
+            continue
+        vals[side.value] = get(item) if get else item[1]
+        notes.append(f"{side.value} tested {item[0].isoformat()}")
+    return vals, "; ".join(notes)
+
+
+def _pair(view: _View, key: str, at: dt.date) -> tuple[float, float, str] | None:
+    left = view.latest(key, Side.LEFT, at)
+    right = view.latest(key, Side.RIGHT, at)
+    if left is None or right is None:
+        return None
+    return left[1], right[1], f"tested {left[0].isoformat()} / {right[0].isoformat()}"
+
+
+def _lsi(a: float, b: float) -> float:
+    hi, lo = max(a, b), min(a, b)
+    return 100.0 if hi == 0 else 100.0 * lo / hi
+
+
+def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue:
+    m = c.metric
+    if m == "category_days":
+        days = int(c.params.get("days", 7))
+        cat = c.params["category"]
+        start = at - dt.timedelta(days=days - 1)
+        n = sum(1 for d, log in view.days.items()
+                if start <= d <= at and any(x.value == cat for x in log.categories))
+        return {"both": float(n)}, f"last {days} days"
+    if m in ("pain_rest", "pain_activity", "giving_way"):
+        sc = view.screening(at)
+        if sc is None:
+            return {"left": None, "right": None}, ""
+        attr = m
+        vals = {s.value: float(getattr(sc.side(s), attr)) for s in SIDES}
+        return vals, f"check-in of {sc.date.isoformat()}"  # type: ignore[return-value]
+    if m == "dorsiflexion_cm":
+        return _per_side(view, "dorsiflexion", at)
+    if m == "dorsiflexion_test_pain":
+        return _per_side(view, "dorsiflexion", at,
+                         lambda it: float(it[2].pain) if it[2].pain is not None else None)
+    if m in ("balance_eyes_open", "balance_eyes_closed"):
+        return _per_side(view, m, at)
+    if m == "dorsiflexion_asymmetry_cm":
+        p = _pair(view, "dorsiflexion", at)
+        return ({"both": None}, "") if p is None else ({"both": abs(p[0] - p[1])}, p[2])
+    if m == "y_balance_anterior_diff_cm":
+        p = _pair(view, MeasureKind.Y_BALANCE_ANTERIOR.value, at)
+        return ({"both": None}, "") if p is None else ({"both": abs(p[0] - p[1])}, p[2])
+    if m in ("heel_raise_lsi", "side_hop_lsi"):
+        key = m.removesuffix("_lsi")
+        p = _pair(view, key, at)
+        return ({"both": None}, "") if p is None else ({"both": _lsi(p[0], p[1])}, p[2])
+    if m in ("session_pain_max", "unsettled_sessions"):
+        days = int(c.params.get("days", 14))
+        ss = view.sessions_in(at - dt.timedelta(days=days - 1), at)
+        if not ss:
+            return {"both": None}, f"no sessions logged in the last {days} days"
+        if m == "session_pain_max":
+            return {"both": float(max(s.pain_during for s in ss))}, f"{len(ss)} sessions"
+        return {"both": float(sum(view.unsettled(s) for s in ss))}, f"{len(ss)} sessions"
+    if m == "adherence_pct":
+        weeks = max(1, int(c.params.get("days", 14)) // 7)
+        pcts = [week_adherence(stage, view.days, view.runs, monday).pct
+                for monday in complete_weeks(at, weeks)]
+        return {"both": sum(pcts) / len(pcts)}, f"last {weeks} complete week(s)"
+    raise AssertionError(f"metric {m!r} has no implementation")  # guarded by protocol load
+
+
+def complete_weeks(at: dt.date, n: int) -> list[dt.date]:
+    """Mondays of the last ``n`` complete calendar weeks (Monday–Sunday) ending by ``at``."""
+    last_sunday = at if at.weekday() == 6 else at - dt.timedelta(days=at.weekday() + 1)
+    return [last_sunday - dt.timedelta(days=6 + 7 * k) for k in range(n)]
+
+
+def _evaluate(view: _View, c: Criterion, at: dt.date, stage: Stage) -> CriterionResult:
+    vals, where = _metric(view, c, at, stage)
+    assessed = all(v is not None for v in vals.values())
+    met = assessed and all(c.passes(v) for v in vals.values() if v is not None)
+    thr = f"{c.op} {fmt(c.threshold, c.unit)}"
+    if not assessed:
+        missing = [k for k, v in vals.items() if v is None]
+        what = "no data" if missing == ["both"] else f"no current result for {' and '.join(missing)}"
+        reason = f"{c.label}: {what} (needs {thr}; {where or 'test or log it'})"
+    else:
+        shown = ", ".join(f"{k} {fmt(v, c.unit)}" if k != "both" else fmt(v, c.unit)
+                          for k, v in vals.items())
+        reason = f"{c.label}: {shown} — {'meets' if met else 'does not meet'} {thr}"
+        if where:
+            reason += f" ({where})"
+    return CriterionResult(c.id, c.label, c.metric, c.op, c.threshold, c.unit, c.source,
+                           met, assessed, vals, reason, c.note)
+
+
+def _gate_passes(view: _View, gate: list[Criterion], at: dt.date, stage: Stage) -> bool:
+    for c in gate:
+        vals, _ = _metric(view, c, at, stage)
+        for v in vals.values():
+            if v is None or not c.passes(v):
+                return False
+    return True
+
+
+def check_gate(view: _View, protocol: Protocol, stage_no: int, at: dt.date) -> GateResult:
+    stage = protocol.stage(stage_no)
+    gate_stage = protocol.stage(min(stage_no, 3))
+    crit = tuple(_evaluate(view, c, at, stage) for c in gate_stage.gate)
+    return GateResult(stage_no, min(stage_no + 1, 4), crit)
+
+
+# --- asymmetry ---------------------------------------------------------------------
+
+
+def asymmetries(view: _View, rules: list[AsymmetryRule], at: dt.date) -> list[AsymmetryResult]:
+    out = []
+    for r in rules:
+        p = _pair(view, r.measure, at)
+        if p is None:
+            continue
+        left, right, _ = p
+        diff = abs(left - right)
+        lsi = _lsi(left, right)
+        unit = {"dorsiflexion": "cm", "heel_raise": "reps", "side_hop": "s",
+                "y_balance_anterior": "cm"}.get(r.measure, "s")
+        if r.kind == "difference":
+            meaningful = diff > r.threshold
+            worse = "left" if left < right else "right"
+            reason = (f"{r.label}: left {fmt(left, unit)}, right {fmt(right, unit)}; "
+                      f"difference {fmt(diff, unit)} "
+                      + (f"is above {fmt(r.threshold, r.unit)} — the {worse} side is behind"
+                         if meaningful else f"is within {fmt(r.threshold, r.unit)}"))
+        else:
+            meaningful = lsi < r.threshold
+            if r.measure == "side_hop":
+                worse = "left" if left > right else "right"
+            else:
+                worse = "left" if left < right else "right"
+            reason = (f"{r.label}: left {fmt(left, unit)}, right {fmt(right, unit)}; "
+                      f"weaker side at {lsi:.0f}% of the other "
+                      + (f"(below {r.threshold:g}% — the {worse} side is behind)"
+                         if meaningful else f"(at or above {r.threshold:g}%)"))
+        out.append(AsymmetryResult(r.measure, r.label, left, right, unit, diff, lsi, r.kind,
+                                   r.threshold, r.source, meaningful, reason))
+    return out
+
+
+# --- the replay ----------------------------------------------------------------------
+
+
+def validate_references(h: History, protocol: Protocol, library: Library,
+                        source: str = "history") -> None:
+    """Every exercise id and red-flag id in ``h`` must be known, else :class:`HistoryError`."""
+    problems: list[tuple[str, object, str]] = []
+    for i, s in enumerate(h.sessions):
+        for j, log in enumerate(s.exercises):
+            if log.exercise_id not in library:
+                problems.append((f"sessions[{i}].exercises[{j}].exercise_id", log.exercise_id,
+                                 "an id from `anklet exercises`"))
+    known = {f.id for f in protocol.red_flags}
+    for i, sc in enumerate(h.screenings):
+        for flag in sc.red_flags:
+            if flag not in known:
+                problems.append((f"screenings[{i}].red_flags.{flag}", flag,
+                                 f"one of: {', '.join(sorted(known))}"))
+    if problems:
+        raise HistoryError(source, problems)
+
+
+def start_date(h: History) -> dt.date | None:
+    """The day the person's record starts: intake, else the first data."""
+    if h.intake is not None:
+        return h.intake.date
+    firsts = [x[0].date for x in (h.screenings, h.measurements, h.sessions) if x]
+    return min(firsts) if firsts else None
+
+
+def decide(
+    history: History,
+    *,
+    protocol: Protocol | None = None,
+    library: Library | None = None,
+    as_of: dt.date | None = None,
+) -> Decision:
+    """The decision for one person at ``as_of`` (default: today), with its reasons."""
+    protocol = protocol or load_protocol()
+    library = library or load_library()
+    as_of = as_of or dt.date.today()
+    h = history
+    view = _View(h, library, protocol)
+    pm, dosing, rl = protocol.pain_monitoring, protocol.dosing, protocol.range_loss
+    acceptable, safe = pm.acceptable_max.value, pm.safe_max.value
+    window = int(pm.flare_window_days.value)
+
+    start = start_date(h)
+    reasons: list[str] = []
+    flags: list[Flag] = []
+    base = {"person_id": h.person.id, "as_of": as_of, "protocol_id": protocol.id,
+            "protocol_version": protocol.version}
+
+    screening = view.screening(as_of)
+    if start is None or start > as_of or screening is None:
+        msg = ("No red-flag screen is recorded yet. Answer the screening questions before "
+               "any exercise is prescribed.")
+        return Decision(**base, status="screen_needed", stage=None, stage_name=None,  # type: ignore[arg-type]
+                        stage_since=None, dose_level=dosing.start_level.value, variant_level=1,
+                        gate=None, clear_to_train=False, asymmetries=(),
+                        flags=(Flag("screen_needed", msg),), reasons=(msg,), timeline=(),
+                        missing_screen=tuple(f.id for f in protocol.red_flags))
+
+    # -- replay ---------------------------------------------------------------------
+    stage = 1
+    stage_since = start
+    level_base, level_since = dosing.start_level.value, start
+    timeline: list[StageChange] = [StageChange(start, "start", 1, 1,
+                                               "Everyone starts with the feet (stage 1).")]
+
+    def level_at(d: dt.date) -> float:
+        weeks = (d - level_since).days // 7
+        return min(dosing.max_level.value, level_base + dosing.weekly_increase.value * weeks)
+
+    def cut(d: dt.date) -> None:
+        nonlocal level_base, level_since
+        level_base = max(dosing.min_level.value, level_at(d) * dosing.flare_factor.value)
+        level_since = d
+
+    events = set(view.session_dates) | set(view.screening_dates)
+    events |= {m.date for m in h.measurements}
+    weeks = {start + dt.timedelta(days=7 * k) for k in range(1, (as_of - start).days // 7 + 1)}
+    checkpoints = sorted(d for d in events | weeks | {as_of} if start <= d <= as_of)
+    prev = start - DAY
+    last_rise_check: dt.date | None = None
+    held_reason: str | None = None
+    for c in checkpoints:
+        new_sessions = view.sessions_in(prev + DAY, c)
+        step_back_reason: str | None = None
+        reduce_reason: str | None = None
+        for s in new_sessions:
+            if s.pain_during > acceptable:
+                recent = [x for x in view.sessions_in(c - dt.timedelta(days=window - 1), c)
+                          if x.pain_during > acceptable]
+                if len(recent) >= pm.step_back_flares.value and stage > 1:
+                    step_back_reason = (
+                        f"Pain went above {acceptable:g}/10 in {len(recent)} sessions within "
+                        f"{window} days (latest {s.pain_during}/10 on {s.date.isoformat()}).")
+                else:
+                    reduce_reason = (f"Pain reached {s.pain_during}/10 during the session on "
+                                     f"{s.date.isoformat()} (above {acceptable:g}/10).")
+            elif view.unsettled(s):
+                reduce_reason = (
+                    f"Pain the morning after {s.date.isoformat()} was {s.pain_next_morning}/10, "
+                    f"higher than before the session ({view.baseline_pain(s)}/10).")
+        # week-over-week rising pain, checked at each weekly checkpoint
+        if c in weeks and c != last_rise_check:
+            last_rise_check = c
+            n = int(pm.rising_weeks.value)
+            means = []
+            for w in range(n + 1):
+                ss = view.sessions_in(c - dt.timedelta(days=7 * (w + 1) - 1),
+                                      c - dt.timedelta(days=7 * w))
+                means.append(sum(x.pain_during for x in ss) / len(ss) if ss else None)
+            means.reverse()
+            if (None not in means and all(a < b for a, b in zip(means, means[1:], strict=False))
+                    and means[-1] > safe and stage > 1):  # type: ignore[operator]
+                step_back_reason = (
+                    "Average session pain rose week over week ("
+                    + " → ".join(f"{m:.1f}" for m in means if m is not None)
+                    + f"/10), now above {safe:g}/10.")
+        # range loss on a new dorsiflexion test
+        for side in SIDES:
+            item = view.latest("dorsiflexion", side, c, current=False)
+            if item is None or item[0] != c:
+                continue
+            lo = c - dt.timedelta(days=int(rl.lookback_days.value))
+            earlier = [v for d, v, _ in view.series[("dorsiflexion", side)] if lo <= d < c]
+            if earlier and max(earlier) - item[1] > rl.mdc_cm.value:
+                why = (f"{side.value.capitalize()} knee-to-wall fell from {max(earlier):.1f} cm "
+                       f"to {item[1]:.1f} cm on {c.isoformat()}, more than the "
+                       f"{rl.mdc_cm.value:g} cm measurement error.")
+                if stage >= 3:
+                    step_back_reason = step_back_reason or why
+                else:
+                    reduce_reason = reduce_reason or why
+        if step_back_reason and stage > 1:
+            cut(c)
+            timeline.append(StageChange(c, "step_back", stage, stage - 1, step_back_reason))
+            stage -= 1
+            stage_since = c
+        elif reduce_reason:
+            cut(c)
+            timeline.append(StageChange(c, "reduce_dose", stage, stage, reduce_reason))
+        # hold: no advancing while a flare or unsettled session is inside the window
+        held_reason = None
+        for s in view.sessions_in(c - dt.timedelta(days=window - 1), c):
+            if s.pain_during > acceptable or view.unsettled(s):
+                held_reason = (f"Holding at stage {stage}: the session on {s.date.isoformat()} "
+                               f"was too painful or had not settled by the next morning. "
+                               f"Progress resumes after {window} calm days.")
+        if step_back_reason or reduce_reason:
+            held_reason = held_reason or "Holding after a dose cut."
+        if stage < 4 and held_reason is None and not (step_back_reason or reduce_reason):
+            st = protocol.stage(stage)
+            if (c - stage_since).days >= st.min_days.value and _gate_passes(view, st.gate, c, st):
+                summary = "; ".join(cr.reason for cr in check_gate(view, protocol, stage, c).criteria)
+                timeline.append(StageChange(c, "advance", stage, stage + 1,
+                                            f"Every criterion for stage {stage + 1} was met: "
+                                            f"{summary}."))
+                stage += 1
+                stage_since = c
+                level_base, level_since = dosing.start_level.value, c
+        prev = c
+
+    # -- the decision at as_of ----------------------------------------------------------
+    st = protocol.stage(stage)
+    gate = check_gate(view, protocol, stage, as_of)
+    hits = tuple(
+        RedFlagHit(fid, (protocol.red_flag(fid).question if protocol.red_flag(fid) else fid),  # type: ignore[union-attr]
+                   (protocol.red_flag(fid).source if protocol.red_flag(fid) else ""),  # type: ignore[union-attr]
+                   screening.date)
+        for fid, yes in screening.red_flags.items() if yes)
+    missing = tuple(f.id for f in protocol.red_flags if f.id not in screening.red_flags)
+    days_in = (as_of - stage_since).days
+    level = round(level_at(as_of), 2)
+    variant = 1 + min(2, days_in // 14)
+    easier_reasons = _easier_reasons(h, view, protocol, as_of)
+    if easier_reasons:
+        variant = max(1, variant - 1)
+    asym = tuple(asymmetries(view, protocol.asymmetry, as_of))
+
+    last_week = week_adherence(st, view.days, view.runs, complete_weeks(as_of, 1)[0])
+    clear = False
+    status: Status
+    if hits:
+        status = "refer"
+        for hit in hits:
+            msg = (f"Red flag on {hit.date.isoformat()}: “{hit.question}” was answered yes. "
+                   f"Please see a clinician before doing these exercises; nothing is prescribed "
+                   f"until a new screen is clear.")
+            flags.append(Flag("red_flag", msg))
+            reasons.append(msg)
+    elif missing:
+        status = "screen_needed"
+        msg = (f"The red-flag screen of {screening.date.isoformat()} is missing "
+               f"{len(missing)} answer(s): {', '.join(missing)}.")
+        flags.append(Flag("screen_needed", msg))
+        reasons.append(msg)
+    elif stage == 4:
+        clear = gate.all_met
+        status = "clear" if clear else "maintain_check"
+    else:
+        status = "working"
+
+    reasons.append(f"Stage {stage} ({st.name}) since {stage_since.isoformat()} "
+                   f"({days_in} days). {st.summary}")
+    last_change = timeline[-1]
+    if last_change.kind != "start":
+        reasons.append(f"Last change {last_change.date.isoformat()}: {last_change.reason}")
+    if held_reason:
+        flags.append(Flag("hold", held_reason))
+        reasons.append(held_reason)
+    for ch in timeline:
+        if ch.kind in ("step_back", "reduce_dose") and (as_of - ch.date).days < window:
+            kind = "range_loss" if "knee-to-wall fell" in ch.reason else (
+                "rising_pain" if "rose week over week" in ch.reason else (
+                    "not_settled" if "morning after" in ch.reason else "pain_flare"))
+            flags.append(Flag(kind, ch.reason))  # type: ignore[arg-type]
+    if stage < 4:
+        need = int(st.min_days.value) - days_in
+        if gate.all_met and need <= 0 and not held_reason:
+            flags.append(Flag("ready_to_advance", f"Every criterion for stage {stage + 1} is met."))
+        elif gate.all_met and need > 0:
+            reasons.append(f"Every criterion is met; stage {stage} lasts at least "
+                           f"{st.min_days.value:g} days, so {need} more day(s).")
+        else:
+            reasons.append(f"{gate.met_count} of {len(gate.criteria)} criteria for stage "
+                           f"{stage + 1} are met.")
+    elif clear:
+        flags.append(Flag("clear_to_train", "Every clearance criterion is met: clear to train "
+                                            "normally. Keep the weekly maintenance routine."))
+        reasons.append("Every clearance criterion is met: you are clear to train normally.")
+    else:
+        unmet = [c.label for c in gate.criteria if not c.met]
+        reasons.append("Still in maintenance, but clearance needs a re-check: "
+                       + ", ".join(unmet) + ".")
+    stale = [c for c in gate.criteria if not c.assessed and c.metric in _TESTED_METRICS]
+    if stage >= 2 and stale:
+        flags.append(Flag("retest_due", "Re-test due: " + ", ".join(c.label for c in stale) + "."))
+    if last_week.start >= stage_since and status != "refer":
+        threshold = protocol.settings.missed_sessions_pct.value
+        if last_week.pct < threshold:
+            unmet_t = "; ".join(f"{t.label} {t.text}" for t in last_week.unmet())
+            kind = "maintenance_slipping" if stage == 4 else "missed_sessions"
+            flags.append(Flag(kind, f"Week of {last_week.start}: {last_week.pct:.0f}% of the targets "
+                                    f"kept (below {threshold:g}%): {unmet_t}."))
+    if easier_reasons:
+        reasons.append("Starting with easier versions: " + "; ".join(easier_reasons) + ".")
+    for a in asym:
+        if a.meaningful:
+            reasons.append(a.reason)
+    return Decision(**base, status=status, stage=stage, stage_name=st.name,  # type: ignore[arg-type]
+                    stage_since=stage_since, dose_level=level, variant_level=variant, gate=gate,
+                    clear_to_train=clear, asymmetries=asym, flags=tuple(flags),
+                    reasons=tuple(reasons), timeline=tuple(timeline), red_flags=hits,
+                    missing_screen=missing, last_week=last_week)
+
+
+_TESTED_METRICS = frozenset({
+    "dorsiflexion_cm", "dorsiflexion_test_pain", "dorsiflexion_asymmetry_cm", "heel_raise_lsi",
+    "side_hop_lsi", "balance_eyes_open", "balance_eyes_closed", "y_balance_anterior_diff_cm"})
+
+
+def _easier_reasons(h: History, view: _View, protocol: Protocol, at: dt.date) -> list[str]:
+    out = []
+    recent = int(protocol.settings.recent_sprain_days.value)
+    if h.intake is not None:
+        for side in SIDES:
+            sh = h.intake.side(side)
+            if sh.last_sprain and (at - sh.last_sprain).days <= recent:
+                out.append(f"{side.value} sprain on {sh.last_sprain.isoformat()} is within "
+                           f"{recent} days")
+            if sh.surgery:
+                out.append(f"past surgery on the {side.value} side")
+    sc = view.screening(at)
+    if sc is not None:
+        worst = max(sc.left.pain_activity, sc.right.pain_activity)
+        if worst > protocol.pain_monitoring.safe_max.value:
+            out.append(f"pain in activity {worst}/10")
+    return out

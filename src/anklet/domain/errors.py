@@ -1,0 +1,106 @@
+"""One error tree for the whole product.
+
+    AnkletError                 every error the product raises on purpose
+    ├── InputError              a value a person gave is not accepted (field, value, accepted)
+    │   └── HistoryError        a history document does not validate (lists every problem)
+    ├── DataFileError           an exercise or protocol file is wrong (file, line, problem)
+    ├── NotFoundError           a person, exercise or record does not exist
+    └── ConflictError           the thing already exists (a person id taken, say)
+
+Adapters (store, CLI, web) translate library errors into these with
+``raise ... from e``; the CLI prints them without a traceback and exits
+non-zero, the web maps them to HTTP codes in one handler.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AnkletError(Exception):
+    """Base of every error the product raises on purpose."""
+
+    exit_code = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """A machine-readable form for ``--json`` output and the API."""
+        return {"error": type(self).__name__, "message": str(self)}
+
+
+class InputError(AnkletError):
+    """A value given by a person is not accepted: says which field, which value, what is."""
+
+    exit_code = 2
+
+    def __init__(self, field: str, value: object, accepted: str, message: str | None = None):
+        self.field = field
+        self.value = value
+        self.accepted = accepted
+        text = message or f"{field}: {value!r} is not accepted; {accepted}."
+        super().__init__(text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "error": type(self).__name__,
+            "message": str(self),
+            "field": self.field,
+            "value": self.value if isinstance(self.value, str | int | float | bool) else repr(self.value),
+            "accepted": self.accepted,
+        }
+
+
+class HistoryError(InputError):
+    """A history document failed validation; ``problems`` lists each (field, value, accepted)."""
+
+    def __init__(self, source: str, problems: list[tuple[str, object, str]]):
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: {len(problems)} problem(s) in the history document:"]
+        lines += [f"  - {f}: {v!r} is not accepted; {a}." for f, v, a in problems]
+        first = problems[0] if problems else ("document", None, "a valid history document")
+        super().__init__(first[0], first[1], first[2], message="\n".join(lines))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "error": type(self).__name__,
+            "message": str(self),
+            "problems": [
+                {"field": f, "value": v if isinstance(v, str | int | float | bool) else repr(v),
+                 "accepted": a}
+                for f, v, a in self.problems
+            ],
+        }
+
+
+class DataFileError(AnkletError):
+    """An exercise library or protocol file is wrong: names the file and the line."""
+
+    exit_code = 3
+
+    def __init__(self, file: str, line: int | None, problem: str):
+        self.file = file
+        self.line = line
+        self.problem = problem
+        where = f"{file}, line {line}" if line else file
+        super().__init__(f"{where}: {problem}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": type(self).__name__, "message": str(self), "file": self.file,
+                "line": self.line, "problem": self.problem}
+
+
+class NotFoundError(AnkletError):
+    """A person, exercise or record does not exist (or is not yours to see)."""
+
+    exit_code = 4
+
+    def __init__(self, what: str, key: object):
+        self.what = what
+        self.key = key
+        super().__init__(f"No {what} {key!r} was found.")
+
+
+class ConflictError(AnkletError):
+    """The thing being created already exists."""
+
+    exit_code = 5

@@ -1,0 +1,298 @@
+"""The history document: everything known about one person.
+
+This one model is what ``anklet evaluate`` reads, what ``anklet export``
+writes and ``anklet import-history`` reads back, and what the store loads
+for a person. Its JSON Schema is published at ``schema/history.schema.json``
+(regenerate with ``anklet schema``). Every model forbids unknown fields so
+a typo is named instead of silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from anklet.domain.errors import HistoryError
+from anklet.domain.measures import (
+    DEFAULT_METHOD,
+    LEG_LENGTH,
+    MEASURE_INFO,
+    ArchShape,
+    FootPosture,
+    MeasureKind,
+    Method,
+)
+from anklet.domain.units import Side
+
+FORMAT = "anklet-history"
+VERSION = 1
+
+Pain = Annotated[int, Field(ge=0, le=10, description="0 = no pain, 10 = worst imaginable")]
+Minutes = Annotated[int, Field(ge=0, le=240)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Activity(StrEnum):
+    RUNNING = "running"
+    LIFTING = "lifting"
+    COURT_FIELD_SPORT = "court_field_sport"
+    DAILY_LIFE = "daily_life"
+
+
+class Weekday(StrEnum):
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+
+WEEKDAYS: tuple[Weekday, ...] = tuple(Weekday)
+
+
+class Person(_Model):
+    id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$",
+                             description="short id: lower-case letters, digits, - and _")]
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    created: dt.date | None = None
+    dominant_side: Side | None = None
+
+
+class SideHistory(_Model):
+    sprains: Annotated[int, Field(ge=0, le=100)] = 0
+    last_sprain: dt.date | None = None
+    surgery: bool = False
+    surgery_date: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SideHistory:
+        if self.last_sprain is not None and self.sprains == 0:
+            raise ValueError("last_sprain is set but sprains is 0; give the number of sprains")
+        if self.surgery_date is not None and not self.surgery:
+            raise ValueError("surgery_date is set but surgery is false")
+        return self
+
+
+class Intake(_Model):
+    date: dt.date
+    goals: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
+    activities: list[Activity] = Field(default_factory=list)
+    left: SideHistory = SideHistory()
+    right: SideHistory = SideHistory()
+
+    def side(self, side: Side) -> SideHistory:
+        return self.left if side is Side.LEFT else self.right
+
+
+class Symptoms(_Model):
+    pain_rest: Pain = 0
+    pain_activity: Pain = 0
+    swelling: bool = False
+    giving_way: bool = False
+
+
+class Screening(_Model):
+    """A dated check of symptoms per side and the red-flag questions."""
+
+    date: dt.date
+    left: Symptoms = Symptoms()
+    right: Symptoms = Symptoms()
+    red_flags: dict[str, bool] = Field(
+        default_factory=dict, description="red-flag question id -> answer (true = present)")
+
+    def side(self, side: Side) -> Symptoms:
+        return self.left if side is Side.LEFT else self.right
+
+
+class Measurement(_Model):
+    date: dt.date
+    side: Side
+    kind: MeasureKind
+    value: float
+    method: Method | None = None
+    pain: Pain | None = Field(default=None, description="pain during the test, 0-10")
+    leg_length_cm: float | None = Field(
+        default=None, description="for y_balance_anterior: leg length to normalise the reach")
+    rater: Annotated[str, Field(max_length=80)] | None = None
+    notes: Annotated[str, Field(max_length=1000)] | None = None
+
+    @model_validator(mode="after")
+    def _in_range(self) -> Measurement:
+        label, rng, _ = MEASURE_INFO[self.kind]
+        if self.value != self.value or not (rng.low <= self.value <= rng.high):
+            raise ValueError(f"{label} {self.value:g} is out of range ({rng.describe()})")
+        if self.leg_length_cm is not None:
+            if self.kind is not MeasureKind.Y_BALANCE_ANTERIOR:
+                raise ValueError("leg_length_cm only applies to y_balance_anterior")
+            if not (LEG_LENGTH.low <= self.leg_length_cm <= LEG_LENGTH.high):
+                raise ValueError(f"leg_length_cm {self.leg_length_cm:g} is out of range "
+                                 f"({LEG_LENGTH.describe()})")
+        return self
+
+    @property
+    def method_or_default(self) -> Method:
+        return self.method or DEFAULT_METHOD[self.kind]
+
+    @property
+    def normalised_reach(self) -> float | None:
+        """Anterior reach as % of leg length (Plisky2006), when leg length is known."""
+        if self.kind is MeasureKind.Y_BALANCE_ANTERIOR and self.leg_length_cm:
+            return self.value / self.leg_length_cm * 100
+        return None
+
+
+class FootObservation(_Model):
+    date: dt.date
+    side: Side
+    posture: FootPosture
+    arch: ArchShape
+    notes: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class ExerciseLog(_Model):
+    exercise_id: Annotated[str, Field(min_length=1, max_length=80)]
+    side: Side | Literal["both"] = "both"
+    sets: Annotated[int, Field(ge=0, le=50)] | None = None
+    reps: Annotated[int, Field(ge=0, le=500)] | None = None
+    seconds: Annotated[int, Field(ge=0, le=7200)] | None = None
+    load_kg: Annotated[float, Field(ge=0, le=500)] | None = None
+    rounds: Annotated[int, Field(ge=0, le=50)] | None = None
+
+
+class Session(_Model):
+    date: dt.date
+    exercises: list[ExerciseLog] = Field(min_length=1)
+    rpe: Annotated[int, Field(ge=0, le=10)] | None = None
+    pain_before: Pain | None = None
+    pain_during: Pain = 0
+    pain_next_morning: Pain | None = None
+    notes: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class Availability(_Model):
+    """Minutes a person can give on each weekday."""
+
+    mon: Minutes = 0
+    tue: Minutes = 0
+    wed: Minutes = 0
+    thu: Minutes = 0
+    fri: Minutes = 0
+    sat: Minutes = 0
+    sun: Minutes = 0
+
+    def minutes(self) -> tuple[int, ...]:
+        return (self.mon, self.tue, self.wed, self.thu, self.fri, self.sat, self.sun)
+
+
+class RunKind(StrEnum):
+    EASY = "easy"
+    LONG = "long"
+    INTERVAL = "interval"
+    RACE = "race"
+
+
+class PlannedRun(_Model):
+    date: dt.date
+    kind: RunKind
+    minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
+    title: Annotated[str, Field(max_length=200)] | None = None
+
+    @property
+    def needs_gait_prep(self) -> bool:
+        return self.kind in (RunKind.LONG, RunKind.INTERVAL, RunKind.RACE)
+
+
+class History(_Model):
+    """Everything known about one person, in one document."""
+
+    format: Literal["anklet-history"] = FORMAT
+    version: Literal[1] = VERSION
+    person: Person
+    intake: Intake | None = None
+    screenings: list[Screening] = Field(default_factory=list)
+    measurements: list[Measurement] = Field(default_factory=list)
+    foot_observations: list[FootObservation] = Field(default_factory=list)
+    sessions: list[Session] = Field(default_factory=list)
+    availability: Availability = Availability()
+    planned_runs: list[PlannedRun] = Field(default_factory=list)
+
+    @field_validator("screenings", "measurements", "foot_observations", "sessions",
+                     "planned_runs")
+    @classmethod
+    def _sorted(cls, v: list[Any]) -> list[Any]:
+        return sorted(v, key=lambda x: x.date)
+
+    @property
+    def latest_screening(self) -> Screening | None:
+        return self.screenings[-1] if self.screenings else None
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, exclude_none=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.model_dump(mode="json", exclude_none=True)
+        return data
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "document"
+
+
+def problems_from(err: ValidationError) -> list[tuple[str, object, str]]:
+    """Turn a pydantic error into (field, value, accepted) triples in plain words."""
+    out: list[tuple[str, object, str]] = []
+    for e in err.errors(include_url=False):
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        msg = e["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        elif e["type"] == "extra_forbidden":
+            msg = "unknown field; remove it or check its spelling"
+        elif e["type"] == "missing":
+            msg = "this field is required"
+        out.append((_loc(loc), e.get("input"), msg))
+    return out
+
+
+def parse_history(data: Any, *, source: str = "history") -> History:
+    """Validate a decoded JSON document as a :class:`History`, or raise :class:`HistoryError`."""
+    if not isinstance(data, dict):
+        raise HistoryError(source, [("document", type(data).__name__, "a JSON object")])
+    try:
+        return History.model_validate(data)
+    except ValidationError as e:
+        raise HistoryError(source, problems_from(e)) from e
+
+
+def load_history_text(text: str, *, source: str = "history") -> History:
+    """Parse JSON text as a history document, naming the line of a syntax error."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise HistoryError(source, [(f"line {e.lineno}, column {e.colno}", None,
+                                     f"valid JSON ({e.msg})")]) from e
+    return parse_history(data, source=source)
+
+
+def history_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the history document (published in the repository)."""
+    schema = History.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://anklet.dev/schema/history-v1.json"
+    schema["title"] = "Anklet history document, version 1"
+    return schema

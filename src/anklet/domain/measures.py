@@ -1,0 +1,80 @@
+"""Measurement kinds, their units and accepted ranges.
+
+Each measurement is per side, dated, with the method that produced it.
+Dorsiflexion is recorded either as a knee-to-wall distance (cm) or a lunge
+angle (degrees); the kind keeps which one was measured, and
+:func:`dorsiflexion_cm` converts either to centimetres (Bennell1998).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from anklet.domain.units import Range, degrees_to_cm
+
+
+class MeasureKind(StrEnum):
+    KNEE_TO_WALL = "knee_to_wall"          # cm, big toe to wall, higher is better
+    LUNGE_ANGLE = "lunge_angle"            # degrees of tibia from vertical, higher is better
+    HEEL_RAISE = "heel_raise"              # single-leg heel raises to fatigue, reps
+    BALANCE_EYES_OPEN = "balance_eyes_open"      # single-leg stance, seconds
+    BALANCE_EYES_CLOSED = "balance_eyes_closed"  # single-leg stance, seconds
+    Y_BALANCE_ANTERIOR = "y_balance_anterior"    # anterior reach, cm
+    SIDE_HOP = "side_hop"                  # seconds for the side hop test, lower is better
+
+
+class Method(StrEnum):
+    TAPE = "tape"
+    INCLINOMETER = "inclinometer"
+    APP = "app"
+    PHOTO = "photo"
+    COUNT = "count"
+    STOPWATCH = "stopwatch"
+
+
+MEASURE_INFO: dict[MeasureKind, tuple[str, Range, bool]] = {
+    # kind: (label, accepted range, higher_is_better)
+    MeasureKind.KNEE_TO_WALL: ("Knee-to-wall distance", Range(0, 25, "cm"), True),
+    MeasureKind.LUNGE_ANGLE: ("Lunge angle", Range(0, 90, "°"), True),
+    MeasureKind.HEEL_RAISE: ("Single-leg heel raises", Range(0, 200, "reps"), True),
+    MeasureKind.BALANCE_EYES_OPEN: ("Single-leg balance, eyes open", Range(0, 300, "s"), True),
+    MeasureKind.BALANCE_EYES_CLOSED: ("Single-leg balance, eyes closed", Range(0, 300, "s"), True),
+    MeasureKind.Y_BALANCE_ANTERIOR: ("Y-balance anterior reach", Range(0, 150, "cm"), True),
+    MeasureKind.SIDE_HOP: ("Side hop test", Range(1, 120, "s"), False),
+}
+
+LEG_LENGTH = Range(40, 130, "cm")
+"""Leg length for normalising Y-balance reach (ASIS to medial malleolus)."""
+
+DEFAULT_METHOD: dict[MeasureKind, Method] = {
+    MeasureKind.KNEE_TO_WALL: Method.TAPE,
+    MeasureKind.LUNGE_ANGLE: Method.INCLINOMETER,
+    MeasureKind.HEEL_RAISE: Method.COUNT,
+    MeasureKind.BALANCE_EYES_OPEN: Method.STOPWATCH,
+    MeasureKind.BALANCE_EYES_CLOSED: Method.STOPWATCH,
+    MeasureKind.Y_BALANCE_ANTERIOR: Method.TAPE,
+    MeasureKind.SIDE_HOP: Method.STOPWATCH,
+}
+
+DORSIFLEXION_KINDS = frozenset({MeasureKind.KNEE_TO_WALL, MeasureKind.LUNGE_ANGLE})
+
+
+def dorsiflexion_cm(kind: MeasureKind, value: float) -> float:
+    """The knee-to-wall equivalent in cm of a dorsiflexion measurement."""
+    if kind is MeasureKind.KNEE_TO_WALL:
+        return value
+    if kind is MeasureKind.LUNGE_ANGLE:
+        return degrees_to_cm(value)
+    raise ValueError(f"{kind} is not a dorsiflexion measurement")
+
+
+class FootPosture(StrEnum):
+    PRONATED = "pronated"
+    NEUTRAL = "neutral"
+    SUPINATED = "supinated"
+
+
+class ArchShape(StrEnum):
+    COLLAPSED = "collapsed"
+    TYPICAL = "typical"
+    HIGH = "high"

@@ -1,0 +1,321 @@
+"""Stages, gates, pain rules and dosing, loaded from a versioned data file.
+
+The shipped protocol is ``anklet/data/protocol.yaml``; a coach can load an
+adjusted copy. Loading checks everything a mistake could break: unknown
+metrics, categories or source keys, a threshold outside what the metric can
+ever read (an "impossible" threshold), stages out of order. Each problem is
+reported with the file and the line of the entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from anklet.domain.datafile import line_of, parse_yaml, read_text, strip_lines
+from anklet.domain.errors import DataFileError
+from anklet.domain.exercises import Category
+from anklet.domain.history import problems_from
+
+Op = Literal[">=", ">", "<=", "<"]
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSpec:
+    """What a metric reads: per side or not, the values it can take, the params it needs."""
+
+    per_side: bool
+    low: float
+    high: float
+    params: frozenset[str] = frozenset()
+
+
+METRICS: dict[str, MetricSpec] = {
+    "category_days": MetricSpec(False, 0, 28, frozenset({"category", "days"})),
+    "pain_rest": MetricSpec(True, 0, 10),
+    "pain_activity": MetricSpec(True, 0, 10),
+    "giving_way": MetricSpec(True, 0, 1),
+    "dorsiflexion_cm": MetricSpec(True, 0, 25),
+    "dorsiflexion_test_pain": MetricSpec(True, 0, 10),
+    "dorsiflexion_asymmetry_cm": MetricSpec(False, 0, 25),
+    "heel_raise_lsi": MetricSpec(False, 0, 100),
+    "side_hop_lsi": MetricSpec(False, 0, 100),
+    "balance_eyes_open": MetricSpec(True, 0, 300),
+    "balance_eyes_closed": MetricSpec(True, 0, 300),
+    "y_balance_anterior_diff_cm": MetricSpec(False, 0, 150),
+    "session_pain_max": MetricSpec(False, 0, 10, frozenset({"days"})),
+    "unsettled_sessions": MetricSpec(False, 0, 100, frozenset({"days"})),
+    "adherence_pct": MetricSpec(False, 0, 100, frozenset({"days"})),
+}
+"""Every metric a gate may name, under a stable string key."""
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Number(_M):
+    """A number with the source it comes from."""
+
+    value: float
+    source: str
+    note: str | None = None
+
+
+class RedFlag(_M):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    question: Annotated[str, Field(min_length=10)]
+    source: str
+
+
+class Target(_M):
+    """A weekly frequency target the planner schedules and adherence checks."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: str
+    categories: Annotated[list[Category], Field(min_length=1)]
+    per_week: Annotated[int, Field(ge=0, le=7)]
+    pick: Annotated[int, Field(ge=1, le=6)]
+    spacing: Literal["no_consecutive"] | None = None
+    before_runs: bool = False
+    cover_motions: bool = False
+    cover_planes: bool = False
+    source: str
+
+    @property
+    def daily(self) -> bool:
+        return self.per_week == 7
+
+
+class Criterion(_M):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: str
+    metric: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    op: Op
+    threshold: float
+    unit: str = ""
+    source: str
+    note: str | None = None
+
+    @property
+    def per_side(self) -> bool:
+        return METRICS[self.metric].per_side
+
+    def passes(self, value: float) -> bool:
+        t = self.threshold
+        if self.op == ">=":
+            return value >= t
+        if self.op == ">":
+            return value > t
+        if self.op == "<=":
+            return value <= t
+        return value < t
+
+
+class Stage(_M):
+    number: Annotated[int, Field(ge=1, le=4)]
+    name: str
+    summary: str
+    why: str
+    min_days: Number
+    habits: list[str] = Field(default_factory=list)
+    targets: list[Target]
+    gate: list[Criterion] = Field(default_factory=list)
+
+
+class PainMonitoring(_M):
+    safe_max: Number
+    acceptable_max: Number
+    flare_window_days: Number
+    step_back_flares: Number
+    rising_weeks: Number
+
+
+class RangeLoss(_M):
+    mdc_cm: Number
+    lookback_days: Number
+
+
+class Dosing(_M):
+    start_level: Number
+    weekly_increase: Number
+    max_level: Number
+    flare_factor: Number
+    min_level: Number
+
+
+class Settings(_M):
+    retest_days: Number
+    recent_sprain_days: Number
+    missed_sessions_pct: Number
+
+
+class AsymmetryRule(_M):
+    """How to judge a left/right difference for one two-sided test."""
+
+    measure: Literal["dorsiflexion", "heel_raise", "balance_eyes_open", "balance_eyes_closed",
+                     "y_balance_anterior", "side_hop"]
+    label: str
+    kind: Literal["difference", "lsi"]
+    threshold: float
+    unit: str
+    source: str
+
+
+class Protocol(_M):
+    id: str
+    version: Annotated[int, Field(ge=1)]
+    title: str
+    sources: dict[str, str]
+    red_flags: Annotated[list[RedFlag], Field(min_length=1)]
+    settings: Settings
+    pain_monitoring: PainMonitoring
+    range_loss: RangeLoss
+    dosing: Dosing
+    stages: Annotated[list[Stage], Field(min_length=4, max_length=4)]
+    asymmetry: list[AsymmetryRule] = Field(default_factory=list)
+
+    def stage(self, number: int) -> Stage:
+        return self.stages[number - 1]
+
+    @property
+    def clearance_gate(self) -> list[Criterion]:
+        """The checklist that clears a person to train normally (the gate into stage 4)."""
+        return self.stages[2].gate
+
+    def red_flag(self, flag_id: str) -> RedFlag | None:
+        return next((f for f in self.red_flags if f.id == flag_id), None)
+
+
+# --- loading and validation -------------------------------------------------
+
+
+def parse_protocol(text: str, *, name: str) -> Protocol:
+    """Parse and validate protocol YAML text."""
+    raw = parse_yaml(text, name=name)
+    if not isinstance(raw, dict):
+        raise DataFileError(name, None, "expected a mapping at the top of the file")
+    try:
+        proto = Protocol.model_validate(strip_lines(raw))
+    except ValidationError as e:
+        field, value, accepted = problems_from(e)[0]
+        loc = e.errors()[0]["loc"]
+        raise DataFileError(name, _line_at(raw, loc), f"{field}: {value!r} – {accepted}") from e
+    _check(proto, raw, name)
+    return proto
+
+
+def _line_at(raw: Any, loc: tuple[int | str, ...]) -> int | None:
+    """The line of the deepest mapping along ``loc`` in the parsed data."""
+    line = line_of(raw)
+    node = raw
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        line = line_of(node) or line
+    return line
+
+
+def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
+    def fail(loc: tuple[int | str, ...], problem: str) -> None:
+        raise DataFileError(name, _line_at(raw, loc), problem)
+
+    def check_source(loc: tuple[int | str, ...], key: str) -> None:
+        if key not in p.sources:
+            fail(loc, f"unknown source {key!r}; add it under 'sources' or use one of: "
+                      f"{', '.join(sorted(p.sources))}")
+
+    ids = [f.id for f in p.red_flags]
+    for i, f in enumerate(p.red_flags):
+        check_source(("red_flags", i), f.source)
+        if ids.count(f.id) > 1:
+            fail(("red_flags", i), f"red flag id {f.id!r} appears twice")
+    for section in ("settings", "pain_monitoring", "range_loss", "dosing"):
+        for key, num in getattr(p, section):
+            check_source((section, key), num.source)
+    pm, d = p.pain_monitoring, p.dosing
+    for key in ("safe_max", "acceptable_max"):
+        v = getattr(pm, key).value
+        if not 0 <= v <= 10:
+            fail(("pain_monitoring", key), f"{key} {v:g} is impossible; pain is rated 0 to 10")
+    if pm.safe_max.value > pm.acceptable_max.value:
+        fail(("pain_monitoring",), "safe_max must not be above acceptable_max")
+    if not 0 < d.min_level.value <= d.start_level.value <= d.max_level.value:
+        fail(("dosing",), "dose levels must satisfy 0 < min_level <= start_level <= max_level")
+    if not 0 < d.flare_factor.value < 1:
+        fail(("dosing", "flare_factor"), "flare_factor must be between 0 and 1")
+    for ai, a in enumerate(p.asymmetry):
+        check_source(("asymmetry", ai), a.source)
+        if a.kind == "lsi" and not 0 < a.threshold <= 100:
+            fail(("asymmetry", ai), f"an LSI threshold must be above 0 and at most 100, "
+                                    f"got {a.threshold:g}")
+        if a.kind == "difference" and a.threshold < 0:
+            fail(("asymmetry", ai), "a difference threshold must not be negative")
+    if not 0 <= p.settings.missed_sessions_pct.value <= 100:
+        fail(("settings", "missed_sessions_pct"), "missed_sessions_pct must be 0 to 100")
+    for key in ("retest_days", "recent_sprain_days"):
+        if getattr(p.settings, key).value < 1:
+            fail(("settings", key), f"{key} must be at least 1 day")
+    if p.range_loss.mdc_cm.value <= 0:
+        fail(("range_loss", "mdc_cm"), "mdc_cm must be above 0")
+    for si, stage in enumerate(p.stages):
+        if stage.number != si + 1:
+            fail(("stages", si), f"stage {stage.number} is out of order; expected {si + 1}")
+        check_source(("stages", si, "min_days"), stage.min_days.source)
+        if stage.min_days.value < 0:
+            fail(("stages", si, "min_days"), "min_days must not be negative")
+        tids = [t.id for t in stage.targets]
+        for ti, t in enumerate(stage.targets):
+            check_source(("stages", si, "targets", ti), t.source)
+            if tids.count(t.id) > 1:
+                fail(("stages", si, "targets", ti), f"target id {t.id!r} appears twice in a stage")
+        if si < 3 and not stage.gate:
+            fail(("stages", si), f"stage {stage.number} needs a gate to the next stage")
+        for ci, c in enumerate(stage.gate):
+            loc: tuple[int | str, ...] = ("stages", si, "gate", ci)
+            check_source(loc, c.source)
+            spec = METRICS.get(c.metric)
+            if spec is None:
+                fail(loc, f"unknown metric {c.metric!r}; known: {', '.join(sorted(METRICS))}")
+                return
+            extra = set(c.params) - spec.params
+            if extra:
+                fail(loc, f"metric {c.metric!r} takes no parameter(s) {sorted(extra)}")
+            if "category" in spec.params:
+                cat = c.params.get("category")
+                if cat not in {x.value for x in Category}:
+                    fail(loc, f"unknown category {cat!r}; known: "
+                              f"{', '.join(x.value for x in Category)}")
+            if "days" in c.params:
+                days = c.params["days"]
+                if not isinstance(days, int) or not 1 <= days <= 28:
+                    fail(loc, f"days {days!r} must be a whole number from 1 to 28")
+            if not spec.low <= c.threshold <= spec.high:
+                fail(loc, f"threshold {c.threshold:g} is impossible for {c.metric!r}, which reads "
+                          f"{spec.low:g} to {spec.high:g}")
+            never = (c.op == ">" and c.threshold >= spec.high) or (
+                c.op == "<" and c.threshold <= spec.low)
+            if never:
+                fail(loc, f"'{c.op} {c.threshold:g}' can never be met: {c.metric!r} reads "
+                          f"{spec.low:g} to {spec.high:g}")
+
+
+_DEFAULT: Protocol | None = None
+
+
+def load_protocol(path: str | Path | None = None) -> Protocol:
+    """Load the shipped protocol (cached) or a coach-supplied file."""
+    global _DEFAULT
+    if path is None and _DEFAULT is not None:
+        return _DEFAULT
+    text, name = read_text(path, "protocol.yaml")
+    proto = parse_protocol(text, name=name)
+    if path is None:
+        _DEFAULT = proto
+    return proto

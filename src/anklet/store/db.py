@@ -1,0 +1,160 @@
+"""Engines and schema migrations.
+
+:func:`make_engine` opens SQLite (a file, WAL mode, foreign keys on, a busy
+timeout, transactions begun by SQLAlchemy so that savepoints and DDL work)
+or PostgreSQL (``postgresql+psycopg://``). :func:`migrate` brings a database
+to the newest schema with Alembic, using the migrations shipped inside the
+package, so no ``alembic.ini`` is needed at run time. Library errors about
+the URL or the connection become :class:`~anklet.store.errors.StoreError`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from anklet.store.errors import StoreError
+
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "MIGRATIONS_DIR",
+    "alembic_config",
+    "check",
+    "describe_url",
+    "make_engine",
+    "migrate",
+    "store_error",
+]
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+"""The Alembic script directory shipped inside the package."""
+
+BUSY_TIMEOUT_S = 15
+"""How long a SQLite connection waits for another writer before giving up."""
+
+PG_CONNECT_TIMEOUT_S = 10
+"""How long to wait for a PostgreSQL server to answer before giving up."""
+
+_SUPPORTED = "sqlite:///path/to/anklet.db or postgresql+psycopg://user:password@host/dbname"
+
+
+def describe_url(url: URL | str) -> str:
+    """The URL as text with any password hidden, for messages."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return repr(str(url))
+    return parsed.render_as_string(hide_password=True)
+
+
+def store_error(e: DBAPIError, url: URL | str) -> StoreError:
+    """A :class:`StoreError` naming the database and the driver's first line of complaint."""
+    orig = getattr(e, "orig", None) or e
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    return StoreError(f"The database at {describe_url(url)} cannot be used: {first}")
+
+
+def _parse(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as e:
+        raise StoreError(f"{url!r} is not a database URL; expected {_SUPPORTED}.") from e
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres") and parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreError(
+            f"{describe_url(parsed)}: the {backend!r} database is not supported; "
+            f"expected {_SUPPORTED}.")
+    return parsed
+
+
+def _sqlite_file(url: URL) -> URL:
+    """Expand ``~`` in a SQLite file path and create its directory."""
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:") or url.query.get("uri"):
+        return url
+    path = Path(database).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"Cannot create the folder {str(path.parent)!r} for the database: "
+                         f"{e.strerror or e}.") from e
+    return url.set(database=str(path))
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take BEGIN away from the sqlite3 module (see _on_sqlite_begin), then set the pragmas,
+    # which cannot run inside a transaction.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; much faster commits
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    # SQLAlchemy emits BEGIN itself so that reads and writes share one transaction and
+    # SAVEPOINT and transactional DDL behave (SQLAlchemy's "SQLite transactions" recipe).
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """Open an engine for a SQLite or PostgreSQL URL; raise :class:`StoreError` if it is bad."""
+    parsed = _parse(url)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            parsed = _sqlite_file(parsed)
+            engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
+            event.listen(engine, "connect", _on_sqlite_connect)
+            event.listen(engine, "begin", _on_sqlite_begin)
+        else:
+            engine = create_engine(parsed, pool_pre_ping=True,
+                                   connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S})
+    except (NoSuchModuleError, ImportError) as e:
+        raise StoreError(f"{describe_url(parsed)}: no database driver for this URL "
+                         f"({e}); expected {_SUPPORTED}.") from e
+    except ArgumentError as e:
+        raise StoreError(f"{describe_url(parsed)} is not a usable database URL: {e}.") from e
+    return engine
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """An Alembic configuration built in code, pointing at the packaged migrations."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    if engine is not None:
+        cfg.set_main_option(
+            "sqlalchemy.url",
+            engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return cfg
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database schema to ``revision`` (the newest by default), in one transaction."""
+    cfg = alembic_config()
+    try:
+        with engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, revision)
+    except DBAPIError as e:
+        raise store_error(e, engine.url) from e
+
+
+def check(engine: Engine) -> None:
+    """Connect once and run a trivial query; raise :class:`StoreError` if that fails."""
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except DBAPIError as e:
+        raise store_error(e, engine.url) from e

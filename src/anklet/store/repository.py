@@ -1,0 +1,509 @@
+"""The person repository: whole histories in and out of the database.
+
+A :class:`PersonRepository` works inside the session of a unit of work and
+never commits. It speaks the domain's language (:class:`History` and its
+parts) and keeps the table layout to itself. Reads and writes go through
+SQLAlchemy Core, one statement per table, so that loading a batch of a
+thousand people costs a dozen queries and no ORM object building:
+:meth:`PersonRepository.iter_histories` and :meth:`PersonRepository.save_decisions`
+are the bulk paths for re-evaluating everyone.
+
+Records come back in the order they were added within a date (rows are read
+in insertion order and :class:`History` sorts each list by date, stably), so
+``get`` returns exactly the history that ``add`` was given.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, Table, delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DbSession
+
+from anklet.domain.errors import ConflictError, InputError, NotFoundError
+from anklet.domain.history import (
+    Availability,
+    ExerciseLog,
+    FootObservation,
+    History,
+    Intake,
+    Measurement,
+    PlannedRun,
+    Screening,
+    Session,
+)
+from anklet.store import tables as t
+
+__all__ = ["PersonRepository", "PersonSummary", "StoredDecision"]
+
+_KEY_CHUNK = 500
+"""Keys per ``IN (...)`` list; well under every driver's limit on bound parameters."""
+
+_DECISION_FIELDS = ("evaluated_at", "as_of", "stage", "status", "clear_to_train", "summary")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonSummary:
+    """One line of the people list: who, and the current decision if there is one."""
+
+    key: str
+    name: str
+    created: dt.date | None
+    stage: int | None = None
+    status: str | None = None
+    clear_to_train: bool | None = None
+    as_of: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDecision:
+    """The current decision row for a person, as saved by ``save_decision(s)``."""
+
+    key: str
+    evaluated_at: dt.datetime
+    as_of: dt.date
+    stage: int | None
+    status: str
+    clear_to_train: bool
+    summary: dict[str, Any]
+
+
+def _v(value: Any) -> Any:
+    """An enum member as its plain value (drivers may dump enums by name)."""
+    return value.value if isinstance(value, Enum) else value
+
+
+def _check_text(table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Refuse text holding NUL characters, which PostgreSQL cannot store, on every database."""
+    for row in rows:
+        for column, value in row.items():
+            if isinstance(value, str) and "\x00" in value:
+                raise InputError(f"{table.name}.{column}", value,
+                                 "text without NUL (\\x00) characters")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --- domain -> row parameters ------------------------------------------------------------
+
+
+def _person_params(history: History) -> dict[str, Any]:
+    p = history.person
+    return {"key": p.id, "name": p.name, "created": p.created,
+            "dominant_side": _v(p.dominant_side)}
+
+
+def _intake_params(person_id: int, intake: Intake) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "person_id": person_id, "date": intake.date, "goals": list(intake.goals),
+        "activities": [_v(a) for a in intake.activities],
+    }
+    for side, h in (("left", intake.left), ("right", intake.right)):
+        params[f"{side}_sprains"] = h.sprains
+        params[f"{side}_last_sprain"] = h.last_sprain
+        params[f"{side}_surgery"] = h.surgery
+        params[f"{side}_surgery_date"] = h.surgery_date
+    return params
+
+
+def _screening_params(person_id: int, s: Screening) -> dict[str, Any]:
+    params: dict[str, Any] = {"person_id": person_id, "date": s.date,
+                              "red_flags": dict(s.red_flags)}
+    for side, sym in (("left", s.left), ("right", s.right)):
+        params[f"{side}_pain_rest"] = sym.pain_rest
+        params[f"{side}_pain_activity"] = sym.pain_activity
+        params[f"{side}_swelling"] = sym.swelling
+        params[f"{side}_giving_way"] = sym.giving_way
+    return params
+
+
+def _measurement_params(person_id: int, m: Measurement) -> dict[str, Any]:
+    return {"person_id": person_id, "date": m.date, "side": _v(m.side), "kind": _v(m.kind),
+            "value": m.value, "method": _v(m.method), "pain": m.pain,
+            "leg_length_cm": m.leg_length_cm, "rater": m.rater, "notes": m.notes}
+
+
+def _foot_params(person_id: int, f: FootObservation) -> dict[str, Any]:
+    return {"person_id": person_id, "date": f.date, "side": _v(f.side),
+            "posture": _v(f.posture), "arch": _v(f.arch), "notes": f.notes}
+
+
+def _session_params(person_id: int, s: Session) -> dict[str, Any]:
+    return {"person_id": person_id, "date": s.date, "rpe": s.rpe, "pain_before": s.pain_before,
+            "pain_during": s.pain_during, "pain_next_morning": s.pain_next_morning,
+            "notes": s.notes}
+
+
+def _exercise_params(session_id: int, position: int, e: ExerciseLog) -> dict[str, Any]:
+    return {"session_id": session_id, "position": position, "exercise_id": e.exercise_id,
+            "side": _v(e.side), "sets": e.sets, "reps": e.reps, "seconds": e.seconds,
+            "load_kg": e.load_kg, "rounds": e.rounds}
+
+
+def _availability_params(person_id: int, a: Availability) -> dict[str, Any]:
+    params: dict[str, Any] = dict(zip(t.WEEKDAY_COLUMNS, a.minutes(), strict=True))
+    params["person_id"] = person_id
+    return params
+
+
+def _run_params(person_id: int, r: PlannedRun) -> dict[str, Any]:
+    return {"person_id": person_id, "date": r.date, "kind": _v(r.kind), "minutes": r.minutes,
+            "title": r.title}
+
+
+# --- rows -> history documents -----------------------------------------------------------
+#
+# Each query selects its columns in a fixed order and the builders below unpack rows by
+# position: this is the hot loop of a batch re-evaluation. Every history is built as plain
+# dicts and validated once by pydantic, which also re-sorts each list by date.
+
+_PEOPLE_COLS = (t.people.c.id, t.people.c.key, t.people.c.name, t.people.c.created,
+                t.people.c.dominant_side)
+_INTAKE_COLS = (t.intakes.c.person_id, t.intakes.c.date, t.intakes.c.goals,
+                t.intakes.c.activities,
+                t.intakes.c.left_sprains, t.intakes.c.left_last_sprain,
+                t.intakes.c.left_surgery, t.intakes.c.left_surgery_date,
+                t.intakes.c.right_sprains, t.intakes.c.right_last_sprain,
+                t.intakes.c.right_surgery, t.intakes.c.right_surgery_date)
+_SCREENING_COLS = (t.screenings.c.person_id, t.screenings.c.date,
+                   t.screenings.c.left_pain_rest, t.screenings.c.left_pain_activity,
+                   t.screenings.c.left_swelling, t.screenings.c.left_giving_way,
+                   t.screenings.c.right_pain_rest, t.screenings.c.right_pain_activity,
+                   t.screenings.c.right_swelling, t.screenings.c.right_giving_way,
+                   t.screenings.c.red_flags)
+_MEASUREMENT_COLS = (t.measurements.c.person_id, t.measurements.c.date, t.measurements.c.side,
+                     t.measurements.c.kind, t.measurements.c.value, t.measurements.c.method,
+                     t.measurements.c.pain, t.measurements.c.leg_length_cm,
+                     t.measurements.c.rater, t.measurements.c.notes)
+_FOOT_COLS = (t.foot_observations.c.person_id, t.foot_observations.c.date,
+              t.foot_observations.c.side, t.foot_observations.c.posture,
+              t.foot_observations.c.arch, t.foot_observations.c.notes)
+_SESSION_COLS = (t.sessions.c.person_id, t.sessions.c.id, t.sessions.c.date, t.sessions.c.rpe,
+                 t.sessions.c.pain_before, t.sessions.c.pain_during,
+                 t.sessions.c.pain_next_morning, t.sessions.c.notes)
+_EXERCISE_COLS = (t.session_exercises.c.session_id, t.session_exercises.c.exercise_id,
+                  t.session_exercises.c.side, t.session_exercises.c.sets,
+                  t.session_exercises.c.reps, t.session_exercises.c.seconds,
+                  t.session_exercises.c.load_kg, t.session_exercises.c.rounds)
+_AVAILABILITY_COLS = (t.availability.c.person_id,
+                      *(t.availability.c[day] for day in t.WEEKDAY_COLUMNS))
+_RUN_COLS = (t.planned_runs.c.person_id, t.planned_runs.c.date, t.planned_runs.c.kind,
+             t.planned_runs.c.minutes, t.planned_runs.c.title)
+
+
+def _side_history(sprains: int, last: dt.date | None, surgery: bool,
+                  surgery_date: dt.date | None) -> dict[str, Any]:
+    return {"sprains": sprains, "last_sprain": last, "surgery": surgery,
+            "surgery_date": surgery_date}
+
+
+class PersonRepository:
+    """People and their whole histories, inside one unit of work's session; never commits."""
+
+    def __init__(self, session: DbSession) -> None:
+        self._session = session
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _id(self, key: str) -> int:
+        person_id = self._session.execute(
+            select(t.people.c.id).where(t.people.c.key == key)).scalar_one_or_none()
+        if person_id is None:
+            raise NotFoundError("person", key)
+        return int(person_id)
+
+    def _ids(self, keys: Iterable[str]) -> dict[str, int]:
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, int] = {}
+        for i in range(0, len(wanted), _KEY_CHUNK):
+            chunk = wanted[i:i + _KEY_CHUNK]
+            rows = self._session.execute(
+                select(t.people.c.key, t.people.c.id).where(t.people.c.key.in_(chunk)))
+            found.update({key: int(pid) for key, pid in rows})
+        return found
+
+    def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            _check_text(table, rows)
+            self._session.execute(insert(table), rows)
+
+    def _insert_sessions(self, pairs: list[tuple[int, Session]]) -> None:
+        """Insert sessions and then their exercises, keeping the order of both."""
+        if not pairs:
+            return
+        rows = [_session_params(pid, s) for pid, s in pairs]
+        _check_text(t.sessions, rows)
+        stmt = insert(t.sessions).returning(t.sessions.c.id, sort_by_parameter_order=True)
+        ids = self._session.execute(stmt, rows).scalars()
+        exercises = [_exercise_params(int(session_id), pos, e)
+                     for session_id, (_, s) in zip(ids, pairs, strict=True)
+                     for pos, e in enumerate(s.exercises)]
+        self._insert(t.session_exercises, exercises)
+
+    def _upsert(self, table: Table, rows: list[dict[str, Any]], key_cols: Sequence[str],
+                update_cols: Sequence[str]) -> None:
+        """Insert rows, replacing ``update_cols`` where a row with the same key exists."""
+        if not rows:
+            return
+        _check_text(table, rows)
+        dialect = self._session.get_bind().dialect.name
+        if dialect == "postgresql":
+            pg = postgresql.insert(table)
+            stmt: Any = pg.on_conflict_do_update(
+                index_elements=list(key_cols), set_={c: pg.excluded[c] for c in update_cols})
+        elif dialect == "sqlite":
+            lite = sqlite.insert(table)
+            stmt = lite.on_conflict_do_update(
+                index_elements=list(key_cols), set_={c: lite.excluded[c] for c in update_cols})
+        else:  # pragma: no cover - only SQLite and PostgreSQL are supported by make_engine
+            for row in rows:
+                where = [table.c[c] == row[c] for c in key_cols]
+                self._session.execute(delete(table).where(*where))
+            stmt = insert(table)
+        self._session.execute(stmt, rows)
+
+    # -- whole people ----------------------------------------------------------------------
+
+    def add(self, history: History) -> None:
+        """Insert a whole history; raise ConflictError if the person's id is taken."""
+        self.add_many([history])
+
+    def add_many(self, histories: Iterable[History]) -> None:
+        """Insert many whole histories at once; raise ConflictError if any id is taken."""
+        batch = list(histories)
+        if not batch:
+            return
+        keys = [h.person.id for h in batch]
+        seen: set[str] = set()
+        for key in keys:
+            if key in seen:
+                raise ConflictError(f"The person id {key!r} appears twice in what is being added.")
+            seen.add(key)
+        taken = self._ids(keys)
+        if taken:
+            key = next(k for k in keys if k in taken)
+            raise ConflictError(f"A person with the id {key!r} already exists.")
+        rows = [_person_params(h) for h in batch]
+        _check_text(t.people, rows)
+        stmt = insert(t.people).returning(t.people.c.id, sort_by_parameter_order=True)
+        try:
+            ids = [int(i) for i in self._session.execute(stmt, rows).scalars()]
+        except IntegrityError as e:  # someone else added the same id since we looked
+            raise ConflictError(f"A person with one of the ids {keys[:5]!r} already exists "
+                                "(added at the same time by another user).") from e
+        pairs = list(zip(ids, batch, strict=True))
+        self._insert(t.intakes, [_intake_params(pid, h.intake) for pid, h in pairs
+                                 if h.intake is not None])
+        self._insert(t.screenings, [_screening_params(pid, s) for pid, h in pairs
+                                    for s in h.screenings])
+        self._insert(t.measurements, [_measurement_params(pid, m) for pid, h in pairs
+                                      for m in h.measurements])
+        self._insert(t.foot_observations, [_foot_params(pid, f) for pid, h in pairs
+                                           for f in h.foot_observations])
+        self._insert_sessions([(pid, s) for pid, h in pairs for s in h.sessions])
+        self._insert(t.availability, [_availability_params(pid, h.availability)
+                                      for pid, h in pairs])
+        self._insert(t.planned_runs, [_run_params(pid, r) for pid, h in pairs
+                                      for r in h.planned_runs])
+
+    def get(self, key: str) -> History:
+        """The whole history of one person; raise NotFoundError if there is none."""
+        row = self._session.execute(
+            select(*_PEOPLE_COLS).where(t.people.c.key == key)).one_or_none()
+        if row is None:
+            raise NotFoundError("person", key)
+        return self._build([tuple(row)])[0]
+
+    def exists(self, key: str) -> bool:
+        """Whether a person with this id is stored."""
+        return self._session.execute(
+            select(t.people.c.id).where(t.people.c.key == key)).first() is not None
+
+    def list(self) -> list[PersonSummary]:
+        """Everyone, ordered by id, with their current decision where one is saved."""
+        stmt = (select(t.people.c.key, t.people.c.name, t.people.c.created, t.decisions.c.stage,
+                       t.decisions.c.status, t.decisions.c.clear_to_train, t.decisions.c.as_of)
+                .select_from(t.people.outerjoin(t.decisions))
+                .order_by(t.people.c.key))
+        return [PersonSummary(*row) for row in self._session.execute(stmt)]
+
+    def delete(self, key: str) -> None:
+        """Delete a person and everything recorded about them; NotFoundError if missing."""
+        person_id = self._id(key)
+        # ON DELETE CASCADE removes the records (SQLite: foreign_keys=ON, set by make_engine).
+        self._session.execute(delete(t.people).where(t.people.c.id == person_id))
+
+    # -- parts of a history ----------------------------------------------------------------
+
+    def set_intake(self, key: str, intake: Intake) -> None:
+        """Set (or replace) the person's intake."""
+        person_id = self._id(key)
+        self._session.execute(delete(t.intakes).where(t.intakes.c.person_id == person_id))
+        self._insert(t.intakes, [_intake_params(person_id, intake)])
+
+    def add_screening(self, key: str, screening: Screening) -> None:
+        """Record a screening."""
+        self._insert(t.screenings, [_screening_params(self._id(key), screening)])
+
+    def add_measurement(self, key: str, measurement: Measurement) -> None:
+        """Record a measurement."""
+        self._insert(t.measurements, [_measurement_params(self._id(key), measurement)])
+
+    def add_foot_observation(self, key: str, observation: FootObservation) -> None:
+        """Record a foot observation."""
+        self._insert(t.foot_observations, [_foot_params(self._id(key), observation)])
+
+    def add_session(self, key: str, session: Session) -> None:
+        """Record an exercise session with its exercises."""
+        self._insert_sessions([(self._id(key), session)])
+
+    def set_availability(self, key: str, availability: Availability) -> None:
+        """Set (or replace) the minutes the person can give each weekday."""
+        self._upsert(t.availability, [_availability_params(self._id(key), availability)],
+                     ["person_id"], t.WEEKDAY_COLUMNS)
+
+    def add_planned_run(self, key: str, run: PlannedRun) -> None:
+        """Record a planned run."""
+        self._insert(t.planned_runs, [_run_params(self._id(key), run)])
+
+    # -- decisions -------------------------------------------------------------------------
+
+    def save_decision(self, key: str, *, as_of: dt.date, stage: int | None, status: str,
+                      clear_to_train: bool, summary: Mapping[str, Any],
+                      evaluated_at: dt.datetime | None = None) -> None:
+        """Save (or replace) the person's current decision; ``summary`` must be JSON-ready."""
+        self.save_decisions([{"key": key, "as_of": as_of, "stage": stage, "status": status,
+                              "clear_to_train": clear_to_train, "summary": summary,
+                              "evaluated_at": evaluated_at}])
+
+    def save_decisions(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Bulk upsert of current decisions: each row has key, as_of, stage, status,
+        clear_to_train, summary and optionally evaluated_at (default: now, UTC)."""
+        if not rows:
+            return
+        ids = self._ids(row["key"] for row in rows)
+        missing = next((row["key"] for row in rows if row["key"] not in ids), None)
+        if missing is not None:
+            raise NotFoundError("person", missing)
+        now = _now()
+        latest: dict[int, dict[str, Any]] = {}  # one row per person: the last one given wins
+        for row in rows:
+            latest[ids[row["key"]]] = {
+                "person_id": ids[row["key"]],
+                "evaluated_at": row.get("evaluated_at") or now,
+                "as_of": row["as_of"], "stage": row["stage"], "status": row["status"],
+                "clear_to_train": bool(row["clear_to_train"]), "summary": dict(row["summary"]),
+            }
+        self._upsert(t.decisions, list(latest.values()), ["person_id"], _DECISION_FIELDS)
+
+    def get_decision(self, key: str) -> StoredDecision | None:
+        """The person's current saved decision, or None; NotFoundError if no such person."""
+        person_id = self._id(key)
+        row = self._session.execute(
+            select(*(t.decisions.c[f] for f in _DECISION_FIELDS))
+            .where(t.decisions.c.person_id == person_id)).one_or_none()
+        if row is None:
+            return None
+        evaluated_at, as_of, stage, status, clear, summary = row
+        return StoredDecision(key=key, evaluated_at=evaluated_at, as_of=as_of, stage=stage,
+                              status=status, clear_to_train=bool(clear), summary=dict(summary))
+
+    # -- bulk reading ----------------------------------------------------------------------
+
+    def iter_histories(self, batch_size: int = 1000) -> Iterator[builtins.list[History]]:
+        """Every history, in batches ordered by insertion, each loaded with one query per table."""
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        last_id = 0
+        while True:
+            people = [tuple(row) for row in self._session.execute(
+                select(*_PEOPLE_COLS).where(t.people.c.id > last_id)
+                .order_by(t.people.c.id).limit(batch_size))]
+            if not people:
+                return
+            yield self._build(people)
+            last_id = people[-1][0]
+
+    def _rows(self, table: Table, cols: Sequence[ColumnElement[Any]], lo: int,
+              hi: int) -> Iterator[Any]:
+        stmt: Select[Any] = (select(*cols).where(table.c.person_id.between(lo, hi))
+                             .order_by(table.c.person_id, table.c.id))
+        return iter(self._session.execute(stmt))
+
+    def _build(self, people: builtins.list[tuple[Any, ...]]) -> builtins.list[History]:
+        """Histories for people rows whose ids cover ``[first id, last id]`` with no gaps."""
+        lo, hi = people[0][0], people[-1][0]
+        docs: dict[int, dict[str, Any]] = {}
+        for pid, key, name, created, dominant in people:
+            docs[pid] = {
+                "person": {"id": key, "name": name, "created": created,
+                           "dominant_side": dominant},
+                "screenings": [], "measurements": [], "foot_observations": [], "sessions": [],
+                "planned_runs": [],
+            }
+        for (pid, date, goals, activities, lsp, llast, lsurg, lsdate, rsp, rlast, rsurg,
+             rsdate) in self._session.execute(select(*_INTAKE_COLS).where(
+                t.intakes.c.person_id.between(lo, hi))):
+            if pid in docs:
+                docs[pid]["intake"] = {
+                    "date": date, "goals": goals, "activities": activities,
+                    "left": _side_history(lsp, llast, lsurg, lsdate),
+                    "right": _side_history(rsp, rlast, rsurg, rsdate)}
+        for (pid, date, lrest, lact, lswell, lgive, rrest, ract, rswell, rgive,
+             flags) in self._rows(t.screenings, _SCREENING_COLS, lo, hi):
+            if pid in docs:
+                docs[pid]["screenings"].append({
+                    "date": date, "red_flags": flags,
+                    "left": {"pain_rest": lrest, "pain_activity": lact, "swelling": lswell,
+                             "giving_way": lgive},
+                    "right": {"pain_rest": rrest, "pain_activity": ract, "swelling": rswell,
+                              "giving_way": rgive}})
+        for (pid, date, side, kind, value, method, pain, leg, rater,
+             notes) in self._rows(t.measurements, _MEASUREMENT_COLS, lo, hi):
+            if pid in docs:
+                docs[pid]["measurements"].append({
+                    "date": date, "side": side, "kind": kind, "value": value,
+                    "method": method, "pain": pain, "leg_length_cm": leg, "rater": rater,
+                    "notes": notes})
+        for pid, date, side, posture, arch, notes in self._rows(
+                t.foot_observations, _FOOT_COLS, lo, hi):
+            if pid in docs:
+                docs[pid]["foot_observations"].append({
+                    "date": date, "side": side, "posture": posture, "arch": arch,
+                    "notes": notes})
+        exercises: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+        ex_stmt = (select(*_EXERCISE_COLS)
+                   .join(t.sessions, t.sessions.c.id == t.session_exercises.c.session_id)
+                   .where(t.sessions.c.person_id.between(lo, hi))
+                   .order_by(t.session_exercises.c.session_id, t.session_exercises.c.position))
+        for sid, exercise_id, side, sets, reps, seconds, load, rounds in self._session.execute(
+                ex_stmt):
+            exercises[sid].append({"exercise_id": exercise_id, "side": side, "sets": sets,
+                                   "reps": reps, "seconds": seconds, "load_kg": load,
+                                   "rounds": rounds})
+        for pid, sid, date, rpe, before, during, morning, notes in self._rows(
+                t.sessions, _SESSION_COLS, lo, hi):
+            if pid in docs:
+                docs[pid]["sessions"].append({
+                    "date": date, "exercises": exercises.get(sid, []), "rpe": rpe,
+                    "pain_before": before, "pain_during": during,
+                    "pain_next_morning": morning, "notes": notes})
+        for pid, *minutes in self._session.execute(select(*_AVAILABILITY_COLS).where(
+                t.availability.c.person_id.between(lo, hi))):
+            if pid in docs:
+                docs[pid]["availability"] = dict(zip(t.WEEKDAY_COLUMNS, minutes, strict=True))
+        for pid, date, kind, minutes_, title in self._rows(t.planned_runs, _RUN_COLS, lo, hi):
+            if pid in docs:
+                docs[pid]["planned_runs"].append({"date": date, "kind": kind,
+                                                  "minutes": minutes_, "title": title})
+        return [History.model_validate(doc) for doc in docs.values()]

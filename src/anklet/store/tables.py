@@ -1,0 +1,380 @@
+"""The database tables: one row per person, one table per kind of record.
+
+Every record table hangs off ``people`` with ``ON DELETE CASCADE`` (and the
+matching ORM cascade), so deleting a person deletes everything about them;
+``session_exercises`` hangs off ``sessions`` the same way. CHECK constraints
+repeat the cheap range rules of the domain as a second line of defence; the
+lists that grow (measurement kinds, methods) are checked by the domain only,
+so adding a kind needs no migration. Constraint names follow one naming
+convention so that migrations can refer to them.
+
+Change a table here, then add an Alembic revision under ``migrations/versions``
+(``tests/integration/store/test_migrations.py`` fails until they agree).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, relationship
+
+__all__ = [
+    "AvailabilityRow",
+    "Base",
+    "DecisionRow",
+    "FootObservationRow",
+    "IntakeRow",
+    "MeasurementRow",
+    "PersonRow",
+    "PlannedRunRow",
+    "ScreeningRow",
+    "SessionExerciseRow",
+    "SessionRow",
+    "UTCDateTime",
+    "availability",
+    "decisions",
+    "foot_observations",
+    "intakes",
+    "measurements",
+    "metadata",
+    "people",
+    "planned_runs",
+    "screenings",
+    "session_exercises",
+    "sessions",
+]
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PAIN_MAX = 10
+SIDES_SQL = "('left', 'right')"
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        """Store aware timestamps in UTC; naive ones are taken to be UTC already."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        """Give back an aware UTC timestamp."""
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base holding the shared :data:`metadata`."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _pain(column: str, *, nullable: bool = True) -> CheckConstraint:
+    rule = f"{column} BETWEEN 0 AND {PAIN_MAX}"
+    return CheckConstraint(f"{column} IS NULL OR {rule}" if nullable else rule, name=column)
+
+
+def _range(column: str, low: int, high: int, *, nullable: bool = True) -> CheckConstraint:
+    rule = f"{column} BETWEEN {low} AND {high}"
+    return CheckConstraint(f"{column} IS NULL OR {rule}" if nullable else rule, name=column)
+
+
+def _side(column: str, *, both: bool = False) -> CheckConstraint:
+    allowed = "('left', 'right', 'both')" if both else SIDES_SQL
+    return CheckConstraint(f"{column} IN {allowed}", name=column)
+
+
+def _person_fk() -> MappedColumn[int]:
+    return mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+
+
+class PersonRow(Base):
+    """A person; ``key`` is the short id people type (``Person.id`` in the domain)."""
+
+    __tablename__ = "people"
+    __table_args__ = (
+        CheckConstraint(f"dominant_side IS NULL OR dominant_side IN {SIDES_SQL}",
+                        name="dominant_side"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created: Mapped[dt.date | None] = mapped_column(Date)
+    dominant_side: Mapped[str | None] = mapped_column(String(5))
+
+    intake: Mapped[IntakeRow | None] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
+    screenings: Mapped[list[ScreeningRow]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
+    measurements: Mapped[list[MeasurementRow]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
+    foot_observations: Mapped[list[FootObservationRow]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
+    sessions: Mapped[list[SessionRow]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
+    availability: Mapped[AvailabilityRow | None] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
+    planned_runs: Mapped[list[PlannedRunRow]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
+    decision: Mapped[DecisionRow | None] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
+
+
+class IntakeRow(Base):
+    """The intake questionnaire: one per person, with the history of each side."""
+
+    __tablename__ = "intakes"
+    __table_args__ = (
+        _range("left_sprains", 0, 100, nullable=False),
+        _range("right_sprains", 0, 100, nullable=False),
+    )
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    goals: Mapped[list[str]] = mapped_column(JSON)
+    activities: Mapped[list[str]] = mapped_column(JSON)
+    left_sprains: Mapped[int] = mapped_column(Integer)
+    left_last_sprain: Mapped[dt.date | None] = mapped_column(Date)
+    left_surgery: Mapped[bool] = mapped_column(Boolean)
+    left_surgery_date: Mapped[dt.date | None] = mapped_column(Date)
+    right_sprains: Mapped[int] = mapped_column(Integer)
+    right_last_sprain: Mapped[dt.date | None] = mapped_column(Date)
+    right_surgery: Mapped[bool] = mapped_column(Boolean)
+    right_surgery_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    person: Mapped[PersonRow] = relationship(back_populates="intake")
+
+
+class ScreeningRow(Base):
+    """A dated symptom check per side, with the red-flag answers."""
+
+    __tablename__ = "screenings"
+    __table_args__ = (
+        _pain("left_pain_rest", nullable=False),
+        _pain("left_pain_activity", nullable=False),
+        _pain("right_pain_rest", nullable=False),
+        _pain("right_pain_activity", nullable=False),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    date: Mapped[dt.date] = mapped_column(Date)
+    left_pain_rest: Mapped[int] = mapped_column(Integer)
+    left_pain_activity: Mapped[int] = mapped_column(Integer)
+    left_swelling: Mapped[bool] = mapped_column(Boolean)
+    left_giving_way: Mapped[bool] = mapped_column(Boolean)
+    right_pain_rest: Mapped[int] = mapped_column(Integer)
+    right_pain_activity: Mapped[int] = mapped_column(Integer)
+    right_swelling: Mapped[bool] = mapped_column(Boolean)
+    right_giving_way: Mapped[bool] = mapped_column(Boolean)
+    red_flags: Mapped[dict[str, bool]] = mapped_column(JSON)
+
+    person: Mapped[PersonRow] = relationship(back_populates="screenings")
+
+
+class MeasurementRow(Base):
+    """One measured value on one side on one day."""
+
+    __tablename__ = "measurements"
+    __table_args__ = (
+        _side("side"),
+        _pain("pain"),
+        Index(None, "person_id", "kind", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Indexed by (person_id, kind, date) above; that index serves person_id lookups too.
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    side: Mapped[str] = mapped_column(String(5))
+    kind: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float] = mapped_column(Float)
+    method: Mapped[str | None] = mapped_column(String(20))
+    pain: Mapped[int | None] = mapped_column(Integer)
+    leg_length_cm: Mapped[float | None] = mapped_column(Float)
+    rater: Mapped[str | None] = mapped_column(String(80))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    person: Mapped[PersonRow] = relationship(back_populates="measurements")
+
+
+class FootObservationRow(Base):
+    """A dated observation of foot posture and arch shape on one side."""
+
+    __tablename__ = "foot_observations"
+    __table_args__ = (_side("side"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    date: Mapped[dt.date] = mapped_column(Date)
+    side: Mapped[str] = mapped_column(String(5))
+    posture: Mapped[str] = mapped_column(String(20))
+    arch: Mapped[str] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    person: Mapped[PersonRow] = relationship(back_populates="foot_observations")
+
+
+class SessionRow(Base):
+    """One exercise session as done, with exertion and pain around it."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        _range("rpe", 0, 10),
+        _pain("pain_before"),
+        _pain("pain_during", nullable=False),
+        _pain("pain_next_morning"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    date: Mapped[dt.date] = mapped_column(Date)
+    rpe: Mapped[int | None] = mapped_column(Integer)
+    pain_before: Mapped[int | None] = mapped_column(Integer)
+    pain_during: Mapped[int] = mapped_column(Integer)
+    pain_next_morning: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    person: Mapped[PersonRow] = relationship(back_populates="sessions")
+    exercises: Mapped[list[SessionExerciseRow]] = relationship(
+        back_populates="session", order_by="SessionExerciseRow.position",
+        cascade="all, delete-orphan", passive_deletes=True)
+
+
+class SessionExerciseRow(Base):
+    """One exercise done in a session; ``position`` keeps the order they were logged in."""
+
+    __tablename__ = "session_exercises"
+    __table_args__ = (
+        UniqueConstraint("session_id", "position"),
+        _side("side", both=True),
+        _range("sets", 0, 50),
+        _range("reps", 0, 500),
+        _range("seconds", 0, 7200),
+        CheckConstraint("load_kg IS NULL OR (load_kg >= 0 AND load_kg <= 500)", name="load_kg"),
+        _range("rounds", 0, 50),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The unique (session_id, position) constraint indexes session_id for joins and cascades.
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    exercise_id: Mapped[str] = mapped_column(String(80))
+    side: Mapped[str] = mapped_column(String(5))
+    sets: Mapped[int | None] = mapped_column(Integer)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    seconds: Mapped[int | None] = mapped_column(Integer)
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    rounds: Mapped[int | None] = mapped_column(Integer)
+
+    session: Mapped[SessionRow] = relationship(back_populates="exercises")
+
+
+WEEKDAY_COLUMNS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class AvailabilityRow(Base):
+    """Minutes a person can give on each weekday (one row per person)."""
+
+    __tablename__ = "availability"
+    __table_args__ = tuple(_range(day, 0, 240, nullable=False) for day in WEEKDAY_COLUMNS)
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    mon: Mapped[int] = mapped_column(Integer)
+    tue: Mapped[int] = mapped_column(Integer)
+    wed: Mapped[int] = mapped_column(Integer)
+    thu: Mapped[int] = mapped_column(Integer)
+    fri: Mapped[int] = mapped_column(Integer)
+    sat: Mapped[int] = mapped_column(Integer)
+    sun: Mapped[int] = mapped_column(Integer)
+
+    person: Mapped[PersonRow] = relationship(back_populates="availability")
+
+
+class PlannedRunRow(Base):
+    """A run in the person's calendar that the plan works around."""
+
+    __tablename__ = "planned_runs"
+    __table_args__ = (_range("minutes", 1, 1440),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = _person_fk()
+    date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(String(200))
+
+    person: Mapped[PersonRow] = relationship(back_populates="planned_runs")
+
+
+class DecisionRow(Base):
+    """The current decision for a person (replaced on each evaluation)."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (CheckConstraint("stage IS NULL OR stage >= 0", name="stage"),)
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    evaluated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    stage: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(40))
+    clear_to_train: Mapped[bool] = mapped_column(Boolean)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    person: Mapped[PersonRow] = relationship(back_populates="decision")
+
+
+metadata = Base.metadata
+"""All tables; what Alembic compares the migrations against."""
+
+people = cast(Table, PersonRow.__table__)
+intakes = cast(Table, IntakeRow.__table__)
+screenings = cast(Table, ScreeningRow.__table__)
+measurements = cast(Table, MeasurementRow.__table__)
+foot_observations = cast(Table, FootObservationRow.__table__)
+sessions = cast(Table, SessionRow.__table__)
+session_exercises = cast(Table, SessionExerciseRow.__table__)
+availability = cast(Table, AvailabilityRow.__table__)
+planned_runs = cast(Table, PlannedRunRow.__table__)
+decisions = cast(Table, DecisionRow.__table__)

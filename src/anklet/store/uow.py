@@ -1,0 +1,70 @@
+"""The unit of work: one database transaction per command or request.
+
+The owner (a web dependency, a CLI command) opens it, passes it to services,
+and commits once at the end; repositories and services never commit. Leaving
+the block without :meth:`UnitOfWork.commit` — or with an exception — rolls
+everything back, so a failed operation leaves nothing half-written::
+
+    with UnitOfWork(engine) as uow:
+        uow.people.add(history)
+        uow.commit()
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session
+
+from anklet.store.db import store_error
+from anklet.store.repository import PersonRepository
+
+__all__ = ["UnitOfWork"]
+
+
+class UnitOfWork:
+    """A session and its repositories for one transaction; rolls back unless committed."""
+
+    people: PersonRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """The SQLAlchemy session of this unit of work (only inside the ``with`` block)."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open; use it in a `with` block")
+        return self._session
+
+    def __enter__(self) -> Self:
+        self._session = Session(self._engine, expire_on_commit=False)
+        self.people = PersonRepository(self._session)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                session.rollback()  # undoes whatever was not committed; harmless otherwise
+            finally:
+                session.close()
+        if isinstance(exc, OperationalError | InterfaceError):
+            # The database went away, is locked, or refused us: say so without a traceback.
+            raise store_error(exc, self._engine.url) from exc
+
+    def commit(self) -> None:
+        """Commit everything done so far in this unit of work."""
+        try:
+            self.session.commit()
+        except (OperationalError, InterfaceError) as e:
+            raise store_error(e, self._engine.url) from e
+
+    def rollback(self) -> None:
+        """Throw away everything done since the last commit."""
+        self.session.rollback()
