@@ -27,6 +27,7 @@ from anklet.domain.units import SIDES, Side
 
 Status = Literal["refer", "screen_needed", "working", "clear", "maintain_check"]
 DAY = dt.timedelta(days=1)
+OP_TEXT = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 STATUS_TEXT: dict[str, str] = {
     "refer": "See a clinician first",
@@ -57,7 +58,9 @@ class CriterionResult:
 
     @property
     def threshold_text(self) -> str:
-        return f"{self.op} {fmt(self.threshold, self.unit)}"
+        if self.unit == "yes_no":
+            return "no" if self.threshold < 1 else "yes or no"
+        return f"{OP_TEXT[self.op]} {fmt(self.threshold, self.unit)}"
 
     @property
     def value_text(self) -> str:
@@ -331,7 +334,7 @@ def _evaluate(view: _View, c: Criterion, at: dt.date, stage: Stage) -> Criterion
     vals, where = _metric(view, c, at, stage)
     assessed = all(v is not None for v in vals.values())
     met = assessed and all(c.passes(v) for v in vals.values() if v is not None)
-    thr = f"{c.op} {fmt(c.threshold, c.unit)}"
+    thr = ("no" if c.unit == "yes_no" else f"{OP_TEXT[c.op]} {fmt(c.threshold, c.unit)}")
     if not assessed:
         missing = [k for k, v in vals.items() if v is None]
         what = "no data" if missing == ["both"] else f"no current result for {' and '.join(missing)}"
@@ -479,7 +482,9 @@ def decide(
 
     events = set(view.session_dates) | set(view.screening_dates)
     events |= {m.date for m in h.measurements}
-    weeks = {start + dt.timedelta(days=7 * k) for k in range(1, (as_of - start).days // 7 + 1)}
+    first_monday = start + dt.timedelta(days=7 - start.weekday())
+    weeks = {first_monday + dt.timedelta(days=7 * k)
+             for k in range(max(0, (as_of - first_monday).days // 7 + 1))}
     checkpoints = sorted(d for d in events | weeks | {as_of} if start <= d <= as_of)
     prev = start - DAY
     last_rise_check: dt.date | None = None
@@ -508,9 +513,9 @@ def decide(
             last_rise_check = c
             n = int(pm.rising_weeks.value)
             means = []
-            for w in range(n + 1):
-                ss = view.sessions_in(c - dt.timedelta(days=7 * (w + 1) - 1),
-                                      c - dt.timedelta(days=7 * w))
+            for w in range(n + 1):  # the calendar weeks that ended the day before
+                ss = view.sessions_in(c - dt.timedelta(days=7 * (w + 1)),
+                                      c - dt.timedelta(days=7 * w + 1))
                 means.append(sum(x.pain_during for x in ss) / len(ss) if ss else None)
             means.reverse()
             if (None not in means and all(a < b for a, b in zip(means, means[1:], strict=False))
@@ -551,10 +556,16 @@ def decide(
                                f"Progress resumes after {window} calm days.")
         if step_back_reason or reduce_reason:
             held_reason = held_reason or "Holding after a dose cut."
-        if stage < 4 and held_reason is None and not (step_back_reason or reduce_reason):
+        # advance at the start of a week, on the results up to the Sunday before, so a
+        # week's plan stays one stage from Monday to Sunday
+        if (c in weeks and stage < 4 and held_reason is None
+                and not (step_back_reason or reduce_reason)):
             st = protocol.stage(stage)
-            if (c - stage_since).days >= st.min_days.value and _gate_passes(view, st.gate, c, st):
-                summary = "; ".join(cr.reason for cr in check_gate(view, protocol, stage, c).criteria)
+            sunday = c - DAY
+            if ((c - stage_since).days >= st.min_days.value
+                    and _gate_passes(view, st.gate, sunday, st)):
+                summary = "; ".join(
+                    cr.reason for cr in check_gate(view, protocol, stage, sunday).criteria)
                 timeline.append(StageChange(c, "advance", stage, stage + 1,
                                             f"Every criterion for stage {stage + 1} was met: "
                                             f"{summary}."))
@@ -618,12 +629,19 @@ def decide(
                     "not_settled" if "morning after" in ch.reason else "pain_flare"))
             flags.append(Flag(kind, ch.reason))  # type: ignore[arg-type]
     if stage < 4:
-        need = int(st.min_days.value) - days_in
-        if gate.all_met and need <= 0 and not held_reason:
-            flags.append(Flag("ready_to_advance", f"Every criterion for stage {stage + 1} is met."))
-        elif gate.all_met and need > 0:
+        next_monday = as_of + dt.timedelta(days=7 - as_of.weekday())
+        need = int(st.min_days.value) - (next_monday - stage_since).days
+        if gate.all_met and held_reason:
+            reasons.append(f"Every criterion for stage {stage + 1} is met, but the recent pain "
+                           f"holds you here for now.")
+        elif gate.all_met and need <= 0:
+            flags.append(Flag("ready_to_advance", f"Every criterion for stage {stage + 1} is met: "
+                                                  f"stage {stage + 1} starts on Monday "
+                                                  f"{next_monday.isoformat()}."))
+        elif gate.all_met:
             reasons.append(f"Every criterion is met; stage {stage} lasts at least "
-                           f"{st.min_days.value:g} days, so {need} more day(s).")
+                           f"{st.min_days.value:g} days, so it moves up {need} day(s) after "
+                           f"Monday {next_monday.isoformat()}.")
         else:
             reasons.append(f"{gate.met_count} of {len(gate.criteria)} criteria for stage "
                            f"{stage + 1} are met.")

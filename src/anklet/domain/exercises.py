@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from anklet.domain.datafile import line_of, parse_yaml, read_text, strip_lines
 from anklet.domain.errors import DataFileError, InputError
-from anklet.domain.history import problems_from
+from anklet.domain.history import Activity, problems_from
 
 
 class Category(StrEnum):
@@ -136,6 +136,9 @@ class Exercise(BaseModel):
     name: Annotated[str, Field(min_length=3, max_length=120)]
     stages: Annotated[list[Annotated[int, Field(ge=1, le=4)]], Field(min_length=1)]
     category: Category
+    suits: list[Activity] = Field(
+        default_factory=list, description="activities this exercise especially serves; the "
+                                          "planner prefers it for people who do them")
     region: Region
     motions: list[Motion] = Field(default_factory=list)
     planes: Annotated[list[Plane], Field(min_length=1)]

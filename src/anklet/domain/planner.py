@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from anklet.domain.decisions import Decision
 from anklet.domain.exercises import Category, Exercise, Library, Motion, Plane, load_library
-from anklet.domain.history import WEEKDAYS, History, PlannedRun
+from anklet.domain.history import WEEKDAYS, Activity, History, PlannedRun
 from anklet.domain.protocol import Protocol, Stage, Target, load_protocol
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -106,14 +106,20 @@ class WeekPlan:
 
 
 def choose_exercises(target: Target, stage: int, library: Library, variant: int,
-                     rotation: int = 0) -> list[Exercise]:
-    """Pick ``target.pick`` exercises for a block, near the person's variant level."""
+                     rotation: int = 0, activities: frozenset[Activity] = frozenset()
+                     ) -> list[Exercise]:
+    """Pick ``target.pick`` exercises for a block, near the person's variant level, putting
+    those that suit the person's activities first."""
     cands = [e for e in library.exercises if stage in e.stages and e.category in target.categories]
     if not cands:
         return []
 
     def rank(e: Exercise) -> tuple[int, int, str]:
-        return (abs(e.level - variant), e.level, e.id)
+        # an exercise that serves the person's own activity comes first when it is within two
+        # levels of where they are (a lifter gets the toe-elevated deadlift early)
+        distance = abs(e.level - variant)
+        suited = distance <= 2 and bool(activities.intersection(e.suits))
+        return (-1 if suited else distance, e.level, e.id)
 
     cands.sort(key=rank)
     if rotation and len(cands) > target.pick:
@@ -261,7 +267,9 @@ def plan_week(
     blocks_by_day: list[list[PlanBlock]] = [[] for _ in range(7)]
     left = list(caps)
     issues: list[RuleIssue] = []
-    content = {t.id: choose_exercises(t, stage.number, library, decision.variant_level, rotation)
+    activities = frozenset(history.intake.activities) if history.intake else frozenset()
+    content = {t.id: choose_exercises(t, stage.number, library, decision.variant_level, rotation,
+                                      activities)
                for t in stage.targets}
 
     # 1. gait prep on the day of each key run (part of the run's warm-up)

@@ -166,7 +166,7 @@ def people(today: dt.date, protocol: Protocol, library: Library) -> list[History
                 goals=["Deadlift without raising the toes", "Squat deeper"])
     cast.append(simulate(h, weeks=weeks + 1, protocol=protocol, library=library, until=today, script=Script(
         left_k2w=lambda w: 6.0 + 0.5 * w, right_k2w=lambda w: 6.5 + 0.5 * w,
-        balance=lambda w: (20.0 + 3 * w, 22.0 + 3 * w))))
+        balance=lambda w: (16.0 + 2 * w, 20.0 + 2 * w))))
 
     # Pain flared two weeks ago; stepped back and easing in again.
     weeks = 6

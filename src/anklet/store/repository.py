@@ -37,9 +37,12 @@ from anklet.domain.history import (
     Intake,
     Measurement,
     PlannedRun,
+    RunKind,
     Screening,
     Session,
 )
+from anklet.domain.measures import ArchShape, FootPosture, MeasureKind, Method
+from anklet.domain.units import Side
 from anklet.store import tables as t
 
 __all__ = ["PersonRepository", "PersonSummary", "StoredDecision"]
@@ -199,6 +202,16 @@ _AVAILABILITY_COLS = (t.availability.c.person_id,
                       *(t.availability.c[day] for day in t.WEEKDAY_COLUMNS))
 _RUN_COLS = (t.planned_runs.c.person_id, t.planned_runs.c.date, t.planned_runs.c.kind,
              t.planned_runs.c.minutes, t.planned_runs.c.title)
+
+
+# Stored text -> enum member: pydantic checks a member much faster than it converts a string.
+_SIDES: dict[str | None, Side] = {s.value: s for s in Side}
+_EXERCISE_SIDES: dict[str, Side | str] = {**{s.value: s for s in Side}, "both": "both"}
+_KINDS: dict[str, MeasureKind] = {k.value: k for k in MeasureKind}
+_METHODS: dict[str | None, Method] = {m.value: m for m in Method}
+_POSTURES: dict[str, FootPosture] = {p.value: p for p in FootPosture}
+_ARCHES: dict[str, ArchShape] = {a.value: a for a in ArchShape}
+_RUN_KINDS: dict[str, RunKind] = {k.value: k for k in RunKind}
 
 
 def _side_history(sprains: int, last: dt.date | None, surgery: bool,
@@ -447,7 +460,7 @@ class PersonRepository:
         for pid, key, name, created, dominant in people:
             docs[pid] = {
                 "person": {"id": key, "name": name, "created": created,
-                           "dominant_side": dominant},
+                           "dominant_side": _SIDES.get(dominant, dominant)},
                 "screenings": [], "measurements": [], "foot_observations": [], "sessions": [],
                 "planned_runs": [],
             }
@@ -472,25 +485,35 @@ class PersonRepository:
              notes) in self._rows(t.measurements, _MEASUREMENT_COLS, lo, hi):
             if pid in docs:
                 docs[pid]["measurements"].append({
-                    "date": date, "side": side, "kind": kind, "value": value,
-                    "method": method, "pain": pain, "leg_length_cm": leg, "rater": rater,
+                    "date": date, "side": _SIDES.get(side, side),
+                    "kind": _KINDS.get(kind, kind), "value": value,
+                    "method": _METHODS.get(method, method), "pain": pain, "leg_length_cm": leg, "rater": rater,
                     "notes": notes})
         for pid, date, side, posture, arch, notes in self._rows(
                 t.foot_observations, _FOOT_COLS, lo, hi):
             if pid in docs:
                 docs[pid]["foot_observations"].append({
-                    "date": date, "side": side, "posture": posture, "arch": arch,
+                    "date": date, "side": _SIDES.get(side, side),
+                    "posture": _POSTURES.get(posture, posture), "arch": _ARCHES.get(arch, arch),
                     "notes": notes})
-        exercises: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
+        # Logged exercises repeat a lot (same exercise, sets and reps); models are frozen, so
+        # one validated instance per distinct row is shared, which halves the build time.
+        logs: dict[tuple[Any, ...], ExerciseLog] = {}
+        exercises: defaultdict[int, builtins.list[ExerciseLog]] = defaultdict(list)
         ex_stmt = (select(*_EXERCISE_COLS)
                    .join(t.sessions, t.sessions.c.id == t.session_exercises.c.session_id)
                    .where(t.sessions.c.person_id.between(lo, hi))
                    .order_by(t.session_exercises.c.session_id, t.session_exercises.c.position))
-        for sid, exercise_id, side, sets, reps, seconds, load, rounds in self._session.execute(
-                ex_stmt):
-            exercises[sid].append({"exercise_id": exercise_id, "side": side, "sets": sets,
-                                   "reps": reps, "seconds": seconds, "load_kg": load,
-                                   "rounds": rounds})
+        for sid, *fields in self._session.execute(ex_stmt):
+            memo_key = (*fields[:5], repr(fields[5]), fields[6])  # repr: keep -0.0 apart from 0.0
+            log = logs.get(memo_key)
+            if log is None:
+                exercise_id, side, sets, reps, seconds, load, rounds = fields
+                log = logs[memo_key] = ExerciseLog.model_validate({
+                    "exercise_id": exercise_id, "side": _EXERCISE_SIDES.get(side, side),
+                    "sets": sets, "reps": reps, "seconds": seconds, "load_kg": load,
+                    "rounds": rounds})
+            exercises[sid].append(log)
         for pid, sid, date, rpe, before, during, morning, notes in self._rows(
                 t.sessions, _SESSION_COLS, lo, hi):
             if pid in docs:
@@ -504,6 +527,6 @@ class PersonRepository:
                 docs[pid]["availability"] = dict(zip(t.WEEKDAY_COLUMNS, minutes, strict=True))
         for pid, date, kind, minutes_, title in self._rows(t.planned_runs, _RUN_COLS, lo, hi):
             if pid in docs:
-                docs[pid]["planned_runs"].append({"date": date, "kind": kind,
+                docs[pid]["planned_runs"].append({"date": date, "kind": _RUN_KINDS.get(kind, kind),
                                                   "minutes": minutes_, "title": title})
         return [History.model_validate(doc) for doc in docs.values()]

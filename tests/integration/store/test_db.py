@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from factories import minimal_history
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from anklet.domain.errors import AnkletError
 from anklet.store.db import check, make_engine, migrate
 from anklet.store.errors import StoreError
 from anklet.store.uow import UnitOfWork
+from factories import minimal_history
 
 
 def test_sqlite_uses_wal_and_foreign_keys_on_every_connection(tmp_path: Path) -> None:
@@ -50,9 +51,9 @@ def test_sqlite_rejects_orphan_rows(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'a.db'}")
     try:
         migrate(engine)
-        with engine.connect() as conn, pytest.raises(Exception, match="FOREIGN KEY"):
-            conn.exec_driver_sql(
-                "INSERT INTO planned_runs (person_id, date, kind) VALUES (999, '2025-01-01', 'easy')")
+        with engine.connect() as conn, pytest.raises(IntegrityError, match="FOREIGN KEY"):
+            conn.exec_driver_sql("INSERT INTO planned_runs (person_id, date, kind) "
+                                 "VALUES (999, '2025-01-01', 'easy')")
     finally:
         engine.dispose()
 

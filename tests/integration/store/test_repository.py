@@ -6,6 +6,15 @@ import datetime as dt
 import random
 
 import pytest
+from sqlalchemy import Engine, func, select
+
+from anklet.domain.errors import ConflictError, InputError, NotFoundError
+from anklet.domain.history import Availability, History, load_history_text
+from anklet.domain.measures import MeasureKind
+from anklet.domain.units import Side
+from anklet.store import tables as t
+from anklet.store.repository import PersonSummary
+from anklet.store.uow import UnitOfWork
 from factories import (
     availability,
     day,
@@ -20,15 +29,6 @@ from factories import (
     session,
     synthetic_history,
 )
-from sqlalchemy import Engine, func, select
-
-from anklet.domain.errors import ConflictError, InputError, NotFoundError
-from anklet.domain.history import Availability, History, load_history_text
-from anklet.domain.measures import MeasureKind
-from anklet.domain.units import Side
-from anklet.store import tables as t
-from anklet.store.repository import PersonSummary
-from anklet.store.uow import UnitOfWork
 
 
 def _add(engine: Engine, *histories: History) -> None:
@@ -195,21 +195,29 @@ def test_session_exercises_keep_their_order(engine: Engine) -> None:
 
 
 def test_failed_unit_of_work_writes_nothing(engine: Engine) -> None:
-    with pytest.raises(RuntimeError, match="boom"), UnitOfWork(engine) as uow:
-        uow.people.add(full_history("ada"))
-        uow.people.add(minimal_history("bo"))
-        uow.people.save_decision("ada", as_of=day(1), stage=0, status="hold",
-                                 clear_to_train=False, summary={})
-        raise RuntimeError("boom")
+    def work() -> None:
+        with UnitOfWork(engine) as uow:
+            uow.people.add(full_history("ada"))
+            uow.people.add(minimal_history("bo"))
+            uow.people.save_decision("ada", as_of=day(1), stage=0, status="hold",
+                                     clear_to_train=False, summary={})
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        work()
     assert set(_counts(engine).values()) == {0}
 
 
 def test_conflict_midway_writes_nothing(engine: Engine) -> None:
     _add(engine, minimal_history("bo"))
-    with pytest.raises(ConflictError), UnitOfWork(engine) as uow:
-        uow.people.add(full_history("ada"))
-        uow.people.add(full_history("bo"))
-        uow.commit()
+    def work() -> None:
+        with UnitOfWork(engine) as uow:
+            uow.people.add(full_history("ada"))
+            uow.people.add(full_history("bo"))
+            uow.commit()
+
+    with pytest.raises(ConflictError):
+        work()
     with UnitOfWork(engine) as uow:
         assert not uow.people.exists("ada")
     assert _counts(engine)["people"] == 1
@@ -352,7 +360,7 @@ def test_float_values_survive_exactly(engine: Engine) -> None:
 
 def test_text_with_nul_character_raises_input_error(engine: Engine) -> None:
     history = minimal_history("ada", measurements=[measurement(0, notes="a\x00b")])
-    with pytest.raises(InputError, match="measurements.notes") as info, UnitOfWork(engine) as uow:
+    with pytest.raises(InputError, match=r"measurements\.notes") as info, UnitOfWork(engine) as uow:
         uow.people.add(history)
     assert info.value.field == "measurements.notes"
     assert set(_counts(engine).values()) == {0}

@@ -61,7 +61,8 @@ def measurements(draw: st.DrawFn) -> Measurement:
 
 
 exercise_logs = st.builds(
-    ExerciseLog, exercise_id=TEXT.filter(bool), side=st.sampled_from([Side.LEFT, Side.RIGHT, "both"]),
+    ExerciseLog, exercise_id=TEXT.filter(bool),
+    side=st.sampled_from([Side.LEFT, Side.RIGHT, "both"]),
     sets=_opt(st.integers(0, 50)), reps=_opt(st.integers(0, 500)),
     seconds=_opt(st.integers(0, 7200)), load_kg=_opt(st.floats(0, 500)),
     rounds=_opt(st.integers(0, 50)))

@@ -1,0 +1,129 @@
+"""People walked week by week through evaluate, as a coach would see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from anklet.domain.decisions import Decision, decide
+from anklet.domain.exercises import load_library
+from anklet.domain.history import Activity, History, Screening, SideHistory, Symptoms
+from anklet.domain.planner import check_plan, plan_week
+from anklet.domain.protocol import load_protocol
+from anklet.services.demo import Script, _person, _runs, simulate
+
+P, L = load_protocol(), load_library()
+START = dt.date(2026, 1, 5)  # a Monday
+WEEK = dt.timedelta(days=7)
+
+
+def weekly(h: History, weeks: int) -> list[Decision]:
+    return [decide(h, protocol=P, library=L, as_of=START + w * WEEK) for w in range(weeks + 1)]
+
+
+def stages(ds: list[Decision]) -> list[int | None]:
+    return [d.stage for d in ds]
+
+
+def test_scenario_runner_with_stiff_left_ankle_progresses_to_clearance() -> None:
+    h = _person("runner", "Rosa", START, activities=[Activity.RUNNING], goals=["half marathon"],
+                left=SideHistory(sprains=2, last_sprain=dt.date(2024, 6, 1)))
+    h = h.model_copy(update={"planned_runs": _runs(START, 12)})
+    h = simulate(h, weeks=12, protocol=P, library=L, script=Script(
+        left_k2w=lambda w: 6.0 + 0.5 * w, right_k2w=lambda w: 11.0))
+    ds = weekly(h, 12)
+    assert stages(ds) == [1, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4]
+    # the stiff left side is named as behind at the start, with the numbers
+    first = ds[0]
+    k2w = next(a for a in first.asymmetries if a.measure == "dorsiflexion")
+    assert k2w.meaningful and "left side is behind" in k2w.reason and "6 cm" in k2w.reason
+    # in stage 3 the left knee-to-wall is what holds clearance back
+    mid = ds[6]
+    unmet = [c.id for c in mid.gate.criteria if not c.met]  # type: ignore[union-attr]
+    assert "dorsiflexion" in unmet
+    crit = next(c for c in mid.gate.criteria if c.id == "dorsiflexion")  # type: ignore[union-attr]
+    assert crit.values["left"] is not None and crit.values["left"] < 10 <= crit.values["right"]
+    assert not mid.clear_to_train
+    # clearance once every criterion is met, never before
+    assert [d.clear_to_train for d in ds] == [False] * 9 + [True] * 4
+    assert all(c.met for c in ds[9].gate.criteria)  # type: ignore[union-attr]
+    # gait drills sit before every long and interval run in a stage-3 week
+    d = ds[5]
+    plan = plan_week(d, h, week_start=d.as_of, protocol=P, library=L)
+    assert check_plan(plan, P) == []
+    for day in plan.days:
+        if any(r.needs_gait_prep for r in day.runs):
+            assert any(b.target_id == "gait" and b.before_run for b in day.blocks)
+
+
+def test_scenario_lifter_gets_toe_elevated_deadlift_in_build_stage() -> None:
+    h = _person("lifter", "Leo", START, activities=[Activity.LIFTING],
+                goals=["deadlift without raising the toes"])
+    h = simulate(h, weeks=6, protocol=P, library=L, script=Script(
+        left_k2w=lambda w: 7.0 + 0.5 * w, right_k2w=lambda w: 7.5 + 0.5 * w))
+    d = decide(h, protocol=P, library=L, as_of=START + 6 * WEEK)
+    assert d.stage == 3
+    plan = plan_week(d, h, week_start=d.as_of, protocol=P, library=L)
+    ids = {i.exercise.id for day in plan.days for b in day.blocks for i in b.items}
+    assert any(e.startswith("toe-elevated-rdl") for e in ids)
+    # a runner at the same point gets other loaded dorsiflexion work first
+    r = h.model_copy(update={"intake": h.intake.model_copy(  # type: ignore[union-attr]
+        update={"activities": [Activity.RUNNING]})})
+    plan_r = plan_week(decide(r, protocol=P, library=L, as_of=START + 6 * WEEK), r,
+                       week_start=START + 6 * WEEK, protocol=P, library=L)
+    ids_r = {i.exercise.id for day in plan_r.days for b in day.blocks for i in b.items}
+    assert not any(e.startswith("toe-elevated-rdl") for e in ids_r)
+
+
+def test_scenario_pain_flare_in_week_3_steps_back_then_recovers() -> None:
+    h = _person("flare", "Fay", START, activities=[Activity.RUNNING], goals=[])
+    h = simulate(h, weeks=10, protocol=P, library=L, script=Script(
+        pain_during=lambda w, day: 7 if w == 2 and day in (0, 2) else 1))
+    ds = weekly(h, 10)
+    assert stages(ds) == [1, 2, 2, 1, 2, 2, 3, 3, 3, 4, 4]
+    flare_week = ds[2]  # Monday of week 3: the first flare that day cuts the dose and holds
+    assert flare_week.dose_level < 1.0
+    assert {f.kind for f in flare_week.flags} >= {"pain_flare", "hold"}
+    step_back = next(c for c in ds[3].timeline if c.kind == "step_back")
+    assert step_back.date == START + 2 * WEEK + dt.timedelta(days=2)
+    assert "7/10" in step_back.reason and "2 sessions" in step_back.reason
+    # the plan the week after the flare is lighter than the one before it
+    assert ds[3].dose_level < ds[1].dose_level
+    assert ds[-1].clear_to_train
+
+
+def test_scenario_red_flag_stops_prescribing_until_a_clear_screen() -> None:
+    h = _person("flag", "Reggie", START, activities=[Activity.DAILY_LIFE], goals=[])
+    h = simulate(h, weeks=2, protocol=P, library=L,
+                 script=Script(red_flags={"calf_pain_swelling"}))
+    d = decide(h, protocol=P, library=L, as_of=START + 2 * WEEK)
+    assert d.status == "refer" and not d.can_prescribe
+    assert any("calf pain with swelling" in r for r in d.reasons)
+    plan = plan_week(d, h, protocol=P, library=L)
+    assert plan.refused and all(not day.blocks for day in plan.days)
+    # a clinician clears it: a new, clear screen resumes the plan
+    clear = Screening(date=START + 2 * WEEK + dt.timedelta(days=1), left=Symptoms(),
+                      right=Symptoms(), red_flags={f.id: False for f in P.red_flags})
+    h2 = h.model_copy(update={"screenings": [*h.screenings, clear]})
+    d2 = decide(h2, protocol=P, library=L, as_of=clear.date)
+    assert d2.status == "working" and d2.can_prescribe
+    assert plan_week(d2, h2, protocol=P, library=L).refused is None
+
+
+def test_scenario_cleared_person_keeps_or_stops_maintenance() -> None:
+    h = _person("keeper", "Kim", START, activities=[Activity.RUNNING], goals=[])
+    h = h.model_copy(update={"planned_runs": _runs(START, 16)})
+    keeps = simulate(h, weeks=16, protocol=P, library=L, script=Script(retest_every=2))
+    ds = weekly(keeps, 16)
+    cleared_at = next(i for i, d in enumerate(ds) if d.clear_to_train)
+    assert all(d.clear_to_train for d in ds[cleared_at:])
+    assert not any(f.kind == "maintenance_slipping" for d in ds[cleared_at:] for f in d.flags)
+    # the same person stops logging and testing two weeks after clearance
+    stops = simulate(h, weeks=16, protocol=P, library=L, script=Script(
+        retest_every=2, stop_logging_after=cleared_at + 2))
+    ds2 = weekly(stops, 16)
+    after = ds2[cleared_at + 3]
+    slipping = [f for f in after.flags if f.kind == "maintenance_slipping"]
+    assert slipping and "0%" in slipping[0].message
+    # without sessions the pain criteria can no longer be shown to hold: clearance lapses
+    late = ds2[cleared_at + 5]
+    assert late.stage == 4 and late.status == "maintain_check" and not late.clear_to_train
