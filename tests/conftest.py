@@ -60,7 +60,10 @@ class _Cluster:
 
     def __init__(self, initdb: str, pg_ctl: str) -> None:
         self.initdb, self.pg_ctl = initdb, pg_ctl
-        self.base = Path(tempfile.mkdtemp(prefix="anklet-pg-"))
+        # Under /tmp when there is one: short enough for a Unix socket path (107 bytes) and
+        # reachable by the user the server runs as, wherever TMPDIR points.
+        short = "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else None
+        self.base = Path(tempfile.mkdtemp(prefix="anklet-pg-", dir=short))
         self.data = self.base / "data"
         self.log = self.base / "server.log"
         self.prefix: list[str] = []

@@ -279,8 +279,8 @@ def screen(
         answers = {f: f in present for f in known}
     elif sys.stdin.isatty() and not as_json:
         answers = {}
-        for f in c.protocol.red_flags:
-            answers[f.id] = f.id in present or typer.confirm(f.question, default=False)
+        for flag in c.protocol.red_flags:
+            answers[flag.id] = flag.id in present or typer.confirm(flag.question, default=False)
     else:
         raise InputError("red flags", "unanswered", "pass --none if no red flag is present, "
                          "with --yes ID for each one that is (see `anklet red-flags`)")
@@ -445,11 +445,11 @@ def parse_exercise_spec(spec: str) -> ExerciseLog:
         raise InputError("exercise", spec, "an exercise id, optionally followed by ,sets=N etc.")
     data: dict[str, Any] = {"exercise_id": parts[0]}
     for p in parts[1:]:
-        key, sep, value = p.partition("=")
+        key, sep, raw = p.partition("=")
         if not sep or key not in _LOG_KEYS:
             raise InputError("exercise", spec, f"ID followed by key=value pairs with keys "
                                                f"{', '.join(sorted(_LOG_KEYS))}")
-        data["load_kg" if key == "load" else key] = value
+        data["load_kg" if key == "load" else key] = raw
     try:
         return ExerciseLog.model_validate(data)
     except ValidationError as e:

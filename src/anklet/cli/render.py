@@ -65,10 +65,10 @@ def decision(console: Console, d: Decision, protocol: Protocol) -> None:
         t = Table(title="History of decisions", title_justify="left")
         for col in ("Date", "Change", "Reason"):
             t.add_column(col)
-        for c in changes:
-            what = {"advance": f"→ stage {c.to_stage}", "step_back": f"← stage {c.to_stage}",
-                    "reduce_dose": "dose cut"}.get(c.kind, c.kind)
-            t.add_row(str(c.date), what, c.reason)
+        for ch in changes:
+            what = {"advance": f"→ stage {ch.to_stage}", "step_back": f"← stage {ch.to_stage}",
+                    "reduce_dose": "dose cut"}.get(ch.kind, ch.kind)
+            t.add_row(str(ch.date), what, ch.reason)
         console.print(t)
 
 

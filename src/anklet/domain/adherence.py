@@ -31,11 +31,12 @@ def index_days(sessions: Iterable[Session], library: Library) -> dict[dt.date, D
     """Group logged exercises by date (several sessions on one day merge)."""
     cats: dict[dt.date, set[Category]] = {}
     motions: dict[dt.date, set[Motion]] = {}
+    by_id = library.by_id
     for s in sessions:
         c = cats.setdefault(s.date, set())
         m = motions.setdefault(s.date, set())
         for log in s.exercises:
-            ex = library.get(log.exercise_id)
+            ex = by_id.get(log.exercise_id) or library.get(log.exercise_id)
             c.add(ex.category)
             if ex.category is Category.ANKLE_MOBILITY:
                 m.update(ex.motions)
@@ -47,7 +48,7 @@ def done_on(target: Target, day: DayLog | None) -> bool:
     if day is None or not any(c in day.categories for c in target.categories):
         return False
     if target.cover_motions and Category.ANKLE_MOBILITY in target.categories:
-        return ALL_MOTIONS <= day.motions
+        return day.motions >= ALL_MOTIONS
     return True
 
 
@@ -102,7 +103,7 @@ def week_adherence(
     """Adherence to ``stage``'s targets over the 7 days from ``start``."""
     end = start + dt.timedelta(days=6)
     week = [start + dt.timedelta(days=i) for i in range(7)]
-    key_run_days = sorted({r.date for r in runs if r.needs_gait_prep and start <= r.date <= end})
+    key_run_days = sorted({r.date for r in runs if start <= r.date <= end and r.needs_gait_prep})
     out: list[TargetAdherence] = []
     for t in stage.targets:
         done_days = [d for d in week if done_on(t, days.get(d))]

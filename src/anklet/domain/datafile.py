@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -28,7 +28,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
         if key in seen:
             raise DataFileError(loader.name, k.start_mark.line + 1, f"duplicate key {key!r}")
         seen.add(key)
-    mapping: dict[str, Any] = loader.construct_mapping(node, deep=True)
+    mapping = cast(dict[str, Any], loader.construct_mapping(node, deep=True))
     mapping[LINE_KEY] = node.start_mark.line + 1
     return mapping
 

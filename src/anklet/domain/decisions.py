@@ -12,6 +12,7 @@ carries its reasons in words and numbers.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -112,11 +113,14 @@ class StageChange:
     reason: str
 
 
+FlagKind = Literal["red_flag", "screen_needed", "pain_flare", "not_settled", "rising_pain",
+                   "range_loss", "retest_due", "missed_sessions", "maintenance_slipping",
+                   "ready_to_advance", "clear_to_train", "hold"]
+
+
 @dataclass(frozen=True, slots=True)
 class Flag:
-    kind: Literal["red_flag", "screen_needed", "pain_flare", "not_settled", "rising_pain",
-                  "range_loss", "retest_due", "missed_sessions", "maintenance_slipping",
-                  "ready_to_advance", "clear_to_train", "hold"]
+    kind: FlagKind
     message: str
 
 
@@ -207,7 +211,11 @@ class _View:
         self.screenings: list[Screening] = list(h.screenings)
         self.screening_dates = [s.date for s in self.screenings]
         self.days: dict[dt.date, DayLog] = index_days(h.sessions, library)
-        self.runs = h.planned_runs
+        self.runs = [r for r in h.planned_runs if r.needs_gait_prep]
+        self._weeks: dict[tuple[int, dt.date], float] = {}
+        acceptable = protocol.pain_monitoring.acceptable_max.value
+        # per session, once: too painful during, or not settled by the next morning
+        self.troubled = [s.pain_during > acceptable or self.unsettled(s) for s in self.sessions]
 
     def latest(self, key: str, side: Side, at: dt.date,
                current: bool = True) -> tuple[dt.date, float, Measurement] | None:
@@ -230,6 +238,23 @@ class _View:
         lo = bisect_right(self.session_dates, start - DAY)
         hi = bisect_right(self.session_dates, end)
         return self.sessions[lo:hi]
+
+    def week_pct(self, stage: Stage, monday: dt.date) -> float:
+        """Adherence % to ``stage``'s targets in the week from ``monday`` (memoised)."""
+        key = (stage.number, monday)
+        pct = self._weeks.get(key)
+        if pct is None:
+            pct = self._weeks[key] = week_adherence(stage, self.days, self.runs, monday).pct
+        return pct
+
+    def last_troubled(self, start: dt.date, end: dt.date) -> Session | None:
+        """The latest session in the window that was too painful or had not settled."""
+        lo = bisect_right(self.session_dates, start - DAY)
+        hi = bisect_right(self.session_dates, end)
+        for i in range(hi - 1, lo - 1, -1):
+            if self.troubled[i]:
+                return self.sessions[i]
+        return None
 
     def baseline_pain(self, s: Session) -> int:
         if s.pain_before is not None:
@@ -318,8 +343,7 @@ def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue
         return {"both": float(sum(view.unsettled(s) for s in ss))}, f"{len(ss)} sessions"
     if m == "adherence_pct":
         weeks = max(1, int(c.params.get("days", 14)) // 7)
-        pcts = [week_adherence(stage, view.days, view.runs, monday).pct
-                for monday in complete_weeks(at, weeks)]
+        pcts = [view.week_pct(stage, monday) for monday in complete_weeks(at, weeks)]
         return {"both": sum(pcts) / len(pcts)}, f"last {weeks} complete week(s)"
     raise AssertionError(f"metric {m!r} has no implementation")  # guarded by protocol load
 
@@ -480,8 +504,11 @@ def decide(
         level_base = max(dosing.min_level.value, level_at(d) * dosing.flare_factor.value)
         level_since = d
 
-    events = set(view.session_dates) | set(view.screening_dates)
-    events |= {m.date for m in h.measurements}
+    # only these dates can change anything: a troubled session, a dorsiflexion re-test, the
+    # start of a week (advancing, rising pain) and as_of itself
+    events = {x.date for x, bad in zip(view.sessions, view.troubled, strict=True) if bad}
+    for side in SIDES:
+        events.update(view.series_dates.get(("dorsiflexion", side), ()))
     first_monday = start + dt.timedelta(days=7 - start.weekday())
     weeks = {first_monday + dt.timedelta(days=7 * k)
              for k in range(max(0, (as_of - first_monday).days // 7 + 1))}
@@ -490,7 +517,8 @@ def decide(
     last_rise_check: dt.date | None = None
     held_reason: str | None = None
     for c in checkpoints:
-        new_sessions = view.sessions_in(prev + DAY, c)
+        new_sessions = [x for x in view.sessions_in(prev + DAY, c)
+                        if x.pain_during > acceptable or view.unsettled(x)]
         step_back_reason: str | None = None
         reduce_reason: str | None = None
         for s in new_sessions:
@@ -512,17 +540,17 @@ def decide(
         if c in weeks and c != last_rise_check:
             last_rise_check = c
             n = int(pm.rising_weeks.value)
-            means = []
-            for w in range(n + 1):  # the calendar weeks that ended the day before
+            means: list[float] = []
+            for w in range(n, -1, -1):  # the calendar weeks that ended the day before, oldest first
                 ss = view.sessions_in(c - dt.timedelta(days=7 * (w + 1)),
                                       c - dt.timedelta(days=7 * w + 1))
-                means.append(sum(x.pain_during for x in ss) / len(ss) if ss else None)
-            means.reverse()
-            if (None not in means and all(a < b for a, b in zip(means, means[1:], strict=False))
-                    and means[-1] > safe and stage > 1):  # type: ignore[operator]
+                if ss:
+                    means.append(sum(x.pain_during for x in ss) / len(ss))
+            if (len(means) == n + 1 and all(a < b for a, b in itertools.pairwise(means))
+                    and means[-1] > safe and stage > 1):
                 step_back_reason = (
                     "Average session pain rose week over week ("
-                    + " → ".join(f"{m:.1f}" for m in means if m is not None)
+                    + " → ".join(f"{m:.1f}" for m in means)
                     + f"/10), now above {safe:g}/10.")
         # range loss on a new dorsiflexion test
         for side in SIDES:
@@ -549,11 +577,11 @@ def decide(
             timeline.append(StageChange(c, "reduce_dose", stage, stage, reduce_reason))
         # hold: no advancing while a flare or unsettled session is inside the window
         held_reason = None
-        for s in view.sessions_in(c - dt.timedelta(days=window - 1), c):
-            if s.pain_during > acceptable or view.unsettled(s):
-                held_reason = (f"Holding at stage {stage}: the session on {s.date.isoformat()} "
-                               f"was too painful or had not settled by the next morning. "
-                               f"Progress resumes after {window} calm days.")
+        trouble = view.last_troubled(c - dt.timedelta(days=window - 1), c)
+        if trouble is not None:
+            held_reason = (f"Holding at stage {stage}: the session on "
+                           f"{trouble.date.isoformat()} was too painful or had not settled by "
+                           f"the next morning. Progress resumes after {window} calm days.")
         if step_back_reason or reduce_reason:
             held_reason = held_reason or "Holding after a dose cut."
         # advance at the start of a week, on the results up to the Sunday before, so a
@@ -624,10 +652,10 @@ def decide(
         reasons.append(held_reason)
     for ch in timeline:
         if ch.kind in ("step_back", "reduce_dose") and (as_of - ch.date).days < window:
-            kind = "range_loss" if "knee-to-wall fell" in ch.reason else (
+            kind: FlagKind = "range_loss" if "knee-to-wall fell" in ch.reason else (
                 "rising_pain" if "rose week over week" in ch.reason else (
                     "not_settled" if "morning after" in ch.reason else "pain_flare"))
-            flags.append(Flag(kind, ch.reason))  # type: ignore[arg-type]
+            flags.append(Flag(kind, ch.reason))
     if stage < 4:
         next_monday = as_of + dt.timedelta(days=7 - as_of.weekday())
         need = int(st.min_days.value) - (next_monday - stage_since).days
@@ -660,8 +688,8 @@ def decide(
         threshold = protocol.settings.missed_sessions_pct.value
         if last_week.pct < threshold:
             unmet_t = "; ".join(f"{t.label} {t.text}" for t in last_week.unmet())
-            kind = "maintenance_slipping" if stage == 4 else "missed_sessions"
-            flags.append(Flag(kind, f"Week of {last_week.start}: {last_week.pct:.0f}% of the targets "
+            slip: FlagKind = "maintenance_slipping" if stage == 4 else "missed_sessions"
+            flags.append(Flag(slip, f"Week of {last_week.start}: {last_week.pct:.0f}% of the targets "
                                     f"kept (below {threshold:g}%): {unmet_t}."))
     if easier_reasons:
         reasons.append("Starting with easier versions: " + "; ".join(easier_reasons) + ".")

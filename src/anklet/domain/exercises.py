@@ -165,6 +165,12 @@ class Library:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {e.id: e for e in self.exercises})
 
+    @property
+    def by_id(self) -> dict[str, Exercise]:
+        """Exercises by id (a shared mapping: do not modify)."""
+        by_id: dict[str, Exercise] = self._by_id  # type: ignore[attr-defined]
+        return by_id
+
     def get(self, exercise_id: str) -> Exercise:
         """The exercise with this id, or :class:`InputError` naming the id."""
         by_id: dict[str, Exercise] = self._by_id  # type: ignore[attr-defined]

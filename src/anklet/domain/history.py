@@ -214,8 +214,8 @@ class PlannedRun(_Model):
 class History(_Model):
     """Everything known about one person, in one document."""
 
-    format: Literal["anklet-history"] = FORMAT
-    version: Literal[1] = VERSION
+    format: Literal["anklet-history"] = "anklet-history"
+    version: Literal[1] = 1
     person: Person
     intake: Intake | None = None
     screenings: list[Screening] = Field(default_factory=list)

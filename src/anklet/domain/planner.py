@@ -17,8 +17,9 @@ reported as unkept when no plan on that availability could keep it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from anklet.domain.decisions import Decision
 from anklet.domain.exercises import Category, Exercise, Library, Motion, Plane, load_library
@@ -197,7 +198,7 @@ def _greedy(jobs: list[_Job], cap: list[int], taken: list[set[int]],
                 spread = min((abs(d - x) for x in out[i]), default=7)
                 score = (spread, -(d in avoid and job.spaced), cap[d], -d)
                 if best is None or score > best:
-                    best = score  # type: ignore[assignment]
+                    best = score
                     best_day = d
             if best is None:
                 break
@@ -210,7 +211,7 @@ def _exact(jobs: list[_Job], cap: list[int], taken: list[set[int]]) -> list[list
     """The placement that keeps the most job-days, by dynamic programming over the week."""
     n = len(jobs)
 
-    @lru_cache(maxsize=None)
+    @cache
     def best(day: int, needs: tuple[int, ...], prev: int) -> tuple[int, tuple[int, ...]]:
         """(job-days placed from ``day`` on, chosen subset mask per day)."""
         if day == 7 or not any(needs):
@@ -361,8 +362,7 @@ def check_plan(plan: WeekPlan, protocol: Protocol | None = None) -> list[str]:
             broken.append(f"{t.id}: every_day")
         elif not t.daily and len(on) < t.per_week:
             broken.append(f"{t.id}: per_week")
-        if t.spacing == "no_consecutive" and any(b - a == 1 for a, b in zip(on, on[1:],
-                                                                             strict=False)):
+        if t.spacing == "no_consecutive" and any(b - a == 1 for a, b in itertools.pairwise(on)):
             broken.append(f"{t.id}: consecutive")
         if t.before_runs:
             for d in plan.days:
@@ -371,4 +371,4 @@ def check_plan(plan: WeekPlan, protocol: Protocol | None = None) -> list[str]:
     return broken
 
 
-__all__ = ["WEEKDAYS", "Category", "Plane", "PlanDay", "WeekPlan", "check_plan", "plan_week"]
+__all__ = ["WEEKDAYS", "Category", "PlanDay", "Plane", "WeekPlan", "check_plan", "plan_week"]

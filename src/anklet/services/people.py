@@ -25,7 +25,7 @@ def get(uow: UnitOfWork, *, key: str) -> History:
     return uow.people.get(key)
 
 
-def list(uow: UnitOfWork) -> builtins.list[PersonSummary]:  # noqa: A001 - the house naming rule
+def list(uow: UnitOfWork) -> builtins.list[PersonSummary]:
     """Everyone, with their last stored decision."""
     return uow.people.list()
 

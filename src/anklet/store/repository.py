@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, delete, insert, select
+from sqlalchemy import ColumnElement, Select, Table, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
@@ -44,8 +46,12 @@ from anklet.domain.history import (
 from anklet.domain.measures import ArchShape, FootPosture, MeasureKind, Method
 from anklet.domain.units import Side
 from anklet.store import tables as t
+from anklet.store.errors import StoreError
 
 __all__ = ["PersonRepository", "PersonSummary", "StoredDecision"]
+
+_Rows = Sequence[Any]
+"""Result rows of one table, unpacked by position (the column order of the ``_*_COLS``)."""
 
 _KEY_CHUNK = 500
 """Keys per ``IN (...)`` list; well under every driver's limit on bound parameters."""
@@ -278,11 +284,8 @@ class PersonRepository:
             lite = sqlite.insert(table)
             stmt = lite.on_conflict_do_update(
                 index_elements=list(key_cols), set_={c: lite.excluded[c] for c in update_cols})
-        else:  # pragma: no cover - only SQLite and PostgreSQL are supported by make_engine
-            for row in rows:
-                where = [table.c[c] == row[c] for c in key_cols]
-                self._session.execute(delete(table).where(*where))
-            stmt = insert(table)
+        else:  # make_engine opens nothing else
+            raise StoreError(f"The {dialect} database is not supported; use SQLite or PostgreSQL.")
         self._session.execute(stmt, rows)
 
     # -- whole people ----------------------------------------------------------------------
@@ -312,8 +315,9 @@ class PersonRepository:
         try:
             ids = [int(i) for i in self._session.execute(stmt, rows).scalars()]
         except IntegrityError as e:  # someone else added the same id since we looked
-            raise ConflictError(f"A person with one of the ids {keys[:5]!r} already exists "
-                                "(added at the same time by another user).") from e
+            which = f"the id {keys[0]!r}" if len(keys) == 1 else "one of these ids"
+            raise ConflictError(f"A person with {which} already exists "
+                                "(added at the same moment by someone else).") from e
         pairs = list(zip(ids, batch, strict=True))
         self._insert(t.intakes, [_intake_params(pid, h.intake) for pid, h in pairs
                                  if h.intake is not None])
@@ -343,7 +347,7 @@ class PersonRepository:
             select(t.people.c.id).where(t.people.c.key == key)).first() is not None
 
     def list(self) -> list[PersonSummary]:
-        """Everyone, ordered by id, with their current decision where one is saved."""
+        """Everyone, ordered by person id, with their current decision where one is saved."""
         stmt = (select(t.people.c.key, t.people.c.name, t.people.c.created, t.decisions.c.stage,
                        t.decisions.c.status, t.decisions.c.clear_to_train, t.decisions.c.as_of)
                 .select_from(t.people.outerjoin(t.decisions))
@@ -380,6 +384,19 @@ class PersonRepository:
         """Record an exercise session with its exercises."""
         self._insert_sessions([(self._id(key), session)])
 
+    def set_next_morning_pain(self, key: str, date: dt.date, pain: int) -> bool:
+        """Set next-morning pain on the person's last session of ``date``; False if none."""
+        person_id = self._id(key)
+        row = self._session.execute(
+            select(t.sessions.c.id).where(t.sessions.c.person_id == person_id,
+                                          t.sessions.c.date == date)
+            .order_by(t.sessions.c.id.desc()).limit(1)).scalar_one_or_none()
+        if row is None:
+            return False
+        self._session.execute(update(t.sessions).where(t.sessions.c.id == row)
+                              .values(pain_next_morning=pain))
+        return True
+
     def set_availability(self, key: str, availability: Availability) -> None:
         """Set (or replace) the minutes the person can give each weekday."""
         self._upsert(t.availability, [_availability_params(self._id(key), availability)],
@@ -400,8 +417,7 @@ class PersonRepository:
                               "evaluated_at": evaluated_at}])
 
     def save_decisions(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Bulk upsert of current decisions: each row has key, as_of, stage, status,
-        clear_to_train, summary and optionally evaluated_at (default: now, UTC)."""
+        """Upsert many current decisions: rows of key plus save_decision's keyword arguments."""
         if not rows:
             return
         ids = self._ids(row["key"] for row in rows)
@@ -448,85 +464,118 @@ class PersonRepository:
             last_id = people[-1][0]
 
     def _rows(self, table: Table, cols: Sequence[ColumnElement[Any]], lo: int,
-              hi: int) -> Iterator[Any]:
-        stmt: Select[Any] = (select(*cols).where(table.c.person_id.between(lo, hi))
-                             .order_by(table.c.person_id, table.c.id))
-        return iter(self._session.execute(stmt))
+              hi: int) -> _Rows:
+        """Rows of a person table for person ids in ``[lo, hi]``, in insertion order."""
+        stmt: Select[Any] = select(*cols).where(table.c.person_id.between(lo, hi))
+        if "id" in table.c:
+            stmt = stmt.order_by(table.c.person_id, table.c.id)
+        return self._session.execute(stmt).all()
 
     def _build(self, people: builtins.list[tuple[Any, ...]]) -> builtins.list[History]:
         """Histories for people rows whose ids cover ``[first id, last id]`` with no gaps."""
         lo, hi = people[0][0], people[-1][0]
-        docs: dict[int, dict[str, Any]] = {}
-        for pid, key, name, created, dominant in people:
-            docs[pid] = {
-                "person": {"id": key, "name": name, "created": created,
-                           "dominant_side": _SIDES.get(dominant, dominant)},
-                "screenings": [], "measurements": [], "foot_observations": [], "sessions": [],
-                "planned_runs": [],
-            }
-        for (pid, date, goals, activities, lsp, llast, lsurg, lsdate, rsp, rlast, rsurg,
-             rsdate) in self._session.execute(select(*_INTAKE_COLS).where(
-                t.intakes.c.person_id.between(lo, hi))):
-            if pid in docs:
-                docs[pid]["intake"] = {
-                    "date": date, "goals": goals, "activities": activities,
-                    "left": _side_history(lsp, llast, lsurg, lsdate),
-                    "right": _side_history(rsp, rlast, rsurg, rsdate)}
-        for (pid, date, lrest, lact, lswell, lgive, rrest, ract, rswell, rgive,
-             flags) in self._rows(t.screenings, _SCREENING_COLS, lo, hi):
-            if pid in docs:
-                docs[pid]["screenings"].append({
-                    "date": date, "red_flags": flags,
-                    "left": {"pain_rest": lrest, "pain_activity": lact, "swelling": lswell,
-                             "giving_way": lgive},
-                    "right": {"pain_rest": rrest, "pain_activity": ract, "swelling": rswell,
-                              "giving_way": rgive}})
-        for (pid, date, side, kind, value, method, pain, leg, rater,
-             notes) in self._rows(t.measurements, _MEASUREMENT_COLS, lo, hi):
-            if pid in docs:
-                docs[pid]["measurements"].append({
-                    "date": date, "side": _SIDES.get(side, side),
-                    "kind": _KINDS.get(kind, kind), "value": value,
-                    "method": _METHODS.get(method, method), "pain": pain, "leg_length_cm": leg, "rater": rater,
-                    "notes": notes})
-        for pid, date, side, posture, arch, notes in self._rows(
-                t.foot_observations, _FOOT_COLS, lo, hi):
-            if pid in docs:
-                docs[pid]["foot_observations"].append({
-                    "date": date, "side": _SIDES.get(side, side),
-                    "posture": _POSTURES.get(posture, posture), "arch": _ARCHES.get(arch, arch),
-                    "notes": notes})
-        # Logged exercises repeat a lot (same exercise, sets and reps); models are frozen, so
-        # one validated instance per distinct row is shared, which halves the build time.
-        logs: dict[tuple[Any, ...], ExerciseLog] = {}
-        exercises: defaultdict[int, builtins.list[ExerciseLog]] = defaultdict(list)
         ex_stmt = (select(*_EXERCISE_COLS)
                    .join(t.sessions, t.sessions.c.id == t.session_exercises.c.session_id)
                    .where(t.sessions.c.person_id.between(lo, hi))
                    .order_by(t.session_exercises.c.session_id, t.session_exercises.c.position))
-        for sid, *fields in self._session.execute(ex_stmt):
-            memo_key = (*fields[:5], repr(fields[5]), fields[6])  # repr: keep -0.0 apart from 0.0
-            log = logs.get(memo_key)
-            if log is None:
-                exercise_id, side, sets, reps, seconds, load, rounds = fields
-                log = logs[memo_key] = ExerciseLog.model_validate({
-                    "exercise_id": exercise_id, "side": _EXERCISE_SIDES.get(side, side),
-                    "sets": sets, "reps": reps, "seconds": seconds, "load_kg": load,
-                    "rounds": rounds})
-            exercises[sid].append(log)
-        for pid, sid, date, rpe, before, during, morning, notes in self._rows(
-                t.sessions, _SESSION_COLS, lo, hi):
-            if pid in docs:
-                docs[pid]["sessions"].append({
-                    "date": date, "exercises": exercises.get(sid, []), "rpe": rpe,
-                    "pain_before": before, "pain_during": during,
-                    "pain_next_morning": morning, "notes": notes})
-        for pid, *minutes in self._session.execute(select(*_AVAILABILITY_COLS).where(
-                t.availability.c.person_id.between(lo, hi))):
-            if pid in docs:
-                docs[pid]["availability"] = dict(zip(t.WEEKDAY_COLUMNS, minutes, strict=True))
-        for pid, date, kind, minutes_, title in self._rows(t.planned_runs, _RUN_COLS, lo, hi):
-            if pid in docs:
-                docs[pid]["planned_runs"].append({"date": date, "kind": _RUN_KINDS.get(kind, kind),
-                                                  "minutes": minutes_, "title": title})
-        return [History.model_validate(doc) for doc in docs.values()]
+        with _gc_paused():
+            return _assemble(
+                people,
+                intakes=self._rows(t.intakes, _INTAKE_COLS, lo, hi),
+                screenings=self._rows(t.screenings, _SCREENING_COLS, lo, hi),
+                measurements=self._rows(t.measurements, _MEASUREMENT_COLS, lo, hi),
+                foot_observations=self._rows(t.foot_observations, _FOOT_COLS, lo, hi),
+                sessions=self._rows(t.sessions, _SESSION_COLS, lo, hi),
+                exercises=self._session.execute(ex_stmt).all(),
+                availability=self._rows(t.availability, _AVAILABILITY_COLS, lo, hi),
+                planned_runs=self._rows(t.planned_runs, _RUN_COLS, lo, hi),
+            )
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a batch is built.
+
+    Building a batch allocates hundreds of thousands of container objects and none of them
+    form cycles; left on, the collector keeps re-scanning them and doubles the build time.
+    Only the build itself runs paused, never the caller's work between batches.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: _Rows,
+              measurements: _Rows, foot_observations: _Rows, sessions: _Rows,
+              exercises: _Rows, availability: _Rows, planned_runs: _Rows) -> list[History]:
+    """Build validated histories from the rows of each table (the columns of ``_*_COLS``).
+
+    Rows of a person not in ``people`` are skipped: under READ COMMITTED another
+    transaction may commit a person inside the id range between two of our queries.
+    """
+    docs: dict[int, dict[str, Any]] = {}
+    for pid, key, name, created, dominant in people:
+        docs[pid] = {
+            "person": {"id": key, "name": name, "created": created,
+                       "dominant_side": _SIDES.get(dominant, dominant)},
+            "screenings": [], "measurements": [], "foot_observations": [], "sessions": [],
+            "planned_runs": [],
+        }
+    for (pid, date, goals, activities, lsp, llast, lsurg, lsdate, rsp, rlast, rsurg,
+         rsdate) in intakes:
+        if (doc := docs.get(pid)) is not None:
+            doc["intake"] = {"date": date, "goals": goals, "activities": activities,
+                             "left": _side_history(lsp, llast, lsurg, lsdate),
+                             "right": _side_history(rsp, rlast, rsurg, rsdate)}
+    for (pid, date, lrest, lact, lswell, lgive, rrest, ract, rswell, rgive,
+         flags) in screenings:
+        if (doc := docs.get(pid)) is not None:
+            doc["screenings"].append({
+                "date": date, "red_flags": flags,
+                "left": {"pain_rest": lrest, "pain_activity": lact, "swelling": lswell,
+                         "giving_way": lgive},
+                "right": {"pain_rest": rrest, "pain_activity": ract, "swelling": rswell,
+                          "giving_way": rgive}})
+    for pid, date, side, kind, value, method, pain, leg, rater, notes in measurements:
+        if (doc := docs.get(pid)) is not None:
+            doc["measurements"].append({
+                "date": date, "side": _SIDES.get(side, side), "kind": _KINDS.get(kind, kind),
+                "value": value, "method": _METHODS.get(method, method), "pain": pain,
+                "leg_length_cm": leg, "rater": rater, "notes": notes})
+    for pid, date, side, posture, arch, notes in foot_observations:
+        if (doc := docs.get(pid)) is not None:
+            doc["foot_observations"].append({
+                "date": date, "side": _SIDES.get(side, side),
+                "posture": _POSTURES.get(posture, posture), "arch": _ARCHES.get(arch, arch),
+                "notes": notes})
+    # Logged exercises repeat a lot (same exercise, sets and reps); the models are frozen,
+    # so one validated instance per distinct row is shared, which halves their cost.
+    logs: dict[tuple[Any, ...], ExerciseLog] = {}
+    by_session: defaultdict[int, list[ExerciseLog]] = defaultdict(list)
+    for sid, exercise_id, side, sets, reps, seconds, load, rounds in exercises:
+        memo_key = (exercise_id, side, sets, reps, seconds, repr(load), rounds)  # -0.0 != 0.0
+        log = logs.get(memo_key)
+        if log is None:
+            log = logs[memo_key] = ExerciseLog.model_validate({
+                "exercise_id": exercise_id, "side": _EXERCISE_SIDES.get(side, side),
+                "sets": sets, "reps": reps, "seconds": seconds, "load_kg": load,
+                "rounds": rounds})
+        by_session[sid].append(log)
+    for pid, sid, date, rpe, before, during, morning, notes in sessions:
+        if (doc := docs.get(pid)) is not None:
+            doc["sessions"].append({
+                "date": date, "exercises": by_session.get(sid, []), "rpe": rpe,
+                "pain_before": before, "pain_during": during, "pain_next_morning": morning,
+                "notes": notes})
+    for pid, *minutes in availability:
+        if (doc := docs.get(pid)) is not None:
+            doc["availability"] = dict(zip(t.WEEKDAY_COLUMNS, minutes, strict=True))
+    for pid, date, kind, minutes, title in planned_runs:
+        if (doc := docs.get(pid)) is not None:
+            doc["planned_runs"].append({"date": date, "kind": _RUN_KINDS.get(kind, kind),
+                                        "minutes": minutes, "title": title})
+    return [History.model_validate(doc) for doc in docs.values()]

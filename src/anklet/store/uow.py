@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from anklet.store.db import store_error
@@ -52,6 +52,9 @@ class UnitOfWork:
         if session is not None:
             try:
                 session.rollback()  # undoes whatever was not committed; harmless otherwise
+            except DBAPIError as e:
+                if exc is None:  # otherwise the error that brought us here says more
+                    raise store_error(e, self._engine.url) from e
             finally:
                 session.close()
         if isinstance(exc, OperationalError | InterfaceError):

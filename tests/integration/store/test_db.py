@@ -23,7 +23,7 @@ def test_sqlite_uses_wal_and_foreign_keys_on_every_connection(tmp_path: Path) ->
             with engine.connect() as conn:
                 assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
                 assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-                assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+                assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 5000
             engine.dispose()
         assert (tmp_path / "a.db-wal").exists() or (tmp_path / "a.db").exists()
     finally:
@@ -86,6 +86,19 @@ def test_unreachable_server_raises_store_error_without_the_password() -> None:
             check(engine)
         with pytest.raises(StoreError), UnitOfWork(engine) as uow:
             uow.people.add(minimal_history("ada"))
+    finally:
+        engine.dispose()
+
+
+def test_in_memory_sqlite_works_within_one_thread() -> None:
+    engine = make_engine("sqlite://")
+    try:
+        migrate(engine)
+        with UnitOfWork(engine) as uow:
+            uow.people.add(minimal_history("ada"))
+            uow.commit()
+        with UnitOfWork(engine) as uow:
+            assert uow.people.get("ada") == minimal_history("ada")
     finally:
         engine.dispose()
 

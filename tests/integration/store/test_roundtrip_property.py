@@ -30,7 +30,7 @@ from anklet.domain.units import Side
 from anklet.store.uow import UnitOfWork
 
 # PostgreSQL text cannot hold NUL; the store refuses it everywhere (see test_repository.py).
-TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
+TEXT = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
                max_size=40)
 DATES = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
 PAIN = st.integers(0, 10)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 from hypothesis import HealthCheck, given, settings
@@ -76,7 +77,7 @@ def feasible_availability(stage: int, rng: random.Random) -> list[int]:
             while True:
                 days = sorted(rng.sample(range(7), t.per_week))
                 if t.spacing != "no_consecutive" or all(b - a > 1 for a, b in
-                                                         zip(days, days[1:], strict=False)):
+                                                         itertools.pairwise(days)):
                     break
         for d in days:
             day_minutes[d] += mins[t.id]
@@ -100,14 +101,16 @@ def test_plan_stage3_holds_agility_spacing_and_frequencies() -> None:
     plan = plan_week(decision(3), history([40] * 7, [(6, RunKind.LONG), (2, RunKind.INTERVAL)]))
     assert plan.ok
     agility = [i for i, d in enumerate(plan.days) if d.has("agility")]
-    assert len(agility) == 2 and agility[1] - agility[0] > 1
+    assert len(agility) == 2
+    assert agility[1] - agility[0] > 1
     three_plane = [i for i, d in enumerate(plan.days) if d.has("three_plane")]
     assert 2 <= len(three_plane) <= 3
     assert plan.count("loaded_dorsiflexion") >= 1
     # gait drills on the long-run and interval days, before the run
     for i in (2, 6):
         gait = [b for b in plan.days[i].blocks if b.target_id == "gait"]
-        assert gait and gait[0].before_run is not None
+        assert gait
+        assert gait[0].before_run is not None
 
 
 def test_plan_foot_release_every_day_in_stages_1_and_2_with_heel_warning() -> None:
@@ -142,7 +145,8 @@ def test_plan_with_few_days_reports_agility_spacing_rule() -> None:
     # two free days in a row only: agility cannot get two non-consecutive days
     plan = plan_week(decision(3), history([0, 0, 0, 0, 0, 90, 90]))
     msgs = {i.target_id: i.message for i in plan.issues}
-    assert "agility" in msgs and "rest day between" in msgs["agility"]
+    assert "agility" in msgs
+    assert "rest day between" in msgs["agility"]
     assert plan.count("agility") == 1
 
 
@@ -153,7 +157,8 @@ def test_plan_short_foot_release_fits_a_tight_day() -> None:
     assert shortest < mins
     plan = plan_week(decision(1), history([shortest] + [60] * 6))
     monday = plan.days[0]
-    assert monday.has("foot_release") and monday.blocks[0].short
+    assert monday.has("foot_release")
+    assert monday.blocks[0].short
     assert "foot_release" not in {i.target_id for i in plan.issues}
     plan = plan_week(decision(1), history([shortest - 1] + [60] * 6))
     assert "Monday" in next(i.message for i in plan.issues if i.target_id == "foot_release")

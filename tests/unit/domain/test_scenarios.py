@@ -35,13 +35,16 @@ def test_scenario_runner_with_stiff_left_ankle_progresses_to_clearance() -> None
     # the stiff left side is named as behind at the start, with the numbers
     first = ds[0]
     k2w = next(a for a in first.asymmetries if a.measure == "dorsiflexion")
-    assert k2w.meaningful and "left side is behind" in k2w.reason and "6 cm" in k2w.reason
+    assert k2w.meaningful
+    assert "left side is behind" in k2w.reason
+    assert "6 cm" in k2w.reason
     # in stage 3 the left knee-to-wall is what holds clearance back
     mid = ds[6]
     unmet = [c.id for c in mid.gate.criteria if not c.met]  # type: ignore[union-attr]
     assert "dorsiflexion" in unmet
     crit = next(c for c in mid.gate.criteria if c.id == "dorsiflexion")  # type: ignore[union-attr]
-    assert crit.values["left"] is not None and crit.values["left"] < 10 <= crit.values["right"]
+    assert crit.values["left"] is not None
+    assert crit.values["left"] < 10 <= crit.values["right"]
     assert not mid.clear_to_train
     # clearance once every criterion is met, never before
     assert [d.clear_to_train for d in ds] == [False] * 9 + [True] * 4
@@ -85,7 +88,8 @@ def test_scenario_pain_flare_in_week_3_steps_back_then_recovers() -> None:
     assert {f.kind for f in flare_week.flags} >= {"pain_flare", "hold"}
     step_back = next(c for c in ds[3].timeline if c.kind == "step_back")
     assert step_back.date == START + 2 * WEEK + dt.timedelta(days=2)
-    assert "7/10" in step_back.reason and "2 sessions" in step_back.reason
+    assert "7/10" in step_back.reason
+    assert "2 sessions" in step_back.reason
     # the plan the week after the flare is lighter than the one before it
     assert ds[3].dose_level < ds[1].dose_level
     assert ds[-1].clear_to_train
@@ -96,16 +100,19 @@ def test_scenario_red_flag_stops_prescribing_until_a_clear_screen() -> None:
     h = simulate(h, weeks=2, protocol=P, library=L,
                  script=Script(red_flags={"calf_pain_swelling"}))
     d = decide(h, protocol=P, library=L, as_of=START + 2 * WEEK)
-    assert d.status == "refer" and not d.can_prescribe
+    assert d.status == "refer"
+    assert not d.can_prescribe
     assert any("calf pain with swelling" in r for r in d.reasons)
     plan = plan_week(d, h, protocol=P, library=L)
-    assert plan.refused and all(not day.blocks for day in plan.days)
+    assert plan.refused
+    assert all(not day.blocks for day in plan.days)
     # a clinician clears it: a new, clear screen resumes the plan
     clear = Screening(date=START + 2 * WEEK + dt.timedelta(days=1), left=Symptoms(),
                       right=Symptoms(), red_flags={f.id: False for f in P.red_flags})
     h2 = h.model_copy(update={"screenings": [*h.screenings, clear]})
     d2 = decide(h2, protocol=P, library=L, as_of=clear.date)
-    assert d2.status == "working" and d2.can_prescribe
+    assert d2.status == "working"
+    assert d2.can_prescribe
     assert plan_week(d2, h2, protocol=P, library=L).refused is None
 
 
@@ -123,7 +130,10 @@ def test_scenario_cleared_person_keeps_or_stops_maintenance() -> None:
     ds2 = weekly(stops, 16)
     after = ds2[cleared_at + 3]
     slipping = [f for f in after.flags if f.kind == "maintenance_slipping"]
-    assert slipping and "0%" in slipping[0].message
+    assert slipping
+    assert "0%" in slipping[0].message
     # without sessions the pain criteria can no longer be shown to hold: clearance lapses
     late = ds2[cleared_at + 5]
-    assert late.stage == 4 and late.status == "maintain_check" and not late.clear_to_train
+    assert late.stage == 4
+    assert late.status == "maintain_check"
+    assert not late.clear_to_train

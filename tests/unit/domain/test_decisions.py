@@ -1,0 +1,1187 @@
+"""decide(): stage gates, minimum time in a stage, pain monitoring, range loss, red flags,
+dose level, left/right asymmetry and clearance.
+
+Every history here is built by hand with the small builders below, on days counted from
+:data:`DAY0` (a Monday). Thresholds are read from the shipped protocol, so a test checks the
+value just below, at and just above each one.
+
+The replay advances only on a Monday (on the results up to the Sunday before), so a person
+who meets every criterion from day 0 reaches stage 2 on the first Monday at least
+``min_days`` after the start, stage 3 ``min_days`` of stage 2 later, and so on:
+:data:`S2`, :data:`S3` and :data:`S4` are those Mondays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from anklet.domain.decisions import CriterionResult, Decision, decide, fmt, validate_references
+from anklet.domain.errors import HistoryError
+from anklet.domain.exercises import load_library
+from anklet.domain.history import (
+    ExerciseLog,
+    History,
+    Intake,
+    Measurement,
+    Person,
+    Screening,
+    Session,
+    Symptoms,
+)
+from anklet.domain.measures import MeasureKind
+from anklet.domain.protocol import Criterion, Protocol, RedFlag, load_protocol, parse_protocol
+from anklet.domain.units import DEGREES_PER_CM, Side
+
+PROTOCOL = load_protocol()
+LIBRARY = load_library()
+DAY0 = dt.date(2025, 3, 3)  # a Monday
+assert DAY0.weekday() == 0
+
+PM = PROTOCOL.pain_monitoring
+SAFE = int(PM.safe_max.value)
+ACCEPTABLE = int(PM.acceptable_max.value)
+WINDOW = int(PM.flare_window_days.value)
+RETEST = int(PROTOCOL.settings.retest_days.value)
+DOSING = PROTOCOL.dosing
+MDC = PROTOCOL.range_loss.mdc_cm.value
+
+
+def _monday_on_or_after(n: int) -> int:
+    return 7 * math.ceil(n / 7)
+
+
+S2 = _monday_on_or_after(int(PROTOCOL.stage(1).min_days.value))
+S3 = S2 + _monday_on_or_after(int(PROTOCOL.stage(2).min_days.value))
+S4 = S3 + _monday_on_or_after(int(PROTOCOL.stage(3).min_days.value))
+IN_STAGE2 = S2 + 7       # a Monday in stage 2, before stage 3 can start
+IN_STAGE3 = S3 + 14      # a Monday in stage 3 after two complete weeks there, before stage 4
+assert IN_STAGE2 < S3
+assert IN_STAGE3 < S4
+
+# Exercise ids from the shipped library, one per category.
+FOOT_RELEASE = "seated-forefoot-roll"
+FOOT_AWARENESS = "toe-splay"
+SHIN_CALF = "calf-roll-seated"
+ANKLE_ALL_FOUR = "ankle-circles"          # covers all four ankle motions on its own
+ANKLE_DORSI_ONLY = "knee-to-wall-rocks"   # dorsiflexion only
+BALANCE = "single-leg-stance"
+LOADED_DORSI = "wall-tibialis-raise"
+THREE_PLANE = "reverse-lunge"
+AGILITY = "ladder-two-in"
+GAIT = "a-march"
+EVERYTHING = (FOOT_RELEASE, FOOT_AWARENESS, SHIN_CALF, ANKLE_ALL_FOUR, BALANCE, LOADED_DORSI,
+              THREE_PLANE, AGILITY, GAIT)
+"""One session with every category: every stage's weekly targets are kept by doing it daily."""
+
+
+# --- builders ------------------------------------------------------------------------------
+
+
+def day(n: int) -> dt.date:
+    return DAY0 + dt.timedelta(days=n)
+
+
+def crit(stage: int, criterion_id: str) -> Criterion:
+    return next(c for c in PROTOCOL.stage(stage).gate if c.id == criterion_id)
+
+
+def screening(n: int = 0, *, yes: Iterable[str] = (), omit: Iterable[str] = (),
+              left: Symptoms | None = None, right: Symptoms | None = None) -> Screening:
+    """A screening on day ``n``: every protocol red flag answered, False unless in ``yes``."""
+    yes, omit = set(yes), set(omit)
+    return Screening(date=day(n), left=left or Symptoms(), right=right or Symptoms(),
+                     red_flags={f.id: f.id in yes for f in PROTOCOL.red_flags if f.id not in omit})
+
+
+def session(n: int, ids: Iterable[str] = EVERYTHING, **kw: Any) -> Session:
+    return Session(date=day(n), exercises=[ExerciseLog(exercise_id=i) for i in ids], **kw)
+
+
+def sessions(first: int, last: int, ids: Iterable[str] = EVERYTHING,
+             override: Mapping[int, Mapping[str, Any]] | None = None) -> list[Session]:
+    """A session on every day from ``first`` to ``last``; ``override`` maps a day to the
+    Session fields to change that day (``ids`` for its exercises)."""
+    out = []
+    for n in range(first, last + 1):
+        kw = dict((override or {}).get(n, {}))
+        out.append(session(n, kw.pop("ids", ids), **kw))
+    return out
+
+
+def pair(n: int, kind: MeasureKind, left: float, right: float, **kw: Any) -> list[Measurement]:
+    return [Measurement(date=day(n), side=Side.LEFT, kind=kind, value=left, **kw),
+            Measurement(date=day(n), side=Side.RIGHT, kind=kind, value=right, **kw)]
+
+
+def history(*, screenings: Iterable[Screening] | None = None,
+            measurements: Iterable[Measurement] = (), sessions: Iterable[Session] = (),
+            start: int = 0) -> History:
+    """A person with an intake on day ``start`` and (by default) a clean screening that day."""
+    return History(person=Person(id="tess", name="Tess Test"), intake=Intake(date=day(start)),
+                   screenings=list([screening(start)] if screenings is None else screenings),
+                   measurements=list(measurements), sessions=list(sessions))
+
+
+def ankle_tests(n: int, *, k2w: float = 8.0, pain: int = 0, balance: float = 30.0
+                ) -> list[Measurement]:
+    """What the stage-2 gate reads: knee-to-wall (with its test pain) and balance."""
+    return [*pair(n, MeasureKind.KNEE_TO_WALL, k2w, k2w, pain=pain),
+            *pair(n, MeasureKind.BALANCE_EYES_OPEN, balance, balance)]
+
+
+PASSING_CLEARANCE: dict[MeasureKind, tuple[float, float]] = {
+    MeasureKind.KNEE_TO_WALL: (11.0, 11.0),
+    MeasureKind.HEEL_RAISE: (25, 25),
+    MeasureKind.BALANCE_EYES_OPEN: (30.0, 30.0),
+    MeasureKind.Y_BALANCE_ANTERIOR: (62.0, 62.0),
+    MeasureKind.SIDE_HOP: (9.0, 9.0),
+}
+
+
+def clearance_tests(n: int, values: Mapping[MeasureKind, tuple[float, float] | None] = {},
+                    ) -> list[Measurement]:
+    """Every test the clearance gate reads, passing, on day ``n``; ``values`` replaces a kind's
+    (left, right) or drops it (None)."""
+    out: list[Measurement] = []
+    for kind, default in PASSING_CLEARANCE.items():
+        lr = values.get(kind, default)
+        if lr is None:
+            continue
+        extra = {"pain": 0} if kind is MeasureKind.KNEE_TO_WALL else {}
+        out += pair(n, kind, lr[0], lr[1], **extra)
+    return out
+
+
+def progressed(*, tests: list[Measurement] | None = None, last_day: int = S4 + 28,
+               override: Mapping[int, Mapping[str, Any]] | None = None,
+               screenings: Iterable[Screening] | None = None,
+               extra_tests: Iterable[Measurement] = ()) -> History:
+    """Someone who does everything daily and passes every test: stage 2 on S2, stage 3 on S3
+    and stage 4 on S4. ``tests`` replaces the clearance tests taken a week into stage 3."""
+    ms = [*ankle_tests(S2 + 7), *(clearance_tests(S3 + 7) if tests is None else tests),
+          *extra_tests]
+    return history(screenings=screenings, measurements=ms,
+                   sessions=sessions(0, last_day, override=override))
+
+
+def run(h: History, as_of: int, protocol: Protocol = PROTOCOL) -> Decision:
+    return decide(h, protocol=protocol, library=LIBRARY, as_of=day(as_of))
+
+
+def criterion_result(d: Decision, criterion_id: str) -> CriterionResult:
+    assert d.gate is not None
+    return next(c for c in d.gate.criteria if c.id == criterion_id)
+
+
+def kinds(d: Decision) -> list[str]:
+    return [c.kind for c in d.timeline]
+
+
+def flag_kinds(d: Decision) -> set[str]:
+    return {f.kind for f in d.flags}
+
+
+def assert_judged(r: CriterionResult, *, met: bool, shown: Iterable[float]) -> None:
+    """Assessed, met as expected, and the reason names each value and the threshold."""
+    assert r.assessed
+    assert r.met is met
+    for v in shown:
+        assert fmt(v, r.unit) in r.reason, (fmt(v, r.unit), r.reason)
+    assert r.threshold_text in r.reason
+    assert ("does not meet" in r.reason) is (not met)
+
+
+def near(threshold: float, step: float) -> list[tuple[float, bool]]:
+    """(value, passes) just below, at and just above a '>=' threshold."""
+    return [(round(threshold - step, 2), False), (threshold, True),
+            (round(threshold + step, 2), True)]
+
+
+# --- sanity of the builders -------------------------------------------------------------------
+
+
+def test_builder_progressed_reaches_each_stage_on_its_monday() -> None:
+    h = progressed()
+    assert [run(h, n).stage for n in (S2 - 1, S2, S3 - 1, S3, S4 - 1, S4)] == [1, 2, 2, 3, 3, 4]
+    d = run(h, S4)
+    assert [(c.kind, c.date) for c in d.timeline] == [
+        ("start", day(0)), ("advance", day(S2)), ("advance", day(S3)), ("advance", day(S4))]
+
+
+# --- stage 1 → 2 ------------------------------------------------------------------------------
+
+
+FOOT_DAYS = crit(1, "foot_release_days")
+REST_PAIN = crit(1, "rest_pain")
+
+
+@pytest.mark.parametrize("done", [int(FOOT_DAYS.threshold) - 1, int(FOOT_DAYS.threshold),
+                                  int(FOOT_DAYS.threshold) + 1])
+def test_gate_foot_release_days_met_when_count_reaches_threshold(done: int) -> None:
+    as_of = S2 - 1  # the Sunday before the first Monday: still in stage 1
+    h = history(sessions=[session(as_of - i, [FOOT_RELEASE]) for i in range(done)])
+    d = run(h, as_of)
+    assert d.stage == 1
+    r = criterion_result(d, "foot_release_days")
+    assert r.values == {"both": float(done)}
+    assert_judged(r, met=done >= FOOT_DAYS.threshold, shown=[done])
+
+
+def test_gate_foot_release_days_ignores_days_before_the_window() -> None:
+    # Sessions on days 0..6 and a check on day 9: only days 3..6 are in the last 7 days.
+    sc = screening(0, left=Symptoms(pain_rest=int(REST_PAIN.threshold) + 1))  # keeps stage 1
+    h = history(screenings=[sc], sessions=sessions(0, 6, [FOOT_RELEASE]))
+    r = criterion_result(run(h, 9), "foot_release_days")
+    assert r.values == {"both": 4.0}
+
+
+def test_gate_foot_release_days_counts_a_day_with_two_sessions_once() -> None:
+    h = history(sessions=[session(3, [FOOT_RELEASE]), session(3, [FOOT_RELEASE, SHIN_CALF])])
+    assert criterion_result(run(h, 4), "foot_release_days").values == {"both": 1.0}
+
+
+def test_gate_foot_release_days_ignores_other_categories() -> None:
+    h = history(sessions=sessions(0, 6, [FOOT_AWARENESS, BALANCE]))
+    r = criterion_result(run(h, 6), "foot_release_days")
+    assert r.values == {"both": 0.0}
+    assert not r.met
+
+
+@pytest.mark.parametrize(("pain", "met"), [(int(REST_PAIN.threshold) - 1, True),
+                                           (int(REST_PAIN.threshold), True),
+                                           (int(REST_PAIN.threshold) + 1, False)])
+def test_gate_rest_pain_met_up_to_threshold(pain: int, met: bool) -> None:
+    h = history(screenings=[screening(0, left=Symptoms(pain_rest=pain))])
+    r = criterion_result(run(h, 3), "rest_pain")
+    assert r.values == {"left": float(pain), "right": 0.0}
+    assert_judged(r, met=met, shown=[pain])
+
+
+def test_gate_rest_pain_reads_the_latest_screening() -> None:
+    h = history(screenings=[screening(0, left=Symptoms(pain_rest=6)),
+                            screening(2, right=Symptoms(pain_rest=1))])
+    r = criterion_result(run(h, 3), "rest_pain")
+    assert r.values == {"left": 0.0, "right": 1.0}
+    assert day(2).isoformat() in r.reason
+
+
+# --- stage 2 → 3 ------------------------------------------------------------------------------
+
+
+MOBILITY_DAYS = crit(2, "ankle_mobility_days")
+TEST_PAIN = crit(2, "test_pain")
+ACTIVITY_PAIN = crit(2, "activity_pain")
+BALANCE_OPEN = crit(2, "balance_open")
+
+
+def in_stage2(*, tests: list[Measurement] | None = None,
+              mobility_ids: Iterable[Iterable[str]] | None = None,
+              screenings: Iterable[Screening] | None = None) -> History:
+    """In stage 2 from S2; checked on IN_STAGE2. ``mobility_ids`` gives each day's extra
+    exercises in the last week (default: ankle circles daily)."""
+    week = list(range(IN_STAGE2 - 6, IN_STAGE2 + 1))
+    extra = list(mobility_ids) if mobility_ids is not None else [[ANKLE_ALL_FOUR]] * 7
+    extra += [[]] * (7 - len(extra))
+    ss = sessions(0, IN_STAGE2 - 7, [FOOT_RELEASE, ANKLE_ALL_FOUR])
+    ss += [session(n, [FOOT_RELEASE, *ids]) for n, ids in zip(week, extra, strict=True)]
+    return history(screenings=screenings,
+                   measurements=ankle_tests(IN_STAGE2 - 4) if tests is None else tests,
+                   sessions=ss)
+
+
+def test_builder_in_stage2_is_in_stage_2_with_every_criterion_met() -> None:
+    d = run(in_stage2(), IN_STAGE2)
+    assert d.stage == 2
+    assert d.gate is not None
+    assert d.gate.all_met
+
+
+@pytest.mark.parametrize("done", [int(MOBILITY_DAYS.threshold) - 1, int(MOBILITY_DAYS.threshold),
+                                  int(MOBILITY_DAYS.threshold) + 1])
+def test_gate_ankle_mobility_days_met_when_count_reaches_threshold(done: int) -> None:
+    d = run(in_stage2(mobility_ids=[[ANKLE_ALL_FOUR]] * done), IN_STAGE2)
+    assert d.stage == 2
+    r = criterion_result(d, "ankle_mobility_days")
+    assert r.values == {"both": float(done)}
+    assert_judged(r, met=done >= MOBILITY_DAYS.threshold, shown=[done])
+
+
+def test_gate_ankle_mobility_days_counts_a_day_covering_four_motions_across_exercises() -> None:
+    four = ["seated-active-dorsiflexion", "hands-assisted-point", "active-sole-turns"]
+    d = run(in_stage2(mobility_ids=[four] * int(MOBILITY_DAYS.threshold)), IN_STAGE2)
+    r = criterion_result(d, "ankle_mobility_days")
+    assert r.values == {"both": MOBILITY_DAYS.threshold}
+    assert r.met
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: the stage-2 gate metric category_days counts any day with an ankle_mobility "
+    "exercise; it should count only days that cover all four motions, like the weekly "
+    "target (cover_motions) does"))
+def test_gate_ankle_mobility_days_ignores_days_missing_a_motion() -> None:
+    days = int(MOBILITY_DAYS.threshold) + 2
+    d = run(in_stage2(mobility_ids=[[ANKLE_DORSI_ONLY]] * days), IN_STAGE2)
+    r = criterion_result(d, "ankle_mobility_days")
+    assert r.values == {"both": 0.0}
+    assert not r.met
+
+
+@pytest.mark.parametrize(("pain", "met"), [(int(TEST_PAIN.threshold) - 1, True),
+                                           (int(TEST_PAIN.threshold), True),
+                                           (int(TEST_PAIN.threshold) + 1, False)])
+def test_gate_knee_to_wall_test_pain_met_up_to_threshold(pain: int, met: bool) -> None:
+    n = IN_STAGE2 - 4
+    tests = [Measurement(date=day(n), side=Side.LEFT, kind=MeasureKind.KNEE_TO_WALL, value=8.0,
+                         pain=pain),
+             Measurement(date=day(n), side=Side.RIGHT, kind=MeasureKind.KNEE_TO_WALL, value=8.0,
+                         pain=0),
+             *pair(n, MeasureKind.BALANCE_EYES_OPEN, 30.0, 30.0)]
+    r = criterion_result(run(in_stage2(tests=tests), IN_STAGE2), "test_pain")
+    assert r.values == {"left": float(pain), "right": 0.0}
+    assert_judged(r, met=met, shown=[pain])
+
+
+def test_gate_knee_to_wall_test_pain_not_assessed_when_pain_not_recorded() -> None:
+    tests = [*pair(IN_STAGE2 - 4, MeasureKind.KNEE_TO_WALL, 8.0, 8.0),  # no pain given
+             *pair(IN_STAGE2 - 4, MeasureKind.BALANCE_EYES_OPEN, 30.0, 30.0)]
+    r = criterion_result(run(in_stage2(tests=tests), IN_STAGE2), "test_pain")
+    assert r.values == {"left": None, "right": None}
+    assert not r.assessed
+    assert not r.met
+
+
+@pytest.mark.parametrize(("pain", "met"), [(int(ACTIVITY_PAIN.threshold) - 1, True),
+                                           (int(ACTIVITY_PAIN.threshold), True),
+                                           (int(ACTIVITY_PAIN.threshold) + 1, False)])
+def test_gate_activity_pain_met_up_to_threshold(pain: int, met: bool) -> None:
+    later = screening(IN_STAGE2 - 2, right=Symptoms(pain_activity=pain))
+    d = run(in_stage2(screenings=[screening(0), later]), IN_STAGE2)
+    assert d.stage == 2
+    r = criterion_result(d, "activity_pain")
+    assert r.values == {"left": 0.0, "right": float(pain)}
+    assert_judged(r, met=met, shown=[pain])
+
+
+@pytest.mark.parametrize(("seconds", "met"), [(round(BALANCE_OPEN.threshold - 0.1, 1), False),
+                                              (BALANCE_OPEN.threshold, False),
+                                              (round(BALANCE_OPEN.threshold + 0.1, 1), True)])
+def test_gate_balance_eyes_open_met_only_above_threshold(seconds: float, met: bool) -> None:
+    n = IN_STAGE2 - 4
+    tests = [*pair(n, MeasureKind.KNEE_TO_WALL, 8.0, 8.0, pain=0),
+             *pair(n, MeasureKind.BALANCE_EYES_OPEN, seconds, 30.0)]
+    d = run(in_stage2(tests=tests), IN_STAGE2)
+    r = criterion_result(d, "balance_open")
+    assert r.values == {"left": seconds, "right": 30.0}
+    assert_judged(r, met=met, shown=[seconds, 30.0])
+
+
+def test_gate_balance_eyes_open_names_the_missing_side() -> None:
+    n = IN_STAGE2 - 4
+    tests = [*pair(n, MeasureKind.KNEE_TO_WALL, 8.0, 8.0, pain=0),
+             Measurement(date=day(n), side=Side.LEFT, kind=MeasureKind.BALANCE_EYES_OPEN,
+                         value=30.0)]
+    r = criterion_result(run(in_stage2(tests=tests), IN_STAGE2), "balance_open")
+    assert r.values == {"left": 30.0, "right": None}
+    assert not r.assessed
+    assert not r.met
+    assert "no current result for right" in r.reason
+    assert r.threshold_text in r.reason
+
+
+# --- stage 3 → 4: the clearance checklist ------------------------------------------------------
+
+
+def clearance(values: Mapping[MeasureKind, tuple[float, float] | None] = {},
+              **kw: Any) -> Decision:
+    """The decision on IN_STAGE3 for someone in stage 3 whose clearance tests a week earlier
+    are ``values`` (the rest passing)."""
+    d = run(progressed(tests=clearance_tests(S3 + 7, values), **kw), IN_STAGE3)
+    assert d.stage == 3
+    return d
+
+
+def test_builder_clearance_meets_every_criterion_in_stage_3() -> None:
+    d = clearance()
+    assert d.gate is not None
+    assert [c.id for c in d.gate.criteria] == [c.id for c in PROTOCOL.clearance_gate]
+    assert d.gate.all_met
+    assert not d.clear_to_train
+    assert d.status == "working"
+
+
+DORSI = crit(3, "dorsiflexion")
+
+
+@pytest.mark.parametrize(("cm", "met"), near(DORSI.threshold, 0.1))
+def test_gate_knee_to_wall_met_from_threshold_on_each_side(cm: float, met: bool) -> None:
+    r = criterion_result(clearance({MeasureKind.KNEE_TO_WALL: (11.0, cm)}), "dorsiflexion")
+    assert r.values == {"left": 11.0, "right": cm}
+    assert_judged(r, met=met, shown=[11.0, cm])
+
+
+@pytest.mark.parametrize(("degrees", "met"), [(35.9, False), (36.0, True), (36.1, True)])
+def test_gate_knee_to_wall_converts_lunge_angle_to_cm(degrees: float, met: bool) -> None:
+    assert DORSI.threshold * DEGREES_PER_CM == pytest.approx(36.0)
+    n = S3 + 7
+    tests = [m for m in clearance_tests(n) if not (m.kind is MeasureKind.KNEE_TO_WALL
+                                                   and m.side is Side.LEFT)]
+    tests.append(Measurement(date=day(n), side=Side.LEFT, kind=MeasureKind.LUNGE_ANGLE,
+                             value=degrees, pain=0))
+    d = run(progressed(tests=tests), IN_STAGE3)
+    r = criterion_result(d, "dorsiflexion")
+    assert r.values["left"] == pytest.approx(degrees / DEGREES_PER_CM)
+    assert r.met is met
+    assert r.assessed
+
+
+DORSI_ASYM = crit(3, "dorsiflexion_asymmetry")
+
+
+@pytest.mark.parametrize(("right", "met"), [(11.4, True), (11.5, True), (11.6, False)])
+def test_gate_knee_to_wall_difference_met_up_to_threshold(right: float, met: bool) -> None:
+    assert DORSI_ASYM.threshold == 1.5
+    r = criterion_result(clearance({MeasureKind.KNEE_TO_WALL: (10.0, right)}),
+                         "dorsiflexion_asymmetry")
+    assert r.values["both"] == pytest.approx(right - 10.0)
+    assert_judged(r, met=met, shown=[round(right - 10.0, 1)])
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: gate differences are compared in binary floating point: ordinary one-decimal "
+    "readings exactly at the threshold (9.3 vs 7.8 cm -> 1.5000000000000009; 64.4 vs "
+    "60.4 cm -> 4.000000000000007) fail a '<=' criterion they meet"))
+@pytest.mark.parametrize(("criterion_id", "kind", "left", "right"), [
+    ("dorsiflexion_asymmetry", MeasureKind.KNEE_TO_WALL, 9.3, 7.8),
+    ("y_balance_difference", MeasureKind.Y_BALANCE_ANTERIOR, 64.4, 60.4),
+])
+def test_gate_difference_at_threshold_with_common_decimals_met(
+        criterion_id: str, kind: MeasureKind, left: float, right: float) -> None:
+    assert round(left - right, 1) == crit(3, criterion_id).threshold
+    assert criterion_result(clearance({kind: (left, right)}), criterion_id).met
+
+
+HEEL_LSI = crit(3, "heel_raise_lsi")
+
+
+@pytest.mark.parametrize(("reps", "met"), [((17, 19), False), ((18, 20), True), ((19, 21), True)])
+def test_gate_heel_raise_lsi_met_from_threshold(reps: tuple[int, int], met: bool) -> None:
+    assert HEEL_LSI.threshold == 90
+    weaker, stronger = reps
+    r = criterion_result(clearance({MeasureKind.HEEL_RAISE: (stronger, weaker)}), "heel_raise_lsi")
+    lsi = 100 * weaker / stronger
+    assert r.values["both"] == pytest.approx(lsi)
+    assert_judged(r, met=met, shown=[lsi])
+
+
+BALANCE_CLEAR = crit(3, "balance_open")
+
+
+@pytest.mark.parametrize(("seconds", "met"), [(round(BALANCE_CLEAR.threshold - 0.1, 1), False),
+                                              (BALANCE_CLEAR.threshold, False),
+                                              (round(BALANCE_CLEAR.threshold + 0.1, 1), True)])
+def test_gate_clearance_balance_met_only_above_threshold(seconds: float, met: bool) -> None:
+    r = criterion_result(clearance({MeasureKind.BALANCE_EYES_OPEN: (seconds, seconds)}),
+                         "balance_open")
+    assert r.values == {"left": seconds, "right": seconds}
+    assert_judged(r, met=met, shown=[seconds])
+
+
+Y_DIFF = crit(3, "y_balance_difference")
+
+
+@pytest.mark.parametrize(("right", "met"), [(65.9, True), (66.0, True), (66.1, False)])
+def test_gate_y_balance_difference_met_up_to_threshold(right: float, met: bool) -> None:
+    assert Y_DIFF.threshold == 4.0
+    r = criterion_result(clearance({MeasureKind.Y_BALANCE_ANTERIOR: (62.0, right)}),
+                         "y_balance_difference")
+    assert r.values["both"] == pytest.approx(right - 62.0)
+    assert_judged(r, met=met, shown=[round(right - 62.0, 1)])
+
+
+HOP_LSI = crit(3, "side_hop_lsi")
+
+
+@pytest.mark.parametrize(("faster", "met"), [(8.9, False), (9.0, True), (9.1, True)])
+def test_gate_side_hop_lsi_compares_faster_time_to_slower(faster: float, met: bool) -> None:
+    # Lower time is better: the LSI is the faster time as % of the slower one.
+    assert HOP_LSI.threshold == 90
+    r = criterion_result(clearance({MeasureKind.SIDE_HOP: (10.0, faster)}), "side_hop_lsi")
+    assert r.values["both"] == pytest.approx(faster * 10)
+    assert_judged(r, met=met, shown=[faster * 10])
+
+
+SESSION_PAIN = crit(3, "session_pain")
+
+
+@pytest.mark.parametrize(("pain", "met"), [(int(SESSION_PAIN.threshold) - 1, True),
+                                           (int(SESSION_PAIN.threshold), True),
+                                           (int(SESSION_PAIN.threshold) + 1, False)])
+def test_gate_session_pain_max_met_up_to_threshold(pain: int, met: bool) -> None:
+    d = clearance(override={IN_STAGE3 - 3: {"pain_during": pain}})
+    r = criterion_result(d, "session_pain")
+    assert r.values == {"both": float(pain)}
+    assert_judged(r, met=met, shown=[pain])
+
+
+def test_gate_session_pain_max_ignores_sessions_before_its_window() -> None:
+    days = int(SESSION_PAIN.params["days"])
+    pain = int(SESSION_PAIN.threshold) + 1
+    d = clearance(override={IN_STAGE3 - days: {"pain_during": pain}})
+    assert criterion_result(d, "session_pain").values == {"both": 0.0}
+    d = clearance(override={IN_STAGE3 - days + 1: {"pain_during": pain}})
+    assert criterion_result(d, "session_pain").values == {"both": float(pain)}
+
+
+def test_gate_session_pain_max_not_assessed_without_sessions() -> None:
+    days = int(SESSION_PAIN.params["days"])
+    h = progressed(last_day=IN_STAGE3 - days)
+    r = criterion_result(run(h, IN_STAGE3), "session_pain")
+    assert r.values == {"both": None}
+    assert not r.assessed
+    assert not r.met
+    assert "no data" in r.reason
+
+
+MORNING = crit(3, "morning_after")
+
+
+@pytest.mark.parametrize(("unsettled", "met"), [(0, True), (1, False), (2, False)])
+def test_gate_unsettled_sessions_met_only_at_zero(unsettled: int, met: bool) -> None:
+    assert MORNING.threshold == 0
+    override = {IN_STAGE3 - 10 + 3 * i: {"pain_before": 1, "pain_next_morning": 2}
+                for i in range(unsettled)}
+    r = criterion_result(clearance(override=override), "morning_after")
+    assert r.values == {"both": float(unsettled)}
+    assert_judged(r, met=met, shown=[unsettled])
+
+
+@pytest.mark.parametrize(("giving_way", "met"), [(False, True), (True, False)])
+def test_gate_giving_way_met_only_when_no(giving_way: bool, met: bool) -> None:
+    later = screening(IN_STAGE3 - 3, left=Symptoms(giving_way=giving_way))
+    r = criterion_result(clearance(screenings=[screening(0), later]), "giving_way")
+    assert r.values == {"left": float(giving_way), "right": 0.0}
+    assert r.met is met
+    assert r.assessed
+    assert ("left yes" if giving_way else "left no") in r.reason
+    assert r.threshold_text == "no"
+    assert ("does not meet" in r.reason) is (not met)
+
+
+ADHERENCE = crit(3, "adherence")
+KEPT_THREE = (FOOT_RELEASE, LOADED_DORSI, THREE_PLANE)
+"""Done daily, these keep 3 of the 6 stage-3 targets (release, loaded dorsiflexion, 3 planes)."""
+
+
+@pytest.mark.parametrize(("extra", "pct"), [
+    # Stage-3 targets ask for 1, 2 or 3 days a week, so a two-week mean moves in steps of
+    # 100/72 %: exactly 80 % cannot happen with the shipped targets. These are the nearest
+    # values on either side (first week: everything daily, 100 %).
+    ({0: AGILITY}, 100 * (6 + 3 + 1 / 2) / 12),               # agility 1 of 2 days: 79.2 %
+    ({0: BALANCE, 2: BALANCE}, 100 * (6 + 3 + 2 / 3) / 12),   # balance 2 of 3 days: 80.6 %
+    (dict.fromkeys(range(7), GAIT), 100 * (6 + 4) / 12),        # 83.3 %
+    ({}, 100 * (6 + 3) / 12),                                 # 75 %
+], ids=["79.2", "80.6", "83.3", "75"])
+def test_gate_adherence_met_from_threshold(extra: dict[int, str], pct: float) -> None:
+    week2 = range(S3 + 7, S3 + 14)
+    override = {n: {"ids": (*KEPT_THREE, *([extra[i]] if i in extra else []))}
+                for i, n in enumerate(week2)}
+    r = criterion_result(clearance(override=override), "adherence")
+    assert r.values["both"] == pytest.approx(pct)
+    assert_judged(r, met=pct >= ADHERENCE.threshold, shown=[pct])
+
+
+def test_gate_adherence_full_when_every_target_kept() -> None:
+    r = criterion_result(clearance(), "adherence")
+    assert r.values == {"both": 100.0}
+    assert r.met
+
+
+# --- no data, stale tests --------------------------------------------------------------------
+
+
+TESTED = {
+    "dorsiflexion": MeasureKind.KNEE_TO_WALL,
+    "dorsiflexion_asymmetry": MeasureKind.KNEE_TO_WALL,
+    "heel_raise_lsi": MeasureKind.HEEL_RAISE,
+    "balance_open": MeasureKind.BALANCE_EYES_OPEN,
+    "y_balance_difference": MeasureKind.Y_BALANCE_ANTERIOR,
+    "side_hop_lsi": MeasureKind.SIDE_HOP,
+}
+
+
+@pytest.mark.parametrize(("criterion_id", "kind"), TESTED.items())
+def test_gate_criterion_without_data_is_not_assessed_and_not_met(criterion_id: str,
+                                                                  kind: MeasureKind) -> None:
+    # The stage-2 tests are taken early enough to be stale by the check day, so only the
+    # stage-3 tests (without `kind`) count.
+    h = history(measurements=[*ankle_tests(IN_STAGE3 - RETEST - 1),
+                              *clearance_tests(S3 + 7, {kind: None})],
+                sessions=sessions(0, IN_STAGE3))
+    d = run(h, IN_STAGE3)
+    assert d.stage == 3
+    r = criterion_result(d, criterion_id)
+    assert not r.assessed
+    assert not r.met
+    assert r.values
+    assert all(v is None for v in r.values.values())
+    assert ("no data" in r.reason) or ("no current result for left and right" in r.reason)
+    assert r.threshold_text in r.reason
+    assert r.value_text == "not assessed"
+    assert d.gate is not None
+    assert not d.gate.all_met
+    assert "retest_due" in flag_kinds(d)
+
+
+@pytest.mark.parametrize(("age", "counts"), [(RETEST - 1, True), (RETEST, True),
+                                             (RETEST + 1, False)])
+def test_gate_tests_count_until_retest_days_old(age: int, counts: bool) -> None:
+    # All tests taken once, `age` days before the check (early enough for stage 2 as well).
+    n = IN_STAGE3 - age
+    assert 0 <= n <= S3 - 1
+    h = history(measurements=[*ankle_tests(n), *clearance_tests(n)],
+                sessions=sessions(0, IN_STAGE3))
+    d = run(h, IN_STAGE3)
+    assert d.stage == 3
+    for criterion_id in TESTED:
+        r = criterion_result(d, criterion_id)
+        assert r.assessed is counts, criterion_id
+        assert r.met is counts, criterion_id
+    due = [f.message for f in d.flags if f.kind == "retest_due"]
+    if counts:
+        assert due == []
+    else:
+        assert len(due) == 1
+        for criterion_id in TESTED:
+            assert crit(3, criterion_id).label in due[0]
+
+
+# --- minimum days in a stage -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("min_days", "advanced"), [(6, True), (7, True), (8, False)])
+def test_advance_needs_min_days_in_stage(min_days: int, advanced: bool) -> None:
+    text = resources.files("anklet.data").joinpath("protocol.yaml").read_text(encoding="utf-8")
+    old = "min_days: {value: 7, source: convention}"
+    assert text.count(old) == 1
+    proto = parse_protocol(text.replace(old, f"min_days: {{value: {min_days}, "
+                                             f"source: convention}}"), name="coach.yaml")
+    h = history(sessions=sessions(0, 14, [FOOT_RELEASE]))
+    d = run(h, 7, protocol=proto)  # 7 days after the start, a Monday
+    assert d.stage == (2 if advanced else 1)
+    assert (("advance", day(7)) in [(c.kind, c.date) for c in d.timeline]) is advanced
+    if not advanced:
+        assert run(h, 14, protocol=proto).stage == 2
+
+
+def test_advance_not_one_day_before_min_days() -> None:
+    # Starting on a Tuesday, the first Monday is 6 days in: one day short of stage 1's 7.
+    start = 1
+    h = history(screenings=[screening(start)], sessions=sessions(start, start + 14, [FOOT_RELEASE]),
+                start=start)
+    assert int(PROTOCOL.stage(1).min_days.value) == 7
+    d = run(h, 7)
+    assert d.stage == 1
+    assert d.gate is not None
+    assert d.gate.all_met
+    d = run(h, 14)
+    assert d.stage == 2
+    assert d.stage_since == day(14)
+
+
+@pytest.mark.parametrize(("as_of", "stage"), [(S2 - 1, 1), (S2, 2), (S3 - 1, 2), (S3, 3),
+                                              (S4 - 1, 3), (S4, 4)])
+def test_advance_at_exactly_min_days_of_each_stage(as_of: int, stage: int) -> None:
+    d = run(progressed(), as_of)
+    assert d.stage == stage
+    assert d.stage_since == day({1: 0, 2: S2, 3: S3, 4: S4}[stage])
+
+
+def test_advance_reason_lists_every_criterion() -> None:
+    d = run(progressed(), S3)
+    adv = d.timeline[-1]
+    assert (adv.kind, adv.from_stage, adv.to_stage) == ("advance", 2, 3)
+    for c in PROTOCOL.stage(2).gate:
+        assert c.label in adv.reason
+
+
+# --- pain monitoring (Silbernagel2007) ------------------------------------------------------
+
+
+def foot_person(override: Mapping[int, Mapping[str, Any]] | None = None, last: int = 20,
+                scr: Iterable[Screening] | None = None) -> History:
+    """Foot release every day: meets the stage-1 gate throughout."""
+    return history(screenings=scr, sessions=sessions(0, last, [FOOT_RELEASE], override=override))
+
+
+@pytest.mark.parametrize(("pain", "cut"), [(ACCEPTABLE - 1, False), (ACCEPTABLE, False),
+                                           (ACCEPTABLE + 1, True)])
+def test_pain_monitoring_cuts_dose_only_above_acceptable(pain: int, cut: bool) -> None:
+    h = foot_person({3: {"pain_during": pain}})
+    d = run(h, 4)
+    assert (("reduce_dose", day(3)) in [(c.kind, c.date) for c in d.timeline]) is cut
+    assert ("pain_flare" in flag_kinds(d)) is cut
+    assert ("hold" in flag_kinds(d)) is cut
+    if cut:
+        change = next(c for c in d.timeline if c.kind == "reduce_dose")
+        assert (change.from_stage, change.to_stage) == (1, 1)
+        assert f"{pain}/10" in change.reason
+
+
+@pytest.mark.parametrize(("pain", "held"), [(ACCEPTABLE, False), (ACCEPTABLE + 1, True)])
+def test_pain_monitoring_flare_holds_advance_within_window(pain: int, held: bool) -> None:
+    # The stage-1 gate is met on every Monday; a flare 4 days before the first one holds it.
+    h = foot_person({S2 - 4: {"pain_during": pain}})
+    d = run(h, S2)
+    assert d.gate is not None
+    assert d.stage == (1 if held else 2)
+    if held:
+        assert "hold" in flag_kinds(d)
+        assert "advance" not in kinds(d)
+        later = run(h, S2 + 7)  # the flare is out of the window by the next Monday
+        assert later.stage == 2
+        assert later.stage_since == day(S2 + 7)
+
+
+def test_pain_monitoring_hold_lasts_the_whole_window() -> None:
+    # A flare on the Tuesday before the Monday (6 days earlier) still holds.
+    h = foot_person({S2 - (WINDOW - 1): {"pain_during": ACCEPTABLE + 1}}, last=S2 + 7)
+    assert run(h, S2).stage == 1
+    # A flare WINDOW days before the Monday is outside the window: no hold.
+    h = foot_person({S2 - WINDOW: {"pain_during": ACCEPTABLE + 1}}, last=S2 + 7)
+    d = run(h, S2)
+    assert d.stage == 2
+
+
+def stage2_person(override: Mapping[int, Mapping[str, Any]] | None = None,
+                  last: int = 40) -> History:
+    """Everything daily but no tests: stage 2 from S2, and never past it."""
+    return history(sessions=sessions(0, last, override=override))
+
+
+@pytest.mark.parametrize(("gap", "steps_back"), [(WINDOW - 2, True), (WINDOW - 1, True),
+                                                 (WINDOW, False)])
+def test_pain_monitoring_two_flares_within_window_step_back(gap: int, steps_back: bool) -> None:
+    first = S2 + 1
+    second = first + gap
+    h = stage2_person({first: {"pain_during": ACCEPTABLE + 1},
+                       second: {"pain_during": ACCEPTABLE + 1}})
+    assert run(h, second - 1).stage == 2
+    d = run(h, second)
+    if steps_back:
+        assert d.stage == 1
+        change = d.timeline[-1]
+        assert (change.kind, change.date, change.from_stage, change.to_stage) == (
+            "step_back", day(second), 2, 1)
+        assert d.stage_since == day(second)
+        assert "2 sessions" in change.reason
+    else:
+        assert d.stage == 2
+        assert kinds(d).count("reduce_dose") == 2
+        assert "step_back" not in kinds(d)
+
+
+def test_pain_monitoring_never_steps_below_stage_one() -> None:
+    h = foot_person({1: {"pain_during": 9}, 2: {"pain_during": 8}, 3: {"pain_during": 10}})
+    d = run(h, 4)
+    assert d.stage == 1
+    assert kinds(d) == ["start", "reduce_dose", "reduce_dose", "reduce_dose"]
+    assert all(c.to_stage >= 1 for c in d.timeline)
+
+
+@pytest.mark.parametrize(("before", "morning", "cut"), [(1, 0, False), (1, 1, False),
+                                                         (1, 2, True), (0, 1, True)])
+def test_pain_monitoring_cuts_dose_when_morning_pain_above_before(before: int, morning: int,
+                                                                   cut: bool) -> None:
+    h = foot_person({3: {"pain_before": before, "pain_next_morning": morning}})
+    d = run(h, 4)
+    assert ("reduce_dose" in kinds(d)) is cut
+    assert ("not_settled" in flag_kinds(d)) is cut
+    if cut:
+        change = d.timeline[-1]
+        assert change.date == day(3)
+        assert f"{morning}/10" in change.reason
+        assert f"({before}/10)" in change.reason
+
+
+@pytest.mark.parametrize(("morning", "cut"), [(2, False), (3, True)])
+def test_pain_monitoring_uses_rest_pain_when_before_not_given(morning: int, cut: bool) -> None:
+    scr = [screening(0, left=Symptoms(pain_rest=2))]
+    h = foot_person({3: {"pain_next_morning": morning}}, scr=scr)
+    assert ("reduce_dose" in kinds(run(h, 4))) is cut
+
+
+@pytest.mark.parametrize(("weekly", "steps_back"), [
+    ((0, SAFE - 1, SAFE, SAFE + 1), True),      # rising twice, ending above safe
+    ((0, SAFE - 2, SAFE - 1, SAFE), False),     # rising twice, but never above safe
+    ((0, SAFE + 1, SAFE + 1, SAFE + 2), False),  # rising once only
+    ((0, SAFE + 2, SAFE + 1, SAFE + 3), False),  # down then up
+])
+def test_pain_monitoring_rising_weekly_pain_steps_back(weekly: tuple[int, ...],
+                                                       steps_back: bool) -> None:
+    assert int(PM.rising_weeks.value) == 2
+    # Week k is days 7k..7k+6; stage 2 from day 7. Checked on the Monday after week 3.
+    override = {n: {"pain_during": weekly[n // 7]} for n in range(28)}
+    h = stage2_person(override, last=27)
+    before = run(h, 27)
+    assert before.stage == 2
+    d = run(h, 28)
+    if steps_back:
+        assert d.stage == 1
+        change = d.timeline[-1]
+        assert (change.kind, change.date, change.from_stage, change.to_stage) == (
+            "step_back", day(28), 2, 1)
+        assert "rose week over week" in change.reason
+        assert "rising_pain" in flag_kinds(d)
+    else:
+        assert d.stage == 2
+        assert "step_back" not in kinds(d)
+
+
+# --- range loss ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("best", "new", "steps_back"), [
+    (9.1, 7.3, False),   # 1.8 cm lower
+    (9.1, 7.2, False),   # exactly the MDC (these two decimals subtract to exactly 1.9)
+    (9.1, 7.1, True),    # 2.0 cm lower
+])
+def test_range_loss_beyond_mdc_steps_back_from_stage_3(best: float, new: float,
+                                                       steps_back: bool) -> None:
+    assert MDC == 1.9
+    tests = clearance_tests(S3 + 7, {MeasureKind.KNEE_TO_WALL: (best, 11.0)})
+    retest = [Measurement(date=day(IN_STAGE3), side=Side.LEFT, kind=MeasureKind.KNEE_TO_WALL,
+                          value=new, pain=0)]
+    d = run(progressed(tests=tests, extra_tests=retest), IN_STAGE3)
+    if steps_back:
+        assert d.stage == 2
+        change = d.timeline[-1]
+        assert (change.kind, change.date, change.from_stage, change.to_stage) == (
+            "step_back", day(IN_STAGE3), 3, 2)
+        assert f"{best:.1f} cm" in change.reason
+        assert f"{new:.1f} cm" in change.reason
+        assert "Left" in change.reason
+        assert "range_loss" in flag_kinds(d)
+    else:
+        assert d.stage == 3
+        assert kinds(d)[-1] == "advance"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: range loss compares max(earlier) - new > mdc_cm in binary floating point, so a "
+    "drop of exactly 1.9 cm between ordinary one-decimal readings (12.0 -> 10.1 gives "
+    "1.9000000000000004) counts as beyond the measurement error and steps back"))
+def test_range_loss_exactly_mdc_with_common_decimals_does_not_step_back() -> None:
+    tests = clearance_tests(S3 + 7, {MeasureKind.KNEE_TO_WALL: (12.0, 12.0)})
+    retest = [Measurement(date=day(IN_STAGE3), side=Side.LEFT, kind=MeasureKind.KNEE_TO_WALL,
+                          value=10.1, pain=0)]
+    d = run(progressed(tests=tests, extra_tests=retest), IN_STAGE3)
+    assert d.stage == 3
+
+
+def test_range_loss_below_stage_3_only_cuts_dose() -> None:
+    retest = pair(IN_STAGE2, MeasureKind.KNEE_TO_WALL, 5.0, 8.0, pain=0)
+    d = run(in_stage2(tests=[*ankle_tests(IN_STAGE2 - 4), *retest]), IN_STAGE2)
+    assert d.stage == 2
+    change = d.timeline[-1]
+    assert (change.kind, change.date) == ("reduce_dose", day(IN_STAGE2))
+    assert "knee-to-wall fell" in change.reason
+    assert "range_loss" in flag_kinds(d)
+
+
+@pytest.mark.parametrize(("age", "steps_back"), [
+    (int(PROTOCOL.range_loss.lookback_days.value), True),
+    (int(PROTOCOL.range_loss.lookback_days.value) + 1, False),
+])
+def test_range_loss_compares_with_best_within_lookback(age: int, steps_back: bool) -> None:
+    # Best left 12.5 cm on S3 + 7; a 10.0 cm re-test `age` days later (in stage 4 by then).
+    best_day = S3 + 7
+    tests = clearance_tests(best_day, {MeasureKind.KNEE_TO_WALL: (12.5, 12.5)})
+    retest = [Measurement(date=day(best_day + age), side=Side.LEFT,
+                          kind=MeasureKind.KNEE_TO_WALL, value=10.0, pain=0)]
+    h = progressed(tests=tests, extra_tests=retest, last_day=best_day + age + 7)
+    d = run(h, best_day + age)
+    assert (d.timeline[-1].kind == "step_back") is steps_back
+    assert d.stage == (3 if steps_back else 4)
+
+
+# --- red flags --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", PROTOCOL.red_flags, ids=lambda f: f.id)
+def test_red_flag_yes_refers_and_stops_prescribing(flag: RedFlag) -> None:
+    h = foot_person(scr=[screening(0, yes=[flag.id])])
+    d = run(h, 3)
+    assert d.status == "refer"
+    assert not d.can_prescribe
+    assert not d.clear_to_train
+    assert [hit.id for hit in d.red_flags] == [flag.id]
+    assert d.red_flags[0].question == flag.question
+    assert any(flag.question in r for r in d.reasons)
+    assert "red_flag" in flag_kinds(d)
+
+
+def test_red_flag_every_yes_is_named() -> None:
+    ids = [f.id for f in PROTOCOL.red_flags[:3]]
+    d = run(foot_person(scr=[screening(0, yes=ids)]), 3)
+    assert [hit.id for hit in d.red_flags] == ids
+    assert sum(f.kind == "red_flag" for f in d.flags) == 3
+
+
+def test_red_flag_cleared_by_a_later_screening_resumes() -> None:
+    flag = PROTOCOL.red_flags[0]
+    h = foot_person(scr=[screening(0, yes=[flag.id]), screening(4)])
+    assert run(h, 3).status == "refer"
+    d = run(h, 4)
+    assert d.status == "working"
+    assert d.can_prescribe
+    assert d.red_flags == ()
+    assert not any(flag.question in r for r in d.reasons)
+
+
+def test_screen_needed_when_screening_misses_answers() -> None:
+    missing = [PROTOCOL.red_flags[1].id, PROTOCOL.red_flags[-1].id]
+    d = run(foot_person(scr=[screening(0, omit=missing)]), 3)
+    assert d.status == "screen_needed"
+    assert not d.can_prescribe
+    assert list(d.missing_screen) == missing
+    assert all(any(m in r for r in d.reasons) for m in missing)
+    assert "screen_needed" in flag_kinds(d)
+
+
+def test_screen_needed_without_any_screening() -> None:
+    d = run(foot_person(scr=[]), 3)
+    assert d.status == "screen_needed"
+    assert not d.can_prescribe
+    assert d.stage is None
+    assert d.gate is None
+    assert d.missing_screen == tuple(f.id for f in PROTOCOL.red_flags)
+
+
+def test_screen_needed_when_the_only_screening_is_after_as_of() -> None:
+    d = run(foot_person(scr=[screening(5)]), 3)
+    assert d.status == "screen_needed"
+
+
+# --- dose level ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("weeks", range(8))
+def test_dose_level_rises_each_full_week_up_to_max(weeks: int) -> None:
+    # No sessions: the stage-1 gate is never met, so the person stays in stage 1.
+    h = history()
+    expected = min(DOSING.max_level.value,
+                   DOSING.start_level.value + DOSING.weekly_increase.value * weeks)
+    assert run(h, 7 * weeks).dose_level == pytest.approx(expected)
+    assert run(h, 7 * weeks + 6).dose_level == pytest.approx(expected)
+
+
+def test_dose_level_reaches_max_and_stays_there() -> None:
+    steps = round((DOSING.max_level.value - DOSING.start_level.value)
+                  / DOSING.weekly_increase.value)
+    h = history()
+    assert run(h, 7 * steps - 1).dose_level < DOSING.max_level.value
+    assert run(h, 7 * steps).dose_level == pytest.approx(DOSING.max_level.value)
+    assert run(h, 7 * steps + 70).dose_level == pytest.approx(DOSING.max_level.value)
+
+
+def test_dose_level_cut_by_flare_factor_on_flare() -> None:
+    h = history(sessions=[session(14, [FOOT_AWARENESS], pain_during=ACCEPTABLE + 1)])
+    level_before = DOSING.start_level.value + 2 * DOSING.weekly_increase.value
+    assert run(h, 13).dose_level == pytest.approx(
+        DOSING.start_level.value + DOSING.weekly_increase.value)
+    assert run(h, 14).dose_level == pytest.approx(
+        round(level_before * DOSING.flare_factor.value, 2))
+    # and it rises again a week after the cut
+    assert run(h, 21).dose_level == pytest.approx(
+        round(level_before * DOSING.flare_factor.value + DOSING.weekly_increase.value, 2))
+
+
+@pytest.mark.parametrize("flares", [1, 2, 3, 4, 5])
+def test_dose_level_never_below_min_level(flares: int) -> None:
+    h = history(sessions=[session(n, [FOOT_AWARENESS], pain_during=9)
+                          for n in range(1, flares + 1)])
+    expected = max(DOSING.min_level.value,
+                   DOSING.start_level.value * DOSING.flare_factor.value ** flares)
+    assert run(h, flares).dose_level == pytest.approx(round(expected, 2))
+    assert run(h, flares).dose_level >= DOSING.min_level.value
+
+
+def test_dose_level_resets_to_start_on_advancing() -> None:
+    # Foot release only in the second week: the gate is first met on the Sunday of day 13.
+    h = history(sessions=sessions(7, 13, [FOOT_RELEASE]))
+    d = run(h, 13)
+    assert d.stage == 1
+    assert d.dose_level == pytest.approx(DOSING.start_level.value + DOSING.weekly_increase.value)
+    d = run(h, 14)
+    assert d.stage == 2
+    assert d.dose_level == pytest.approx(DOSING.start_level.value)
+
+
+# --- asymmetry ----------------------------------------------------------------------------------
+
+
+def asym(kind: MeasureKind, left: float, right: float) -> Any:
+    rule_measure = "dorsiflexion" if kind is MeasureKind.KNEE_TO_WALL else kind.value
+    d = run(history(measurements=pair(3, kind, left, right)), 3)
+    result = next(a for a in d.asymmetries if a.measure == rule_measure)
+    rule = next(r for r in PROTOCOL.asymmetry if r.measure == rule_measure)
+    assert (result.kind, result.threshold, result.source) == (rule.kind, rule.threshold,
+                                                              rule.source)
+    return d, result
+
+
+@pytest.mark.parametrize(("kind", "left", "right", "behind"), [
+    (MeasureKind.KNEE_TO_WALL, 10.0, 11.4, None),
+    (MeasureKind.KNEE_TO_WALL, 10.0, 11.5, None),        # at 1.5 cm: within
+    (MeasureKind.KNEE_TO_WALL, 10.0, 11.6, "left"),
+    (MeasureKind.KNEE_TO_WALL, 11.6, 10.0, "right"),
+    (MeasureKind.Y_BALANCE_ANTERIOR, 62.0, 65.9, None),
+    (MeasureKind.Y_BALANCE_ANTERIOR, 62.0, 66.0, None),  # at 4 cm: within
+    (MeasureKind.Y_BALANCE_ANTERIOR, 62.0, 66.1, "left"),
+    (MeasureKind.Y_BALANCE_ANTERIOR, 66.1, 62.0, "right"),
+])
+def test_asymmetry_difference_meaningful_only_above_threshold(
+        kind: MeasureKind, left: float, right: float, behind: str | None) -> None:
+    d, a = asym(kind, left, right)
+    assert a.kind == "difference"
+    assert a.difference == pytest.approx(abs(left - right))
+    assert a.meaningful is (behind is not None)
+    assert fmt(left, a.unit) in a.reason
+    assert fmt(right, a.unit) in a.reason
+    if behind:
+        assert f"the {behind} side is behind" in a.reason
+        assert a.reason in d.reasons
+    else:
+        assert "behind" not in a.reason
+        assert a.reason not in d.reasons
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: left-right differences are compared in binary floating point, so ordinary "
+    "one-decimal readings exactly at the threshold (8.3 vs 6.8 cm = 1.5000000000000009; "
+    "64.4 vs 60.4 cm = 4.000000000000007) count as meaningful"))
+@pytest.mark.parametrize(("kind", "left", "right"), [
+    (MeasureKind.KNEE_TO_WALL, 8.3, 6.8),
+    (MeasureKind.Y_BALANCE_ANTERIOR, 64.4, 60.4),
+])
+def test_asymmetry_difference_at_threshold_with_common_decimals_not_meaningful(
+        kind: MeasureKind, left: float, right: float) -> None:
+    _, a = asym(kind, left, right)
+    assert not a.meaningful
+
+
+@pytest.mark.parametrize(("left", "right", "behind"), [
+    (18, 20, None),      # 90 %: at the threshold, not meaningful
+    (89, 100, "left"),   # 89 %
+    (100, 89, "right"),
+    (20, 20, None),
+])
+def test_asymmetry_lsi_meaningful_only_below_threshold(left: int, right: int,
+                                                       behind: str | None) -> None:
+    d, a = asym(MeasureKind.HEEL_RAISE, left, right)
+    assert a.kind == "lsi"
+    assert a.lsi == pytest.approx(100 * min(left, right) / max(left, right))
+    assert a.meaningful is (behind is not None)
+    if behind:
+        assert f"the {behind} side is behind" in a.reason
+        assert "89%" in a.reason
+        assert a.reason in d.reasons
+    else:
+        assert "behind" not in a.reason
+
+
+@pytest.mark.parametrize(("left", "right", "behind"), [
+    (10.0, 9.0, None),     # 90 %
+    (10.0, 8.9, "left"),   # left slower: 89 %
+    (8.9, 10.0, "right"),  # right slower
+])
+def test_asymmetry_side_hop_names_the_slower_side(left: float, right: float,
+                                                  behind: str | None) -> None:
+    _, a = asym(MeasureKind.SIDE_HOP, left, right)
+    assert a.meaningful is (behind is not None)
+    if behind:
+        assert f"the {behind} side is behind" in a.reason
+
+
+def test_asymmetry_skipped_without_both_sides() -> None:
+    h = history(measurements=[Measurement(date=day(3), side=Side.LEFT,
+                                          kind=MeasureKind.HEEL_RAISE, value=10)])
+    assert run(h, 3).asymmetries == ()
+
+
+# --- clearance ----------------------------------------------------------------------------------
+
+
+def test_clear_to_train_in_stage_4_with_every_criterion_met() -> None:
+    d = run(progressed(), S4)
+    assert d.stage == 4
+    assert d.gate is not None
+    assert d.gate.all_met
+    assert d.clear_to_train
+    assert d.status == "clear"
+    assert "clear_to_train" in flag_kinds(d)
+
+
+def test_clear_to_train_never_before_stage_4() -> None:
+    d = run(progressed(), S4 - 1)
+    assert d.stage == 3
+    assert d.gate is not None
+    assert d.gate.all_met
+    assert not d.clear_to_train
+    assert d.status == "working"
+
+
+def test_maintain_check_when_tests_lapse_in_stage_4() -> None:
+    h = progressed()
+    tested = S3 + 7
+    assert run(h, tested + RETEST).status == "clear"
+    d = run(h, tested + RETEST + 1)
+    assert d.stage == 4
+    assert d.status == "maintain_check"
+    assert not d.clear_to_train
+    assert "retest_due" in flag_kinds(d)
+    unmet = [c for c in d.gate.criteria if not c.met]  # type: ignore[union-attr]
+    assert {c.id for c in unmet} == set(TESTED)
+    assert all(not c.assessed for c in unmet)
+    assert any(crit(3, "heel_raise_lsi").label in r for r in d.reasons)
+
+
+def test_maintain_check_when_giving_way_in_stage_4() -> None:
+    scr = [screening(0), screening(S4 + 3, right=Symptoms(giving_way=True))]
+    d = run(progressed(screenings=scr), S4 + 3)
+    assert d.stage == 4
+    assert d.status == "maintain_check"
+    assert not d.clear_to_train
+    assert not criterion_result(d, "giving_way").met
+
+
+# --- references ---------------------------------------------------------------------------------
+
+
+def test_validate_references_accepts_known_ids() -> None:
+    validate_references(progressed(), PROTOCOL, LIBRARY)
+
+
+def test_validate_references_names_unknown_exercise_and_red_flag() -> None:
+    bad_session = Session(date=day(2), exercises=[ExerciseLog(exercise_id=FOOT_RELEASE),
+                                                  ExerciseLog(exercise_id="moonwalk")])
+    sc = screening(0)
+    sc = sc.model_copy(update={"red_flags": {**sc.red_flags, "broken_leg": False}})
+    h = history(screenings=[sc], sessions=[session(1, [FOOT_RELEASE]), bad_session])
+    with pytest.raises(HistoryError) as info:
+        validate_references(h, PROTOCOL, LIBRARY, source="ada.json")
+    err = info.value
+    assert err.source == "ada.json"
+    fields = {f: (v, a) for f, v, a in err.problems}
+    assert fields["sessions[1].exercises[1].exercise_id"][0] == "moonwalk"
+    assert fields["screenings[0].red_flags.broken_leg"][0] == "broken_leg"
+    assert PROTOCOL.red_flags[0].id in fields["screenings[0].red_flags.broken_leg"][1]
+    assert len(err.problems) == 2
+    assert "moonwalk" in str(err)
+    assert "broken_leg" in str(err)
