@@ -12,6 +12,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from anklet.cli import render
@@ -96,13 +97,18 @@ def emit(as_json: bool, data: Any) -> bool:
     return as_json
 
 
-def build(model: type[M], **data: Any) -> M:
-    """Validate CLI input into a domain model; a bad value becomes an InputError."""
+def build(model: type[M], prefix: str = "", **data: Any) -> M:
+    """Validate CLI input into a domain model; a bad value becomes an InputError.
+
+    ``prefix`` goes before the field's name (``left-`` for one side's values)."""
     try:
         return model.model_validate({k: v for k, v in data.items() if v is not None})
     except ValidationError as e:
         field, value, accepted = problems_from(e)[0]
-        raise InputError(field.replace("_", "-"), value, accepted) from e
+        info = model.model_fields.get(field)
+        if e.errors()[0]["type"] == "string_pattern_mismatch" and info and info.description:
+            accepted = f"accepted: {info.description}"
+        raise InputError(prefix + field.replace("_", "-"), value, accepted) from e
 
 
 def parse_date(value: str | None, field: str = "date") -> dt.date:
@@ -142,6 +148,11 @@ def add_person(
 ) -> None:
     """Create a person with their intake (goals, activities, injury history per side)."""
     d = parse_date(date)
+    for side, sprains, last in (("left", left_sprains, left_last_sprain),
+                                ("right", right_sprains, right_last_sprain)):
+        if last and sprains == 0:
+            raise InputError(f"{side}-last-sprain", last,
+                             f"only with --{side}-sprains 1 or more")
     person = build(Person, id=person_id, name=name, created=d, dominant_side=dominant)
     intake = build(
         Intake, date=d, goals=goal or [], activities=activity or [],
@@ -156,7 +167,7 @@ def add_person(
         people.create(uow, person=person, intake=intake)
         uow.commit()
     if not emit(as_json, {"created": person.id}):
-        out.print(f"Created [bold]{person.id}[/] ({person.name}). Next: "
+        out.print(f"Created [bold]{person.id}[/] ({escape(person.name)}). Next: "
                   f"`anklet screen {person.id}` for the red-flag screen.")
 
 
@@ -177,7 +188,8 @@ def list_people(as_json: JsonOpt = False) -> None:
     for col in ("Id", "Name", "Stage", "Status"):
         t.add_column(col)
     for r in rows:
-        t.add_row(r.key, r.name, str(r.stage or "—"), r.status or "not evaluated yet")
+        t.add_row(escape(r.key), escape(r.name), str(r.stage or "—"),
+                  r.status or "not evaluated yet")
     out.print(t)
 
 
@@ -213,8 +225,12 @@ def export(
     if output is None:
         sys.stdout.write(text + "\n")
     else:
-        output.write_text(text + "\n", encoding="utf-8")
-        err.print(f"Wrote {output}")
+        try:
+            output.write_text(text + "\n", encoding="utf-8")
+        except OSError as e:
+            raise InputError("output", str(output),
+                             f"a file that can be written ({e.strerror or e})") from None
+        err.print(f"Wrote {escape(str(output))}")
 
 
 def _read_history(file: Path) -> Any:
@@ -285,9 +301,9 @@ def screen(
         raise InputError("red flags", "unanswered", "pass --none if no red flag is present, "
                          "with --yes ID for each one that is (see `anklet red-flags`)")
     s = build(Screening, date=parse_date(date), red_flags=answers,
-              left=build(Symptoms, pain_rest=left_pain_rest, pain_activity=left_pain_activity,
+              left=build(Symptoms, "left-", pain_rest=left_pain_rest, pain_activity=left_pain_activity,
                          swelling=left_swelling, giving_way=left_giving_way),
-              right=build(Symptoms, pain_rest=right_pain_rest, pain_activity=right_pain_activity,
+              right=build(Symptoms, "right-", pain_rest=right_pain_rest, pain_activity=right_pain_activity,
                           swelling=right_swelling, giving_way=right_giving_way))
     with c.uow() as uow:
         records.create_screening(uow, key=person, screening=s, protocol=c.protocol)
@@ -489,6 +505,9 @@ def log_session(
             if ev.plan.refused:
                 raise InputError("planned", d.isoformat(), f"a day with a plan ({ev.plan.refused})")
             logs += [ExerciseLog(exercise_id=i.exercise.id) for b in day.blocks for i in b.items]
+        if not logs and planned:
+            raise InputError("planned", d.isoformat(), "a day with exercises in the plan "
+                             "(nothing is planned that day; name them with --exercise)")
         if not logs:
             raise InputError("exercise", None, "at least one --exercise, or --planned")
         s = build(Session, date=d, exercises=logs, rpe=rpe, pain_before=pain_before,
@@ -683,9 +702,10 @@ def schema() -> None:
 @app.command("where")
 def where(as_json: JsonOpt = False) -> None:
     """Show which database is in use."""
-    from anklet.store.db import describe_url
+    from anklet.store.db import describe_url, make_engine
 
     url = get_settings(database_url=state.db).database_url
+    make_engine(url).dispose()  # a URL that cannot be used is an error here too
     if not emit(as_json, {"database": describe_url(url)}):
         out.print(describe_url(url))
 
@@ -720,7 +740,7 @@ def fail(e: AnkletError, as_json: bool) -> NoReturn:
     if as_json:
         print(json.dumps(e.to_dict(), ensure_ascii=False, default=str))
     else:
-        err.print(f"[bold red]Error:[/] {e}", highlight=False)
+        err.print(f"[bold red]Error:[/] {escape(str(e))}", highlight=False)
     raise SystemExit(e.exit_code)
 
 

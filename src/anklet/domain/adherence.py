@@ -17,6 +17,7 @@ from anklet.domain.history import PlannedRun, Session
 from anklet.domain.protocol import Stage, Target
 
 ALL_MOTIONS = frozenset(Motion)
+_ANKLE = Category.ANKLE_MOBILITY  # looked up once: enum attribute access is slow in 3.11
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ def index_days(sessions: Iterable[Session], library: Library) -> dict[dt.date, D
         for log in s.exercises:
             ex = by_id.get(log.exercise_id) or library.get(log.exercise_id)
             c.add(ex.category)
-            if ex.category is Category.ANKLE_MOBILITY:
+            if ex.category is _ANKLE:
                 m.update(ex.motions)
     return {d: DayLog(frozenset(cats[d]), frozenset(motions[d])) for d in cats}
 
@@ -47,7 +48,7 @@ def done_on(target: Target, day: DayLog | None) -> bool:
     """Whether ``target`` counts as done on a day with this log."""
     if day is None or not any(c in day.categories for c in target.categories):
         return False
-    if target.cover_motions and Category.ANKLE_MOBILITY in target.categories:
+    if target.cover_motions and _ANKLE in target.categories:
         return day.motions >= ALL_MOTIONS
     return True
 

@@ -20,7 +20,7 @@ from typing import Literal
 
 from anklet.domain.adherence import Adherence, DayLog, index_days, week_adherence
 from anklet.domain.errors import HistoryError
-from anklet.domain.exercises import Library, load_library
+from anklet.domain.exercises import Category, Library, load_library
 from anklet.domain.history import History, Measurement, Screening, Session
 from anklet.domain.measures import DORSIFLEXION_KINDS, MeasureKind, dorsiflexion_cm
 from anklet.domain.protocol import AsymmetryRule, Criterion, Protocol, Stage, load_protocol
@@ -304,10 +304,9 @@ def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue
     m = c.metric
     if m == "category_days":
         days = int(c.params.get("days", 7))
-        cat = c.params["category"]
+        cat = Category(c.params["category"])
         start = at - dt.timedelta(days=days - 1)
-        n = sum(1 for d, log in view.days.items()
-                if start <= d <= at and any(x.value == cat for x in log.categories))
+        n = sum(1 for d, log in view.days.items() if start <= d <= at and cat in log.categories)
         return {"both": float(n)}, f"last {days} days"
     if m in ("pain_rest", "pain_activity", "giving_way"):
         sc = view.screening(at)

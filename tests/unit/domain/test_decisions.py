@@ -194,6 +194,7 @@ def assert_judged(r: CriterionResult, *, met: bool, shown: Iterable[float]) -> N
     for v in shown:
         assert fmt(v, r.unit) in r.reason, (fmt(v, r.unit), r.reason)
     assert r.threshold_text in r.reason
+    assert f"{r.threshold:g}" in r.threshold_text
     assert ("does not meet" in r.reason) is (not met)
 
 

@@ -1,0 +1,95 @@
+"""Re-evaluate 10 000 stored people in one batch, on SQLite and on PostgreSQL.
+
+Target (issue #2): over 2 000 people per second. The people are clones of
+the demo cast (histories made by following the engine's own plans: 1 to 10
+weeks of sessions and weekly re-tests). Prints JSON; PostgreSQL runs on a
+throwaway server from the machine's binaries (reported as skipped if none).
+
+Run: ``.venv/bin/python benchmarks/bench_batch.py [--people N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from anklet.domain.exercises import load_library
+from anklet.domain.history import History, Person
+from anklet.domain.protocol import load_protocol
+from anklet.services import evaluation
+from anklet.services.demo import people
+from anklet.store import throwaway
+from anklet.store.db import make_engine, migrate
+from anklet.store.uow import UnitOfWork
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def population(n: int) -> list[History]:
+    protocol, library = load_protocol(), load_library()
+    cast = people(TODAY, protocol, library)
+    out = []
+    for i in range(n):
+        h = cast[i % len(cast)]
+        out.append(h.model_copy(update={"person": Person(id=f"p{i:05d}", name=f"Person {i}",
+                                                          created=h.person.created)}))
+    return out
+
+
+def run(url: str, histories: list[History]) -> dict[str, Any]:
+    protocol, library = load_protocol(), load_library()
+    engine = make_engine(url)
+    migrate(engine)
+    t0 = time.perf_counter()
+    with UnitOfWork(engine) as uow:
+        uow.people.add_many(histories)
+        uow.commit()
+    insert_s = time.perf_counter() - t0
+    # load only, to split the figure
+    t0 = time.perf_counter()
+    with UnitOfWork(engine) as uow:
+        loaded = sum(len(b) for b in uow.people.iter_histories(batch_size=1000))
+    load_s = time.perf_counter() - t0
+    # the real thing: load, decide, store every decision, one transaction
+    t0 = time.perf_counter()
+    with UnitOfWork(engine) as uow:
+        n = evaluation.reevaluate_all(uow, protocol=protocol, library=library, as_of=TODAY)
+        uow.commit()
+    total_s = time.perf_counter() - t0
+    engine.dispose()
+    assert n == loaded == len(histories)
+    return {
+        "people": n,
+        "sessions": sum(len(h.sessions) for h in histories),
+        "measurements": sum(len(h.measurements) for h in histories),
+        "insert_s": round(insert_s, 2),
+        "load_only_s": round(load_s, 2),
+        "reevaluate_s": round(total_s, 2),
+        "people_per_s": round(n / total_s),
+        "target_people_per_s": 2000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=10_000)
+    args = parser.parse_args()
+    histories = population(args.people)
+    result: dict[str, Any] = {"benchmark": "re-evaluate stored people in one batch"}
+    with tempfile.TemporaryDirectory() as tmp:
+        result["sqlite"] = run(f"sqlite:///{Path(tmp) / 'bench.db'}", histories)
+    try:
+        with throwaway.server("bench") as url:
+            result["postgresql"] = run(url, histories)
+    except throwaway.UnavailableError as e:
+        result["postgresql"] = {"skipped": str(e)}
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
