@@ -216,6 +216,8 @@ def export(
     person: PersonArg,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="File to write (default: stdout).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The document is JSON already; "
+                                          "with -o, print where it went as JSON.")] = False,
 ) -> None:
     """Write everything about a person as a history JSON document."""
     c = ctx()
@@ -230,7 +232,8 @@ def export(
         except OSError as e:
             raise InputError("output", str(output),
                              f"a file that can be written ({e.strerror or e})") from None
-        err.print(f"Wrote {escape(str(output))}")
+        if not emit(as_json, {"written": str(output)}):
+            err.print(f"Wrote {escape(str(output))}")
 
 
 def _read_history(file: Path) -> Any:
@@ -694,7 +697,9 @@ def exercise(
 
 
 @app.command("schema")
-def schema() -> None:
+def schema(
+    as_json: Annotated[bool, typer.Option("--json", help="The schema is JSON already.")] = False,
+) -> None:
     """Print the JSON Schema of the history document."""
     sys.stdout.write(json.dumps(history_json_schema(), indent=2, ensure_ascii=False) + "\n")
 

@@ -15,6 +15,7 @@ import yaml
 from anklet.domain.errors import DataFileError
 
 LINE_KEY = "__line__"
+KEY_LINES = "__keylines__"
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -30,6 +31,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
         seen.add(key)
     mapping = cast(dict[str, Any], loader.construct_mapping(node, deep=True))
     mapping[LINE_KEY] = node.start_mark.line + 1
+    mapping[KEY_LINES] = {k.value: k.start_mark.line + 1 for k, _ in node.value
+                          if isinstance(k, yaml.ScalarNode)}
     return mapping
 
 
@@ -52,14 +55,35 @@ def parse_yaml(text: str, *, name: str) -> Any:
 def strip_lines(value: Any) -> Any:
     """A copy of parsed data with the ``__line__`` markers removed."""
     if isinstance(value, dict):
-        return {k: strip_lines(v) for k, v in value.items() if k != LINE_KEY}
+        return {k: strip_lines(v) for k, v in value.items() if k not in (LINE_KEY, KEY_LINES)}
     if isinstance(value, list):
         return [strip_lines(v) for v in value]
     return value
 
 
 def line_of(value: Any) -> int | None:
+    """The line where a parsed mapping starts, if known."""
     return value.get(LINE_KEY) if isinstance(value, dict) else None
+
+
+def line_at(raw: Any, loc: tuple[int | str, ...]) -> int | None:
+    """The line of the deepest key or mapping along ``loc`` (a pydantic error location)."""
+    line = line_of(raw)
+    node = raw
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str):
+            line = node.get(KEY_LINES, {}).get(part, line)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        line = line_of(node) or line
+    return line
+
+
+def first_error(errors: list[Any]) -> Any:
+    """The error to report first: an unknown (misspelt) key explains the rest."""
+    return next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
 
 
 def read_text(path: str | Path | None, default_resource: str) -> tuple[str, str]:

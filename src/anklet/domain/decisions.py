@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from anklet.domain.adherence import Adherence, DayLog, index_days, week_adherence
+from anklet.domain.adherence import ALL_MOTIONS, Adherence, DayLog, index_days, week_adherence
 from anklet.domain.errors import HistoryError
 from anklet.domain.exercises import Category, Library, load_library
 from anklet.domain.history import History, Measurement, Screening, Session
@@ -306,7 +306,11 @@ def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue
         days = int(c.params.get("days", 7))
         cat = Category(c.params["category"])
         start = at - dt.timedelta(days=days - 1)
-        n = sum(1 for d, log in view.days.items() if start <= d <= at and cat in log.categories)
+        # ankle mobility counts only on a day that moved the ankle in all four directions
+        full = cat is Category.ANKLE_MOBILITY
+        n = sum(1 for d, log in view.days.items()
+                if start <= d <= at and cat in log.categories
+                and (not full or log.motions >= ALL_MOTIONS))
         return {"both": float(n)}, f"last {days} days"
     if m in ("pain_rest", "pain_activity", "giving_way"):
         sc = view.screening(at)
@@ -403,14 +407,14 @@ def asymmetries(view: _View, rules: list[AsymmetryRule], at: dt.date) -> list[As
         unit = {"dorsiflexion": "cm", "heel_raise": "reps", "side_hop": "s",
                 "y_balance_anterior": "cm"}.get(r.measure, "s")
         if r.kind == "difference":
-            meaningful = diff > r.threshold
+            meaningful = round(diff, 6) > r.threshold
             worse = "left" if left < right else "right"
             reason = (f"{r.label}: left {fmt(left, unit)}, right {fmt(right, unit)}; "
                       f"difference {fmt(diff, unit)} "
                       + (f"is above {fmt(r.threshold, r.unit)} — the {worse} side is behind"
                          if meaningful else f"is within {fmt(r.threshold, r.unit)}"))
         else:
-            meaningful = lsi < r.threshold
+            meaningful = round(lsi, 6) < r.threshold
             if r.measure == "side_hop":
                 worse = "left" if left > right else "right"
             else:
@@ -546,11 +550,14 @@ def decide(
                 if ss:
                     means.append(sum(x.pain_during for x in ss) / len(ss))
             if (len(means) == n + 1 and all(a < b for a, b in itertools.pairwise(means))
-                    and means[-1] > safe and stage > 1):
-                step_back_reason = (
-                    "Average session pain rose week over week ("
-                    + " → ".join(f"{m:.1f}" for m in means)
-                    + f"/10), now above {safe:g}/10.")
+                    and means[-1] > safe):
+                rising = ("Average session pain rose week over week ("
+                          + " → ".join(f"{m:.1f}" for m in means)
+                          + f"/10), now above {safe:g}/10.")
+                if stage > 1:
+                    step_back_reason = rising
+                else:
+                    reduce_reason = rising
         # range loss on a new dorsiflexion test
         for side in SIDES:
             item = view.latest("dorsiflexion", side, c, current=False)
@@ -558,7 +565,7 @@ def decide(
                 continue
             lo = c - dt.timedelta(days=int(rl.lookback_days.value))
             earlier = [v for d, v, _ in view.series[("dorsiflexion", side)] if lo <= d < c]
-            if earlier and max(earlier) - item[1] > rl.mdc_cm.value:
+            if earlier and round(max(earlier) - item[1], 6) > rl.mdc_cm.value:
                 why = (f"{side.value.capitalize()} knee-to-wall fell from {max(earlier):.1f} cm "
                        f"to {item[1]:.1f} cm on {c.isoformat()}, more than the "
                        f"{rl.mdc_cm.value:g} cm measurement error.")

@@ -14,7 +14,15 @@ import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from anklet.domain.errors import HistoryError
 from anklet.domain.measures import (
@@ -125,18 +133,27 @@ class Measurement(_Model):
     rater: Annotated[str, Field(max_length=80)] | None = None
     notes: Annotated[str, Field(max_length=1000)] | None = None
 
-    @model_validator(mode="after")
-    def _in_range(self) -> Measurement:
-        label, rng, _ = MEASURE_INFO[self.kind]
-        if self.value != self.value or not (rng.low <= self.value <= rng.high):
-            raise ValueError(f"{label} {self.value:g} is out of range ({rng.describe()})")
-        if self.leg_length_cm is not None:
-            if self.kind is not MeasureKind.Y_BALANCE_ANTERIOR:
-                raise ValueError("leg_length_cm only applies to y_balance_anterior")
-            if not (LEG_LENGTH.low <= self.leg_length_cm <= LEG_LENGTH.high):
-                raise ValueError(f"leg_length_cm {self.leg_length_cm:g} is out of range "
-                                 f"({LEG_LENGTH.describe()})")
-        return self
+    @field_validator("value")
+    @classmethod
+    def _value_in_range(cls, value: float, info: ValidationInfo) -> float:
+        kind = info.data.get("kind")
+        if kind is None:  # the kind itself was invalid; that error is reported
+            return value
+        label, rng, _ = MEASURE_INFO[kind]
+        if value != value or not (rng.low <= value <= rng.high):
+            raise ValueError(f"{label} {value:g} is out of range ({rng.describe()})")
+        return value
+
+    @field_validator("leg_length_cm")
+    @classmethod
+    def _leg_length(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is None:
+            return value
+        if info.data.get("kind") is not MeasureKind.Y_BALANCE_ANTERIOR:
+            raise ValueError("leg_length_cm only applies to y_balance_anterior")
+        if value != value or not (LEG_LENGTH.low <= value <= LEG_LENGTH.high):
+            raise ValueError(f"leg_length_cm {value:g} is out of range ({LEG_LENGTH.describe()})")
+        return value
 
     @property
     def method_or_default(self) -> Method:
@@ -292,6 +309,12 @@ def load_history_text(text: str, *, source: str = "history") -> History:
 def history_json_schema() -> dict[str, Any]:
     """The JSON Schema of the history document (published in the repository)."""
     schema = History.model_json_schema(mode="validation")
+    # the accepted range of ``value`` depends on ``kind``: say so in the schema too
+    schema["$defs"]["Measurement"]["allOf"] = [
+        {"if": {"properties": {"kind": {"const": kind.value}}, "required": ["kind"]},
+         "then": {"properties": {"value": {"minimum": rng.low, "maximum": rng.high}}}}
+        for kind, (_, rng, _) in MEASURE_INFO.items()
+    ]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://anklet.dev/schema/history-v1.json"
     schema["title"] = "Anklet history document, version 1"

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from anklet.domain.datafile import line_of, parse_yaml, read_text, strip_lines
+from anklet.domain.datafile import first_error, line_at, parse_yaml, read_text, strip_lines
 from anklet.domain.errors import DataFileError
 from anklet.domain.exercises import Category
 from anklet.domain.history import problems_from
@@ -106,6 +106,9 @@ class Criterion(_M):
         return METRICS[self.metric].per_side
 
     def passes(self, value: float) -> bool:
+        """Whether ``value`` meets the threshold; values are compared at 6 decimals, so a
+        difference such as 12.0 − 10.1 counts as the 1.9 it is on paper."""
+        value = round(value, 6)
         t = self.threshold
         if self.op == ">=":
             return value >= t
@@ -202,29 +205,17 @@ def parse_protocol(text: str, *, name: str) -> Protocol:
     try:
         proto = Protocol.model_validate(strip_lines(raw))
     except ValidationError as e:
-        field, value, accepted = problems_from(e)[0]
-        loc = e.errors()[0]["loc"]
-        raise DataFileError(name, _line_at(raw, loc), f"{field}: {value!r} – {accepted}") from e
+        err = first_error(e.errors())
+        field, value, accepted = problems_from(ValidationError.from_exception_data(
+            e.title, [err]))[0]
+        raise DataFileError(name, line_at(raw, err["loc"]), f"{field}: {value!r} – {accepted}") from e
     _check(proto, raw, name)
     return proto
 
 
-def _line_at(raw: Any, loc: tuple[int | str, ...]) -> int | None:
-    """The line of the deepest mapping along ``loc`` in the parsed data."""
-    line = line_of(raw)
-    node = raw
-    for part in loc:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            break
-        line = line_of(node) or line
-    return line
-
-
 def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
     def fail(loc: tuple[int | str, ...], problem: str) -> None:
-        raise DataFileError(name, _line_at(raw, loc), problem)
+        raise DataFileError(name, line_at(raw, loc), problem)
 
     def check_source(loc: tuple[int | str, ...], key: str) -> None:
         if key not in p.sources:

@@ -321,10 +321,6 @@ def test_gate_ankle_mobility_days_counts_a_day_covering_four_motions_across_exer
     assert r.met
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the stage-2 gate metric category_days counts any day with an ankle_mobility "
-    "exercise; it should count only days that cover all four motions, like the weekly "
-    "target (cover_motions) does"))
 def test_gate_ankle_mobility_days_ignores_days_missing_a_motion() -> None:
     days = int(MOBILITY_DAYS.threshold) + 2
     d = run(in_stage2(mobility_ids=[[ANKLE_DORSI_ONLY]] * days), IN_STAGE2)
@@ -453,10 +449,6 @@ def test_gate_knee_to_wall_difference_met_up_to_threshold(right: float, met: boo
     assert_judged(r, met=met, shown=[round(right - 10.0, 1)])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: gate differences are compared in binary floating point: ordinary one-decimal "
-    "readings exactly at the threshold (9.3 vs 7.8 cm -> 1.5000000000000009; 64.4 vs "
-    "60.4 cm -> 4.000000000000007) fail a '<=' criterion they meet"))
 @pytest.mark.parametrize(("criterion_id", "kind", "left", "right"), [
     ("dorsiflexion_asymmetry", MeasureKind.KNEE_TO_WALL, 9.3, 7.8),
     ("y_balance_difference", MeasureKind.Y_BALANCE_ANTERIOR, 64.4, 60.4),
@@ -873,10 +865,6 @@ def test_range_loss_beyond_mdc_steps_back_from_stage_3(best: float, new: float,
         assert kinds(d)[-1] == "advance"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: range loss compares max(earlier) - new > mdc_cm in binary floating point, so a "
-    "drop of exactly 1.9 cm between ordinary one-decimal readings (12.0 -> 10.1 gives "
-    "1.9000000000000004) counts as beyond the measurement error and steps back"))
 def test_range_loss_exactly_mdc_with_common_decimals_does_not_step_back() -> None:
     tests = clearance_tests(S3 + 7, {MeasureKind.KNEE_TO_WALL: (12.0, 12.0)})
     retest = [Measurement(date=day(IN_STAGE3), side=Side.LEFT, kind=MeasureKind.KNEE_TO_WALL,
@@ -1063,10 +1051,6 @@ def test_asymmetry_difference_meaningful_only_above_threshold(
         assert a.reason not in d.reasons
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: left-right differences are compared in binary floating point, so ordinary "
-    "one-decimal readings exactly at the threshold (8.3 vs 6.8 cm = 1.5000000000000009; "
-    "64.4 vs 60.4 cm = 4.000000000000007) count as meaningful"))
 @pytest.mark.parametrize(("kind", "left", "right"), [
     (MeasureKind.KNEE_TO_WALL, 8.3, 6.8),
     (MeasureKind.Y_BALANCE_ANTERIOR, 64.4, 60.4),

@@ -168,10 +168,6 @@ def test_parse_history_accepts_leg_length_only_in_range(leg: float, ok: bool) ->
     assert "40 to 130 cm" in accepted
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "QUESTIONABLE: a range error found by the Measurement model validator is reported "
-    "against the whole entry ('measurements[0]', with the whole entry as its value) "
-    "instead of the field ('measurements[0].value' = 30)"))
 @pytest.mark.parametrize(("key", "bad"), [("value", 30), ("leg_length_cm", 88)])
 def test_parse_history_names_the_exact_measurement_field(key: str, bad: float) -> None:
     doc = document()

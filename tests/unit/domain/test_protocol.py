@@ -218,11 +218,6 @@ def test_parse_protocol_rejects_a_document_that_is_not_a_mapping() -> None:
     assert "mapping" in err.problem
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a misspelt key written in block style is reported at the first line of the "
-    "enclosing mapping (line 8 for a top-level key, the '- number:' line for a stage key), "
-    "not at the misspelt key; for a misspelt required key only 'field required' is reported "
-    "and the typo itself is not named"))
 @pytest.mark.parametrize(("old", "new"), [
     pytest.param("asymmetry:\n", "asymetry:\n", id="top-level"),
     pytest.param("    habits:\n      - Walk barefoot", "    habbits:\n      - Walk barefoot",
