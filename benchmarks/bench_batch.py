@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -41,7 +42,7 @@ def population(n: int) -> list[History]:
     return out
 
 
-def run(url: str, histories: list[History]) -> dict[str, Any]:
+def run(url: str, histories: list[History], workers: int) -> dict[str, Any]:
     protocol, library = load_protocol(), load_library()
     engine = make_engine(url)
     migrate(engine)
@@ -58,7 +59,8 @@ def run(url: str, histories: list[History]) -> dict[str, Any]:
     # the real thing: load, decide, store every decision, one transaction
     t0 = time.perf_counter()
     with UnitOfWork(engine) as uow:
-        n = evaluation.reevaluate_all(uow, protocol=protocol, library=library, as_of=TODAY)
+        n = evaluation.reevaluate_all(uow, protocol=protocol, library=library, as_of=TODAY,
+                                      workers=workers)
         uow.commit()
     total_s = time.perf_counter() - t0
     engine.dispose()
@@ -70,6 +72,7 @@ def run(url: str, histories: list[History]) -> dict[str, Any]:
         "insert_s": round(insert_s, 2),
         "load_only_s": round(load_s, 2),
         "reevaluate_s": round(total_s, 2),
+        "workers": workers,
         "people_per_s": round(n / total_s),
         "target_people_per_s": 2000,
     }
@@ -78,14 +81,16 @@ def run(url: str, histories: list[History]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     histories = population(args.people)
-    result: dict[str, Any] = {"benchmark": "re-evaluate stored people in one batch"}
+    result: dict[str, Any] = {"benchmark": "re-evaluate stored people in one batch",
+                              "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
-        result["sqlite"] = run(f"sqlite:///{Path(tmp) / 'bench.db'}", histories)
+        result["sqlite"] = run(f"sqlite:///{Path(tmp) / 'bench.db'}", histories, args.workers)
     try:
         with throwaway.server("bench") as url:
-            result["postgresql"] = run(url, histories)
+            result["postgresql"] = run(url, histories, args.workers)
     except throwaway.UnavailableError as e:
         result["postgresql"] = {"skipped": str(e)}
     print(json.dumps(result, indent=2))

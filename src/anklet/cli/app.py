@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -644,13 +645,17 @@ def _files_only() -> tuple[Any, Any]:
 @app.command("reevaluate")
 def reevaluate(
     as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    workers: Annotated[int, typer.Option(
+        help="Processes that read and decide in parallel (default: one per CPU).")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Re-decide everyone in the database and store the results."""
+    in_range("workers", workers, 0, 64)
     c = ctx()
     with c.uow() as uow:
         n = evaluation.reevaluate_all(uow, protocol=c.protocol, library=c.library,
-                                      as_of=parse_date(as_of, "as-of"))
+                                      as_of=parse_date(as_of, "as-of"),
+                                      workers=workers or (os.cpu_count() or 1))
         uow.commit()
     if not emit(as_json, {"reevaluated": n}):
         out.print(f"Re-evaluated {n} people.")
@@ -745,7 +750,8 @@ def fail(e: AnkletError, as_json: bool) -> NoReturn:
     if as_json:
         print(json.dumps(e.to_dict(), ensure_ascii=False, default=str))
     else:
-        err.print(f"[bold red]Error:[/] {escape(str(e))}", highlight=False)
+        # soft_wrap: the terminal wraps, so a long path or value is never cut in two
+        err.print(f"[bold red]Error:[/] {escape(str(e))}", highlight=False, soft_wrap=True)
     raise SystemExit(e.exit_code)
 
 

@@ -33,14 +33,21 @@ def index_days(sessions: Iterable[Session], library: Library) -> dict[dt.date, D
     cats: dict[dt.date, set[Category]] = {}
     motions: dict[dt.date, set[Motion]] = {}
     by_id = library.by_id
+    seen: dict[tuple[str, ...], tuple[set[Category], set[Motion]]] = {}
     for s in sessions:
-        c = cats.setdefault(s.date, set())
-        m = motions.setdefault(s.date, set())
-        for log in s.exercises:
-            ex = by_id.get(log.exercise_id) or library.get(log.exercise_id)
-            c.add(ex.category)
-            if ex.category is _ANKLE:
-                m.update(ex.motions)
+        ids = tuple(log.exercise_id for log in s.exercises)
+        found = seen.get(ids)
+        if found is None:  # plans repeat: most sessions share their exercises with another
+            sc: set[Category] = set()
+            sm: set[Motion] = set()
+            for eid in ids:
+                ex = by_id.get(eid) or library.get(eid)
+                sc.add(ex.category)
+                if ex.category is _ANKLE:
+                    sm.update(ex.motions)
+            found = seen[ids] = (sc, sm)
+        cats.setdefault(s.date, set()).update(found[0])
+        motions.setdefault(s.date, set()).update(found[1])
     return {d: DayLog(frozenset(cats[d]), frozenset(motions[d])) for d in cats}
 
 

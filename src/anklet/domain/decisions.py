@@ -54,8 +54,23 @@ class CriterionResult:
     met: bool
     assessed: bool
     values: dict[str, float | None]
-    reason: str
+    where: str
     note: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """The result in words and numbers (built on demand: batch runs never read it)."""
+        thr = self.threshold_text
+        vals = self.values
+        if not self.assessed:
+            missing = [k for k, v in vals.items() if v is None]
+            what = ("no data" if missing == ["both"]
+                    else f"no current result for {' and '.join(missing)}")
+            return f"{self.label}: {what} (needs {thr}; {self.where or 'test or log it'})"
+        shown = ", ".join(f"{k} {fmt(v, self.unit)}" if k != "both" else fmt(v, self.unit)
+                          for k, v in vals.items())
+        text = f"{self.label}: {shown} — {'meets' if self.met else 'does not meet'} {thr}"
+        return f"{text} ({self.where})" if self.where else text
 
     @property
     def threshold_text(self) -> str:
@@ -99,9 +114,30 @@ class AsymmetryResult:
     lsi: float
     kind: str
     threshold: float
+    threshold_unit: str
     source: str
     meaningful: bool
-    reason: str
+
+    @property
+    def behind(self) -> str:
+        """The side that is behind (slower for timed tests, lower otherwise)."""
+        if self.measure == "side_hop":
+            return "left" if self.left > self.right else "right"
+        return "left" if self.left < self.right else "right"
+
+    @property
+    def reason(self) -> str:
+        """The comparison in words and numbers (built on demand)."""
+        u = self.unit
+        head = f"{self.label}: left {fmt(self.left, u)}, right {fmt(self.right, u)}; "
+        if self.kind == "difference":
+            thr = fmt(self.threshold, self.threshold_unit)
+            return head + f"difference {fmt(self.difference, u)} " + (
+                f"is above {thr} — the {self.behind} side is behind" if self.meaningful
+                else f"is within {thr}")
+        return head + f"weaker side at {self.lsi:.0f}% of the other " + (
+            f"(below {self.threshold:g}% — the {self.behind} side is behind)" if self.meaningful
+            else f"(at or above {self.threshold:g}%)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +146,15 @@ class StageChange:
     kind: Literal["start", "advance", "step_back", "reduce_dose"]
     from_stage: int
     to_stage: int
-    reason: str
+    text: str
+    criteria: tuple[CriterionResult, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """Why it changed; an advance lists every criterion it met (built on demand)."""
+        if not self.criteria:
+            return self.text
+        return f"{self.text}: " + "; ".join(c.reason for c in self.criteria) + "."
 
 
 FlagKind = Literal["red_flag", "screen_needed", "pain_flare", "not_settled", "rising_pain",
@@ -197,11 +241,12 @@ class _View:
         self.retest = int(protocol.settings.retest_days.value)
         series: dict[tuple[str, Side], list[tuple[dt.date, float, Measurement]]] = {}
         for m in h.measurements:
-            if m.kind in DORSIFLEXION_KINDS:
+            kind = m.kind
+            if kind in DORSIFLEXION_KINDS:
                 key = "dorsiflexion"
-                value = dorsiflexion_cm(m.kind, m.value)
+                value = dorsiflexion_cm(kind, m.value)
             else:
-                key = m.kind.value
+                key = kind  # a StrEnum: hashes and compares as its string value
                 value = m.value
             series.setdefault((key, m.side), []).append((m.date, value, m))
         self.series = series
@@ -361,19 +406,8 @@ def _evaluate(view: _View, c: Criterion, at: dt.date, stage: Stage) -> Criterion
     vals, where = _metric(view, c, at, stage)
     assessed = all(v is not None for v in vals.values())
     met = assessed and all(c.passes(v) for v in vals.values() if v is not None)
-    thr = ("no" if c.unit == "yes_no" else f"{OP_TEXT[c.op]} {fmt(c.threshold, c.unit)}")
-    if not assessed:
-        missing = [k for k, v in vals.items() if v is None]
-        what = "no data" if missing == ["both"] else f"no current result for {' and '.join(missing)}"
-        reason = f"{c.label}: {what} (needs {thr}; {where or 'test or log it'})"
-    else:
-        shown = ", ".join(f"{k} {fmt(v, c.unit)}" if k != "both" else fmt(v, c.unit)
-                          for k, v in vals.items())
-        reason = f"{c.label}: {shown} — {'meets' if met else 'does not meet'} {thr}"
-        if where:
-            reason += f" ({where})"
     return CriterionResult(c.id, c.label, c.metric, c.op, c.threshold, c.unit, c.source,
-                           met, assessed, vals, reason, c.note)
+                           met, assessed, vals, where, c.note)
 
 
 def _gate_passes(view: _View, gate: list[Criterion], at: dt.date, stage: Stage) -> bool:
@@ -395,6 +429,9 @@ def check_gate(view: _View, protocol: Protocol, stage_no: int, at: dt.date) -> G
 # --- asymmetry ---------------------------------------------------------------------
 
 
+_UNITS = {"dorsiflexion": "cm", "heel_raise": "reps", "side_hop": "s", "y_balance_anterior": "cm"}
+
+
 def asymmetries(view: _View, rules: list[AsymmetryRule], at: dt.date) -> list[AsymmetryResult]:
     out = []
     for r in rules:
@@ -404,27 +441,12 @@ def asymmetries(view: _View, rules: list[AsymmetryRule], at: dt.date) -> list[As
         left, right, _ = p
         diff = abs(left - right)
         lsi = _lsi(left, right)
-        unit = {"dorsiflexion": "cm", "heel_raise": "reps", "side_hop": "s",
-                "y_balance_anterior": "cm"}.get(r.measure, "s")
         if r.kind == "difference":
             meaningful = round(diff, 6) > r.threshold
-            worse = "left" if left < right else "right"
-            reason = (f"{r.label}: left {fmt(left, unit)}, right {fmt(right, unit)}; "
-                      f"difference {fmt(diff, unit)} "
-                      + (f"is above {fmt(r.threshold, r.unit)} — the {worse} side is behind"
-                         if meaningful else f"is within {fmt(r.threshold, r.unit)}"))
         else:
             meaningful = round(lsi, 6) < r.threshold
-            if r.measure == "side_hop":
-                worse = "left" if left > right else "right"
-            else:
-                worse = "left" if left < right else "right"
-            reason = (f"{r.label}: left {fmt(left, unit)}, right {fmt(right, unit)}; "
-                      f"weaker side at {lsi:.0f}% of the other "
-                      + (f"(below {r.threshold:g}% — the {worse} side is behind)"
-                         if meaningful else f"(at or above {r.threshold:g}%)"))
-        out.append(AsymmetryResult(r.measure, r.label, left, right, unit, diff, lsi, r.kind,
-                                   r.threshold, r.source, meaningful, reason))
+        out.append(AsymmetryResult(r.measure, r.label, left, right, _UNITS.get(r.measure, "s"),
+                                   diff, lsi, r.kind, r.threshold, r.unit, r.source, meaningful))
     return out
 
 
@@ -598,11 +620,10 @@ def decide(
             sunday = c - DAY
             if ((c - stage_since).days >= st.min_days.value
                     and _gate_passes(view, st.gate, sunday, st)):
-                summary = "; ".join(
-                    cr.reason for cr in check_gate(view, protocol, stage, sunday).criteria)
-                timeline.append(StageChange(c, "advance", stage, stage + 1,
-                                            f"Every criterion for stage {stage + 1} was met: "
-                                            f"{summary}."))
+                timeline.append(StageChange(
+                    c, "advance", stage, stage + 1,
+                    f"Every criterion for stage {stage + 1} was met",
+                    check_gate(view, protocol, stage, sunday).criteria))
                 stage += 1
                 stage_since = c
                 level_base, level_since = dosing.start_level.value, c

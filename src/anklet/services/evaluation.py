@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from anklet.domain.adherence import Adherence, index_days, week_adherence
 from anklet.domain.decisions import Decision, decide, validate_references
@@ -11,6 +14,7 @@ from anklet.domain.exercises import Library
 from anklet.domain.history import History
 from anklet.domain.planner import WeekPlan, plan_week
 from anklet.domain.protocol import Protocol
+from anklet.store.db import make_engine
 from anklet.store.uow import UnitOfWork
 
 
@@ -69,18 +73,53 @@ def adherence(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library
                              history.planned_runs, week_start)
 
 
+def _row(h: History, protocol: Protocol, library: Library, as_of: dt.date) -> dict[str, object]:
+    d = decide(h, protocol=protocol, library=library, as_of=as_of)
+    return {"key": h.person.id, "as_of": as_of, "stage": d.stage, "status": d.status,
+            "clear_to_train": d.clear_to_train, "summary": summary(d)}
+
+
 def reevaluate_all(uow: UnitOfWork, *, protocol: Protocol, library: Library,
-                   as_of: dt.date | None = None, batch_size: int = 1000) -> int:
-    """Re-decide everyone in batches and store each decision; returns how many."""
+                   as_of: dt.date | None = None, batch_size: int = 1000,
+                   workers: int = 1) -> int:
+    """Re-decide everyone in batches and store each decision; returns how many.
+
+    With ``workers`` > 1, batches are read and decided by that many processes, each on its
+    own connection; the decisions are written here, in this unit of work's transaction.
+    """
     as_of = as_of or dt.date.today()
     n = 0
-    for batch in uow.people.iter_histories(batch_size=batch_size):
-        rows = []
-        for h in batch:
-            d = decide(h, protocol=protocol, library=library, as_of=as_of)
-            rows.append({"key": h.person.id, "as_of": as_of, "stage": d.stage,
-                         "status": d.status, "clear_to_train": d.clear_to_train,
-                         "summary": summary(d)})
+    ranges = uow.people.id_ranges(batch_size)
+    if workers > 1 and len(ranges) > 1:
+        url = uow.engine.url.render_as_string(hide_password=False)
+        # not "fork": a forked child would share (and, exiting, close) this process's
+        # database connections
+        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+        with ProcessPoolExecutor(min(workers, len(ranges)), mp_context=mp.get_context(method),
+                                 initializer=_worker_init,
+                                 initargs=(url, protocol, library, as_of)) as pool:
+            for rows in pool.map(_worker_batch, ranges):
+                uow.people.save_decisions(rows)
+                n += len(rows)
+        return n
+    for first, last in ranges:
+        rows = [_row(h, protocol, library, as_of)
+                for h in uow.people.histories_between(first, last)]
         uow.people.save_decisions(rows)
         n += len(rows)
     return n
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(url: str, protocol: Protocol, library: Library, as_of: dt.date) -> None:
+    """Runs once in each worker process: its own engine, the rules and the date."""
+    _WORKER.update(engine=make_engine(url), protocol=protocol, library=library, as_of=as_of)
+
+
+def _worker_batch(bounds: tuple[int, int]) -> list[dict[str, object]]:
+    w = _WORKER
+    with UnitOfWork(w["engine"]) as uow:
+        histories = uow.people.histories_between(*bounds)
+    return [_row(h, w["protocol"], w["library"], w["as_of"]) for h in histories]

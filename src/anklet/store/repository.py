@@ -463,6 +463,21 @@ class PersonRepository:
             yield self._build(people)
             last_id = people[-1][0]
 
+    def id_ranges(self, batch_size: int = 1000) -> builtins.list[tuple[int, int]]:
+        """Inclusive (first, last) internal id of each batch of ``batch_size`` people."""
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        ids = self._session.execute(select(t.people.c.id).order_by(t.people.c.id)).scalars().all()
+        return [(ids[i], ids[min(i + batch_size, len(ids)) - 1])
+                for i in range(0, len(ids), batch_size)]
+
+    def histories_between(self, first: int, last: int) -> builtins.list[History]:
+        """The histories of people whose internal id is in ``[first, last]`` (see id_ranges)."""
+        people = [tuple(row) for row in self._session.execute(
+            select(*_PEOPLE_COLS).where(t.people.c.id.between(first, last))
+            .order_by(t.people.c.id))]
+        return self._build(people) if people else []
+
     def _rows(self, table: Table, cols: Sequence[ColumnElement[Any]], lo: int,
               hi: int) -> _Rows:
         """Rows of a person table for person ids in ``[lo, hi]``, in insertion order."""

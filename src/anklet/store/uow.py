@@ -35,6 +35,11 @@ class UnitOfWork:
         self._session: Session | None = None
 
     @property
+    def engine(self) -> Engine:
+        """The engine this unit of work opens its sessions on."""
+        return self._engine
+
+    @property
     def session(self) -> Session:
         """The SQLAlchemy session of this unit of work (only inside the ``with`` block)."""
         if self._session is None:

@@ -1,0 +1,1029 @@
+"""The ``anklet`` command, driven in-process through ``anklet.cli.app.main``.
+
+Every command gets a happy path (the effect is really stored, ``--json`` parses and
+has the expected keys) and bad input (the right exit code, a message naming the
+field, the value and what is accepted, no traceback, nothing half-written). A round
+trip export → delete → import → export loses nothing, on SQLite and PostgreSQL. One
+test runs the installed console script in a real subprocess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from sqlalchemy import create_engine, text
+
+Cli = Callable[..., Any]  # conftest.Result: .code, .out, .err, .json(), .text
+
+TODAY = dt.date.today()
+YESTERDAY = TODAY - dt.timedelta(days=1)
+START = TODAY - dt.timedelta(days=7)
+REPO = Path(__file__).resolve().parents[3]
+
+EXIT_INPUT, EXIT_DATAFILE, EXIT_NOT_FOUND, EXIT_CONFLICT, EXIT_STORE = 2, 3, 4, 5, 6
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def ok(result: Any) -> Any:
+    """Assert a run succeeded; return it."""
+    assert result.code == 0, result.text
+    return result
+
+
+def refused(result: Any, code: int, *words: str) -> Any:
+    """Assert a run failed with ``code`` and a message holding every one of ``words``."""
+    assert result.code == code, result.text
+    for w in words:
+        assert w in result.text, f"{w!r} not in {result.text!r}"
+    return result
+
+
+def json_error(result: Any, code: int, error: str) -> dict[str, Any]:
+    """Assert a ``--json`` run failed with ``code`` and printed a JSON error on stdout."""
+    assert result.code == code, result.text
+    data: dict[str, Any] = result.json()
+    assert data["error"] == error
+    assert data["message"]
+    return data
+
+
+def exported(cli: Cli, person: str = "sam") -> dict[str, Any]:
+    """The person's stored history, read back with ``anklet export``."""
+    doc: dict[str, Any] = ok(cli("export", person)).json()
+    return doc
+
+
+def add_person(cli: Cli, person: str = "sam", *extra: str, screen: bool = True) -> None:
+    ok(cli("add-person", person, "--name", f"Person {person}", *extra))
+    if screen:
+        ok(cli("screen", person, "--none"))
+
+
+def red_flag_ids(cli: Cli) -> list[str]:
+    return [f["id"] for f in ok(cli("red-flags", "--json")).json()]
+
+
+# --- people: add-person, people, delete ---------------------------------------------------
+
+
+def test_add_person_stores_the_intake(cli: Cli) -> None:
+    r = ok(cli("add-person", "sam", "--name", "Sam Example", "--activity", "running",
+               "--activity", "lifting", "--goal", "Run hills without calf pain",
+               "--dominant", "right", "--left-sprains", "2", "--left-last-sprain", "2025-08-10",
+               "--right-surgery", "--date", START.isoformat(), "--json"))
+    assert r.json() == {"created": "sam"}
+    doc = exported(cli)
+    assert doc["person"] == {"id": "sam", "name": "Sam Example", "created": START.isoformat(),
+                             "dominant_side": "right"}
+    assert doc["intake"] == {
+        "date": START.isoformat(), "goals": ["Run hills without calf pain"],
+        "activities": ["running", "lifting"],
+        "left": {"sprains": 2, "last_sprain": "2025-08-10", "surgery": False},
+        "right": {"sprains": 0, "surgery": True}}
+    human = ok(cli("add-person", "ada", "--name", "Ada"))
+    assert "Created ada (Ada)" in human.text
+    assert "anklet screen ada" in human.text
+
+
+def test_add_person_rejects_a_bad_id_and_stores_nobody(cli: Cli) -> None:
+    r = refused(cli("add-person", "Bad Id!", "--name", "X"), EXIT_INPUT,
+                "id", "'Bad Id!'", "lower-case letters, digits, - and _")
+    assert r.err.startswith("Error:")
+    data = json_error(cli("add-person", "Bad Id!", "--name", "X", "--json"), EXIT_INPUT,
+                      "InputError")
+    assert data["field"] == "id"
+    assert data["value"] == "Bad Id!"
+    assert "lower-case letters" in data["accepted"]
+    assert ok(cli("people", "--json")).json() == []
+
+
+def test_add_person_rejects_a_duplicate_id_and_keeps_the_first(cli: Cli) -> None:
+    ok(cli("add-person", "sam", "--name", "Sam First"))
+    refused(cli("add-person", "sam", "--name", "Sam Second"), EXIT_CONFLICT,
+            "'sam'", "already exists")
+    json_error(cli("add-person", "sam", "--name", "Sam Second", "--json"), EXIT_CONFLICT,
+               "ConflictError")
+    assert [p["name"] for p in ok(cli("people", "--json")).json()] == ["Sam First"]
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("--date", "2026-13-40"), ("date", "'2026-13-40'", "YYYY-MM-DD")),
+    (("--left-last-sprain", "2025-02-30", "--left-sprains", "1"),
+     ("left-last-sprain", "'2025-02-30'", "YYYY-MM-DD")),
+    (("--left-last-sprain", "2025-01-01"), ("left-last-sprain", "'2025-01-01'",
+                                            "--left-sprains 1 or more")),
+    (("--right-sprains", "-1"), ("sprains", "-1", "greater than or equal to 0")),
+    (("--activity", "swimming"), ("swimming", "running")),
+])
+def test_add_person_rejects_bad_intake_values(cli: Cli, args: tuple[str, ...],
+                                              words: tuple[str, ...]) -> None:
+    refused(cli("add-person", "bob", "--name", "Bob", *args), EXIT_INPUT, *words)
+    assert ok(cli("people", "--json")).json() == []
+
+
+def test_a_name_with_brackets_is_printed_as_typed_not_read_as_markup(cli: Cli) -> None:
+    # Rich markup in a name used to crash the output with a MarkupError traceback.
+    r = ok(cli("add-person", "brk", "--name", "[/x] Bo [bold]Brackets"))
+    assert "[/x] Bo [bold]Brackets" in r.text
+    assert "[/x] Bo [bold]Brackets" in ok(cli("people")).text
+    refused(cli("status", "[/nobody]"), EXIT_NOT_FOUND, "'[/nobody]'")
+
+
+def test_people_lists_everyone_with_stage_and_status(cli: Cli) -> None:
+    assert "No people yet" in ok(cli("people")).text
+    add_person(cli, "sam")
+    add_person(cli, "ada", screen=False)
+    rows = ok(cli("people", "--json")).json()
+    assert [r["id"] for r in rows] == ["ada", "sam"]
+    assert all(set(r) == {"id", "name", "created", "stage", "status"} for r in rows)
+    ok(cli("status", "sam"))  # stores a decision
+    rows = {r["id"]: r for r in ok(cli("people", "--json")).json()}
+    assert rows["sam"]["stage"] == 1
+    assert rows["sam"]["status"] == "working"
+    assert rows["ada"]["status"] is None
+    human = ok(cli("people")).text
+    assert "Person sam" in human
+    assert "not evaluated yet" in human
+
+
+def test_people_rejects_an_unknown_option(cli: Cli) -> None:
+    refused(cli("people", "--everyone"), EXIT_INPUT, "--everyone")
+
+
+def test_delete_needs_yes_and_then_removes_everything(cli: Cli) -> None:
+    add_person(cli)
+    ok(cli("log", "sam", "-e", "seated-arch-roll"))
+    refused(cli("delete", "sam"), EXIT_INPUT, "yes", "pass --yes to confirm")
+    assert exported(cli)["sessions"]  # still there
+    refused(cli("delete", "nobody", "--yes"), EXIT_NOT_FOUND, "'nobody'")
+    assert ok(cli("delete", "sam", "--yes", "--json")).json() == {"deleted": "sam"}
+    assert ok(cli("people", "--json")).json() == []
+    refused(cli("export", "sam"), EXIT_NOT_FOUND, "No person 'sam'")
+
+
+# --- export and import-history --------------------------------------------------------------
+
+
+def test_export_to_stdout_and_to_a_file(cli: Cli, tmp_path: Path) -> None:
+    add_person(cli)
+    doc = exported(cli)
+    assert doc["format"] == "anklet-history"
+    assert doc["version"] == 1
+    assert doc["person"]["id"] == "sam"
+    f = tmp_path / "sam.json"
+    r = ok(cli("export", "sam", "-o", f))
+    assert "Wrote" in r.err
+    assert json.loads(f.read_text(encoding="utf-8")) == doc
+    g = tmp_path / "sam2.json"
+    assert ok(cli("export", "sam", "--output", g, "--json")).json() == {"written": str(g)}
+    assert g.read_text(encoding="utf-8") == f.read_text(encoding="utf-8")
+
+
+def test_export_refuses_an_unknown_person_and_an_unwritable_file(cli: Cli,
+                                                                 tmp_path: Path) -> None:
+    refused(cli("export", "nobody"), EXIT_NOT_FOUND, "No person 'nobody' was found")
+    json_error(cli("export", "nobody", "--json"), EXIT_NOT_FOUND, "NotFoundError")
+    add_person(cli)
+    missing = tmp_path / "no-such-folder" / "sam.json"
+    refused(cli("export", "sam", "-o", missing), EXIT_INPUT, "output", str(missing),
+            "a file that can be written")
+    refused(cli("export", "sam", "-o", tmp_path), EXIT_INPUT, "output", str(tmp_path))
+
+
+def test_import_history_stores_the_document(cli: Cli, tmp_path: Path) -> None:
+    doc = {"format": "anklet-history", "version": 1,
+           "person": {"id": "imp", "name": "Imported"},
+           "intake": {"date": "2026-01-05", "goals": ["squat"], "activities": ["lifting"]},
+           "measurements": [{"date": "2026-01-05", "side": "left", "kind": "knee_to_wall",
+                             "value": 9.5}],
+           "sessions": [{"date": "2026-01-06", "pain_during": 2,
+                         "exercises": [{"exercise_id": "seated-arch-roll", "seconds": 60}]}]}
+    f = tmp_path / "imp.json"
+    f.write_text(json.dumps(doc), encoding="utf-8")
+    r = ok(cli("import-history", f, "--json"))
+    assert r.json() == {"imported": "imp", "sessions": 1, "measurements": 1}
+    back = exported(cli, "imp")
+    assert back["measurements"][0]["value"] == 9.5
+    assert back["sessions"][0]["exercises"][0] == {"exercise_id": "seated-arch-roll",
+                                                   "side": "both", "seconds": 60}
+    assert back["intake"]["goals"] == ["squat"]
+
+
+def test_import_history_refuses_an_existing_person_unless_replace(cli: Cli,
+                                                                  tmp_path: Path) -> None:
+    add_person(cli)
+    ok(cli("log", "sam", "-e", "seated-arch-roll"))
+    doc = exported(cli)
+    doc["person"]["name"] = "Sam Renamed"
+    doc["sessions"] = []
+    f = tmp_path / "sam.json"
+    f.write_text(json.dumps(doc), encoding="utf-8")
+    refused(cli("import-history", f), EXIT_CONFLICT, "'sam'", "already exists", "--replace")
+    json_error(cli("import-history", f, "--json"), EXIT_CONFLICT, "ConflictError")
+    before = exported(cli)
+    assert before["person"]["name"] == "Person sam"
+    assert len(before["sessions"]) == 1
+    assert "Imported sam" in ok(cli("import-history", f, "--replace")).text
+    after = exported(cli)
+    assert after["person"]["name"] == "Sam Renamed"
+    assert after["sessions"] == []
+
+
+def test_import_history_names_an_unknown_field_and_stores_nothing(cli: Cli,
+                                                                  tmp_path: Path) -> None:
+    f = tmp_path / "unk.json"
+    f.write_text(json.dumps({"format": "anklet-history", "version": 1,
+                             "person": {"id": "x", "name": "X", "shoe_size": 42}}),
+                 encoding="utf-8")
+    refused(cli("import-history", f), EXIT_INPUT, str(f), "person.shoe_size", "42",
+            "unknown field")
+    data = json_error(cli("import-history", f, "--json"), EXIT_INPUT, "HistoryError")
+    assert data["problems"][0]["field"] == "person.shoe_size"
+    assert ok(cli("people", "--json")).json() == []
+
+
+def test_import_history_names_the_line_and_column_of_invalid_json(cli: Cli,
+                                                                  tmp_path: Path) -> None:
+    f = tmp_path / "bad.json"
+    f.write_text('{"format": "anklet-history",\n "version": 1,\n'
+                 ' "person": {"id": "x", "name": "X"},, }', encoding="utf-8")
+    refused(cli("import-history", f), EXIT_INPUT, str(f), "line 3, column 37", "valid JSON")
+    assert ok(cli("people", "--json")).json() == []
+
+
+def test_import_history_refuses_unknown_exercises_and_missing_files(cli: Cli,
+                                                                    tmp_path: Path) -> None:
+    f = tmp_path / "ex.json"
+    f.write_text(json.dumps({
+        "format": "anklet-history", "version": 1, "person": {"id": "x", "name": "X"},
+        "sessions": [{"date": "2026-01-06", "exercises": [
+            {"exercise_id": "seated-arch-roll"}, {"exercise_id": "moonwalk"}]}]}),
+        encoding="utf-8")
+    refused(cli("import-history", f), EXIT_INPUT, "sessions[0].exercises[1].exercise_id",
+            "'moonwalk'", "an id from `anklet exercises`")
+    refused(cli("import-history", tmp_path / "missing.json"), EXIT_INPUT, "FILE",
+            "missing.json", "an existing history JSON file")
+    assert ok(cli("people", "--json")).json() == []
+
+
+# --- assessment: screen, red-flags, measure, observe-foot ------------------------------------
+
+
+def test_screen_records_symptoms_and_answers(cli: Cli) -> None:
+    add_person(cli, screen=False)
+    r = ok(cli("screen", "sam", "--none", "--left-pain-rest", "1", "--left-pain-activity", "3",
+               "--left-giving-way", "--right-swelling", "--date", START.isoformat(), "--json"))
+    assert r.json() == {"recorded": START.isoformat(), "red_flags": []}
+    (s,) = exported(cli)["screenings"]
+    assert s["date"] == START.isoformat()
+    assert s["left"] == {"pain_rest": 1, "pain_activity": 3, "swelling": False,
+                         "giving_way": True}
+    assert s["right"]["swelling"] is True
+    assert s["red_flags"] == dict.fromkeys(red_flag_ids(cli), False)
+    assert "no red flags" in ok(cli("screen", "sam", "--none")).text
+
+
+def test_screen_with_a_red_flag_says_see_a_clinician(cli: Cli) -> None:
+    add_person(cli, screen=False)
+    r = ok(cli("screen", "sam", "--yes", "numbness_tingling", "--none"))
+    assert "Red flag" in r.text
+    assert "see a clinician first" in r.text
+    assert exported(cli)["screenings"][0]["red_flags"]["numbness_tingling"] is True
+
+
+def test_screen_without_answers_is_refused_when_it_cannot_ask(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_person(cli, screen=False)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal
+    refused(cli("screen", "sam"), EXIT_INPUT, "red flags", "pass --none", "--yes ID")
+    data = json_error(cli("screen", "sam", "--yes", "numbness_tingling", "--json"),
+                      EXIT_INPUT, "InputError")
+    assert data["field"] == "red flags"
+    assert exported(cli)["screenings"] == []
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_screen_asks_each_question_on_a_terminal(cli: Cli,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    add_person(cli, screen=False)
+    flags = red_flag_ids(cli)
+    # numbness_tingling is given as present, so only the other questions are asked:
+    # one answer too few would end the run at end of input.
+    answers = ["y" if f == "ottawa_midfoot" else "n" for f in flags if f != "numbness_tingling"]
+    monkeypatch.setattr(sys, "stdin", _Terminal("\n".join(answers) + "\n"))
+    r = ok(cli("screen", "sam", "--yes", "numbness_tingling"))
+    assert "see a clinician first" in r.text
+    stored = exported(cli)["screenings"][0]["red_flags"]
+    assert {f for f, v in stored.items() if v} == {"numbness_tingling", "ottawa_midfoot"}
+    assert set(stored) == set(flags)
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("--yes", "broken_leg", "--none"), ("yes", "'broken_leg'", "one of: ottawa_malleolus")),
+    (("--none", "--left-pain-rest", "11"), ("left-pain-rest", "11", "less than or equal to 10")),
+    (("--none", "--right-pain-activity", "-1"),
+     ("right-pain-activity", "-1", "greater than or equal to 0")),
+    (("--none", "--date", "2026-13-40"), ("date", "'2026-13-40'", "YYYY-MM-DD")),
+])
+def test_screen_rejects_bad_values(cli: Cli, args: tuple[str, ...],
+                                   words: tuple[str, ...]) -> None:
+    add_person(cli, screen=False)
+    refused(cli("screen", "sam", *args), EXIT_INPUT, *words)
+    assert exported(cli)["screenings"] == []
+
+
+def test_screen_of_an_unknown_person(cli: Cli) -> None:
+    refused(cli("screen", "nobody", "--none"), EXIT_NOT_FOUND, "'nobody'")
+
+
+def test_red_flags_lists_the_questions(cli: Cli) -> None:
+    flags = ok(cli("red-flags", "--json")).json()
+    assert len(flags) >= 5
+    assert all(set(f) == {"id", "question", "source"} for f in flags)
+    assert "numbness_tingling" in {f["id"] for f in flags}
+    human = ok(cli("red-flags")).text
+    assert "see a clinician first" in human
+    assert "ottawa_malleolus" in human
+
+
+def test_a_broken_protocol_file_is_named_with_its_line(cli: Cli, tmp_path: Path) -> None:
+    shipped = resources.files("anklet.data").joinpath("protocol.yaml").read_text("utf-8")
+    lines = shipped.splitlines()
+    entry = next(i for i, line in enumerate(lines) if "id: ottawa_malleolus" in line)
+    src = next(i for i in range(entry, len(lines)) if "source:" in lines[i])
+    lines[src] = lines[src].split("source:")[0] + "source: NoSuchStudy"
+    broken = tmp_path / "my-protocol.yaml"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = refused(cli("--protocol", broken, "red-flags", db=False), EXIT_DATAFILE,
+                str(broken), "NoSuchStudy")
+    line = int(re.search(r"line (\d+)", r.text).group(1))  # type: ignore[union-attr]
+    assert entry + 1 <= line <= src + 1  # the entry's lines, 1-based
+    data = json_error(cli("--protocol", broken, "people", "--json", db=False), EXIT_DATAFILE,
+                      "DataFileError")
+    assert data["file"] == str(broken)
+    assert entry + 1 <= data["line"] <= src + 1
+    refused(cli("--protocol", tmp_path / "none.yaml", "people"), EXIT_DATAFILE, "none.yaml",
+            "file not found")
+    refused(cli("--exercises", tmp_path / "none.yaml", "exercises"), EXIT_DATAFILE,
+            "none.yaml", "file not found")
+
+
+def test_measure_stores_both_sides(cli: Cli) -> None:
+    add_person(cli)
+    r = ok(cli("measure", "sam", "knee-to-wall", "--left", "7.5", "--right", "11",
+               "--left-pain", "2", "--method", "tape", "--rater", "physio B", "--json"))
+    assert [(m["side"], m["value"]) for m in r.json()["recorded"]] == [("left", 7.5),
+                                                                      ("right", 11.0)]
+    ok(cli("measure", "sam", "y_balance_anterior", "--left", "58", "--right", "64",
+           "--leg-length", "90"))
+    human = ok(cli("measure", "sam", "lunge-angle", "--left", "30"))
+    assert "lunge angle for sam: left 30" in human.text
+    ms = exported(cli)["measurements"]
+    assert ms[0] == {"date": TODAY.isoformat(), "side": "left", "kind": "knee_to_wall",
+                     "value": 7.5, "method": "tape", "pain": 2, "rater": "physio B"}
+    assert ms[1]["side"] == "right"
+    assert "pain" not in ms[1]
+    assert [m["kind"] for m in ms] == ["knee_to_wall"] * 2 + ["y_balance_anterior"] * 2 + [
+        "lunge_angle"]
+    assert ms[2]["leg_length_cm"] == 90
+
+
+def test_measure_with_one_bad_side_stores_neither(cli: Cli) -> None:
+    add_person(cli)
+    refused(cli("measure", "sam", "knee-to-wall", "--left", "8", "--right", "40"), EXIT_INPUT,
+            "right", "40", "accepted: 0 to 25 cm")
+    data = json_error(cli("measure", "sam", "knee-to-wall", "--left", "8", "--right", "40",
+                          "--json"), EXIT_INPUT, "InputError")
+    assert data["field"] == "right"
+    assert data["value"] == 40
+    refused(cli("measure", "sam", "knee-to-wall", "--left", "8", "--right", "9",
+                "--right-pain", "12"), EXIT_INPUT, "right-pain", "12", "0 to 10")
+    assert exported(cli)["measurements"] == []
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("ankle-wiggle", "--left", "3"), ("kind", "'ankle-wiggle'", "knee-to-wall",
+                                       "y-balance-anterior")),
+    (("knee-to-wall",), ("left/right", "--left, --right or both")),
+    (("heel-raise", "--left", "8", "--leg-length", "90"), ("left", "leg_length_cm only")),
+    (("knee-to-wall", "--left", "8", "--date", "2026-13-40"), ("date", "'2026-13-40'")),
+    (("knee-to-wall", "--left", "eight"), ("--left", "eight")),
+])
+def test_measure_rejects_bad_input(cli: Cli, args: tuple[str, ...],
+                                   words: tuple[str, ...]) -> None:
+    add_person(cli)
+    refused(cli("measure", "sam", *args), EXIT_INPUT, *words)
+    assert exported(cli)["measurements"] == []
+
+
+def test_measure_of_an_unknown_person(cli: Cli) -> None:
+    refused(cli("measure", "nobody", "knee-to-wall", "--left", "8"), EXIT_NOT_FOUND,
+            "'nobody'")
+
+
+def test_observe_foot_stores_the_observation(cli: Cli) -> None:
+    add_person(cli)
+    r = ok(cli("observe-foot", "sam", "--side", "left", "--posture", "pronated", "--arch",
+               "collapsed", "--notes", "navicular drop", "--json"))
+    assert r.json()["recorded"] == {"date": TODAY.isoformat(), "side": "left",
+                                    "posture": "pronated", "arch": "collapsed",
+                                    "notes": "navicular drop"}
+    assert "right foot: neutral, arch typical" in ok(cli(
+        "observe-foot", "sam", "--side", "right", "--posture", "neutral", "--arch",
+        "typical")).text
+    assert [(o["side"], o["posture"]) for o in exported(cli)["foot_observations"]] == [
+        ("left", "pronated"), ("right", "neutral")]
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("--side", "left", "--posture", "flat", "--arch", "high"),
+     ("--posture", "'flat'", "pronated", "supinated")),
+    (("--side", "middle", "--posture", "neutral", "--arch", "high"), ("--side", "'middle'")),
+    (("--side", "left", "--posture", "neutral", "--arch", "high", "--date", "2026-02-30"),
+     ("date", "'2026-02-30'", "YYYY-MM-DD")),
+    (("--side", "left", "--posture", "neutral"), ("--arch",)),
+])
+def test_observe_foot_rejects_bad_input(cli: Cli, args: tuple[str, ...],
+                                        words: tuple[str, ...]) -> None:
+    add_person(cli)
+    refused(cli("observe-foot", "sam", *args), EXIT_INPUT, *words)
+    assert exported(cli)["foot_observations"] == []
+
+
+# --- availability and runs -------------------------------------------------------------------
+
+
+def test_availability_is_stored_and_a_bad_value_changes_nothing(cli: Cli) -> None:
+    add_person(cli)
+    r = ok(cli("availability", "sam", "--mon", "20", "--tue", "15", "--wed", "30", "--sat",
+               "45", "--json"))
+    week = {"mon": 20, "tue": 15, "wed": 30, "thu": 0, "fri": 0, "sat": 45, "sun": 0}
+    assert r.json() == week
+    assert exported(cli)["availability"] == week
+    refused(cli("availability", "sam", "--mon", "10", "--tue", "300"), EXIT_INPUT,
+            "tue", "300", "less than or equal to 240")
+    refused(cli("availability", "sam", "--mon", "ten"), EXIT_INPUT, "--mon", "ten")
+    refused(cli("availability", "nobody", "--mon", "10"), EXIT_NOT_FOUND, "'nobody'")
+    assert exported(cli)["availability"] == week
+
+
+def test_add_run_stores_the_run(cli: Cli) -> None:
+    add_person(cli)
+    day = TODAY + dt.timedelta(days=5)
+    r = ok(cli("add-run", "sam", day.isoformat(), "long", "--minutes", "90", "--title",
+               "Hill loop", "--json"))
+    assert r.json() == {"date": day.isoformat(), "kind": "long", "minutes": 90,
+                        "title": "Hill loop"}
+    assert "Planned a easy run" in ok(cli("add-run", "sam", TODAY.isoformat(), "easy")).text
+    assert exported(cli)["planned_runs"] == [
+        {"date": TODAY.isoformat(), "kind": "easy"},
+        {"date": day.isoformat(), "kind": "long", "minutes": 90, "title": "Hill loop"}]
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("2026-02-30", "long"), ("date", "'2026-02-30'", "YYYY-MM-DD")),
+    (("2026-02-03", "jog"), ("kind", "'jog'", "easy", "race")),
+    (("2026-02-03", "long", "--minutes", "0"), ("minutes", "0", "greater than or equal to 1")),
+])
+def test_add_run_rejects_bad_input(cli: Cli, args: tuple[str, ...],
+                                   words: tuple[str, ...]) -> None:
+    add_person(cli)
+    refused(cli("add-run", "sam", *args), EXIT_INPUT, *words)
+    assert exported(cli)["planned_runs"] == []
+
+
+# --- log and morning ---------------------------------------------------------------------------
+
+
+def test_log_stores_the_session_with_every_exercise(cli: Cli) -> None:
+    add_person(cli)
+    r = ok(cli("log", "sam", "-e", "seated-arch-roll,seconds=60",
+               "-e", "calf-roll-seated,sets=3,seconds=60,side=left", "--rpe", "4",
+               "--pain-before", "0", "--pain-during", "1", "--notes", "easy", "--json"))
+    assert r.json()["exercises"][1] == {"exercise_id": "calf-roll-seated", "side": "left",
+                                        "sets": 3, "seconds": 60}
+    (s,) = exported(cli)["sessions"]
+    assert s == {"date": TODAY.isoformat(), "rpe": 4, "pain_before": 0, "pain_during": 1,
+                 "notes": "easy", "exercises": [
+                     {"exercise_id": "seated-arch-roll", "side": "both", "seconds": 60},
+                     {"exercise_id": "calf-roll-seated", "side": "left", "sets": 3,
+                      "seconds": 60}]}
+    human = ok(cli("log", "sam", "-e", "seated-arch-roll", "--pain-during", "7"))
+    assert "Logged 1 exercise(s)" in human.text
+    assert "more pain than the plan allows" in human.text
+
+
+def test_log_planned_logs_the_days_planned_exercises(cli: Cli) -> None:
+    add_person(cli)
+    ok(cli("availability", "sam", *[a for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+                                    for a in (f"--{d}", "30")]))
+    plan = ok(cli("plan", "sam", "--json")).json()
+    today = next(d for d in plan["days"] if d["date"] == TODAY.isoformat())
+    planned = [e["id"] for b in today["blocks"] for e in b["exercises"]]
+    assert planned
+    r = ok(cli("log", "sam", "--planned", "--pain-during", "2", "--rpe", "5", "--json"))
+    assert [e["exercise_id"] for e in r.json()["exercises"]] == planned
+    (s,) = exported(cli)["sessions"]
+    assert [e["exercise_id"] for e in s["exercises"]] == planned
+    assert s["pain_during"] == 2
+
+
+def test_log_planned_on_a_day_with_nothing_planned_says_so(cli: Cli) -> None:
+    add_person(cli)  # no availability: nothing can be planned
+    refused(cli("log", "sam", "--planned"), EXIT_INPUT, "planned", TODAY.isoformat(),
+            "nothing is planned that day")
+    assert exported(cli)["sessions"] == []
+
+
+def test_log_planned_for_a_red_flag_person_is_refused(cli: Cli) -> None:
+    add_person(cli, screen=False)
+    ok(cli("screen", "sam", "--yes", "numbness_tingling", "--none"))
+    ok(cli("availability", "sam", "--mon", "30", "--tue", "30", "--wed", "30", "--thu", "30",
+           "--fri", "30", "--sat", "30", "--sun", "30"))
+    refused(cli("log", "sam", "--planned"), EXIT_INPUT, "planned", "a day with a plan",
+            "clinician")
+    assert exported(cli)["sessions"] == []
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("-e", "seated-arch-roll", "-e", "moonwalk"),
+     ("exercises[1].exercise_id", "'moonwalk'", "an id from `anklet exercises`")),
+    (("-e", "seated-arch-roll", "--pain-during", "11"), ("pain-during", "11", "0 to 10")),
+    (("-e", "seated-arch-roll", "--rpe", "12"), ("rpe", "12", "0 to 10")),
+    (("-e", "seated-arch-roll,sets=abc"), ("seated-arch-roll", "sets", "'abc'", "integer")),
+    (("-e", "seated-arch-roll,tempo=3"), ("exercise", "'seated-arch-roll,tempo=3'",
+                                          "key=value pairs with keys")),
+    (("-e", "seated-arch-roll,side=middle"), ("side", "'middle'")),
+    (("-e", "seated-arch-roll", "--date", "2026-13-40"), ("date", "'2026-13-40'")),
+    ((), ("exercise", "at least one --exercise, or --planned")),
+])
+def test_log_rejects_bad_input_and_stores_no_session(cli: Cli, args: tuple[str, ...],
+                                                     words: tuple[str, ...]) -> None:
+    add_person(cli)
+    refused(cli("log", "sam", *args), EXIT_INPUT, *words)
+    assert exported(cli)["sessions"] == []
+
+
+def test_log_for_an_unknown_person(cli: Cli) -> None:
+    refused(cli("log", "nobody", "-e", "seated-arch-roll"), EXIT_NOT_FOUND, "'nobody'")
+
+
+def test_morning_adds_next_morning_pain(cli: Cli) -> None:
+    add_person(cli)
+    ok(cli("log", "sam", "-e", "seated-arch-roll", "--date", YESTERDAY.isoformat()))
+    ok(cli("log", "sam", "-e", "seated-arch-roll"))
+    r = ok(cli("morning", "sam", "3", "--json"))  # default: yesterday's session
+    assert r.json() == {"session": YESTERDAY.isoformat(), "pain_next_morning": 3}
+    assert "Next-morning pain 1/10" in ok(cli("morning", "sam", "1", "--session-date",
+                                              TODAY.isoformat())).text
+    assert [s.get("pain_next_morning") for s in exported(cli)["sessions"]] == [3, 1]
+
+
+def test_morning_rejects_bad_input(cli: Cli) -> None:
+    add_person(cli)
+    ok(cli("log", "sam", "-e", "seated-arch-roll", "--date", YESTERDAY.isoformat()))
+    refused(cli("morning", "sam", "11"), EXIT_INPUT, "pain", "11", "0 to 10")
+    refused(cli("morning", "sam", "2", "--session-date", "2026-13-40"), EXIT_INPUT,
+            "session-date", "'2026-13-40'", "YYYY-MM-DD")
+    refused(cli("morning", "sam", "2", "--session-date", TODAY.isoformat()), EXIT_NOT_FOUND,
+            "session", TODAY.isoformat())
+    refused(cli("morning", "nobody", "2"), EXIT_NOT_FOUND, "'nobody'")
+    assert "pain_next_morning" not in exported(cli)["sessions"][0]
+
+
+# --- decisions and plans -------------------------------------------------------------------------
+
+
+def test_status_decides_and_stores_the_decision(cli: Cli) -> None:
+    add_person(cli)
+    d = ok(cli("status", "sam", "--json")).json()
+    assert {"person", "as_of", "status", "stage", "stage_name", "gate", "asymmetries",
+            "flags", "reasons", "timeline", "clear_to_train"} <= set(d)
+    assert d["person"] == "sam"
+    assert d["stage"] == 1
+    assert d["status"] == "working"
+    assert d["clear_to_train"] is False
+    assert ok(cli("people", "--json")).json()[0]["status"] == "working"
+    human = ok(cli("status", "sam")).text
+    assert "Stage 1" in human
+    assert "What moves you to stage 2" in human
+    assert "Why" in human
+
+
+def test_status_without_a_screen_asks_for_one(cli: Cli) -> None:
+    add_person(cli, screen=False)
+    d = ok(cli("status", "sam", "--json")).json()
+    assert d["status"] == "screen_needed"
+    assert d["missing_screen"]
+
+
+def test_status_and_plan_of_a_red_flag_person(cli: Cli) -> None:
+    add_person(cli, screen=False)
+    ok(cli("screen", "sam", "--yes", "numbness_tingling", "--none"))
+    ok(cli("availability", "sam", "--mon", "30", "--sat", "30"))
+    human = ok(cli("status", "sam")).text
+    assert "See a clinician first" in human
+    assert "Please see a clinician" in human
+    assert ok(cli("status", "sam", "--json")).json()["status"] == "refer"
+    assert "No plan this week" in ok(cli("plan", "sam")).text
+    p = ok(cli("plan", "sam", "--json")).json()
+    assert p["refused"]
+    assert all(d["blocks"] == [] for d in p["days"])
+
+
+def test_status_and_plan_refuse_bad_input(cli: Cli) -> None:
+    add_person(cli)
+    refused(cli("status", "nobody"), EXIT_NOT_FOUND, "No person 'nobody' was found")
+    json_error(cli("status", "nobody", "--json"), EXIT_NOT_FOUND, "NotFoundError")
+    refused(cli("status", "sam", "--as-of", "2026-13-40"), EXIT_INPUT, "as-of",
+            "'2026-13-40'", "YYYY-MM-DD")
+    refused(cli("plan", "nobody"), EXIT_NOT_FOUND, "'nobody'")
+    refused(cli("plan", "sam", "--week", "soon"), EXIT_INPUT, "week", "'soon'", "YYYY-MM-DD")
+    assert ok(cli("people", "--json")).json()[0]["status"] is None  # nothing was decided
+
+
+def test_plan_shows_the_week(cli: Cli) -> None:
+    add_person(cli)
+    ok(cli("availability", "sam", "--mon", "20", "--tue", "20", "--wed", "20", "--thu", "20",
+           "--fri", "20", "--sat", "20", "--sun", "20"))
+    monday = TODAY - dt.timedelta(days=TODAY.weekday())
+    p = ok(cli("plan", "sam", "--json")).json()
+    assert {"person", "week_start", "stage", "stage_name", "dose_level", "ok", "refused",
+            "issues", "days"} <= set(p)
+    assert p["week_start"] == monday.isoformat()
+    assert [d["weekday"] for d in p["days"]][0] == "Monday"
+    assert len(p["days"]) == 7
+    assert p["refused"] is None
+    assert any(d["blocks"] for d in p["days"])
+    assert all(d["minutes"] <= d["available"] for d in p["days"])
+    human = ok(cli("plan", "sam", "--details")).text
+    assert f"Week of {monday.isoformat()}" in human
+    assert "how:" in human
+    later = ok(cli("plan", "sam", "--week", (monday + dt.timedelta(days=9)).isoformat(),
+                   "--json")).json()
+    assert later["week_start"] == (monday + dt.timedelta(days=7)).isoformat()
+
+
+def test_adherence_counts_the_weeks_sessions(cli: Cli) -> None:
+    add_person(cli)
+    ok(cli("log", "sam", "-e", "seated-arch-roll"))
+    a = ok(cli("adherence", "sam", "--json")).json()
+    assert set(a) == {"start", "end", "stage", "pct", "targets"}
+    monday = TODAY - dt.timedelta(days=TODAY.weekday())
+    assert a["start"] == monday.isoformat()
+    foot = next(t for t in a["targets"] if t["id"] == "foot_release")
+    assert foot["done"] == 1
+    assert "Foot release" in ok(cli("adherence", "sam")).text
+    earlier = ok(cli("adherence", "sam", "--week",
+                     (monday - dt.timedelta(days=7)).isoformat(), "--json")).json()
+    assert all(t["done"] == 0 for t in earlier["targets"])
+
+
+def test_adherence_rejects_bad_input(cli: Cli) -> None:
+    add_person(cli)
+    refused(cli("adherence", "sam", "--week", "2026-13-40"), EXIT_INPUT, "week",
+            "'2026-13-40'", "YYYY-MM-DD")
+    refused(cli("adherence", "nobody"), EXIT_NOT_FOUND, "'nobody'")
+
+
+def test_evaluate_decides_from_a_file_and_stores_nothing(cli: Cli, tmp_path: Path) -> None:
+    add_person(cli)
+    ok(cli("availability", "sam", "--mon", "20", "--wed", "20", "--fri", "20"))
+    f = tmp_path / "sam.json"
+    ok(cli("export", "sam", "-o", f))
+    ok(cli("delete", "sam", "--yes"))
+    before = ok(cli("people", "--json")).json()
+    r = ok(cli("evaluate", f, "--json"))
+    data = r.json()
+    assert set(data) == {"decision", "plan"}
+    assert data["decision"]["person"] == "sam"
+    assert data["decision"]["stage"] == 1
+    assert data["plan"]["person"] == "sam"
+    assert len(data["plan"]["days"]) == 7
+    human = ok(cli("evaluate", f)).text
+    assert "Stage 1" in human
+    assert "Week of" in human
+    assert ok(cli("people", "--json")).json() == before == []
+
+
+def test_evaluate_refuses_bad_files(cli: Cli, tmp_path: Path) -> None:
+    refused(cli("evaluate", tmp_path / "missing.json"), EXIT_INPUT, "FILE", "missing.json",
+            "an existing history JSON file")
+    json_error(cli("evaluate", tmp_path / "missing.json", "--json"), EXIT_INPUT, "InputError")
+    f = tmp_path / "list.json"
+    f.write_text("[]", encoding="utf-8")
+    refused(cli("evaluate", f), EXIT_INPUT, "document", "a JSON object")
+    g = tmp_path / "g.json"
+    g.write_text(json.dumps({"format": "anklet-history", "version": 1,
+                             "person": {"id": "x", "name": "X"}}), encoding="utf-8")
+    refused(cli("evaluate", g, "--as-of", "2026-13-40"), EXIT_INPUT, "as-of", "'2026-13-40'")
+
+
+def test_demo_creates_people_at_every_stage_and_reevaluate_counts_them(cli: Cli) -> None:
+    created = ok(cli("demo", "--json")).json()["created"]
+    assert len(created) == 6
+    rows = ok(cli("people", "--json")).json()
+    assert sorted(r["id"] for r in rows) == sorted(created)
+    statuses = {r["status"] for r in rows}
+    assert {"refer", "clear"} <= statuses
+    assert {1, 2, 3, 4} <= {r["stage"] for r in rows}
+    refer = next(r["id"] for r in rows if r["status"] == "refer")
+    assert "see a clinician" in ok(cli("status", refer)).text.lower()
+    assert "No plan this week" in ok(cli("plan", refer)).text
+    assert ok(cli("demo", "--if-empty", "--json")).json() == {"created": []}
+    assert "already has people" in ok(cli("demo", "--if-empty")).text
+    assert ok(cli("people", "--json")).json() == rows
+    assert ok(cli("reevaluate", "--json")).json() == {"reevaluated": 6}
+    assert "Re-evaluated 6 people" in ok(cli("reevaluate")).text
+
+
+def test_demo_if_empty_adds_nobody_beside_a_real_person(cli: Cli) -> None:
+    add_person(cli)
+    assert ok(cli("demo", "--if-empty", "--json")).json() == {"created": []}
+    assert [r["id"] for r in ok(cli("people", "--json")).json()] == ["sam"]
+
+
+def test_demo_on_an_unusable_database(cli: Cli) -> None:
+    refused(cli("--db", "garbage", "demo", db=False), EXIT_STORE, "'garbage'",
+            "is not a database URL")
+
+
+def test_reevaluate_stores_a_decision_for_everyone(cli: Cli) -> None:
+    assert ok(cli("reevaluate", "--json")).json() == {"reevaluated": 0}
+    add_person(cli, "sam")
+    add_person(cli, "ada", screen=False)
+    assert ok(cli("reevaluate", "--json")).json() == {"reevaluated": 2}
+    rows = {r["id"]: r for r in ok(cli("people", "--json")).json()}
+    assert rows["sam"]["status"] == "working"
+    assert rows["ada"]["status"] == "screen_needed"
+    refused(cli("reevaluate", "--as-of", "2026-13-40"), EXIT_INPUT, "as-of", "'2026-13-40'")
+
+
+# --- library and misc ------------------------------------------------------------------------------
+
+
+def test_exercises_filters(cli: Cli) -> None:
+    everything = ok(cli("exercises", "--json")).json()
+    assert len(everything) > 50
+    assert {"id", "name", "stages", "category", "region", "planes", "equipment", "how",
+            "cautions", "why"} <= set(everything[0])
+    found = ok(cli("exercises", "--stage", "3", "--plane", "transverse", "--json")).json()
+    assert found
+    assert [e["id"] for e in found] == [
+        e["id"] for e in everything if 3 in e["stages"] and "transverse" in e["planes"]]
+    balls = ok(cli("exercises", "--equipment", "ball", "--json")).json()
+    assert balls
+    assert [e["id"] for e in balls] == [e["id"] for e in everything if "ball" in e["equipment"]]
+    human = ok(cli("exercises", "--stage", "3", "--plane", "transverse")).text
+    assert f"{len(found)} exercises" in human
+
+
+@pytest.mark.parametrize(("args", "code", "words"), [
+    (("--stage", "9"), EXIT_INPUT, ("stage", "9", "accepted: 1 to 4")),
+    (("--stage", "0"), EXIT_INPUT, ("stage", "0", "accepted: 1 to 4")),
+    (("--plane", "diagonal"), EXIT_INPUT, ("--plane", "'diagonal'", "transverse")),
+    (("--equipment", "spaceship"), EXIT_INPUT, ("--equipment", "'spaceship'")),
+])
+def test_exercises_rejects_bad_filters(cli: Cli, args: tuple[str, ...], code: int,
+                                       words: tuple[str, ...]) -> None:
+    refused(cli("exercises", *args), code, *words)
+
+
+def test_exercises_stage_error_as_json(cli: Cli) -> None:
+    data = json_error(cli("exercises", "--stage", "9", "--json"), EXIT_INPUT, "InputError")
+    assert data["field"] == "stage"
+    assert data["value"] == 9
+
+
+def test_exercise_shows_one(cli: Cli) -> None:
+    e = ok(cli("exercise", "toe-elevated-rdl-dumbbell", "--json")).json()
+    assert e["id"] == "toe-elevated-rdl-dumbbell"
+    assert e["how"]
+    assert e["why"]
+    assert 3 in e["stages"]
+    human = ok(cli("exercise", "toe-elevated-rdl-dumbbell")).text
+    assert e["name"] in human
+    assert "how:" in human
+    assert "why:" in human
+
+
+def test_exercise_refuses_an_unknown_id(cli: Cli) -> None:
+    refused(cli("exercise", "moonwalk"), EXIT_INPUT, "exercise_id", "'moonwalk'",
+            "an id from `anklet exercises`")
+    data = json_error(cli("exercise", "moonwalk", "--json"), EXIT_INPUT, "InputError")
+    assert data["value"] == "moonwalk"
+
+
+def test_schema_is_the_published_one_and_exports_validate_against_it(cli: Cli) -> None:
+    schema = ok(cli("schema")).json()
+    assert schema["title"] == "Anklet history document, version 1"
+    assert ok(cli("schema", "--json")).json() == schema
+    published = json.loads((REPO / "schema" / "history.schema.json").read_text("utf-8"))
+    assert schema == published, "schema/history.schema.json is stale: run `make schema`"
+    add_person(cli, "sam", "--left-sprains", "1", "--left-last-sprain", "2025-08-10")
+    ok(cli("measure", "sam", "knee-to-wall", "--left", "8", "--right", "10"))
+    ok(cli("log", "sam", "-e", "seated-arch-roll,seconds=60"))
+    jsonschema.validate(exported(cli), schema)
+
+
+def test_schema_rejects_an_unknown_option(cli: Cli) -> None:
+    refused(cli("schema", "--yaml"), EXIT_INPUT, "--yaml")
+
+
+def test_where_shows_the_database(cli: Cli, cli_url: str, tmp_path: Path) -> None:
+    assert ok(cli("where", "--json")).json() == {"database": cli_url}
+    assert cli_url in ok(cli("where")).text
+    # without --db the environment decides (set to the test folder by conftest)
+    env = ok(cli("where", "--json", db=False)).json()
+    assert env == {"database": f"sqlite:///{tmp_path / 'env.db'}"}
+    pg = ok(cli("--db", "postgresql+psycopg://coach:s3cret@db.example/anklet", "where",
+                db=False)).text
+    assert "s3cret" not in pg
+    assert "coach:***@db.example/anklet" in pg
+
+
+def test_where_refuses_a_url_that_is_not_one(cli: Cli) -> None:
+    refused(cli("--db", "garbage", "where", db=False), EXIT_STORE, "'garbage'",
+            "is not a database URL", "sqlite:///")
+
+
+# --- the database option ----------------------------------------------------------------------
+
+
+def test_a_garbage_database_url_is_a_clear_error(cli: Cli) -> None:
+    r = refused(cli("--db", "garbage", "people", db=False), EXIT_STORE, "'garbage'",
+                "is not a database URL", "sqlite:///path/to/anklet.db",
+                "postgresql+psycopg://")
+    assert r.out == ""
+    data = json_error(cli("--db", "garbage", "people", "--json", db=False), EXIT_STORE,
+                      "StoreError")
+    assert "garbage" in data["message"]
+    refused(cli("--db", "mysql://u@h/db", "people", db=False), EXIT_STORE, "mysql",
+            "not supported")
+
+
+def test_an_unreachable_database_is_a_clear_error(cli: Cli) -> None:
+    refused(cli("--db", "postgresql+psycopg://nobody@127.0.0.1:1/anklet", "people", db=False),
+            EXIT_STORE, "127.0.0.1:1/anklet", "cannot be used")
+
+
+def test_the_environment_chooses_the_database(cli: Cli, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'from-env.db'}"
+    monkeypatch.setenv("ANKLET_DATABASE_URL", url)
+    add_person(cli, "envy", screen=False)  # through --db
+    ok(cli("add-person", "only-env", "--name", "Env", db=False))
+    assert [p["id"] for p in ok(cli("people", "--json", db=False)).json()] == ["only-env"]
+    assert [p["id"] for p in ok(cli("people", "--json")).json()] == ["envy"]
+    assert (tmp_path / "from-env.db").exists()
+
+
+# --- round trip -----------------------------------------------------------------------------------
+
+
+def build_full_person(cli: Cli) -> None:
+    """Everything a person can have, through the command line."""
+    ok(cli("add-person", "sam", "--name", "Sam Example", "--activity", "running",
+           "--goal", "Run hills without calf pain", "--goal", "Deep squat", "--dominant", "left",
+           "--left-sprains", "2", "--left-last-sprain", "2025-08-10", "--right-surgery",
+           "--date", START.isoformat()))
+    ok(cli("screen", "sam", "--none", "--left-pain-rest", "1", "--left-pain-activity", "3",
+           "--left-giving-way", "--date", START.isoformat()))
+    ok(cli("measure", "sam", "knee-to-wall", "--left", "7.5", "--right", "11", "--left-pain",
+           "2", "--rater", "physio B", "--date", START.isoformat()))
+    ok(cli("measure", "sam", "lunge-angle", "--left", "30", "--method", "inclinometer"))
+    ok(cli("measure", "sam", "heel-raise", "--left", "18", "--right", "25"))
+    ok(cli("measure", "sam", "balance-eyes-open", "--left", "21", "--right", "35"))
+    ok(cli("measure", "sam", "y-balance-anterior", "--left", "58", "--right", "64",
+           "--leg-length", "90"))
+    ok(cli("measure", "sam", "side-hop", "--left", "10.4", "--right", "9.1"))
+    ok(cli("observe-foot", "sam", "--side", "left", "--posture", "pronated", "--arch",
+           "collapsed", "--notes", "navicular drop ~9 mm, ünïcödé", "--date", START.isoformat()))
+    ok(cli("observe-foot", "sam", "--side", "right", "--posture", "neutral", "--arch",
+           "typical"))
+    ok(cli("availability", "sam", "--mon", "20", "--tue", "15", "--wed", "30", "--thu", "10",
+           "--fri", "20", "--sat", "45", "--sun", "15"))
+    ok(cli("add-run", "sam", (TODAY + dt.timedelta(days=5)).isoformat(), "long", "--minutes",
+           "90", "--title", "Sunday long"))
+    ok(cli("add-run", "sam", (TODAY + dt.timedelta(days=2)).isoformat(), "easy"))
+    ok(cli("log", "sam", "-e", "seated-arch-roll,seconds=60",
+           "-e", "calf-roll-seated,sets=3,seconds=60,side=left,load=2.5,reps=10,rounds=2",
+           "--pain-during", "1", "--pain-before", "0", "--rpe", "3", "--notes", "fine",
+           "--date", (START + dt.timedelta(days=1)).isoformat()))
+    ok(cli("log", "sam", "-e", "seated-arch-roll", "--pain-during", "2",
+           "--date", YESTERDAY.isoformat()))
+    ok(cli("morning", "sam", "1"))
+    ok(cli("log", "sam", "--planned", "--pain-during", "2", "--rpe", "5"))
+
+
+def round_trip(cli: Cli, folder: Path) -> None:
+    build_full_person(cli)
+    first, second = folder / "sam.json", folder / "sam-again.json"
+    ok(cli("export", "sam", "-o", first))
+    doc = json.loads(first.read_text(encoding="utf-8"))
+    # nothing was lost on the way in
+    assert len(doc["screenings"]) == 1
+    assert len(doc["measurements"]) == 11
+    assert len(doc["foot_observations"]) == 2
+    assert len(doc["planned_runs"]) == 2
+    assert len(doc["sessions"]) == 3
+    assert doc["sessions"][1]["pain_next_morning"] == 1
+    assert doc["sessions"][0]["exercises"][1] == {
+        "exercise_id": "calf-roll-seated", "side": "left", "sets": 3, "reps": 10,
+        "seconds": 60, "load_kg": 2.5, "rounds": 2}
+    assert doc["sessions"][2]["exercises"]  # the planned session
+    assert doc["intake"]["goals"] == ["Run hills without calf pain", "Deep squat"]
+    assert doc["foot_observations"][0]["notes"] == "navicular drop ~9 mm, ünïcödé"
+    assert ok(cli("delete", "sam", "--yes")).code == 0
+    assert ok(cli("people", "--json")).json() == []
+    assert ok(cli("import-history", first, "--json")).json() == {
+        "imported": "sam", "sessions": 3, "measurements": 11}
+    ok(cli("export", "sam", "-o", second))
+    assert json.loads(second.read_text(encoding="utf-8")) == doc
+    assert second.read_bytes() == first.read_bytes()
+    # deciding from the file stores nothing
+    people_before = ok(cli("people", "--json")).json()
+    ev = ok(cli("evaluate", first, "--json")).json()
+    assert ev["decision"]["person"] == "sam"
+    assert ev["decision"]["status"] == "working"
+    assert ev["decision"]["stage"] in (1, 2, 3, 4)
+    assert len(ev["plan"]["days"]) == 7
+    assert ok(cli("people", "--json")).json() == people_before
+    assert exported(cli) == doc
+
+
+def test_round_trip_loses_nothing(cli: Cli, tmp_path: Path) -> None:
+    round_trip(cli, tmp_path)
+
+
+@pytest.fixture
+def postgres_cli_url(postgres_url: str) -> Iterator[str]:
+    """A new, empty database on the throwaway PostgreSQL server (dropped afterwards)."""
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    name = f"cli_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_round_trip_loses_nothing_on_postgresql(cli_for: Callable[[str], Cli],
+                                                postgres_cli_url: str, tmp_path: Path) -> None:
+    cli = cli_for(postgres_cli_url)
+    assert postgres_cli_url.split("@")[-1] in ok(cli("where")).text
+    round_trip(cli, tmp_path)
+    refused(cli("add-person", "sam", "--name", "Again"), EXIT_CONFLICT, "already exists")
+
+
+# --- the installed command --------------------------------------------------------------------------
+
+
+def test_the_installed_command_runs_and_refuses_bad_input_cleanly(tmp_path: Path) -> None:
+    exe = shutil.which("anklet", path=str(Path(sys.executable).parent))
+    assert exe, f"no `anklet` console script next to {sys.executable}"
+    env = os.environ | {"ANKLET_DATABASE_URL": f"sqlite:///{tmp_path / 'sub.db'}",
+                        "HOME": str(tmp_path), "COLUMNS": "200"}
+    env.pop("ANKLET_PROTOCOL_FILE", None)
+    env.pop("ANKLET_EXERCISES_FILE", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([exe, *args], capture_output=True, text=True, env=env,
+                              timeout=60, check=False)
+
+    good = run("add-person", "sam", "--name", "Sam", "--json")
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout) == {"created": "sam"}
+    bad = run("measure", "sam", "knee-to-wall", "--left", "8", "--right", "40")
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr + bad.stdout
+    assert "Error: right: 40.0 is not accepted" in bad.stderr
+    assert "accepted: 0 to 25 cm" in bad.stderr
+    listed = run("people", "--json")
+    assert listed.returncode == 0
+    assert [p["id"] for p in json.loads(listed.stdout)] == ["sam"]
+    assert json.loads(run("export", "sam").stdout)["measurements"] == []
