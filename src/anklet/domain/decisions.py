@@ -441,10 +441,8 @@ def asymmetries(view: _View, rules: list[AsymmetryRule], at: dt.date) -> list[As
         left, right, _ = p
         diff = abs(left - right)
         lsi = _lsi(left, right)
-        if r.kind == "difference":
-            meaningful = round(diff, 6) > r.threshold
-        else:
-            meaningful = round(lsi, 6) < r.threshold
+        meaningful = (round(diff, 6) > r.threshold if r.kind == "difference"
+                      else round(lsi, 6) < r.threshold)
         out.append(AsymmetryResult(r.measure, r.label, left, right, _UNITS.get(r.measure, "s"),
                                    diff, lsi, r.kind, r.threshold, r.unit, r.source, meaningful))
     return out
