@@ -518,8 +518,14 @@ def decide(
     timeline: list[StageChange] = [StageChange(start, "start", 1, 1,
                                                "Everyone starts with the feet (stage 1).")]
 
+    kept_pct = protocol.settings.missed_sessions_pct.value
+
     def level_at(d: dt.date) -> float:
-        weeks = (d - level_since).days // 7
+        # the dose rises once for each complete week in which the targets were kept
+        st_now = protocol.stage(stage)
+        first = level_since + dt.timedelta(days=(7 - level_since.weekday()) % 7)
+        weeks = sum(1 for k in range(max(0, (d - first).days // 7))
+                    if view.week_pct(st_now, first + dt.timedelta(days=7 * k)) >= kept_pct)
         return min(dosing.max_level.value, level_base + dosing.weekly_increase.value * weeks)
 
     def cut(d: dt.date) -> None:

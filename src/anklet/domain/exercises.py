@@ -111,7 +111,10 @@ class Dose(BaseModel):
             if self.reps:
                 parts.append(f"{head}{scale(self.reps, level)} reps")
             if self.seconds:
-                parts.append(f"{head}{scale(self.seconds, level)} s")
+                secs = scale(self.seconds, level)
+                if secs >= 20:  # nobody times 78 s: round to 5 s
+                    secs = 5 * round(secs / 5)
+                parts.append(f"{head}{secs} s")
         if self.per_side:
             parts.append("each side")
         if self.load:

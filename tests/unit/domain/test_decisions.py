@@ -960,33 +960,59 @@ def test_screen_needed_when_the_only_screening_is_after_as_of() -> None:
 # --- dose level ---------------------------------------------------------------------------------
 
 
+def kept_weeks_history(days: int, *, extra: Iterable[Session] = ()) -> History:
+    """Stage-1 targets kept every day (foot release and awareness), but rest pain 3/10 holds
+    the person in stage 1, so only the dose moves."""
+    sore = Symptoms(pain_rest=3)
+    return history(screenings=[screening(0, left=sore, right=sore)],
+                   sessions=[*sessions(0, days, [FOOT_RELEASE, FOOT_AWARENESS]), *extra])
+
+
 @pytest.mark.parametrize("weeks", range(8))
-def test_dose_level_rises_each_full_week_up_to_max(weeks: int) -> None:
-    # No sessions: the stage-1 gate is never met, so the person stays in stage 1.
-    h = history()
+def test_dose_level_rises_each_kept_week_up_to_max(weeks: int) -> None:
+    h = kept_weeks_history(7 * weeks + 6)
     expected = min(DOSING.max_level.value,
                    DOSING.start_level.value + DOSING.weekly_increase.value * weeks)
-    assert run(h, 7 * weeks).dose_level == pytest.approx(expected)
+    d = run(h, 7 * weeks)
+    assert d.stage == 1
+    assert d.dose_level == pytest.approx(expected)
     assert run(h, 7 * weeks + 6).dose_level == pytest.approx(expected)
+
+
+def test_dose_level_does_not_rise_without_training() -> None:
+    h = history()  # no sessions at all
+    assert run(h, 7 * 6).dose_level == pytest.approx(DOSING.start_level.value)
+
+
+def test_dose_level_skips_a_week_whose_targets_were_missed() -> None:
+    # week 0 kept, week 1 empty, week 2 kept: two rises by day 21, not three
+    sore = Symptoms(pain_rest=3)
+    kept = [*sessions(0, 6, [FOOT_RELEASE, FOOT_AWARENESS]),
+            *sessions(14, 20, [FOOT_RELEASE, FOOT_AWARENESS])]
+    h = history(screenings=[screening(0, left=sore, right=sore)], sessions=kept)
+    assert run(h, 21).dose_level == pytest.approx(
+        DOSING.start_level.value + 2 * DOSING.weekly_increase.value)
 
 
 def test_dose_level_reaches_max_and_stays_there() -> None:
     steps = round((DOSING.max_level.value - DOSING.start_level.value)
                   / DOSING.weekly_increase.value)
-    h = history()
+    h = kept_weeks_history(7 * steps + 70)
     assert run(h, 7 * steps - 1).dose_level < DOSING.max_level.value
     assert run(h, 7 * steps).dose_level == pytest.approx(DOSING.max_level.value)
     assert run(h, 7 * steps + 70).dose_level == pytest.approx(DOSING.max_level.value)
 
 
 def test_dose_level_cut_by_flare_factor_on_flare() -> None:
-    h = history(sessions=[session(14, [FOOT_AWARENESS], pain_during=ACCEPTABLE + 1)])
+    h = kept_weeks_history(27, extra=[session(14, [FOOT_AWARENESS], pain_during=ACCEPTABLE + 1)])
     level_before = DOSING.start_level.value + 2 * DOSING.weekly_increase.value
     assert run(h, 13).dose_level == pytest.approx(
         DOSING.start_level.value + DOSING.weekly_increase.value)
     assert run(h, 14).dose_level == pytest.approx(
         round(level_before * DOSING.flare_factor.value, 2))
-    # and it rises again a week after the cut
+    # and it rises again once the next complete week with the targets kept is over
+    assert run(h, 20).dose_level == pytest.approx(
+        round(level_before * DOSING.flare_factor.value, 2))
     assert run(h, 21).dose_level == pytest.approx(
         round(level_before * DOSING.flare_factor.value + DOSING.weekly_increase.value, 2))
 
@@ -1002,8 +1028,11 @@ def test_dose_level_never_below_min_level(flares: int) -> None:
 
 
 def test_dose_level_resets_to_start_on_advancing() -> None:
-    # Foot release only in the second week: the gate is first met on the Sunday of day 13.
-    h = history(sessions=sessions(7, 13, [FOOT_RELEASE]))
+    # targets kept from day 0; rest pain 3/10 until a calm check-in on day 10, so the gate is
+    # first met on the Sunday of day 13 and stage 2 starts on day 14
+    sore = Symptoms(pain_rest=3)
+    h = history(screenings=[screening(0, left=sore, right=sore), screening(10)],
+                sessions=sessions(0, 13, [FOOT_RELEASE, FOOT_AWARENESS]))
     d = run(h, 13)
     assert d.stage == 1
     assert d.dose_level == pytest.approx(DOSING.start_level.value + DOSING.weekly_increase.value)
