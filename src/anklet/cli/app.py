@@ -18,7 +18,14 @@ from rich.table import Table
 
 from anklet.cli import render
 from anklet.domain.errors import AnkletError, InputError
-from anklet.domain.exercises import Category, Equipment, Plane, Region, as_public_dict
+from anklet.domain.exercises import (
+    HEEL_WARNING,
+    Category,
+    Equipment,
+    Plane,
+    Region,
+    as_public_dict,
+)
 from anklet.domain.history import (
     Activity,
     Availability,
@@ -687,6 +694,9 @@ def exercises(
         t.add_row(e.id, e.name, ",".join(map(str, e.stages)), e.category.value, e.region.value,
                   ",".join(p.value for p in e.planes), ",".join(q.value for q in e.equipment))
     out.print(t)
+    if any(e.category is Category.FOOT_RELEASE for e in found):
+        out.print(f"[yellow]Foot release: {HEEL_WARNING}[/]")
+    out.print("[dim]Details, cautions and easier/harder versions: anklet exercise ID[/]")
 
 
 @app.command("exercise")

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from anklet.domain.adherence import Adherence
 from anklet.domain.decisions import Decision, fmt
-from anklet.domain.exercises import Exercise, Library
+from anklet.domain.exercises import HEEL_WARNING, Category, Exercise, Library
 from anklet.domain.planner import WeekPlan
 from anklet.domain.protocol import Protocol
 
@@ -93,6 +93,8 @@ def plan(console: Console, p: WeekPlan, library: Library, *, details: bool = Fal
             where = " — before your run" if b.before_run else ""
             short = " (short version)" if b.short else ""
             console.print(Text(f"   {b.label}{where}{short} · {b.minutes} min", style="bold"))
+            if any(i.exercise.category is Category.FOOT_RELEASE for i in b.items):
+                console.print(Text(f"     ⚠ {HEEL_WARNING}", style="yellow"))
             for item in b.items:
                 console.print(f"     - {item.exercise.name}: {item.dose}  [dim]({item.exercise.id})[/]")
                 if details:

@@ -20,6 +20,10 @@ from anklet.domain.datafile import line_of, parse_yaml, read_text, strip_lines
 from anklet.domain.errors import DataFileError, InputError
 from anklet.domain.history import Activity, problems_from
 
+HEEL_WARNING = ("Never roll or press on the heel: it has many sensitive nerves. Work the ball "
+                "of the foot, the toe pads and the arch only.")
+"""Shown wherever foot release is shown (the method insists on it)."""
+
 
 class Category(StrEnum):
     """What an exercise is for; the planner schedules by category."""

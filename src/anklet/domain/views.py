@@ -6,7 +6,7 @@ from typing import Any
 
 from anklet.domain.adherence import Adherence
 from anklet.domain.decisions import Decision
-from anklet.domain.exercises import Library
+from anklet.domain.exercises import HEEL_WARNING, Category, Library
 from anklet.domain.planner import PlanBlock, WeekPlan
 from anklet.domain.protocol import Protocol
 
@@ -78,6 +78,8 @@ def _block_dict(b: PlanBlock, library: Library) -> dict[str, Any]:
 
     return {
         "target": b.target_id, "label": b.label, "minutes": b.minutes, "short": b.short,
+        "warning": HEEL_WARNING if any(i.exercise.category is Category.FOOT_RELEASE
+                                       for i in b.items) else None,
         "before_run": None if b.before_run is None else {
             "date": b.before_run.date.isoformat(), "kind": b.before_run.kind.value,
             "title": b.before_run.title},
