@@ -164,10 +164,10 @@ def add_person(
     person = build(Person, id=person_id, name=name, created=d, dominant_side=dominant)
     intake = build(
         Intake, date=d, goals=goal or [], activities=activity or [],
-        left=build(SideHistory, sprains=left_sprains,
+        left=build(SideHistory, "left-", sprains=left_sprains,
                    last_sprain=parse_date(left_last_sprain, "left-last-sprain")
                    if left_last_sprain else None, surgery=left_surgery),
-        right=build(SideHistory, sprains=right_sprains,
+        right=build(SideHistory, "right-", sprains=right_sprains,
                     last_sprain=parse_date(right_last_sprain, "right-last-sprain")
                     if right_last_sprain else None, surgery=right_surgery))
     c = ctx()
@@ -727,7 +727,7 @@ def where(as_json: JsonOpt = False) -> None:
     url = get_settings(database_url=state.db).database_url
     make_engine(url).dispose()  # a URL that cannot be used is an error here too
     if not emit(as_json, {"database": describe_url(url)}):
-        out.print(describe_url(url))
+        out.print(escape(describe_url(url)), soft_wrap=True)  # a path is never cut in two
 
 
 @app.command("demo")
