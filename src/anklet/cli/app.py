@@ -383,6 +383,8 @@ def measure(
             items.append(build(Measurement, date=d, side=side, kind=k, value=value, method=method,
                                pain=pain, leg_length_cm=leg_length, rater=rater))
         except InputError as e:
+            if e.field != "value":  # e.g. leg-length, method: the field names itself
+                raise
             raise InputError(side.value, value, e.accepted) from None
     c = ctx()
     with c.uow() as uow:
@@ -515,7 +517,8 @@ def log_session(
             day = next(x for x in ev.plan.days if x.date == d)
             if ev.plan.refused:
                 raise InputError("planned", d.isoformat(), f"a day with a plan ({ev.plan.refused})")
-            logs += [ExerciseLog(exercise_id=i.exercise.id) for b in day.blocks for i in b.items]
+            logs += [ExerciseLog(exercise_id=i.exercise.id, **i.exercise.dose.scaled(ev.plan.dose_level))
+                     for b in day.blocks for i in b.items]
         if not logs and planned:
             raise InputError("planned", d.isoformat(), "a day with exercises in the plan "
                              "(nothing is planned that day; name them with --exercise)")
@@ -770,7 +773,19 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     as_json = "--json" in args
     try:
-        app(args=args, prog_name="anklet", standalone_mode=True)
+        if not as_json:
+            app(args=args, prog_name="anklet", standalone_mode=True)
+            return
+        # with --json, a usage mistake (unknown option, a value of the wrong type) is
+        # answered in JSON too, on stdout, like every other error
+        rv = app(args=args, prog_name="anklet", standalone_mode=False)
+        raise SystemExit(rv if isinstance(rv, int) else 0)
+    except typer.Abort:
+        raise SystemExit(1) from None
+    except typer.TyperException as e:  # usage errors: unknown option, wrong type, ...
+        message = e.format_message() if hasattr(e, "format_message") else str(e)
+        print(json.dumps({"error": "UsageError", "message": message}, ensure_ascii=False))
+        raise SystemExit(getattr(e, "exit_code", 2)) from None
     except AnkletError as e:
         fail(e, as_json)
     except KeyboardInterrupt:

@@ -56,7 +56,8 @@ class HistoryError(InputError):
         self.source = source
         self.problems = problems
         lines = [f"{source}: {len(problems)} problem(s) in the history document:"]
-        lines += [f"  - {f}: {v!r} is not accepted; {a}." for f, v, a in problems]
+        lines += [f"  - {f}: {a}." if v is None else f"  - {f}: {v!r} is not accepted; {a}."
+                  for f, v, a in problems]
         first = problems[0] if problems else ("document", None, "a valid history document")
         super().__init__(first[0], first[1], first[2], message="\n".join(lines))
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from anklet.domain.datafile import line_of, parse_yaml, read_text, strip_lines
-from anklet.domain.errors import DataFileError, InputError
+from anklet.domain.errors import DataFileError, NotFoundError
 from anklet.domain.history import Activity, problems_from
 
 HEEL_WARNING = ("Never roll or press on the heel: it has many sensitive nerves. Work the ball "
@@ -105,20 +105,32 @@ class Dose(BaseModel):
     per_side: bool = True
     load: Annotated[str, Field(max_length=120)] | None = None
 
+    def scaled(self, level: float = 1.0) -> dict[str, int | None]:
+        """Sets, reps, seconds and rounds at ``level`` (timed work of 20 s or more in 5 s steps)."""
+        secs = None
+        if self.seconds:
+            secs = scale(self.seconds, level)
+            if secs >= 20:  # nobody times 78 s: round to 5 s
+                secs = 5 * round(secs / 5)
+        return {
+            "sets": self.sets,
+            "reps": scale(self.reps, level) if self.reps else None,
+            "seconds": secs,
+            "rounds": scale(self.rounds, level, 3, 5) if self.rounds else None,
+        }
+
     def describe(self, level: float = 1.0) -> str:
         """The dose in words, scaled by ``level`` (1.0 = the default)."""
+        d = self.scaled(level)
         parts: list[str] = []
-        if self.rounds:
-            parts.append(f"{scale(self.rounds, level, 3, 5)} rounds")
+        if d["rounds"]:
+            parts.append(f"{d['rounds']} rounds")
         else:
             head = f"{self.sets} × " if self.sets > 1 else ""
-            if self.reps:
-                parts.append(f"{head}{scale(self.reps, level)} reps")
-            if self.seconds:
-                secs = scale(self.seconds, level)
-                if secs >= 20:  # nobody times 78 s: round to 5 s
-                    secs = 5 * round(secs / 5)
-                parts.append(f"{head}{secs} s")
+            if d["reps"]:
+                parts.append(f"{head}{d['reps']} reps")
+            if d["seconds"]:
+                parts.append(f"{head}{d['seconds']} s")
         if self.per_side:
             parts.append("each side")
         if self.load:
@@ -179,13 +191,12 @@ class Library:
         return by_id
 
     def get(self, exercise_id: str) -> Exercise:
-        """The exercise with this id, or :class:`InputError` naming the id."""
+        """The exercise with this id, or :class:`NotFoundError` naming the id."""
         by_id: dict[str, Exercise] = self._by_id  # type: ignore[attr-defined]
         try:
             return by_id[exercise_id]
         except KeyError:
-            raise InputError("exercise_id", exercise_id,
-                             "an id from `anklet exercises`") from None
+            raise NotFoundError("exercise", exercise_id) from None
 
     def __contains__(self, exercise_id: object) -> bool:
         return exercise_id in self._by_id  # type: ignore[attr-defined]
