@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from anklet.cli import render
+from anklet.domain.decisions import STATUS_TEXT
 from anklet.domain.errors import AnkletError, InputError
 from anklet.domain.exercises import (
     HEEL_WARNING,
@@ -197,7 +198,7 @@ def list_people(as_json: JsonOpt = False) -> None:
         t.add_column(col)
     for r in rows:
         t.add_row(escape(r.key), escape(r.name), str(r.stage or "—"),
-                  r.status or "not evaluated yet")
+                  STATUS_TEXT.get(r.status, r.status) if r.status else "not evaluated yet")
     out.print(t)
 
 
