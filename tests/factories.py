@@ -8,6 +8,7 @@ Each takes keyword overrides so that a test says only what matters to it::
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 from typing import Any
 
@@ -18,13 +19,16 @@ from anklet.domain.history import (
     FootObservation,
     History,
     Intake,
+    Lap,
     Measurement,
     Person,
     PlannedRun,
+    RecordedActivity,
     RunKind,
     Screening,
     Session,
     SideHistory,
+    Sport,
     Symptoms,
 )
 from anklet.domain.measures import MEASURE_INFO, ArchShape, FootPosture, MeasureKind, Method
@@ -120,6 +124,22 @@ def planned_run(n: int = 10, kind: RunKind = RunKind.LONG, **kw: Any) -> Planned
     return PlannedRun(**(fields | kw))
 
 
+def recorded_activity(n: int = 10, minutes: float = 50.0, **kw: Any) -> RecordedActivity:
+    """A recorded run ``n`` days in, starting 07:00 UTC, with two laps and cadence."""
+    seconds = minutes * 60
+    fields: dict[str, Any] = {
+        "start": dt.datetime.combine(day(n), dt.time(7, 0), tzinfo=dt.UTC),
+        "utc_offset_min": 60, "sport": Sport.RUN, "duration_s": seconds,
+        "distance_m": round(seconds * 2.8, 2),
+        "laps": [Lap(duration_s=seconds / 2, distance_m=round(seconds * 1.4, 2)),
+                 Lap(duration_s=seconds / 2, distance_m=None)],
+        "cadence_spm": 168.5, "cadence_sd": 6.25,
+        "content_hash": hashlib.sha256(f"{n}/{minutes}/{sorted(kw)}".encode()).hexdigest(),
+        "source": "fit", "name": "morning-run.fit",
+    }
+    return RecordedActivity(**(fields | kw))
+
+
 def full_history(key: str = "ada", **kw: Any) -> History:
     """A history with every field of every part set, both sides, several records per list
     (some on the same date, to check that their order survives)."""
@@ -145,6 +165,11 @@ def full_history(key: str = "ada", **kw: Any) -> History:
         "planned_runs": [planned_run(10), planned_run(12, RunKind.INTERVAL, minutes=None,
                                                       title=None),
                          planned_run(12, RunKind.EASY)],
+        "recorded_activities": [
+            recorded_activity(10),
+            recorded_activity(10, 95.5, sport=Sport.WALK, utc_offset_min=None, distance_m=None,
+                              laps=[], cadence_spm=None, cadence_sd=None, source="gpx",
+                              name=None)],
     }
     return History(**(fields | kw))
 

@@ -4,12 +4,21 @@ A target counts once per day it was done. Ankle mobility that must cover
 all four motions counts only on a day that covered all four. Gait prep
 before a long or interval run counts as kept only when it was logged on the
 day of that run.
+
+The runs gait prep must precede are the planned long, interval and race runs
+and, for a target marked ``recorded_runs`` in the protocol (the stage 4 gait
+check), the recorded runs a watch file shows were long or intervals (see
+:mod:`anklet.domain.runs`). Sessions are logged by date only, so a gait
+session logged on the run's local date counts as done before it: the start
+time of a recorded run is known, the time of the session is not, and the
+same date is accepted. A planned and a recorded run on the same date are one
+run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from anklet.domain.exercises import Category, Library, Motion
@@ -107,16 +116,24 @@ def week_adherence(
     days: Mapping[dt.date, DayLog],
     runs: Iterable[PlannedRun],
     start: dt.date,
+    recorded_key_dates: Collection[dt.date] = frozenset(),
 ) -> Adherence:
-    """Adherence to ``stage``'s targets over the 7 days from ``start``."""
+    """Adherence to ``stage``'s targets over the 7 days from ``start``.
+
+    ``recorded_key_dates`` are the local dates of recorded long or interval runs
+    (:func:`anklet.domain.runs.key_run_dates`); they count for ``recorded_runs`` targets.
+    """
     end = start + dt.timedelta(days=6)
     week = [start + dt.timedelta(days=i) for i in range(7)]
-    key_run_days = sorted({r.date for r in runs if start <= r.date <= end and r.needs_gait_prep})
+    planned_days = {r.date for r in runs if start <= r.date <= end and r.needs_gait_prep}
+    recorded_days = {d for d in recorded_key_dates if start <= d <= end}
     out: list[TargetAdherence] = []
     for t in stage.targets:
         done_days = [d for d in week if done_on(t, days.get(d))]
         done = len(done_days)
         if t.before_runs:
+            key_run_days = sorted(planned_days | recorded_days if t.recorded_runs
+                                  else planned_days)
             n_runs = len(key_run_days)
             kept = sum(1 for d in key_run_days if d in done_days)
             required = max(t.per_week, n_runs)

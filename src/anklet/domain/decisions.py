@@ -24,6 +24,7 @@ from anklet.domain.exercises import Category, Library, load_library
 from anklet.domain.history import History, Measurement, Screening, Session
 from anklet.domain.measures import DORSIFLEXION_KINDS, MeasureKind, dorsiflexion_cm
 from anklet.domain.protocol import AsymmetryRule, Criterion, Protocol, Stage, load_protocol
+from anklet.domain.runs import key_run_dates
 from anklet.domain.units import SIDES, Side
 
 Status = Literal["refer", "screen_needed", "working", "clear", "maintain_check"]
@@ -257,6 +258,9 @@ class _View:
         self.screening_dates = [s.date for s in self.screenings]
         self.days: dict[dt.date, DayLog] = index_days(h.sessions, library)
         self.runs = [r for r in h.planned_runs if r.needs_gait_prep]
+        # recorded long/interval runs: gait prep must precede them too (recorded_runs targets)
+        self.recorded_runs = (key_run_dates(h.recorded_activities, protocol.runs)
+                              if h.recorded_activities else frozenset())
         self._weeks: dict[tuple[int, dt.date], float] = {}
         acceptable = protocol.pain_monitoring.acceptable_max.value
         # per session, once: too painful during, or not settled by the next morning
@@ -289,7 +293,8 @@ class _View:
         key = (stage.number, monday)
         pct = self._weeks.get(key)
         if pct is None:
-            pct = self._weeks[key] = week_adherence(stage, self.days, self.runs, monday).pct
+            pct = self._weeks[key] = week_adherence(
+                stage, self.days, self.runs, monday, self.recorded_runs).pct
         return pct
 
     def last_troubled(self, start: dt.date, end: dt.date) -> Session | None:
@@ -650,7 +655,8 @@ def decide(
         variant = max(1, variant - 1)
     asym = tuple(asymmetries(view, protocol.asymmetry, as_of))
 
-    last_week = week_adherence(st, view.days, view.runs, complete_weeks(as_of, 1)[0])
+    last_week = week_adherence(st, view.days, view.runs, complete_weeks(as_of, 1)[0],
+                               view.recorded_runs)
     clear = False
     status: Status
     if hits:

@@ -4,6 +4,8 @@
     ├── InputError              a value a person gave is not accepted (field, value, accepted)
     │   └── HistoryError        a history document does not validate (lists every problem)
     ├── DataFileError           an exercise or protocol file is wrong (file, line, problem)
+    ├── FileImportError         an activity, workout or calendar file cannot be imported
+    │                           (names the file and the problem in plain words)
     ├── NotFoundError           a person, exercise or record does not exist
     └── ConflictError           the thing already exists (a person id taken, say)
 
@@ -88,6 +90,25 @@ class DataFileError(AnkletError):
     def to_dict(self) -> dict[str, Any]:
         return {"error": type(self).__name__, "message": str(self), "file": self.file,
                 "line": self.line, "problem": self.problem}
+
+
+class FileImportError(AnkletError):
+    """A watch, workout or calendar file cannot be imported: names the file and the problem.
+
+    Importers raise it for every way a file can be broken (truncated, damaged, missing
+    times, too large); nothing from such a file is stored.
+    """
+
+    exit_code = 2
+
+    def __init__(self, file: str, problem: str):
+        self.file = file
+        self.problem = problem
+        super().__init__(f"{file}: {problem}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": type(self).__name__, "message": str(self), "file": self.file,
+                "problem": self.problem}
 
 
 class NotFoundError(AnkletError):

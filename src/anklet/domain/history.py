@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -228,6 +229,75 @@ class PlannedRun(_Model):
         return self.kind in (RunKind.LONG, RunKind.INTERVAL, RunKind.RACE)
 
 
+class Sport(StrEnum):
+    """What a recorded activity was, as far as the gait rules care."""
+
+    RUN = "run"
+    WALK = "walk"
+    RIDE = "ride"
+    OTHER = "other"
+
+
+MAX_ACTIVITY_S = 7 * 24 * 3600
+"""Longest recorded activity accepted (a week): anything longer is a broken file."""
+
+MAX_DISTANCE_M = 2_000_000.0
+"""Longest distance accepted (2000 km)."""
+
+
+class Lap(_Model):
+    """One lap of a recorded activity: how long it took and how far it went."""
+
+    duration_s: Annotated[float, Field(ge=0, le=MAX_ACTIVITY_S)]
+    distance_m: Annotated[float, Field(ge=0, le=MAX_DISTANCE_M)] | None = None
+
+
+class RecordedActivity(_Model):
+    """An activity recorded by a watch or an app and imported from its file (FIT, GPX, TCX).
+
+    ``start`` is in UTC; ``utc_offset_min`` is the local offset the device reported (FIT
+    files carry it), used for the activity's local :attr:`date`. Running cadence is in
+    steps per minute (both legs), its spread is the standard deviation over the records.
+    ``content_hash`` is the SHA-256 of the file's bytes: the same file is stored once.
+    """
+
+    start: AwareDatetime
+    utc_offset_min: Annotated[int, Field(ge=-16 * 60, le=16 * 60)] | None = None
+    sport: Sport
+    duration_s: Annotated[float, Field(gt=0, le=MAX_ACTIVITY_S)]
+    distance_m: Annotated[float, Field(ge=0, le=MAX_DISTANCE_M)] | None = None
+    laps: list[Lap] = Field(default_factory=list)
+    cadence_spm: Annotated[float, Field(gt=0, le=300, description="mean steps per minute")] | None = None
+    cadence_sd: Annotated[float, Field(ge=0, le=300, description="standard deviation of the "
+                                       "steps per minute")] | None = None
+    content_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$",
+                                       description="SHA-256 of the imported file, hex")]
+    source: Literal["fit", "gpx", "tcx"]
+    name: Annotated[str, Field(max_length=200)] | None = None
+
+    @field_validator("start")
+    @classmethod
+    def _utc(cls, value: dt.datetime) -> dt.datetime:
+        return value.astimezone(dt.UTC)
+
+    @model_validator(mode="after")
+    def _cadence_pair(self) -> RecordedActivity:
+        if self.cadence_sd is not None and self.cadence_spm is None:
+            raise ValueError("cadence_sd is set but cadence_spm is not")
+        return self
+
+    @property
+    def date(self) -> dt.date:
+        """The local date it was done on (the UTC date when the file gave no offset)."""
+        if self.utc_offset_min is None:
+            return self.start.date()
+        return (self.start + dt.timedelta(minutes=self.utc_offset_min)).date()
+
+    @property
+    def minutes(self) -> float:
+        return self.duration_s / 60
+
+
 class History(_Model):
     """Everything known about one person, in one document."""
 
@@ -241,12 +311,24 @@ class History(_Model):
     sessions: list[Session] = Field(default_factory=list)
     availability: Availability = Availability()
     planned_runs: list[PlannedRun] = Field(default_factory=list)
+    recorded_activities: list[RecordedActivity] = Field(default_factory=list)
 
     @field_validator("screenings", "measurements", "foot_observations", "sessions",
                      "planned_runs")
     @classmethod
     def _sorted(cls, v: list[Any]) -> list[Any]:
         return sorted(v, key=lambda x: x.date)
+
+    @field_validator("recorded_activities")
+    @classmethod
+    def _by_start(cls, v: list[RecordedActivity]) -> list[RecordedActivity]:
+        seen: set[str] = set()
+        for a in v:
+            if a.content_hash in seen:
+                raise ValueError(f"content_hash {a.content_hash} appears twice; the same file "
+                                 f"is recorded once")
+            seen.add(a.content_hash)
+        return sorted(v, key=lambda a: a.start)
 
     @property
     def latest_screening(self) -> Screening | None:

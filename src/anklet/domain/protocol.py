@@ -81,6 +81,9 @@ class Target(_M):
     pick: Annotated[int, Field(ge=1, le=6)]
     spacing: Literal["no_consecutive"] | None = None
     before_runs: bool = False
+    recorded_runs: bool = False
+    """With ``before_runs``: recorded long or interval runs (imported from a watch) also
+    count as runs this target must come before, not only the planned ones."""
     cover_motions: bool = False
     cover_planes: bool = False
     source: str
@@ -157,6 +160,20 @@ class Settings(_M):
     missed_sessions_pct: Number
 
 
+class RunRules(_M):
+    """How recorded runs are read: what counts as long, as intervals, as falling cadence."""
+
+    long_floor_min: Number
+    long_median_factor: Number
+    long_lookback_days: Number
+    long_min_previous_runs: Number
+    interval_min_work_laps: Number
+    interval_speed_gap_pct: Number
+    cadence_trend_runs: Number
+    cadence_min_runs: Number
+    cadence_drop_pct: Number
+
+
 class AsymmetryRule(_M):
     """How to judge a left/right difference for one two-sided test."""
 
@@ -179,6 +196,7 @@ class Protocol(_M):
     pain_monitoring: PainMonitoring
     range_loss: RangeLoss
     dosing: Dosing
+    runs: RunRules
     stages: Annotated[list[Stage], Field(min_length=4, max_length=4)]
     asymmetry: list[AsymmetryRule] = Field(default_factory=list)
 
@@ -227,7 +245,7 @@ def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
         check_source(("red_flags", i), f.source)
         if ids.count(f.id) > 1:
             fail(("red_flags", i), f"red flag id {f.id!r} appears twice")
-    for section in ("settings", "pain_monitoring", "range_loss", "dosing"):
+    for section in ("settings", "pain_monitoring", "range_loss", "dosing", "runs"):
         for key, num in getattr(p, section):
             check_source((section, key), num.source)
     pm, d = p.pain_monitoring, p.dosing
@@ -253,6 +271,7 @@ def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
     for key in ("retest_days", "recent_sprain_days"):
         if getattr(p.settings, key).value < 1:
             fail(("settings", key), f"{key} must be at least 1 day")
+    _check_runs(p.runs, fail)
     if p.range_loss.mdc_cm.value <= 0:
         fail(("range_loss", "mdc_cm"), "mdc_cm must be above 0")
     for si, stage in enumerate(p.stages):
@@ -264,6 +283,9 @@ def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
         tids = [t.id for t in stage.targets]
         for ti, t in enumerate(stage.targets):
             check_source(("stages", si, "targets", ti), t.source)
+            if t.recorded_runs and not t.before_runs:
+                fail(("stages", si, "targets", ti), "recorded_runs only applies to a target "
+                                                    "with before_runs: true")
             if tids.count(t.id) > 1:
                 fail(("stages", si, "targets", ti), f"target id {t.id!r} appears twice in a stage")
         if si < 3 and not stage.gate:
@@ -295,6 +317,29 @@ def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
             if never:
                 fail(loc, f"'{c.op} {c.threshold:g}' can never be met: {c.metric!r} reads "
                           f"{spec.low:g} to {spec.high:g}")
+
+
+def _check_runs(r: RunRules, fail: Any) -> None:
+    """The run rules must be numbers that can be met: whole counts, sensible ranges."""
+    ranges: dict[str, tuple[float, float, bool]] = {  # key: (low, high, whole number)
+        "long_floor_min": (1, 1440, False),
+        "long_median_factor": (1, 10, False),
+        "long_lookback_days": (1, 365, True),
+        "long_min_previous_runs": (1, 100, True),
+        "interval_min_work_laps": (2, 100, True),
+        "interval_speed_gap_pct": (1, 200, False),
+        "cadence_trend_runs": (3, 1000, True),
+        "cadence_min_runs": (3, 1000, True),
+        "cadence_drop_pct": (0.1, 50, False),
+    }
+    for key, (low, high, whole) in ranges.items():
+        v = getattr(r, key).value
+        if not low <= v <= high:
+            fail(("runs", key), f"{key} {v:g} must be from {low:g} to {high:g}")
+        if whole and v != int(v):
+            fail(("runs", key), f"{key} {v:g} must be a whole number")
+    if r.cadence_min_runs.value > r.cadence_trend_runs.value:
+        fail(("runs", "cadence_min_runs"), "cadence_min_runs must not be above cadence_trend_runs")
 
 
 _DEFAULT: Protocol | None = None

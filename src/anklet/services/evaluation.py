@@ -14,6 +14,7 @@ from anklet.domain.exercises import Library
 from anklet.domain.history import History
 from anklet.domain.planner import WeekPlan, plan_week
 from anklet.domain.protocol import Protocol
+from anklet.domain.runs import key_run_dates
 from anklet.store.db import make_engine
 from anklet.store.uow import UnitOfWork
 
@@ -70,7 +71,8 @@ def adherence(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library
                as_of=as_of or week_start + dt.timedelta(days=6))
     stage = protocol.stage(d.stage or 1)
     return d, week_adherence(stage, index_days(history.sessions, library),
-                             history.planned_runs, week_start)
+                             history.planned_runs, week_start,
+                             key_run_dates(history.recorded_activities, protocol.runs))
 
 
 def _row(h: History, protocol: Protocol, library: Library, as_of: dt.date) -> dict[str, object]:

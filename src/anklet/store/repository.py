@@ -39,9 +39,11 @@ from anklet.domain.history import (
     Intake,
     Measurement,
     PlannedRun,
+    RecordedActivity,
     RunKind,
     Screening,
     Session,
+    Sport,
 )
 from anklet.domain.measures import ArchShape, FootPosture, MeasureKind, Method
 from anklet.domain.units import Side
@@ -170,6 +172,15 @@ def _run_params(person_id: int, r: PlannedRun) -> dict[str, Any]:
             "title": r.title}
 
 
+def _activity_params(person_id: int, a: RecordedActivity) -> dict[str, Any]:
+    return {"person_id": person_id, "start": a.start, "utc_offset_min": a.utc_offset_min,
+            "sport": _v(a.sport), "duration_s": a.duration_s, "distance_m": a.distance_m,
+            "laps": [{"duration_s": lap.duration_s, "distance_m": lap.distance_m}
+                     for lap in a.laps],
+            "cadence_spm": a.cadence_spm, "cadence_sd": a.cadence_sd,
+            "content_hash": a.content_hash, "source": a.source, "name": a.name}
+
+
 # --- rows -> history documents -----------------------------------------------------------
 #
 # Each query selects its columns in a fixed order and the builders below unpack rows by
@@ -209,6 +220,13 @@ _AVAILABILITY_COLS = (t.availability.c.person_id,
 _RUN_COLS = (t.planned_runs.c.person_id, t.planned_runs.c.date, t.planned_runs.c.kind,
              t.planned_runs.c.minutes, t.planned_runs.c.title)
 
+_ACTIVITY_COLS = (t.recorded_activities.c.person_id, t.recorded_activities.c.start,
+                  t.recorded_activities.c.utc_offset_min, t.recorded_activities.c.sport,
+                  t.recorded_activities.c.duration_s, t.recorded_activities.c.distance_m,
+                  t.recorded_activities.c.laps, t.recorded_activities.c.cadence_spm,
+                  t.recorded_activities.c.cadence_sd, t.recorded_activities.c.content_hash,
+                  t.recorded_activities.c.source, t.recorded_activities.c.name)
+
 
 # Stored text -> enum member: pydantic checks a member much faster than it converts a string.
 _SIDES: dict[str | None, Side] = {s.value: s for s in Side}
@@ -218,6 +236,7 @@ _METHODS: dict[str | None, Method] = {m.value: m for m in Method}
 _POSTURES: dict[str, FootPosture] = {p.value: p for p in FootPosture}
 _ARCHES: dict[str, ArchShape] = {a.value: a for a in ArchShape}
 _RUN_KINDS: dict[str, RunKind] = {k.value: k for k in RunKind}
+_SPORTS: dict[str, Sport] = {k.value: k for k in Sport}
 
 
 def _side_history(sprains: int, last: dt.date | None, surgery: bool,
@@ -332,6 +351,8 @@ class PersonRepository:
                                       for pid, h in pairs])
         self._insert(t.planned_runs, [_run_params(pid, r) for pid, h in pairs
                                       for r in h.planned_runs])
+        self._insert(t.recorded_activities, [_activity_params(pid, a) for pid, h in pairs
+                                             for a in h.recorded_activities])
 
     def get(self, key: str) -> History:
         """The whole history of one person; raise NotFoundError if there is none."""
@@ -405,6 +426,37 @@ class PersonRepository:
     def add_planned_run(self, key: str, run: PlannedRun) -> None:
         """Record a planned run."""
         self._insert(t.planned_runs, [_run_params(self._id(key), run)])
+
+    def planned_runs(self, key: str) -> builtins.list[PlannedRun]:
+        """The person's planned runs, by date."""
+        rows = self._session.execute(
+            select(*_RUN_COLS).where(t.planned_runs.c.person_id == self._id(key))
+            .order_by(t.planned_runs.c.date, t.planned_runs.c.id))
+        return [PlannedRun(date=date, kind=_RUN_KINDS[kind], minutes=minutes, title=title)
+                for _, date, kind, minutes, title in rows]
+
+    def add_recorded_activity(self, key: str, activity: RecordedActivity) -> None:
+        """Record an imported activity; ConflictError if the same file is already stored."""
+        try:
+            with self._session.begin_nested():
+                self._insert(t.recorded_activities, [_activity_params(self._id(key), activity)])
+        except IntegrityError as e:
+            raise ConflictError(f"This file is already stored for {key!r} (same content "
+                                f"hash {activity.content_hash[:12]}…).") from e
+
+    def has_activity_hash(self, key: str, content_hash: str) -> bool:
+        """Whether a file with this content hash is already stored for the person."""
+        ra = t.recorded_activities
+        return self._session.execute(
+            select(ra.c.id).where(ra.c.person_id == self._id(key),
+                                  ra.c.content_hash == content_hash)).first() is not None
+
+    def recorded_activities(self, key: str) -> builtins.list[RecordedActivity]:
+        """The person's recorded activities, by start time."""
+        rows = self._session.execute(
+            select(*_ACTIVITY_COLS).where(t.recorded_activities.c.person_id == self._id(key))
+            .order_by(t.recorded_activities.c.start, t.recorded_activities.c.id)).all()
+        return [RecordedActivity.model_validate(_activity_doc(row)) for row in rows]
 
     # -- decisions -------------------------------------------------------------------------
 
@@ -504,6 +556,7 @@ class PersonRepository:
                 exercises=self._session.execute(ex_stmt).all(),
                 availability=self._rows(t.availability, _AVAILABILITY_COLS, lo, hi),
                 planned_runs=self._rows(t.planned_runs, _RUN_COLS, lo, hi),
+                recorded_activities=self._rows(t.recorded_activities, _ACTIVITY_COLS, lo, hi),
             )
 
 
@@ -526,7 +579,8 @@ def _gc_paused() -> Iterator[None]:
 
 def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: _Rows,
               measurements: _Rows, foot_observations: _Rows, sessions: _Rows,
-              exercises: _Rows, availability: _Rows, planned_runs: _Rows) -> list[History]:
+              exercises: _Rows, availability: _Rows, planned_runs: _Rows,
+              recorded_activities: _Rows = ()) -> list[History]:
     """Build validated histories from the rows of each table (the columns of ``_*_COLS``).
 
     Rows of a person not in ``people`` are skipped: under READ COMMITTED another
@@ -538,7 +592,7 @@ def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: 
             "person": {"id": key, "name": name, "created": created,
                        "dominant_side": _SIDES.get(dominant, dominant)},
             "screenings": [], "measurements": [], "foot_observations": [], "sessions": [],
-            "planned_runs": [],
+            "planned_runs": [], "recorded_activities": [],
         }
     for (pid, date, goals, activities, lsp, llast, lsurg, lsdate, rsp, rlast, rsurg,
          rsdate) in intakes:
@@ -593,4 +647,17 @@ def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: 
         if (doc := docs.get(pid)) is not None:
             doc["planned_runs"].append({"date": date, "kind": _RUN_KINDS.get(kind, kind),
                                         "minutes": minutes, "title": title})
+    for row in recorded_activities:
+        if (doc := docs.get(row[0])) is not None:
+            doc["recorded_activities"].append(_activity_doc(row))
     return [History.model_validate(doc) for doc in docs.values()]
+
+
+def _activity_doc(row: Sequence[Any]) -> dict[str, Any]:
+    """A recorded activity as a dict from a row of ``_ACTIVITY_COLS``."""
+    (_, start, offset, sport, duration, distance, laps, cadence, cadence_sd, content_hash,
+     source, name) = row
+    return {"start": start, "utc_offset_min": offset, "sport": _SPORTS.get(sport, sport),
+            "duration_s": duration, "distance_m": distance, "laps": laps,
+            "cadence_spm": cadence, "cadence_sd": cadence_sd, "content_hash": content_hash,
+            "source": source, "name": name}

@@ -46,6 +46,7 @@ __all__ = [
     "MeasurementRow",
     "PersonRow",
     "PlannedRunRow",
+    "RecordedActivityRow",
     "ScreeningRow",
     "SessionExerciseRow",
     "SessionRow",
@@ -58,6 +59,7 @@ __all__ = [
     "metadata",
     "people",
     "planned_runs",
+    "recorded_activities",
     "screenings",
     "session_exercises",
     "sessions",
@@ -153,6 +155,8 @@ class PersonRow(Base):
     availability: Mapped[AvailabilityRow | None] = relationship(
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
     planned_runs: Mapped[list[PlannedRunRow]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
+    recorded_activities: Mapped[list[RecordedActivityRow]] = relationship(
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
     decision: Mapped[DecisionRow | None] = relationship(
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
@@ -347,6 +351,47 @@ class PlannedRunRow(Base):
     person: Mapped[PersonRow] = relationship(back_populates="planned_runs")
 
 
+SPORTS_SQL = "('run', 'walk', 'ride', 'other')"
+
+
+class RecordedActivityRow(Base):
+    """An activity imported from a watch or app file; the same file is stored once per person.
+
+    Laps are a JSON list of ``{"duration_s", "distance_m"}``: they are always read with their
+    activity and never queried on their own, so a table of their own would only add a join.
+    """
+
+    __tablename__ = "recorded_activities"
+    __table_args__ = (
+        # one file once per person; the index also serves person_id look-ups and cascades
+        UniqueConstraint("person_id", "content_hash"),
+        CheckConstraint(f"sport IN {SPORTS_SQL}", name="sport"),
+        CheckConstraint("source IN ('fit', 'gpx', 'tcx')", name="source"),
+        CheckConstraint("duration_s > 0", name="duration_s"),
+        CheckConstraint("distance_m IS NULL OR distance_m >= 0", name="distance_m"),
+        CheckConstraint("cadence_spm IS NULL OR (cadence_spm > 0 AND cadence_spm <= 300)",
+                        name="cadence_spm"),
+        CheckConstraint("utc_offset_min IS NULL OR utc_offset_min BETWEEN -960 AND 960",
+                        name="utc_offset_min"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    utc_offset_min: Mapped[int | None] = mapped_column(Integer)
+    sport: Mapped[str] = mapped_column(String(10))
+    duration_s: Mapped[float] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    laps: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    cadence_spm: Mapped[float | None] = mapped_column(Float)
+    cadence_sd: Mapped[float | None] = mapped_column(Float)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str | None] = mapped_column(String(200))
+
+    person: Mapped[PersonRow] = relationship(back_populates="recorded_activities")
+
+
 class DecisionRow(Base):
     """The current decision for a person (replaced on each evaluation)."""
 
@@ -377,4 +422,5 @@ sessions = cast(Table, SessionRow.__table__)
 session_exercises = cast(Table, SessionExerciseRow.__table__)
 availability = cast(Table, AvailabilityRow.__table__)
 planned_runs = cast(Table, PlannedRunRow.__table__)
+recorded_activities = cast(Table, RecordedActivityRow.__table__)
 decisions = cast(Table, DecisionRow.__table__)

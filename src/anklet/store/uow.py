@@ -12,6 +12,8 @@ everything back, so a failed operation leaves nothing half-written::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
@@ -72,6 +74,16 @@ class UnitOfWork:
             self.session.commit()
         except (OperationalError, InterfaceError) as e:
             raise store_error(e, self._engine.url) from e
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: an exception inside undoes only what was done inside.
+
+        For work in parts (one imported file after another) where a failed part must leave
+        nothing behind while the others are kept; the owner still commits once.
+        """
+        with self.session.begin_nested():
+            yield
 
     def rollback(self) -> None:
         """Throw away everything done since the last commit."""

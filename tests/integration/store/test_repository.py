@@ -152,6 +152,8 @@ def test_parts_added_one_by_one_build_the_same_history(engine: Engine) -> None:
         repo.set_availability("ada", whole.availability)
         for r in whole.planned_runs:
             repo.add_planned_run("ada", r)
+        for a in whole.recorded_activities:
+            repo.add_recorded_activity("ada", a)
         uow.commit()
     assert _get(engine, "ada") == whole
 

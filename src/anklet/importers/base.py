@@ -1,0 +1,271 @@
+"""The shape every importer shares: one fixed processing method, one subclass per format.
+
+:meth:`Importer.process` is the same for every format and cannot be overridden::
+
+    bytes ─▶ size check ─▶ SHA-256 ─▶ _decode (the format's library)   ─▶ _convert (ours)
+                                        any library failure becomes       ─▶ Draft
+                                        FileImportError naming the file
+         ─▶ _finish: one model — a RecordedActivity, planned runs, or "not an activity"
+
+A subclass supplies ``_decode`` (bytes to the library's objects; whatever the library
+raises on a broken file is turned into :class:`FileImportError` here, in plain words) and
+``_convert`` (the library's objects to a :class:`Draft`; it raises only
+:class:`FileImportError`). Everything shared — cadence in steps per minute and its spread,
+the sport a file does not name, validation into the one
+:class:`~anklet.domain.history.RecordedActivity` model — happens in :meth:`Importer._finish`.
+No database is involved: parse a file anywhere with ``FitImporter().process(data, name=...)``.
+
+Size limits (:class:`Limits`, each documented there) keep a hostile or mistaken file from
+exhausting memory; zip archives are opened by :mod:`anklet.importers.bundle`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import statistics
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, Literal, TypeVar, final
+
+from pydantic import ValidationError
+
+from anklet.domain.errors import FileImportError
+from anklet.domain.history import Lap, PlannedRun, RecordedActivity, Sport, problems_from
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "ActivityDraft",
+    "Draft",
+    "ImportOptions",
+    "Importer",
+    "Limits",
+    "NotActivity",
+    "Parsed",
+    "PlannedDraft",
+    "as_utc",
+    "cadence_stats",
+    "content_hash",
+    "number",
+]
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How big an imported file or archive may be (bytes unless said otherwise)."""
+
+    file_bytes: int = 64 * MiB
+    """One activity, workout or calendar file. A 10-hour run recorded every second is
+    about 2 MiB as FIT and 10 MiB as GPX; 64 MiB leaves room and bounds memory."""
+    archive_bytes: int = 1024 * MiB
+    """A zip archive on disk (it is read member by member, never whole)."""
+    member_bytes: int = 64 * MiB
+    """One member of a zip, uncompressed (the same as a file on its own)."""
+    total_bytes: int = 512 * MiB
+    """All members of a zip together, uncompressed, as the archive declares them. Over it
+    the archive is refused before anything in it is read."""
+    members: int = 10_000
+    """Files in one zip."""
+    ratio: float = 100.0
+    """Most a member may be compressed (uncompressed size / compressed size). Activity and
+    calendar files compress about 3 to 15 to 1; a zip bomb a thousand to one or more."""
+    ratio_from_bytes: int = 1 * MiB
+    """Members smaller than this are not held to ``ratio``: a tiny file of repeated bytes
+    compresses far, but cannot hurt."""
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """Choices the files themselves do not make."""
+
+    workout_date: dt.date = field(default_factory=dt.date.today)
+    """The date to plan a FIT workout on: workout files carry no date."""
+    sport: Sport | None = None
+    """The sport of files that name none (a GPX track without a type, a TCX "Other")."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityDraft:
+    """What a format's converter read from a recorded activity, before the shared steps."""
+
+    sport: Sport | None
+    start: dt.datetime
+    duration_s: float
+    distance_m: float | None = None
+    laps: Sequence[Lap] = ()
+    cadence: Sequence[float] = ()
+    """Cadence samples as the file gives them (zeros, standing still, are dropped later)."""
+    cadence_per_leg: bool | None = None
+    """True: the samples count one leg (double them); False: steps per minute already;
+    None: decide by their median (below 120 they can only be one leg's)."""
+    utc_offset_min: int | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDraft:
+    runs: tuple[PlannedRun, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NotActivity:
+    what: str
+    """What the file is instead, in words ("a daily monitoring file")."""
+
+
+Draft = ActivityDraft | PlannedDraft | NotActivity
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """The one model every importer produces: an activity, planned runs, or neither."""
+
+    name: str
+    format: str
+    content_hash: str
+    activity: RecordedActivity | None = None
+    planned_runs: tuple[PlannedRun, ...] = ()
+    not_activity: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> Literal["activity", "planned", "not_activity"]:
+        if self.activity is not None:
+            return "activity"
+        return "not_activity" if self.not_activity is not None else "planned"
+
+
+def content_hash(data: bytes) -> str:
+    """SHA-256 of a file's bytes, hex: the same file is stored once."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def number(value: Any) -> float | None:
+    """A finite int or float from a parsed file, else None (broken files hold anything)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    v = float(value)
+    return v if math.isfinite(v) else None
+
+
+def as_utc(value: Any) -> dt.datetime | None:
+    """A timestamp from a file as an aware UTC datetime (naive ones are taken as UTC)."""
+    if not isinstance(value, dt.datetime):
+        return None
+    try:
+        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+STEPS_PER_LEG_BELOW = 120.0
+"""A running cadence whose median is below this counts one leg: nobody runs at fewer
+than 120 steps a minute, and one leg's count of a runner is 75–100."""
+
+MAX_SPM = 300.0
+"""Samples above this (after doubling) are sensor glitches and are dropped."""
+
+
+def cadence_stats(samples: Sequence[float], per_leg: bool | None) -> tuple[float, float] | None:
+    """Mean and standard deviation of running cadence in steps per minute, or None.
+
+    Zero samples (standing still) and glitches above :data:`MAX_SPM` are left out.
+    """
+    values = [v for v in samples if v > 0]
+    if not values:
+        return None
+    if per_leg is None:
+        per_leg = statistics.median(values) < STEPS_PER_LEG_BELOW
+    if per_leg:
+        values = [2 * v for v in values]
+    values = [v for v in values if v <= MAX_SPM]
+    if not values:
+        return None
+    return round(statistics.fmean(values), 2), round(statistics.pstdev(values), 2)
+
+
+D = TypeVar("D")
+
+
+class Importer(ABC, Generic[D]):
+    """Reads one file format into :class:`Parsed`; subclasses fill in the two format steps."""
+
+    format: ClassVar[Literal["fit", "gpx", "tcx", "ics"]]
+    label: ClassVar[str]
+    """The format's name for messages ("FIT")."""
+    extensions: ClassVar[tuple[str, ...]]
+
+    @final
+    def process(self, data: bytes, *, name: str, options: ImportOptions | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> Parsed:
+        """Parse one file's bytes; raise :class:`FileImportError` (naming ``name``) if broken."""
+        options = options or ImportOptions()
+        if len(data) > limits.file_bytes:
+            raise FileImportError(name, f"it is {len(data) / MiB:.1f} MB; files over "
+                                        f"{limits.file_bytes / MiB:.0f} MB are not imported")
+        if not data.strip():
+            raise FileImportError(name, "the file is empty")
+        digest = content_hash(data)
+        try:
+            decoded = self._decode(data, name)
+        except FileImportError:
+            raise
+        except Exception as e:  # any library failure on a broken file becomes ours
+            raise FileImportError(name, self._unreadable(e)) from e
+        draft = self._convert(decoded, name, options)
+        return self._finish(draft, name=name, digest=digest, options=options)
+
+    @abstractmethod
+    def _decode(self, data: bytes, name: str) -> D:
+        """The format library's reading of the bytes (may raise whatever the library does)."""
+
+    @abstractmethod
+    def _convert(self, decoded: D, name: str, options: ImportOptions) -> Draft:
+        """The library's objects to a draft; raises only :class:`FileImportError`."""
+
+    def _unreadable(self, e: Exception) -> str:
+        """A library's complaint about a broken file, in plain words."""
+        detail = (str(e).strip().splitlines() or [type(e).__name__])[0][:200]
+        return f"it is not a readable {self.label} file ({detail})"
+
+    @final
+    def _finish(self, draft: Draft, *, name: str, digest: str, options: ImportOptions) -> Parsed:
+        if isinstance(draft, NotActivity):
+            return Parsed(name, self.format, digest, not_activity=draft.what)
+        if isinstance(draft, PlannedDraft):
+            return Parsed(name, self.format, digest, planned_runs=draft.runs, notes=draft.notes)
+        sport = draft.sport or options.sport or Sport.OTHER
+        stats = cadence_stats(draft.cadence, draft.cadence_per_leg) if sport is Sport.RUN else None
+        if not draft.duration_s > 0:
+            raise FileImportError(name, "it has no duration: its start and end times are the same")
+        # no distance at all over a positive duration means "not measured" (an indoor ride
+        # without a speed sensor, a treadmill run without a foot pod), not "stood still"
+        distance = draft.distance_m or None
+        try:
+            activity = RecordedActivity(
+                start=draft.start, utc_offset_min=draft.utc_offset_min, sport=sport,
+                duration_s=round(draft.duration_s, 3),
+                distance_m=None if distance is None else round(distance, 2),
+                laps=list(draft.laps), cadence_spm=stats[0] if stats else None,
+                cadence_sd=stats[1] if stats else None, content_hash=digest,
+                source=self.format, name=_display_name(name))
+        except ValidationError as e:
+            where, value, accepted = problems_from(e)[0]
+            raise FileImportError(name, f"its {where.replace('_', ' ')} {value!r} cannot be "
+                                        f"right ({accepted})") from e
+        return Parsed(name, self.format, digest, activity=activity, notes=draft.notes)
+
+
+def _display_name(name: str) -> str:
+    """The file's own name (no folders), printable, at most 200 characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    clean = "".join(c if c.isprintable() else "?" for c in base)
+    return clean[:200] or "file"
