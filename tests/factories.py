@@ -23,6 +23,7 @@ from anklet.domain.history import (
     Measurement,
     Person,
     PlannedRun,
+    QuestionnaireResponse,
     RecordedActivity,
     RunKind,
     Screening,
@@ -140,6 +141,26 @@ def recorded_activity(n: int = 10, minutes: float = 50.0, **kw: Any) -> Recorded
     return RecordedActivity(**(fields | kw))
 
 
+CAIT_ANSWERS = {"1": "sport", "2": "sport_sometimes", "3": "never", "4": "fast", "5": "ball",
+                "6": "never", "7": "run_uneven", "8": "never_rolled", "9": "never_rolled"}
+"""A CAIT with every kind of answer: 4 + 3 + 3 + 2 + 1 + 3 + 3 + 3 + 3 = 25 points."""
+
+
+def questionnaire(n: int = 0, instrument: str = "cait", **kw: Any) -> QuestionnaireResponse:
+    """An answered questionnaire ``n`` days in: a left CAIT, a FAAM with some items 'does not
+    apply', or a readiness check with both ratings."""
+    answers: dict[str, str] = {
+        "cait": CAIT_ANSWERS,
+        "faam": {**{f"adl_{i}": "none" for i in range(1, 22)},
+                 **{f"sports_{i}": "slight" for i in range(1, 9)},
+                 "adl_3": "na", "adl_20": "unable", "sports_8": "na"},
+        "confidence": {"confidence": "7", "pain_24h": "2"},
+    }[instrument]
+    fields: dict[str, Any] = {"date": day(n), "instrument": instrument, "answers": answers,
+                              "side": Side.LEFT if instrument == "cait" else None}
+    return QuestionnaireResponse(**(fields | kw))
+
+
 def full_history(key: str = "ada", **kw: Any) -> History:
     """A history with every field of every part set, both sides, several records per list
     (some on the same date, to check that their order survives)."""
@@ -170,6 +191,9 @@ def full_history(key: str = "ada", **kw: Any) -> History:
             recorded_activity(10, 95.5, sport=Sport.WALK, utc_offset_min=None, distance_m=None,
                               laps=[], cadence_spm=None, cadence_sd=None, source="gpx",
                               name=None)],
+        "questionnaires": [questionnaire(7, "cait", side=Side.RIGHT), questionnaire(7, "cait"),
+                           questionnaire(7, "faam"), questionnaire(0, "confidence"),
+                           questionnaire(14, "confidence", answers={"confidence": "9"})],
     }
     return History(**(fields | kw))
 

@@ -20,10 +20,12 @@ from typing import Literal
 
 from anklet.domain.adherence import ALL_MOTIONS, Adherence, DayLog, index_days, week_adherence
 from anklet.domain.errors import HistoryError
-from anklet.domain.exercises import Category, Library, load_library
-from anklet.domain.history import History, Measurement, Screening, Session
+from anklet.domain.exercises import Category, Exercise, Library, load_library
+from anklet.domain.history import ExerciseLog, History, Measurement, Screening, Session
 from anklet.domain.measures import DORSIFLEXION_KINDS, MeasureKind, dorsiflexion_cm
 from anklet.domain.protocol import AsymmetryRule, Criterion, Protocol, Stage, load_protocol
+from anklet.domain.questionnaires import Score
+from anklet.domain.questionnaires import scores as questionnaire_scores
 from anklet.domain.runs import key_run_dates
 from anklet.domain.units import SIDES, Side
 
@@ -57,6 +59,9 @@ class CriterionResult:
     values: dict[str, float | None]
     where: str
     note: str | None = None
+    domain: str | None = None
+    required: bool = True
+    how: str | None = None
 
     @property
     def reason(self) -> str:
@@ -67,7 +72,9 @@ class CriterionResult:
             missing = [k for k, v in vals.items() if v is None]
             what = ("no data" if missing == ["both"]
                     else f"no current result for {' and '.join(missing)}")
-            return f"{self.label}: {what} (needs {thr}; {self.where or 'test or log it'})"
+            todo = "; ".join(x for x in (self.where, self.how and f"fill it with: {self.how}")
+                             if x) or "test or log it"
+            return f"{self.label}: {what} (needs {thr}; {todo})"
         shown = ", ".join(f"{k} {fmt(v, self.unit)}" if k != "both" else fmt(v, self.unit)
                           for k, v in vals.items())
         text = f"{self.label}: {shown} — {'meets' if self.met else 'does not meet'} {thr}"
@@ -97,11 +104,17 @@ class GateResult:
 
     @property
     def all_met(self) -> bool:
-        return all(c.met for c in self.criteria)
+        """Every required criterion is met (``required: false`` ones are shown, not needed)."""
+        return all(c.met for c in self.criteria if c.required)
 
     @property
     def met_count(self) -> int:
-        return sum(c.met for c in self.criteria)
+        """How many required criteria are met."""
+        return sum(c.met for c in self.criteria if c.required)
+
+    @property
+    def required_count(self) -> int:
+        return sum(c.required for c in self.criteria)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +131,21 @@ class AsymmetryResult:
     threshold_unit: str
     source: str
     meaningful: bool
+    measurement_error: float | None = None
+    error_source: str | None = None
+
+    @property
+    def within_error(self) -> bool:
+        """The left–right difference is no larger than the test's measurement error."""
+        return (self.measurement_error is not None
+                and round(self.difference, 6) <= self.measurement_error)
+
+    @property
+    def beyond_threshold(self) -> bool:
+        """The difference or LSI is past the rule's threshold (before measurement error)."""
+        if self.kind == "difference":
+            return round(self.difference, 6) > self.threshold
+        return round(self.lsi, 6) < self.threshold
 
     @property
     def behind(self) -> str:
@@ -131,6 +159,13 @@ class AsymmetryResult:
         """The comparison in words and numbers (built on demand)."""
         u = self.unit
         head = f"{self.label}: left {fmt(self.left, u)}, right {fmt(self.right, u)}; "
+        if self.beyond_threshold and self.within_error:
+            past = (f"difference {fmt(self.difference, u)} is above "
+                    f"{fmt(self.threshold, self.threshold_unit)}" if self.kind == "difference"
+                    else f"LSI {self.lsi:.0f}% is below {self.threshold:g}%")
+            return head + (f"{past}, but the {fmt(self.difference, u)} gap is within the "
+                           f"test's measurement error ({fmt(self.measurement_error, u)}, "
+                           f"{self.error_source}): not called an asymmetry; re-test to be sure")
         if self.kind == "difference":
             thr = fmt(self.threshold, self.threshold_unit)
             return head + f"difference {fmt(self.difference, u)} " + (
@@ -199,6 +234,8 @@ class Decision:
     protocol_id: str = ""
     protocol_version: int = 0
     extra: dict[str, object] = field(default_factory=dict)
+    clearance: GateResult | None = None
+    """The clearance checklist at ``as_of`` (the gate into stage 4), whatever the stage."""
 
     @property
     def can_prescribe(self) -> bool:
@@ -256,6 +293,12 @@ class _View:
         self.session_dates = [s.date for s in self.sessions]
         self.screenings: list[Screening] = list(h.screenings)
         self.screening_dates = [s.date for s in self.screenings]
+        self.library = library
+        # questionnaire scores by (scale, side), in date order
+        self.scores: dict[tuple[str, Side | None], list[Score]] = {}
+        for sc in questionnaire_scores(h.questionnaires):
+            self.scores.setdefault((sc.scale, sc.side), []).append(sc)
+        self.score_dates = {k: [x.date for x in v] for k, v in self.scores.items()}
         self.days: dict[dt.date, DayLog] = index_days(h.sessions, library)
         self.runs = [r for r in h.planned_runs if r.needs_gait_prep]
         # recorded long/interval runs: gait prep must precede them too (recorded_runs targets)
@@ -278,6 +321,17 @@ class _View:
         if current and (at - item[0]).days > self.retest:
             return None
         return item
+
+    def latest_score(self, scale: str, side: Side | None, at: dt.date, days: int) -> Score | None:
+        """The latest score of ``scale`` (and side) by ``at``, if no older than ``days``."""
+        dates = self.score_dates.get((scale, side))
+        if not dates:
+            return None
+        i = bisect_right(dates, at)
+        if i == 0:
+            return None
+        sc = self.scores[(scale, side)][i - 1]
+        return sc if (at - sc.date).days <= days else None
 
     def screening(self, at: dt.date) -> Screening | None:
         i = bisect_right(self.screening_dates, at)
@@ -345,6 +399,68 @@ def _pair(view: _View, key: str, at: dt.date) -> tuple[float, float, str] | None
     return left[1], right[1], f"tested {left[0].isoformat()} / {right[0].isoformat()}"
 
 
+_SCORE_METRICS = {"cait_score": "cait", "faam_adl": "faam_adl", "faam_sports": "faam_sports",
+                  "confidence": "confidence", "pain_24h": "pain_24h"}
+"""Gate metric -> questionnaire scale (anklet/data/questionnaires.yaml)."""
+
+
+def _score_metric(view: _View, c: Criterion, at: dt.date) -> MetricValue:
+    days = int(c.params.get("days", view.retest))
+    scale = _SCORE_METRICS[c.metric]
+    sides: tuple[Side | None, ...] = SIDES if c.per_side else (None,)
+    vals: dict[str, float | None] = {}
+    notes: list[str] = []
+    for side in sides:
+        key = side.value if side else "both"
+        sc = view.latest_score(scale, side, at, days)
+        vals[key] = None if sc is None else sc.value
+        who = f"{side.value} " if side else ""
+        if sc is None:
+            notes.append(f"{who}none answered in the last {days} days")
+        elif sc.value is None:
+            notes.append(f"{who}answered {sc.date.isoformat()}: {sc.value_text}")
+        else:
+            notes.append(f"{who}answered {sc.date.isoformat()}")
+    return vals, "; ".join(notes)
+
+
+def _full_dose(log: ExerciseLog, ex: Exercise) -> bool:
+    """Logged at no less than the exercise's full (unreduced) library dose."""
+    d = ex.dose
+    for key, need in (("sets", d.sets), ("reps", d.reps), ("seconds", d.seconds),
+                      ("rounds", d.rounds)):
+        got = getattr(log, key)
+        if need is not None and (got is None or got < need):
+            return False
+    return True
+
+
+_SPORT_LIKE = frozenset({Category.AGILITY, Category.THREE_PLANE})
+
+
+def _session_metric(view: _View, c: Criterion, at: dt.date) -> MetricValue:
+    days = int(c.params.get("days", 14))
+    max_pain = int(c.params.get("max_pain", view.protocol.pain_monitoring.safe_max.value))
+    ss = view.sessions_in(at - dt.timedelta(days=days - 1), at)
+    if not ss:
+        return {"both": None}, f"no sessions logged in the last {days} days"
+    by_id = view.library.by_id
+    good: set[dt.date] = set()
+    for s in ss:
+        if s.pain_during > max_pain:
+            continue
+        found = [(log, by_id.get(log.exercise_id)) for log in s.exercises]
+        if c.metric == "agility_sessions":
+            rounds = int(c.params.get("min_rounds", 3))
+            if any(ex is not None and ex.category is Category.AGILITY
+                   and (log.rounds or 0) >= rounds for log, ex in found):
+                good.add(s.date)
+        elif (all(ex is not None and _full_dose(log, ex) for log, ex in found)
+              and any(ex is not None and ex.category in _SPORT_LIKE for _, ex in found)):
+            good.add(s.date)
+    return {"both": float(len(good))}, f"{len(ss)} sessions in the last {days} days"
+
+
 def _lsi(a: float, b: float) -> float:
     hi, lo = max(a, b), min(a, b)
     return 100.0 if hi == 0 else 100.0 * lo / hi
@@ -394,6 +510,10 @@ def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue
         if m == "session_pain_max":
             return {"both": float(max(s.pain_during for s in ss))}, f"{len(ss)} sessions"
         return {"both": float(sum(view.unsettled(s) for s in ss))}, f"{len(ss)} sessions"
+    if m in _SCORE_METRICS:
+        return _score_metric(view, c, at)
+    if m in ("agility_sessions", "full_sessions"):
+        return _session_metric(view, c, at)
     if m == "adherence_pct":
         weeks = max(1, int(c.params.get("days", 14)) // 7)
         pcts = [view.week_pct(stage, monday) for monday in complete_weeks(at, weeks)]
@@ -412,11 +532,13 @@ def _evaluate(view: _View, c: Criterion, at: dt.date, stage: Stage) -> Criterion
     assessed = all(v is not None for v in vals.values())
     met = assessed and all(c.passes(v) for v in vals.values() if v is not None)
     return CriterionResult(c.id, c.label, c.metric, c.op, c.threshold, c.unit, c.source,
-                           met, assessed, vals, where, c.note)
+                           met, assessed, vals, where, c.note, c.domain, c.required, c.how)
 
 
 def _gate_passes(view: _View, gate: list[Criterion], at: dt.date, stage: Stage) -> bool:
     for c in gate:
+        if not c.required:
+            continue
         vals, _ = _metric(view, c, at, stage)
         for v in vals.values():
             if v is None or not c.passes(v):
@@ -429,6 +551,64 @@ def check_gate(view: _View, protocol: Protocol, stage_no: int, at: dt.date) -> G
     gate_stage = protocol.stage(min(stage_no, 3))
     crit = tuple(_evaluate(view, c, at, stage) for c in gate_stage.gate)
     return GateResult(stage_no, min(stage_no + 1, 4), crit)
+
+
+def check_clearance(view: _View, protocol: Protocol, stage_no: int, at: dt.date) -> GateResult:
+    """The clearance checklist at ``at`` for someone in ``stage_no`` (any stage)."""
+    stage = protocol.stage(stage_no)
+    crit = tuple(_evaluate(view, c, at, stage) for c in protocol.clearance_gate)
+    return GateResult(stage_no, 4, crit)
+
+
+# --- the clearance checklist by PAASS domain -------------------------------------------------
+
+DomainStatus = Literal["met", "unmet", "incomplete", "not_assessed", "not_required"]
+DOMAIN_STATUS_TEXT: dict[str, str] = {
+    "met": "met", "unmet": "not met yet", "incomplete": "partly assessed",
+    "not_assessed": "not assessed yet", "not_required": "shown, not required"}
+
+
+@dataclass(frozen=True, slots=True)
+class DomainResult:
+    """One domain of the clearance checklist with its criteria."""
+
+    id: str
+    label: str
+    covers: str
+    paass: bool
+    criteria: tuple[CriterionResult, ...]
+
+    @property
+    def status(self) -> DomainStatus:
+        req = [c for c in self.criteria if c.required]
+        if not req:
+            return "not_required"
+        if not any(c.assessed for c in req):
+            return "not_assessed"  # never silently passed
+        if any(c.assessed and not c.met for c in req):
+            return "unmet"
+        return "met" if all(c.met for c in req) else "incomplete"
+
+    @property
+    def status_text(self) -> str:
+        return DOMAIN_STATUS_TEXT[self.status]
+
+    @property
+    def to_fill(self) -> tuple[str, ...]:
+        """The tests or records that would fill the criteria not assessed yet."""
+        return tuple(dict.fromkeys(c.how or c.label for c in self.criteria if not c.assessed))
+
+
+def checklist(gate: GateResult, protocol: Protocol) -> tuple[DomainResult, ...]:
+    """The clearance checklist grouped by domain, every protocol domain present (in order)."""
+    known = {d.id for d in protocol.clearance_domains.domains}
+    out = [DomainResult(d.id, d.label, d.covers, d.paass,
+                        tuple(c for c in gate.criteria if c.domain == d.id))
+           for d in protocol.clearance_domains.domains]
+    other = tuple(c for c in gate.criteria if c.domain not in known)
+    if other:
+        out.append(DomainResult("other", "Other", "criteria without a domain", False, other))
+    return tuple(out)
 
 
 # --- asymmetry ---------------------------------------------------------------------
@@ -446,10 +626,14 @@ def asymmetries(view: _View, rules: list[AsymmetryRule], at: dt.date) -> list[As
         left, right, _ = p
         diff = abs(left - right)
         lsi = _lsi(left, right)
-        meaningful = (round(diff, 6) > r.threshold if r.kind == "difference"
-                      else round(lsi, 6) < r.threshold)
+        beyond = (round(diff, 6) > r.threshold if r.kind == "difference"
+                  else round(lsi, 6) < r.threshold)
+        err = r.measurement_error
+        within = err is not None and round(diff, 6) <= err.value
         out.append(AsymmetryResult(r.measure, r.label, left, right, _UNITS.get(r.measure, "s"),
-                                   diff, lsi, r.kind, r.threshold, r.unit, r.source, meaningful))
+                                   diff, lsi, r.kind, r.threshold, r.unit, r.source,
+                                   beyond and not within, err.value if err else None,
+                                   err.source if err else None))
     return out
 
 
@@ -641,6 +825,7 @@ def decide(
     # -- the decision at as_of ----------------------------------------------------------
     st = protocol.stage(stage)
     gate = check_gate(view, protocol, stage, as_of)
+    clearance = gate if stage >= 3 else check_clearance(view, protocol, stage, as_of)
     hits = tuple(
         RedFlagHit(fid, (protocol.red_flag(fid).question if protocol.red_flag(fid) else fid),  # type: ignore[union-attr]
                    (protocol.red_flag(fid).source if protocol.red_flag(fid) else ""),  # type: ignore[union-attr]
@@ -708,17 +893,21 @@ def decide(
                            f"{st.min_days.value:g} days, so it moves up {need} day(s) after "
                            f"Monday {next_monday.isoformat()}.")
         else:
-            reasons.append(f"{gate.met_count} of {len(gate.criteria)} criteria for stage "
+            reasons.append(f"{gate.met_count} of {gate.required_count} criteria for stage "
                            f"{stage + 1} are met.")
+        if stage == 3 and not gate.all_met:
+            reasons.extend(_clearance_reasons(gate))
     elif clear:
         flags.append(Flag("clear_to_train", "Every clearance criterion is met: clear to train "
                                             "normally. Keep the weekly maintenance routine."))
         reasons.append("Every clearance criterion is met: you are clear to train normally.")
     else:
-        unmet = [c.label for c in gate.criteria if not c.met]
+        unmet = [c.label for c in gate.criteria if c.required and not c.met]
         reasons.append("Still in maintenance, but clearance needs a re-check: "
                        + ", ".join(unmet) + ".")
-    stale = [c for c in gate.criteria if not c.assessed and c.metric in _TESTED_METRICS]
+        reasons.extend(_clearance_reasons(gate))
+    stale = [c for c in gate.criteria
+             if c.required and not c.assessed and c.metric in _TESTED_METRICS]
     if stage >= 2 and stale:
         flags.append(Flag("retest_due", "Re-test due: " + ", ".join(c.label for c in stale) + "."))
     if last_week.start >= stage_since and status != "refer":
@@ -737,7 +926,18 @@ def decide(
                     stage_since=stage_since, dose_level=level, variant_level=variant, gate=gate,
                     clear_to_train=clear, asymmetries=asym, flags=tuple(flags),
                     reasons=tuple(reasons), timeline=tuple(timeline), red_flags=hits,
-                    missing_screen=missing, last_week=last_week)
+                    missing_screen=missing, last_week=last_week, clearance=clearance)
+
+
+def _clearance_reasons(gate: GateResult) -> list[str]:
+    """Why clearance is not given yet: each unmet criterion with its value, threshold and
+    source; the ones with no data named with the test that would fill them."""
+    out = [f"Not clear to train yet — {c.reason} [{c.source}]."
+           for c in gate.criteria if c.required and c.assessed and not c.met]
+    todo = [c.label for c in gate.criteria if c.required and not c.assessed]
+    if todo:
+        out.append("Not assessed yet (needed for clearance): " + "; ".join(todo) + ".")
+    return out
 
 
 _TESTED_METRICS = frozenset({

@@ -2,7 +2,8 @@
 
     AnkletError                 every error the product raises on purpose
     ├── InputError              a value a person gave is not accepted (field, value, accepted)
-    │   └── HistoryError        a history document does not validate (lists every problem)
+    │   ├── HistoryError        a history document does not validate (lists every problem)
+    │   └── AnswerError         questionnaire answers are not accepted (lists every item)
     ├── DataFileError           an exercise or protocol file is wrong (file, line, problem)
     ├── FileImportError         an activity, workout or calendar file cannot be imported
     │                           (names the file and the problem in plain words)
@@ -69,6 +70,34 @@ class HistoryError(InputError):
             "message": str(self),
             "problems": [
                 {"field": f, "value": v if isinstance(v, str | int | float | bool) else repr(v),
+                 "accepted": a}
+                for f, v, a in self.problems
+            ],
+        }
+
+
+class AnswerError(InputError):
+    """Questionnaire answers are not accepted; ``problems`` lists each (item, value, accepted).
+
+    Unanswered items have the value ``None``; nothing is stored when this is raised."""
+
+    def __init__(self, instrument: str, problems: list[tuple[str, object, str]]):
+        self.instrument = instrument
+        self.problems = problems
+        lines = [f"{instrument}: {len(problems)} answer(s) not accepted:"]
+        lines += [f"  - {f}: {a}." if v is None else f"  - {f}: {v!r} is not accepted; {a}."
+                  for f, v, a in problems]
+        first = problems[0] if problems else ("answers", None, "an answer to every item")
+        super().__init__(first[0], first[1], first[2], message="\n".join(lines))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "error": type(self).__name__,
+            "message": str(self),
+            "instrument": self.instrument,
+            "problems": [
+                {"item": f.removeprefix("item "),
+                 "value": v if v is None or isinstance(v, str | int | float | bool) else repr(v),
                  "accepted": a}
                 for f, v, a in self.problems
             ],

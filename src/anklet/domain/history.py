@@ -298,6 +298,44 @@ class RecordedActivity(_Model):
         return self.duration_s / 60
 
 
+class QuestionnaireResponse(_Model):
+    """One answered questionnaire: the answers (item id → option id), not just a total, so
+    every score can be recomputed. ``side`` is the ankle a per-side instrument (CAIT) was
+    answered for. The instruments, their items and options are in
+    ``anklet/data/questionnaires.yaml`` (see ``anklet questionnaire items``)."""
+
+    date: dt.date
+    instrument: Literal["cait", "faam", "confidence"]
+    side: Side | None = Field(default=None, description="the ankle answered for (CAIT only)")
+    answers: dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=40)]] = (
+        Field(description="item id -> option id"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _answers_in_item_order(cls, data: Any) -> Any:
+        # the instruments are data: checked here (imported late, they import this module)
+        from anklet.domain.questionnaires import answer_problems, load_instruments
+
+        if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+            return data
+        instruments = load_instruments()
+        if data.get("instrument") not in instruments.ids:
+            return data  # the Literal names the accepted instruments
+        ins = instruments.get(data["instrument"])
+        answers = data["answers"]
+        problems = answer_problems(ins, {str(k): v for k, v in answers.items()})
+        if problems:
+            raise ValueError("; ".join(f"{f}: {a}" if v is None else f"{f}: {v!r} is not "
+                                       f"accepted; {a}" for f, v, a in problems))
+        ordered = {i.id: answers[i.id] for i in ins.items if i.id in answers}
+        side = data.get("side")
+        if ins.per_side and side is None:
+            raise ValueError(f"{ins.short} is answered for one ankle: give side (left or right)")
+        if not ins.per_side and side is not None:
+            raise ValueError(f"{ins.short} is not answered per side: leave side out")
+        return {**data, "answers": ordered}
+
+
 class History(_Model):
     """Everything known about one person, in one document."""
 
@@ -312,9 +350,10 @@ class History(_Model):
     availability: Availability = Availability()
     planned_runs: list[PlannedRun] = Field(default_factory=list)
     recorded_activities: list[RecordedActivity] = Field(default_factory=list)
+    questionnaires: list[QuestionnaireResponse] = Field(default_factory=list)
 
     @field_validator("screenings", "measurements", "foot_observations", "sessions",
-                     "planned_runs")
+                     "planned_runs", "questionnaires")
     @classmethod
     def _sorted(cls, v: list[Any]) -> list[Any]:
         return sorted(v, key=lambda x: x.date)

@@ -49,6 +49,16 @@ METRICS: dict[str, MetricSpec] = {
     "session_pain_max": MetricSpec(False, 0, 10, frozenset({"days"})),
     "unsettled_sessions": MetricSpec(False, 0, 100, frozenset({"days"})),
     "adherence_pct": MetricSpec(False, 0, 100, frozenset({"days"})),
+    # self-report scores (anklet/data/questionnaires.yaml); ``days``: how recent (default:
+    # settings.retest_days)
+    "cait_score": MetricSpec(True, 0, 30, frozenset({"days"})),
+    "faam_adl": MetricSpec(False, 0, 100, frozenset({"days"})),
+    "faam_sports": MetricSpec(False, 0, 100, frozenset({"days"})),
+    "confidence": MetricSpec(False, 0, 10, frozenset({"days"})),
+    "pain_24h": MetricSpec(False, 0, 10, frozenset({"days"})),
+    # days in the window with a qualifying logged session
+    "agility_sessions": MetricSpec(False, 0, 28, frozenset({"days", "min_rounds", "max_pain"})),
+    "full_sessions": MetricSpec(False, 0, 28, frozenset({"days", "max_pain"})),
 }
 """Every metric a gate may name, under a stable string key."""
 
@@ -103,6 +113,12 @@ class Criterion(_M):
     unit: str = ""
     source: str
     note: str | None = None
+    domain: str | None = None
+    """The clearance-checklist domain (a PAASS domain, Smith2021) this criterion belongs to."""
+    required: bool = True
+    """False: shown on the checklist but not needed to pass the gate."""
+    how: str | None = None
+    """The test or record that fills this criterion (shown while it is not assessed)."""
 
     @property
     def per_side(self) -> bool:
@@ -184,6 +200,23 @@ class AsymmetryRule(_M):
     threshold: float
     unit: str
     source: str
+    measurement_error: Number | None = None
+    """The test's left–right measurement error in the test's own unit: a difference no
+    larger than this is not called an asymmetry, whatever the LSI."""
+
+
+class ChecklistDomain(_M):
+    """One group of the clearance checklist; the PAASS domains (Smith2021) and any extra."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: str
+    covers: str
+    paass: bool = True
+
+
+class ClearanceDomains(_M):
+    source: str
+    domains: Annotated[list[ChecklistDomain], Field(min_length=1)]
 
 
 class Protocol(_M):
@@ -199,6 +232,7 @@ class Protocol(_M):
     runs: RunRules
     stages: Annotated[list[Stage], Field(min_length=4, max_length=4)]
     asymmetry: list[AsymmetryRule] = Field(default_factory=list)
+    clearance_domains: ClearanceDomains
 
     def stage(self, number: int) -> Stage:
         return self.stages[number - 1]
@@ -210,6 +244,9 @@ class Protocol(_M):
 
     def red_flag(self, flag_id: str) -> RedFlag | None:
         return next((f for f in self.red_flags if f.id == flag_id), None)
+
+    def domain(self, domain_id: str) -> ChecklistDomain | None:
+        return next((d for d in self.clearance_domains.domains if d.id == domain_id), None)
 
 
 # --- loading and validation -------------------------------------------------
@@ -261,6 +298,10 @@ def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
         fail(("dosing", "flare_factor"), "flare_factor must be between 0 and 1")
     for ai, a in enumerate(p.asymmetry):
         check_source(("asymmetry", ai), a.source)
+        if a.measurement_error is not None:
+            check_source(("asymmetry", ai, "measurement_error"), a.measurement_error.source)
+            if a.measurement_error.value <= 0:
+                fail(("asymmetry", ai, "measurement_error"), "measurement_error must be above 0")
         if a.kind == "lsi" and not 0 < a.threshold <= 100:
             fail(("asymmetry", ai), f"an LSI threshold must be above 0 and at most 100, "
                                     f"got {a.threshold:g}")
@@ -309,6 +350,16 @@ def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
                 days = c.params["days"]
                 if not isinstance(days, int) or not 1 <= days <= 28:
                     fail(loc, f"days {days!r} must be a whole number from 1 to 28")
+            for key, low, high in (("min_rounds", 1, 50), ("max_pain", 0, 10)):
+                v = c.params.get(key)
+                if key in c.params and (not isinstance(v, int) or not low <= v <= high):
+                    fail(loc, f"{key} {v!r} must be a whole number from {low} to {high}")
+            if c.domain is not None and p.domain(c.domain) is None:
+                fail(loc, f"unknown domain {c.domain!r}; known: "
+                          f"{', '.join(d.id for d in p.clearance_domains.domains)}")
+            if si == 2 and c.domain is None:
+                fail(loc, f"clearance criterion {c.id!r} needs a domain (one of: "
+                          f"{', '.join(d.id for d in p.clearance_domains.domains)})")
             if not spec.low <= c.threshold <= spec.high:
                 fail(loc, f"threshold {c.threshold:g} is impossible for {c.metric!r}, which reads "
                           f"{spec.low:g} to {spec.high:g}")
@@ -317,6 +368,21 @@ def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
             if never:
                 fail(loc, f"'{c.op} {c.threshold:g}' can never be met: {c.metric!r} reads "
                           f"{spec.low:g} to {spec.high:g}")
+    _check_domains(p, fail, check_source)
+
+
+def _check_domains(p: Protocol, fail: Any, check_source: Any) -> None:
+    """Every checklist domain once; every PAASS domain holds a clearance criterion."""
+    cd = p.clearance_domains
+    check_source(("clearance_domains", "source"), cd.source)
+    ids = [d.id for d in cd.domains]
+    for di, d in enumerate(cd.domains):
+        if ids.index(d.id) != di:
+            fail(("clearance_domains", "domains", di), f"domain id {d.id!r} appears twice")
+        if d.paass and not any(c.domain == d.id for c in p.clearance_gate):
+            fail(("clearance_domains", "domains", di),
+                 f"PAASS domain {d.id!r} has no clearance criterion; give at least one "
+                 f"(required: false to show it without needing it)")
 
 
 def _check_runs(r: RunRules, fail: Any) -> None:

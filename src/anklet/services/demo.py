@@ -25,6 +25,7 @@ from anklet.domain.history import (
     Measurement,
     Person,
     PlannedRun,
+    QuestionnaireResponse,
     RunKind,
     Screening,
     Session,
@@ -34,6 +35,7 @@ from anklet.domain.history import (
 from anklet.domain.measures import ArchShape, FootPosture, MeasureKind
 from anklet.domain.planner import plan_week
 from anklet.domain.protocol import Protocol
+from anklet.domain.questionnaires import answers_scoring, load_instruments
 from anklet.domain.units import Side
 from anklet.store.uow import UnitOfWork
 
@@ -50,6 +52,10 @@ class Script:
     balance: Callable[[int], tuple[float, float]] = lambda w: (30.0, 30.0)
     y_balance: Callable[[int], tuple[float, float]] = lambda w: (62.0, 63.0)
     side_hop: Callable[[int], tuple[float, float]] = lambda w: (9.0, 8.8)
+    cait: Callable[[int], tuple[int, int]] = lambda w: (28, 29)   # CAIT total, left and right
+    faam: Callable[[int], tuple[int, int]] = lambda w: (82, 30)   # FAAM raw ADL /84, sports /32
+    confidence: Callable[[int], int] = lambda w: 9
+    pain_24h: Callable[[int], int] = lambda w: 1
     pain_during: Callable[[int, int], int] = lambda w, day: 1
     pain_morning: Callable[[int, int], int] = lambda w, day: 0
     skip: Callable[[int, int], bool] = lambda w, day: False
@@ -84,6 +90,24 @@ def _tests(date: dt.date, w: int, s: Script) -> list[Measurement]:
     return out
 
 
+def _reports(date: dt.date, w: int, s: Script, *, full: bool) -> list[QuestionnaireResponse]:
+    """The readiness check; with ``full``, CAIT for each ankle and FAAM as well (answered
+    with the tests)."""
+    out = [QuestionnaireResponse(date=date, instrument="confidence", answers={
+        "confidence": str(s.confidence(w)), "pain_24h": str(s.pain_24h(w))})]
+    if full:
+        ins = load_instruments()
+        cait, faam = ins.get("cait"), ins.get("faam")
+        for side, total in zip((Side.LEFT, Side.RIGHT), s.cait(w), strict=True):
+            out.append(QuestionnaireResponse(date=date, instrument="cait", side=side,
+                                             answers=answers_scoring(cait, "cait", total)))
+        adl, sports = s.faam(w)
+        answers = answers_scoring(faam, "faam_sports", sports,
+                                  base=answers_scoring(faam, "faam_adl", adl))
+        out.append(QuestionnaireResponse(date=date, instrument="faam", answers=answers))
+    return out
+
+
 def simulate(history: History, *, weeks: int, script: Script, protocol: Protocol,
              library: Library, until: dt.date | None = None) -> History:
     """Play ``history`` forward ``weeks`` weeks from its intake date, following each week's plan
@@ -93,6 +117,7 @@ def simulate(history: History, *, weeks: int, script: Script, protocol: Protocol
     h = history.model_copy(update={
         "screenings": [_screening(start, protocol, script.red_flags)],
         "measurements": _tests(start, 0, script),
+        "questionnaires": _reports(start, 0, script, full=True),
     })
     for w in range(weeks):
         monday = start + w * WEEK
@@ -101,6 +126,11 @@ def simulate(history: History, *, weeks: int, script: Script, protocol: Protocol
         if w and w % script.retest_every == 0:
             h = h.model_copy(update={"measurements": [*h.measurements,
                                                       *_tests(monday, w, script)]})
+        if w and (script.stop_logging_after is None or w < script.stop_logging_after):
+            # the readiness check weekly; CAIT and FAAM with the tests
+            full = w % script.retest_every == 0
+            h = h.model_copy(update={"questionnaires": [
+                *h.questionnaires, *_reports(monday, w, script, full=full)]})
         d = decide(h, protocol=protocol, library=library, as_of=monday)
         plan = plan_week(d, h, week_start=monday, protocol=protocol, library=library)
         sessions = list(h.sessions)

@@ -39,6 +39,7 @@ from anklet.domain.history import (
     Intake,
     Measurement,
     PlannedRun,
+    QuestionnaireResponse,
     RecordedActivity,
     RunKind,
     Screening,
@@ -172,6 +173,11 @@ def _run_params(person_id: int, r: PlannedRun) -> dict[str, Any]:
             "title": r.title}
 
 
+def _questionnaire_params(person_id: int, q: QuestionnaireResponse) -> dict[str, Any]:
+    return {"person_id": person_id, "date": q.date, "instrument": q.instrument,
+            "side": _v(q.side), "answers": dict(q.answers)}
+
+
 def _activity_params(person_id: int, a: RecordedActivity) -> dict[str, Any]:
     return {"person_id": person_id, "start": a.start, "utc_offset_min": a.utc_offset_min,
             "sport": _v(a.sport), "duration_s": a.duration_s, "distance_m": a.distance_m,
@@ -219,6 +225,10 @@ _AVAILABILITY_COLS = (t.availability.c.person_id,
                       *(t.availability.c[day] for day in t.WEEKDAY_COLUMNS))
 _RUN_COLS = (t.planned_runs.c.person_id, t.planned_runs.c.date, t.planned_runs.c.kind,
              t.planned_runs.c.minutes, t.planned_runs.c.title)
+
+_QUESTIONNAIRE_COLS = (t.questionnaire_responses.c.person_id, t.questionnaire_responses.c.date,
+                       t.questionnaire_responses.c.instrument, t.questionnaire_responses.c.side,
+                       t.questionnaire_responses.c.answers)
 
 _ACTIVITY_COLS = (t.recorded_activities.c.person_id, t.recorded_activities.c.start,
                   t.recorded_activities.c.utc_offset_min, t.recorded_activities.c.sport,
@@ -353,6 +363,8 @@ class PersonRepository:
                                       for r in h.planned_runs])
         self._insert(t.recorded_activities, [_activity_params(pid, a) for pid, h in pairs
                                              for a in h.recorded_activities])
+        self._insert(t.questionnaire_responses, [_questionnaire_params(pid, q) for pid, h in pairs
+                                                 for q in h.questionnaires])
 
     def get(self, key: str) -> History:
         """The whole history of one person; raise NotFoundError if there is none."""
@@ -458,6 +470,18 @@ class PersonRepository:
             .order_by(t.recorded_activities.c.start, t.recorded_activities.c.id)).all()
         return [RecordedActivity.model_validate(_activity_doc(row)) for row in rows]
 
+    def add_questionnaire(self, key: str, response: QuestionnaireResponse) -> None:
+        """Record an answered questionnaire (its answers)."""
+        self._insert(t.questionnaire_responses, [_questionnaire_params(self._id(key), response)])
+
+    def questionnaires(self, key: str) -> builtins.list[QuestionnaireResponse]:
+        """The person's answered questionnaires, by date (in the order added within a date)."""
+        qr = t.questionnaire_responses
+        rows = self._session.execute(
+            select(*_QUESTIONNAIRE_COLS).where(qr.c.person_id == self._id(key))
+            .order_by(qr.c.date, qr.c.id)).all()
+        return [QuestionnaireResponse.model_validate(_questionnaire_doc(row)) for row in rows]
+
     # -- decisions -------------------------------------------------------------------------
 
     def save_decision(self, key: str, *, as_of: dt.date, stage: int | None, status: str,
@@ -557,6 +581,7 @@ class PersonRepository:
                 availability=self._rows(t.availability, _AVAILABILITY_COLS, lo, hi),
                 planned_runs=self._rows(t.planned_runs, _RUN_COLS, lo, hi),
                 recorded_activities=self._rows(t.recorded_activities, _ACTIVITY_COLS, lo, hi),
+                questionnaires=self._rows(t.questionnaire_responses, _QUESTIONNAIRE_COLS, lo, hi),
             )
 
 
@@ -580,7 +605,7 @@ def _gc_paused() -> Iterator[None]:
 def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: _Rows,
               measurements: _Rows, foot_observations: _Rows, sessions: _Rows,
               exercises: _Rows, availability: _Rows, planned_runs: _Rows,
-              recorded_activities: _Rows = ()) -> list[History]:
+              recorded_activities: _Rows = (), questionnaires: _Rows = ()) -> list[History]:
     """Build validated histories from the rows of each table (the columns of ``_*_COLS``).
 
     Rows of a person not in ``people`` are skipped: under READ COMMITTED another
@@ -592,7 +617,7 @@ def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: 
             "person": {"id": key, "name": name, "created": created,
                        "dominant_side": _SIDES.get(dominant, dominant)},
             "screenings": [], "measurements": [], "foot_observations": [], "sessions": [],
-            "planned_runs": [], "recorded_activities": [],
+            "planned_runs": [], "recorded_activities": [], "questionnaires": [],
         }
     for (pid, date, goals, activities, lsp, llast, lsurg, lsdate, rsp, rlast, rsurg,
          rsdate) in intakes:
@@ -650,7 +675,17 @@ def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: 
     for row in recorded_activities:
         if (doc := docs.get(row[0])) is not None:
             doc["recorded_activities"].append(_activity_doc(row))
+    for row in questionnaires:
+        if (doc := docs.get(row[0])) is not None:
+            doc["questionnaires"].append(_questionnaire_doc(row))
     return [History.model_validate(doc) for doc in docs.values()]
+
+
+def _questionnaire_doc(row: Sequence[Any]) -> dict[str, Any]:
+    """A questionnaire response as a dict from a row of ``_QUESTIONNAIRE_COLS``."""
+    _, date, instrument, side, answers = row
+    return {"date": date, "instrument": instrument, "side": _SIDES.get(side, side),
+            "answers": answers}
 
 
 def _activity_doc(row: Sequence[Any]) -> dict[str, Any]:

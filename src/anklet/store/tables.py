@@ -46,6 +46,7 @@ __all__ = [
     "MeasurementRow",
     "PersonRow",
     "PlannedRunRow",
+    "QuestionnaireResponseRow",
     "RecordedActivityRow",
     "ScreeningRow",
     "SessionExerciseRow",
@@ -59,6 +60,7 @@ __all__ = [
     "metadata",
     "people",
     "planned_runs",
+    "questionnaire_responses",
     "recorded_activities",
     "screenings",
     "session_exercises",
@@ -157,6 +159,8 @@ class PersonRow(Base):
     planned_runs: Mapped[list[PlannedRunRow]] = relationship(
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
     recorded_activities: Mapped[list[RecordedActivityRow]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
+    questionnaire_responses: Mapped[list[QuestionnaireResponseRow]] = relationship(
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
     decision: Mapped[DecisionRow | None] = relationship(
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
@@ -392,6 +396,33 @@ class RecordedActivityRow(Base):
     person: Mapped[PersonRow] = relationship(back_populates="recorded_activities")
 
 
+class QuestionnaireResponseRow(Base):
+    """One answered questionnaire (CAIT, FAAM, readiness check) with its answers.
+
+    ``answers`` is a JSON object of item id → option id, in item order: the answers are
+    stored, never the totals, so every score is recomputed from them with the instrument
+    data of the day. They are always read with their response and never queried one by one,
+    so a table of their own would only add a join. Which items and options exist is checked
+    by the domain (like measurement kinds), so changing an instrument file needs no migration.
+    """
+
+    __tablename__ = "questionnaire_responses"
+    __table_args__ = (
+        CheckConstraint(f"side IS NULL OR side IN {SIDES_SQL}", name="side"),
+        Index(None, "person_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Indexed by (person_id, date) above; that index serves person_id lookups too.
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    instrument: Mapped[str] = mapped_column(String(20))
+    side: Mapped[str | None] = mapped_column(String(5))
+    answers: Mapped[dict[str, str]] = mapped_column(JSON)
+
+    person: Mapped[PersonRow] = relationship(back_populates="questionnaire_responses")
+
+
 class DecisionRow(Base):
     """The current decision for a person (replaced on each evaluation)."""
 
@@ -423,4 +454,5 @@ session_exercises = cast(Table, SessionExerciseRow.__table__)
 availability = cast(Table, AvailabilityRow.__table__)
 planned_runs = cast(Table, PlannedRunRow.__table__)
 recorded_activities = cast(Table, RecordedActivityRow.__table__)
+questionnaire_responses = cast(Table, QuestionnaireResponseRow.__table__)
 decisions = cast(Table, DecisionRow.__table__)

@@ -25,6 +25,7 @@ from factories import (
     measurement,
     minimal_history,
     planned_run,
+    questionnaire,
     screening,
     session,
     synthetic_history,
@@ -96,6 +97,8 @@ def test_add_many_with_repeated_key_raises_conflict(engine: Engine) -> None:
     lambda repo: repo.add_session("nobody", session()),
     lambda repo: repo.set_availability("nobody", availability()),
     lambda repo: repo.add_planned_run("nobody", planned_run()),
+    lambda repo: repo.add_questionnaire("nobody", questionnaire()),
+    lambda repo: repo.questionnaires("nobody"),
     lambda repo: repo.get_decision("nobody"),
     lambda repo: repo.save_decision("nobody", as_of=day(0), stage=1, status="hold",
                                     clear_to_train=False, summary={}),
@@ -154,8 +157,28 @@ def test_parts_added_one_by_one_build_the_same_history(engine: Engine) -> None:
             repo.add_planned_run("ada", r)
         for a in whole.recorded_activities:
             repo.add_recorded_activity("ada", a)
+        for q in whole.questionnaires:
+            repo.add_questionnaire("ada", q)
         uow.commit()
     assert _get(engine, "ada") == whole
+
+
+def test_questionnaires_come_back_by_date_with_their_answers_in_item_order(
+        engine: Engine) -> None:
+    _add(engine, minimal_history("ada"))
+    later = questionnaire(9, "faam")
+    left = questionnaire(2, "cait")
+    right = questionnaire(2, "cait", side=Side.RIGHT)
+    with UnitOfWork(engine) as uow:
+        for q in (later, left, right):
+            uow.people.add_questionnaire("ada", q)
+        uow.commit()
+    with UnitOfWork(engine) as uow:
+        got = uow.people.questionnaires("ada")
+    assert got == [left, right, later]
+    assert list(got[2].answers) == [*(f"adl_{i}" for i in range(1, 22)),
+                                    *(f"sports_{i}" for i in range(1, 9))]
+    assert _get(engine, "ada").questionnaires == [left, right, later]
 
 
 def test_set_intake_and_availability_replace_the_old_ones(engine: Engine) -> None:

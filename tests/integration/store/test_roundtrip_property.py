@@ -19,6 +19,7 @@ from anklet.domain.history import (
     Measurement,
     Person,
     PlannedRun,
+    QuestionnaireResponse,
     RunKind,
     Screening,
     Session,
@@ -26,6 +27,7 @@ from anklet.domain.history import (
     Symptoms,
 )
 from anklet.domain.measures import MEASURE_INFO, ArchShape, FootPosture, MeasureKind, Method
+from anklet.domain.questionnaires import load_instruments
 from anklet.domain.units import Side
 from anklet.store.uow import UnitOfWork
 
@@ -58,6 +60,18 @@ def measurements(draw: st.DrawFn) -> Measurement:
                        value=draw(st.floats(rng.low, rng.high)),
                        method=draw(_opt(st.sampled_from(Method))), pain=draw(_opt(PAIN)),
                        leg_length_cm=leg, rater=draw(_opt(TEXT)), notes=draw(_opt(TEXT)))
+
+
+@st.composite
+def questionnaires(draw: st.DrawFn) -> QuestionnaireResponse:
+    """Any valid response: each item any of its options (optional items sometimes left out)."""
+    ins = draw(st.sampled_from(load_instruments().instruments))
+    answers = {}
+    for item in ins.items:
+        if item.required or draw(st.booleans()):
+            answers[item.id] = draw(st.sampled_from([o.id for o in item.options or ()]))
+    return QuestionnaireResponse(date=draw(DATES), instrument=ins.id,  # type: ignore[arg-type]
+                                 side=draw(SIDES) if ins.per_side else None, answers=answers)
 
 
 exercise_logs = st.builds(
@@ -94,6 +108,7 @@ histories = st.builds(
     planned_runs=st.lists(st.builds(
         PlannedRun, date=DATES, kind=st.sampled_from(RunKind),
         minutes=_opt(st.integers(1, 1440)), title=_opt(TEXT)), max_size=3),
+    questionnaires=st.lists(questionnaires(), max_size=4),
 )
 
 

@@ -116,8 +116,18 @@ def test_protocol_thresholds_match_the_evidence() -> None:
         (3, "morning_after"): ("<=", 0),
         (3, "giving_way"): ("<=", 0),
         (3, "adherence"): (">=", 80),
+        (3, "pain_24h"): ("<=", 2),
+        (3, "cait"): (">", 25),           # CAIT ≤ 25 is unstable (Wright2014): 26 or more clears
+        (3, "faam_adl"): (">=", 90),      # below 90 % unstable (IAC2014)
+        (3, "faam_sports"): (">=", 80),   # below 80 % unstable (IAC2014)
+        (3, "confidence"): (">=", 8),
+        (3, "agility"): (">=", 2),
+        (3, "full_session"): (">=", 1),
     }
     assert {k: (c.op, c.threshold) for k, c in gate.items()} == expected
+    assert gate[(3, "cait")].source == "Wright2014"
+    assert gate[(3, "faam_adl")].source == gate[(3, "faam_sports")].source == "IAC2014"
+    assert gate[(3, "confidence")].source == "convention"
     assert gate[(3, "dorsiflexion")].source == "Backman2011"
     assert gate[(3, "dorsiflexion_asymmetry")].source == "Chisholm2012"
     assert gate[(3, "y_balance_difference")].source == "Smith2015"
@@ -142,9 +152,9 @@ def test_protocol_thresholds_match_the_evidence() -> None:
     pytest.param("mdc_cm: {value: 1.9, source: Powden2015", "mdc_cm: {value: 1.9, source: Powden15",
                  ["unknown source", "Powden15"], id="unknown-source-in-range-loss"),
     pytest.param("{measure: dorsiflexion, label: Knee-to-wall, kind: difference, threshold: 1.5, "
-                 "unit: cm, source: Chisholm2012}",
+                 "unit: cm, source: Chisholm2012,",
                  "{measure: dorsiflexion, label: Knee-to-wall, kind: difference, threshold: 1.5, "
-                 "unit: cm, source: Chisolm2012}",
+                 "unit: cm, source: Chisolm2012,",
                  ["unknown source", "Chisolm2012"], id="unknown-source-in-asymmetry"),
     pytest.param("categories: [foot_awareness], per_week: 3",
                  "categories: [foot_awarenes], per_week: 3",
@@ -158,11 +168,34 @@ def test_protocol_thresholds_match_the_evidence() -> None:
     pytest.param('metric: heel_raise_lsi, op: ">=", threshold: 90',
                  'metric: heel_raise_lsi, op: ">=", threshold: 120',
                  ["impossible", "120", "0 to 100"], id="gate-lsi-120"),
-    pytest.param('kind: lsi, threshold: 90, unit: "%", source: convention}\n'
-                 '  - {measure: balance_eyes_open',
-                 'kind: lsi, threshold: 120, unit: "%", source: convention}\n'
-                 '  - {measure: balance_eyes_open',
+    pytest.param("{measure: heel_raise, label: Heel raises, kind: lsi, threshold: 90,",
+                 "{measure: heel_raise, label: Heel raises, kind: lsi, threshold: 120,",
                  ["LSI", "120"], id="asymmetry-lsi-120"),
+    pytest.param("measurement_error: {value: 6, source: HebertLosier2017",
+                 "measurement_error: {value: 6, source: HebertLosier17",
+                 ["unknown source", "HebertLosier17"], id="unknown-source-of-measurement-error"),
+    pytest.param("measurement_error: {value: 6, source: HebertLosier2017",
+                 "measurement_error: {value: 0, source: HebertLosier2017",
+                 ["measurement_error", "above 0"], id="measurement-error-zero"),
+    pytest.param("{id: cait, domain: athlete_perception,", "{id: cait, domain: athlete_perceptoin,",
+                 ["unknown domain", "athlete_perceptoin", "sport_performance"],
+                 id="unknown-domain"),
+    pytest.param("{id: cait, domain: athlete_perception,", "{id: cait,",
+                 ["'cait' needs a domain", "athlete_perception"], id="clearance-criterion-no-domain"),
+    pytest.param('metric: cait_score, op: ">", threshold: 25',
+                 'metric: cait_score, op: ">", threshold: 31',
+                 ["impossible", "31", "0 to 30"], id="cait-31"),
+    pytest.param('metric: faam_sports, op: ">=", threshold: 80',
+                 'metric: faam_sports, op: ">", threshold: 100',
+                 ["can never be met", "> 100"], id="faam-never-met"),
+    pytest.param("params: {days: 14, min_rounds: 3, max_pain: 2}",
+                 "params: {days: 14, min_rounds: 0, max_pain: 2}",
+                 ["min_rounds", "0", "1 to 50"], id="min-rounds-0"),
+    pytest.param("params: {days: 14, min_rounds: 3, max_pain: 2}",
+                 "params: {days: 14, min_rounds: 3, max_pain: 11}",
+                 ["max_pain", "11", "0 to 10"], id="max-pain-11"),
+    pytest.param("metric: cait_score,", "metric: cait_score, params: {rounds: 2},",
+                 ["takes no parameter", "rounds"], id="param-not-taken-by-score-metric"),
     pytest.param('metric: dorsiflexion_cm, op: ">=", threshold: 10.0',
                  'metric: dorsiflexion_cm, op: ">", threshold: 25',
                  ["can never be met", "> 25"], id="never-met-above-25-cm"),
@@ -193,16 +226,16 @@ def test_parse_protocol_names_line_of_bad_entry(old: str, new: str, words: list[
 
 
 def test_parse_protocol_names_line_of_invalid_yaml() -> None:
-    text = changed("version: 1\n", "version: 1: 2\n")
+    text = changed("version: 2\n", "version: 2: 2\n")
     err = parse_error(text)
-    assert err.line == line_of(text, "version: 1: 2")
+    assert err.line == line_of(text, "version: 2: 2")
     assert "not valid YAML" in err.problem
 
 
 def test_parse_protocol_names_line_of_second_duplicate_key() -> None:
-    text = changed("version: 1\n", "version: 1\nversion: 2\n")
+    text = changed("version: 2\n", "version: 2\nversion: 3\n")
     err = parse_error(text)
-    assert err.line == line_of(text, "version: 2")
+    assert err.line == line_of(text, "version: 3")
     assert "duplicate key 'version'" in err.problem
 
 
@@ -262,3 +295,69 @@ def test_load_protocol_missing_file_raises_naming_it(tmp_path: Path) -> None:
     assert info.value.line is None
     assert str(path) in str(info.value)
     assert "not found" in info.value.problem
+
+
+# --- the clearance checklist by PAASS domain --------------------------------------------------
+
+
+def test_protocol_every_clearance_criterion_belongs_to_a_domain_and_every_paass_domain_is_used(
+        ) -> None:
+    p = load_protocol()
+    domains = {d.id: d for d in p.clearance_domains.domains}
+    assert p.clearance_domains.source == "Smith2021"
+    assert [d.id for d in p.clearance_domains.domains if d.paass] == [
+        "pain", "ankle_impairments", "athlete_perception", "sensorimotor_control",
+        "sport_performance"]
+    for c in p.clearance_gate:
+        assert c.domain in domains, c.id
+        assert c.required, c.id
+        assert c.how, c.id
+    for d in domains.values():
+        assert any(c.domain == d.id for c in p.clearance_gate), d.id
+
+
+def test_protocol_lists_the_sources_of_the_self_report_criteria() -> None:
+    p = load_protocol()
+    for key in ("Wright2014", "Hiller2006", "Martin2005", "IAC2014", "Smith2021",
+                "Delahunt2018", "Powden2015", "Shaffer2013"):
+        assert key in p.sources, key
+
+
+def test_protocol_every_asymmetry_rule_has_a_sourced_measurement_error() -> None:
+    p = load_protocol()
+    errors = {a.measure: a.measurement_error for a in p.asymmetry}
+    assert set(errors) == {"dorsiflexion", "heel_raise", "balance_eyes_open",
+                           "balance_eyes_closed", "y_balance_anterior", "side_hop"}
+    for measure, err in errors.items():
+        assert err is not None, measure
+        assert err.source in p.sources, measure
+    assert (errors["dorsiflexion"].value, errors["dorsiflexion"].source) == (1.5, "Chisholm2012")  # type: ignore[union-attr]
+    assert (errors["heel_raise"].value, errors["heel_raise"].source) == (6, "HebertLosier2017")  # type: ignore[union-attr]
+    # MDC95 = SEM × 1.96 × √2 with the SEM of 2.0 cm (mean of 3 reaches)
+    assert errors["y_balance_anterior"].value == pytest.approx(2.0 * 1.96 * 2 ** 0.5, abs=0.05)  # type: ignore[union-attr]
+
+
+def test_parse_protocol_names_a_paass_domain_without_a_criterion() -> None:
+    old = "domain: sensorimotor_control,"
+    assert SHIPPED.count(old) == 2
+    text = SHIPPED.replace(old, "domain: programme,")
+    err = parse_error(text)
+    assert "PAASS domain 'sensorimotor_control' has no clearance criterion" in err.problem
+    assert err.line == line_of(text, "- {id: sensorimotor_control,")
+
+
+def test_parse_protocol_names_a_duplicate_domain() -> None:
+    text = changed("    - {id: programme, label: Programme,",
+                   "    - {id: pain, label: Pain again, covers: x}\n"
+                   "    - {id: programme, label: Programme,")
+    err = parse_error(text)
+    assert "domain id 'pain' appears twice" in err.problem
+    assert err.line == line_of(text, "- {id: pain, label: Pain again")
+
+
+def test_parse_protocol_reads_required_false() -> None:
+    text = changed("{id: confidence, domain: athlete_perception,",
+                   "{id: confidence, domain: athlete_perception, required: false,")
+    p = parse_protocol(text, name=NAME)
+    assert not next(c for c in p.clearance_gate if c.id == "confidence").required
+    assert all(c.required for c in p.clearance_gate if c.id != "confidence")

@@ -137,3 +137,34 @@ def test_scenario_cleared_person_keeps_or_stops_maintenance() -> None:
     assert late.stage == 4
     assert late.status == "maintain_check"
     assert not late.clear_to_train
+
+
+def test_scenario_range_back_but_cait_still_unstable_is_not_cleared() -> None:
+    # knee-to-wall 10.5 cm both sides and every other test passing, but the left CAIT stays
+    # at 24 (25 or less suggests an unstable ankle, Wright2014)
+    h = _person("wobbly", "Wes", START, activities=[Activity.COURT_FIELD_SPORT], goals=[])
+    h = simulate(h, weeks=14, protocol=P, library=L, script=Script(cait=lambda w: (24, 29)))
+    ds = weekly(h, 14)
+    assert max(stages(ds)) == 3
+    assert not any(d.clear_to_train for d in ds)
+    last = ds[-1]
+    assert last.gate is not None
+    k2w = next(c for c in last.gate.criteria if c.id == "dorsiflexion")
+    assert k2w.met
+    assert k2w.values["left"] is not None
+    assert k2w.values["right"] is not None
+    assert k2w.values["left"] >= 10
+    assert k2w.values["right"] >= 10
+    unmet = [c for c in last.gate.criteria if not c.met]
+    assert [c.id for c in unmet] == ["cait"]
+    cait = unmet[0]
+    assert (cait.values, cait.op, cait.threshold, cait.source) == (
+        {"left": 24.0, "right": 29.0}, ">", 25.0, "Wright2014")
+    assert cait.domain == "athlete_perception"
+    assert any("CAIT ankle stability score: left 24 points, right 29 points — does not meet "
+               "> 25 points" in r and "[Wright2014]" in r for r in last.reasons)
+    # the same person answering 26 on the left is cleared
+    h2 = simulate(h.model_copy(update={"questionnaires": [], "measurements": [],
+                                       "sessions": [], "screenings": []}),
+                  weeks=14, protocol=P, library=L, script=Script(cait=lambda w: (26, 29)))
+    assert weekly(h2, 14)[-1].clear_to_train
