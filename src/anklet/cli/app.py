@@ -792,3 +792,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err.print("Stopped.")
         raise SystemExit(130) from None
+
+
+# Commands kept in their own modules register themselves on `app` when imported.
+import anklet.cli.activities  # noqa: E402, F401  (import, runs)

@@ -34,8 +34,16 @@ def _text(component: Any, key: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
+def _prop(value: Any) -> Any:
+    """A property's value; None for a broken one (icalendar reports those when read)."""
+    try:
+        return getattr(value, "dt", None)
+    except Exception:  # a malformed date or duration in the file: treated as absent
+        return None
+
+
 def _when(value: Any) -> dt.date | dt.datetime | None:
-    dt_value = getattr(value, "dt", None)
+    dt_value = _prop(value)
     return dt_value if isinstance(dt_value, dt.date) else None
 
 
@@ -50,7 +58,7 @@ def _minutes(event: Any, start: dt.date | dt.datetime) -> int | None:
         except TypeError:  # one naive, one aware
             return None
     else:
-        duration = getattr(event.get("DURATION"), "dt", None)
+        duration = _prop(event.get("DURATION"))
         if isinstance(duration, dt.timedelta):
             length = duration
     if length is None:
@@ -102,7 +110,7 @@ class IcsImporter(Importer[icalendar.Calendar]):
         if not_runs:
             notes.append(f"{not_runs} event(s) that are not runs ignored")
         if undated:
-            notes.append(f"{undated} run event(s) without a start date ignored")
+            notes.append(f"{undated} run event(s) without a valid start date ignored")
         if recurring:
             notes.append(f"{recurring} recurring run event(s) planned on their first date only")
         return PlannedDraft(tuple(runs), notes=tuple(notes))

@@ -1,0 +1,134 @@
+"""``anklet import`` and ``anklet runs``: watch, workout and calendar files in, runs out.
+
+Registered on the main app when :mod:`anklet.cli.app` loads (its last line imports this).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from anklet.cli.app import JsonOpt, PersonArg, app, ctx, emit, out, parse_date
+from anklet.domain.errors import InputError
+from anklet.domain.history import RecordedActivity, Sport
+from anklet.domain.runs import CadenceTrend, RunTags
+from anklet.importers import ImportOptions, read_paths
+from anklet.services import activities
+
+EXIT_SOME_FAILED = 2
+
+
+def activity_dict(a: RecordedActivity, tags: RunTags | None = None) -> dict[str, Any]:
+    """A recorded activity for ``--json``: the stored fields, its local date and its tags."""
+    data: dict[str, Any] = a.model_dump(mode="json", exclude_none=True)
+    data["date"] = a.date.isoformat()
+    data["minutes"] = round(a.minutes, 1)
+    if tags is not None:
+        data["long"] = tags.long
+        data["interval"] = tags.interval
+        data["long_threshold_min"] = round(tags.long_threshold_min, 1)
+        data["why"] = tags.why
+    return data
+
+
+def trend_dict(t: CadenceTrend) -> dict[str, Any]:
+    return {"status": t.status, "runs": t.runs, "change_pct": t.change_pct,
+            "slope_spm_per_week": None if t.slope_spm_per_week is None
+            else round(t.slope_spm_per_week, 2),
+            "first": t.first, "last": t.last, "threshold_pct": t.threshold_pct, "text": t.text}
+
+
+_STYLE = {"imported": "green", "skipped": "yellow", "failed": "bold red"}
+
+
+@app.command("import")
+def import_files(
+    paths: Annotated[list[Path], typer.Argument(
+        help="FIT, GPX, TCX or ICS files, or zip archives of them.")],
+    person: Annotated[str, typer.Option("--person", "-p",
+                                        help="The person's id (see `anklet people`).")],
+    workout_date: Annotated[str | None, typer.Option(
+        "--workout-date", help="Plan FIT workouts on this date, YYYY-MM-DD (workout files "
+                               "carry none; default: today).")] = None,
+    sport: Annotated[Sport | None, typer.Option(
+        "--sport", help="Sport of files that name none (GPX without a type, TCX 'Other').")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import recorded activities (FIT, GPX, TCX), FIT workouts and calendar runs (ICS).
+
+    The same file is stored once; a broken file is reported and stores nothing while the
+    others are imported. Exits 2 when any file failed."""
+    options = ImportOptions(workout_date=parse_date(workout_date, "workout-date"), sport=sport)
+    c = ctx()
+    with c.uow() as uow:
+        reports = activities.create(uow, key=person, sources=read_paths(paths), options=options)
+        uow.commit()
+    counts = {s: sum(r.status == s for r in reports) for s in ("imported", "skipped", "failed")}
+    data = {"person": person, **counts, "files": [
+        {"file": r.file, "status": r.status, "message": r.message,
+         **({"activity": activity_dict(r.activity)} if r.activity else {}),
+         **({"planned_runs": [p.model_dump(mode="json", exclude_none=True)
+                              for p in r.planned_runs]} if r.planned_runs else {}),
+         **({"notes": list(r.notes)} if r.notes else {})}
+        for r in reports]}
+    if not emit(as_json, data):
+        for r in reports:
+            note = f" [dim]({escape('; '.join(r.notes))})[/]" if r.notes else ""
+            out.print(f"[{_STYLE[r.status]}]{r.status}[/] {escape(r.file)}: "
+                      f"{escape(r.message)}{note}", soft_wrap=True, highlight=False)
+        out.print(f"{counts['imported']} imported, {counts['skipped']} skipped, "
+                  f"{counts['failed']} failed.")
+    if counts["failed"]:
+        raise SystemExit(EXIT_SOME_FAILED)
+
+
+def _hm(minutes: float) -> str:
+    h, m = divmod(round(minutes), 60)
+    return f"{h}:{m:02d}" if h else f"{m} min"
+
+
+@app.command("runs")
+def runs(
+    person: PersonArg,
+    last: Annotated[int, typer.Option("--last", help="Show the latest N activities.")] = 30,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recorded activities with cadence per run, long and interval runs tagged, and the
+    cadence trend (falling when it drops 5 % or more over the latest runs)."""
+    if last < 1:
+        raise InputError("last", last, "accepted: 1 or more")
+    c = ctx()
+    with c.uow() as uow:
+        view = activities.list(uow, key=person, protocol=c.protocol)
+    shown = view.activities[-last:]
+    data = {"person": person, "total": len(view.activities),
+            "activities": [activity_dict(a, view.tags.get(a.content_hash)) for a in shown],
+            "cadence_trend": trend_dict(view.trend)}
+    if emit(as_json, data):
+        return
+    if not view.activities:
+        out.print(f"No recorded activities for {person} yet. Import some with "
+                  f"`anklet import --person {person} FILE...`.")
+        return
+    t = Table(title=f"Recorded activities of {person} ({len(shown)} of {len(view.activities)})")
+    for col in ("Date", "Sport", "Time", "Distance", "Cadence (steps/min)", "Tags", "File"):
+        t.add_column(col)
+    for a in shown:
+        tags = view.tags.get(a.content_hash)
+        labels = [x for x, on in (("long", tags and tags.long),
+                                  ("intervals", tags and tags.interval)) if on]
+        cadence = "—" if a.cadence_spm is None else (
+            f"{a.cadence_spm:.0f} ± {a.cadence_sd:.0f}" if a.cadence_sd is not None
+            else f"{a.cadence_spm:.0f}")
+        t.add_row(a.date.isoformat(), a.sport.value, _hm(a.minutes),
+                  "—" if a.distance_m is None else f"{a.distance_m / 1000:.2f} km",
+                  cadence, ", ".join(labels), escape(a.name or ""))
+    out.print(t)
+    style = "bold red" if view.trend.status == "falling" else "default"
+    out.print(f"[{style}]{escape(view.trend.text)}[/]", soft_wrap=True)
+

@@ -1,0 +1,155 @@
+"""Recorded activities and planned runs from files: import them, list them with their tags.
+
+:func:`create` imports files one after another inside the caller's unit of work, each in
+its own savepoint: a file that fails leaves nothing behind while the others are kept, and
+the caller commits once. Per file it reports ``imported`` (an activity, or planned runs),
+``skipped`` (the same file already stored — by content hash —, runs already planned, a
+file that is not an activity such as a monitoring file, a zip inside a zip, an unknown
+file inside a zip) or ``failed`` (the file and the problem in plain words).
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from anklet.domain.errors import AnkletError, ConflictError, FileImportError, NotFoundError
+from anklet.domain.history import PlannedRun, RecordedActivity, RunKind, Sport
+from anklet.domain.protocol import Protocol
+from anklet.domain.runs import CadenceTrend, RunTags, cadence_trend, tag_runs
+from anklet.importers import (
+    DEFAULT_LIMITS,
+    ImportOptions,
+    Limits,
+    Source,
+    content_hash,
+    importer_for,
+)
+from anklet.store.uow import UnitOfWork
+
+__all__ = ["FileReport", "RunsView", "create", "describe", "list"]
+
+Status = Literal["imported", "skipped", "failed"]
+_RunKey = tuple[dt.date, RunKind, str | None]
+"""Planned runs are the same when date, kind and title are (the dedupe rule)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What became of one file."""
+
+    file: str
+    status: Status
+    message: str
+    activity: RecordedActivity | None = None
+    planned_runs: tuple[PlannedRun, ...] = ()
+    notes: tuple[str, ...] = ()
+    error: FileImportError | None = None
+
+
+def describe(a: RecordedActivity) -> str:
+    """One activity in a few words: "a 47 min run, 9.01 km, 4 laps, cadence 163 steps/min"."""
+    s = a.duration_s
+    length = (f"{s:.0f} s" if s < 60 else f"{s / 60:.0f} min" if s < 90 * 60
+              else f"{int(s // 3600)} h {round(s % 3600 / 60):02d} min")
+    noun = "activity (sport not named)" if a.sport is Sport.OTHER else a.sport.value
+    parts = [f"a {length} {noun}"]
+    if a.distance_m is not None:
+        parts.append(f"{a.distance_m / 1000:.2f} km")
+    if a.laps:
+        parts.append(f"{len(a.laps)} lap{'s' if len(a.laps) != 1 else ''}")
+    if a.cadence_spm is not None:
+        parts.append(f"cadence {a.cadence_spm:.0f} steps/min")
+    return ", ".join(parts) + f" on {a.date.isoformat()}"
+
+
+def _planned(runs: tuple[PlannedRun, ...]) -> str:
+    items = ", ".join(f"{r.kind.value} run on {r.date.isoformat()}" +
+                      (f" ({r.title})" if r.title else "") for r in runs[:5])
+    more = f" and {len(runs) - 5} more" if len(runs) > 5 else ""
+    return f"planned {len(runs)} run(s): {items}{more}"
+
+
+def create(uow: UnitOfWork, *, key: str, sources: Iterable[Source],
+           options: ImportOptions | None = None,
+           limits: Limits = DEFAULT_LIMITS) -> builtins.list[FileReport]:
+    """Import files for a person, one savepoint each; report what became of every file."""
+    if not uow.people.exists(key):
+        raise NotFoundError("person", key)
+    options = options or ImportOptions()
+    planned: set[_RunKey] = {(r.date, r.kind, r.title) for r in uow.people.planned_runs(key)}
+    seen: set[str] = set()
+    reports: builtins.list[FileReport] = []
+    for src in sources:
+        reports.append(_one(uow, key, src, options, limits, planned, seen))
+    return reports
+
+
+def _one(uow: UnitOfWork, key: str, src: Source, options: ImportOptions, limits: Limits,
+         planned: set[_RunKey], seen: set[str]) -> FileReport:
+    if src.error is not None:
+        return FileReport(src.name, "failed", src.error.problem, error=src.error)
+    if src.skipped is not None or src.data is None:
+        return FileReport(src.name, "skipped", src.skipped or "nothing to read")
+    importer = importer_for(src.name, src.data)
+    if importer is None:
+        what = "not an activity, workout or calendar file (FIT, GPX, TCX or ICS)"
+        if src.in_archive:
+            return FileReport(src.name, "skipped", what)
+        err = FileImportError(src.name, f"it is {what}")
+        return FileReport(src.name, "failed", err.problem, error=err)
+    digest = content_hash(src.data)
+    if digest in seen or uow.people.has_activity_hash(key, digest):
+        return FileReport(src.name, "skipped", "already imported (the same file, by its "
+                                               "content); stored once")
+    try:
+        parsed = importer.process(src.data, name=src.name, options=options, limits=limits)
+    except FileImportError as e:
+        return FileReport(src.name, "failed", e.problem, error=e)
+    if parsed.not_activity is not None:
+        return FileReport(src.name, "skipped", f"{parsed.not_activity}; nothing stored")
+    try:
+        if parsed.activity is not None:
+            with uow.savepoint():
+                uow.people.add_recorded_activity(key, parsed.activity)
+            seen.add(digest)
+            return FileReport(src.name, "imported", describe(parsed.activity),
+                              activity=parsed.activity, notes=parsed.notes)
+        new = tuple(r for r in parsed.planned_runs if (r.date, r.kind, r.title) not in planned)
+        if not new:
+            why = ("every run in it is already planned" if parsed.planned_runs
+                   else "no runs in it")
+            return FileReport(src.name, "skipped", why, notes=parsed.notes)
+        with uow.savepoint():
+            for r in new:
+                uow.people.add_planned_run(key, r)
+        planned.update((r.date, r.kind, r.title) for r in new)
+        return FileReport(src.name, "imported", _planned(new), planned_runs=new,
+                          notes=parsed.notes)
+    except ConflictError:  # stored by someone else since we looked
+        return FileReport(src.name, "skipped", "already imported (the same file, by its "
+                                               "content); stored once")
+    except AnkletError as e:  # a value the store refuses (text with NUL characters, say)
+        err = FileImportError(src.name, str(e))
+        return FileReport(src.name, "failed", err.problem, error=err)
+
+
+@dataclass(frozen=True, slots=True)
+class RunsView:
+    """A person's recorded activities, runs tagged, and the cadence trend."""
+
+    key: str
+    activities: tuple[RecordedActivity, ...]
+    tags: dict[str, RunTags]
+    """Tags of each run, by content hash."""
+    trend: CadenceTrend
+
+
+def list(uow: UnitOfWork, *, key: str, protocol: Protocol) -> RunsView:
+    """Recorded activities (oldest first), long/interval tags for runs, the cadence trend."""
+    activities = tuple(uow.people.recorded_activities(key))
+    tags = {t.activity.content_hash: t for t in tag_runs(activities, protocol.runs)}
+    return RunsView(key, activities, tags, cadence_trend(activities, protocol.runs))
