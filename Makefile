@@ -37,6 +37,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_decide.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_import.py
 
 schema: $(STAMP)
 	$(BIN)/anklet schema > schema/history.schema.json
