@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from anklet.domain.adherence import Adherence
-from anklet.domain.decisions import Decision, fmt
+from anklet.domain.decisions import Decision, GateResult, checklist, fmt
 from anklet.domain.exercises import HEEL_WARNING, Category, Exercise, Library
 from anklet.domain.planner import WeekPlan
 from anklet.domain.protocol import Protocol
@@ -33,10 +33,10 @@ def decision(console: Console, d: Decision, protocol: Protocol) -> None:
     console.print(head)
     for f in d.flags:
         console.print(Text(f"● {f.message}", style=FLAG_STYLE.get(f.kind, "")))
-    if d.gate is not None and d.status not in ("refer", "screen_needed"):
-        title = ("Clearance checklist (clear to train normally)" if d.gate.from_stage >= 3
-                 else f"What moves you to stage {d.gate.to_stage}")
-        t = Table(title=title, title_justify="left", show_lines=False)
+    if d.gate is not None and d.gate.from_stage < 3 and d.status not in ("refer",
+                                                                         "screen_needed"):
+        t = Table(title=f"What moves you to stage {d.gate.to_stage}", title_justify="left",
+                  show_lines=False)
         t.add_column("", width=2)
         t.add_column("Criterion")
         t.add_column("Now", justify="right")
@@ -47,16 +47,23 @@ def decision(console: Console, d: Decision, protocol: Protocol) -> None:
                 Text("✗", style="red") if c.assessed else Text("?", style="yellow"))
             t.add_row(mark, c.label, c.value_text, c.threshold_text, c.source)
         console.print(t)
+    if d.clearance is not None and d.status not in ("refer", "screen_needed"):
+        clearance_checklist(console, d.clearance, protocol, person=d.person_id)
     if d.asymmetries:
-        t = Table(title="Left / right", title_justify="left")
-        for col in ("Test", "Left", "Right", "Gap", "Judged by", ""):
+        t = Table(title="Left / right (a gap within the test's measurement error is not an "
+                        "asymmetry)", title_justify="left")
+        for col in ("Test", "Left", "Right", "Gap", "LSI", "Judged by", "Error", ""):
             t.add_column(col)
         for a in d.asymmetries:
             judged = (f"> {fmt(a.threshold, a.unit)} ({a.source})" if a.kind == "difference"
                       else f"< {a.threshold:g}% ({a.source})")
-            gap = fmt(a.difference, a.unit) if a.kind == "difference" else f"{a.lsi:.0f}%"
-            t.add_row(a.label, fmt(a.left, a.unit), fmt(a.right, a.unit), gap, judged,
-                      Text("behind", style="yellow") if a.meaningful else Text("ok", style="green"))
+            error = ("—" if a.measurement_error is None
+                     else f"±{fmt(a.measurement_error, a.unit)} ({a.error_source})")
+            verdict = (Text("behind", style="yellow") if a.meaningful else
+                       Text("within error", style="dim") if a.beyond_threshold
+                       else Text("ok", style="green"))
+            t.add_row(a.label, fmt(a.left, a.unit), fmt(a.right, a.unit),
+                      fmt(a.difference, a.unit), f"{a.lsi:.0f}%", judged, error, verdict)
         console.print(t)
     console.print(Panel("\n".join(f"• {r}" for r in d.reasons), title="Why",
                         title_align="left", border_style="dim"))
@@ -70,6 +77,40 @@ def decision(console: Console, d: Decision, protocol: Protocol) -> None:
                     "reduce_dose": "dose cut"}.get(ch.kind, ch.kind)
             t.add_row(str(ch.date), what, ch.reason)
         console.print(t)
+
+
+DOMAIN_STYLE = {"met": "green", "unmet": "red", "incomplete": "yellow",
+                "not_assessed": "yellow", "not_required": "dim"}
+
+
+def clearance_checklist(console: Console, gate: GateResult, protocol: Protocol, *,
+                        person: str = "PERSON") -> None:
+    """The clearance checklist grouped by PAASS domain, one line per criterion (the terminal
+    wraps them); a domain without data says so and names the tests that would fill it."""
+    head = Text("Clearance checklist (clear to train normally)", style="bold")
+    head.append(f" — by PAASS domain ({protocol.clearance_domains.source}): "
+                f"{gate.met_count} of {gate.required_count} met")
+    console.print(head, soft_wrap=True)
+    for g in checklist(gate, protocol):
+        line = Text(g.label, style="bold")
+        line.append(f" ({g.covers}): ", style="dim")
+        line.append(g.status_text, style=DOMAIN_STYLE[g.status])
+        console.print(line, soft_wrap=True)
+        if not g.criteria:
+            console.print(Text("  no criterion in the protocol", style="dim"), soft_wrap=True)
+        for c in g.criteria:
+            mark = Text("  ✓ ", style="green") if c.met else (
+                Text("  ✗ ", style="red") if c.assessed else Text("  ? ", style="yellow"))
+            mark.append(f"{c.label}: ")
+            mark.append(c.value_text if c.assessed else "not assessed yet",
+                        style="" if c.assessed else "yellow")
+            mark.append(f" — needs {c.threshold_text} ({c.source})", style="dim")
+            if not c.required:
+                mark.append(" — shown, not required", style="dim")
+            console.print(mark, soft_wrap=True)
+            if not c.assessed and c.how:
+                console.print(Text(f"      fill it with: {c.how.replace('PERSON', person)}",
+                                   style="dim"), soft_wrap=True)
 
 
 def plan(console: Console, p: WeekPlan, library: Library, *, details: bool = False) -> None:

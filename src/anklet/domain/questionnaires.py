@@ -378,10 +378,13 @@ def parse_answers(ins: Instrument, specs: Iterable[str], na: Iterable[str] = (),
             problems.append(got)
         else:
             put(item.id, got, "na")
+    if complete:  # name the unanswered items too, with the bad answers, in item order
+        named = {p[0] for p in problems}
+        problems += [p for p in answer_problems(ins, answers) if p[0] not in named]
+        order = {f"item {i.id}": n for n, i in enumerate(ins.items)}
+        problems.sort(key=lambda p: order.get(p[0], len(order)))  # unknown items last
     if problems:
         raise AnswerError(ins.short, problems)
-    if complete:
-        return check_answers(ins, answers)
     return {i.id: answers[i.id] for i in ins.items if i.id in answers}
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from anklet.domain.adherence import Adherence
-from anklet.domain.decisions import Decision
+from anklet.domain.decisions import CriterionResult, Decision, GateResult, checklist
 from anklet.domain.exercises import HEEL_WARNING, Category, Library
 from anklet.domain.planner import PlanBlock, WeekPlan
-from anklet.domain.protocol import Protocol
+from anklet.domain.protocol import Criterion, Protocol
+from anklet.domain.questionnaires import Change, Instrument, Score, Wording
 
 
 def adherence_dict(a: Adherence) -> dict[str, Any]:
@@ -24,8 +25,31 @@ def adherence_dict(a: Adherence) -> dict[str, Any]:
     }
 
 
+def criterion_dict(c: CriterionResult, protocol: Protocol) -> dict[str, Any]:
+    return {"id": c.id, "label": c.label, "metric": c.metric, "values": c.values,
+            "value_text": c.value_text, "op": c.op, "threshold": c.threshold,
+            "unit": c.unit, "met": c.met, "assessed": c.assessed, "source": c.source,
+            "source_text": protocol.sources.get(c.source, c.source), "reason": c.reason,
+            "note": c.note, "domain": c.domain, "required": c.required, "how": c.how}
+
+
+def checklist_dict(gate: GateResult, protocol: Protocol) -> dict[str, Any]:
+    """The clearance checklist grouped by PAASS domain (Smith2021), every domain present."""
+    return {
+        "all_met": gate.all_met,
+        "met": gate.met_count,
+        "required": gate.required_count,
+        "source": protocol.clearance_domains.source,
+        "domains": [
+            {"id": g.id, "label": g.label, "covers": g.covers, "paass": g.paass,
+             "status": g.status, "status_text": g.status_text, "to_fill": list(g.to_fill),
+             "criteria": [criterion_dict(c, protocol) for c in g.criteria]}
+            for g in checklist(gate, protocol)
+        ],
+    }
+
+
 def decision_dict(d: Decision, protocol: Protocol) -> dict[str, Any]:
-    src = protocol.sources
     return {
         "person": d.person_id,
         "as_of": d.as_of.isoformat(),
@@ -43,20 +67,15 @@ def decision_dict(d: Decision, protocol: Protocol) -> dict[str, Any]:
             "from_stage": d.gate.from_stage,
             "to_stage": d.gate.to_stage,
             "all_met": d.gate.all_met,
-            "criteria": [
-                {"id": c.id, "label": c.label, "metric": c.metric, "values": c.values,
-                 "value_text": c.value_text, "op": c.op, "threshold": c.threshold,
-                 "unit": c.unit, "met": c.met, "assessed": c.assessed, "source": c.source,
-                 "source_text": src.get(c.source, c.source), "reason": c.reason,
-                 "note": c.note}
-                for c in d.gate.criteria
-            ],
+            "criteria": [criterion_dict(c, protocol) for c in d.gate.criteria],
         },
+        "clearance": None if d.clearance is None else checklist_dict(d.clearance, protocol),
         "asymmetries": [
             {"measure": a.measure, "label": a.label, "left": a.left, "right": a.right,
              "unit": a.unit, "difference": round(a.difference, 2), "lsi": round(a.lsi, 1),
              "kind": a.kind, "threshold": a.threshold, "meaningful": a.meaningful,
-             "source": a.source, "reason": a.reason}
+             "measurement_error": a.measurement_error, "error_source": a.error_source,
+             "within_error": a.within_error, "source": a.source, "reason": a.reason}
             for a in d.asymmetries
         ],
         "flags": [{"kind": f.kind, "message": f.message} for f in d.flags],
@@ -114,3 +133,67 @@ def plan_dict(p: WeekPlan, library: Library) -> dict[str, Any]:
             for d in p.days
         ],
     }
+
+
+# --- questionnaires ---------------------------------------------------------------------------
+
+
+def instrument_dict(ins: Instrument, wording: Wording) -> dict[str, Any]:
+    """An instrument's items and options, with the item texts ``wording`` shows."""
+    return {
+        "id": ins.id, "name": ins.name, "short": ins.short, "about": ins.about,
+        "source": ins.source, "per_side": ins.per_side, "wording": wording.description,
+        "items": [
+            {"id": i.id, "text": wording.text(i), "text_source": wording.origin(i),
+             "label": i.label, "required": i.required,
+             "options": [{"id": o.id, "label": o.label, "score": o.score}
+                         for o in i.options or ()]}
+            for i in ins.items
+        ],
+        "scales": [
+            {"id": sc.id, "label": sc.label, "method": sc.method,
+             "items": sc.items or [i.id for i in ins.items], "min_answered": sc.min_answered,
+             "range": list(sc.range), "unit": sc.unit, "source": sc.source,
+             "higher_is_better": sc.higher_is_better,
+             "mdc": None if sc.mdc is None else sc.mdc.model_dump(exclude_none=True),
+             "mcid": None if sc.mcid is None else sc.mcid.model_dump(exclude_none=True),
+             "note": sc.note}
+            for sc in ins.scales
+        ],
+    }
+
+
+SCALE_METRICS = {"cait": "cait_score", "faam_adl": "faam_adl", "faam_sports": "faam_sports",
+                 "confidence": "confidence", "pain_24h": "pain_24h"}
+"""Questionnaire scale -> the gate metric that reads it."""
+
+
+def clearance_criterion(protocol: Protocol, scale: str) -> Criterion | None:
+    """The clearance criterion that reads ``scale``, if the protocol has one."""
+    metric = SCALE_METRICS.get(scale)
+    return next((c for c in protocol.clearance_gate if c.metric == metric), None)
+
+
+def score_dict(s: Score) -> dict[str, Any]:
+    return {"date": s.date.isoformat(), "instrument": s.instrument, "scale": s.scale,
+            "label": s.label, "side": s.side.value if s.side else None,
+            "value": None if s.value is None else round(s.value, 2), "scorable": s.scorable,
+            "answered": s.answered, "needed": s.needed, "items": s.items, "unit": s.unit,
+            "value_text": s.value_text}
+
+
+def change_dict(ch: Change, protocol: Protocol) -> dict[str, Any]:
+    """A score with its change since the previous one, the judgement against MDC/MCID and,
+    where the clearance checklist reads the scale, its threshold and whether it is met."""
+    data = score_dict(ch.score)
+    data.update({
+        "previous": None if ch.previous is None else score_dict(ch.previous),
+        "change": None if ch.change is None else round(ch.change, 2),
+        "judgement": ch.judgement, "direction": ch.direction, "change_text": ch.text,
+    })
+    c = clearance_criterion(protocol, ch.score.scale)
+    data["clearance"] = None if c is None else {
+        "criterion": c.id, "op": c.op, "threshold": c.threshold, "source": c.source,
+        "required": c.required,
+        "met": None if ch.score.value is None else c.passes(ch.score.value)}
+    return data

@@ -246,6 +246,10 @@ def test_parse_answers_names_every_problem_at_once() -> None:
     assert problems["item 10"][0] == "10=1"
     assert problems["item 3"][0] == "sideways"
     assert "item 1" not in problems
+    # the unanswered items are named with the bad answers, in item order, unknown ones last
+    assert [f for f, _, _ in info.value.problems] == [
+        "item 2", "item 3", *(f"item {n}" for n in range(4, 10)), "item 10"]
+    assert problems["item 4"][0] is None
     assert info.value.field == "item 2"
     assert info.value.exit_code == 2
 
