@@ -294,11 +294,8 @@ class _View:
         self.screenings: list[Screening] = list(h.screenings)
         self.screening_dates = [s.date for s in self.screenings]
         self.library = library
-        # questionnaire scores by (scale, side), in date order
-        self.scores: dict[tuple[str, Side | None], list[Score]] = {}
-        for sc in questionnaire_scores(h.questionnaires):
-            self.scores.setdefault((sc.scale, sc.side), []).append(sc)
-        self.score_dates = {k: [x.date for x in v] for k, v in self.scores.items()}
+        self._scores: dict[tuple[str, Side | None], list[Score]] | None = None
+        self._score_dates: dict[tuple[str, Side | None], list[dt.date]] = {}
         self.days: dict[dt.date, DayLog] = index_days(h.sessions, library)
         self.runs = [r for r in h.planned_runs if r.needs_gait_prep]
         # recorded long/interval runs: gait prep must precede them too (recorded_runs targets)
@@ -322,15 +319,26 @@ class _View:
             return None
         return item
 
+    @property
+    def scores(self) -> dict[tuple[str, Side | None], list[Score]]:
+        """Questionnaire scores by (scale, side), in date order (scored on first use: most
+        decisions before stage 3 never read them)."""
+        if self._scores is None:
+            self._scores = {}
+            for sc in questionnaire_scores(self.h.questionnaires):
+                self._scores.setdefault((sc.scale, sc.side), []).append(sc)
+            self._score_dates = {k: [x.date for x in v] for k, v in self._scores.items()}
+        return self._scores
+
     def latest_score(self, scale: str, side: Side | None, at: dt.date, days: int) -> Score | None:
         """The latest score of ``scale`` (and side) by ``at``, if no older than ``days``."""
-        dates = self.score_dates.get((scale, side))
-        if not dates:
+        found = self.scores.get((scale, side))
+        if not found:
             return None
-        i = bisect_right(dates, at)
+        i = bisect_right(self._score_dates[(scale, side)], at)
         if i == 0:
             return None
-        sc = self.scores[(scale, side)][i - 1]
+        sc = found[i - 1]
         return sc if (at - sc.date).days <= days else None
 
     def screening(self, at: dt.date) -> Screening | None:
@@ -673,8 +681,13 @@ def decide(
     protocol: Protocol | None = None,
     library: Library | None = None,
     as_of: dt.date | None = None,
+    with_clearance: bool = True,
 ) -> Decision:
-    """The decision for one person at ``as_of`` (default: today), with its reasons."""
+    """The decision for one person at ``as_of`` (default: today), with its reasons.
+
+    Before stage 3 the clearance checklist is worked out as well (for showing what is
+    still to do), unless ``with_clearance`` is false (batch re-evaluation stores no
+    checklist)."""
     protocol = protocol or load_protocol()
     library = library or load_library()
     as_of = as_of or dt.date.today()
@@ -825,7 +838,8 @@ def decide(
     # -- the decision at as_of ----------------------------------------------------------
     st = protocol.stage(stage)
     gate = check_gate(view, protocol, stage, as_of)
-    clearance = gate if stage >= 3 else check_clearance(view, protocol, stage, as_of)
+    clearance = (gate if stage >= 3 else
+                 check_clearance(view, protocol, stage, as_of) if with_clearance else None)
     hits = tuple(
         RedFlagHit(fid, (protocol.red_flag(fid).question if protocol.red_flag(fid) else fid),  # type: ignore[union-attr]
                    (protocol.red_flag(fid).source if protocol.red_flag(fid) else ""),  # type: ignore[union-attr]

@@ -314,7 +314,7 @@ class QuestionnaireResponse(_Model):
     @classmethod
     def _answers_in_item_order(cls, data: Any) -> Any:
         # the instruments are data: checked here (imported late, they import this module)
-        from anklet.domain.questionnaires import answer_problems, load_instruments
+        from anklet.domain.questionnaires import answer_problems, answers_ok, load_instruments
 
         if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
             return data
@@ -323,11 +323,11 @@ class QuestionnaireResponse(_Model):
             return data  # the Literal names the accepted instruments
         ins = instruments.get(data["instrument"])
         answers = data["answers"]
-        problems = answer_problems(ins, {str(k): v for k, v in answers.items()})
-        if problems:
+        if not answers_ok(ins, answers):
+            problems = answer_problems(ins, answers)
             raise ValueError("; ".join(f"{f}: {a}" if v is None else f"{f}: {v!r} is not "
                                        f"accepted; {a}" for f, v, a in problems))
-        ordered = {i.id: answers[i.id] for i in ins.items if i.id in answers}
+        ordered = {k: answers[k] for k in ins.answer_table if k in answers}
         side = data.get("side")
         if ins.per_side and side is None:
             raise ValueError(f"{ins.short} is answered for one ankle: give side (left or right)")

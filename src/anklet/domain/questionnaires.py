@@ -28,6 +28,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol
 
@@ -137,6 +138,27 @@ class Instrument(_M):
 
     def scale(self, scale_id: str) -> Scale:
         return next(s for s in self.scales if s.id == scale_id)
+
+    @cached_property
+    def score_tables(self) -> dict[str, _ScaleTable]:
+        """Per scale, its items as (id, option id → score, top score, required): scoring
+        looks answers up here instead of searching the models (decide() scores every time)."""
+        return {sc.id: tuple((i.id, {o.id: o.score for o in i.options or ()}, i.max_score,
+                              i.required) for i in self.scale_items(sc))
+                for sc in self.scales}
+
+
+    @cached_property
+    def answer_table(self) -> dict[str, frozenset[str]]:
+        """Item id → its option ids, in item order (for checking answers quickly)."""
+        return {i.id: frozenset(o.id for o in i.options or ()) for i in self.items}
+
+    @cached_property
+    def required_ids(self) -> frozenset[str]:
+        return frozenset(i.id for i in self.items if i.required)
+
+
+_ScaleTable = tuple[tuple[str, dict[str, int | None], int, bool], ...]
 
 
 class Instruments(_M):
@@ -284,8 +306,18 @@ Problem = tuple[str, object, str]
 """(item, value, what is accepted)."""
 
 
+def answers_ok(ins: Instrument, answers: Mapping[str, str]) -> bool:
+    """Whether every answer is a known option of a known item and every required item is
+    answered (the fast check; :func:`answer_problems` says what is wrong)."""
+    table = ins.answer_table
+    return (ins.required_ids.issubset(answers)
+            and all(v in table.get(k, ()) for k, v in answers.items()))
+
+
 def answer_problems(ins: Instrument, answers: Mapping[str, str]) -> list[Problem]:
     """Every unknown item, unknown option and unanswered required item, in item order."""
+    if answers_ok(ins, answers):
+        return []
     problems: list[Problem] = []
     known = {i.id for i in ins.items}
     for item_id in answers:
@@ -435,13 +467,13 @@ def score_scale(ins: Instrument, scale: Scale, answers: Mapping[str, str]) -> tu
     total = 0
     top = 0
     answered = 0
-    for item in ins.scale_items(scale):
-        option = item.option(answers.get(item.id, ""))
-        if option is None or option.score is None:
+    for item_id, option_scores, max_score, _ in ins.score_tables[scale.id]:
+        score = option_scores.get(answers.get(item_id, ""))
+        if score is None:  # unanswered, or 'does not apply'
             continue
         answered += 1
-        total += option.score
-        top += item.max_score
+        total += score
+        top += max_score
     if answered < scale.min_answered:
         return None, answered
     if scale.method == "percent":
@@ -454,9 +486,11 @@ def score_response(ins: Instrument, answers: Mapping[str, str], *, date: dt.date
     """Every scale of one response. A scale whose items are all optional and unanswered is
     left out (the question was not asked); any other scale is scored or not scorable."""
     out = []
+    tables = ins.score_tables
     for sc in ins.scales:
-        members = ins.scale_items(sc)
-        if all(not i.required and i.id not in answers for i in members):
+        members = tables[sc.id]
+        if all(not required and item_id not in answers
+               for item_id, _, _, required in members):
             continue
         value, answered = score_scale(ins, sc, answers)
         out.append(Score(ins.id, sc.id, sc.label, date, side, value, answered,

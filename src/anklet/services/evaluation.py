@@ -76,7 +76,7 @@ def adherence(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library
 
 
 def _row(h: History, protocol: Protocol, library: Library, as_of: dt.date) -> dict[str, object]:
-    d = decide(h, protocol=protocol, library=library, as_of=as_of)
+    d = decide(h, protocol=protocol, library=library, as_of=as_of, with_clearance=False)
     return {"key": h.person.id, "as_of": as_of, "stage": d.stage, "status": d.status,
             "clear_to_train": d.clear_to_train, "summary": summary(d)}
 

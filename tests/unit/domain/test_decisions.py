@@ -1538,3 +1538,13 @@ def test_asymmetry_knee_to_wall_error_equals_its_threshold() -> None:
     assert (a.within_error, a.beyond_threshold, a.meaningful) == (True, False, False)
     _, a = asym(MeasureKind.KNEE_TO_WALL, 10.0, 11.6)
     assert (a.within_error, a.meaningful) == (False, True)
+
+
+def test_decide_without_clearance_skips_the_checklist_before_stage_3_only() -> None:
+    h = progressed()
+    early = decide(h, protocol=PROTOCOL, library=LIBRARY, as_of=day(3), with_clearance=False)
+    assert early.clearance is None
+    assert early.gate is not None
+    late = decide(h, protocol=PROTOCOL, library=LIBRARY, as_of=day(S4), with_clearance=False)
+    assert late.clearance is late.gate
+    assert late.clear_to_train
