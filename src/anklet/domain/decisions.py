@@ -432,13 +432,23 @@ def _score_metric(view: _View, c: Criterion, at: dt.date) -> MetricValue:
     return vals, "; ".join(notes)
 
 
+_FULL_DOSE: dict[tuple[int | None, ...], tuple[tuple[str, int], ...]] = {}
+
+
 def _full_dose(log: ExerciseLog, ex: Exercise) -> bool:
-    """Logged at no less than the exercise's full (unreduced) library dose."""
+    """Logged at no less than the exercise's full (unreduced) dose: its library dose, or
+    what a plan at dose level 1.0 asks where rounding or the 3–5 round limits give less."""
     d = ex.dose
-    for key, need in (("sets", d.sets), ("reps", d.reps), ("seconds", d.seconds),
-                      ("rounds", d.rounds)):
-        got = getattr(log, key)
-        if need is not None and (got is None or got < need):
+    key = (d.sets, d.reps, d.seconds, d.rounds)
+    need = _FULL_DOSE.get(key)
+    if need is None:
+        at_one = d.scaled(1.0)
+        base = {"sets": d.sets, "reps": d.reps, "seconds": d.seconds, "rounds": d.rounds}
+        need = _FULL_DOSE[key] = tuple(
+            (k, min(v, at_one[k] or v)) for k, v in base.items() if v is not None)
+    for field_name, least in need:
+        got = getattr(log, field_name)
+        if got is None or got < least:
             return False
     return True
 

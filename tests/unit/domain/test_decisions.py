@@ -24,13 +24,14 @@ import pytest
 from anklet.domain.decisions import (
     CriterionResult,
     Decision,
+    _full_dose,
     checklist,
     decide,
     fmt,
     validate_references,
 )
 from anklet.domain.errors import HistoryError
-from anklet.domain.exercises import load_library
+from anklet.domain.exercises import Dose, load_library
 from anklet.domain.history import (
     ExerciseLog,
     History,
@@ -1548,3 +1549,17 @@ def test_decide_without_clearance_skips_the_checklist_before_stage_3_only() -> N
     late = decide(h, protocol=PROTOCOL, library=LIBRARY, as_of=day(S4), with_clearance=False)
     assert late.clearance is late.gate
     assert late.clear_to_train
+
+
+@pytest.mark.parametrize(("dose", "logged", "full"), [
+    ({"sets": 2, "reps": 10}, {"sets": 2, "reps": 10}, True),
+    ({"sets": 2, "reps": 10}, {"sets": 2, "reps": 9}, False),
+    ({"sets": 2, "reps": 10}, {"reps": 10}, False),                  # sets not logged
+    ({"seconds": 77}, {"sets": 1, "seconds": 75}, True),             # a plan at 1.0 asks 75 s
+    ({"seconds": 77}, {"sets": 1, "seconds": 70}, False),
+    ({"rounds": 4}, {"sets": 1, "rounds": 3}, False),
+])
+def test_full_dose_is_the_library_dose_or_what_a_plan_at_level_1_asks(
+        dose: dict[str, int], logged: dict[str, int], full: bool) -> None:
+    ex = LIBRARY.get(AGILITY).model_copy(update={"dose": Dose(**dose)})
+    assert _full_dose(ExerciseLog(exercise_id=AGILITY, **logged), ex) is full
