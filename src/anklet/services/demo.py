@@ -174,7 +174,9 @@ def _runs(start: dt.date, weeks: int) -> list[PlannedRun]:
 
 
 def people(today: dt.date, protocol: Protocol, library: Library) -> list[History]:
-    """The demo cast, each at a different point of the progression as of ``today``."""
+    """The demo cast, each at a different point of the progression as of ``today``. They
+    re-test (tests, CAIT, FAAM) every two weeks, as a coach would; the readiness check is
+    weekly."""
     monday = today - dt.timedelta(days=today.weekday())
     cast: list[History] = []
 
@@ -186,6 +188,7 @@ def people(today: dt.date, protocol: Protocol, library: Library) -> list[History
                 left=SideHistory(sprains=2, last_sprain=start - dt.timedelta(days=400)))
     h = h.model_copy(update={"planned_runs": _runs(start, weeks)})
     cast.append(simulate(h, weeks=weeks + 1, protocol=protocol, library=library, until=today, script=Script(
+        retest_every=2,
         left_k2w=lambda w: 6.0 + 0.5 * w, right_k2w=lambda w: 11.0,
         heel_raise=lambda w: (18 + w, 25), skip=lambda w, d: d == 3 and w % 2 == 1)))
 
@@ -195,6 +198,7 @@ def people(today: dt.date, protocol: Protocol, library: Library) -> list[History
     h = _person("demo-lifter", "Leo Lifter", start, activities=[Activity.LIFTING],
                 goals=["Deadlift without raising the toes", "Squat deeper"])
     cast.append(simulate(h, weeks=weeks + 1, protocol=protocol, library=library, until=today, script=Script(
+        retest_every=2,
         left_k2w=lambda w: 6.0 + 0.5 * w, right_k2w=lambda w: 6.5 + 0.5 * w,
         balance=lambda w: (16.0 + 2 * w, 20.0 + 2 * w))))
 
@@ -204,6 +208,7 @@ def people(today: dt.date, protocol: Protocol, library: Library) -> list[History
     h = _person("demo-flare", "Fay Flare", start, activities=[Activity.COURT_FIELD_SPORT],
                 goals=["Back to five-a-side football"])
     cast.append(simulate(h, weeks=weeks + 1, protocol=protocol, library=library, until=today, script=Script(
+        retest_every=2,
         left_k2w=lambda w: 9.0 + 0.3 * w, right_k2w=lambda w: 10.5,
         pain_during=lambda w, d: 7 if w == 4 and d in (0, 2) else 1)))
 
@@ -212,7 +217,7 @@ def people(today: dt.date, protocol: Protocol, library: Library) -> list[History
     h = _person("demo-redflag", "Reggie Referral", start, activities=[Activity.DAILY_LIFE],
                 goals=["Walk without pain"])
     cast.append(simulate(h, weeks=2, protocol=protocol, library=library, until=today,
-                         script=Script(red_flags={"numbness_tingling"})))
+                         script=Script(retest_every=2, red_flags={"numbness_tingling"})))
 
     # Cleared to train and keeping the maintenance routine.
     weeks = 10
@@ -221,6 +226,7 @@ def people(today: dt.date, protocol: Protocol, library: Library) -> list[History
                 activities=[Activity.RUNNING, Activity.LIFTING], goals=["Stay healthy"])
     h = h.model_copy(update={"planned_runs": _runs(start, weeks)})
     cast.append(simulate(h, weeks=weeks + 1, protocol=protocol, library=library, until=today, script=Script(
+        retest_every=2,
         left_k2w=lambda w: min(12.0, 9.0 + 0.5 * w), right_k2w=lambda w: min(12.5, 10.0 + 0.4 * w))))
 
     # Brand new: intake and first tests today-ish, in the foot stage.
