@@ -98,8 +98,10 @@ def runs(
     last: Annotated[int, typer.Option("--last", help="Show the latest N activities.")] = 30,
     as_json: JsonOpt = False,
 ) -> None:
-    """Recorded activities with cadence per run, long and interval runs tagged, and the
-    cadence trend (falling when it drops 5 % or more over the latest runs)."""
+    """Recorded activities: cadence per run, long/interval tags, and the cadence trend.
+
+    The trend is called falling when it drops 5 % or more over the latest runs.
+    """
     if last < 1:
         raise InputError("last", last, "accepted: 1 or more")
     c = ctx()
