@@ -6,13 +6,17 @@ which reads a file shipped in the package or given by a coach.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from anklet.domain.errors import DataFileError
+
+M = TypeVar("M", bound=BaseModel)
 
 LINE_KEY = "__line__"
 KEY_LINES = "__keylines__"
@@ -98,3 +102,36 @@ def read_text(path: str | Path | None, default_resource: str) -> tuple[str, str]
         raise DataFileError(str(p), None, "file not found") from e
     except (OSError, UnicodeDecodeError) as e:
         raise DataFileError(str(p), None, f"cannot be read ({e})") from e
+
+
+def validate_file_model(model: type[M], data: Any, *, raw: Any, name: str) -> M:
+    """Validate parsed file data as ``model``; the first problem (a misspelt key first)
+    becomes a :class:`DataFileError` at its line."""
+    from anklet.domain.history import problems_from  # history imports the data files' users
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        err = first_error(e.errors())
+        field, value, accepted = problems_from(
+            ValidationError.from_exception_data(e.title, [err]))[0]
+        raise DataFileError(name, line_at(raw, err["loc"]),
+                            f"{field}: {value!r} – {accepted}") from e
+
+
+Loc = tuple[int | str, ...]
+
+
+def file_checks(raw: Any, name: str, sources: dict[str, str]
+                ) -> tuple[Callable[[Loc, str], None], Callable[[Loc, str], None]]:
+    """``fail(loc, problem)`` and ``check_source(loc, key)`` for a data file's own checks."""
+
+    def fail(loc: Loc, problem: str) -> None:
+        raise DataFileError(name, line_at(raw, loc), problem)
+
+    def check_source(loc: Loc, key: str) -> None:
+        if key not in sources:
+            fail(loc, f"unknown source {key!r}; add it under 'sources' or use one of: "
+                      f"{', '.join(sorted(sources))}")
+
+    return fail, check_source

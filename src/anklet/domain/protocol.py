@@ -13,12 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from anklet.domain.datafile import first_error, line_at, parse_yaml, read_text, strip_lines
+from anklet.domain.datafile import (
+    file_checks,
+    parse_yaml,
+    read_text,
+    strip_lines,
+    validate_file_model,
+)
 from anklet.domain.errors import DataFileError
 from anklet.domain.exercises import Category
-from anklet.domain.history import problems_from
 
 Op = Literal[">=", ">", "<=", "<"]
 
@@ -257,25 +262,13 @@ def parse_protocol(text: str, *, name: str) -> Protocol:
     raw = parse_yaml(text, name=name)
     if not isinstance(raw, dict):
         raise DataFileError(name, None, "expected a mapping at the top of the file")
-    try:
-        proto = Protocol.model_validate(strip_lines(raw))
-    except ValidationError as e:
-        err = first_error(e.errors())
-        field, value, accepted = problems_from(ValidationError.from_exception_data(
-            e.title, [err]))[0]
-        raise DataFileError(name, line_at(raw, err["loc"]), f"{field}: {value!r} – {accepted}") from e
+    proto = validate_file_model(Protocol, strip_lines(raw), raw=raw, name=name)
     _check(proto, raw, name)
     return proto
 
 
 def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
-    def fail(loc: tuple[int | str, ...], problem: str) -> None:
-        raise DataFileError(name, line_at(raw, loc), problem)
-
-    def check_source(loc: tuple[int | str, ...], key: str) -> None:
-        if key not in p.sources:
-            fail(loc, f"unknown source {key!r}; add it under 'sources' or use one of: "
-                      f"{', '.join(sorted(p.sources))}")
+    fail, check_source = file_checks(raw, name, p.sources)
 
     ids = [f.id for f in p.red_flags]
     for i, f in enumerate(p.red_flags):

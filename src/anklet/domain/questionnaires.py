@@ -32,16 +32,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from anklet.domain.datafile import (
     KEY_LINES,
     LINE_KEY,
-    first_error,
-    line_at,
+    file_checks,
     parse_yaml,
     read_text,
     strip_lines,
+    validate_file_model,
 )
 from anklet.domain.errors import AnswerError, DataFileError, NotFoundError
 from anklet.domain.units import Side
@@ -210,30 +210,16 @@ def _resolve(raw: dict[str, Any]) -> dict[str, Any]:
 
 def parse_instruments(text: str, *, name: str) -> Instruments:
     """Parse and validate the instruments YAML text."""
-    from anklet.domain.history import problems_from  # history validates answers with us
-
     raw = parse_yaml(text, name=name)
     if not isinstance(raw, dict):
         raise DataFileError(name, None, "expected a mapping at the top of the file")
-    try:
-        result = Instruments.model_validate(_resolve(strip_lines(raw)))
-    except ValidationError as e:
-        err = first_error(e.errors())
-        field, value, accepted = problems_from(ValidationError.from_exception_data(
-            e.title, [err]))[0]
-        raise DataFileError(name, line_at(raw, err["loc"]), f"{field}: {value!r} – {accepted}") from e
+    result = validate_file_model(Instruments, _resolve(strip_lines(raw)), raw=raw, name=name)
     _check(result, raw, name)
     return result
 
 
 def _check(p: Instruments, raw: dict[str, Any], name: str) -> None:
-    def fail(loc: tuple[int | str, ...], problem: str) -> None:
-        raise DataFileError(name, line_at(raw, loc), problem)
-
-    def check_source(loc: tuple[int | str, ...], key: str) -> None:
-        if key not in p.sources:
-            fail(loc, f"unknown source {key!r}; add it under 'sources' or use one of: "
-                      f"{', '.join(sorted(p.sources))}")
+    fail, check_source = file_checks(raw, name, p.sources)
 
     if len(set(p.ids)) != len(p.ids):
         fail(("instruments",), "an instrument id appears twice")

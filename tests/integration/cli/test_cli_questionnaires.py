@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cliasserts import ok, refused
 
 Cli = Any  # conftest.Result: .code, .out, .err, .json(), .text
 
@@ -31,16 +32,6 @@ CAIT_20 = ["1=4", "2=3", "3=2", "4=2", "5=1", "6=2", "7=3", "8=1", "9=2"]
 CAIT_30 = ["1=5", "2=4", "3=3", "4=3", "5=2", "6=3", "7=4", "8=never_rolled", "9=never_rolled"]
 
 
-def ok(result: Any) -> Any:
-    assert result.code == 0, result.text
-    return result
-
-
-def refused(result: Any, code: int, *words: str) -> Any:
-    assert result.code == code, result.text
-    for w in words:
-        assert w in result.text, f"{w!r} not in {result.text!r}"
-    return result
 
 
 def answers(*specs: str) -> list[str]:
