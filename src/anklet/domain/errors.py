@@ -2,8 +2,9 @@
 
     AnkletError                 every error the product raises on purpose
     ├── InputError              a value a person gave is not accepted (field, value, accepted)
-    │   ├── HistoryError        a history document does not validate (lists every problem)
-    │   └── AnswerError         questionnaire answers are not accepted (lists every item)
+    │   └── ProblemsError       several problems at once, each listed
+    │       ├── HistoryError    a history document does not validate
+    │       └── AnswerError     questionnaire answers are not accepted (item by item)
     ├── DataFileError           an exercise or protocol file is wrong (file, line, problem)
     ├── FileImportError         an activity, workout or calendar file cannot be imported
     │                           (names the file and the problem in plain words)
@@ -52,56 +53,58 @@ class InputError(AnkletError):
         }
 
 
-class HistoryError(InputError):
-    """A history document failed validation; ``problems`` lists each (field, value, accepted)."""
+Problem = tuple[str, object, str]
+"""(field, value, what is accepted); the value is None when nothing was given."""
 
-    def __init__(self, source: str, problems: list[tuple[str, object, str]]):
-        self.source = source
+
+def _jsonable(v: object) -> object:
+    return v if v is None or isinstance(v, str | int | float | bool) else repr(v)
+
+
+class ProblemsError(InputError):
+    """Several problems found at once; the message lists each, the first is the headline."""
+
+    def __init__(self, heading: str, problems: list[Problem], fallback: Problem):
         self.problems = problems
-        lines = [f"{source}: {len(problems)} problem(s) in the history document:"]
+        lines = [heading]
         lines += [f"  - {f}: {a}." if v is None else f"  - {f}: {v!r} is not accepted; {a}."
                   for f, v, a in problems]
-        first = problems[0] if problems else ("document", None, "a valid history document")
+        first = problems[0] if problems else fallback
         super().__init__(first[0], first[1], first[2], message="\n".join(lines))
 
+    def problem_dicts(self, key: str = "field") -> list[dict[str, object]]:
+        return [{key: f, "value": _jsonable(v), "accepted": a} for f, v, a in self.problems]
+
+
+class HistoryError(ProblemsError):
+    """A history document failed validation; ``problems`` lists each (field, value, accepted)."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        super().__init__(f"{source}: {len(problems)} problem(s) in the history document:",
+                         problems, ("document", None, "a valid history document"))
+
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "error": type(self).__name__,
-            "message": str(self),
-            "problems": [
-                {"field": f, "value": v if isinstance(v, str | int | float | bool) else repr(v),
-                 "accepted": a}
-                for f, v, a in self.problems
-            ],
-        }
+        return {"error": type(self).__name__, "message": str(self),
+                "problems": self.problem_dicts()}
 
 
-class AnswerError(InputError):
+class AnswerError(ProblemsError):
     """Questionnaire answers are not accepted; ``problems`` lists each (item, value, accepted).
 
     Unanswered items have the value ``None``; nothing is stored when this is raised."""
 
-    def __init__(self, instrument: str, problems: list[tuple[str, object, str]]):
+    def __init__(self, instrument: str, problems: list[Problem]):
         self.instrument = instrument
-        self.problems = problems
-        lines = [f"{instrument}: {len(problems)} answer(s) not accepted:"]
-        lines += [f"  - {f}: {a}." if v is None else f"  - {f}: {v!r} is not accepted; {a}."
-                  for f, v, a in problems]
-        first = problems[0] if problems else ("answers", None, "an answer to every item")
-        super().__init__(first[0], first[1], first[2], message="\n".join(lines))
+        super().__init__(f"{instrument}: {len(problems)} answer(s) not accepted:", problems,
+                         ("answers", None, "an answer to every item"))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "error": type(self).__name__,
-            "message": str(self),
-            "instrument": self.instrument,
-            "problems": [
-                {"item": f.removeprefix("item "),
-                 "value": v if v is None or isinstance(v, str | int | float | bool) else repr(v),
-                 "accepted": a}
-                for f, v, a in self.problems
-            ],
-        }
+        items = self.problem_dicts("item")
+        for d in items:
+            d["item"] = str(d["item"]).removeprefix("item ")
+        return {"error": type(self).__name__, "message": str(self),
+                "instrument": self.instrument, "problems": items}
 
 
 class DataFileError(AnkletError):
