@@ -32,6 +32,7 @@ from anklet.domain.history import (
     Availability,
     ExerciseLog,
     FootObservation,
+    History,
     Intake,
     Measurement,
     Person,
@@ -575,8 +576,20 @@ def status(
         ev = evaluation.get(uow, key=person, protocol=c.protocol, library=c.library,
                             as_of=parse_date(as_of, "as-of"))
         uow.commit()
-    if not emit(as_json, decision_dict(ev.decision, c.protocol)):
+    feet = latest_feet(ev.history)
+    data = decision_dict(ev.decision, c.protocol)
+    data["feet"] = {side: o.model_dump(mode="json", exclude_none=True) for side, o in feet.items()}
+    if not emit(as_json, data):
         render.decision(out, ev.decision, c.protocol)
+        if feet:
+            out.print("[dim]Feet (observed, not judged):[/] " + "; ".join(
+                f"{side} {o.posture.value}, arch {o.arch.value} ({o.date})"
+                for side, o in feet.items()), highlight=False)
+
+
+def latest_feet(h: History) -> dict[str, FootObservation]:
+    """The latest foot observation of each side."""
+    return {o.side.value: o for o in h.foot_observations}  # sorted by date: the last wins
 
 
 @app.command("plan")

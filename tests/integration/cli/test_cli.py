@@ -439,6 +439,18 @@ def test_observe_foot_stores_the_observation(cli: Cli) -> None:
         ("left", "pronated"), ("right", "neutral")]
 
 
+def test_status_shows_the_latest_observation_of_each_foot(cli: Cli) -> None:
+    add_person(cli)
+    ok(cli("observe-foot", "sam", "--side", "left", "--posture", "pronated", "--arch",
+           "collapsed", "--date", "2026-01-05"))
+    ok(cli("observe-foot", "sam", "--side", "left", "--posture", "neutral", "--arch",
+           "typical", "--date", "2026-02-05"))
+    feet = ok(cli("status", "sam", "--json")).json()["feet"]
+    assert feet == {"left": {"date": "2026-02-05", "side": "left", "posture": "neutral",
+                             "arch": "typical"}}
+    assert "left neutral, arch typical (2026-02-05)" in ok(cli("status", "sam")).text
+
+
 @pytest.mark.parametrize(("args", "words"), [
     (("--side", "left", "--posture", "flat", "--arch", "high"),
      ("--posture", "'flat'", "pronated", "supinated")),
