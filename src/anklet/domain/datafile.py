@@ -12,11 +12,25 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from anklet.domain.errors import DataFileError
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class DataModel(BaseModel):
+    """Base of the models read from data files: frozen, and a misspelt key is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Number(DataModel):
+    """A number from a data file with the source it comes from."""
+
+    value: float
+    source: str
+    note: str | None = None
 
 LINE_KEY = "__line__"
 KEY_LINES = "__keylines__"

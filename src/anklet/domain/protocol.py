@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from anklet.domain.datafile import (
+    DataModel,
+    Number,
     file_checks,
     parse_yaml,
     read_text,
@@ -68,25 +70,13 @@ METRICS: dict[str, MetricSpec] = {
 """Every metric a gate may name, under a stable string key."""
 
 
-class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Number(_M):
-    """A number with the source it comes from."""
-
-    value: float
-    source: str
-    note: str | None = None
-
-
-class RedFlag(_M):
+class RedFlag(DataModel):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     question: Annotated[str, Field(min_length=10)]
     source: str
 
 
-class Target(_M):
+class Target(DataModel):
     """A weekly frequency target the planner schedules and adherence checks."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
@@ -108,7 +98,7 @@ class Target(_M):
         return self.per_week == 7
 
 
-class Criterion(_M):
+class Criterion(DataModel):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     label: str
     metric: str
@@ -143,7 +133,7 @@ class Criterion(_M):
         return value < t
 
 
-class Stage(_M):
+class Stage(DataModel):
     number: Annotated[int, Field(ge=1, le=4)]
     name: str
     summary: str
@@ -154,7 +144,7 @@ class Stage(_M):
     gate: list[Criterion] = Field(default_factory=list)
 
 
-class PainMonitoring(_M):
+class PainMonitoring(DataModel):
     safe_max: Number
     acceptable_max: Number
     flare_window_days: Number
@@ -162,12 +152,12 @@ class PainMonitoring(_M):
     rising_weeks: Number
 
 
-class RangeLoss(_M):
+class RangeLoss(DataModel):
     mdc_cm: Number
     lookback_days: Number
 
 
-class Dosing(_M):
+class Dosing(DataModel):
     start_level: Number
     weekly_increase: Number
     max_level: Number
@@ -175,13 +165,13 @@ class Dosing(_M):
     min_level: Number
 
 
-class Settings(_M):
+class Settings(DataModel):
     retest_days: Number
     recent_sprain_days: Number
     missed_sessions_pct: Number
 
 
-class RunRules(_M):
+class RunRules(DataModel):
     """How recorded runs are read: what counts as long, as intervals, as falling cadence."""
 
     long_floor_min: Number
@@ -195,7 +185,7 @@ class RunRules(_M):
     cadence_drop_pct: Number
 
 
-class AsymmetryRule(_M):
+class AsymmetryRule(DataModel):
     """How to judge a left/right difference for one two-sided test."""
 
     measure: Literal["dorsiflexion", "heel_raise", "balance_eyes_open", "balance_eyes_closed",
@@ -210,7 +200,7 @@ class AsymmetryRule(_M):
     larger than this is not called an asymmetry, whatever the LSI."""
 
 
-class ChecklistDomain(_M):
+class ChecklistDomain(DataModel):
     """One group of the clearance checklist; the PAASS domains (Smith2021) and any extra."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
@@ -219,12 +209,12 @@ class ChecklistDomain(_M):
     paass: bool = True
 
 
-class ClearanceDomains(_M):
+class ClearanceDomains(DataModel):
     source: str
     domains: Annotated[list[ChecklistDomain], Field(min_length=1)]
 
 
-class Protocol(_M):
+class Protocol(DataModel):
     id: str
     version: Annotated[int, Field(ge=1)]
     title: str

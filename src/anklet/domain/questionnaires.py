@@ -32,11 +32,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from anklet.domain.datafile import (
     KEY_LINES,
     LINE_KEY,
+    DataModel,
+    Number,
     file_checks,
     parse_yaml,
     read_text,
@@ -50,19 +52,7 @@ NA_ALIASES = frozenset({"na", "n/a"})
 """Typed answers that mean "does not apply" (where the item has such an option)."""
 
 
-class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Figure(_M):
-    """A number with the source it comes from."""
-
-    value: float
-    source: str
-    note: str | None = None
-
-
-class Option(_M):
+class Option(DataModel):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=40)]
     label: Annotated[str, Field(min_length=1, max_length=120)]
     score: Annotated[int, Field(ge=0, le=100)] | None = Field(
@@ -70,7 +60,7 @@ class Option(_M):
     note: str | None = None
 
 
-class ItemScale(_M):
+class ItemScale(DataModel):
     """A numeric rating item: options low..high, each scoring its own value."""
 
     low: Annotated[int, Field(ge=0, le=100)]
@@ -79,7 +69,7 @@ class ItemScale(_M):
     high_label: str
 
 
-class Item(_M):
+class Item(DataModel):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$", max_length=40)]
     label: Annotated[str, Field(min_length=1, max_length=120)]
     options: list[Option] | None = None
@@ -102,7 +92,7 @@ class Item(_M):
                          for o in self.options or ())
 
 
-class Scale(_M):
+class Scale(DataModel):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     label: str
     items: list[str] | None = None
@@ -111,13 +101,13 @@ class Scale(_M):
     range: tuple[float, float]
     unit: str
     source: str
-    mdc: Figure | None = None
-    mcid: Figure | None = None
+    mdc: Number | None = None
+    mcid: Number | None = None
     higher_is_better: bool = True
     note: str | None = None
 
 
-class Instrument(_M):
+class Instrument(DataModel):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     name: str
     short: str
@@ -161,7 +151,7 @@ class Instrument(_M):
 _ScaleTable = tuple[tuple[str, dict[str, int | None], int, bool], ...]
 
 
-class Instruments(_M):
+class Instruments(DataModel):
     version: Annotated[int, Field(ge=1)]
     sources: dict[str, str]
     instruments: Annotated[list[Instrument], Field(min_length=1)]
