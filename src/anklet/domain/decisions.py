@@ -176,6 +176,11 @@ class AsymmetryResult:
             else f"(at or above {self.threshold:g}%)")
 
 
+FlagKind = Literal["red_flag", "screen_needed", "pain_flare", "not_settled", "rising_pain",
+                   "range_loss", "retest_due", "missed_sessions", "maintenance_slipping",
+                   "ready_to_advance", "clear_to_train", "hold"]
+
+
 @dataclass(frozen=True, slots=True)
 class StageChange:
     date: dt.date
@@ -184,6 +189,9 @@ class StageChange:
     to_stage: int
     text: str
     criteria: tuple[CriterionResult, ...] = ()
+    cause: FlagKind | None = None
+    """For a step back or dose cut: what caused it (pain_flare, not_settled, rising_pain,
+    range_loss), flagged while it is recent."""
 
     @property
     def reason(self) -> str:
@@ -191,11 +199,6 @@ class StageChange:
         if not self.criteria:
             return self.text
         return f"{self.text}: " + "; ".join(c.reason for c in self.criteria) + "."
-
-
-FlagKind = Literal["red_flag", "screen_needed", "pain_flare", "not_settled", "rising_pain",
-                   "range_loss", "retest_due", "missed_sessions", "maintenance_slipping",
-                   "ready_to_advance", "clear_to_train", "hold"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,14 +362,11 @@ class _View:
                 stage, self.days, self.runs, monday, self.recorded_runs).pct
         return pct
 
-    def last_troubled(self, start: dt.date, end: dt.date) -> Session | None:
-        """The latest session in the window that was too painful or had not settled."""
+    def troubled_in(self, start: dt.date, end: dt.date) -> list[Session]:
+        """The sessions in the window that were too painful or had not settled, oldest first."""
         lo = bisect_right(self.session_dates, start - DAY)
         hi = bisect_right(self.session_dates, end)
-        for i in range(hi - 1, lo - 1, -1):
-            if self.troubled[i]:
-                return self.sessions[i]
-        return None
+        return [self.sessions[i] for i in range(lo, hi) if self.troubled[i]]
 
     def baseline_pain(self, s: Session) -> int:
         if s.pain_before is not None:
@@ -484,6 +484,11 @@ def _lsi(a: float, b: float) -> float:
     return 100.0 if hi == 0 else 100.0 * lo / hi
 
 
+_DIFFERENCE_METRICS = {"dorsiflexion_asymmetry_cm": "dorsiflexion",
+                       "y_balance_anterior_diff_cm": MeasureKind.Y_BALANCE_ANTERIOR.value}
+"""Gate metric -> the two-sided measure whose left–right gap it reads."""
+
+
 def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue:
     m = c.metric
     if m == "category_days":
@@ -500,9 +505,8 @@ def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue
         sc = view.screening(at)
         if sc is None:
             return {"left": None, "right": None}, ""
-        attr = m
-        vals = {s.value: float(getattr(sc.side(s), attr)) for s in SIDES}
-        return vals, f"check-in of {sc.date.isoformat()}"  # type: ignore[return-value]
+        vals: dict[str, float | None] = {s.value: float(getattr(sc.side(s), m)) for s in SIDES}
+        return vals, f"check-in of {sc.date.isoformat()}"
     if m == "dorsiflexion_cm":
         return _per_side(view, "dorsiflexion", at)
     if m == "dorsiflexion_test_pain":
@@ -510,11 +514,8 @@ def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue
                          lambda it: float(it[2].pain) if it[2].pain is not None else None)
     if m in ("balance_eyes_open", "balance_eyes_closed"):
         return _per_side(view, m, at)
-    if m == "dorsiflexion_asymmetry_cm":
-        p = _pair(view, "dorsiflexion", at)
-        return ({"both": None}, "") if p is None else ({"both": abs(p[0] - p[1])}, p[2])
-    if m == "y_balance_anterior_diff_cm":
-        p = _pair(view, MeasureKind.Y_BALANCE_ANTERIOR.value, at)
+    if m in _DIFFERENCE_METRICS:
+        p = _pair(view, _DIFFERENCE_METRICS[m], at)
         return ({"both": None}, "") if p is None else ({"both": abs(p[0] - p[1])}, p[2])
     if m in ("heel_raise_lsi", "side_hop_lsi"):
         key = m.removesuffix("_lsi")
@@ -758,25 +759,26 @@ def decide(
     last_rise_check: dt.date | None = None
     held_reason: str | None = None
     for c in checkpoints:
-        new_sessions = [x for x in view.sessions_in(prev + DAY, c)
-                        if x.pain_during > acceptable or view.unsettled(x)]
-        step_back_reason: str | None = None
-        reduce_reason: str | None = None
+        new_sessions = view.troubled_in(prev + DAY, c)
+        # (cause, words) of a step back or a dose cut at this checkpoint, if any
+        step_back: tuple[FlagKind, str] | None = None
+        reduce: tuple[FlagKind, str] | None = None
         for s in new_sessions:
             if s.pain_during > acceptable:
                 recent = [x for x in view.sessions_in(c - dt.timedelta(days=window - 1), c)
                           if x.pain_during > acceptable]
                 if len(recent) >= pm.step_back_flares.value and stage > 1:
-                    step_back_reason = (
+                    step_back = ("pain_flare", (
                         f"Pain went above {acceptable:g}/10 in {len(recent)} sessions within "
-                        f"{window} days (latest {s.pain_during}/10 on {s.date.isoformat()}).")
+                        f"{window} days (latest {s.pain_during}/10 on {s.date.isoformat()})."))
                 else:
-                    reduce_reason = (f"Pain reached {s.pain_during}/10 during the session on "
-                                     f"{s.date.isoformat()} (above {acceptable:g}/10).")
-            elif view.unsettled(s):
-                reduce_reason = (
+                    reduce = ("pain_flare", (
+                        f"Pain reached {s.pain_during}/10 during the session on "
+                        f"{s.date.isoformat()} (above {acceptable:g}/10)."))
+            else:  # troubled but not too painful: it had not settled by the next morning
+                reduce = ("not_settled", (
                     f"Pain the morning after {s.date.isoformat()} was {s.pain_next_morning}/10, "
-                    f"higher than before the session ({view.baseline_pain(s)}/10).")
+                    f"higher than before the session ({view.baseline_pain(s)}/10)."))
         # week-over-week rising pain, checked at each weekly checkpoint
         if c in weeks and c != last_rise_check:
             last_rise_check = c
@@ -793,9 +795,9 @@ def decide(
                           + " → ".join(f"{m:.1f}" for m in means)
                           + f"/10), now above {safe:g}/10.")
                 if stage > 1:
-                    step_back_reason = rising
+                    step_back = ("rising_pain", rising)
                 else:
-                    reduce_reason = rising
+                    reduce = ("rising_pain", rising)
         # range loss on a new dorsiflexion test
         for side in SIDES:
             item = view.latest("dorsiflexion", side, c, current=False)
@@ -808,30 +810,33 @@ def decide(
                        f"to {item[1]:.1f} cm on {c.isoformat()}, more than the "
                        f"{rl.mdc_cm.value:g} cm measurement error.")
                 if stage >= 3:
-                    step_back_reason = step_back_reason or why
+                    step_back = step_back or ("range_loss", why)
                 else:
-                    reduce_reason = reduce_reason or why
-        if step_back_reason and stage > 1:
+                    reduce = reduce or ("range_loss", why)
+        if step_back and stage > 1:
             cut(c)
-            timeline.append(StageChange(c, "step_back", stage, stage - 1, step_back_reason))
+            timeline.append(StageChange(c, "step_back", stage, stage - 1, step_back[1],
+                                        cause=step_back[0]))
             stage -= 1
             stage_since = c
-        elif reduce_reason:
+        elif reduce:
             cut(c)
-            timeline.append(StageChange(c, "reduce_dose", stage, stage, reduce_reason))
+            timeline.append(StageChange(c, "reduce_dose", stage, stage, reduce[1],
+                                        cause=reduce[0]))
         # hold: no advancing while a flare or unsettled session is inside the window
         held_reason = None
-        trouble = view.last_troubled(c - dt.timedelta(days=window - 1), c)
-        if trouble is not None:
+        troubled = view.troubled_in(c - dt.timedelta(days=window - 1), c)
+        if troubled:
+            trouble = troubled[-1]
             held_reason = (f"Holding at stage {stage}: the session on "
                            f"{trouble.date.isoformat()} was too painful or had not settled by "
                            f"the next morning. Progress resumes after {window} calm days.")
-        if step_back_reason or reduce_reason:
+        if step_back or reduce:
             held_reason = held_reason or "Holding after a dose cut."
         # advance at the start of a week, on the results up to the Sunday before, so a
         # week's plan stays one stage from Monday to Sunday
         if (c in weeks and stage < 4 and held_reason is None
-                and not (step_back_reason or reduce_reason)):
+                and not (step_back or reduce)):
             st = protocol.stage(stage)
             sunday = c - DAY
             if ((c - stage_since).days >= st.min_days.value
@@ -851,10 +856,9 @@ def decide(
     clearance = (gate if stage >= 3 else
                  check_clearance(view, protocol, stage, as_of) if with_clearance else None)
     hits = tuple(
-        RedFlagHit(fid, (protocol.red_flag(fid).question if protocol.red_flag(fid) else fid),  # type: ignore[union-attr]
-                   (protocol.red_flag(fid).source if protocol.red_flag(fid) else ""),  # type: ignore[union-attr]
-                   screening.date)
-        for fid, yes in screening.red_flags.items() if yes)
+        RedFlagHit(fid, rf.question if rf else fid, rf.source if rf else "", screening.date)
+        for fid, yes in screening.red_flags.items() if yes
+        for rf in (protocol.red_flag(fid),))
     missing = tuple(f.id for f in protocol.red_flags if f.id not in screening.red_flags)
     days_in = (as_of - stage_since).days
     level = round(level_at(as_of), 2)
@@ -897,11 +901,8 @@ def decide(
         flags.append(Flag("hold", held_reason))
         reasons.append(held_reason)
     for ch in timeline:
-        if ch.kind in ("step_back", "reduce_dose") and (as_of - ch.date).days < window:
-            kind: FlagKind = "range_loss" if "knee-to-wall fell" in ch.reason else (
-                "rising_pain" if "rose week over week" in ch.reason else (
-                    "not_settled" if "morning after" in ch.reason else "pain_flare"))
-            flags.append(Flag(kind, ch.reason))
+        if ch.cause is not None and (as_of - ch.date).days < window:
+            flags.append(Flag(ch.cause, ch.reason))
     if stage < 4:
         next_monday = as_of + dt.timedelta(days=7 - as_of.weekday())
         need = int(st.min_days.value) - (next_monday - stage_since).days

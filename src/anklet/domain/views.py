@@ -84,7 +84,8 @@ def decision_dict(d: Decision, protocol: Protocol) -> dict[str, Any]:
         "missing_screen": list(d.missing_screen),
         "reasons": list(d.reasons),
         "timeline": [{"date": c.date.isoformat(), "kind": c.kind, "from_stage": c.from_stage,
-                      "to_stage": c.to_stage, "reason": c.reason} for c in d.timeline],
+                      "to_stage": c.to_stage, "cause": c.cause, "reason": c.reason}
+                     for c in d.timeline],
         "last_week": adherence_dict(d.last_week) if d.last_week else None,
     }
 
