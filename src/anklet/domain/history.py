@@ -55,19 +55,6 @@ class Activity(StrEnum):
     DAILY_LIFE = "daily_life"
 
 
-class Weekday(StrEnum):
-    MON = "mon"
-    TUE = "tue"
-    WED = "wed"
-    THU = "thu"
-    FRI = "fri"
-    SAT = "sat"
-    SUN = "sun"
-
-
-WEEKDAYS: tuple[Weekday, ...] = tuple(Weekday)
-
-
 class Person(_Model):
     id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$",
                              description="short id: lower-case letters, digits, - and _")]

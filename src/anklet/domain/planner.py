@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from anklet.domain.decisions import Decision
-from anklet.domain.exercises import Category, Exercise, Library, Motion, Plane, load_library
-from anklet.domain.history import WEEKDAYS, Activity, History, PlannedRun
+from anklet.domain.exercises import Exercise, Library, Motion, load_library
+from anklet.domain.history import Activity, History, PlannedRun
 from anklet.domain.protocol import Protocol, Stage, Target, load_protocol
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -371,4 +371,5 @@ def check_plan(plan: WeekPlan, protocol: Protocol | None = None) -> list[str]:
     return broken
 
 
-__all__ = ["WEEKDAYS", "Category", "PlanDay", "Plane", "WeekPlan", "check_plan", "plan_week"]
+__all__ = ["PlanBlock", "PlanDay", "PlanItem", "RuleIssue", "WeekPlan", "check_plan",
+           "choose_exercises", "plan_week"]
