@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -184,7 +184,3 @@ def adherence(console: Console, a: Adherence) -> None:
         t.add_row(x.label, done, str(x.required),
                   Text("✓", style="green") if x.met else Text("✗", style="red"))
     console.print(t)
-
-
-def group(*items: object) -> Group:
-    return Group(*items)  # type: ignore[arg-type]

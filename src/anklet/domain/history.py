@@ -27,7 +27,6 @@ from pydantic import (
 
 from anklet.domain.errors import HistoryError
 from anklet.domain.measures import (
-    DEFAULT_METHOD,
     LEG_LENGTH,
     MEASURE_INFO,
     ArchShape,
@@ -142,10 +141,6 @@ class Measurement(_Model):
         if value != value or not (LEG_LENGTH.low <= value <= LEG_LENGTH.high):
             raise ValueError(f"leg_length_cm {value:g} is out of range ({LEG_LENGTH.describe()})")
         return value
-
-    @property
-    def method_or_default(self) -> Method:
-        return self.method or DEFAULT_METHOD[self.kind]
 
     @property
     def normalised_reach(self) -> float | None:
@@ -355,10 +350,6 @@ class History(_Model):
                                  f"is recorded once")
             seen.add(a.content_hash)
         return sorted(v, key=lambda a: a.start)
-
-    @property
-    def latest_screening(self) -> Screening | None:
-        return self.screenings[-1] if self.screenings else None
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, exclude_none=True)

@@ -33,11 +33,6 @@ def degrees_to_cm(degrees: float) -> float:
     return degrees / DEGREES_PER_CM
 
 
-def cm_to_degrees(cm: float) -> float:
-    """Knee-to-wall distance (cm) to the equivalent lunge angle (°)."""
-    return cm * DEGREES_PER_CM
-
-
 @dataclass(frozen=True, slots=True)
 class Range:
     """An accepted closed range of values, with its unit."""
