@@ -46,7 +46,7 @@ from anklet.domain.history import (
     load_history_text,
     problems_from,
 )
-from anklet.domain.measures import ArchShape, FootPosture, MeasureKind, Method
+from anklet.domain.measures import DEFAULT_METHOD, ArchShape, FootPosture, MeasureKind, Method
 from anklet.domain.units import Side
 from anklet.domain.views import adherence_dict, decision_dict, plan_dict
 from anklet.services import evaluation, people, records
@@ -139,39 +139,62 @@ def in_range(field: str, value: int | None, low: int = 0, high: int = 10) -> int
 # --- people ----------------------------------------------------------------------------
 
 
+ActivityOpt = Annotated[list[Activity] | None, typer.Option(
+    "--activity", help="Repeat for each: running, lifting, court_field_sport, daily_life.")]
+GoalOpt = Annotated[list[str] | None, typer.Option("--goal", help="A goal in words; repeat.")]
+SprainsOpt = Annotated[int | None, typer.Option(help="Number of ankle sprains on that side.")]
+LastSprainOpt = Annotated[str | None, typer.Option(help="Date of the last sprain on that side.")]
+SurgeryOpt = Annotated[bool | None, typer.Option(help="Foot/ankle surgery on that side.")]
+
+
+def side_history(side: str, current: SideHistory, sprains: int | None, last: str | None,
+                 surgery: bool | None) -> SideHistory:
+    """One side's injury history from the options given; what is left out stays as it was."""
+    n = current.sprains if sprains is None else sprains
+    if last is None:
+        last_date = current.last_sprain if n else None
+    else:
+        if n == 0:
+            raise InputError(f"{side}-last-sprain", last, f"only with --{side}-sprains 1 or more")
+        last_date = parse_date(last, f"{side}-last-sprain")
+    return build(SideHistory, f"{side}-", sprains=n, last_sprain=last_date,
+                 surgery=current.surgery if surgery is None else surgery,
+                 surgery_date=current.surgery_date if surgery in (None, True) else None)
+
+
+def intake_from(current: Intake, *, activity: list[Activity] | None, goal: list[str] | None,
+                left: tuple[int | None, str | None, bool | None],
+                right: tuple[int | None, str | None, bool | None]) -> Intake:
+    """An intake with the options given applied over ``current``."""
+    return build(Intake, date=current.date,
+                 goals=current.goals if goal is None else goal,
+                 activities=current.activities if activity is None else activity,
+                 left=side_history("left", current.left, *left),
+                 right=side_history("right", current.right, *right))
+
+
 @app.command("add-person")
 def add_person(
     person_id: Annotated[str, typer.Argument(help="Short id: lower-case letters, digits, - _")],
     name: Annotated[str, typer.Option("--name", help="Full name.")],
-    activity: Annotated[list[Activity] | None, typer.Option(
-        "--activity", help="Repeat for each: running, lifting, court_field_sport, daily_life.")] = None,
-    goal: Annotated[list[str] | None, typer.Option("--goal", help="A goal in words; repeat.")] = None,
+    activity: ActivityOpt = None,
+    goal: GoalOpt = None,
     dominant: Annotated[Side | None, typer.Option("--dominant", help="Dominant leg.")] = None,
-    left_sprains: Annotated[int, typer.Option(help="Number of left ankle sprains.")] = 0,
-    left_last_sprain: Annotated[str | None, typer.Option(help="Date of the last left sprain.")] = None,
-    left_surgery: Annotated[bool, typer.Option(help="Left foot/ankle surgery in the past.")] = False,
-    right_sprains: Annotated[int, typer.Option(help="Number of right ankle sprains.")] = 0,
-    right_last_sprain: Annotated[str | None, typer.Option(help="Date of the last right sprain.")] = None,
-    right_surgery: Annotated[bool, typer.Option(help="Right foot/ankle surgery in the past.")] = False,
+    left_sprains: SprainsOpt = None,
+    left_last_sprain: LastSprainOpt = None,
+    left_surgery: SurgeryOpt = None,
+    right_sprains: SprainsOpt = None,
+    right_last_sprain: LastSprainOpt = None,
+    right_surgery: SurgeryOpt = None,
     date: DateOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a person with their intake (goals, activities, injury history per side)."""
     d = parse_date(date)
-    for side, sprains, last in (("left", left_sprains, left_last_sprain),
-                                ("right", right_sprains, right_last_sprain)):
-        if last and sprains == 0:
-            raise InputError(f"{side}-last-sprain", last,
-                             f"only with --{side}-sprains 1 or more")
     person = build(Person, id=person_id, name=name, created=d, dominant_side=dominant)
-    intake = build(
-        Intake, date=d, goals=goal or [], activities=activity or [],
-        left=build(SideHistory, "left-", sprains=left_sprains,
-                   last_sprain=parse_date(left_last_sprain, "left-last-sprain")
-                   if left_last_sprain else None, surgery=left_surgery),
-        right=build(SideHistory, "right-", sprains=right_sprains,
-                    last_sprain=parse_date(right_last_sprain, "right-last-sprain")
-                    if right_last_sprain else None, surgery=right_surgery))
+    intake = intake_from(Intake(date=d), activity=activity, goal=goal,
+                         left=(left_sprains, left_last_sprain, left_surgery),
+                         right=(right_sprains, right_last_sprain, right_surgery))
     c = ctx()
     with c.uow() as uow:
         people.create(uow, person=person, intake=intake)
@@ -179,6 +202,35 @@ def add_person(
     if not emit(as_json, {"created": person.id}):
         out.print(f"Created [bold]{person.id}[/] ({escape(person.name)}). Next: "
                   f"`anklet screen {person.id}` for the red-flag screen.")
+
+
+@app.command("intake")
+def update_intake(
+    person: PersonArg,
+    activity: ActivityOpt = None,
+    goal: GoalOpt = None,
+    left_sprains: SprainsOpt = None,
+    left_last_sprain: LastSprainOpt = None,
+    left_surgery: SurgeryOpt = None,
+    right_sprains: SprainsOpt = None,
+    right_last_sprain: LastSprainOpt = None,
+    right_surgery: SurgeryOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a person's intake (a new sprain, surgery, goals); what you leave out stays."""
+    c = ctx()
+    with c.uow() as uow:
+        h = people.get(uow, key=person)
+        current = h.intake or Intake(date=h.person.created or dt.date.today())
+        new = intake_from(current, activity=activity, goal=goal,
+                          left=(left_sprains, left_last_sprain, left_surgery),
+                          right=(right_sprains, right_last_sprain, right_surgery))
+        records.update_intake(uow, key=person, intake=new)
+        uow.commit()
+    if not emit(as_json, new.model_dump(mode="json", exclude_none=True)):
+        out.print(f"Intake of {person} updated: left {new.left.sprains} sprain(s), right "
+                  f"{new.right.sprains}; activities: "
+                  f"{', '.join(a.value for a in new.activities) or 'none given'}.")
 
 
 @app.command("people")
@@ -382,7 +434,8 @@ def measure(
             continue
         in_range(f"{side.value}-pain", pain)
         try:
-            items.append(build(Measurement, date=d, side=side, kind=k, value=value, method=method,
+            items.append(build(Measurement, date=d, side=side, kind=k, value=value,
+                               method=method or DEFAULT_METHOD[k],
                                pain=pain, leg_length_cm=leg_length, rater=rater))
         except InputError as e:
             if e.field != "value":  # e.g. leg-length, method: the field names itself
@@ -395,8 +448,10 @@ def measure(
         uow.commit()
     if not emit(as_json, {"recorded": [m.model_dump(mode="json", exclude_none=True)
                                        for m in items]}):
-        out.print(f"Recorded {k.value.replace('_', ' ')} for {person}: " + ", ".join(
-            f"{m.side.value} {m.value:g}" for m in items))
+        out.print(f"Recorded {k.value.replace('_', ' ')} for {person}: "
+                  + ", ".join(f"{m.side.value} {m.value:g}" + (
+                      f" ({m.normalised_reach:.0f}% of leg length)" if m.normalised_reach else "")
+                              for m in items) + f" (method: {items[0].method})")
 
 
 @app.command("observe-foot")

@@ -377,10 +377,12 @@ def test_measure_stores_both_sides(cli: Cli) -> None:
                "--left-pain", "2", "--method", "tape", "--rater", "physio B", "--json"))
     assert [(m["side"], m["value"]) for m in r.json()["recorded"]] == [("left", 7.5),
                                                                       ("right", 11.0)]
-    ok(cli("measure", "sam", "y_balance_anterior", "--left", "58", "--right", "64",
-           "--leg-length", "90"))
+    reach = ok(cli("measure", "sam", "y_balance_anterior", "--left", "58", "--right", "64",
+                   "--leg-length", "90"))
+    assert "left 58 (64% of leg length), right 64 (71% of leg length)" in reach.text
     human = ok(cli("measure", "sam", "lunge-angle", "--left", "30"))
     assert "lunge angle for sam: left 30" in human.text
+    assert "(method: inclinometer)" in human.text
     ms = exported(cli)["measurements"]
     assert ms[0] == {"date": TODAY.isoformat(), "side": "left", "kind": "knee_to_wall",
                      "value": 7.5, "method": "tape", "pain": 2, "rater": "physio B"}
@@ -389,6 +391,8 @@ def test_measure_stores_both_sides(cli: Cli) -> None:
     assert [m["kind"] for m in ms] == ["knee_to_wall"] * 2 + ["y_balance_anterior"] * 2 + [
         "lunge_angle"]
     assert ms[2]["leg_length_cm"] == 90
+    # no --method given: the test's usual method is stored, so the record says how it was taken
+    assert ms[-1]["method"] == "inclinometer"
 
 
 def test_measure_with_one_bad_side_stores_neither(cli: Cli) -> None:
@@ -1031,3 +1035,33 @@ def test_usage_mistakes_are_answered_in_json_with_json(cli: Cli) -> None:
     assert "--left" in data["message"]
     data = json_error(cli("people", "--bogus", "--json"), EXIT_INPUT, "UsageError")
     assert "--bogus" in data["message"]
+
+
+def test_intake_changes_only_what_is_given(cli: Cli) -> None:
+    ok(cli("add-person", "sam", "--name", "Sam", "--activity", "running", "--goal", "hills"))
+    r = ok(cli("intake", "sam", "--left-sprains", "2", "--left-last-sprain", "2026-01-10",
+               "--right-surgery", "--json"))
+    assert r.json()["left"] == {"sprains": 2, "last_sprain": "2026-01-10", "surgery": False}
+    intake = exported(cli)["intake"]
+    assert intake["goals"] == ["hills"]
+    assert intake["activities"] == ["running"]
+    assert intake["right"]["surgery"] is True
+    assert intake["left"]["last_sprain"] == "2026-01-10"
+    # a later change keeps the sprain date and the goals
+    ok(cli("intake", "sam", "--activity", "lifting"))
+    intake = exported(cli)["intake"]
+    assert intake["activities"] == ["lifting"]
+    assert intake["left"]["last_sprain"] == "2026-01-10"
+    assert intake["goals"] == ["hills"]
+
+
+def test_intake_refuses_bad_input_and_keeps_the_old_one(cli: Cli) -> None:
+    ok(cli("add-person", "sam", "--name", "Sam"))
+    before = exported(cli)["intake"]
+    refused(cli("intake", "sam", "--left-last-sprain", "2026-01-10"), EXIT_INPUT,
+            "left-last-sprain", "only with --left-sprains 1 or more")
+    refused(cli("intake", "sam", "--right-sprains", "-1"), EXIT_INPUT, "right-sprains", "-1")
+    refused(cli("intake", "sam", "--left-sprains", "1", "--left-last-sprain", "2026-02-30"),
+            EXIT_INPUT, "left-last-sprain", "YYYY-MM-DD")
+    assert exported(cli)["intake"] == before
+    refused(cli("intake", "nobody", "--left-sprains", "1"), EXIT_NOT_FOUND, "'nobody'")
