@@ -21,6 +21,7 @@ from anklet.domain.history import (
     Intake,
     Lap,
     Measurement,
+    Override,
     Person,
     PlannedRun,
     QuestionnaireResponse,
@@ -194,6 +195,9 @@ def full_history(key: str = "ada", **kw: Any) -> History:
         "questionnaires": [questionnaire(7, "cait", side=Side.RIGHT), questionnaire(7, "cait"),
                            questionnaire(7, "faam"), questionnaire(0, "confidence"),
                            questionnaire(14, "confidence", answers={"confidence": "9"})],
+        "overrides": [Override(date=day(15), stage=2, reason="Moves well; tape test was off.",
+                               by="coach@example.org"),
+                      Override(date=day(15), stage=1, reason="Second thoughts.", by="c")],
     }
     return History(**(fields | kw))
 

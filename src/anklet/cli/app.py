@@ -865,3 +865,4 @@ def main(argv: list[str] | None = None) -> None:
 # Commands kept in their own modules register themselves on `app` when imported.
 import anklet.cli.activities  # noqa: E402, F401  (import, runs)
 from anklet.cli import questionnaires as _questionnaires  # noqa: E402, F401  (questionnaire, scores)
+from anklet.cli import web as _web  # noqa: E402, F401  (serve, account)

@@ -8,8 +8,11 @@
     ├── DataFileError           an exercise or protocol file is wrong (file, line, problem)
     ├── FileImportError         an activity, workout or calendar file cannot be imported
     │                           (names the file and the problem in plain words)
-    ├── NotFoundError           a person, exercise or record does not exist
-    └── ConflictError           the thing already exists (a person id taken, say)
+    ├── NotFoundError           a person, exercise or record does not exist (or is not
+    │                           yours to see: the two look the same from outside)
+    ├── ConflictError           the thing already exists (a person id taken, say)
+    ├── SignInError             wrong email or password, or a session that has ended
+    └── TooManyAttemptsError    too many failed sign-ins for an account or address
 
 Adapters (store, CLI, web) translate library errors into these with
 ``raise ... from e``; the CLI prints them without a traceback and exits
@@ -158,3 +161,21 @@ class ConflictError(AnkletError):
     """The thing being created already exists."""
 
     exit_code = 5
+
+
+class SignInError(AnkletError):
+    """The email and password do not match an account (never says which one was wrong)."""
+
+    exit_code = 7
+
+
+class TooManyAttemptsError(AnkletError):
+    """Too many failed sign-ins lately; says how long to wait."""
+
+    exit_code = 7
+
+    def __init__(self, retry_after_s: int):
+        self.retry_after_s = retry_after_s
+        minutes = max(1, round(retry_after_s / 60))
+        super().__init__(f"Too many failed sign-ins. Please wait about {minutes} minute"
+                         f"{'s' if minutes != 1 else ''} and try again.")

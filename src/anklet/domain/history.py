@@ -318,6 +318,21 @@ class QuestionnaireResponse(_Model):
         return {**data, "answers": ordered}
 
 
+class Override(_Model):
+    """A coach's decision to put a person in a stage, with the reason in words.
+
+    From ``date`` on, the person is in ``stage`` whatever the automatic rules said; the rules
+    take over again from there (a later flare can still step them back, and they still
+    advance only through the gates). Red flags are never overridden: a person with one is
+    referred whatever the coach chose.
+    """
+
+    date: dt.date
+    stage: Annotated[int, Field(ge=1, le=20, description="the stage number to put the person in")]
+    reason: Annotated[str, Field(min_length=3, max_length=1000, description="why, in words")]
+    by: Annotated[str, Field(min_length=1, max_length=254, description="who decided")]
+
+
 class History(_Model):
     """Everything known about one person, in one document."""
 
@@ -333,9 +348,10 @@ class History(_Model):
     planned_runs: list[PlannedRun] = Field(default_factory=list)
     recorded_activities: list[RecordedActivity] = Field(default_factory=list)
     questionnaires: list[QuestionnaireResponse] = Field(default_factory=list)
+    overrides: list[Override] = Field(default_factory=list)
 
     @field_validator("screenings", "measurements", "foot_observations", "sessions",
-                     "planned_runs", "questionnaires")
+                     "planned_runs", "questionnaires", "overrides")
     @classmethod
     def _sorted(cls, v: list[Any]) -> list[Any]:
         return sorted(v, key=lambda x: x.date)

@@ -38,6 +38,7 @@ from anklet.domain.history import (
     History,
     Intake,
     Measurement,
+    Override,
     PlannedRun,
     QuestionnaireResponse,
     RecordedActivity,
@@ -178,6 +179,11 @@ def _questionnaire_params(person_id: int, q: QuestionnaireResponse) -> dict[str,
             "side": _v(q.side), "answers": dict(q.answers)}
 
 
+def _override_params(person_id: int, o: Override) -> dict[str, Any]:
+    return {"person_id": person_id, "date": o.date, "stage": o.stage, "reason": o.reason,
+            "by": o.by}
+
+
 def _activity_params(person_id: int, a: RecordedActivity) -> dict[str, Any]:
     return {"person_id": person_id, "start": a.start, "utc_offset_min": a.utc_offset_min,
             "sport": _v(a.sport), "duration_s": a.duration_s, "distance_m": a.distance_m,
@@ -236,6 +242,9 @@ _ACTIVITY_COLS = (t.recorded_activities.c.person_id, t.recorded_activities.c.sta
                   t.recorded_activities.c.laps, t.recorded_activities.c.cadence_spm,
                   t.recorded_activities.c.cadence_sd, t.recorded_activities.c.content_hash,
                   t.recorded_activities.c.source, t.recorded_activities.c.name)
+
+_OVERRIDE_COLS = (t.overrides.c.person_id, t.overrides.c.date, t.overrides.c.stage,
+                  t.overrides.c.reason, t.overrides.c.by)
 
 
 # Stored text -> enum member: pydantic checks a member much faster than it converts a string.
@@ -365,6 +374,8 @@ class PersonRepository:
                                              for a in h.recorded_activities])
         self._insert(t.questionnaire_responses, [_questionnaire_params(pid, q) for pid, h in pairs
                                                  for q in h.questionnaires])
+        self._insert(t.overrides, [_override_params(pid, o) for pid, h in pairs
+                                   for o in h.overrides])
 
     def get(self, key: str) -> History:
         """The whole history of one person; raise NotFoundError if there is none."""
@@ -482,6 +493,10 @@ class PersonRepository:
             .order_by(qr.c.date, qr.c.id)).all()
         return [QuestionnaireResponse.model_validate(_questionnaire_doc(row)) for row in rows]
 
+    def add_override(self, key: str, override: Override) -> None:
+        """Record a coach's stage override."""
+        self._insert(t.overrides, [_override_params(self._id(key), override)])
+
     # -- decisions -------------------------------------------------------------------------
 
     def save_decision(self, key: str, *, as_of: dt.date, stage: int | None, status: str,
@@ -582,6 +597,7 @@ class PersonRepository:
                 planned_runs=self._rows(t.planned_runs, _RUN_COLS, lo, hi),
                 recorded_activities=self._rows(t.recorded_activities, _ACTIVITY_COLS, lo, hi),
                 questionnaires=self._rows(t.questionnaire_responses, _QUESTIONNAIRE_COLS, lo, hi),
+                overrides=self._rows(t.overrides, _OVERRIDE_COLS, lo, hi),
             )
 
 
@@ -605,7 +621,8 @@ def _gc_paused() -> Iterator[None]:
 def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: _Rows,
               measurements: _Rows, foot_observations: _Rows, sessions: _Rows,
               exercises: _Rows, availability: _Rows, planned_runs: _Rows,
-              recorded_activities: _Rows = (), questionnaires: _Rows = ()) -> list[History]:
+              recorded_activities: _Rows = (), questionnaires: _Rows = (),
+              overrides: _Rows = ()) -> list[History]:
     """Build validated histories from the rows of each table (the columns of ``_*_COLS``).
 
     Rows of a person not in ``people`` are skipped: under READ COMMITTED another
@@ -618,6 +635,7 @@ def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: 
                        "dominant_side": _SIDES.get(dominant, dominant)},
             "screenings": [], "measurements": [], "foot_observations": [], "sessions": [],
             "planned_runs": [], "recorded_activities": [], "questionnaires": [],
+            "overrides": [],
         }
     for (pid, date, goals, activities, lsp, llast, lsurg, lsdate, rsp, rlast, rsurg,
          rsdate) in intakes:
@@ -678,6 +696,9 @@ def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: 
     for row in questionnaires:
         if (doc := docs.get(row[0])) is not None:
             doc["questionnaires"].append(_questionnaire_doc(row))
+    for pid, date, stage, reason, by in overrides:
+        if (doc := docs.get(pid)) is not None:
+            doc["overrides"].append({"date": date, "stage": stage, "reason": reason, "by": by})
     return [History.model_validate(doc) for doc in docs.values()]
 
 

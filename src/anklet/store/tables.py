@@ -38,12 +38,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, relationship
 
 __all__ = [
+    "AccountRow",
+    "ApiTokenRow",
+    "AuditRow",
     "AvailabilityRow",
     "Base",
+    "CalendarFeedRow",
+    "CoachingRow",
     "DecisionRow",
     "FootObservationRow",
     "IntakeRow",
     "MeasurementRow",
+    "OverrideRow",
     "PersonRow",
     "PlannedRunRow",
     "QuestionnaireResponseRow",
@@ -51,13 +57,20 @@ __all__ = [
     "ScreeningRow",
     "SessionExerciseRow",
     "SessionRow",
+    "SignInAttemptRow",
     "UTCDateTime",
+    "accounts",
+    "api_tokens",
+    "audit_log",
     "availability",
+    "calendar_feeds",
+    "coaching",
     "decisions",
     "foot_observations",
     "intakes",
     "measurements",
     "metadata",
+    "overrides",
     "people",
     "planned_runs",
     "questionnaire_responses",
@@ -65,6 +78,7 @@ __all__ = [
     "screenings",
     "session_exercises",
     "sessions",
+    "sign_in_attempts",
 ]
 
 NAMING_CONVENTION = {
@@ -161,6 +175,8 @@ class PersonRow(Base):
     recorded_activities: Mapped[list[RecordedActivityRow]] = relationship(
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
     questionnaire_responses: Mapped[list[QuestionnaireResponseRow]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
+    overrides: Mapped[list[OverrideRow]] = relationship(
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
     decision: Mapped[DecisionRow | None] = relationship(
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True)
@@ -441,6 +457,117 @@ class DecisionRow(Base):
     person: Mapped[PersonRow] = relationship(back_populates="decision")
 
 
+class OverrideRow(Base):
+    """A coach put the person in a stage by hand, with a reason (part of the history)."""
+
+    __tablename__ = "overrides"
+    __table_args__ = (CheckConstraint("stage >= 1", name="stage"),
+                      Index(None, "person_id", "date"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    stage: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(254))
+
+    person: Mapped[PersonRow] = relationship(back_populates="overrides")
+
+
+# -- accounts: who may sign in, and whom they may see ----------------------------------------
+
+ROLES_SQL = "('coach', 'client', 'self')"
+
+
+class AccountRow(Base):
+    """Someone who signs in: a coach, a coach's client, or a self-coached person.
+
+    A client or self-coached account is linked to its own person (``person_id``); a coach
+    reaches people through ``coaching``. ``session_version`` is part of every signed session
+    cookie: bumping it (password reset, "sign out everywhere") ends all existing sessions.
+    """
+
+    __tablename__ = "accounts"
+    __table_args__ = (CheckConstraint(f"role IN {ROLES_SQL}", name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(10))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), unique=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CoachingRow(Base):
+    """Which coach looks after a person (at most one)."""
+
+    __tablename__ = "coaching"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                          index=True)
+
+
+class ApiTokenRow(Base):
+    """A token for the JSON API; only its SHA-256 is kept (the token is shown once)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class CalendarFeedRow(Base):
+    """The secret address of a person's calendar feed; replaced to revoke the old one."""
+
+    __tablename__ = "calendar_feeds"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class SignInAttemptRow(Base):
+    """Failed sign-ins, counted per account and per address to slow down guessing."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (Index(None, "email", "at"), Index(None, "address", "at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class AuditRow(Base):
+    """Who did what and when: overrides, deletions, account and token changes.
+
+    The person is kept by id and by key in ``detail``, so the entry outlives a deleted person.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index(None, "person_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(254))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 metadata = Base.metadata
 """All tables; what Alembic compares the migrations against."""
 
@@ -456,3 +583,10 @@ planned_runs = cast(Table, PlannedRunRow.__table__)
 recorded_activities = cast(Table, RecordedActivityRow.__table__)
 questionnaire_responses = cast(Table, QuestionnaireResponseRow.__table__)
 decisions = cast(Table, DecisionRow.__table__)
+overrides = cast(Table, OverrideRow.__table__)
+accounts = cast(Table, AccountRow.__table__)
+coaching = cast(Table, CoachingRow.__table__)
+api_tokens = cast(Table, ApiTokenRow.__table__)
+calendar_feeds = cast(Table, CalendarFeedRow.__table__)
+sign_in_attempts = cast(Table, SignInAttemptRow.__table__)
+audit_log = cast(Table, AuditRow.__table__)

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from anklet.store.accounts import AccountRepository
 from anklet.store.db import store_error
 from anklet.store.repository import PersonRepository
 
@@ -31,6 +32,7 @@ class UnitOfWork:
     """A session and its repositories for one transaction; rolls back unless committed."""
 
     people: PersonRepository
+    accounts: AccountRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -51,6 +53,7 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self._session = Session(self._engine, expire_on_commit=False)
         self.people = PersonRepository(self._session)
+        self.accounts = AccountRepository(self._session)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

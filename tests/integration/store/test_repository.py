@@ -47,7 +47,11 @@ def _get(engine: Engine, key: str) -> History:
 def _counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {table.name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                for table in t.metadata.sorted_tables}
+                for table in t.metadata.sorted_tables if table.name not in _ACCOUNT_TABLES}
+
+
+_ACCOUNT_TABLES = {"accounts", "coaching", "api_tokens", "calendar_feeds", "sign_in_attempts",
+                   "audit_log"}  # the web app's tables: empty here
 
 
 def test_get_returns_full_history_unchanged(engine: Engine) -> None:
@@ -159,6 +163,8 @@ def test_parts_added_one_by_one_build_the_same_history(engine: Engine) -> None:
             repo.add_recorded_activity("ada", a)
         for q in whole.questionnaires:
             repo.add_questionnaire("ada", q)
+        for o in whole.overrides:
+            repo.add_override("ada", o)
         uow.commit()
     assert _get(engine, "ada") == whole
 

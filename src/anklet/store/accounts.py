@@ -1,0 +1,275 @@
+"""The account repository: who may sign in, whom they may see, tokens, feeds and the audit log.
+
+Like :class:`~anklet.store.repository.PersonRepository` it works inside a unit of work's
+session and never commits. People are named by their key (``Person.id``) here too; the
+internal ids stay in the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DbSession
+
+from anklet.domain.errors import ConflictError, NotFoundError
+from anklet.store import tables as t
+
+__all__ = ["Account", "AccountRepository", "ApiToken", "AuditEntry", "CoachedPerson"]
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    email: str
+    name: str
+    role: str  # coach | client | self
+    person_key: str | None
+    session_version: int
+    password_hash: str
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    id: int
+    name: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime
+    actor: str
+    person_key: str | None
+    action: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CoachedPerson:
+    """A person on a coach's list, with their last stored decision (None if never decided)."""
+
+    key: str
+    name: str
+    stage: int | None
+    status: str | None
+    clear_to_train: bool | None
+    as_of: dt.date | None
+    summary: dict[str, Any] | None
+    has_account: bool
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+_ACCOUNT_COLS = (t.accounts.c.id, t.accounts.c.email, t.accounts.c.name, t.accounts.c.role,
+                 t.people.c.key, t.accounts.c.session_version, t.accounts.c.password_hash)
+
+
+class AccountRepository:
+    """Accounts and everything hung on them, inside one unit of work's session."""
+
+    def __init__(self, session: DbSession) -> None:
+        self._session = session
+
+    def _person_id(self, key: str) -> int:
+        pid = self._session.execute(
+            select(t.people.c.id).where(t.people.c.key == key)).scalar_one_or_none()
+        if pid is None:
+            raise NotFoundError("person", key)
+        return int(pid)
+
+    def _one(self, where: Any) -> Account | None:
+        row = self._session.execute(
+            select(*_ACCOUNT_COLS).select_from(
+                t.accounts.outerjoin(t.people, t.people.c.id == t.accounts.c.person_id))
+            .where(where)).one_or_none()
+        return Account(*row) if row is not None else None
+
+    # -- accounts --------------------------------------------------------------------------
+
+    def add(self, *, email: str, name: str, role: str, password_hash: str,
+            person_key: str | None = None) -> Account:
+        """Create an account; ConflictError if the email is taken."""
+        person_id = self._person_id(person_key) if person_key else None
+        try:
+            with self._session.begin_nested():
+                new_id = self._session.execute(
+                    insert(t.accounts).returning(t.accounts.c.id),
+                    {"email": email, "name": name, "role": role, "password_hash": password_hash,
+                     "person_id": person_id, "session_version": 1, "created_at": _now()},
+                ).scalar_one()
+        except IntegrityError as e:
+            raise ConflictError(f"An account with the email {email!r} already exists.") from e
+        account = self.by_id(int(new_id))
+        assert account is not None
+        return account
+
+    def by_id(self, account_id: int) -> Account | None:
+        return self._one(t.accounts.c.id == account_id)
+
+    def by_email(self, email: str) -> Account | None:
+        return self._one(t.accounts.c.email == email)
+
+    def by_person(self, key: str) -> Account | None:
+        """The client or self-coached account that signs in as this person, if any."""
+        return self._one(t.people.c.key == key)
+
+    def set_password(self, account_id: int, password_hash: str) -> None:
+        """Replace the password and end every session signed in with the old one."""
+        self._session.execute(
+            update(t.accounts).where(t.accounts.c.id == account_id)
+            .values(password_hash=password_hash,
+                    session_version=t.accounts.c.session_version + 1))
+
+    def set_name(self, account_id: int, name: str) -> None:
+        self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
+                              .values(name=name))
+
+    def end_sessions(self, account_id: int) -> None:
+        """Sign out everywhere: every existing session cookie stops working."""
+        self._session.execute(
+            update(t.accounts).where(t.accounts.c.id == account_id)
+            .values(session_version=t.accounts.c.session_version + 1))
+
+    def link_person(self, account_id: int, key: str) -> None:
+        self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
+                              .values(person_id=self._person_id(key)))
+
+    def all(self) -> list[Account]:
+        rows = self._session.execute(
+            select(*_ACCOUNT_COLS).select_from(
+                t.accounts.outerjoin(t.people, t.people.c.id == t.accounts.c.person_id))
+            .order_by(t.accounts.c.email))
+        return [Account(*row) for row in rows]
+
+    def count(self) -> int:
+        return int(self._session.execute(select(func.count()).select_from(t.accounts))
+                   .scalar_one())
+
+    # -- coaching --------------------------------------------------------------------------
+
+    def set_coach(self, key: str, coach_id: int) -> None:
+        pid = self._person_id(key)
+        self._session.execute(delete(t.coaching).where(t.coaching.c.person_id == pid))
+        self._session.execute(insert(t.coaching), {"person_id": pid, "coach_id": coach_id})
+
+    def coach_of(self, key: str) -> int | None:
+        return self._session.execute(
+            select(t.coaching.c.coach_id).join(t.people, t.people.c.id == t.coaching.c.person_id)
+            .where(t.people.c.key == key)).scalar_one_or_none()
+
+    def coached(self, coach_id: int) -> list[CoachedPerson]:
+        """A coach's people, by name, each with their stored decision (one query)."""
+        p, d, c, a = t.people, t.decisions, t.coaching, t.accounts
+        stmt = (select(p.c.key, p.c.name, d.c.stage, d.c.status, d.c.clear_to_train, d.c.as_of,
+                       d.c.summary, a.c.id)
+                .select_from(c.join(p, p.c.id == c.c.person_id)
+                             .outerjoin(d, d.c.person_id == p.c.id)
+                             .outerjoin(a, a.c.person_id == p.c.id))
+                .where(c.c.coach_id == coach_id)
+                .order_by(p.c.name, p.c.key))
+        return [CoachedPerson(key, name, stage, status,
+                              None if clear is None else bool(clear), as_of,
+                              dict(summary) if summary is not None else None, acc is not None)
+                for key, name, stage, status, clear, as_of, summary, acc
+                in self._session.execute(stmt)]
+
+    def is_coached_by(self, key: str, coach_id: int) -> bool:
+        return self.coach_of(key) == coach_id
+
+    # -- API tokens ------------------------------------------------------------------------
+
+    def add_token(self, account_id: int, name: str, token_hash: str) -> int:
+        return int(self._session.execute(
+            insert(t.api_tokens).returning(t.api_tokens.c.id),
+            {"account_id": account_id, "name": name, "token_hash": token_hash,
+             "created_at": _now()}).scalar_one())
+
+    def account_for_token(self, token_hash: str) -> Account | None:
+        row = self._session.execute(
+            select(t.api_tokens.c.account_id).where(t.api_tokens.c.token_hash == token_hash)
+        ).scalar_one_or_none()
+        if row is None:
+            return None
+        self._session.execute(update(t.api_tokens).where(t.api_tokens.c.token_hash == token_hash)
+                              .values(last_used_at=_now()))
+        return self.by_id(int(row))
+
+    def tokens(self, account_id: int) -> list[ApiToken]:
+        at = t.api_tokens
+        rows = self._session.execute(
+            select(at.c.id, at.c.name, at.c.created_at, at.c.last_used_at)
+            .where(at.c.account_id == account_id).order_by(at.c.id))
+        return [ApiToken(*row) for row in rows]
+
+    def delete_token(self, account_id: int, token_id: int) -> bool:
+        result = self._session.execute(
+            delete(t.api_tokens).where(t.api_tokens.c.id == token_id,
+                                       t.api_tokens.c.account_id == account_id))
+        return bool(getattr(result, "rowcount", 0))
+
+    # -- calendar feeds --------------------------------------------------------------------
+
+    def set_feed(self, key: str, token: str) -> None:
+        pid = self._person_id(key)
+        self._session.execute(delete(t.calendar_feeds).where(t.calendar_feeds.c.person_id == pid))
+        self._session.execute(insert(t.calendar_feeds),
+                              {"person_id": pid, "token": token, "created_at": _now()})
+
+    def feed_token(self, key: str) -> str | None:
+        return self._session.execute(
+            select(t.calendar_feeds.c.token)
+            .where(t.calendar_feeds.c.person_id == self._person_id(key))).scalar_one_or_none()
+
+    def delete_feed(self, key: str) -> None:
+        self._session.execute(delete(t.calendar_feeds)
+                              .where(t.calendar_feeds.c.person_id == self._person_id(key)))
+
+    def person_for_feed(self, token: str) -> str | None:
+        return self._session.execute(
+            select(t.people.c.key).join(t.calendar_feeds,
+                                        t.calendar_feeds.c.person_id == t.people.c.id)
+            .where(t.calendar_feeds.c.token == token)).scalar_one_or_none()
+
+    # -- failed sign-ins -------------------------------------------------------------------
+
+    def add_failed_sign_in(self, email: str, address: str, at: dt.datetime) -> None:
+        self._session.execute(insert(t.sign_in_attempts),
+                              {"email": email, "address": address, "at": at})
+
+    def failed_sign_ins(self, *, since: dt.datetime, email: str | None = None,
+                        address: str | None = None) -> list[dt.datetime]:
+        """When the failed sign-ins for this email (or address) since ``since`` happened."""
+        sa_ = t.sign_in_attempts
+        cond = sa_.c.email == email if email is not None else sa_.c.address == address
+        return list(self._session.execute(
+            select(sa_.c.at).where(cond, sa_.c.at >= since).order_by(sa_.c.at)).scalars())
+
+    def clear_failed_sign_ins(self, email: str) -> None:
+        self._session.execute(delete(t.sign_in_attempts).where(t.sign_in_attempts.c.email == email))
+
+    # -- audit log -------------------------------------------------------------------------
+
+    def audit(self, *, account_id: int | None, actor: str, action: str,
+              person_key: str | None = None, detail: dict[str, Any] | None = None) -> None:
+        pid = self._person_id(person_key) if person_key else None
+        self._session.execute(insert(t.audit_log), {
+            "at": _now(), "account_id": account_id, "actor": actor, "person_id": pid,
+            "action": action, "detail": {**(detail or {}), **({"person": person_key}
+                                                              if person_key else {})}})
+
+    def audit_for(self, key: str, limit: int = 200) -> Sequence[AuditEntry]:
+        al = t.audit_log
+        rows = self._session.execute(
+            select(al.c.at, al.c.actor, al.c.action, al.c.detail)
+            .where(al.c.person_id == self._person_id(key))
+            .order_by(al.c.at.desc(), al.c.id.desc()).limit(limit))
+        return [AuditEntry(at, actor, key, action, dict(detail))
+                for at, actor, action, detail in rows]

@@ -1,0 +1,1 @@
+"""The web app (FastAPI): pages in ``pages/``, the JSON API in ``api/``."""

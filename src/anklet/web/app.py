@@ -1,0 +1,123 @@
+"""The web app: pages for coaches and their clients, and the JSON API under ``/api/v1``.
+
+:func:`create_app` builds it from settings (or an already open context, for tests). Errors
+from the one error tree become HTTP answers in :func:`_anklet_error`: a page gets a page,
+the API gets JSON with the same fields the CLI's ``--json`` prints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+import anklet
+from anklet.domain.errors import (
+    AnkletError,
+    ConflictError,
+    DataFileError,
+    FileImportError,
+    InputError,
+    NotFoundError,
+    SignInError,
+    TooManyAttemptsError,
+)
+from anklet.services.context import Context, open_context
+from anklet.settings import Settings, get_settings
+from anklet.store.errors import StoreError
+from anklet.web.deps import CsrfError, ForbiddenError, SignInNeededError
+from anklet.web.templating import STATIC_DIR, render
+
+SESSION_COOKIE = "anklet_session"
+
+_STATUS: list[tuple[type[AnkletError], int]] = [
+    (SignInNeededError, 401), (SignInError, 401), (CsrfError, 403), (ForbiddenError, 403),
+    (NotFoundError, 404), (ConflictError, 409), (TooManyAttemptsError, 429),
+    (InputError, 422), (FileImportError, 422), (DataFileError, 500), (StoreError, 503),
+]
+
+
+def status_for(e: AnkletError) -> int:
+    for cls, code in _STATUS:
+        if isinstance(e, cls):
+            return code
+    return 400
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def _anklet_error(request: Request, e: Exception) -> Response:
+    assert isinstance(e, AnkletError)
+    code = status_for(e)
+    if _is_api(request):
+        headers = {"WWW-Authenticate": "Bearer"} if code == 401 else {}
+        if isinstance(e, TooManyAttemptsError):
+            headers["Retry-After"] = str(e.retry_after_s)
+        return JSONResponse(e.to_dict(), status_code=code, headers=headers)
+    if isinstance(e, SignInNeededError):
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/sign-in?next={quote(e.next_url, safe='/?=&')}", 303)
+    return render(request, "error.html", status_code=code, title=_TITLES.get(code, "Problem"),
+                  message=str(e))
+
+
+_TITLES = {401: "Please sign in", 403: "Not allowed", 404: "Not found", 409: "Already there",
+           422: "Please check what you entered", 429: "Too many tries",
+           503: "The database is not available", 500: "Set-up problem"}
+
+
+async def _http_error(request: Request, e: Exception) -> Response:
+    assert isinstance(e, StarletteHTTPException)
+    if _is_api(request):
+        return JSONResponse({"error": "HTTPError", "message": str(e.detail)},
+                            status_code=e.status_code, headers=e.headers)
+    message = "There is no such page." if e.status_code == 404 else str(e.detail)
+    return render(request, "error.html", status_code=e.status_code,
+                  title=_TITLES.get(e.status_code, "Problem"), message=message)
+
+
+async def _validation_error(request: Request, e: Exception) -> Response:
+    assert isinstance(e, RequestValidationError)
+    problems: list[dict[str, Any]] = []
+    for err in e.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
+        value = err.get("input")
+        problems.append({"field": ".".join(loc) or "request", "message": err.get("msg", ""),
+                         "value": value if isinstance(value, str | int | float | bool) else None})
+    message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    if _is_api(request):
+        return JSONResponse({"error": "InputError", "message": message, "problems": problems},
+                            status_code=422)
+    return render(request, "error.html", status_code=422, title=_TITLES[422], message=message)
+
+
+def create_app(settings: Settings | None = None, *, context: Context | None = None) -> FastAPI:
+    """The app on the settings' database (created and migrated), or on ``context``."""
+    settings = settings or (context.settings if context else get_settings())
+    settings.check_for_web()
+    ctx = context or open_context(settings)
+    app = FastAPI(title="Anklet", version=anklet.__version__,
+                  summary="Assess, stage, plan and track ankle and foot work.",
+                  docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
+    app.state.ctx = ctx
+    app.state.settings = settings
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
+                       session_cookie=SESSION_COOKIE, max_age=settings.session_days * 86400,
+                       same_site="lax", https_only=settings.secure_cookies)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.add_exception_handler(AnkletError, _anklet_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+
+    from anklet.web.pages import auth
+
+    app.include_router(auth.router)
+    return app

@@ -1,0 +1,172 @@
+"""Signing up, in and out, and the account page (password, sessions, API tokens)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from anklet.domain.errors import ConflictError, InputError, SignInError, TooManyAttemptsError
+from anklet.services import accounts as account_service
+from anklet.store.accounts import Account
+from anklet.web.deps import (
+    MaybeAccount,
+    PageAccount,
+    Uow,
+    check_csrf,
+    client_address,
+    sign_in_session,
+)
+from anklet.web.templating import flash, render
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+
+
+def home_for(account: Account) -> str:
+    return "/coach" if account.role == "coach" else "/me"
+
+
+def _safe_next(value: str | None) -> str | None:
+    """Only a path on this site (no scheme, no host): never an open redirect."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    parts = urlsplit(value)
+    return value if not parts.scheme and not parts.netloc else None
+
+
+def _field(form: dict[str, str], name: str) -> str:
+    return form.get(name, "")
+
+
+async def _form(request: Request) -> dict[str, str]:
+    data = await request.form()
+    return {k: v for k, v in data.items() if isinstance(v, str)}
+
+
+@router.get("/")
+def home(account: MaybeAccount) -> Response:
+    return RedirectResponse(home_for(account) if account else "/sign-in", 303)
+
+
+@router.get("/sign-up")
+def sign_up_page(request: Request, account: MaybeAccount) -> Response:
+    if account:
+        return RedirectResponse(home_for(account), 303)
+    return render(request, "auth/sign_up.html", values={"role": "coach"}, errors={})
+
+
+@router.post("/sign-up")
+async def sign_up(request: Request, uow: Uow) -> Response:
+    form = await _form(request)
+    try:
+        account = account_service.sign_up(
+            uow, email=_field(form, "email"), name=_field(form, "name"),
+            password=_field(form, "password"), role=_field(form, "role"))
+    except InputError as e:
+        return render(request, "auth/sign_up.html", status_code=422,
+                      values={**form, "password": ""}, errors={e.field: str(e)})
+    except ConflictError as e:
+        return render(request, "auth/sign_up.html", status_code=409,
+                      values={**form, "password": ""}, errors={"email": str(e)})
+    uow.accounts.audit(account_id=account.id, actor=account.email, action="signed_up",
+                       person_key=account.person_key, detail={"role": account.role})
+    uow.commit()
+    sign_in_session(request, account)
+    flash(request, f"Welcome, {account.name}. Your account is ready.")
+    return RedirectResponse(home_for(account), 303)
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, account: MaybeAccount, next: str | None = None) -> Response:
+    if account:
+        return RedirectResponse(_safe_next(next) or home_for(account), 303)
+    return render(request, "auth/sign_in.html", values={"next": _safe_next(next) or ""},
+                  error=None)
+
+
+@router.post("/sign-in")
+async def sign_in(request: Request, uow: Uow) -> Response:
+    form = await _form(request)
+    values = {"email": _field(form, "email"), "next": _safe_next(_field(form, "next")) or ""}
+    try:
+        account = account_service.sign_in(uow, email=values["email"],
+                                          password=_field(form, "password"),
+                                          address=client_address(request))
+    except SignInError as e:
+        uow.commit()  # keep the failed try: it counts towards the limit
+        return render(request, "auth/sign_in.html", status_code=401, values=values,
+                      error=str(e))
+    except TooManyAttemptsError as e:
+        response = render(request, "auth/sign_in.html", status_code=429, values=values,
+                          error=str(e))
+        response.headers["Retry-After"] = str(e.retry_after_s)
+        return response
+    uow.commit()
+    sign_in_session(request, account)
+    return RedirectResponse(values["next"] or home_for(account), 303)
+
+
+@router.post("/sign-out")
+def sign_out(request: Request) -> Response:
+    request.session.clear()
+    flash(request, "You are signed out.")
+    return RedirectResponse("/sign-in", 303)
+
+
+@router.get("/account")
+def account_page(request: Request, account: PageAccount, uow: Uow) -> Response:
+    return render(request, "auth/account.html", account=account,
+                  tokens=uow.accounts.tokens(account.id), new_token=None, errors={})
+
+
+@router.post("/account/password")
+async def change_password(request: Request, account: PageAccount, uow: Uow) -> Response:
+    form = await _form(request)
+    try:
+        fresh = account_service.change_password(
+            uow, account=account, current=_field(form, "current_password"),
+            new=_field(form, "new_password"))
+    except InputError as e:
+        field = "current_password" if e.field == "current_password" else "new_password"
+        return render(request, "auth/account.html", account=account, status_code=422,
+                      tokens=uow.accounts.tokens(account.id), new_token=None,
+                      errors={field: str(e)})
+    uow.accounts.audit(account_id=account.id, actor=account.email, action="password_changed")
+    uow.commit()
+    sign_in_session(request, fresh)  # this browser stays signed in; the others are ended
+    flash(request, "Password changed. Other devices have been signed out.")
+    return RedirectResponse("/account", 303)
+
+
+@router.post("/account/sign-out-everywhere")
+def sign_out_everywhere(request: Request, account: PageAccount, uow: Uow) -> Response:
+    uow.accounts.end_sessions(account.id)
+    uow.commit()
+    request.session.clear()
+    flash(request, "You are signed out on every device.")
+    return RedirectResponse("/sign-in", 303)
+
+
+@router.post("/account/tokens")
+async def create_token(request: Request, account: PageAccount, uow: Uow) -> Response:
+    form = await _form(request)
+    try:
+        token = account_service.create_token(uow, account=account, name=_field(form, "name"))
+    except InputError as e:
+        return render(request, "auth/account.html", account=account, status_code=422,
+                      tokens=uow.accounts.tokens(account.id), new_token=None,
+                      errors={"name": str(e)})
+    uow.commit()
+    return render(request, "auth/account.html", account=account,
+                  tokens=uow.accounts.tokens(account.id), new_token=token, errors={})
+
+
+@router.post("/account/tokens/{token_id}/delete")
+def delete_token(request: Request, token_id: int, account: PageAccount, uow: Uow) -> Response:
+    if uow.accounts.delete_token(account.id, token_id):
+        uow.accounts.audit(account_id=account.id, actor=account.email,
+                           action="api_token_deleted", detail={"token_id": token_id})
+        uow.commit()
+        flash(request, "Token deleted; it no longer works.")
+    return RedirectResponse("/account", 303)

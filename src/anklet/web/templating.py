@@ -1,0 +1,55 @@
+"""Jinja2 templates and the helpers every page gets.
+
+``render(request, "page.html", account=..., **values)`` fills in the CSRF token, the
+signed-in account and flash messages. Templates live in ``web/templates`` inside the
+package; static files (CSS, the vendored htmx) in ``web/static``. Nothing is fetched from
+the network: every script, style and chart is served from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from anklet.store.accounts import Account
+from anklet.web.deps import CSRF_FIELD, csrf_token
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.trim_blocks = True
+templates.env.lstrip_blocks = True
+
+
+def _csrf_input(request: Request) -> Markup:
+    return Markup('<input type="hidden" name="{}" value="{}">').format(
+        CSRF_FIELD, escape(csrf_token(request)))
+
+
+def _date(value: dt.date | dt.datetime | None, fmt: str = "%a %-d %b %Y") -> str:
+    return value.strftime(fmt) if value is not None else "—"
+
+
+templates.env.filters["date"] = _date
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    """A one-time message shown on the next page (saved, deleted, signed out...)."""
+    request.session.setdefault("flash", []).append({"kind": kind, "text": message})
+
+
+def render(request: Request, name: str, *, account: Account | None = None,
+           status_code: int = 200, **values: Any) -> HTMLResponse:
+    messages = request.session.pop("flash", []) if "flash" in request.session else []
+    context = {"account": account, "csrf_input": _csrf_input(request),
+               "csrf_token": csrf_token(request), "flashes": messages, "today": dt.date.today(),
+               **values}
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
