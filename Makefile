@@ -13,13 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-## run: set up, load the demo people on first run, and show everyone's stage
+## run: set up, and start the web app on http://127.0.0.1:8000/ (SQLite; demo accounts on first run)
 run: $(STAMP)
-	$(BIN)/anklet demo --if-empty
-	$(BIN)/anklet people
-	@echo
-	@echo "Try:  $(BIN)/anklet status demo-runner    $(BIN)/anklet plan demo-runner --details"
-	@echo "      $(BIN)/anklet --help                 (database: $$($(BIN)/anklet where))"
+	@echo "Database: $$($(BIN)/anklet where)   (the command line: $(BIN)/anklet --help)"
+	$(BIN)/anklet serve --demo-if-empty
 
 ## test: set up, lint, check the architecture contract, and run every test
 test: $(STAMP)
