@@ -53,12 +53,16 @@ def _free_port() -> int:
 class Cluster:
     """A PostgreSQL cluster in a temporary folder, run as another user when we are root."""
 
-    def __init__(self, initdb: str, pg_ctl: str) -> None:
+    def __init__(self, initdb: str, pg_ctl: str, base: Path | None = None) -> None:
         self.initdb, self.pg_ctl = initdb, pg_ctl
         # Under /tmp when there is one: short enough for a Unix socket path (107 bytes) and
         # reachable by the user the server runs as, wherever TMPDIR points.
         short = "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else None
-        self.base = Path(tempfile.mkdtemp(prefix="anklet-pg-", dir=short))
+        if base is not None:
+            base.mkdir(parents=True, exist_ok=True)
+            self.base = base
+        else:
+            self.base = Path(tempfile.mkdtemp(prefix="anklet-pg-", dir=short))
         self.data = self.base / "data"
         self.log = self.base / "server.log"
         self.prefix: list[str] = []
@@ -82,8 +86,9 @@ class Cluster:
                                f"{result.stdout}\n{result.stderr}\n{log}")
 
     def start(self) -> int:
-        self.run(self.initdb, "-D", str(self.data), "-A", "trust", "-U", PG_SUPERUSER,
-                 "-E", "UTF8", "--locale=C", "--no-sync")
+        if not (self.data / "PG_VERSION").exists():
+            self.run(self.initdb, "-D", str(self.data), "-A", "trust", "-U", PG_SUPERUSER,
+                     "-E", "UTF8", "--locale=C", "--no-sync")
         last: Exception | None = None
         for _ in range(3):  # another process may grab the free port before the server does
             port = _free_port()
@@ -97,10 +102,12 @@ class Cluster:
                 last = e
         raise RuntimeError(f"PostgreSQL did not start: {last}")
 
-    def stop(self) -> None:
+    def stop(self, *, remove: bool = True) -> None:
         with contextlib.suppress(RuntimeError):
-            self.run(self.pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(self.base, ignore_errors=True)
+            self.run(self.pg_ctl, "-D", str(self.data), "-m", "fast" if not remove else
+                     "immediate", "-w", "stop")
+        if remove:
+            shutil.rmtree(self.base, ignore_errors=True)
 
 
 def user_exists(name: str) -> bool:
@@ -110,6 +117,37 @@ def user_exists(name: str) -> bool:
         return False
     return True
 
+
+
+@contextlib.contextmanager
+def kept_server(folder: Path, database: str = "anklet") -> Iterator[tuple[str, bool]]:
+    """Like :func:`server`, but the cluster lives in ``folder`` and is kept for the next run.
+
+    Yields the URL and whether the database is new (empty). For benchmarks whose data takes
+    long to build.
+    """
+    binaries = {name: pg_bin(name) for name in PG_BINARIES}
+    missing = [name for name, path in binaries.items() if path is None]
+    if missing:
+        raise UnavailableError(f"PostgreSQL needs {' and '.join(missing)} on PATH")
+    cluster = Cluster(str(binaries["initdb"]), str(binaries["pg_ctl"]), base=folder.resolve())
+    marker = folder / f"{database}.ready"
+    try:
+        port = cluster.start()
+        base = f"postgresql+psycopg://{PG_SUPERUSER}@127.0.0.1:{port}"
+        fresh = not marker.exists()
+        if fresh:
+            admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{database}"'))
+                    conn.execute(text(f'CREATE DATABASE "{database}"'))
+            finally:
+                admin.dispose()
+        yield f"{base}/{database}", fresh
+        marker.touch()
+    finally:
+        cluster.stop(remove=False)
 
 
 @contextlib.contextmanager
