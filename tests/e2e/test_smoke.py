@@ -1,0 +1,41 @@
+"""The first steps in a real browser: sign up, land on the right page, sign out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import PHONE, shot
+
+
+def test_a_coach_signs_up_and_out(server: str, browser: Any) -> None:
+    page = browser.new_page()
+    page.goto(server + "/")
+    assert page.url.endswith("/sign-in")
+    page.click("text=Create an account")
+    page.fill("#f-name", "Casey Coach")
+    page.fill("#f-email", "casey@example.org")
+    page.fill("#f-password", "short")
+    page.click("button.primary")
+    # the browser's own check (minlength) stops it first; the server's message is tested
+    # in the integration tests
+    assert page.url.endswith("/sign-up")
+    page.fill("#f-password", "correct horse battery")
+    page.click("button.primary")
+    page.wait_for_url(server + "/coach")
+    shot(page, "coach-after-sign-up")
+    page.click("text=Sign out")
+    page.wait_for_url(server + "/sign-in")
+    assert "You are signed out." in page.content()
+    page.close()
+
+
+def test_sign_in_page_fits_a_phone(server: str, browser: Any) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(server + "/sign-in")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the page scrolls sideways on a phone"
+    box = page.locator("button.primary").bounding_box()
+    assert box is not None
+    assert box["height"] >= 44  # a thumb-sized target
+    shot(page, "sign-in-phone")
+    page.close()
