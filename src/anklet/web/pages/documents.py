@@ -1,9 +1,181 @@
-"""Documents made from a plan: the printable PDF and the calendar feed (ICS)."""
+"""Documents made from a plan: the printable plan (PDF and a print page) and the calendar feed.
+
+Routes:
+
+* ``GET /people/{key}/plan.pdf?week=YYYY-MM-DD`` — the week's plan as a PDF (WeasyPrint),
+  for the person's coach, the client themself, or a self-coached person. Any date picks the
+  week (Monday to Sunday) holding it; without one, this week.
+* ``GET /people/{key}/plan/print?week=…`` — the same document as an HTML page, for the
+  browser's own print.
+* ``GET /people/{key}/calendar`` — how to subscribe, the current secret address, and buttons
+  to issue (or re-issue) and revoke it; ``POST …/calendar/issue`` and ``…/calendar/revoke``.
+* ``GET /calendar/{token}.ics`` — the feed itself, with no sign-in: the secret token is the
+  key. An unknown or revoked token gets a bare 404 that says nothing else.
+
+The plan of a past or current week is decided as of that week's last day or today,
+whichever is earlier; a future week's plan uses today's decision. Nothing here writes
+except issuing and revoking a feed.
+
+The PDF is made with no network access: WeasyPrint's fetcher accepts only ``data:`` URLs
+(the template needs none; everything is inline), and the fonts are the system's.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+import datetime as dt
+from typing import Any
 
-from anklet.web.deps import check_csrf
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from weasyprint import HTML  # type: ignore[import-untyped]
+from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+
+from anklet.domain.errors import InputError
+from anklet.domain.exercises import HEEL_WARNING, Category
+from anklet.domain.history import History
+from anklet.domain.planner import PlanBlock, WeekPlan
+from anklet.services import accounts as account_service
+from anklet.services import calendar as calendar_service
+from anklet.services import evaluation
+from anklet.services.context import Context
+from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
+from anklet.web.templating import flash, render, templates
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+
+RUN_WORDS = calendar_service.RUN_WORDS
+
+
+# --- the week's plan, as a document ---------------------------------------------------------
+
+
+def week_of(value: str | None, today: dt.date) -> dt.date:
+    """The Monday of the week holding ``value`` (YYYY-MM-DD), or of this week."""
+    if not value:
+        day = today
+    else:
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise InputError("week", value, "a date as YYYY-MM-DD, such as "
+                                             f"{today.isoformat()}") from None
+    return day - dt.timedelta(days=day.weekday())
+
+
+def local_only_fetcher() -> URLFetcher:
+    """A WeasyPrint fetcher that fetches nothing from outside: only inline ``data:`` URLs."""
+    return URLFetcher(allowed_protocols=("data",), timeout=1, allow_redirects=False)
+
+
+def _first_seen(plan: WeekPlan) -> dict[str, str]:
+    """Exercise id -> the weekday it first appears on (its how-to is printed there)."""
+    seen: dict[str, str] = {}
+    for day in plan.days:
+        for block in day.blocks:
+            for item in block.items:
+                seen.setdefault(item.exercise.id, day.weekday)
+    return seen
+
+
+def _has_foot_release(block: PlanBlock) -> bool:
+    return any(i.exercise.category is Category.FOOT_RELEASE for i in block.items)
+
+
+def plan_document(ctx: Context, history: History, week: dt.date, today: dt.date,
+                  ) -> dict[str, Any]:
+    """What the print template needs for the week starting ``week``."""
+    as_of = min(today, week + dt.timedelta(days=6))
+    ev = evaluation.evaluate(history=history, protocol=ctx.protocol, library=ctx.library,
+                             as_of=as_of, week_start=week)
+    stage = ctx.protocol.stage(ev.plan.stage) if ev.plan.stage else None
+    return {
+        "person": history.person, "key": history.person.id, "plan": ev.plan,
+        "decision": ev.decision, "stage": stage, "week_start": week,
+        "week_end": week + dt.timedelta(days=6), "first_seen": _first_seen(ev.plan),
+        "heel_warning": HEEL_WARNING, "has_foot_release": _has_foot_release,
+        "run_words": RUN_WORDS, "made_on": today, "pain": ctx.protocol.pain_monitoring,
+        "prev_week": week - dt.timedelta(days=7), "next_week": week + dt.timedelta(days=7),
+    }
+
+
+def _render_print(request: Request, values: dict[str, Any], *, screen: bool) -> str:
+    template = templates.get_template("print/plan.html")
+    return template.render(request=request, screen=screen, **values)
+
+
+@router.get("/people/{key}/plan.pdf")
+def plan_pdf(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
+             week: str | None = None) -> Response:
+    history = account_service.person_for(uow, account, key)
+    today = dt.date.today()
+    monday = week_of(week, today)
+    html = _render_print(request, plan_document(ctx, history, monday, today), screen=False)
+    pdf = HTML(string=html, base_url=None, url_fetcher=local_only_fetcher()).write_pdf()
+    filename = f"anklet-plan-{key}-{monday.isoformat()}.pdf"
+    return Response(bytes(pdf), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"',
+                             "Cache-Control": "private, no-store"})
+
+
+@router.get("/people/{key}/plan/print")
+def plan_print(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
+               week: str | None = None) -> Response:
+    history = account_service.person_for(uow, account, key)
+    today = dt.date.today()
+    monday = week_of(week, today)
+    html = _render_print(request, plan_document(ctx, history, monday, today), screen=True)
+    return HTMLResponse(html, headers={"Cache-Control": "private, no-store"})
+
+
+# --- the calendar feed ----------------------------------------------------------------------
+
+
+def feed_urls(request: Request, token: str) -> dict[str, str]:
+    """The feed's https (or http) address and its webcal:// form for phones."""
+    url = str(request.url_for("calendar_feed", token=token))
+    scheme, _, rest = url.partition("://")
+    return {"https": url, "webcal": f"webcal://{rest}", "scheme": scheme}
+
+
+@router.get("/people/{key}/calendar")
+def calendar_page(request: Request, key: str, account: PageAccount, uow: Uow) -> Response:
+    history = account_service.person_for(uow, account, key)
+    token = uow.accounts.feed_token(key)
+    own = account.person_key == key
+    return render(request, "calendar/page.html", account=account, person=history.person,
+                  key=key, urls=feed_urls(request, token) if token else None, own=own,
+                  weeks_ahead=calendar_service.WEEKS_AHEAD,
+                  refresh_hours=int(calendar_service.REFRESH.total_seconds() // 3600))
+
+
+@router.post("/people/{key}/calendar/issue")
+def calendar_issue(request: Request, key: str, account: PageAccount, uow: Uow) -> Response:
+    account_service.person_for(uow, account, key)  # NotFoundError if not theirs
+    had = uow.accounts.feed_token(key) is not None
+    account_service.issue_feed(uow, account=account, key=key)
+    uow.commit()
+    flash(request, "New calendar address made. The old one no longer works: subscribe again "
+                   "with this one." if had else "Calendar address made. Subscribe to it below.")
+    return RedirectResponse(f"/people/{key}/calendar", 303)
+
+
+@router.post("/people/{key}/calendar/revoke")
+def calendar_revoke(request: Request, key: str, account: PageAccount, uow: Uow) -> Response:
+    account_service.revoke_feed(uow, account=account, key=key)  # NotFoundError if not theirs
+    uow.commit()
+    flash(request, "Calendar address turned off. Calendars subscribed to it stop updating; "
+                   "you can remove the calendar from your app.")
+    return RedirectResponse(f"/people/{key}/calendar", 303)
+
+
+@router.get("/calendar/{token}.ics", name="calendar_feed")
+def calendar_feed(token: str, uow: Uow, ctx: Ctx) -> Response:
+    body = calendar_service.feed_for_token(uow, token=token, protocol=ctx.protocol,
+                                           library=ctx.library)
+    if body is None:
+        return Response("No such calendar.\n", status_code=404, media_type="text/plain",
+                        headers={"Cache-Control": "no-store"})
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": 'inline; filename="anklet.ics"',
+                             "Cache-Control": "private, no-store"})
+
