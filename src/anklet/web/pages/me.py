@@ -1,9 +1,583 @@
-"""The client's own pages, made for a phone: today's session, logging it, progress, the week."""
+"""The client's own pages, made for a phone: today's session, logging it, progress, the week.
+
+``/me`` is a client's (or self-coached person's) home: today's exercises from this week's
+plan, or the next planned day, or, with a red flag, only the advice to see a clinician. The
+log form (``/people/{key}/log``), the week plan and the progress page are shared with the
+person's coach: every route that names a person goes through :func:`_person`, so someone
+else's person answers 404 exactly like a missing one.
+
+The log form never loses what was typed: a bad value re-renders the form (422) with the
+error next to its field and every value kept, and nothing is stored until all of it is good.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
-from anklet.web.deps import check_csrf
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from anklet.domain.adherence import Adherence
+from anklet.domain.decisions import Decision
+from anklet.domain.errors import InputError, NotFoundError
+from anklet.domain.exercises import Exercise, Library, LoadType
+from anklet.domain.history import ExerciseLog, History, Session
+from anklet.domain.planner import PlanDay, WeekPlan
+from anklet.domain.protocol import Protocol
+from anklet.domain.units import SIDES
+from anklet.domain.views import adherence_dict, plan_dict
+from anklet.services import accounts as account_service
+from anklet.services import evaluation, records
+from anklet.services.context import Context
+from anklet.store.accounts import Account
+from anklet.store.uow import UnitOfWork
+from anklet.web import charts
+from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
+from anklet.web.templating import flash, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+
+DAY = dt.timedelta(days=1)
+MAX_ROWS = 60
+"""More exercise rows than any day's plan holds: a bigger form is not from this page."""
+
+LOGGED = "Logged. Tomorrow morning, tell us how it feels."
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _person(uow: UnitOfWork, account: Account, key: str) -> History:
+    """The person's history if this account may see them (404 otherwise, as if missing)."""
+    return account_service.person_for(uow, account, key)
+
+
+def _own_key(account: Account) -> str | None:
+    """The account's own person (client or self-coached); None for a coach."""
+    return None if account.role == "coach" else account.person_key
+
+
+def _is_own(account: Account, key: str) -> bool:
+    return account.role != "coach" and account.person_key == key
+
+
+def _back(account: Account, key: str) -> str:
+    """Where a person's pages lead back to: /me for themself, the person page for a coach."""
+    return "/me" if _is_own(account, key) else f"/people/{key}"
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request", "").lower() == "true"
+
+
+async def _form(request: Request) -> dict[str, str]:
+    data = await request.form()
+    return {k: v for k, v in data.items() if isinstance(v, str)}
+
+
+def _parse_day(value: str | None, field: str) -> dt.date | None:
+    if value is None or value.strip() == "":
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(field, value, "accepted: a date as YYYY-MM-DD") from None
+
+
+def _evaluate(ctx: Context, history: History, *, as_of: dt.date | None = None,
+              week_start: dt.date | None = None) -> evaluation.Evaluation:
+    return evaluation.evaluate(history=history, protocol=ctx.protocol, library=ctx.library,
+                               as_of=as_of, week_start=week_start)
+
+
+def _day(plan: WeekPlan, date: dt.date) -> PlanDay | None:
+    return next((d for d in plan.days if d.date == date), None)
+
+
+def _plan_view(plan: WeekPlan, library: Library) -> dict[str, Any]:
+    """The plan as :func:`plan_dict` gives it, each day with its date as a date (``when``)."""
+    data = plan_dict(plan, library)
+    for d in data["days"]:
+        d["when"] = dt.date.fromisoformat(d["date"])
+    return data
+
+
+def _day_dict(plan: dict[str, Any], date: dt.date) -> dict[str, Any] | None:
+    iso = date.isoformat()
+    return next((d for d in plan["days"] if d["date"] == iso), None)
+
+
+def _morning_due(history: History, today: dt.date) -> dt.date | None:
+    """Yesterday's date, when yesterday's (last) session still lacks its next-morning pain."""
+    yesterday = today - DAY
+    last = [s for s in history.sessions if s.date == yesterday]
+    if last and last[-1].pain_next_morning is None:
+        return yesterday
+    return None
+
+
+def _logged_dates(history: History, start: dt.date, end: dt.date) -> set[str]:
+    return {s.date.isoformat() for s in history.sessions if start <= s.date <= end}
+
+
+# --- today ----------------------------------------------------------------------------------
+
+
+@router.get("/me")
+def today_page(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Response:
+    key = _own_key(account)
+    if key is None:
+        return RedirectResponse("/coach", 303)
+    history = _person(uow, account, key)
+    today = dt.date.today()
+    ev = _evaluate(ctx, history, as_of=today)
+    plan = _plan_view(ev.plan, ctx.library)
+    day = _day_dict(plan, today)
+    next_day: dict[str, Any] | None = None
+    if ev.decision.can_prescribe and not (day and day["blocks"]):
+        later = [d for d in plan["days"] if d["date"] > today.isoformat() and d["blocks"]]
+        if not later:  # look into next week
+            nxt = _evaluate(ctx, history, as_of=today, week_start=monday_of(today) + 7 * DAY)
+            later = [d for d in _plan_view(nxt.plan, ctx.library)["days"] if d["blocks"]]
+        next_day = later[0] if later else None
+    logged_today = [s for s in history.sessions if s.date == today]
+    week_end = ev.plan.week_start + 6 * DAY
+    return render(request, "me/today.html", account=account, person=history.person,
+                  key=key, decision=ev.decision, plan=plan, day=day, next_day=next_day,
+                  today_iso=today.isoformat(), logged_today=logged_today,
+                  logged=_logged_dates(history, ev.plan.week_start, week_end),
+                  morning_due=_morning_due(history, today), lib=ctx.library.by_id,
+                  is_self=account.role == "self")
+
+
+# --- morning pain ---------------------------------------------------------------------------
+
+
+@router.post("/people/{key}/morning")
+async def morning_pain(request: Request, key: str, account: PageAccount, uow: Uow,
+                       ctx: Ctx) -> Response:
+    history = _person(uow, account, key)
+    form = await _form(request)
+    today = dt.date.today()
+    session_date = _parse_day(form.get("date"), "date")
+    if session_date is None:
+        earlier = [s.date for s in history.sessions if s.date < today]
+        if not earlier:
+            raise NotFoundError("session before", today.isoformat())
+        session_date = earlier[-1]
+    raw = form.get("pain", "").strip()
+    pain = int(raw) if raw.isdigit() else None
+    if pain is None or not 0 <= pain <= 10:
+        error = "Tap a number from 0 (no pain) to 10 (worst pain)."
+        if _is_htmx(request):
+            return render(request, "me/_morning.html", account=account, key=key,
+                          morning_due=session_date, error=error, saved=None)
+        raise InputError("pain", raw, "accepted: 0 to 10")
+    records.update_morning_pain(uow, key=key, date=session_date, pain=pain)
+    # a sore morning can change the decision (a flare): store it for the dashboard
+    evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library, save=True)
+    uow.commit()
+    if _is_htmx(request):
+        return render(request, "me/_morning.html", account=account, key=key,
+                      morning_due=session_date, error=None, saved=pain)
+    flash(request, f"Thanks. Morning pain {pain}/10 is noted for the session of "
+                   f"{session_date:%A %-d %B}.")
+    return RedirectResponse(_back(account, key), 303)
+
+
+# --- the session log ------------------------------------------------------------------------
+
+
+NUMBER_FIELDS: dict[str, tuple[str, int, int]] = {
+    # field: (label, low, high), as the history document accepts them
+    "sets": ("Sets", 0, 50),
+    "reps": ("Reps", 0, 500),
+    "seconds": ("Seconds", 0, 7200),
+    "rounds": ("Rounds", 0, 50),
+}
+LOAD_MAX = 500.0
+LABELS = {**{k: v[0] for k, v in NUMBER_FIELDS.items()}, "load_kg": "kg"}
+SIDE_CHOICES = {"both": "Both sides", "left": "Left only", "right": "Right only"}
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One exercise line of the log form."""
+
+    index: int
+    exercise_id: str
+    name: str
+    plan_text: str
+    fields: tuple[str, ...]
+    per_side: bool
+    planned: bool
+    known: bool = True
+
+    def name_of(self, field: str) -> str:
+        return f"ex{self.index}_{field}"
+
+
+def _fields_for(ex: Exercise) -> tuple[str, ...]:
+    d = ex.dose
+    if d.rounds:
+        out = ["rounds"]
+    else:
+        out = ["sets"]
+        if d.reps:
+            out.append("reps")
+        if d.seconds:
+            out.append("seconds")
+    if ex.load is LoadType.EXTERNAL or d.load:
+        out.append("load_kg")
+    return tuple(out)
+
+
+def _row(index: int, exercise_id: str, library: Library, level: float | None,
+         planned: bool) -> LogRow:
+    ex = library.by_id.get(exercise_id)
+    if ex is None:  # only a hand-made form names an unknown id; shown so its error has a home
+        return LogRow(index, exercise_id, exercise_id, "", ("sets", "reps"), False, planned,
+                      known=False)
+    return LogRow(index, ex.id, ex.name, "" if level is None else ex.dose.describe(level),
+                  _fields_for(ex), ex.dose.per_side, planned)
+
+
+def _plan_rows(plan: WeekPlan, date: dt.date, library: Library
+               ) -> tuple[list[LogRow], dict[str, str]]:
+    """Rows for the day's planned exercises (ticked, at the planned dose), then the week's other
+    exercises (not ticked), with the form values that pre-fill them."""
+    day = _day(plan, date)
+    today_ids: list[str] = []
+    for b in day.blocks if day else ():
+        for item in b.items:
+            if item.exercise.id not in today_ids:
+                today_ids.append(item.exercise.id)
+    week_ids: list[str] = []
+    for d in plan.days:
+        for b in d.blocks:
+            for item in b.items:
+                if item.exercise.id not in today_ids and item.exercise.id not in week_ids:
+                    week_ids.append(item.exercise.id)
+    rows = [_row(i, eid, library, plan.dose_level, True) for i, eid in enumerate(today_ids)]
+    rows += [_row(len(rows) + i, eid, library, plan.dose_level, False)
+             for i, eid in enumerate(week_ids)]
+    values: dict[str, str] = {}
+    for row in rows:
+        ex = library.by_id[row.exercise_id]
+        scaled = ex.dose.scaled(plan.dose_level)
+        values[row.name_of("id")] = row.exercise_id
+        if row.planned:
+            values[row.name_of("done")] = "on"
+        for f in row.fields:
+            v = scaled.get(f)
+            values[row.name_of(f)] = "" if v is None else str(v)
+        values[row.name_of("side")] = "both"
+    return rows, values
+
+
+def _log_page(request: Request, account: Account, history: History, *, rows: list[LogRow],
+              values: dict[str, str], errors: dict[str, str], plan: WeekPlan | None,
+              status_code: int = 200) -> Response:
+    key = history.person.id
+    extra = [r for r in rows if not r.planned]
+    # the other exercises stay open when one of them is ticked or has an error
+    extra_open = any(values.get(r.name_of("done")) or any(k.startswith(r.name_of(""))
+                                                          for k in errors) for r in extra)
+    return render(request, "me/log.html", account=account, status_code=status_code,
+                  person=history.person, key=key, own=_is_own(account, key),
+                  rows=[r for r in rows if r.planned], extra_rows=extra, extra_open=extra_open,
+                  values=values, errors=errors, refused=plan.refused if plan else None,
+                  back=_back(account, key), sides=SIDE_CHOICES, labels=LABELS,
+                  max_date=dt.date.today().isoformat())
+
+
+@router.get("/people/{key}/log")
+def log_form(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
+             date: str | None = None) -> Response:
+    history = _person(uow, account, key)
+    today = dt.date.today()
+    day = _parse_day(date, "date") or today
+    if day > today:
+        raise InputError("date", day.isoformat(), "today or an earlier day (log what was done)")
+    ev = _evaluate(ctx, history, as_of=day, week_start=monday_of(day))
+    rows, values = ([], {}) if ev.plan.refused else _plan_rows(ev.plan, day, ctx.library)
+    values["date"] = day.isoformat()
+    return _log_page(request, account, history, rows=rows, values=values, errors={},
+                     plan=ev.plan)
+
+
+def _int(values: dict[str, str], errors: dict[str, str], name: str, label: str, low: int,
+         high: int, *, required: bool = False) -> int | None:
+    raw = values.get(name, "").strip()
+    if raw == "":
+        if required:
+            errors[name] = f"{label}: please choose a number from {low} to {high}."
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        errors[name] = f"{label} is a whole number from {low} to {high}; “{raw}” is not."
+        return None
+    return int(raw)
+
+
+def _load(values: dict[str, str], errors: dict[str, str], name: str) -> float | None:
+    raw = values.get(name, "").strip().replace(",", ".")
+    if raw == "":
+        return None
+    try:
+        kg = float(raw)
+    except ValueError:
+        kg = -1.0
+    if not 0 <= kg <= LOAD_MAX:  # also catches nan
+        errors[name] = f"Load is in kg, from 0 to {LOAD_MAX:g}; “{values[name]}” is not."
+        return None
+    return kg
+
+
+def _read_rows(values: dict[str, str], library: Library, level: float | None) -> list[LogRow]:
+    """The rows the form was sent with (so a re-rendered form shows exactly what was there)."""
+    rows = []
+    for i in range(MAX_ROWS):
+        eid = values.get(f"ex{i}_id")
+        if eid is None:
+            break
+        rows.append(_row(i, eid.strip(), library, level, values.get(f"ex{i}_planned") == "1"))
+    return rows
+
+
+@router.post("/people/{key}/log")
+async def log_session(request: Request, key: str, account: PageAccount, uow: Uow,
+                      ctx: Ctx) -> Response:
+    if not account_service.can_see(uow, account, key):
+        raise NotFoundError("person", key)
+    values = await _form(request)
+    values.pop("csrf_token", None)
+    errors: dict[str, str] = {}
+    today = dt.date.today()
+    rows = _read_rows(values, ctx.library, None)
+
+    day: dt.date | None = None
+    try:
+        day = _parse_day(values.get("date"), "date")
+    except InputError:
+        errors["date"] = "Give the date as YYYY-MM-DD, e.g. " + today.isoformat() + "."
+    else:
+        if day is None:
+            errors["date"] = "Which day was it? Give a date."
+        elif day > today:
+            errors["date"] = "That day has not come yet; log a session on or after the day."
+
+    logs: list[ExerciseLog] = []
+    logged_rows: list[LogRow] = []
+    for row in rows:
+        if not values.get(row.name_of("done")):
+            continue
+        nums = {f: _int(values, errors, row.name_of(f), NUMBER_FIELDS[f][0], *NUMBER_FIELDS[f][1:])
+                for f in row.fields if f in NUMBER_FIELDS}
+        load = _load(values, errors, row.name_of("load_kg")) if "load_kg" in row.fields else None
+        side = values.get(row.name_of("side"), "both") or "both"
+        if side not in SIDE_CHOICES:
+            errors[row.name_of("side")] = "Choose both sides, left only or right only."
+            side = "both"
+        if not row.known:
+            errors[row.name_of("id")] = (f"“{row.exercise_id}” is not an exercise Anklet knows; "
+                                         f"untick it.")
+        if not any(row.name_of(f) in errors for f in (*row.fields, "side", "id")):
+            logs.append(ExerciseLog(exercise_id=row.exercise_id, side=side, load_kg=load,
+                                    **nums))
+            logged_rows.append(row)
+    if not any(values.get(r.name_of("done")) for r in rows):
+        errors["exercises"] = "Tick at least one exercise you did."
+    rpe = _int(values, errors, "rpe", "Effort", 0, 10)
+    pain_during = _int(values, errors, "pain_during", "Pain during", 0, 10, required=True)
+    pain_before = _int(values, errors, "pain_before", "Pain before", 0, 10)
+    notes = values.get("notes", "").strip() or None
+    if notes is not None and len(notes) > 2000:
+        errors["notes"] = f"Notes can be up to 2000 characters; these are {len(notes)}."
+
+    if not errors:
+        assert day is not None
+        assert pain_during is not None
+        session = Session(date=day, exercises=logs, rpe=rpe, pain_before=pain_before,
+                          pain_during=pain_during, notes=notes)
+        try:
+            records.create_session(uow, key=key, session=session, library=ctx.library)
+        except InputError as e:  # an exercise the library does not know (a hand-made form)
+            index = int(e.field.split("[")[1].split("]")[0]) if "[" in e.field else 0
+            errors[logged_rows[index].name_of("id")] = str(e)
+    if errors:  # nothing was stored: show the form again as it was sent, with the errors
+        history = uow.people.get(key)
+        plan = _evaluate(ctx, history, as_of=today).plan
+        rows = _read_rows(values, ctx.library, plan.dose_level)
+        return _log_page(request, account, history, rows=rows, values=values, errors=errors,
+                         plan=plan, status_code=422)
+    evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library, save=True)
+    uow.commit()
+    flash(request, LOGGED)
+    assert pain_during is not None
+    limit = ctx.protocol.pain_monitoring.acceptable_max.value
+    if pain_during > limit:
+        flash(request, f"Pain {pain_during}/10 is more than the plan allows (up to {limit:g}). "
+                       f"The next sessions will be eased off. If it keeps hurting, stop and get "
+                       f"it checked.", "warn")
+    return RedirectResponse(_back(account, key), 303)
+
+
+# --- the week plan --------------------------------------------------------------------------
+
+
+@router.get("/me/plan")
+def my_plan(account: PageAccount, week: str | None = None) -> Response:
+    key = _own_key(account)
+    if key is None:
+        return RedirectResponse("/coach", 303)
+    query = f"?week={week}" if week and _safe_week(week) else ""
+    return RedirectResponse(f"/people/{key}/plan{query}", 303)
+
+
+def _safe_week(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@router.get("/people/{key}/plan")
+def plan_page(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
+              week: str | None = None) -> Response:
+    history = _person(uow, account, key)
+    today = dt.date.today()
+    start = monday_of(_parse_day(week, "week") or today)
+    end = start + 6 * DAY
+    # a past week as it was decided then; this week and later ones as things stand today
+    ev = _evaluate(ctx, history, as_of=min(today, end), week_start=start)
+    plan = _plan_view(ev.plan, ctx.library)
+    return render(request, "me/plan.html", account=account, person=history.person, key=key,
+                  own=_is_own(account, key), decision=ev.decision, plan=plan,
+                  week_start=start, week_end=end, today_iso=today.isoformat(),
+                  prev_week=(start - 7 * DAY).isoformat(), next_week=(start + 7 * DAY).isoformat(),
+                  this_week=monday_of(today), logged=_logged_dates(history, start, end),
+                  lib=ctx.library.by_id, back=_back(account, key))
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+@router.get("/me/progress")
+def my_progress(account: PageAccount) -> Response:
+    key = _own_key(account)
+    if key is None:
+        return RedirectResponse("/coach", 303)
+    return RedirectResponse(f"/people/{key}/progress", 303)
+
+
+@router.get("/people/{key}/progress")
+def progress_page(request: Request, key: str, account: PageAccount, uow: Uow,
+                  ctx: Ctx) -> Response:
+    history = _person(uow, account, key)
+    today = dt.date.today()
+    decision = _evaluate(ctx, history, as_of=today).decision
+    _, adh = evaluation.adherence(uow, key=key, protocol=ctx.protocol, library=ctx.library,
+                                  week_start=monday_of(today), as_of=today)
+    p = ctx.protocol
+    charts_ = [
+        ("Knee-to-wall, each side", dorsiflexion_summary(history, decision, p, today),
+         charts.dorsiflexion_chart(history, p, as_of=today)),
+        ("Left and right compared", asymmetry_summary(history, p, today),
+         charts.asymmetry_chart(history, p, as_of=today)),
+        ("Pain during sessions and the next morning", pain_summary(history, p, today),
+         charts.pain_chart(history, p, as_of=today)),
+        ("Weekly targets kept", adherence_summary(decision, adh, p),
+         charts.adherence_chart(history, p, ctx.library, as_of=today)),
+    ]
+    sessions = list(reversed(history.sessions[-10:]))
+    return render(request, "me/progress.html", account=account, person=history.person, key=key,
+                  own=_is_own(account, key), decision=decision, adherence=adherence_dict(adh),
+                  sessions=sessions, lib=ctx.library.by_id, back=_back(account, key),
+                  charts=charts_, morning_due=_morning_due(history, today))
+
+
+# --- one line in plain words above each chart ----------------------------------------------
+
+
+def _cm(value: float) -> str:
+    return f"{charts.num(value)} cm"
+
+
+def dorsiflexion_summary(history: History, decision: Decision, protocol: Protocol,
+                         today: dt.date) -> str:
+    """Latest knee-to-wall per side and what the next gate asks, e.g. "Left 8.5 cm, right
+    11 cm (2 June); the next stage asks for 10 cm or more each side"."""
+    points = charts.dorsiflexion_points(history, today)
+    if not points:
+        return "No knee-to-wall test yet: one on each side will start this chart."
+    latest = {p.side: p for p in points}
+    parts = [f"{side.value.capitalize()} {_cm(latest[side].cm)}" for side in SIDES
+             if side in latest]
+    when = max(p.date for p in latest.values())
+    text = ", ".join(parts).capitalize() + f" ({when:%-d %B})"
+    gate = next((c for c in (decision.gate.criteria if decision.gate else ())
+                 if c.metric == "dorsiflexion_cm"), None)
+    if gate is not None:
+        op = {">=": "or more", ">": "or more"}.get(gate.op, "")
+        text += f"; the next stage asks for {_cm(gate.threshold)} {op} each side".rstrip()
+        if all(side in latest and gate_passes(gate.op, latest[side].cm, gate.threshold)
+               for side in SIDES):
+            text += ", and both sides are there"
+    else:
+        marks = charts.dorsiflexion_thresholds(protocol)
+        if marks:
+            text += f"; the target line is {_cm(marks[-1][0])}"
+    return text + "."
+
+
+def gate_passes(op: str, value: float, threshold: float) -> bool:
+    return {">=": value >= threshold, ">": value > threshold, "<=": value <= threshold,
+            "<": value < threshold}.get(op, False)
+
+
+def asymmetry_summary(history: History, protocol: Protocol, today: dt.date) -> str:
+    pairs = charts.asymmetry_pairs(history, today)
+    if not pairs:
+        return "Measure both sides on the same day to compare them."
+    _, left, right = pairs[-1]
+    diff = abs(left - right)
+    rule = next((r for r in protocol.asymmetry if r.measure == "dorsiflexion"), None)
+    band = rule.threshold if rule is not None and rule.kind == "difference" else None
+    if diff < 0.05:
+        text = "Both sides reach the same distance"
+    else:
+        more, less = ("Left", "right") if left > right else ("Right", "left")
+        text = f"{more} reaches {_cm(diff)} further than {less}"
+    if band is not None:
+        text += (f"; up to {_cm(band)} counts as even" if diff <= band
+                 else f"; more than {_cm(band)} is worth working on")
+    return text + "."
+
+
+def pain_summary(history: History, protocol: Protocol, today: dt.date) -> str:
+    done = [s for s in history.sessions if s.date <= today]
+    safe = charts.num(protocol.pain_monitoring.safe_max.value)
+    most = charts.num(protocol.pain_monitoring.acceptable_max.value)
+    if not done:
+        return f"No sessions logged yet. Pain up to {safe}/10 is safe; over {most} is too much."
+    last = done[-1]
+    text = f"Last session ({last.date:%-d %B}): {last.pain_during}/10 during"
+    if last.pain_next_morning is not None:
+        text += f", {last.pain_next_morning}/10 the next morning"
+    return text + f". Up to {safe} is safe; over {most} is too much."
+
+
+def adherence_summary(decision: Decision, week: Adherence, protocol: Protocol) -> str:
+    aim = charts.num(protocol.settings.missed_sessions_pct.value)
+    text = f"This week so far: {week.pct:.0f}% of the targets kept"
+    if decision.last_week is not None:
+        text = (f"Last week: {decision.last_week.pct:.0f}% of the targets kept; "
+                f"this week so far: {week.pct:.0f}%")
+    return text + f". The aim is {aim}% or more."
