@@ -5,8 +5,10 @@
 the start, and ``as_of``) it applies the protocol's pain-monitoring and
 range-loss rules (step back, cut the dose, or hold) and checks the gate of
 the current stage (advance when every criterion is met and the minimum time
-in the stage has passed). The result is a frozen :class:`Decision` that
-carries its reasons in words and numbers.
+in the stage has passed). A coach's :class:`~anklet.domain.history.Override`
+puts the person in its stage on its date, whatever the rules said that day; the
+rules take over again from the next checkpoint. The result is a frozen
+:class:`Decision` that carries its reasons in words and numbers.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Literal
 from anklet.domain.adherence import ALL_MOTIONS, Adherence, DayLog, index_days, week_adherence
 from anklet.domain.errors import HistoryError
 from anklet.domain.exercises import Category, Exercise, Library, load_library
-from anklet.domain.history import ExerciseLog, History, Measurement, Screening, Session
+from anklet.domain.history import ExerciseLog, History, Measurement, Override, Screening, Session
 from anklet.domain.measures import DORSIFLEXION_KINDS, MeasureKind, dorsiflexion_cm
 from anklet.domain.protocol import AsymmetryRule, Criterion, Protocol, Stage, load_protocol
 from anklet.domain.questionnaires import Score
@@ -178,20 +180,20 @@ class AsymmetryResult:
 
 FlagKind = Literal["red_flag", "screen_needed", "pain_flare", "not_settled", "rising_pain",
                    "range_loss", "retest_due", "missed_sessions", "maintenance_slipping",
-                   "ready_to_advance", "clear_to_train", "hold"]
+                   "ready_to_advance", "clear_to_train", "hold", "override"]
 
 
 @dataclass(frozen=True, slots=True)
 class StageChange:
     date: dt.date
-    kind: Literal["start", "advance", "step_back", "reduce_dose"]
+    kind: Literal["start", "advance", "step_back", "reduce_dose", "override"]
     from_stage: int
     to_stage: int
     text: str
     criteria: tuple[CriterionResult, ...] = ()
     cause: FlagKind | None = None
     """For a step back or dose cut: what caused it (pain_flare, not_settled, rising_pain,
-    range_loss), flagged while it is recent."""
+    range_loss); ``override`` for a coach's override. Flagged while it is recent."""
 
     @property
     def reason(self) -> str:
@@ -239,6 +241,9 @@ class Decision:
     extra: dict[str, object] = field(default_factory=dict)
     clearance: GateResult | None = None
     """The clearance checklist at ``as_of`` (the gate into stage 4), whatever the stage."""
+    override: Override | None = None
+    """The coach's override that set the current stage, while no automatic stage change
+    (advance or step back) has come after it: the stage is "set by hand"."""
 
     @property
     def can_prescribe(self) -> bool:
@@ -661,7 +666,8 @@ def asymmetries(view: _View, rules: list[AsymmetryRule], at: dt.date) -> list[As
 
 def validate_references(h: History, protocol: Protocol, library: Library,
                         source: str = "history") -> None:
-    """Every exercise id and red-flag id in ``h`` must be known, else :class:`HistoryError`."""
+    """Every exercise id, red-flag id and override stage in ``h`` must be known, else
+    :class:`HistoryError`."""
     problems: list[tuple[str, object, str]] = []
     for i, s in enumerate(h.sessions):
         for j, log in enumerate(s.exercises):
@@ -674,8 +680,28 @@ def validate_references(h: History, protocol: Protocol, library: Library,
             if flag not in known:
                 problems.append((f"screenings[{i}].red_flags.{flag}", flag,
                                  f"one of: {', '.join(sorted(known))}"))
+    problems += _override_problems(h, protocol)
     if problems:
         raise HistoryError(source, problems)
+
+
+def stage_numbers_text(protocol: Protocol) -> str:
+    """The accepted stage numbers in words, e.g. ``one of: 1 (Foot), 2 (Ankle), ...``."""
+    return "one of: " + ", ".join(f"{s.number} ({s.name})" for s in protocol.stages)
+
+
+def _override_problems(h: History, protocol: Protocol) -> list[tuple[str, object, str]]:
+    numbers = {s.number for s in protocol.stages}
+    return [(f"overrides[{i}].stage", o.stage, stage_numbers_text(protocol))
+            for i, o in enumerate(h.overrides) if o.stage not in numbers]
+
+
+def override_text(o: Override, protocol: Protocol) -> str:
+    """The override in words: the stage, who set it, when, and their reason."""
+    reason = o.reason.strip()
+    end = "" if reason.endswith((".", "!", "?", "…")) else "."
+    return (f"Stage {o.stage} ({protocol.stage(o.stage).name}) set by {o.by} on "
+            f"{o.date.isoformat()}: {reason}{end}")
 
 
 def start_date(h: History) -> dt.date | None:
@@ -730,6 +756,16 @@ def decide(
     level_base, level_since = dosing.start_level.value, start
     timeline: list[StageChange] = [StageChange(start, "start", 1, 1,
                                                "Everyone starts with the feet (stage 1).")]
+    # a coach's overrides by the day they apply (one dated before the start applies on the
+    # start; one after as_of is no checkpoint yet); on the same day the last one given wins
+    overrides: dict[dt.date, Override] = {}
+    if h.overrides:
+        problems = _override_problems(h, protocol)
+        if problems:
+            raise HistoryError("history", problems)
+        for o in h.overrides:  # sorted by date, in the order given within a date
+            overrides[max(o.date, start)] = o
+    in_effect: Override | None = None  # the override that set the stage, until a rule moves it
 
     kept_pct = protocol.settings.missed_sessions_pct.value
 
@@ -747,14 +783,15 @@ def decide(
         level_since = d
 
     # only these dates can change anything: a troubled session, a dorsiflexion re-test, the
-    # start of a week (advancing, rising pain) and as_of itself
+    # start of a week (advancing, rising pain), an override and as_of itself
     events = {x.date for x, bad in zip(view.sessions, view.troubled, strict=True) if bad}
     for side in SIDES:
         events.update(view.series_dates.get(("dorsiflexion", side), ()))
     first_monday = start + dt.timedelta(days=7 - start.weekday())
     weeks = {first_monday + dt.timedelta(days=7 * k)
              for k in range(max(0, (as_of - first_monday).days // 7 + 1))}
-    checkpoints = sorted(d for d in events | weeks | {as_of} if start <= d <= as_of)
+    checkpoints = sorted(d for d in events | weeks | {as_of} | overrides.keys()
+                         if start <= d <= as_of)
     prev = start - DAY
     last_rise_check: dt.date | None = None
     held_reason: str | None = None
@@ -819,6 +856,7 @@ def decide(
                                         cause=step_back[0]))
             stage -= 1
             stage_since = c
+            in_effect = None
         elif reduce:
             cut(c)
             timeline.append(StageChange(c, "reduce_dose", stage, stage, reduce[1],
@@ -827,10 +865,7 @@ def decide(
         held_reason = None
         troubled = view.troubled_in(c - dt.timedelta(days=window - 1), c)
         if troubled:
-            trouble = troubled[-1]
-            held_reason = (f"Holding at stage {stage}: the session on "
-                           f"{trouble.date.isoformat()} was too painful or had not settled by "
-                           f"the next morning. Progress resumes after {window} calm days.")
+            held_reason = _hold_text(stage, troubled[-1], window)
         if step_back or reduce:
             held_reason = held_reason or "Holding after a dose cut."
         # advance at the start of a week, on the results up to the Sunday before, so a
@@ -848,6 +883,18 @@ def decide(
                 stage += 1
                 stage_since = c
                 level_base, level_since = dosing.start_level.value, c
+                in_effect = None
+        # a coach's override has the last word on its day; the rules go on from the next
+        override = overrides.get(c) if overrides else None
+        if override is not None:
+            timeline.append(StageChange(c, "override", stage, override.stage,
+                                        override_text(override, protocol), cause="override"))
+            if override.stage != stage:
+                stage, stage_since = override.stage, c
+                level_base, level_since = dosing.start_level.value, c
+                if troubled:
+                    held_reason = _hold_text(stage, troubled[-1], window)
+            in_effect = override
         prev = c
 
     # -- the decision at as_of ----------------------------------------------------------
@@ -897,6 +944,8 @@ def decide(
     last_change = timeline[-1]
     if last_change.kind != "start":
         reasons.append(f"Last change {last_change.date.isoformat()}: {last_change.reason}")
+    if in_effect is not None and last_change.kind != "override":
+        reasons.append(f"Set by hand: {override_text(in_effect, protocol)}")
     if held_reason:
         flags.append(Flag("hold", held_reason))
         reasons.append(held_reason)
@@ -951,7 +1000,14 @@ def decide(
                     stage_since=stage_since, dose_level=level, variant_level=variant, gate=gate,
                     clear_to_train=clear, asymmetries=asym, flags=tuple(flags),
                     reasons=tuple(reasons), timeline=tuple(timeline), red_flags=hits,
-                    missing_screen=missing, last_week=last_week, clearance=clearance)
+                    missing_screen=missing, last_week=last_week, clearance=clearance,
+                    override=in_effect)
+
+
+def _hold_text(stage: int, trouble: Session, window: int) -> str:
+    return (f"Holding at stage {stage}: the session on {trouble.date.isoformat()} was too "
+            f"painful or had not settled by the next morning. Progress resumes after {window} "
+            f"calm days.")
 
 
 def _clearance_reasons(gate: GateResult) -> list[str]:

@@ -87,6 +87,7 @@ def decision_dict(d: Decision, protocol: Protocol) -> dict[str, Any]:
                       "to_stage": c.to_stage, "cause": c.cause, "reason": c.reason}
                      for c in d.timeline],
         "last_week": adherence_dict(d.last_week) if d.last_week else None,
+        "override": None if d.override is None else d.override.model_dump(mode="json"),
     }
 
 
