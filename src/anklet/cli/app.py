@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from anklet.cli import render
-from anklet.domain.decisions import STATUS_TEXT
+from anklet.domain.decisions import STATUS_TEXT, override_text, stage_numbers_text
 from anklet.domain.errors import AnkletError, InputError
 from anklet.domain.exercises import (
     HEEL_WARNING,
@@ -35,6 +35,7 @@ from anklet.domain.history import (
     History,
     Intake,
     Measurement,
+    Override,
     Person,
     PlannedRun,
     RunKind,
@@ -640,6 +641,52 @@ def status(
             out.print("[dim]Feet (observed, not judged):[/] " + "; ".join(
                 f"{side} {o.posture.value}, arch {o.arch.value} ({o.date})"
                 for side, o in feet.items()), highlight=False)
+
+
+@app.command("override")
+def override(
+    person: PersonArg,
+    stage: Annotated[int, typer.Option("--stage", help="The stage to put the person in.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why, in words (3–1000 characters).")],
+    date: Annotated[str | None, typer.Option(
+        "--date", help="From when, YYYY-MM-DD (default: today).")] = None,
+    by: Annotated[str, typer.Option("--by", help="Who decided (a name or email).")] = "cli",
+    as_json: JsonOpt = False,
+) -> None:
+    """Put a person in a stage by hand, with the reason; the rules go on from there."""
+    d = parse_date(date)
+    c = ctx()
+    if stage not in {s.number for s in c.protocol.stages}:
+        raise InputError("stage", stage, stage_numbers_text(c.protocol))
+    low, high = records.REASON_CHARS
+    if not low <= len(reason.strip()) <= high:
+        raise InputError("reason", reason, f"accepted: {low} to {high} characters saying why")
+    o = build(Override, date=d, stage=stage, reason=reason.strip(), by=by.strip())
+    with c.uow() as uow:
+        records.create_override(uow, key=person, override=o, protocol=c.protocol, actor=o.by)
+        ev = evaluation.get(uow, key=person, protocol=c.protocol, library=c.library, save=True)
+        uow.commit()
+    dec = ev.decision
+    in_effect = dec.override == o
+    if emit(as_json, {"override": o.model_dump(mode="json"), "in_effect": in_effect,
+                      "decision": decision_dict(dec, c.protocol)}):
+        return
+    out.print(f"Stored: {escape(override_text(o, c.protocol))}", highlight=False, soft_wrap=True)
+    now = (f"stage {dec.stage} ({dec.stage_name}) · " if dec.stage is not None else "")
+    out.print(f"{person} now: {now}{dec.status_text}.", highlight=False)
+    last = dec.timeline[-1] if dec.timeline else None
+    if in_effect:
+        out.print("Set by hand; the rules take over again from here (a flare can still step "
+                  "back, and moving up still goes through the checklist).", highlight=False,
+                  soft_wrap=True)
+    elif o.date > dec.as_of:
+        out.print(f"It takes effect on {o.date.isoformat()}.", highlight=False)
+    elif last is not None:
+        out.print(f"The rules have moved the stage since then ({last.date.isoformat()}: "
+                  f"{escape(last.reason)})", highlight=False, soft_wrap=True)
+    else:
+        out.print("It takes effect once the red-flag screen is answered "
+                  f"(`anklet screen {person}`).", highlight=False, soft_wrap=True)
 
 
 def latest_feet(h: History) -> dict[str, FootObservation]:

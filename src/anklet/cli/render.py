@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -19,7 +20,7 @@ FLAG_STYLE = {"red_flag": "bold red", "pain_flare": "red", "rising_pain": "red",
               "range_loss": "red", "not_settled": "yellow", "hold": "yellow",
               "retest_due": "yellow", "missed_sessions": "yellow",
               "maintenance_slipping": "yellow", "screen_needed": "yellow",
-              "ready_to_advance": "green", "clear_to_train": "bold green"}
+              "ready_to_advance": "green", "clear_to_train": "bold green", "override": "cyan"}
 
 
 def decision(console: Console, d: Decision, protocol: Protocol) -> None:
@@ -65,7 +66,8 @@ def decision(console: Console, d: Decision, protocol: Protocol) -> None:
             t.add_row(a.label, fmt(a.left, a.unit), fmt(a.right, a.unit),
                       fmt(a.difference, a.unit), f"{a.lsi:.0f}%", judged, error, verdict)
         console.print(t)
-    console.print(Panel("\n".join(f"• {r}" for r in d.reasons), title="Why",
+    # escaped: reasons carry free text (a coach's override reason), never Rich markup
+    console.print(Panel("\n".join(f"• {escape(r)}" for r in d.reasons), title="Why",
                         title_align="left", border_style="dim"))
     changes = [c for c in d.timeline if c.kind != "start"]
     if changes:
@@ -74,8 +76,9 @@ def decision(console: Console, d: Decision, protocol: Protocol) -> None:
             t.add_column(col)
         for ch in changes:
             what = {"advance": f"→ stage {ch.to_stage}", "step_back": f"← stage {ch.to_stage}",
-                    "reduce_dose": "dose cut"}.get(ch.kind, ch.kind)
-            t.add_row(str(ch.date), what, ch.reason)
+                    "reduce_dose": "dose cut",
+                    "override": f"set to stage {ch.to_stage}"}.get(ch.kind, ch.kind)
+            t.add_row(str(ch.date), what, escape(ch.reason))
         console.print(t)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from anklet.domain.decisions import stage_numbers_text
 from anklet.domain.errors import InputError, NotFoundError
 from anklet.domain.exercises import Library
 from anklet.domain.history import (
@@ -13,6 +14,7 @@ from anklet.domain.history import (
     FootObservation,
     Intake,
     Measurement,
+    Override,
     PlannedRun,
     Screening,
     Session,
@@ -75,3 +77,25 @@ def update_availability(uow: UnitOfWork, *, key: str, availability: Availability
 def create_planned_run(uow: UnitOfWork, *, key: str, run: PlannedRun) -> None:
     """Add a planned run (long and interval runs get gait prep before them)."""
     uow.people.add_planned_run(key, run)
+
+
+REASON_CHARS = (3, 1000)
+"""How long an override's reason may be (the :class:`Override` model says the same)."""
+
+
+def create_override(uow: UnitOfWork, *, key: str, override: Override, protocol: Protocol,
+                    account_id: int | None = None, actor: str) -> None:
+    """Record a coach's stage override with its reason, and note it in the audit log."""
+    if override.stage not in {s.number for s in protocol.stages}:
+        raise InputError("stage", override.stage, stage_numbers_text(protocol))
+    reason = override.reason.strip()
+    low, high = REASON_CHARS
+    if not low <= len(reason) <= high:
+        raise InputError("reason", override.reason,
+                         f"accepted: {low} to {high} characters saying why")
+    if reason != override.reason:
+        override = override.model_copy(update={"reason": reason})
+    uow.people.add_override(key, override)
+    uow.accounts.audit(account_id=account_id, actor=actor, action="override", person_key=key,
+                       detail={"stage": override.stage, "reason": reason,
+                               "date": override.date.isoformat()})
