@@ -118,8 +118,13 @@ def nice_max(value: float, count: int = 5) -> float:
 
 def num(value: float) -> str:
     """A number as people write it: 10, 9.5, 2.8 (one decimal at most)."""
-    r = round(value, 1)
+    r = round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
     return f"{r:.0f}" if r == int(r) else f"{r:.1f}"
+
+
+def shown(value: float) -> str:
+    """:func:`num` with a typographic minus, for the text of a chart."""
+    return num(value).replace("-", "−")
 
 
 def _f(x: float) -> str:
@@ -232,7 +237,7 @@ def _y_axis(fr: _Frame, values: Sequence[float], unit: str) -> list[str]:
         y = fr.y(v)
         out.append(f'<line x1="{fr.x0}" y1="{_f(y)}" x2="{fr.x1}" y2="{_f(y)}" '
                    f'stroke="{GRID}" stroke-width="1"/>')
-        out.append(_text(fr.x0 - 6, y + 4, num(v), anchor="end", size=11, fill=MUTED))
+        out.append(_text(fr.x0 - 6, y + 4, shown(v), anchor="end", size=11, fill=MUTED))
     out.append(_text(4, TOP_M - 10, unit, size=11, fill=MUTED))
     out.append("</g>")
     return out
@@ -259,16 +264,43 @@ def _x_axis(fr: _Frame, first: dt.date, last: dt.date) -> list[str]:
     return out
 
 
-def _threshold(fr: _Frame, value: float, label: str, colour: str = INK,
-               label_below: bool = False) -> list[str]:
+Point = tuple[float, float]
+
+
+def _label_spot(fr: _Frame, y: float, label: str, avoid: Sequence[Point],
+                below_first: bool) -> tuple[float, str, float]:
+    """Where a threshold's label collides least with the drawn points: (x, anchor, baseline),
+    trying the right end, then the left, above the line and below it."""
+    width = 6.4 * len(label) + 6
+    spots = []
+    for below in ((True, False) if below_first else (False, True)):
+        base = y + 14 if below else y - 5
+        spots += [(fr.x1 - 2, "end", base, fr.x1 - width), (fr.x0 + 4, "start", base,
+                                                            fr.x0 + width)]
+
+    def hits(spot: tuple[float, str, float, float]) -> int:
+        x, _, base, other = spot
+        lo, hi = min(x, other), max(x, other)
+        # a point's own value label sits just above or below it: keep 16 units clear
+        return sum(1 for px, py in avoid if lo - 6 <= px <= hi + 6 and abs(py - (base - 4)) < 16)
+
+    best = min(spots, key=hits)  # min keeps the first of equals: the preferred spot
+    return best[0], best[1], best[2]
+
+
+def _threshold(fr: _Frame, value: float, label: str, colour: str = INK, *,
+               avoid: Sequence[Point] = (), label_below: bool = False) -> list[str]:
+    """A dashed horizontal line at ``value``, labelled where the points leave room."""
     y = fr.y(value)
-    ty = y + 14 if label_below else y - 5
-    return [f'<g class="threshold" data-value="{num(value)}">',
-            f'<line x1="{fr.x0}" y1="{_f(y)}" x2="{fr.x1}" y2="{_f(y)}" stroke="{colour}" '
-            f'stroke-width="1.5" stroke-dasharray="6 4"/>',
-            _text(fr.x1 - 2, ty, label, anchor="end", size=11, fill=colour, weight="600",
-                  halo=True),
-            "</g>"]
+    out = [f'<g class="threshold" data-value="{num(value)}">',
+           f'<line x1="{fr.x0}" y1="{_f(y)}" x2="{fr.x1}" y2="{_f(y)}" stroke="{colour}" '
+           f'stroke-width="1.5" stroke-dasharray="6 4"/>']
+    if label:
+        x, anchor, base = _label_spot(fr, y, label, avoid, label_below)
+        out.append(_text(x, base, label, anchor=anchor, size=11, fill=colour, weight="600",
+                         halo=True))
+    out.append("</g>")
+    return out
 
 
 def _today(as_of: dt.date | None) -> dt.date:
@@ -335,8 +367,9 @@ def dorsiflexion_chart(history: History, protocol: Protocol, *,
     body += _legend(legend)
     body += _y_axis(fr, ticks(0, top), "cm")
     body += _x_axis(fr, first, last)
+    drawn = [(fr.px(p.date), fr.y(p.cm)) for p in points]
     for value, label in thresholds:
-        body += _threshold(fr, value, label)
+        body += _threshold(fr, value, label, avoid=drawn)
     by_side = {s: [p for p in points if p.side is s] for s in SIDES}
     label_all = all(len(v) <= 6 for v in by_side.values())
     for side in SIDES:
@@ -421,8 +454,9 @@ def asymmetry_chart(history: History, protocol: Protocol, *,
                 f'stroke="{MUTED}" stroke-width="1"/>')
     if band is not None:
         source = f" ({rule.source})" if rule else ""
-        body += _threshold(fr, band, f"+{num(band)} cm{source}", MUTED)
-        body += _threshold(fr, -band, f"−{num(band)} cm", MUTED, label_below=True)
+        drawn = [(fr.px(d), fr.y(v)) for (d, _, _), v in zip(pairs, diffs, strict=True)]
+        body += _threshold(fr, band, f"±{num(band)} cm{source}", MUTED, avoid=drawn)
+        body += _threshold(fr, -band, "", MUTED)
     body.append(_text(fr.x0 + 6, fr.y1 + 14, "Left reaches further", size=11,
                       fill=COLOURS[Side.LEFT], weight="600", halo=True))
     body.append(_text(fr.x0 + 6, fr.y0 - 7, "Right reaches further", size=11,
@@ -443,7 +477,7 @@ def asymmetry_chart(history: History, protocol: Protocol, *,
                     f'cy="{_f(y)}" r="5" fill="{colour}" data-date="{d.isoformat()}" '
                     f'data-value="{num(v)}"><title>{escape(tip)}</title></circle>')
         if label_all or i == len(pairs) - 1:
-            body.append(_text(x, y - 9 if v >= 0 else y + 17, f"{num(v):s}", anchor="middle",
+            body.append(_text(x, y - 9 if v >= 0 else y + 17, shown(v), anchor="middle",
                               size=11, fill=colour, weight="600", cls="value", halo=True))
     body.append("</g>")
     latest = diffs[-1]
@@ -485,8 +519,10 @@ def pain_chart(history: History, protocol: Protocol, *, as_of: dt.date | None = 
                         f'fill="{colour}" data-low="{num(lo)}" data-high="{num(hi)}"/>')
     body += _y_axis(fr, [0, 2, 4, 6, 8, 10], "/10")
     body += _x_axis(fr, since, as_of)
-    body += _threshold(fr, ok, f"Over {num(ok)}: too much", "#b3261e")
-    body += _threshold(fr, safe, f"Up to {num(safe)}: safe", "#1d7a3e", label_below=True)
+    drawn = [(fr.px(s.date), fr.y(v)) for s in sessions
+             for v in (s.pain_during, s.pain_next_morning) if v is not None]
+    body += _threshold(fr, ok, f"Over {num(ok)}: too much", "#b3261e", avoid=drawn)
+    body += _threshold(fr, safe, "", "#1d7a3e")  # the legend names the safe zone
     series = {"during": [(s, s.pain_during) for s in sessions],
               "morning": [(s, s.pain_next_morning) for s in sessions
                           if s.pain_next_morning is not None]}
@@ -595,7 +631,9 @@ def adherence_chart(history: History, protocol: Protocol, library: Library, *,
                               fill=MUTED))
         body.append(_text(cx, fr.y0 + 26, f"S{r.stage}", anchor="middle", size=10, fill=MUTED))
     body.append("</g>")
-    body += _threshold(fr, line, f"Aim {num(line)}%")
+    drawn = [(fr.x0 + slot * (i + 0.5), yy) for i, r in enumerate(rows)
+             for yy in range(int(fr.y(r.pct)) - 12, int(fr.y0), 8)]
+    body += _threshold(fr, line, f"Aim {num(line)}%", avoid=drawn)
     kept = sum(1 for r in rows if r.complete and r.pct >= line)
     complete = sum(1 for r in rows if r.complete)
     words = (f"{title}, week by week: {kept} of {complete} complete week(s) at or above "

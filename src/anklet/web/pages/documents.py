@@ -98,9 +98,10 @@ def plan_document(ctx: Context, history: History, week: dt.date, today: dt.date,
     }
 
 
-def _render_print(request: Request, values: dict[str, Any], *, screen: bool) -> str:
+def _render_print(request: Request, values: dict[str, Any], *, screen: bool,
+                  back_url: str = "/") -> str:
     template = templates.get_template("print/plan.html")
-    return template.render(request=request, screen=screen, **values)
+    return template.render(request=request, screen=screen, back_url=back_url, **values)
 
 
 @router.get("/people/{key}/plan.pdf")
@@ -123,7 +124,9 @@ def plan_print(request: Request, key: str, account: PageAccount, uow: Uow, ctx: 
     history = account_service.person_for(uow, account, key)
     today = dt.date.today()
     monday = week_of(week, today)
-    html = _render_print(request, plan_document(ctx, history, monday, today), screen=True)
+    back = "/me/plan" if account.person_key == key else f"/people/{key}"
+    html = _render_print(request, plan_document(ctx, history, monday, today), screen=True,
+                         back_url=back)
     return HTMLResponse(html, headers={"Cache-Control": "private, no-store"})
 
 
