@@ -47,6 +47,21 @@ def plan_day(web: Web, key: str, date: dt.date = TODAY) -> PlanDay:
     return next(d for d in ev.plan.days if d.date == date)
 
 
+def stale_decision(web: Web, key: str) -> None:
+    """Store an old decision summary, so a test can see a write store a fresh one."""
+    with web.ctx.uow() as uow:
+        uow.people.save_decision(key, as_of=TODAY - 99 * DAY, stage=None, status="working",
+                                 clear_to_train=False, summary={})
+        uow.commit()
+
+
+def stored_as_of(web: Web, key: str) -> dt.date:
+    with web.ctx.uow() as uow:
+        stored = uow.people.get_decision(key)
+    assert stored is not None
+    return stored.as_of
+
+
 def sessions(web: Web, key: str) -> list[Session]:
     with web.ctx.uow() as uow:
         return list(uow.people.get(key).sessions)
@@ -193,7 +208,7 @@ def test_me_on_a_rest_day_says_so_and_shows_the_next_planned_day(
 
 
 def test_me_with_a_red_flag_shows_no_exercise_and_says_which_answer(
-        web: Web, client_of_coach: WebClient) -> None:
+        web: Web, client_of_coach: WebClient, coach: WebClient) -> None:
     key = client_of_coach.person_key
     assert key
     ready(web, key, red_flags=("numbness_tingling",))
@@ -211,6 +226,11 @@ def test_me_with_a_red_flag_shows_no_exercise_and_says_which_answer(
     page = html.unescape(client_of_coach.get(f"/people/{key}/plan").text)
     assert question in page
     assert 'class="ex"' not in page
+    assert "tell your coach" in page
+    assert "plan.pdf" not in page  # no empty plan to print
+    page = html.unescape(coach.get(f"/people/{key}/plan").text)  # the coach is told what to do
+    assert question in page
+    assert "run a new safety screen" in page
 
 
 def test_me_before_a_screen_asks_for_the_safety_questions(
@@ -248,14 +268,14 @@ def test_morning_pain_with_htmx_answers_a_fragment(web: Web, cleo: WebClient) ->
     key = cleo.person_key
     assert key
     add_session(web, key, TODAY - DAY)
+    stale_decision(web, key)
     r = cleo.form(f"/people/{key}/morning", {"pain": "7"}, headers={"HX-Request": "true"})
     assert r.status_code == 200
     assert "<html" not in r.text
     assert 'id="morning"' in r.text
     assert "7/10 this morning is noted" in r.text
     assert sessions(web, key)[-1].pain_next_morning == 7
-    with web.ctx.uow() as uow:  # the decision was stored again
-        assert uow.people.get_decision(key) is not None
+    assert stored_as_of(web, key) == TODAY  # the decision was worked out and stored again
 
 
 @pytest.mark.parametrize("pain", ["11", "-1", "x", ""])
@@ -319,6 +339,7 @@ def test_log_a_session_then_it_shows_and_the_adherence_count_moves(
     before = count(cleo.get(f"/people/{key}/progress").text, "foot_release")
     assert before.startswith("0 of ")
     form = log_fields(cleo.get(f"/people/{key}/log").text)
+    stale_decision(web, key)
     data = {**form.values, "pain_during": "2", "rpe": "5", "notes": "Tight left calf"}
     r = cleo.form(f"/people/{key}/log", data)
     assert r.status_code == 303, r.text
@@ -335,10 +356,7 @@ def test_log_a_session_then_it_shows_and_the_adherence_count_moves(
     assert [e.exercise_id for e in s.exercises] == list(dict.fromkeys(planned))
     progress = cleo.get(f"/people/{key}/progress").text
     assert count(progress, "foot_release") == "1 of " + before.split(" of ")[1]
-    with web.ctx.uow() as uow:  # the decision the dashboard reads was saved
-        stored = uow.people.get_decision(key)
-        assert stored is not None
-        assert stored.as_of == TODAY
+    assert stored_as_of(web, key) == TODAY  # the decision the dashboard reads was stored
 
 
 def test_log_keeps_the_logged_numbers_and_sides(web: Web, cleo: WebClient) -> None:
@@ -447,6 +465,7 @@ def test_log_for_an_earlier_day_prefills_that_days_plan(web: Web, cleo: WebClien
     r = cleo.form(f"/people/{key}/log", {**form.values, "pain_during": "1"})
     assert r.status_code == 303
     assert [s.date for s in sessions(web, str(key))] == [day]
+    assert f"Logged for {day:%A %-d %B}." in cleo.get("/me").text
     assert cleo.get(f"/people/{key}/log?date={(TODAY + DAY).isoformat()}").status_code == 422
     assert cleo.get(f"/people/{key}/log?date=nonsense").status_code == 422
 

@@ -152,8 +152,7 @@ def today_page(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Re
                   key=key, decision=ev.decision, plan=plan, day=day, next_day=next_day,
                   today_iso=today.isoformat(), logged_today=logged_today,
                   logged=_logged_dates(history, ev.plan.week_start, week_end),
-                  morning_due=_morning_due(history, today), lib=ctx.library.by_id,
-                  is_self=account.role == "self")
+                  morning_due=_morning_due(history, today), lib=ctx.library.by_id)
 
 
 # --- morning pain ---------------------------------------------------------------------------
@@ -203,7 +202,7 @@ NUMBER_FIELDS: dict[str, tuple[str, int, int]] = {
 }
 LOAD_MAX = 500.0
 LABELS = {**{k: v[0] for k, v in NUMBER_FIELDS.items()}, "load_kg": "kg"}
-SIDE_CHOICES = {"both": "Both sides", "left": "Left only", "right": "Right only"}
+SIDE_CHOICES = {"both": "Both", "left": "Left", "right": "Right"}
 
 
 @dataclass(frozen=True)
@@ -382,7 +381,7 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
         load = _load(values, errors, row.name_of("load_kg")) if "load_kg" in row.fields else None
         side = values.get(row.name_of("side"), "both") or "both"
         if side not in SIDE_CHOICES:
-            errors[row.name_of("side")] = "Choose both sides, left only or right only."
+            errors[row.name_of("side")] = "Side is both, left or right."
             side = "both"
         if not row.known:
             errors[row.name_of("id")] = (f"“{row.exercise_id}” is not an exercise Anklet knows; "
@@ -418,7 +417,7 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
                          plan=plan, status_code=422)
     evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library, save=True)
     uow.commit()
-    flash(request, LOGGED)
+    flash(request, LOGGED if day == today else f"Logged for {day:%A %-d %B}.")
     assert pain_during is not None
     limit = ctx.protocol.pain_monitoring.acceptable_max.value
     if pain_during > limit:
@@ -499,6 +498,7 @@ def progress_page(request: Request, key: str, account: PageAccount, uow: Uow,
     sessions = list(reversed(history.sessions[-10:]))
     return render(request, "me/progress.html", account=account, person=history.person, key=key,
                   own=_is_own(account, key), decision=decision, adherence=adherence_dict(adh),
+                  week=adh,
                   sessions=sessions, lib=ctx.library.by_id, back=_back(account, key),
                   charts=charts_, morning_due=_morning_due(history, today))
 
