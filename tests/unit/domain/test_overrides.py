@@ -284,6 +284,15 @@ def test_override_red_flag_still_refers(flag_day: int) -> None:
         assert [r.id for r in d.red_flags] == [rf]
 
 
+def test_override_to_stage_4_does_not_clear_to_train() -> None:
+    # the clearance checklist still decides "clear": by hand the person only maintains
+    d = run(history([override(WED, 4, "wants to maintain")]), WED + 1)
+    assert d.stage == 4
+    assert d.status == "maintain_check"
+    assert d.clear_to_train is False
+    assert "clear_to_train" not in flag_kinds(d)
+
+
 # --- bad stage -----------------------------------------------------------------------------------
 
 
