@@ -58,8 +58,19 @@ def summary(d: Decision) -> dict[str, object]:
         "stage_since": d.stage_since.isoformat() if d.stage_since else None,
         "flags": sorted({f.kind for f in d.flags}),
         "gate_met": d.gate.met_count if d.gate else 0,
-        "gate_total": len(d.gate.criteria) if d.gate else 0,
+        "gate_total": d.gate.required_count if d.gate else 0,  # gate_met counts these
+        "last_change": _last_change(d),
     }
+
+
+def _last_change(d: Decision) -> dict[str, object] | None:
+    """The latest advance, step back or dose cut (None if the person is still where they
+    started): the dashboard shows a recent step back."""
+    if not d.timeline or d.timeline[-1].kind == "start":
+        return None
+    ch = d.timeline[-1]
+    return {"date": ch.date.isoformat(), "kind": ch.kind, "from_stage": ch.from_stage,
+            "to_stage": ch.to_stage, "cause": ch.cause}
 
 
 def adherence(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library,

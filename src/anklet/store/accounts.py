@@ -138,6 +138,10 @@ class AccountRepository:
             update(t.accounts).where(t.accounts.c.id == account_id)
             .values(session_version=t.accounts.c.session_version + 1))
 
+    def delete(self, account_id: int) -> None:
+        """Delete an account (its tokens go with it; audit entries keep the actor's email)."""
+        self._session.execute(delete(t.accounts).where(t.accounts.c.id == account_id))
+
     def link_person(self, account_id: int, key: str) -> None:
         self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
                               .values(person_id=self._person_id(key)))

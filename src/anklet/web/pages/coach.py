@@ -2,8 +2,79 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+import datetime as dt
 
-from anklet.web.deps import check_csrf
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from anklet.domain.errors import InputError
+from anklet.domain.history import Activity, Intake
+from anklet.services import accounts as account_service
+from anklet.services import dashboard, evaluation
+from anklet.store.accounts import Account
+from anklet.store.uow import UnitOfWork
+from anklet.web.deps import Ctx, ForbiddenError, PageAccount, Uow, check_csrf
+from anklet.web.pages.person import ACTIVITY_LABELS, Errors, Reader, Values, error_text, read_form
+from anklet.web.templating import flash, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+
+
+def _coach(account: Account) -> Account:
+    if account.role != "coach":
+        raise ForbiddenError("The client list is for coaches. Your own pages are under Today, "
+                             "Progress and Week.")
+    return account
+
+
+def _board(request: Request, uow: UnitOfWork, ctx: Ctx, coach: Account, *,
+           values: Values | None = None, errors: Errors | None = None,
+           status_code: int = 200) -> Response:
+    board = dashboard.get(uow, coach=coach, protocol=ctx.protocol, library=ctx.library,
+                          today=dt.date.today())
+    if board.refreshed:
+        uow.commit()  # the decisions re-made on the way: the next visit reads them as they are
+    return render(request, "coach/dashboard.html", account=coach, status_code=status_code,
+                  board=board, values=values or {"activities": []}, errors=errors or {},
+                  activity_labels=ACTIVITY_LABELS, open_form=bool(errors))
+
+
+@router.get("/coach")
+def coach_dashboard(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Response:
+    return _board(request, uow, ctx, _coach(account))
+
+
+@router.post("/coach/clients")
+async def add_client(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Response:
+    coach = _coach(account)
+    r = Reader(await read_form(request))
+    today = dt.date.today()
+    acts = r.values.get("activities") or []
+    known = {a.value for a in Activity}
+    if any(a not in known for a in acts):
+        r.errors["activities"] = "Choose from the activities listed."
+    goals = [g.strip() for g in r.text("goals").splitlines() if g.strip()]
+    if any(len(g) > 200 for g in goals):
+        r.errors["goals"] = "Keep each goal to 200 characters (one goal per line)."
+    elif len(goals) > 10:
+        r.errors["goals"] = "Up to 10 goals, one per line."
+    if not r.text("name"):
+        r.errors["name"] = "Give the client's name."
+    intake = None if r.errors else r.model(
+        Intake, lambda f: "activities" if f.startswith("activities") else "goals",
+        date=today, goals=goals, activities=acts)
+    if intake is None:
+        return _board(request, uow, ctx, coach, values=r.values, errors=r.errors,
+                      status_code=422)
+    try:
+        h = account_service.add_client(uow, coach=coach, name=r.text("name"), intake=intake,
+                                       today=today)
+    except InputError as e:
+        uow.rollback()
+        return _board(request, uow, ctx, coach, values=r.values,
+                      errors={"name": error_text(e)}, status_code=422)
+    evaluation.get(uow, key=h.person.id, protocol=ctx.protocol, library=ctx.library, save=True)
+    uow.commit()
+    flash(request, f"{h.person.name} is on your list. Start with the assessment: the red-flag "
+                   f"screen comes before any exercise.")
+    return RedirectResponse(f"/people/{h.person.id}", 303)
