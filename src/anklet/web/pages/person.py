@@ -414,8 +414,10 @@ async def give_sign_in(request: Request, key: str, account: PageAccount, uow: Uo
         r.errors["signin_email"] = str(e)
         return _page_with_errors(request, uow, ctx, account, key, "sign_in", r, 409)
     uow.commit()
-    return person_page(request, uow, ctx, account, key,
-                       new_sign_in={"email": client.email, "password": password})
+    response = person_page(request, uow, ctx, account, key,
+                           new_sign_in={"email": client.email, "password": password})
+    response.headers["Cache-Control"] = "no-store"  # the password is on this page, once
+    return response
 
 
 # --- delete a client ----------------------------------------------------------------------
