@@ -278,7 +278,7 @@ def test_morning_pain_with_htmx_answers_a_fragment(web: Web, cleo: WebClient) ->
     assert stored_as_of(web, key) == TODAY  # the decision was worked out and stored again
 
 
-@pytest.mark.parametrize("pain", ["11", "-1", "x", ""])
+@pytest.mark.parametrize("pain", ["11", "-1", "x", "", "²"])
 def test_morning_pain_out_of_range_is_refused_and_nothing_changes(
         web: Web, cleo: WebClient, pain: str) -> None:
     key = cleo.person_key
@@ -421,6 +421,7 @@ def test_log_a_bad_field_keeps_everything_typed_and_stores_nothing(
     ("pain_during", "", "Pain during: please choose"),
     ("rpe", "-2", "Effort is a whole number from 0 to 10"),
     ("pain_before", "ten", "Pain before is a whole number from 0 to 10"),
+    ("pain_before", "²", "Pain before is a whole number from 0 to 10"),
     ("date", "yesterday", "Give the date as YYYY-MM-DD"),
     ("date", (TODAY + DAY).isoformat(), "That day has not come yet"),
     ("notes", "x" * 2001, "Notes can be up to 2000 characters"),

@@ -171,7 +171,7 @@ async def morning_pain(request: Request, key: str, account: PageAccount, uow: Uo
             raise NotFoundError("session before", today.isoformat())
         session_date = earlier[-1]
     raw = form.get("pain", "").strip()
-    pain = int(raw) if raw.isdigit() else None
+    pain = int(raw) if raw.isascii() and raw.isdigit() else None
     if pain is None or not 0 <= pain <= 10:
         error = "Tap a number from 0 (no pain) to 10 (worst pain)."
         if _is_htmx(request):
