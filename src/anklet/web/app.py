@@ -117,7 +117,7 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
 
-    from anklet.web.api import v1
+    from anklet.web.api import docs, v1
     from anklet.web.pages import auth, coach, documents, me, person
 
     app.include_router(auth.router)
@@ -126,4 +126,5 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     app.include_router(me.router)
     app.include_router(documents.router)
     app.include_router(v1.router)
+    app.include_router(docs.router)  # /api/docs: Swagger UI from static/swagger, no CDN
     return app

@@ -1,0 +1,159 @@
+"""Assessments and set-up: measurements, red-flag screens, feet, intake, time and runs.
+
+For a coach (their clients) and a self-coached person (themself); a client gets 403 (the
+role is checked first: it says nothing about the person).
+Every write re-decides the person and saves the decision before it commits.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from fastapi import Response
+from pydantic import BaseModel
+
+from anklet.domain.history import (
+    Availability,
+    FootObservation,
+    Intake,
+    Measurement,
+    PlannedRun,
+    Screening,
+)
+from anklet.services import records
+from anklet.web.api.common import (
+    Key,
+    check_dates,
+    make_router,
+    must_assess,
+    redecide,
+    send,
+    visible,
+)
+from anklet.web.deps import ApiAccount, Ctx, Uow
+from anklet.web.schemas.assessments import (
+    AvailabilityPublic,
+    AvailabilityUpdate,
+    FootObservationCreate,
+    FootObservationPublic,
+    IntakePublic,
+    IntakeUpdate,
+    MeasurementCreate,
+    MeasurementPublic,
+    MeasurementsPublic,
+    PlannedRunCreate,
+    PlannedRunPublic,
+    ScreeningCreate,
+    ScreeningPublic,
+)
+from anklet.web.schemas.common import FORBIDDEN, INVALID, NOT_FOUND, Responses
+
+router = make_router("assessments")
+
+WRITE: Responses = {**NOT_FOUND, **FORBIDDEN, **INVALID}
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _domain(body: BaseModel, model: type[M]) -> M:
+    """The request body as the plain domain model (already validated by it)."""
+    check_dates(body)
+    return model.model_validate(dict(body))
+
+
+def _public(value: BaseModel, model: type[BaseModel]) -> dict[str, object]:
+    data: dict[str, object] = model.model_validate(dict(value)).model_dump(mode="json")
+    return data
+
+
+@router.get("/people/{key}/measurements", response_model=MeasurementsPublic,
+            responses={**NOT_FOUND, **INVALID})
+def list_measurements(key: Key, account: ApiAccount, uow: Uow) -> Response:
+    """Every measurement of the person, oldest first."""
+    visible(uow, account, key)
+    rows = [MeasurementPublic.model_validate(dict(m)) for m in uow.people.get(key).measurements]
+    return send(MeasurementsPublic(data=rows, count=len(rows)).model_dump(mode="json"))
+
+
+@router.post("/people/{key}/measurements", status_code=201, response_model=MeasurementPublic,
+             responses=WRITE)
+def create_measurement(key: Key, body: MeasurementCreate, account: ApiAccount, uow: Uow,
+                       ctx: Ctx) -> Response:
+    """Record one measurement of one side (knee-to-wall, lunge angle, heel raises, balance,
+    Y-balance reach, side hop)."""
+    must_assess(account)
+    visible(uow, account, key)
+    m = _domain(body, Measurement)
+    records.create_measurement(uow, key=key, measurement=m)
+    redecide(uow, ctx, key)
+    uow.commit()
+    return send(_public(m, MeasurementPublic), 201)
+
+
+@router.post("/people/{key}/screenings", status_code=201, response_model=ScreeningPublic,
+             responses=WRITE)
+def create_screening(key: Key, body: ScreeningCreate, account: ApiAccount, uow: Uow,
+                     ctx: Ctx) -> Response:
+    """Record a red-flag screen and symptoms per side; every red-flag question must be
+    answered (true = present). A red flag refers the person to a clinician first."""
+    must_assess(account)
+    visible(uow, account, key)
+    s = _domain(body, Screening)
+    records.create_screening(uow, key=key, screening=s, protocol=ctx.protocol)
+    redecide(uow, ctx, key)
+    uow.commit()
+    return send(_public(s, ScreeningPublic), 201)
+
+
+@router.post("/people/{key}/foot-observations", status_code=201,
+             response_model=FootObservationPublic, responses=WRITE)
+def create_foot_observation(key: Key, body: FootObservationCreate, account: ApiAccount,
+                            uow: Uow, ctx: Ctx) -> Response:
+    """Record how one foot looks: posture and arch."""
+    must_assess(account)
+    visible(uow, account, key)
+    o = _domain(body, FootObservation)
+    records.create_foot_observation(uow, key=key, observation=o)
+    redecide(uow, ctx, key)
+    uow.commit()
+    return send(_public(o, FootObservationPublic), 201)
+
+
+@router.put("/people/{key}/intake", response_model=IntakePublic, responses=WRITE)
+def update_intake(key: Key, body: IntakeUpdate, account: ApiAccount, uow: Uow,
+                  ctx: Ctx) -> Response:
+    """Set or replace the intake: goals, activities, and each side's sprains and surgery."""
+    must_assess(account)
+    visible(uow, account, key)
+    intake = _domain(body, Intake)
+    records.update_intake(uow, key=key, intake=intake)
+    redecide(uow, ctx, key)
+    uow.commit()
+    return send(_public(intake, IntakePublic))
+
+
+@router.put("/people/{key}/availability", response_model=AvailabilityPublic, responses=WRITE)
+def update_availability(key: Key, body: AvailabilityUpdate, account: ApiAccount, uow: Uow,
+                        ctx: Ctx) -> Response:
+    """Set the minutes the person can give on each weekday; the plan fits into them."""
+    must_assess(account)
+    visible(uow, account, key)
+    a = _domain(body, Availability)
+    records.update_availability(uow, key=key, availability=a)
+    redecide(uow, ctx, key)
+    uow.commit()
+    return send(_public(a, AvailabilityPublic))
+
+
+@router.post("/people/{key}/planned-runs", status_code=201, response_model=PlannedRunPublic,
+             responses=WRITE)
+def create_planned_run(key: Key, body: PlannedRunCreate, account: ApiAccount, uow: Uow,
+                       ctx: Ctx) -> Response:
+    """Add a planned run; long, interval and race runs get gait prep before them."""
+    must_assess(account)
+    visible(uow, account, key)
+    run = _domain(body, PlannedRun)
+    records.create_planned_run(uow, key=key, run=run)
+    redecide(uow, ctx, key)
+    uow.commit()
+    return send(_public(run, PlannedRunPublic), 201)

@@ -1,0 +1,76 @@
+"""Assessments and set-up: intake, red-flag screens, measurements, feet, time, runs.
+
+Each ``…Create``/``…Update`` is the domain model itself (same fields, same ranges, same
+messages as the CLI); each ``…Public`` is what was stored, sent back.
+"""
+
+from __future__ import annotations
+
+from anklet.domain.history import (
+    Availability,
+    FootObservation,
+    Intake,
+    Measurement,
+    PlannedRun,
+    Screening,
+)
+from anklet.web.schemas.common import PublicModel
+
+
+class IntakeUpdate(Intake):
+    """The intake: goals, activities, and each side's sprains and surgery. Replaces the old one."""
+
+
+class IntakePublic(Intake):
+    """A person's intake."""
+
+
+class ScreeningCreate(Screening):
+    """A red-flag screen with symptoms per side. ``red_flags`` must answer every question of
+    the protocol (question id → true when present); a missing or unknown id is named in the
+    error, with the ids accepted."""
+
+
+class ScreeningPublic(Screening):
+    """A stored red-flag screen."""
+
+
+class MeasurementCreate(Measurement):
+    """One measurement of one side. The accepted range of ``value`` depends on ``kind``
+    (knee_to_wall 0–25 cm, lunge_angle 0–90°, heel_raise 0–200 reps, balance 0–300 s,
+    y_balance_anterior 0–150 cm, side_hop 1–120 s)."""
+
+
+class MeasurementPublic(Measurement):
+    """A stored measurement."""
+
+
+class MeasurementsPublic(PublicModel):
+    """A person's measurements, oldest first."""
+
+    data: list[MeasurementPublic]
+    count: int
+
+
+class FootObservationCreate(FootObservation):
+    """How one foot looks: posture and arch (observed, not judged)."""
+
+
+class FootObservationPublic(FootObservation):
+    """A stored foot observation."""
+
+
+class AvailabilityUpdate(Availability):
+    """Minutes the person can give on each weekday (0–240); replaces the old ones."""
+
+
+class AvailabilityPublic(Availability):
+    """Minutes the person can give on each weekday."""
+
+
+class PlannedRunCreate(PlannedRun):
+    """A planned run; long, interval and race runs get gait prep before them in the plan."""
+
+
+class PlannedRunPublic(PlannedRun):
+    """A stored planned run."""

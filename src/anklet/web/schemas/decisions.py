@@ -1,0 +1,270 @@
+"""Decisions, week plans and adherence: the shapes of ``domain/views.py``'s dicts.
+
+The routes send those dicts as they are (the CLI's ``--json`` prints the same ones); these
+models document them, and the tests check every answer against them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from anklet.domain.decisions import DomainStatus, FlagKind, Status
+from anklet.domain.history import Override, RunKind
+from anklet.web.schemas.common import PublicModel
+
+# --- adherence ----------------------------------------------------------------------------
+
+
+class AdherenceTargetPublic(PublicModel):
+    """One weekly target of the stage and how much of it was done."""
+
+    id: str
+    label: str
+    required: int = Field(description="sessions (or days) the stage asks for in a week")
+    done: int
+    credited: int = Field(description="what counts towards the target")
+    met: bool
+    runs_needing_prep: int = Field(description="key runs this week that need gait prep")
+    runs_kept: int = Field(description="of those, runs that had it")
+    source: str
+
+
+class AdherencePublic(PublicModel):
+    """A week's sessions against the stage's targets."""
+
+    start: dt.date
+    end: dt.date
+    stage: int
+    pct: float = Field(description="share of the week's targets kept, 0–100")
+    targets: list[AdherenceTargetPublic]
+
+
+# --- decisions ----------------------------------------------------------------------------
+
+
+class CriterionPublic(PublicModel):
+    """One criterion of a gate: the values, the threshold, whether it is met, and why."""
+
+    id: str
+    label: str
+    metric: str
+    values: dict[str, float | None] = Field(description="value per side (left, right) or "
+                                                        "``both``; null when not assessed")
+    value_text: str
+    op: str = Field(description="how the value compares with the threshold: >=, >, <=, <")
+    threshold: float
+    unit: str
+    met: bool
+    assessed: bool
+    source: str = Field(description="key of the study or guideline behind the threshold")
+    source_text: str
+    reason: str = Field(description="the result in words and numbers")
+    note: str | None
+    domain: str | None
+    required: bool
+    how: str | None = Field(description="the test or record that fills it")
+
+
+class GatePublic(PublicModel):
+    """The checklist to move on to the next stage."""
+
+    from_stage: int
+    to_stage: int
+    all_met: bool
+    criteria: list[CriterionPublic]
+
+
+class ChecklistDomainPublic(PublicModel):
+    """One domain of the clearance checklist (PAASS, Smith2021) with its criteria."""
+
+    id: str
+    label: str
+    covers: str
+    paass: bool
+    status: DomainStatus
+    status_text: str
+    to_fill: list[str]
+    criteria: list[CriterionPublic]
+
+
+class ChecklistPublic(PublicModel):
+    """The clearance checklist (the gate into stage 4), grouped by domain."""
+
+    all_met: bool
+    met: int
+    required: int
+    source: str
+    domains: list[ChecklistDomainPublic]
+
+
+class AsymmetryPublic(PublicModel):
+    """A left–right comparison of one test, judged against its threshold and measurement
+    error."""
+
+    measure: str
+    label: str
+    left: float
+    right: float
+    unit: str
+    difference: float
+    lsi: float = Field(description="limb symmetry index: the weaker side as % of the other")
+    kind: str = Field(description="what the threshold applies to: difference or lsi")
+    threshold: float
+    meaningful: bool
+    measurement_error: float | None
+    error_source: str | None
+    within_error: bool
+    source: str
+    reason: str
+
+
+class FlagPublic(PublicModel):
+    """Something that needs attention."""
+
+    kind: FlagKind
+    message: str
+
+
+class RedFlagPublic(PublicModel):
+    """A red flag answered yes: see a clinician first."""
+
+    id: str
+    question: str
+    source: str
+    date: dt.date
+
+
+class StageChangePublic(PublicModel):
+    """A change of stage or dose, with its cause and reason."""
+
+    date: dt.date
+    kind: Literal["start", "advance", "step_back", "reduce_dose", "override"]
+    from_stage: int
+    to_stage: int
+    cause: FlagKind | None
+    reason: str
+
+
+class OverridePublic(Override):
+    """A coach's decision to put the person in a stage, with the reason in words."""
+
+
+class ProtocolPublic(PublicModel):
+    id: str
+    version: int
+
+
+class DecisionPublic(PublicModel):
+    """Where a person stands: stage and status, the next gate's checklist, left/right,
+    flags and the reasons in words."""
+
+    person: str
+    as_of: dt.date
+    protocol: ProtocolPublic
+    status: Status
+    status_text: str
+    stage: int | None
+    stage_name: str | None
+    stage_since: dt.date | None
+    days_in_stage: int | None
+    dose_level: float
+    variant_level: int
+    clear_to_train: bool
+    gate: GatePublic | None
+    clearance: ChecklistPublic | None
+    asymmetries: list[AsymmetryPublic]
+    flags: list[FlagPublic]
+    red_flags: list[RedFlagPublic]
+    missing_screen: list[str] = Field(description="red-flag questions not answered yet")
+    reasons: list[str]
+    timeline: list[StageChangePublic]
+    last_week: AdherencePublic | None
+    override: OverridePublic | None = Field(
+        default=None, description="the coach's override that set the current stage, while no "
+                                  "automatic change has come after it")
+
+
+# --- plans --------------------------------------------------------------------------------
+
+
+class ExerciseLinkPublic(PublicModel):
+    id: str
+    name: str
+
+
+class PlanExercisePublic(PublicModel):
+    """An exercise of the plan with its dose, how-to, cautions and why."""
+
+    id: str
+    name: str
+    dose: str
+    minutes: int
+    how: list[str]
+    cautions: list[str]
+    why: str
+    easier: ExerciseLinkPublic | None
+    harder: ExerciseLinkPublic | None
+
+
+class BeforeRunPublic(PublicModel):
+    date: dt.date
+    kind: RunKind
+    title: str | None
+
+
+class PlanBlockPublic(PublicModel):
+    """A block of a day: exercises for one of the stage's targets."""
+
+    target: str
+    label: str
+    minutes: int
+    short: bool = Field(description="shortened to fit the time available")
+    warning: str | None
+    before_run: BeforeRunPublic | None = Field(description="gait prep: do it before this run")
+    exercises: list[PlanExercisePublic]
+
+
+class PlanRunPublic(PublicModel):
+    kind: RunKind
+    minutes: int | None
+    title: str | None
+
+
+class PlanDayPublic(PublicModel):
+    date: dt.date
+    weekday: str
+    available: int = Field(description="minutes the person can give that day")
+    minutes: int = Field(description="minutes of free time the plan uses")
+    runs: list[PlanRunPublic]
+    blocks: list[PlanBlockPublic]
+
+
+class PlanIssuePublic(PublicModel):
+    target: str
+    rule: str
+    message: str
+
+
+class PlanPublic(PublicModel):
+    """A week's plan, Monday to Sunday, on the person's available days and around runs."""
+
+    person: str
+    week_start: dt.date
+    stage: int | None
+    stage_name: str | None
+    dose_level: float
+    ok: bool
+    refused: str | None = Field(description="why there is no plan (a red flag, say)")
+    habits: list[str]
+    issues: list[PlanIssuePublic]
+    days: list[PlanDayPublic]
+
+
+class EvaluationPublic(PublicModel):
+    """A decision and the week's plan for a history document (nothing is stored)."""
+
+    decision: DecisionPublic
+    plan: PlanPublic

@@ -1,0 +1,32 @@
+"""Sessions: what was done, effort, and pain during and the next morning."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from anklet.domain.history import Pain, Session
+from anklet.web.schemas.common import PublicModel
+
+
+class SessionCreate(Session):
+    """A session as ``anklet log`` takes it: at least one exercise (ids from the exercise
+    library), effort (rpe 0–10) and pain (0–10) before, during and the next morning."""
+
+
+class SessionPublic(Session):
+    """A stored session."""
+
+
+class SessionsPublic(PublicModel):
+    """A person's sessions, oldest first."""
+
+    data: list[SessionPublic]
+    count: int
+
+
+class MorningPainUpdate(BaseModel):
+    """Pain the morning after a session (0 = none, 10 = worst imaginable)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pain_next_morning: Pain

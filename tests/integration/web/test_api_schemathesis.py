@@ -1,0 +1,167 @@
+"""Schemathesis against the API's own OpenAPI document, in-process (no server, no network).
+
+Every operation gets generated requests, valid and invalid by the schema, sent with a real
+token of a coach who has a client; each answer must be no server error, a documented
+status code and content type, and a body that matches the documented schema. Person
+routes are pointed at the coach's client (a random id would only ever meet a 404), so
+writes reach the store and the engine; the delete gets a fresh client each time.
+
+One database per backend for the whole module (SQLite, and PostgreSQL unless deselected
+with ``-m "not postgres"``): setting one up costs more than the requests. Bounded: a few
+examples per operation, no deadline (the machine is shared).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from sqlalchemy import Engine, text
+
+from anklet.domain.history import Intake
+from anklet.services import accounts as account_service
+from anklet.services.context import Context, open_context
+from anklet.settings import Settings
+from anklet.store.db import make_engine, migrate
+from anklet.web.app import create_app
+from conftest import PASSWORD
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_headers_conformance, response_schema_conformance]
+"""Not ``negative_data_rejection``: the API validates exactly as the CLI does, with
+pydantic's lax mode (a number given as "5", a date as a Unix time), which that check
+counts as accepting invalid data."""
+
+COACH = "fuzz@example.org"
+
+
+def _migrated(url: str) -> str:
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module",
+                params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def fuzz_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+            ) -> Iterator[str]:
+    """A fresh migrated database for this module (as ``db_url`` makes one per test)."""
+    if request.param == "sqlite":
+        yield _migrated(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'anklet.db'}")
+        return
+    base: str = request.getfixturevalue("postgres_url")
+    admin: Engine = request.getfixturevalue("_postgres_admin")
+    name = f"fuzz_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _migrated(base.rsplit("/", 1)[0] + f"/{name}")
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@dataclass
+class Target:
+    app: FastAPI
+    ctx: Context
+    token: str
+    client_key: str
+
+    def new_client(self) -> str:
+        with self.ctx.uow() as uow:
+            coach = uow.accounts.by_email(COACH)
+            assert coach is not None
+            key = account_service.add_client(
+                uow, coach=coach, name="Del Ete",
+                intake=Intake(date=dt.date.today() - dt.timedelta(days=21))).person.id
+            uow.commit()
+        return key
+
+
+@pytest.fixture(scope="module")
+def target(fuzz_db: str) -> Iterator[Target]:
+    """The app on that database, and a coach with a client and an API token."""
+    ctx = open_context(Settings(database_url=fuzz_db), migrate_schema=False)
+    with ctx.uow() as uow:
+        coach = account_service.create_account(uow, email=COACH, name="Fay Fuzz",
+                                               password=PASSWORD, role="coach")
+        token = account_service.create_token(uow, account=coach, name="schemathesis")
+        uow.commit()
+    t = Target(create_app(context=ctx), ctx, token, "")
+    t.client_key = t.new_client()
+    yield t
+    ctx.engine.dispose()
+
+
+def _schema() -> schemathesis.BaseSchema:
+    """The OpenAPI document, read from an app on an empty in-memory database: the document
+    does not depend on data, and the requests go to the app of ``target``."""
+    ctx = open_context(Settings(database_url="sqlite://"), migrate_schema=False)
+    try:
+        return schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(context=ctx))
+    finally:
+        ctx.engine.dispose()
+
+
+EVALUATE = "/api/v1/evaluate"
+stored = _schema().exclude(path=EVALUATE)
+stateless = _schema().include(path=EVALUATE)
+# The coverage phase walks every boundary of every field: for the whole history document
+# that is over a thousand requests, so /evaluate gets random documents only.
+stateless.config.phases.coverage.enabled = False
+
+
+def _send(case: schemathesis.Case, target: Target) -> None:
+    case.call_and_validate(app=target.app, checks=CHECKS,
+                           headers={"Authorization": f"Bearer {target.token}"})
+
+
+@stored.parametrize()
+@settings(max_examples=6, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_api_answers_generated_requests_as_documented(case: schemathesis.Case,
+                                                       target: Target) -> None:
+    if "key" in (case.path_parameters or {}):
+        case.path_parameters["key"] = (target.new_client() if case.method == "DELETE"
+                                       else target.client_key)
+    if case.operation.path.endswith("/sessions") and case.method == "POST":
+        _known_exercises(case, target)
+    _send(case, target)
+
+
+@pytest.mark.parametrize("fuzz_db", ["sqlite"], indirect=True)  # stores nothing
+@stateless.parametrize()
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+def test_evaluate_answers_generated_documents_as_documented(case: schemathesis.Case,
+                                                             target: Target) -> None:
+    _send(case, target)
+
+
+def _known_exercises(case: schemathesis.Case, target: Target) -> None:
+    """Most generated exercise ids are unknown (422); give valid-looking logs real ids so
+    odd doses reach the store, the decision and the plan."""
+    body = case.body
+    if not isinstance(body, dict) or not isinstance(body.get("exercises"), list):
+        return
+    ids = sorted(target.ctx.library.by_id)
+    for i, log in enumerate(body["exercises"]):
+        if isinstance(log, dict) and isinstance(log.get("exercise_id"), str):
+            log["exercise_id"] = ids[i % len(ids)]
