@@ -135,6 +135,7 @@ def test_self_coached_person_sees_their_own_page_without_coach_tools(
     for coach_only in ("Set the stage by hand", "Log of changes", "/delete", "/sign-in\""):
         assert coach_only not in r.text
     assert f'action="/people/{key}/availability"' in r.text
+    assert f'<a href="/people/{key}">My stage</a>' in self_coached.get("/account").text
 
 
 def test_a_client_is_sent_to_their_own_pages(client_of_coach: WebClient) -> None:
@@ -213,6 +214,9 @@ def test_assessment_by_a_self_coached_person_for_themself(web: Web,
     assert r.status_code == 303
     with web.ctx.uow() as uow:
         h = uow.people.get(key)
+    words = _text(self_coached.get(r.headers["location"]).text)
+    assert "Assessment saved: the screen, 6 test results and the intake." in words
+    assert "What moves you to stage 2" in words
     lunges = sorted((m.side.value, m.value, m.method.value if m.method else None)
                     for m in h.measurements if m.kind.value == "lunge_angle")
     assert lunges == [("left", 32.0, "inclinometer"), ("right", 38.5, "inclinometer")]

@@ -703,11 +703,13 @@ async def assess(request: Request, key: str, account: PageAccount, uow: Uow, ctx
     uow.commit()
     if d.status == "refer":
         questions = "; ".join(f"“{hit.question}”" for hit in d.red_flags)
-        flash(request, f"Saved. A red flag was answered yes: {questions} {h.person.name} should "
-                       f"see a clinician before doing any of the exercises.", "bad")
+        who = "You" if account.role == "self" else h.person.name
+        flash(request, f"Saved. A red flag was answered yes: {questions} {who} should see a "
+                       f"clinician before doing any of the exercises.", "bad")
     else:
         tests = len(found.measurements)
-        flash(request, f"Assessment saved for {h.person.name}: the screen, "
-                       f"{tests} test result{'s' if tests != 1 else ''} and the intake. "
-                       f"The decision below uses them.")
+        whose = "" if account.role == "self" else f" for {h.person.name}"
+        flash(request, f"Assessment saved{whose}: the screen, {tests} test "
+                       f"result{'s' if tests != 1 else ''} and the intake. The decision below "
+                       f"uses them.")
     return RedirectResponse(f"/people/{key}", 303)
