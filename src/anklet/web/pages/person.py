@@ -581,7 +581,7 @@ def parse_assessment(values: Values, *, protocol: Protocol, current: Intake, tod
     # measurements: a blank field is simply not recorded
     rater = r.text("rater") or None
     leg = r.number("leg_length")
-    kind = DORSIFLEXION.get(r.text("dorsiflexion_kind"))
+    kind = DORSIFLEXION.get(r.text("dorsiflexion_kind") or MeasureKind.KNEE_TO_WALL.value)
     if kind is None:
         r.errors["dorsiflexion_kind"] = "Choose knee-to-wall (cm) or lunge angle (degrees)."
     measurements: list[Measurement] = []
