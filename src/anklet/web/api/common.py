@@ -43,6 +43,7 @@ MAX_BODY = 5 * 1024 * 1024
 _PARTS = ("body", "query", "path", "header", "cookie")
 SOURCE = "request body"
 """How a history document sent to the API is named in its errors (the CLI names the file)."""
+NOT_JSON = "a JSON body, sent with the header Content-Type: application/json"
 
 
 class RequestInputError(ProblemsError):
@@ -55,7 +56,8 @@ class RequestInputError(ProblemsError):
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()
         data["error"] = "InputError"
-        data["problems"] = self.problem_dicts()
+        data["problems"] = problems = self.problem_dicts()
+        data["value"] = problems[0]["value"]  # null stays null
         return data
 
 
@@ -74,6 +76,9 @@ def request_problems(errors: Sequence[Any]) -> list[Problem]:
         if loc and loc[0] in _PARTS:
             loc = loc[1:]
         kind, msg, value = e.get("type", ""), str(e.get("msg", "")), e.get("input")
+        if isinstance(value, bytes | bytearray) and not loc:  # not sent as JSON
+            out.append(("request body", None, NOT_JSON))
+            continue
         if kind == "json_invalid":
             reason = (e.get("ctx") or {}).get("error", "not valid JSON")
             out.append(("request body", None, f"valid JSON ({reason} at character {loc[0]})"
@@ -84,7 +89,7 @@ def request_problems(errors: Sequence[Any]) -> list[Problem]:
         elif kind == "extra_forbidden":
             msg = "unknown field; remove it or check its spelling"
         elif kind == "missing":
-            msg, value = "this field is required", None
+            msg, value = ("this field is required" if loc else "a JSON body (none was sent)"), None
         out.append((_field(loc) or "request body", value, msg))
     return out
 
@@ -124,10 +129,11 @@ class HistoryRoute(ApiRoute):
         in_body = any(err.get("loc", ())[:1] == ("body",) for err in e.errors())
         if in_body:
             body = e.body
+            if isinstance(body, bytes | bytearray):  # not sent as JSON
+                return HistoryError(SOURCE, [("request body", None, NOT_JSON)])
             try:
-                if isinstance(body, str | bytes):  # not JSON: name the line and column
-                    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-                    load_history_text(text, source=SOURCE)
+                if isinstance(body, str):  # not JSON: name the line and column
+                    load_history_text(body, source=SOURCE)
                 else:
                     parse_history(body, source=SOURCE)
             except HistoryError as he:
