@@ -663,6 +663,15 @@ def test_every_person_route_keeps_other_peoples_data_out_of_reach(people: People
         assert r.status_code < 300, (route, r.text)
 
 
+def test_a_malformed_person_id_is_named_on_every_route(people: People) -> None:
+    for method, part, body in ROUTES:
+        r = people.coach.request(method, f"/api/v1/people/Not%20An%20Id{part}",
+                                 json=body() if body else None)
+        p = _problem(r, "key")
+        assert p["value"] == "Not An Id", (method, part)
+        assert "lower-case letters" in p["accepted"]
+
+
 def test_people_lists_never_show_someone_elses_people(people: People) -> None:
     seen = {name: {p["key"] for p in _ok(api.get("/api/v1/people"))["data"]}
             for name, api in (("coach", people.coach), ("other", people.other_coach),

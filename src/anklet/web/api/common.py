@@ -44,6 +44,7 @@ _PARTS = ("body", "query", "path", "header", "cookie")
 SOURCE = "request body"
 """How a history document sent to the API is named in its errors (the CLI names the file)."""
 NOT_JSON = "a JSON body, sent with the header Content-Type: application/json"
+KEY_ACCEPTED = "a person id: lower-case letters, digits, - and _ (the key in the people list)"
 
 
 class RequestInputError(ProblemsError):
@@ -88,6 +89,8 @@ def request_problems(errors: Sequence[Any]) -> list[Problem]:
             msg = msg[len("Value error, "):]
         elif kind == "extra_forbidden":
             msg = "unknown field; remove it or check its spelling"
+        elif kind == "string_pattern_mismatch" and loc == ["key"]:
+            msg = KEY_ACCEPTED
         elif kind == "missing":
             msg, value = ("this field is required" if loc else "a JSON body (none was sent)"), None
         out.append((_field(loc) or "request body", value, msg))
