@@ -1,0 +1,227 @@
+"""Every route that names a person, tried by everyone who must not reach that person.
+
+The routes are read from the app itself, so a route added later is tried here without
+anyone remembering to: a page or API route with ``{key}`` in its path that has no example
+below fails :func:`test_every_person_route_has_an_example`.
+
+The victim is Vera, a client of coach Casey, with a sign-in, a calendar feed, sessions,
+measurements and an override. The intruders are another coach, that coach's client, a
+self-coached person and a signed-out browser. For each route and intruder we check that:
+
+* the answer is a refusal (pages: 401/403/404, or a redirect to sign-in or away; API:
+  401/403/404) — never a page or JSON about Vera;
+* neither Vera's name nor her coach's name appears anywhere in the answer;
+* nothing about Vera changed: her whole history, her feed, her account and her coach's
+  API tokens are exactly as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from anklet.domain.history import ExerciseLog as Log
+from anklet.domain.history import Intake, MeasureKind, Measurement, Override, Session
+from anklet.domain.units import Side
+from anklet.services import accounts as account_service
+from conftest import PASSWORD, Web, WebClient
+
+TODAY = dt.date.today()
+EARLIER = TODAY - dt.timedelta(days=3)
+VICTIM = "Vera Victim"
+VICTIM_COACH = "Casey Coach"
+RED_FLAGS = ["ottawa_malleolus", "ottawa_midfoot", "ottawa_weight_bearing", "numbness_tingling",
+             "hot_swollen_fever", "calf_pain_swelling", "pop_weak_pushoff", "night_rest_pain",
+             "surgery_not_cleared", "diabetes_low_sensation"]
+
+# A valid request for each API route, so the refusal comes from tenancy, not from the body.
+API_BODIES: dict[tuple[str, str], Any] = {
+    ("DELETE", "/api/v1/people/{key}"): None,
+    ("POST", "/api/v1/people/{key}/measurements"): {
+        "date": EARLIER.isoformat(), "side": "left", "kind": "knee_to_wall", "value": 9.0},
+    ("POST", "/api/v1/people/{key}/screenings"): {
+        "date": EARLIER.isoformat(), "red_flags": dict.fromkeys(RED_FLAGS, False)},
+    ("POST", "/api/v1/people/{key}/foot-observations"): {
+        "date": EARLIER.isoformat(), "side": "left", "posture": "neutral", "arch": "typical"},
+    ("PUT", "/api/v1/people/{key}/intake"): {"date": EARLIER.isoformat()},
+    ("PUT", "/api/v1/people/{key}/availability"): {"mon": 20},
+    ("POST", "/api/v1/people/{key}/planned-runs"): {
+        "date": (TODAY + dt.timedelta(days=3)).isoformat(), "kind": "long", "minutes": 60},
+    ("POST", "/api/v1/people/{key}/sessions"): {
+        "date": TODAY.isoformat(), "exercises": [{"exercise_id": "ankle-circles", "reps": 10}],
+        "pain_during": 1},
+    ("PUT", "/api/v1/people/{key}/sessions/{date}/morning-pain"): {
+        "pain_next_morning": 3},
+}
+
+# Pages are posted with an empty form plus the CSRF token: a route must refuse the person
+# before (or whatever) it reads the form, and an error page must not name them either.
+PATH_VALUES = {"date": EARLIER.isoformat()}
+
+
+def _routes(app: FastAPI) -> Iterator[tuple[str, str]]:
+    """(method, full path) of every route, including those of included routers."""
+    def walk(routes: Any, prefix: str) -> Iterator[tuple[str, str]]:
+        for r in routes:
+            if hasattr(r, "original_router"):
+                ctx = r.include_context
+                yield from walk(r.original_router.routes, prefix + (getattr(ctx, "prefix", "")
+                                                                    or ""))
+            elif getattr(r, "methods", None):
+                for m in sorted(r.methods - {"HEAD"}):
+                    yield m, prefix + r.path
+    return walk(app.routes, "")
+
+
+def person_routes(app: FastAPI) -> list[tuple[str, str]]:
+    return [(m, p) for m, p in _routes(app) if "{key}" in p]
+
+
+class World:
+    def __init__(self, web: Web) -> None:
+        self.web = web
+        with web.ctx.uow() as uow:
+            coach = account_service.create_account(uow, email="casey@example.org",
+                                                   name=VICTIM_COACH, password=PASSWORD,
+                                                   role="coach")
+            self.key = account_service.add_client(
+                uow, coach=coach, name=VICTIM,
+                intake=Intake(date=TODAY - dt.timedelta(days=30))).person.id
+            account_service.create_account(uow, email="vera@example.org", name=VICTIM,
+                                           password=PASSWORD, role="client",
+                                           person_key=self.key)
+            uow.people.add_measurement(self.key, Measurement(
+                date=EARLIER, side=Side.LEFT, kind=MeasureKind.KNEE_TO_WALL, value=7.5))
+            uow.people.add_session(self.key, Session(
+                date=EARLIER, exercises=[Log(exercise_id="ankle-circles", reps=10)],
+                pain_during=1))
+            uow.people.add_override(self.key, Override(date=EARLIER, stage=2,
+                                                       reason="Moves well.", by="casey"))
+            self.feed = account_service.issue_feed(uow, account=coach, key=self.key)
+            account_service.create_token(uow, account=coach, name="casey's app")
+            other = account_service.create_account(uow, email="olive@example.org",
+                                                   name="Olive Other", password=PASSWORD,
+                                                   role="coach")
+            other_client = account_service.add_client(uow, coach=other, name="Otto Other",
+                                                      intake=Intake(date=EARLIER)).person.id
+            account_service.create_account(uow, email="otto@example.org", name="Otto Other",
+                                           password=PASSWORD, role="client",
+                                           person_key=other_client)
+            account_service.sign_up(uow, email="sol@example.org", name="Sol Solo",
+                                    password=PASSWORD, role="self")
+            self.tokens = {
+                email: account_service.create_token(uow, account=a, name="t")
+                for email in ("olive@example.org", "otto@example.org", "sol@example.org")
+                if (a := uow.accounts.by_email(email)) is not None}
+            uow.commit()
+
+    def snapshot(self) -> Any:
+        with self.web.ctx.uow() as uow:
+            coach = uow.accounts.by_email("casey@example.org")
+            vera = uow.accounts.by_email("vera@example.org")
+            assert coach is not None
+            return (uow.people.get(self.key).to_dict(), uow.accounts.feed_token(self.key),
+                    vera, [tk.id for tk in uow.accounts.tokens(coach.id)],
+                    uow.accounts.coach_of(self.key))
+
+    def browsers(self) -> dict[str, WebClient]:
+        out = {"signed out": self.web.browser()}
+        for email in ("olive@example.org", "otto@example.org", "sol@example.org"):
+            b = self.web.browser()
+            assert b.sign_in(email).status_code == 303
+            out[email] = b
+        return out
+
+
+@pytest.fixture
+def world(web: Web) -> World:
+    return World(web)
+
+
+def _path(path: str, key: str) -> str:
+    out = path.replace("{key}", key)
+    for name, value in PATH_VALUES.items():
+        out = out.replace("{" + name + "}", value)
+    assert "{" not in out, f"no value for a path parameter in {path}"
+    return out
+
+
+def _assert_nothing_leaked(text: str, where: str) -> None:
+    plain = html.unescape(text)
+    assert VICTIM not in plain, f"{where}: the victim's name leaked"
+    assert VICTIM_COACH not in plain, f"{where}: the victim's coach leaked"
+
+
+def test_every_person_route_has_an_example(app: FastAPI) -> None:
+    api = {(m, p) for m, p in person_routes(app) if p.startswith("/api/") and m != "GET"}
+    missing = api - set(API_BODIES)
+    assert not missing, f"add a valid example body to API_BODIES for: {sorted(missing)}"
+
+
+def test_no_page_route_reaches_someone_elses_person(world: World, app: FastAPI) -> None:
+    before = world.snapshot()
+    routes = [(m, p) for m, p in person_routes(app) if not p.startswith("/api/")]
+    assert len(routes) >= 15  # the person pages exist
+    for who, b in world.browsers().items():
+        for method, path in routes:
+            url = _path(path, world.key)
+            where = f"{who} {method} {url}"
+            if method == "GET":
+                r = b.get(url)
+            else:
+                r = b.request(method, url, data={"csrf_token": b.csrf(), "name": VICTIM,
+                                                 "confirm": VICTIM})
+            assert r.status_code in (303, 401, 403, 404), f"{where}: {r.status_code}"
+            if r.status_code == 303:
+                location = r.headers["location"]
+                # to sign in (and back to the URL asked for), or away: never to her pages
+                assert location.startswith("/sign-in") or world.key not in location, \
+                    f"{where}: redirected to {location}"
+            _assert_nothing_leaked(r.text, where)
+    assert world.snapshot() == before
+
+
+def test_no_api_route_reaches_someone_elses_person(world: World, app: FastAPI) -> None:
+    before = world.snapshot()
+    routes = [(m, p) for m, p in person_routes(app) if p.startswith("/api/")]
+    assert len(routes) >= 10  # the API exists
+    clients = {"no token": TestClient(app)}
+    for email, token in world.tokens.items():
+        clients[email] = TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    for who, c in clients.items():
+        for method, path in routes:
+            url = _path(path, world.key)
+            body = API_BODIES.get((method, path))
+            r = c.request(method, url, json=body) if body is not None else c.request(method, url)
+            where = f"{who} {method} {url}"
+            assert r.status_code in (401, 403, 404), f"{where}: {r.status_code} {r.text[:200]}"
+            _assert_nothing_leaked(r.text, where)
+    assert world.snapshot() == before
+
+
+def test_the_victims_own_coach_and_client_do_reach_her(world: World, app: FastAPI) -> None:
+    """The refusals above are about who asks: the same requests work for the right people."""
+    casey, vera = world.web.browser(), world.web.browser()
+    assert casey.sign_in("casey@example.org").status_code == 303
+    assert vera.sign_in("vera@example.org").status_code == 303
+    assert VICTIM in casey.get(f"/people/{world.key}").text
+    assert casey.get(f"/people/{world.key}/plan.pdf").content.startswith(b"%PDF")
+    assert vera.get(f"/people/{world.key}/progress").status_code == 200
+    assert vera.get(f"/people/{world.key}/plan").status_code == 200
+    assert vera.get("/me").status_code == 200
+
+
+def test_someone_elses_api_token_cannot_be_deleted(world: World) -> None:
+    before = world.snapshot()
+    token_ids = before[3]
+    for who, b in world.browsers().items():
+        r = b.request("POST", f"/account/tokens/{token_ids[0]}/delete",
+                      data={"csrf_token": b.csrf()})
+        assert r.status_code in (303, 401, 403, 404), who
+    assert world.snapshot() == before
