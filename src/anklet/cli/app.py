@@ -43,6 +43,7 @@ from anklet.domain.history import (
     Session,
     SideHistory,
     Symptoms,
+    check_day,
     history_json_schema,
     load_history_text,
     problems_from,
@@ -126,9 +127,11 @@ def parse_date(value: str | None, field: str = "date") -> dt.date:
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(field, value, "accepted: a date as YYYY-MM-DD") from None
+    check_day(field, day)
+    return day
 
 
 def in_range(field: str, value: int | None, low: int = 0, high: int = 10) -> int | None:

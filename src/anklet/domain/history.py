@@ -15,8 +15,10 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -25,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from anklet.domain.errors import HistoryError
+from anklet.domain.errors import HistoryError, InputError
 from anklet.domain.measures import (
     LEG_LENGTH,
     MEASURE_INFO,
@@ -38,6 +40,37 @@ from anklet.domain.units import Side
 
 FORMAT = "anklet-history"
 VERSION = 1
+
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
+
+
+def _date_not_number(value: Any) -> Any:
+    # pydantic reads a bare number as a Unix time; in a history that is always a mistake
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("a date as YYYY-MM-DD, not a number")
+    return value
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_date_not_number), AfterValidator(_date_in_range),
+                Field(description="a date, YYYY-MM-DD, from 1900-01-01 to 2199-12-31")]
+"""A calendar date from 1900 to 2199: far outside that is a typo, and date arithmetic near
+the ends of the calendar (year 1 or 9999) would overflow."""
+
+
+
+def check_day(field: str, value: dt.date | None) -> None:
+    """InputError unless ``value`` (an as-of date, a week) is within :data:`Day`'s range."""
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        raise InputError(field, value.isoformat(),
+                         f"accepted: a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+
 
 Pain = Annotated[int, Field(ge=0, le=10, description="0 = no pain, 10 = worst imaginable")]
 Minutes = Annotated[int, Field(ge=0, le=240)]
@@ -58,15 +91,15 @@ class Person(_Model):
     id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$",
                              description="short id: lower-case letters, digits, - and _")]
     name: Annotated[str, Field(min_length=1, max_length=120)]
-    created: dt.date | None = None
+    created: Day | None = None
     dominant_side: Side | None = None
 
 
 class SideHistory(_Model):
     sprains: Annotated[int, Field(ge=0, le=100)] = 0
-    last_sprain: dt.date | None = None
+    last_sprain: Day | None = None
     surgery: bool = False
-    surgery_date: dt.date | None = None
+    surgery_date: Day | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> SideHistory:
@@ -78,7 +111,7 @@ class SideHistory(_Model):
 
 
 class Intake(_Model):
-    date: dt.date
+    date: Day
     goals: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
     left: SideHistory = SideHistory()
@@ -98,7 +131,7 @@ class Symptoms(_Model):
 class Screening(_Model):
     """A dated check of symptoms per side and the red-flag questions."""
 
-    date: dt.date
+    date: Day
     left: Symptoms = Symptoms()
     right: Symptoms = Symptoms()
     red_flags: dict[str, bool] = Field(
@@ -109,7 +142,7 @@ class Screening(_Model):
 
 
 class Measurement(_Model):
-    date: dt.date
+    date: Day
     side: Side
     kind: MeasureKind
     value: float
@@ -151,7 +184,7 @@ class Measurement(_Model):
 
 
 class FootObservation(_Model):
-    date: dt.date
+    date: Day
     side: Side
     posture: FootPosture
     arch: ArchShape
@@ -169,7 +202,7 @@ class ExerciseLog(_Model):
 
 
 class Session(_Model):
-    date: dt.date
+    date: Day
     exercises: list[ExerciseLog] = Field(min_length=1)
     rpe: Annotated[int, Field(ge=0, le=10)] | None = None
     pain_before: Pain | None = None
@@ -201,7 +234,7 @@ class RunKind(StrEnum):
 
 
 class PlannedRun(_Model):
-    date: dt.date
+    date: Day
     kind: RunKind
     minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
     title: Annotated[str, Field(max_length=200)] | None = None
@@ -286,7 +319,7 @@ class QuestionnaireResponse(_Model):
     answered for. The instruments, their items and options are in
     ``anklet/data/questionnaires.yaml`` (see ``anklet questionnaire items``)."""
 
-    date: dt.date
+    date: Day
     instrument: Literal["cait", "faam", "confidence"]
     side: Side | None = Field(default=None, description="the ankle answered for (CAIT only)")
     answers: dict[Annotated[str, Field(max_length=40)], Annotated[str, Field(max_length=40)]] = (
@@ -327,7 +360,7 @@ class Override(_Model):
     referred whatever the coach chose.
     """
 
-    date: dt.date
+    date: Day
     stage: Annotated[int, Field(ge=1, le=20, description="the stage number to put the person in")]
     reason: Annotated[str, Field(min_length=3, max_length=1000, description="why, in words")]
     by: Annotated[str, Field(min_length=1, max_length=254, description="who decided")]

@@ -11,7 +11,7 @@ from typing import Any
 from anklet.domain.adherence import Adherence, index_days, week_adherence
 from anklet.domain.decisions import Decision, decide, validate_references
 from anklet.domain.exercises import Library
-from anklet.domain.history import History
+from anklet.domain.history import History, check_day
 from anklet.domain.planner import WeekPlan, plan_week
 from anklet.domain.protocol import Protocol
 from anklet.domain.runs import key_run_dates
@@ -30,6 +30,8 @@ def evaluate(*, history: History, protocol: Protocol, library: Library,
              as_of: dt.date | None = None, week_start: dt.date | None = None,
              source: str = "history") -> Evaluation:
     """Decision and week plan for a history that need not be stored."""
+    check_day("as_of", as_of)
+    check_day("week", week_start)
     validate_references(history, protocol, library, source=source)
     decision = decide(history, protocol=protocol, library=library, as_of=as_of)
     plan = plan_week(decision, history, week_start=week_start, protocol=protocol,
@@ -76,6 +78,8 @@ def _last_change(d: Decision) -> dict[str, object] | None:
 def adherence(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library,
               week_start: dt.date, as_of: dt.date | None = None) -> tuple[Decision, Adherence]:
     """Adherence to the current stage's targets for the week starting ``week_start``."""
+    check_day("week", week_start)
+    check_day("as_of", as_of)
     history = uow.people.get(key)
     validate_references(history, protocol, library)
     d = decide(history, protocol=protocol, library=library,

@@ -4,6 +4,7 @@ accepted; invalid JSON named by line and column; the published JSON Schema."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,13 @@ import jsonschema
 import pytest
 
 from anklet.domain.errors import HistoryError, InputError
-from anklet.domain.history import History, history_json_schema, load_history_text, parse_history
+from anklet.domain.history import (
+    History,
+    check_day,
+    history_json_schema,
+    load_history_text,
+    parse_history,
+)
 from factories import full_history, minimal_history
 
 SCHEMA_FILE = Path(__file__).resolve().parents[3] / "schema" / "history.schema.json"
@@ -289,3 +296,30 @@ def test_history_model_forbids_unknown_fields_everywhere() -> None:
         if definition.get("type") == "object":
             assert definition.get("additionalProperties") is False, name
     assert History.model_config.get("extra") == "forbid"
+
+
+@pytest.mark.parametrize(("value", "ok"), [
+    ("1899-12-31", False), ("1900-01-01", True), ("2199-12-31", True), ("2200-01-01", False),
+    ("0001-01-01", False), ("9999-12-31", False), (0, False), (1732492800, False),
+])
+def test_dates_are_days_from_1900_to_2199_and_never_numbers(value: object, ok: bool) -> None:
+    doc = {"person": {"id": "a", "name": "A"},
+           "sessions": [{"date": value, "exercises": [{"exercise_id": "x"}]}]}
+    if ok:
+        assert parse_history(doc).sessions[0].date.isoformat() == value
+        return
+    with pytest.raises(HistoryError) as exc:
+        parse_history(doc)
+    [(field, given, accepted)] = exc.value.problems
+    assert field == "sessions[0].date"
+    assert given == value
+    assert "1900" in accepted or "number" in accepted
+
+
+@pytest.mark.parametrize("day", [dt.date(1899, 12, 31), dt.date(2200, 1, 1), dt.date(9999, 12, 31)])
+def test_check_day_names_the_field_and_the_range(day: dt.date) -> None:
+    with pytest.raises(InputError) as exc:
+        check_day("as_of", day)
+    assert exc.value.field == "as_of"
+    assert exc.value.accepted == "accepted: a date from 1900-01-01 to 2199-12-31"
+    check_day("as_of", dt.date(2026, 11, 25))
