@@ -27,8 +27,10 @@ from anklet.domain.errors import (
     SignInError,
     TooManyAttemptsError,
 )
+from anklet.services import accounts as account_service
 from anklet.services.context import Context, open_context
 from anklet.settings import Settings, get_settings
+from anklet.store.accounts import Account
 from anklet.store.errors import StoreError
 from anklet.web.deps import CsrfError, ForbiddenError, SignInNeededError
 from anklet.web.templating import STATIC_DIR, render
@@ -53,6 +55,20 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _signed_in(request: Request, e: Exception | None = None) -> Account | None:
+    """The signed-in account for an error page's navigation (None if the store is the
+    problem, or nobody is signed in)."""
+    aid, version = request.session.get("aid"), request.session.get("v")
+    if isinstance(e, StoreError) or not isinstance(aid, int) or not isinstance(version, int):
+        return None
+    try:
+        ctx: Context = request.app.state.ctx
+        with ctx.uow() as uow:
+            return account_service.session_account(uow, aid, version)
+    except AnkletError:
+        return None
+
+
 async def _anklet_error(request: Request, e: Exception) -> Response:
     assert isinstance(e, AnkletError)
     code = status_for(e)
@@ -65,8 +81,8 @@ async def _anklet_error(request: Request, e: Exception) -> Response:
         from urllib.parse import quote
 
         return RedirectResponse(f"/sign-in?next={quote(e.next_url, safe='/?=&')}", 303)
-    return render(request, "error.html", status_code=code, title=_TITLES.get(code, "Problem"),
-                  message=str(e))
+    return render(request, "error.html", account=_signed_in(request, e), status_code=code,
+                  title=_TITLES.get(code, "Problem"), message=str(e))
 
 
 _TITLES = {401: "Please sign in", 403: "Not allowed", 404: "Not found", 409: "Already there",
@@ -80,7 +96,7 @@ async def _http_error(request: Request, e: Exception) -> Response:
         return JSONResponse({"error": "HTTPError", "message": str(e.detail)},
                             status_code=e.status_code, headers=e.headers)
     message = "There is no such page." if e.status_code == 404 else str(e.detail)
-    return render(request, "error.html", status_code=e.status_code,
+    return render(request, "error.html", account=_signed_in(request), status_code=e.status_code,
                   title=_TITLES.get(e.status_code, "Problem"), message=message)
 
 
@@ -96,7 +112,8 @@ async def _validation_error(request: Request, e: Exception) -> Response:
     if _is_api(request):
         return JSONResponse({"error": "InputError", "message": message, "problems": problems},
                             status_code=422)
-    return render(request, "error.html", status_code=422, title=_TITLES[422], message=message)
+    return render(request, "error.html", account=_signed_in(request), status_code=422,
+                  title=_TITLES[422], message=message)
 
 
 def create_app(settings: Settings | None = None, *, context: Context | None = None) -> FastAPI:

@@ -185,3 +185,11 @@ def test_the_app_refuses_to_start_outside_development_with_the_placeholder_secre
         create_app(Settings(environment="production"))
     with pytest.raises(DataFileError, match="ANKLET_SECRET_KEY"):
         create_app(Settings(environment="production", secret_key="short"))
+
+
+def test_error_pages_keep_the_navigation_for_a_signed_in_account(coach: WebClient) -> None:
+    r = coach.get("/people/nobody-here")
+    assert r.status_code == 404
+    assert 'href="/account"' in r.text  # the nav is there, so the way back is one tap
+    assert coach.get("/no/such/page").status_code == 404
+    assert 'href="/account"' in coach.get("/no/such/page").text
