@@ -109,6 +109,7 @@ def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api.expect.set_options(timeout=TIMEOUT_MS)
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
@@ -130,10 +131,10 @@ def shot(page: Any, name: str) -> Path:
 class Pages:
     """Opens pages, each in its own browser context (its own cookies), and watches them."""
 
-    browser: Any
+    browser: Any = field(repr=False)
     base: str
-    contexts: list[Any] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
+    contexts: list[Any] = field(default_factory=list, repr=False)
+    requests: list[str] = field(default_factory=list, repr=False)
     script_errors: list[str] = field(default_factory=list)
     failed_loads: list[str] = field(default_factory=list)
 
@@ -183,6 +184,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 _FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stale_failures() -> None:
+    """Pictures of failures from an earlier run would mislead: they go first."""
+    for old in ARTIFACTS.glob("FAILED-*.png"):
+        old.unlink()
 
 
 @pytest.fixture

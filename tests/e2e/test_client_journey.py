@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from playwright.sync_api import expect
+
 from conftest import (
     DAY,
     PHONE,
@@ -61,7 +63,7 @@ def test_a_client_logs_a_session_on_a_phone_and_sees_the_charts_move(server: Ser
     how = first.get_by_role("heading", name="How to do it")
     assert not how.is_visible()
     first.locator(":scope > summary").tap()
-    assert how.is_visible()
+    expect(how).to_be_visible()
     assert first.locator(".ex-body > ol > li").count() >= 2
     shot(page, "client-today")
 
@@ -101,10 +103,10 @@ def test_a_client_logs_a_session_on_a_phone_and_sees_the_charts_move(server: Ser
     with page.expect_response(f"{server}/people/{key}/log") as sent:
         save.tap()
     assert sent.value.status == 422
-    page.wait_for_load_state()
+    # the same address answers: wait for the new page itself, not for a change of URL
+    expect(page.get_by_role("alert").filter(has_text="Nothing is saved yet")).to_be_visible()
 
     # the error in place, everything else as it was
-    assert page.get_by_role("alert").filter(has_text="Nothing is saved yet").is_visible()
     first_row = page.locator(".logrow").first
     assert first_row.get_by_label("Sets").get_attribute("aria-invalid") == "true"
     error = first_row.locator("small.error")
@@ -145,8 +147,7 @@ def test_a_client_logs_a_session_on_a_phone_and_sees_the_charts_move(server: Ser
     page.get_by_label("Current password").fill(one_time)
     page.get_by_label("New password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Change password").click()
-    page.wait_for_url(server + "/account")
-    assert page.get_by_text("Password changed.").is_visible()
+    expect(page.get_by_text("Password changed.")).to_be_visible()  # back on /account
     no_sideways_scroll(page)
     shot(page, "client-account")
     page.get_by_role("button", name="Sign out", exact=True).click()
