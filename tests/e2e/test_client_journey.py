@@ -28,12 +28,13 @@ NEW_PASSWORD = "my own new password"
 
 def _charts(page: Any) -> dict[str, Any]:
     """What the progress charts show, read back from the attributes the chart module emits."""
-    return page.evaluate("""() => ({
+    shown: dict[str, Any] = page.evaluate("""() => ({
         during: [...document.querySelectorAll('svg.chart-pain circle.point.during')]
             .map(c => [c.dataset.date, c.dataset.value]),
         weeks: [...document.querySelectorAll('svg.chart-adherence rect.bar')]
             .map(r => [r.dataset.week, Number(r.dataset.value)]),
     })""")
+    return shown
 
 
 def test_a_client_logs_a_session_on_a_phone_and_sees_the_charts_move(server: Server,
@@ -140,6 +141,16 @@ def test_a_client_logs_a_session_on_a_phone_and_sees_the_charts_move(server: Ser
     assert after["weeks"][-1][1] > (before["weeks"][-1][1] if before["weeks"] else 0)
     assert page.get_by_text("Last session (").first.is_visible()
     shot(page, "client-progress-after")
+
+    # the week, on the phone too
+    nav(page, "Week").click()
+    page.wait_for_url(f"{server}/people/{key}/plan")
+    assert page.get_by_role("heading", name="Your week").is_visible()
+    today_card = page.locator(f"#d-{today.isoformat()}")
+    assert today_card.get_by_text("Today", exact=True).is_visible()
+    assert today_card.get_by_text("Logged ✓").is_visible()
+    no_sideways_scroll(page)
+    shot(page, "client-week")
 
     # the password of their own
     nav(page, "Account").click()

@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from conftest import Pages, Server, shot
+from conftest import ARTIFACTS, Pages, Server, shot
 
 COACH = ("Casey Coach", "casey@coach.example")
 CLIENT = "Robin Runner"
@@ -149,6 +149,7 @@ def test_a_coach_signs_up_assesses_a_client_and_prints_the_plan(server: Server,
     assert pdf.status == 200
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF"), pdf.body()[:20]
+    (ARTIFACTS / "coach-plan.pdf").write_bytes(pdf.body())  # to look at, as the pictures
     # and the same document as a page for the browser's print
     page.goto(f"{server}/people/{key}/plan/print")
     assert page.get_by_text(CLIENT).first.is_visible()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from conftest import PHONE, shot
+from conftest import PHONE, Pages, shot
 
 
-def test_a_coach_signs_up_and_out(server: str, browser: Any) -> None:
-    page = browser.new_page()
+def test_a_coach_signs_up_and_out(server: str, pages: Pages) -> None:
+    page = pages.desktop()
     page.goto(server + "/")
     assert page.url.endswith("/sign-in")
     page.click("text=Create an account")
@@ -26,11 +24,10 @@ def test_a_coach_signs_up_and_out(server: str, browser: Any) -> None:
     page.click("text=Sign out")
     page.wait_for_url(server + "/sign-in")
     assert "You are signed out." in page.content()
-    page.close()
 
 
-def test_sign_in_page_fits_a_phone(server: str, browser: Any) -> None:
-    page = browser.new_page(viewport=PHONE)
+def test_sign_in_page_fits_a_phone(server: str, pages: Pages) -> None:
+    page = pages.phone()
     page.goto(server + "/sign-in")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], "the page scrolls sideways on a phone"
@@ -38,4 +35,3 @@ def test_sign_in_page_fits_a_phone(server: str, browser: Any) -> None:
     assert box is not None
     assert box["height"] >= 44  # a thumb-sized target
     shot(page, "sign-in-phone")
-    page.close()
