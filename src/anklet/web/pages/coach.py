@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from anklet.domain.errors import InputError
-from anklet.domain.history import Activity, Intake
+from anklet.domain.history import Intake
 from anklet.services import accounts as account_service
 from anklet.services import dashboard, evaluation
 from anklet.store.accounts import Account
@@ -49,15 +49,7 @@ async def add_client(request: Request, account: PageAccount, uow: Uow, ctx: Ctx)
     coach = _coach(account)
     r = Reader(await read_form(request))
     today = dt.date.today()
-    acts = r.values.get("activities") or []
-    known = {a.value for a in Activity}
-    if any(a not in known for a in acts):
-        r.errors["activities"] = "Choose from the activities listed."
-    goals = [g.strip() for g in r.text("goals").splitlines() if g.strip()]
-    if any(len(g) > 200 for g in goals):
-        r.errors["goals"] = "Keep each goal to 200 characters (one goal per line)."
-    elif len(goals) > 10:
-        r.errors["goals"] = "Up to 10 goals, one per line."
+    acts, goals = r.activities_and_goals()
     if not r.text("name"):
         r.errors["name"] = "Give the client's name."
     intake = None if r.errors else r.model(

@@ -104,6 +104,20 @@ class Reader:
         value = self.values.get(name)
         return value.strip() if isinstance(value, str) else ""
 
+    def activities_and_goals(self) -> tuple[list[str], list[str]]:
+        """The ticked activities and the goals (one per line), each checked."""
+        acts = self.values.get("activities") or []
+        acts = [acts] if isinstance(acts, str) else list(acts)
+        known = {a.value for a in Activity}
+        if any(a not in known for a in acts):
+            self.errors["activities"] = "Choose from the activities listed."
+        goals = [g.strip() for g in self.text("goals").splitlines() if g.strip()]
+        if any(len(g) > 200 for g in goals):
+            self.errors["goals"] = "Keep each goal to 200 characters (one goal per line)."
+        elif len(goals) > 10:
+            self.errors["goals"] = "Up to 10 goals, one per line."
+        return acts, goals
+
     def number(self, name: str, rng: Range | None = None, *, integer: bool = False
                ) -> float | None:
         """A number (comma or point for decimals); None when left blank."""
@@ -632,16 +646,7 @@ def parse_assessment(values: Values, *, protocol: Protocol, current: Intake, tod
 
     # intake: injury history per side, activities, goals
     sides = {side: _side_history(r, side, getattr(current, side), today) for side in SIDE_NAMES}
-    acts = values.get("activities") or []
-    acts = [acts] if isinstance(acts, str) else acts
-    known = {a.value for a in Activity}
-    if any(a not in known for a in acts):
-        r.errors["activities"] = "Choose from the activities listed."
-    goals = [g.strip() for g in r.text("goals").splitlines() if g.strip()]
-    if any(len(g) > 200 for g in goals):
-        r.errors["goals"] = "Keep each goal to 200 characters (one goal per line)."
-    elif len(goals) > 10:
-        r.errors["goals"] = "Up to 10 goals, one per line."
+    acts, goals = r.activities_and_goals()
 
     if r.errors or date is None or None in symptoms.values() or None in sides.values():
         return None, r.errors
