@@ -20,8 +20,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from anklet.services import accounts as account_service
 from anklet.store import throwaway
 from anklet.store.db import make_engine, migrate
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> None:
+    """argon2id with its smallest sensible cost: the tests sign in hundreds of times, and the
+    real cost (about 0.1–0.5 s a hash here) is for guessers, not for tests of the logic."""
+    from argon2 import PasswordHasher
+
+    account_service.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture(scope="session")

@@ -23,58 +23,28 @@ Fixtures:
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import os
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from anklet.domain.exercises import Category
-from anklet.domain.history import (
-    Availability,
-    ExerciseLog,
-    Intake,
-    Measurement,
-    Screening,
-    Session,
+from browsertools import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    TIMEOUT_MS,
+    Pages,
+    Server,
+    free_port,
+    shot,
 )
-from anklet.domain.measures import DEFAULT_METHOD, MeasureKind
-from anklet.domain.units import Side
-from anklet.services import accounts as account_service
-from anklet.services import evaluation, records
-from anklet.services.context import Context, open_context
+
+from anklet.services.context import open_context
 from anklet.settings import Settings
 from anklet.web.app import create_app
-
-CHROMIUM = os.environ.get("ANKLET_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage"]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-TIMEOUT_MS = 10_000
-PASSWORD = "correct horse battery"
-DAY = dt.timedelta(days=1)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server(str):
-    """The server's base URL, carrying the app's context for set-up through the services."""
-
-    ctx: Context
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +54,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
     db = tmp_path_factory.mktemp("e2e") / "anklet.db"
     ctx = open_context(Settings(database_url=f"sqlite:///{db}"))
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(context=ctx), host="127.0.0.1", port=port,
                             log_level="warning")
     srv = uvicorn.Server(config)
@@ -114,65 +84,6 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-
-def shot(page: Any, name: str) -> Path:
-    """Save a full-page screenshot as a test artifact and return its path."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-# --- pages that watch what they do ----------------------------------------------------------
-
-
-@dataclass
-class Pages:
-    """Opens pages, each in its own browser context (its own cookies), and watches them."""
-
-    browser: Any = field(repr=False)
-    base: str
-    contexts: list[Any] = field(default_factory=list, repr=False)
-    requests: list[str] = field(default_factory=list, repr=False)
-    script_errors: list[str] = field(default_factory=list)
-    failed_loads: list[str] = field(default_factory=list)
-
-    def _open(self, **options: Any) -> Any:
-        context = self.browser.new_context(**options)
-        context.set_default_timeout(TIMEOUT_MS)
-        context.set_default_navigation_timeout(TIMEOUT_MS)
-        context.on("request", lambda r: self.requests.append(r.url))
-        context.on("response", self._check_response)
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda e: self.script_errors.append(f"{page.url}: {e}"))
-        return page
-
-    def _check_response(self, response: Any) -> None:
-        # a page itself may answer 404 or 422 on purpose; what it loads may not fail
-        if response.request.resource_type != "document" and response.status >= 400:
-            self.failed_loads.append(f"{response.status} {response.url}")
-
-    def desktop(self) -> Any:
-        return self._open(viewport=DESKTOP)
-
-    def phone(self) -> Any:
-        return self._open(viewport=PHONE, is_mobile=True, has_touch=True,
-                          device_scale_factor=2)
-
-    def open_pages(self) -> list[Any]:
-        return [p for c in self.contexts for p in c.pages]
-
-    def check(self) -> None:
-        outside = [u for u in self.requests if not u.startswith(self.base + "/")]
-        assert not outside, f"requests outside the server: {outside}"
-        assert not self.script_errors, f"script errors: {self.script_errors}"
-        assert not self.failed_loads, f"failed loads: {self.failed_loads}"
-
-    def close(self) -> None:
-        for c in self.contexts:
-            c.close()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -207,78 +118,3 @@ def pages(browser: Any, server: Server, request: pytest.FixtureRequest) -> Itera
             p.check()
     finally:
         p.close()
-
-
-# --- set-up through the services ------------------------------------------------------------
-
-
-def make_coach(server: Server, email: str, name: str, password: str = PASSWORD) -> None:
-    """A coach account, made directly (not what the test is about)."""
-    with server.ctx.uow() as uow:
-        account_service.sign_up(uow, email=email, name=name, password=password, role="coach")
-        uow.commit()
-
-
-def foot_release_id(server: Server) -> str:
-    return next(e.id for e in server.ctx.library.by_id.values()
-                if e.category is Category.FOOT_RELEASE)
-
-
-def make_client(server: Server, *, coach_email: str, name: str, email: str | None = None,
-                red_flag: str | None = None, minutes: int = 30,
-                knee_to_wall: tuple[float, float] = (7.0, 11.5),
-                session_on: dt.date | None = None) -> tuple[str, str | None]:
-    """A client of ``coach_email`` with an intake three weeks old, a screen (all "no", or
-    ``red_flag`` "yes") and knee-to-wall tests from three days ago, ``minutes`` free every
-    day and, with ``session_on``, a foot-release session logged that day (no morning pain
-    yet). With ``email``, a sign-in made the way the coach's page makes it: returns the
-    person's key and the one-time password."""
-    ctx = server.ctx
-    today = dt.date.today()
-    tested = today - 3 * DAY
-    with ctx.uow() as uow:
-        coach = uow.accounts.by_email(coach_email)
-        assert coach is not None, "make the coach first"
-        key = account_service.add_client(uow, coach=coach, name=name,
-                                         intake=Intake(date=today - 21 * DAY)).person.id
-        answers = {f.id: f.id == red_flag for f in ctx.protocol.red_flags}
-        assert red_flag is None or red_flag in answers
-        records.create_screening(uow, key=key, protocol=ctx.protocol,
-                                 screening=Screening(date=tested, red_flags=answers))
-        kind = MeasureKind.KNEE_TO_WALL
-        for side, cm in zip((Side.LEFT, Side.RIGHT), knee_to_wall, strict=True):
-            records.create_measurement(uow, key=key, measurement=Measurement(
-                date=tested, side=side, kind=kind, value=cm, method=DEFAULT_METHOD[kind]))
-        records.update_availability(uow, key=key, availability=Availability(
-            **dict.fromkeys(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), minutes)))
-        if session_on is not None:
-            records.create_session(uow, key=key, library=ctx.library, session=Session(
-                date=session_on, pain_during=1,
-                exercises=[ExerciseLog(exercise_id=foot_release_id(server), sets=1)]))
-        password = None
-        if email is not None:
-            _, password = account_service.give_client_sign_in(uow, coach=coach, key=key,
-                                                              email=email)
-        evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library, save=True)
-        uow.commit()
-    return key, password
-
-
-def sign_in(page: Any, server: str, email: str, password: str = PASSWORD) -> None:
-    """Sign in through the sign-in page."""
-    page.goto(server + "/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: not url.endswith("/sign-in"))
-
-
-def nav(page: Any, name: str) -> Any:
-    """A link in the top bar."""
-    return page.get_by_role("banner").get_by_role("link", name=name, exact=True)
-
-
-def no_sideways_scroll(page: Any) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    viewport = page.viewport_size["width"]
-    assert width <= viewport, f"{page.url} scrolls sideways: {width} px wide on {viewport}"

@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from playwright.sync_api import expect
-
-from conftest import (
+from browsertools import (
     DAY,
     PHONE,
     Pages,
@@ -19,6 +17,7 @@ from conftest import (
     no_sideways_scroll,
     shot,
 )
+from playwright.sync_api import expect
 
 COACH = "cora@coach.example"
 CLIENT = "Sam Stiff"

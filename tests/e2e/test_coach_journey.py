@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from browsertools import ARTIFACTS, Pages, Server, shot
 from playwright.sync_api import expect
-
-from conftest import ARTIFACTS, Pages, Server, shot
 
 COACH = ("Casey Coach", "casey@coach.example")
 CLIENT = "Robin Runner"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from browsertools import DAY, Pages, Server, make_client, make_coach, shot, sign_in
 from playwright.sync_api import expect
-
-from conftest import DAY, Pages, Server, make_client, make_coach, shot, sign_in
 
 COACH = "mona@coach.example"
 CLIENT_EMAIL = "milo@client.example"

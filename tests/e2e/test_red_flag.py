@@ -3,7 +3,7 @@ page and the client's Today say which answer it was and to see a clinician."""
 
 from __future__ import annotations
 
-from conftest import Pages, Server, make_client, make_coach, no_sideways_scroll, shot, sign_in
+from browsertools import Pages, Server, make_client, make_coach, no_sideways_scroll, shot, sign_in
 
 COACH = "rita@coach.example"
 CLIENT = "Nina Numb"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import Pages, Server, nav, no_sideways_scroll, shot
+from browsertools import Pages, Server, nav, no_sideways_scroll, shot
 
 NAME = "Alex Alone"
 EMAIL = "alex@self.example"

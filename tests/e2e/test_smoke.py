@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import PHONE, Pages, shot
+from browsertools import PHONE, Pages, shot
 
 
 def test_a_coach_signs_up_and_out(server: str, pages: Pages) -> None:

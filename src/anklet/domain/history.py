@@ -54,7 +54,7 @@ def _date_not_number(value: Any) -> Any:
 
 def _date_in_range(value: dt.date) -> dt.date:
     if not FIRST_DAY <= value <= LAST_DAY:
-        raise ValueError(f"a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+        raise ValueError(f"accepted: a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
     return value
 
 

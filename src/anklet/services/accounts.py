@@ -20,10 +20,10 @@ for such a limit; the numbers are our own choice).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
-import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -47,9 +47,21 @@ MAX_FAILS_PER_EMAIL = 5
 MAX_FAILS_PER_ADDRESS = 20
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-_hasher = PasswordHasher()
-# verifying against this keeps a wrong email as slow as a wrong password
-_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+_hasher = PasswordHasher()  # argon2id, RFC 9106's second recommended parameters
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so that a wrong email takes as long as a
+    wrong password (made on first use: hashing is slow on purpose)."""
+    return _hasher.hash("not a real password, only for timing")
+
+
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Swap the password hasher (tests use cheap parameters; hashes stay argon2id)."""
+    global _hasher
+    _hasher = hasher
+    _dummy_hash.cache_clear()
 
 
 def normalise_email(email: str) -> str:
@@ -83,15 +95,14 @@ def hash_password(password: str) -> str:
 
 
 def new_person_key(uow: UnitOfWork, name: str) -> str:
-    """A fresh, unguessable-enough person id from a name: ``sam-lee-4f9k``.
+    """A fresh random person id such as ``p-3f9a0c2b71`` for people added in the web app.
 
-    Web users never type ids, and ids are unique across all coaches; a random suffix keeps
-    one coach's choice of name from telling them anything about another coach's people.
+    Web users never type ids, so the id carries nothing about the person: a name in an
+    address would end up in browser histories and server logs. Ids are unique across all
+    coaches; a random one also tells nobody anything about another coach's people.
     """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40] or "person"
     for _ in range(20):
-        key = f"{slug}-{secrets.token_hex(3)}"
+        key = f"p-{secrets.token_hex(5)}"
         if not uow.people.exists(key):
             return key
     raise ConflictError("Could not find a free person id; try again.")  # pragma: no cover
@@ -164,7 +175,7 @@ def sign_in(uow: UnitOfWork, *, email: str, password: str, address: str,
             raise TooManyAttemptsError(max(1, int(wait.total_seconds())))
     account = uow.accounts.by_email(clean)
     try:
-        _hasher.verify(account.password_hash if account else _DUMMY_HASH, password or "")
+        _hasher.verify(account.password_hash if account else _dummy_hash(), password or "")
         ok = account is not None
     except (VerificationError, InvalidHashError):
         ok = False

@@ -9,7 +9,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cliasserts import json_error, ok, refused
@@ -18,8 +20,8 @@ from anklet.domain.errors import SignInError
 from anklet.services import accounts as account_service
 from anklet.services.context import open_context
 from anklet.settings import Settings
-from conftest import Cli
 
+Cli = Callable[..., Any]  # conftest.Result: .code, .out, .err, .json(), .text
 PW = "a long enough password"
 
 

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import select
+from webtools import PASSWORD, Web
 
 from anklet.domain.errors import HistoryError
 from anklet.domain.history import History, Intake, Person, load_history_text, parse_history
@@ -32,7 +33,6 @@ from anklet.web.schemas.decisions import (
 )
 from anklet.web.schemas.people import PeoplePublic, PersonDetailPublic
 from anklet.web.schemas.sessions import SessionPublic, SessionsPublic
-from conftest import PASSWORD, Web
 
 TODAY = dt.date.today()
 MONDAY = TODAY - dt.timedelta(days=TODAY.weekday())

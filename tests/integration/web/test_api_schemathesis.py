@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 from sqlalchemy import Engine, text
+from webtools import PASSWORD
 
 from anklet.domain.history import Intake
 from anklet.services import accounts as account_service
@@ -37,7 +38,6 @@ from anklet.services.context import Context, open_context
 from anklet.settings import Settings
 from anklet.store.db import make_engine, migrate
 from anklet.web.app import create_app
-from conftest import PASSWORD
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]

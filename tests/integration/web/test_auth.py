@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
+from webtools import PASSWORD, Web, WebClient
 
 from anklet.domain.errors import DataFileError
 from anklet.services import accounts as account_service
 from anklet.settings import Settings
 from anklet.web.app import create_app
-from conftest import PASSWORD, Web, WebClient
 
 
 def _sign_up(b: WebClient, **data: str) -> object:
@@ -41,7 +42,7 @@ def test_sign_up_coach_then_self_coached_gets_a_person(web: Web) -> None:
         solo = uow.accounts.by_email("solo@example.org")
         assert solo is not None
         assert solo.person_key is not None
-        assert solo.person_key.startswith("sol-solo-")
+        assert re.fullmatch(r"p-[0-9a-f]{10}", solo.person_key)
         assert uow.people.get(solo.person_key).person.name == "Sol Solo"
         ann = uow.accounts.by_email("ann@example.org")
         assert ann is not None

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from webtools import Web, WebClient
 
 from anklet.domain.exercises import HEEL_WARNING
 from anklet.domain.history import Availability, History, Override, PlannedRun, RunKind, Screening
@@ -23,7 +24,6 @@ from anklet.domain.planner import WeekPlan
 from anklet.services import calendar as calendar_service
 from anklet.services import evaluation
 from anklet.web.pages.documents import local_only_fetcher
-from conftest import Web, WebClient
 
 TODAY = dt.date.today()
 MONDAY = TODAY - dt.timedelta(days=TODAY.weekday())

@@ -14,11 +14,11 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from webtools import Web, WebClient
 
 from anklet.domain.history import Availability, RunKind, Screening, Session
 from anklet.domain.planner import PlanDay
 from anklet.services import demo, evaluation, records
-from conftest import Web, WebClient
 
 TODAY = dt.date.today()
 DAY = dt.timedelta(days=1)

@@ -10,13 +10,13 @@ import re
 from typing import Any
 
 import pytest
+from webtools import PASSWORD, Web, WebClient
 
 from anklet.domain.decisions import decide
 from anklet.domain.history import Availability, History, Intake, Person
 from anklet.domain.views import decision_dict
 from anklet.services.demo import Script, simulate
 from anklet.web.pages.person import threshold_text
-from conftest import PASSWORD, Web, WebClient
 
 TODAY = dt.date.today()
 MONDAY = TODAY - dt.timedelta(days=TODAY.weekday())

@@ -25,12 +25,12 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from webtools import PASSWORD, Web, WebClient
 
 from anklet.domain.history import ExerciseLog as Log
 from anklet.domain.history import Intake, MeasureKind, Measurement, Override, Session
 from anklet.domain.units import Side
 from anklet.services import accounts as account_service
-from conftest import PASSWORD, Web, WebClient
 
 TODAY = dt.date.today()
 EARLIER = TODAY - dt.timedelta(days=3)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Pages, Server, make_client, make_coach, shot, sign_in
+from browsertools import Pages, Server, make_client, make_coach, shot, sign_in
 
 OWNER = "olga@coach.example"
 OTHER = "otto@coach.example"
