@@ -39,12 +39,11 @@ class DayLog:
 
 def index_days(sessions: Iterable[Session], library: Library) -> dict[dt.date, DayLog]:
     """Group logged exercises by date (several sessions on one day merge)."""
-    cats: dict[dt.date, set[Category]] = {}
-    motions: dict[dt.date, set[Motion]] = {}
+    out: dict[dt.date, DayLog] = {}
     by_id = library.by_id
-    seen: dict[tuple[str, ...], tuple[set[Category], set[Motion]]] = {}
+    seen: dict[tuple[str, ...], DayLog] = {}
     for s in sessions:
-        ids = tuple(log.exercise_id for log in s.exercises)
+        ids = tuple([log.exercise_id for log in s.exercises])
         found = seen.get(ids)
         if found is None:  # plans repeat: most sessions share their exercises with another
             sc: set[Category] = set()
@@ -54,15 +53,17 @@ def index_days(sessions: Iterable[Session], library: Library) -> dict[dt.date, D
                 sc.add(ex.category)
                 if ex.category is _ANKLE:
                     sm.update(ex.motions)
-            found = seen[ids] = (sc, sm)
-        cats.setdefault(s.date, set()).update(found[0])
-        motions.setdefault(s.date, set()).update(found[1])
-    return {d: DayLog(frozenset(cats[d]), frozenset(motions[d])) for d in cats}
+            found = seen[ids] = DayLog(frozenset(sc), frozenset(sm))
+        before = out.get(s.date)
+        # the logs are frozen, so a day with one session shares its session's log
+        out[s.date] = found if before is None else DayLog(before.categories | found.categories,
+                                                          before.motions | found.motions)
+    return out
 
 
 def done_on(target: Target, day: DayLog | None) -> bool:
     """Whether ``target`` counts as done on a day with this log."""
-    if day is None or not any(c in day.categories for c in target.categories):
+    if day is None or day.categories.isdisjoint(target.categories):
         return False
     if target.cover_motions and _ANKLE in target.categories:
         return day.motions >= ALL_MOTIONS
@@ -127,9 +128,10 @@ def week_adherence(
     week = [start + dt.timedelta(days=i) for i in range(7)]
     planned_days = {r.date for r in runs if start <= r.date <= end and r.needs_gait_prep}
     recorded_days = {d for d in recorded_key_dates if start <= d <= end}
+    logged = [(d, days[d]) for d in week if d in days]  # a day with no log counts for nothing
     out: list[TargetAdherence] = []
     for t in stage.targets:
-        done_days = [d for d in week if done_on(t, days.get(d))]
+        done_days = [d for d, day in logged if done_on(t, day)]
         done = len(done_days)
         if t.before_runs:
             key_run_days = sorted(planned_days | recorded_days if t.recorded_runs

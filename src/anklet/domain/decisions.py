@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -26,8 +26,7 @@ from anklet.domain.exercises import Category, Exercise, Library, load_library
 from anklet.domain.history import ExerciseLog, History, Measurement, Override, Screening, Session
 from anklet.domain.measures import DORSIFLEXION_KINDS, MeasureKind, dorsiflexion_cm
 from anklet.domain.protocol import AsymmetryRule, Criterion, Protocol, Stage, load_protocol
-from anklet.domain.questionnaires import Score
-from anklet.domain.questionnaires import scores as questionnaire_scores
+from anklet.domain.questionnaires import Score, load_instruments, score_response
 from anklet.domain.runs import key_run_dates
 from anklet.domain.units import SIDES, Side
 
@@ -268,6 +267,8 @@ def fmt(value: float | None, unit: str = "") -> str:
     if unit == "yes_no":
         return "yes" if value else "no"
     text = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    if text in ("1", "-1") and len(unit) > 2 and unit.endswith("s"):
+        unit = unit[:-1]  # 1 rep, 1 point, 1 session
     if unit in ("", "/10"):
         return text + unit
     if unit in ("%", "°"):
@@ -302,14 +303,17 @@ class _View:
         self.screenings: list[Screening] = list(h.screenings)
         self.screening_dates = [s.date for s in self.screenings]
         self.library = library
-        self._scores: dict[tuple[str, Side | None], list[Score]] | None = None
-        self._score_dates: dict[tuple[str, Side | None], list[dt.date]] = {}
+        self.questionnaire_dates = [q.date for q in h.questionnaires]
+        self._scored: dict[int, dict[str, Score]] = {}
         self.days: dict[dt.date, DayLog] = index_days(h.sessions, library)
+        self.day_dates = sorted(self.days)
         self.runs = [r for r in h.planned_runs if r.needs_gait_prep]
         # recorded long/interval runs: gait prep must precede them too (recorded_runs targets)
         self.recorded_runs = (key_run_dates(h.recorded_activities, protocol.runs)
                               if h.recorded_activities else frozenset())
         self._weeks: dict[tuple[int, dt.date], float] = {}
+        # metric values of a gate check, kept for the advance's checklist (see _evaluate)
+        self.gate_values: dict[tuple[int, dt.date, int], MetricValue] = {}
         acceptable = protocol.pain_monitoring.acceptable_max.value
         # per session, once: too painful during, or not settled by the next morning
         self.troubled = [s.pain_during > acceptable or self.unsettled(s) for s in self.sessions]
@@ -327,27 +331,28 @@ class _View:
             return None
         return item
 
-    @property
-    def scores(self) -> dict[tuple[str, Side | None], list[Score]]:
-        """Questionnaire scores by (scale, side), in date order (scored on first use: most
-        decisions before stage 3 never read them)."""
-        if self._scores is None:
-            self._scores = {}
-            for sc in questionnaire_scores(self.h.questionnaires):
-                self._scores.setdefault((sc.scale, sc.side), []).append(sc)
-            self._score_dates = {k: [x.date for x in v] for k, v in self._scores.items()}
-        return self._scores
-
     def latest_score(self, scale: str, side: Side | None, at: dt.date, days: int) -> Score | None:
-        """The latest score of ``scale`` (and side) by ``at``, if no older than ``days``."""
-        found = self.scores.get((scale, side))
-        if not found:
-            return None
-        i = bisect_right(self._score_dates[(scale, side)], at)
-        if i == 0:
-            return None
-        sc = found[i - 1]
-        return sc if (at - sc.date).days <= days else None
+        """The latest score of ``scale`` (and side) by ``at``, if no older than ``days``.
+
+        Only the responses that can hold it are scored, newest first and each at most once
+        (scoring every response up front cost more than the rest of a decision)."""
+        instruments = load_instruments()
+        ins, _ = instruments.scale(scale)
+        responses = self.h.questionnaires  # by date, in the order given within a date
+        for i in range(bisect_right(self.questionnaire_dates, at) - 1, -1, -1):
+            r = responses[i]
+            if (at - r.date).days > days:
+                return None  # this one and every earlier one is too old
+            if r.instrument != ins.id or r.side != side:
+                continue
+            scored = self._scored.get(i)
+            if scored is None:
+                scored = self._scored[i] = {
+                    sc.scale: sc for sc in score_response(ins, r.answers, date=r.date,
+                                                          side=r.side)}
+            if (sc := scored.get(scale)) is not None:  # else the scale was not asked
+                return sc
+        return None
 
     def screening(self, at: dt.date) -> Screening | None:
         i = bisect_right(self.screening_dates, at)
@@ -499,11 +504,12 @@ def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue
     if m == "category_days":
         days = int(c.params.get("days", 7))
         cat = Category(c.params["category"])
-        start = at - dt.timedelta(days=days - 1)
+        dates = view.day_dates
+        window = dates[bisect_left(dates, at - dt.timedelta(days=days - 1)):
+                       bisect_right(dates, at)]
         # ankle mobility counts only on a day that moved the ankle in all four directions
         full = cat is Category.ANKLE_MOBILITY
-        n = sum(1 for d, log in view.days.items()
-                if start <= d <= at and cat in log.categories
+        n = sum(1 for d in window if cat in (log := view.days[d]).categories
                 and (not full or log.motions >= ALL_MOTIONS))
         return {"both": float(n)}, f"last {days} days"
     if m in ("pain_rest", "pain_activity", "giving_way"):
@@ -552,7 +558,9 @@ def complete_weeks(at: dt.date, n: int) -> list[dt.date]:
 
 
 def _evaluate(view: _View, c: Criterion, at: dt.date, stage: Stage) -> CriterionResult:
-    vals, where = _metric(view, c, at, stage)
+    # the gate that just passed for an advance has its values worked out already
+    found = view.gate_values.pop((id(c), at, stage.number), None)
+    vals, where = found if found is not None else _metric(view, c, at, stage)
     assessed = all(v is not None for v in vals.values())
     met = assessed and all(c.passes(v) for v in vals.values() if v is not None)
     return CriterionResult(c.id, c.label, c.metric, c.op, c.threshold, c.unit, c.source,
@@ -563,8 +571,8 @@ def _gate_passes(view: _View, gate: list[Criterion], at: dt.date, stage: Stage) 
     for c in gate:
         if not c.required:
             continue
-        vals, _ = _metric(view, c, at, stage)
-        for v in vals.values():
+        value = view.gate_values[(id(c), at, stage.number)] = _metric(view, c, at, stage)
+        for v in value[0].values():
             if v is None or not c.passes(v):
                 return False
     return True

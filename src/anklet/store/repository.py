@@ -18,41 +18,50 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import gc
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, Table, delete, insert, select, update
+from pydantic import BaseModel
+from pydantic_core import from_json
+from sqlalchemy import ColumnElement, Select, Table, Text, cast, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from anklet.domain.errors import ConflictError, InputError, NotFoundError
 from anklet.domain.history import (
+    FORMAT,
+    VERSION,
+    Activity,
     Availability,
     ExerciseLog,
     FootObservation,
     History,
     Intake,
+    Lap,
     Measurement,
     Override,
+    Person,
     PlannedRun,
     QuestionnaireResponse,
     RecordedActivity,
     RunKind,
     Screening,
     Session,
+    SideHistory,
     Sport,
+    Symptoms,
 )
 from anklet.domain.measures import ArchShape, FootPosture, MeasureKind, Method
 from anklet.domain.units import Side
 from anklet.store import tables as t
 from anklet.store.errors import StoreError
 
-__all__ = ["PersonRepository", "PersonSummary", "StoredDecision"]
+__all__ = ["PersonRepository", "PersonSummary", "StoredDecision", "gc_paused"]
 
 _Rows = Sequence[Any]
 """Result rows of one table, unpacked by position (the column order of the ``_*_COLS``)."""
@@ -196,13 +205,23 @@ def _activity_params(person_id: int, a: RecordedActivity) -> dict[str, Any]:
 # --- rows -> history documents -----------------------------------------------------------
 #
 # Each query selects its columns in a fixed order and the builders below unpack rows by
-# position: this is the hot loop of a batch re-evaluation. Every history is built as plain
-# dicts and validated once by pydantic, which also re-sorts each list by date.
+# position: this is the hot loop of a batch re-evaluation. Whole histories are built as
+# trusted models (see _trusted); the single-record readers validate theirs.
 
 _PEOPLE_COLS = (t.people.c.id, t.people.c.key, t.people.c.name, t.people.c.created,
                 t.people.c.dominant_side)
-_INTAKE_COLS = (t.intakes.c.person_id, t.intakes.c.date, t.intakes.c.goals,
-                t.intakes.c.activities,
+def _json_text(column: ColumnElement[Any]) -> ColumnElement[str]:
+    """A JSON column read as its text, decoded by :func:`_decode` (see there)."""
+    return cast(column, Text)
+
+
+_decode = from_json
+"""Decodes the JSON text of a row: pydantic's JSON parser (in Rust) takes half the time of
+the json module that SQLAlchemy's JSON type (and psycopg's) calls for every row, and the
+questionnaire answers are read for every response of every person."""
+
+_INTAKE_COLS = (t.intakes.c.person_id, t.intakes.c.date, _json_text(t.intakes.c.goals),
+                _json_text(t.intakes.c.activities),
                 t.intakes.c.left_sprains, t.intakes.c.left_last_sprain,
                 t.intakes.c.left_surgery, t.intakes.c.left_surgery_date,
                 t.intakes.c.right_sprains, t.intakes.c.right_last_sprain,
@@ -212,7 +231,7 @@ _SCREENING_COLS = (t.screenings.c.person_id, t.screenings.c.date,
                    t.screenings.c.left_swelling, t.screenings.c.left_giving_way,
                    t.screenings.c.right_pain_rest, t.screenings.c.right_pain_activity,
                    t.screenings.c.right_swelling, t.screenings.c.right_giving_way,
-                   t.screenings.c.red_flags)
+                   _json_text(t.screenings.c.red_flags))
 _MEASUREMENT_COLS = (t.measurements.c.person_id, t.measurements.c.date, t.measurements.c.side,
                      t.measurements.c.kind, t.measurements.c.value, t.measurements.c.method,
                      t.measurements.c.pain, t.measurements.c.leg_length_cm,
@@ -234,12 +253,12 @@ _RUN_COLS = (t.planned_runs.c.person_id, t.planned_runs.c.date, t.planned_runs.c
 
 _QUESTIONNAIRE_COLS = (t.questionnaire_responses.c.person_id, t.questionnaire_responses.c.date,
                        t.questionnaire_responses.c.instrument, t.questionnaire_responses.c.side,
-                       t.questionnaire_responses.c.answers)
+                       _json_text(t.questionnaire_responses.c.answers))
 
 _ACTIVITY_COLS = (t.recorded_activities.c.person_id, t.recorded_activities.c.start,
                   t.recorded_activities.c.utc_offset_min, t.recorded_activities.c.sport,
                   t.recorded_activities.c.duration_s, t.recorded_activities.c.distance_m,
-                  t.recorded_activities.c.laps, t.recorded_activities.c.cadence_spm,
+                  _json_text(t.recorded_activities.c.laps), t.recorded_activities.c.cadence_spm,
                   t.recorded_activities.c.cadence_sd, t.recorded_activities.c.content_hash,
                   t.recorded_activities.c.source, t.recorded_activities.c.name)
 
@@ -247,21 +266,63 @@ _OVERRIDE_COLS = (t.overrides.c.person_id, t.overrides.c.date, t.overrides.c.sta
                   t.overrides.c.reason, t.overrides.c.by)
 
 
-# Stored text -> enum member: pydantic checks a member much faster than it converts a string.
-_SIDES: dict[str | None, Side] = {s.value: s for s in Side}
+# Stored text -> enum member (None stays None where the column may be empty).
+_SIDES: dict[str | None, Side | None] = {None: None, **{s.value: s for s in Side}}
 _EXERCISE_SIDES: dict[str, Side | str] = {**{s.value: s for s in Side}, "both": "both"}
 _KINDS: dict[str, MeasureKind] = {k.value: k for k in MeasureKind}
-_METHODS: dict[str | None, Method] = {m.value: m for m in Method}
+_METHODS: dict[str | None, Method | None] = {None: None, **{m.value: m for m in Method}}
+_ACTIVITIES: dict[str, Activity] = {a.value: a for a in Activity}
 _POSTURES: dict[str, FootPosture] = {p.value: p for p in FootPosture}
 _ARCHES: dict[str, ArchShape] = {a.value: a for a in ArchShape}
 _RUN_KINDS: dict[str, RunKind] = {k.value: k for k in RunKind}
 _SPORTS: dict[str, Sport] = {k.value: k for k in Sport}
 
 
-def _side_history(sprains: int, last: dt.date | None, surgery: bool,
-                  surgery_date: dt.date | None) -> dict[str, Any]:
-    return {"sprains": sprains, "last_sprain": last, "surgery": surgery,
-            "surgery_date": surgery_date}
+_DATE = attrgetter("date")
+_START = attrgetter("start")
+
+_M = TypeVar("_M", bound=BaseModel)
+_setattr = object.__setattr__
+
+
+def _trusted(cls: type[_M], fields: dict[str, Any]) -> _M:
+    """A frozen history model made from values read back from our own database.
+
+    Everything in the database was validated on the way in (and the tables repeat the cheap
+    rules as CHECK constraints), so reading builds the models without validating again, as
+    pydantic's ``model_construct`` does but without its per-field Python loop: validating
+    every record of a batch again cost more than fetching it, and ``model_construct`` more
+    still. ``fields`` holds every field of ``cls`` in order, with the types validation gives
+    (enum members, floats); tests/integration/store/test_trusted_load.py holds the two
+    ways to each other.
+    """
+    obj = cls.__new__(cls)
+    _setattr(obj, "__dict__", fields)
+    _setattr(obj, "__pydantic_fields_set__", set(fields))
+    _setattr(obj, "__pydantic_extra__", None)
+    _setattr(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+class _Parts:
+    """The lists of one history while its batch is assembled."""
+
+    __slots__ = ("foot_observations", "measurements", "overrides", "planned_runs",
+                 "questionnaires", "recorded_activities", "screenings", "sessions")
+
+    def __init__(self) -> None:
+        self.screenings: list[Screening] = []
+        self.measurements: list[Measurement] = []
+        self.foot_observations: list[FootObservation] = []
+        self.sessions: list[Session] = []
+        self.planned_runs: list[PlannedRun] = []
+        self.recorded_activities: list[RecordedActivity] = []
+        self.questionnaires: list[QuestionnaireResponse] = []
+        self.overrides: list[Override] = []
 
 
 class PersonRepository:
@@ -580,11 +641,14 @@ class PersonRepository:
     def _build(self, people: builtins.list[tuple[Any, ...]]) -> builtins.list[History]:
         """Histories for people rows whose ids cover ``[first id, last id]`` with no gaps."""
         lo, hi = people[0][0], people[-1][0]
-        ex_stmt = (select(*_EXERCISE_COLS)
+        # by person, session and position: the order the indexes give, so no sort is needed
+        ex_stmt = (select(t.sessions.c.person_id, *_EXERCISE_COLS)
+                   .select_from(t.session_exercises)
                    .join(t.sessions, t.sessions.c.id == t.session_exercises.c.session_id)
                    .where(t.sessions.c.person_id.between(lo, hi))
-                   .order_by(t.session_exercises.c.session_id, t.session_exercises.c.position))
-        with _gc_paused():
+                   .order_by(t.sessions.c.person_id, t.sessions.c.id,
+                             t.session_exercises.c.position))
+        with gc_paused():
             return _assemble(
                 people,
                 intakes=self._rows(t.intakes, _INTAKE_COLS, lo, hi),
@@ -602,12 +666,13 @@ class PersonRepository:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while a batch is built.
+def gc_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a batch is built (or decided).
 
     Building a batch allocates hundreds of thousands of container objects and none of them
     form cycles; left on, the collector keeps re-scanning them and doubles the build time.
-    Only the build itself runs paused, never the caller's work between batches.
+    Only the build itself runs paused, never the caller's work between batches. Nested
+    uses leave the collector as the outermost found it.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -623,90 +688,142 @@ def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: 
               exercises: _Rows, availability: _Rows, planned_runs: _Rows,
               recorded_activities: _Rows = (), questionnaires: _Rows = (),
               overrides: _Rows = ()) -> list[History]:
-    """Build validated histories from the rows of each table (the columns of ``_*_COLS``).
+    """Build histories from the rows of each table (the columns of ``_*_COLS``).
 
-    Rows of a person not in ``people`` are skipped: under READ COMMITTED another
-    transaction may commit a person inside the id range between two of our queries.
+    The models are built as trusted (see :func:`_trusted`): each part as the frozen model
+    itself, each list sorted by date as :class:`History` sorts it. Rows of a person not in
+    ``people`` are skipped: under READ COMMITTED another transaction may commit a person
+    inside the id range between two of our queries.
     """
-    docs: dict[int, dict[str, Any]] = {}
-    for pid, key, name, created, dominant in people:
-        docs[pid] = {
-            "person": {"id": key, "name": name, "created": created,
-                       "dominant_side": _SIDES.get(dominant, dominant)},
-            "screenings": [], "measurements": [], "foot_observations": [], "sessions": [],
-            "planned_runs": [], "recorded_activities": [], "questionnaires": [],
-            "overrides": [],
-        }
+    try:
+        return _assemble_trusted(people, intakes, screenings, measurements, foot_observations,
+                                 sessions, exercises, availability, planned_runs,
+                                 recorded_activities, questionnaires, overrides)
+    except KeyError as e:  # a stored enum text no member has (a newer Anklet wrote it)
+        raise StoreError(f"The database holds {e.args[0]!r}, a value this version of Anklet "
+                         f"does not know; use the version that stored it.") from None
+
+
+def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screenings: _Rows,
+                      measurements: _Rows, foot_observations: _Rows, sessions: _Rows,
+                      exercises: _Rows, availability: _Rows, planned_runs: _Rows,
+                      recorded_activities: _Rows, questionnaires: _Rows,
+                      overrides: _Rows) -> list[History]:
+    new = _trusted
+    parts: dict[int, _Parts] = {pid: _Parts() for pid, *_ in people}
+    intake_of: dict[int, Intake] = {}
     for (pid, date, goals, activities, lsp, llast, lsurg, lsdate, rsp, rlast, rsurg,
          rsdate) in intakes:
-        if (doc := docs.get(pid)) is not None:
-            doc["intake"] = {"date": date, "goals": goals, "activities": activities,
-                             "left": _side_history(lsp, llast, lsurg, lsdate),
-                             "right": _side_history(rsp, rlast, rsurg, rsdate)}
+        if pid in parts:
+            intake_of[pid] = new(Intake, {
+                "date": date, "goals": _decode(goals),
+                "activities": [_ACTIVITIES[a] for a in _decode(activities)],
+                "left": new(SideHistory, {"sprains": lsp, "last_sprain": llast,
+                                          "surgery": lsurg, "surgery_date": lsdate}),
+                "right": new(SideHistory, {"sprains": rsp, "last_sprain": rlast,
+                                           "surgery": rsurg, "surgery_date": rsdate})})
     for (pid, date, lrest, lact, lswell, lgive, rrest, ract, rswell, rgive,
          flags) in screenings:
-        if (doc := docs.get(pid)) is not None:
-            doc["screenings"].append({
-                "date": date, "red_flags": flags,
-                "left": {"pain_rest": lrest, "pain_activity": lact, "swelling": lswell,
-                         "giving_way": lgive},
-                "right": {"pain_rest": rrest, "pain_activity": ract, "swelling": rswell,
-                          "giving_way": rgive}})
+        if (p := parts.get(pid)) is not None:
+            p.screenings.append(new(Screening, {
+                "date": date,
+                "left": new(Symptoms, {"pain_rest": lrest, "pain_activity": lact,
+                                       "swelling": lswell, "giving_way": lgive}),
+                "right": new(Symptoms, {"pain_rest": rrest, "pain_activity": ract,
+                                        "swelling": rswell, "giving_way": rgive}),
+                "red_flags": _decode(flags)}))
     for pid, date, side, kind, value, method, pain, leg, rater, notes in measurements:
-        if (doc := docs.get(pid)) is not None:
-            doc["measurements"].append({
-                "date": date, "side": _SIDES.get(side, side), "kind": _KINDS.get(kind, kind),
-                "value": value, "method": _METHODS.get(method, method), "pain": pain,
-                "leg_length_cm": leg, "rater": rater, "notes": notes})
+        if (p := parts.get(pid)) is not None:
+            p.measurements.append(new(Measurement, {
+                "date": date, "side": _SIDES[side], "kind": _KINDS[kind], "value": value,
+                "method": _METHODS[method], "pain": pain, "leg_length_cm": leg,
+                "rater": rater, "notes": notes}))
     for pid, date, side, posture, arch, notes in foot_observations:
-        if (doc := docs.get(pid)) is not None:
-            doc["foot_observations"].append({
-                "date": date, "side": _SIDES.get(side, side),
-                "posture": _POSTURES.get(posture, posture), "arch": _ARCHES.get(arch, arch),
-                "notes": notes})
-    # Logged exercises repeat a lot (same exercise, sets and reps); the models are frozen,
-    # so one validated instance per distinct row is shared, which halves their cost.
+        if (p := parts.get(pid)) is not None:
+            p.foot_observations.append(new(FootObservation, {
+                "date": date, "side": _SIDES[side], "posture": _POSTURES[posture],
+                "arch": _ARCHES[arch], "notes": notes}))
+    # Logged exercises repeat (plans repeat): within one person, one frozen instance per
+    # distinct row is shared. Rows come by person, then session, then position.
+    by_session: dict[int, list[ExerciseLog]] = {}
     logs: dict[tuple[Any, ...], ExerciseLog] = {}
-    by_session: defaultdict[int, list[ExerciseLog]] = defaultdict(list)
-    for sid, exercise_id, side, sets, reps, seconds, load, rounds in exercises:
-        memo_key = (exercise_id, side, sets, reps, seconds, repr(load), rounds)  # -0.0 != 0.0
-        log = logs.get(memo_key)
+    last_pid = None
+    for pid, sid, exercise_id, side, sets, reps, seconds, load, rounds in exercises:
+        if pid != last_pid:
+            logs, last_pid = {}, pid
+        key = (exercise_id, side, sets, reps, seconds, repr(load), rounds)  # -0.0 != 0.0
+        log = logs.get(key)
         if log is None:
-            log = logs[memo_key] = ExerciseLog.model_validate({
-                "exercise_id": exercise_id, "side": _EXERCISE_SIDES.get(side, side),
-                "sets": sets, "reps": reps, "seconds": seconds, "load_kg": load,
-                "rounds": rounds})
-        by_session[sid].append(log)
+            log = logs[key] = new(ExerciseLog, {
+                "exercise_id": exercise_id, "side": _EXERCISE_SIDES[side], "sets": sets,
+                "reps": reps, "seconds": seconds, "load_kg": load, "rounds": rounds})
+        if (found := by_session.get(sid)) is None:
+            by_session[sid] = [log]
+        else:
+            found.append(log)
     for pid, sid, date, rpe, before, during, morning, notes in sessions:
-        if (doc := docs.get(pid)) is not None:
-            doc["sessions"].append({
+        if (p := parts.get(pid)) is not None:
+            p.sessions.append(new(Session, {
                 "date": date, "exercises": by_session.get(sid, []), "rpe": rpe,
                 "pain_before": before, "pain_during": during, "pain_next_morning": morning,
-                "notes": notes})
+                "notes": notes}))
+    availability_of: dict[int, Availability] = {}
     for pid, *minutes in availability:
-        if (doc := docs.get(pid)) is not None:
-            doc["availability"] = dict(zip(t.WEEKDAY_COLUMNS, minutes, strict=True))
+        if pid in parts:
+            availability_of[pid] = new(Availability, dict(zip(t.WEEKDAY_COLUMNS, minutes,
+                                                              strict=True)))
     for pid, date, kind, minutes, title in planned_runs:
-        if (doc := docs.get(pid)) is not None:
-            doc["planned_runs"].append({"date": date, "kind": _RUN_KINDS.get(kind, kind),
-                                        "minutes": minutes, "title": title})
-    for row in recorded_activities:
-        if (doc := docs.get(row[0])) is not None:
-            doc["recorded_activities"].append(_activity_doc(row))
-    for row in questionnaires:
-        if (doc := docs.get(row[0])) is not None:
-            doc["questionnaires"].append(_questionnaire_doc(row))
+        if (p := parts.get(pid)) is not None:
+            p.planned_runs.append(new(PlannedRun, {"date": date, "kind": _RUN_KINDS[kind],
+                                                   "minutes": minutes, "title": title}))
+    for (pid, start, offset, sport, duration, distance, laps, cadence, cadence_sd,
+         content_hash, source, name) in recorded_activities:
+        if (p := parts.get(pid)) is not None:
+            p.recorded_activities.append(new(RecordedActivity, {
+                "start": start, "utc_offset_min": offset, "sport": _SPORTS[sport],
+                "duration_s": duration, "distance_m": distance,
+                "laps": [new(Lap, {"duration_s": float(lap["duration_s"]),
+                                   "distance_m": _float(lap.get("distance_m"))})
+                         for lap in _decode(laps)],
+                "cadence_spm": cadence, "cadence_sd": cadence_sd, "content_hash": content_hash,
+                "source": source, "name": name}))
+    for pid, date, instrument, side, answers in questionnaires:
+        if (p := parts.get(pid)) is not None:
+            p.questionnaires.append(new(QuestionnaireResponse, {
+                "date": date, "instrument": instrument, "side": _SIDES[side],
+                "answers": _decode(answers)}))
     for pid, date, stage, reason, by in overrides:
-        if (doc := docs.get(pid)) is not None:
-            doc["overrides"].append({"date": date, "stage": stage, "reason": reason, "by": by})
-    return [History.model_validate(doc) for doc in docs.values()]
+        if (p := parts.get(pid)) is not None:
+            p.overrides.append(new(Override, {"date": date, "stage": stage, "reason": reason,
+                                              "by": by}))
+    default_availability = Availability()
+    out = []
+    for pid, key, name, created, dominant in people:
+        p = parts[pid]
+        out.append(new(History, {
+            "format": FORMAT, "version": VERSION,
+            "person": new(Person, {"id": key, "name": name, "created": created,
+                                   "dominant_side": _SIDES[dominant]}),
+            "intake": intake_of.get(pid),
+            # History sorts each list by date, stably (rows come in insertion order)
+            "screenings": sorted(p.screenings, key=_DATE),
+            "measurements": sorted(p.measurements, key=_DATE),
+            "foot_observations": sorted(p.foot_observations, key=_DATE),
+            "sessions": sorted(p.sessions, key=_DATE),
+            "availability": availability_of.get(pid, default_availability),
+            "planned_runs": sorted(p.planned_runs, key=_DATE),
+            "recorded_activities": sorted(p.recorded_activities, key=_START),
+            "questionnaires": sorted(p.questionnaires, key=_DATE),
+            "overrides": sorted(p.overrides, key=_DATE),
+        }))
+    return out
 
 
 def _questionnaire_doc(row: Sequence[Any]) -> dict[str, Any]:
     """A questionnaire response as a dict from a row of ``_QUESTIONNAIRE_COLS``."""
     _, date, instrument, side, answers = row
     return {"date": date, "instrument": instrument, "side": _SIDES.get(side, side),
-            "answers": answers}
+            "answers": _decode(answers)}
 
 
 def _activity_doc(row: Sequence[Any]) -> dict[str, Any]:
@@ -714,6 +831,6 @@ def _activity_doc(row: Sequence[Any]) -> dict[str, Any]:
     (_, start, offset, sport, duration, distance, laps, cadence, cadence_sd, content_hash,
      source, name) = row
     return {"start": start, "utc_offset_min": offset, "sport": _SPORTS.get(sport, sport),
-            "duration_s": duration, "distance_m": distance, "laps": laps,
+            "duration_s": duration, "distance_m": distance, "laps": _decode(laps),
             "cadence_spm": cadence, "cadence_sd": cadence_sd, "content_hash": content_hash,
             "source": source, "name": name}
