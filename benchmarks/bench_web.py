@@ -279,22 +279,22 @@ LOG_FIELDS: dict[str, str] = {}
 
 
 def log_form(base: str, cookie: str, key: str) -> dict[str, str]:
-    """The log form's fields as the page fills them (every planned exercise ticked)."""
+    """The log form as a client sends it: what the page fills in from the plan (the planned
+    exercises ticked), plus pain during and effort, which the client taps."""
     req = urllib.request.Request(f"{base}/people/{key}/log", headers={"Cookie": cookie})
     page = urllib.request.urlopen(req).read().decode()
     fields: dict[str, str] = {}
-    for tag in re.findall(r"<(?:input|select|textarea)[^>]*>", page):
+    for tag in re.findall(r"<input[^>]*>", page):
         name = re.search(r'name="([^"]+)"', tag)
         if not name or name.group(1) == "csrf_token":
             continue
         kind = re.search(r'type="([^"]+)"', tag)
         value = re.search(r'value="([^"]*)"', tag)
-        if kind and kind.group(1) in ("checkbox", "radio"):
-            if kind.group(1) == "radio" and "checked" not in tag:
-                continue
-            fields[name.group(1)] = value.group(1) if value else "on"
-        else:
-            fields[name.group(1)] = value.group(1) if value else ""
+        if kind and kind.group(1) in ("checkbox", "radio") and "checked" not in tag:
+            continue
+        if value and value.group(1):
+            fields[name.group(1)] = value.group(1)
+    fields.update(pain_during="2", rpe="4")
     return fields
 
 

@@ -41,6 +41,11 @@ BUSY_TIMEOUT_S = 15
 PG_CONNECT_TIMEOUT_S = 10
 """How long to wait for a PostgreSQL server to answer before giving up."""
 
+POOL_SIZE, POOL_OVERFLOW = 10, 30
+"""Connections kept open, and opened beyond that under load: 40 in all, one for each thread
+of the web server's thread pool (AnyIO's default of 40), each request holding one. With
+SQLAlchemy's default (5 + 10) a busy web worker waited for a connection and timed out."""
+
 _SUPPORTED = "sqlite:///path/to/anklet.db or postgresql+psycopg://user:password@host/dbname"
 
 
@@ -115,11 +120,13 @@ def make_engine(url: str) -> Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             parsed = _sqlite_file(parsed)
-            engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
+            engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S},
+                                   pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
             event.listen(engine, "connect", _on_sqlite_connect)
             event.listen(engine, "begin", _on_sqlite_begin)
         else:
             engine = create_engine(parsed, pool_pre_ping=True,
+                                   pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
                                    connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S})
     except (NoSuchModuleError, ImportError) as e:
         raise StoreError(f"{describe_url(parsed)}: no database driver for this URL "
