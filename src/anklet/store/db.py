@@ -120,8 +120,9 @@ def make_engine(url: str) -> Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             parsed = _sqlite_file(parsed)
-            engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S},
-                                   pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+            in_memory = parsed.database in (None, "", ":memory:") or "mode=memory" in str(parsed)
+            pool = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+            engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S}, **pool)
             event.listen(engine, "connect", _on_sqlite_connect)
             event.listen(engine, "begin", _on_sqlite_begin)
         else:
