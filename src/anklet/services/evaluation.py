@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing as mp
-from concurrent.futures import ProcessPoolExecutor
+import queue
+import threading
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from typing import Any
 
 from anklet.domain.adherence import Adherence, index_days, week_adherence
@@ -102,38 +106,124 @@ def reevaluate_all(uow: UnitOfWork, *, protocol: Protocol, library: Library,
                    workers: int = 1) -> int:
     """Re-decide everyone in batches and store each decision; returns how many.
 
-    With ``workers`` > 1, batches are read and decided by that many processes, each on its
-    own connection; the decisions are written here, in this unit of work's transaction.
+    With ``workers`` > 1, batches are read and decided by that many processes (this one and
+    ``workers - 1`` others, each on its own connection); the decisions are all written here,
+    in this unit of work's transaction.
     """
     as_of = as_of or dt.date.today()
-    n = 0
     ranges = uow.people.id_ranges(batch_size)
     if workers > 1 and len(ranges) > 1:
-        url = uow.engine.url.render_as_string(hide_password=False)
-        # not "fork": a forked child would share (and, exiting, close) this process's
-        # database connections
-        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-        context = mp.get_context(method)
-        if method == "forkserver":
-            # Workers fork from one server process, started once per process. Loading this
-            # module there first lets each worker start in milliseconds instead of importing
-            # everything again (half a second each): "__main__", the default, is not loaded
-            # there on Python 3.11.
-            context.set_forkserver_preload(["__main__", __name__])
-        with ProcessPoolExecutor(min(workers, len(ranges)), mp_context=context,
-                                 initializer=_worker_init,
-                                 initargs=(url, protocol, library, as_of)) as pool:
-            for rows in pool.map(_worker_batch, ranges):
-                uow.people.save_decisions(rows)
-                n += len(rows)
-        return n
-    for first, last in ranges:
-        with gc_paused():  # as in _worker_batch
-            rows = [_row(h, protocol, library, as_of)
-                    for h in uow.people.histories_between(first, last)]
+        return _reevaluate_in_parallel(uow, ranges, min(workers, len(ranges)), protocol,
+                                       library, as_of)
+    n = 0
+    for bounds in ranges:
+        rows = _decide_batch(uow, bounds, protocol, library, as_of)
         uow.people.save_decisions(rows)
         n += len(rows)
     return n
+
+
+def _decide_batch(uow: UnitOfWork, bounds: tuple[int, int], protocol: Protocol,
+                  library: Library, as_of: dt.date) -> list[dict[str, object]]:
+    """The decision rows of the people whose internal ids are in ``bounds``."""
+    # The cyclic garbage collector is held off for the whole batch: loading and deciding
+    # make no reference cycles, and with a thousand histories alive every collection would
+    # walk all of them again. The histories are freed before it comes back on.
+    with gc_paused():
+        histories = uow.people.histories_between(*bounds)
+        rows = [_row(h, protocol, library, as_of) for h in histories]
+        del histories
+    return rows
+
+
+_Rows = list[dict[str, object]]
+
+
+def _reevaluate_in_parallel(uow: UnitOfWork, ranges: list[tuple[int, int]], processes: int,
+                            protocol: Protocol, library: Library, as_of: dt.date) -> int:
+    """Decide the batches in ``processes`` processes: worker processes take them from the
+    front, this one from the back, until none is left; this one writes every decision.
+
+    Starting the workers takes a while the first time (the fork server loads the engine,
+    half a second), so a helper thread starts and feeds them while this process gets on with
+    its first batch; it keeps each worker two batches ahead and hands back finished ones.
+    """
+    url = uow.engine.url.render_as_string(hide_password=False)
+    todo = deque(ranges)
+    finished: queue.SimpleQueue[Future[_Rows] | None] = queue.SimpleQueue()
+    stop = threading.Event()
+    n = 0
+
+    def save(rows: _Rows) -> None:
+        nonlocal n
+        uow.people.save_decisions(rows)
+        n += len(rows)
+
+    with ProcessPoolExecutor(processes - 1, mp_context=_worker_context(),
+                             initializer=_worker_init,
+                             initargs=(url, protocol, library, as_of)) as pool:
+        def feed() -> None:
+            running: deque[Future[_Rows]] = deque()
+            try:
+                while not stop.is_set():
+                    while len(running) < 2 * (processes - 1) and not stop.is_set():
+                        try:
+                            bounds = todo.popleft()
+                        except IndexError:
+                            break
+                        running.append(pool.submit(_worker_batch, bounds))
+                    if not running:
+                        break
+                    oldest = running.popleft()
+                    wait([oldest])
+                    finished.put(oldest)
+            except BaseException as e:  # handed over, to be raised in this process's thread
+                failed: Future[_Rows] = Future()
+                failed.set_exception(e)
+                finished.put(failed)
+            finally:
+                finished.put(None)
+
+        fed = False  # the feeder is done: every worker batch is in ``finished``
+
+        def collect(*, block: bool) -> None:
+            nonlocal fed
+            while not fed and (block or not finished.empty()):
+                if (f := finished.get()) is None:
+                    fed = True
+                else:
+                    save(f.result())
+
+        feeder = threading.Thread(target=feed, name="reevaluate-feeder", daemon=True)
+        feeder.start()
+        try:
+            while True:
+                try:
+                    bounds = todo.pop()
+                except IndexError:
+                    break
+                save(_decide_batch(uow, bounds, protocol, library, as_of))
+                collect(block=False)
+            collect(block=True)
+        finally:
+            stop.set()
+            feeder.join()
+            pool.shutdown(cancel_futures=True)  # whatever is still queued after a failure
+    return n
+
+
+def _worker_context() -> BaseContext:
+    # not "fork": a forked child would share (and, exiting, close) this process's database
+    # connections
+    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    context = mp.get_context(method)
+    if method == "forkserver":
+        # Workers fork from one server process, started once per process. Loading this
+        # module there first lets each worker start in milliseconds instead of importing
+        # everything again (half a second each): "__main__", the default, is not loaded
+        # there on Python 3.11.
+        context.set_forkserver_preload(["__main__", __name__])
+    return context
 
 
 _WORKER: dict[str, Any] = {}
@@ -144,14 +234,7 @@ def _worker_init(url: str, protocol: Protocol, library: Library, as_of: dt.date)
     _WORKER.update(engine=make_engine(url), protocol=protocol, library=library, as_of=as_of)
 
 
-def _worker_batch(bounds: tuple[int, int]) -> list[dict[str, object]]:
+def _worker_batch(bounds: tuple[int, int]) -> _Rows:
     w = _WORKER
-    # The cyclic garbage collector is held off for the whole batch: loading and deciding
-    # make no reference cycles, and with a thousand histories alive every collection would
-    # walk all of them again. The histories are freed before it comes back on.
-    with gc_paused():
-        with UnitOfWork(w["engine"]) as uow:
-            histories = uow.people.histories_between(*bounds)
-        rows = [_row(h, w["protocol"], w["library"], w["as_of"]) for h in histories]
-        del histories
-    return rows
+    with UnitOfWork(w["engine"]) as uow:
+        return _decide_batch(uow, bounds, w["protocol"], w["library"], w["as_of"])

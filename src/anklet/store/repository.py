@@ -18,7 +18,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
@@ -298,10 +298,26 @@ def _trusted(cls: type[_M], fields: dict[str, Any]) -> _M:
     """
     obj = cls.__new__(cls)
     _setattr(obj, "__dict__", fields)
-    _setattr(obj, "__pydantic_fields_set__", set(fields))
+    # One set of field names per model, shared by its instances (a set each cost a tenth of
+    # the read): pydantic adds to it only when a field is assigned, which frozen models
+    # refuse, and ``model_copy`` copies it before adding the updated names.
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = set(cls.model_fields)
+    _setattr(obj, "__pydantic_fields_set__", names)
     _setattr(obj, "__pydantic_extra__", None)
     _setattr(obj, "__pydantic_private__", None)
     return obj
+
+
+_FIELD_NAMES: dict[type[BaseModel], set[str]] = {}
+
+
+def _in_order(items: list[_M], key: Callable[[_M], Any]) -> list[_M]:
+    """``items`` sorted in place by ``key``, stably, as :class:`History` sorts its lists."""
+    if len(items) > 1:
+        items.sort(key=key)
+    return items
 
 
 def _float(value: float | None) -> float | None:
@@ -641,28 +657,39 @@ class PersonRepository:
     def _build(self, people: builtins.list[tuple[Any, ...]]) -> builtins.list[History]:
         """Histories for people rows whose ids cover ``[first id, last id]`` with no gaps."""
         lo, hi = people[0][0], people[-1][0]
-        # by person, session and position: the order the indexes give, so no sort is needed
-        ex_stmt = (select(t.sessions.c.person_id, *_EXERCISE_COLS)
-                   .select_from(t.session_exercises)
-                   .join(t.sessions, t.sessions.c.id == t.session_exercises.c.session_id)
-                   .where(t.sessions.c.person_id.between(lo, hi))
-                   .order_by(t.sessions.c.person_id, t.sessions.c.id,
-                             t.session_exercises.c.position))
         with gc_paused():
+            sessions = self._rows(t.sessions, _SESSION_COLS, lo, hi)
             return _assemble(
                 people,
                 intakes=self._rows(t.intakes, _INTAKE_COLS, lo, hi),
                 screenings=self._rows(t.screenings, _SCREENING_COLS, lo, hi),
                 measurements=self._rows(t.measurements, _MEASUREMENT_COLS, lo, hi),
                 foot_observations=self._rows(t.foot_observations, _FOOT_COLS, lo, hi),
-                sessions=self._rows(t.sessions, _SESSION_COLS, lo, hi),
-                exercises=self._session.execute(ex_stmt).all(),
+                sessions=sessions,
+                exercises=self._exercises(sessions),
                 availability=self._rows(t.availability, _AVAILABILITY_COLS, lo, hi),
                 planned_runs=self._rows(t.planned_runs, _RUN_COLS, lo, hi),
                 recorded_activities=self._rows(t.recorded_activities, _ACTIVITY_COLS, lo, hi),
                 questionnaires=self._rows(t.questionnaire_responses, _QUESTIONNAIRE_COLS, lo, hi),
                 overrides=self._rows(t.overrides, _OVERRIDE_COLS, lo, hi),
             )
+
+    def _exercises(self, sessions: _Rows) -> _Rows:
+        """The logged exercises of the sessions in ``sessions`` (rows of ``_SESSION_COLS``),
+        by session and position; rows of other sessions may come too (see below)."""
+        if not sessions:
+            return []
+        se = t.session_exercises
+        # Only the range of the sessions' ids is asked for: both databases then walk the
+        # (session_id, position) index in order, with no join and no sort (joined with
+        # sessions, PostgreSQL sorted the rows on disk). Sessions of other people inside the
+        # range are skipped when the batch is assembled; a session added after ``sessions``
+        # were read has a higher id, so its exercises are left out with it.
+        first = min(row[1] for row in sessions)
+        last = max(row[1] for row in sessions)
+        return self._session.execute(
+            select(*_EXERCISE_COLS).where(se.c.session_id.between(first, last))
+            .order_by(se.c.session_id, se.c.position)).all()
 
 
 @contextmanager
@@ -744,11 +771,15 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
                 "date": date, "side": _SIDES[side], "posture": _POSTURES[posture],
                 "arch": _ARCHES[arch], "notes": notes}))
     # Logged exercises repeat (plans repeat): within one person, one frozen instance per
-    # distinct row is shared. Rows come by person, then session, then position.
+    # distinct row is shared. Rows come by session and position; the shared instances start
+    # afresh whenever the person changes, so no two people share one.
+    person_of = {row[1]: row[0] for row in sessions if row[0] in parts}
     by_session: dict[int, list[ExerciseLog]] = {}
     logs: dict[tuple[Any, ...], ExerciseLog] = {}
     last_pid = None
-    for pid, sid, exercise_id, side, sets, reps, seconds, load, rounds in exercises:
+    for sid, exercise_id, side, sets, reps, seconds, load, rounds in exercises:
+        if (pid := person_of.get(sid)) is None:
+            continue  # another person's session inside the range of session ids
         if pid != last_pid:
             logs, last_pid = {}, pid
         key = (exercise_id, side, sets, reps, seconds, repr(load), rounds)  # -0.0 != 0.0
@@ -805,16 +836,16 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
             "person": new(Person, {"id": key, "name": name, "created": created,
                                    "dominant_side": _SIDES[dominant]}),
             "intake": intake_of.get(pid),
-            # History sorts each list by date, stably (rows come in insertion order)
-            "screenings": sorted(p.screenings, key=_DATE),
-            "measurements": sorted(p.measurements, key=_DATE),
-            "foot_observations": sorted(p.foot_observations, key=_DATE),
-            "sessions": sorted(p.sessions, key=_DATE),
+            # by date (and start) as History sorts them; rows come in insertion order
+            "screenings": _in_order(p.screenings, _DATE),
+            "measurements": _in_order(p.measurements, _DATE),
+            "foot_observations": _in_order(p.foot_observations, _DATE),
+            "sessions": _in_order(p.sessions, _DATE),
             "availability": availability_of.get(pid, default_availability),
-            "planned_runs": sorted(p.planned_runs, key=_DATE),
-            "recorded_activities": sorted(p.recorded_activities, key=_START),
-            "questionnaires": sorted(p.questionnaires, key=_DATE),
-            "overrides": sorted(p.overrides, key=_DATE),
+            "planned_runs": _in_order(p.planned_runs, _DATE),
+            "recorded_activities": _in_order(p.recorded_activities, _START),
+            "questionnaires": _in_order(p.questionnaires, _DATE),
+            "overrides": _in_order(p.overrides, _DATE),
         }))
     return out
 
