@@ -687,9 +687,19 @@ class PersonRepository:
         # were read has a higher id, so its exercises are left out with it.
         first = min(row[1] for row in sessions)
         last = max(row[1] for row in sessions)
-        return self._session.execute(
-            select(*_EXERCISE_COLS).where(se.c.session_id.between(first, last))
-            .order_by(se.c.session_id, se.c.position)).all()
+        if last - first + 1 <= 2 * len(sessions) + 64:
+            return self._session.execute(
+                select(*_EXERCISE_COLS).where(se.c.session_id.between(first, last))
+                .order_by(se.c.session_id, se.c.position)).all()
+        # The ids are spread out (one person's sessions logged over weeks, between everyone
+        # else's): a range would read other people's exercises by the million. Ask by id.
+        ids = sorted({row[1] for row in sessions})
+        out: list[Any] = []
+        for i in range(0, len(ids), _KEY_CHUNK):
+            out.extend(self._session.execute(
+                select(*_EXERCISE_COLS).where(se.c.session_id.in_(ids[i:i + _KEY_CHUNK]))
+                .order_by(se.c.session_id, se.c.position)).all())
+        return out
 
 
 @contextmanager

@@ -395,3 +395,21 @@ def test_text_with_nul_character_raises_input_error(engine: Engine) -> None:
         uow.people.add(history)
     assert info.value.field == "measurements.notes"
     assert set(_counts(engine).values()) == {0}
+
+
+def test_a_person_whose_sessions_are_spread_out_gets_exactly_their_exercises(
+        engine: Engine) -> None:
+    """One person's sessions, logged weeks apart between many of someone else's, come back
+    whole and alone (the sparse-id path of the exercise read)."""
+    _add(engine, minimal_history("ada"), minimal_history("bo"))
+    mine = [session(1, exercises=[exercise("ankle_circles", Side.LEFT)]),
+            session(90, exercises=[exercise("calf_raise"), exercise("ankle_circles")])]
+    with UnitOfWork(engine) as uow:
+        uow.people.add_session("ada", mine[0])
+        for d in range(150):
+            uow.people.add_session("bo", session(2 + d % 80))
+        uow.people.add_session("ada", mine[1])
+        uow.commit()
+    ada = _get(engine, "ada")
+    assert ada.sessions == mine
+    assert len(_get(engine, "bo").sessions) == 150
