@@ -298,15 +298,33 @@ def log_form(base: str, cookie: str, key: str) -> dict[str, str]:
     return fields
 
 
+def reset_logs(url: str, clients: int) -> int:
+    """Remove the sessions earlier runs logged (the built histories end yesterday) and
+    re-decide those clients, so every run starts from the same data."""
+    engine = make_engine(url)
+    protocol, library = load_protocol(), load_library()
+    with UnitOfWork(engine) as uow:
+        removed = uow.session.execute(
+            text("DELETE FROM sessions WHERE date >= :today"), {"today": TODAY}).rowcount
+        for c in range(clients):
+            evaluation.get(uow, key=f"c{c:04d}-p00", protocol=protocol, library=library)
+        uow.commit()
+    engine.dispose()
+    return int(removed or 0)
+
+
 def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
     env = {"ANKLET_DATABASE_URL": url}
-    results: dict[str, Any] = {}
+    n_clients = min(args.log_clients, args.coaches)
+    results: dict[str, Any] = {"sessions_from_earlier_runs_removed": reset_logs(url, n_clients)}
     with uvicorn("anklet.web.app:create_app", free_port(), args.workers, env) as base, \
             uvicorn("bare_app:app", free_port(), args.workers, {}) as bare:
         n = min(args.users, args.coaches)
         coach_sessions = [sign_in(base, f"coach{c}@bench.anklet") for c in range(n)]
+        # many clients, each logging a session or two per run, as in real use (one client
+        # logging dozens of sessions a minute would only grow one history)
         client_sessions = [(sign_in(base, f"client{c}@bench.anklet"), f"c{c:04d}-p00")
-                           for c in range(n)]
+                           for c in range(n_clients)]
         LOG_FIELDS.update(log_form(base, client_sessions[0][0][0], client_sessions[0][1]))
         LOG_FIELDS.pop("date", None)
         dashboard = [("GET", "/coach", {"Cookie": cookie}, None) for cookie, _ in coach_sessions]
@@ -338,6 +356,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--weeks", type=int, default=12)
     parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--log-clients", type=int, default=200,
+                        help="how many clients take turns logging sessions")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", type=Path, default=None,
@@ -350,6 +370,7 @@ def main() -> None:
         "benchmark": "web app under load (uvicorn on loopback, PostgreSQL, wrk)",
         "cpus": os.cpu_count(), "uvicorn_workers": args.workers, "users": args.users,
         "coaches": args.coaches, "clients_per_coach": args.clients, "weeks": args.weeks,
+        "clients_logging": min(args.log_clients, args.coaches),
         "seconds_per_run": args.seconds}
     folder = args.keep or Path(tempfile.mkdtemp(prefix="anklet-benchweb-", dir="/tmp"))
     try:
