@@ -18,7 +18,7 @@ run.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from anklet.domain.exercises import Category, Library, Motion
@@ -124,12 +124,46 @@ def week_adherence(
     ``recorded_key_dates`` are the local dates of recorded long or interval runs
     (:func:`anklet.domain.runs.key_run_dates`); they count for ``recorded_runs`` targets.
     """
-    end = start + dt.timedelta(days=6)
-    week = [start + dt.timedelta(days=i) for i in range(7)]
+    return Adherence(start, start + _WEEK[6], stage.number, tuple(
+        TargetAdherence(t.id, t.label, required, done, credited, n_runs, kept, t.source)
+        for t, required, done, credited, n_runs, kept
+        in _target_counts(stage, days, runs, start, recorded_key_dates)))
+
+
+def week_pct(
+    stage: Stage,
+    days: Mapping[dt.date, DayLog],
+    runs: Iterable[PlannedRun],
+    start: dt.date,
+    recorded_key_dates: Collection[dt.date] = frozenset(),
+) -> float:
+    """``week_adherence(...).pct``, without building the rest (decisions ask it of many
+    weeks)."""
+    shares = [min(1.0, credited / required) for _, required, _, credited, _, _
+              in _target_counts(stage, days, runs, start, recorded_key_dates) if required > 0]
+    if not shares:
+        return 100.0
+    return 100.0 * sum(shares) / len(shares)
+
+
+_WEEK = tuple(dt.timedelta(days=i) for i in range(7))
+
+
+def _target_counts(
+    stage: Stage,
+    days: Mapping[dt.date, DayLog],
+    runs: Iterable[PlannedRun],
+    start: dt.date,
+    recorded_key_dates: Collection[dt.date],
+) -> Iterator[tuple[Target, int, int, int, int, int]]:
+    """For each of ``stage``'s targets over the 7 days from ``start``: the target, how many
+    are required, done and credited, the key runs needing gait prep and those it was kept
+    before (see :func:`week_adherence`)."""
+    end = start + _WEEK[6]
     planned_days = {r.date for r in runs if start <= r.date <= end and r.needs_gait_prep}
     recorded_days = {d for d in recorded_key_dates if start <= d <= end}
+    week = [start + delta for delta in _WEEK]
     logged = [(d, days[d]) for d in week if d in days]  # a day with no log counts for nothing
-    out: list[TargetAdherence] = []
     for t in stage.targets:
         done_days = [d for d, day in logged if done_on(t, day)]
         done = len(done_days)
@@ -141,10 +175,7 @@ def week_adherence(
             required = max(t.per_week, n_runs)
             other = done - kept
             credited = min(required, kept + min(other, max(0, t.per_week - n_runs)))
-            out.append(TargetAdherence(t.id, t.label, required, done, credited, n_runs, kept,
-                                       t.source))
+            yield t, required, done, credited, n_runs, kept
         else:
             required = t.per_week
-            out.append(TargetAdherence(t.id, t.label, required, done, min(done, required), 0, 0,
-                                       t.source))
-    return Adherence(start, end, stage.number, tuple(out))
+            yield t, required, done, min(done, required), 0, 0

@@ -20,7 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from anklet.domain.adherence import ALL_MOTIONS, Adherence, DayLog, index_days, week_adherence
+from anklet.domain.adherence import (
+    ALL_MOTIONS,
+    Adherence,
+    DayLog,
+    index_days,
+    week_adherence,
+    week_pct,
+)
 from anklet.domain.errors import HistoryError
 from anklet.domain.exercises import Category, Exercise, Library, load_library
 from anklet.domain.history import ExerciseLog, History, Measurement, Override, Screening, Session
@@ -368,8 +375,8 @@ class _View:
         key = (stage.number, monday)
         pct = self._weeks.get(key)
         if pct is None:
-            pct = self._weeks[key] = week_adherence(
-                stage, self.days, self.runs, monday, self.recorded_runs).pct
+            pct = self._weeks[key] = week_pct(stage, self.days, self.runs, monday,
+                                              self.recorded_runs)
         return pct
 
     def troubled_in(self, start: dt.date, end: dt.date) -> list[Session]:
@@ -409,12 +416,20 @@ def _per_side(view: _View, key: str, at: dt.date,
     return vals, "; ".join(notes)
 
 
-def _pair(view: _View, key: str, at: dt.date) -> tuple[float, float, str] | None:
+_Pair = tuple[float, float, dt.date, dt.date]
+"""Left and right value of a two-sided measure, and the dates they were tested."""
+
+
+def _pair(view: _View, key: str, at: dt.date) -> _Pair | None:
     left = view.latest(key, Side.LEFT, at)
     right = view.latest(key, Side.RIGHT, at)
     if left is None or right is None:
         return None
-    return left[1], right[1], f"tested {left[0].isoformat()} / {right[0].isoformat()}"
+    return left[1], right[1], left[0], right[0]
+
+
+def _tested(p: _Pair) -> str:
+    return f"tested {p[2].isoformat()} / {p[3].isoformat()}"
 
 
 _SCORE_METRICS = {"cait_score": "cait", "faam_adl": "faam_adl", "faam_sports": "faam_sports",
@@ -527,11 +542,11 @@ def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue
         return _per_side(view, m, at)
     if m in _DIFFERENCE_METRICS:
         p = _pair(view, _DIFFERENCE_METRICS[m], at)
-        return ({"both": None}, "") if p is None else ({"both": abs(p[0] - p[1])}, p[2])
+        return ({"both": None}, "") if p is None else ({"both": abs(p[0] - p[1])}, _tested(p))
     if m in ("heel_raise_lsi", "side_hop_lsi"):
         key = m.removesuffix("_lsi")
         p = _pair(view, key, at)
-        return ({"both": None}, "") if p is None else ({"both": _lsi(p[0], p[1])}, p[2])
+        return ({"both": None}, "") if p is None else ({"both": _lsi(p[0], p[1])}, _tested(p))
     if m in ("session_pain_max", "unsettled_sessions"):
         days = int(c.params.get("days", 14))
         ss = view.sessions_in(at - dt.timedelta(days=days - 1), at)
@@ -561,7 +576,7 @@ def _evaluate(view: _View, c: Criterion, at: dt.date, stage: Stage) -> Criterion
     # the gate that just passed for an advance has its values worked out already
     found = view.gate_values.pop((id(c), at, stage.number), None)
     vals, where = found if found is not None else _metric(view, c, at, stage)
-    assessed = all(v is not None for v in vals.values())
+    assessed = None not in vals.values()
     met = assessed and all(c.passes(v) for v in vals.values() if v is not None)
     return CriterionResult(c.id, c.label, c.metric, c.op, c.threshold, c.unit, c.source,
                            met, assessed, vals, where, c.note, c.domain, c.required, c.how)
@@ -655,7 +670,7 @@ def asymmetries(view: _View, rules: list[AsymmetryRule], at: dt.date) -> list[As
         p = _pair(view, r.measure, at)
         if p is None:
             continue
-        left, right, _ = p
+        left, right, _, _ = p
         diff = abs(left - right)
         lsi = _lsi(left, right)
         beyond = (round(diff, 6) > r.threshold if r.kind == "difference"

@@ -7,7 +7,7 @@ import multiprocessing as mp
 import queue
 import threading
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from typing import Any
@@ -146,7 +146,8 @@ def _reevaluate_in_parallel(uow: UnitOfWork, ranges: list[tuple[int, int]], proc
 
     Starting the workers takes a while the first time (the fork server loads the engine,
     half a second), so a helper thread starts and feeds them while this process gets on with
-    its first batch; it keeps each worker two batches ahead and hands back finished ones.
+    its first batch. It gives each worker one batch at a time and hands back finished ones:
+    a worker holding more when none is left would keep this process waiting at the end.
     """
     url = uow.engine.url.render_as_string(hide_password=False)
     todo = deque(ranges)
@@ -163,20 +164,20 @@ def _reevaluate_in_parallel(uow: UnitOfWork, ranges: list[tuple[int, int]], proc
                              initializer=_worker_init,
                              initargs=(url, protocol, library, as_of)) as pool:
         def feed() -> None:
-            running: deque[Future[_Rows]] = deque()
+            running: set[Future[_Rows]] = set()
             try:
                 while not stop.is_set():
-                    while len(running) < 2 * (processes - 1) and not stop.is_set():
+                    while len(running) < processes - 1 and not stop.is_set():
                         try:
                             bounds = todo.popleft()
                         except IndexError:
                             break
-                        running.append(pool.submit(_worker_batch, bounds))
+                        running.add(pool.submit(_worker_batch, bounds))
                     if not running:
                         break
-                    oldest = running.popleft()
-                    wait([oldest])
-                    finished.put(oldest)
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    for f in done:
+                        finished.put(f)
             except BaseException as e:  # handed over, to be raised in this process's thread
                 failed: Future[_Rows] = Future()
                 failed.set_exception(e)

@@ -27,7 +27,18 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from pydantic_core import from_json
-from sqlalchemy import ColumnElement, Select, Table, Text, cast, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    Table,
+    Text,
+    cast,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
@@ -318,6 +329,16 @@ def _in_order(items: list[_M], key: Callable[[_M], Any]) -> list[_M]:
     if len(items) > 1:
         items.sort(key=key)
     return items
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _day_reader(dialect: str) -> Callable[[Any], dt.date]:
+    """Reads a date column of :meth:`PersonRepository._plain` rows: SQLite keeps dates as
+    ``YYYY-MM-DD`` text (as SQLAlchemy writes them), PostgreSQL's driver gives dates."""
+    return dt.date.fromisoformat if dialect == "sqlite" else _same
 
 
 def _float(value: float | None) -> float | None:
@@ -647,30 +668,46 @@ class PersonRepository:
         return self._build(people) if people else []
 
     def _rows(self, table: Table, cols: Sequence[ColumnElement[Any]], lo: int,
-              hi: int) -> _Rows:
-        """Rows of a person table for person ids in ``[lo, hi]``, in insertion order."""
+              hi: int, *, plain: bool = False) -> _Rows:
+        """Rows of a person table for person ids in ``[lo, hi]``, in insertion order
+        (``plain``: as the driver gives them, see :meth:`_plain`)."""
         stmt: Select[Any] = select(*cols).where(table.c.person_id.between(lo, hi))
         if "id" in table.c:
             stmt = stmt.order_by(table.c.person_id, table.c.id)
-        return self._session.execute(stmt).all()
+        return self._plain(stmt) if plain else self._session.execute(stmt).all()
+
+    def _plain(self, stmt: Select[Any]) -> _Rows:
+        """The rows of ``stmt`` as plain tuples from the driver, without SQLAlchemy's row
+        objects and type conversions (a tenth of the read of a batch): only for columns
+        that both drivers return as the models want them, and dates (text on SQLite: see
+        :func:`_day_reader`)."""
+        result = self._session.execute(stmt)
+        assert isinstance(result, CursorResult)  # what a Core select gives
+        try:
+            rows: _Rows = result.cursor.fetchall()
+        finally:
+            result.close()
+        return rows
 
     def _build(self, people: builtins.list[tuple[Any, ...]]) -> builtins.list[History]:
         """Histories for people rows whose ids cover ``[first id, last id]`` with no gaps."""
         lo, hi = people[0][0], people[-1][0]
         with gc_paused():
-            sessions = self._rows(t.sessions, _SESSION_COLS, lo, hi)
+            sessions = self._rows(t.sessions, _SESSION_COLS, lo, hi, plain=True)
             return _assemble(
                 people,
+                day=_day_reader(self._session.get_bind().dialect.name),
                 intakes=self._rows(t.intakes, _INTAKE_COLS, lo, hi),
                 screenings=self._rows(t.screenings, _SCREENING_COLS, lo, hi),
-                measurements=self._rows(t.measurements, _MEASUREMENT_COLS, lo, hi),
+                measurements=self._rows(t.measurements, _MEASUREMENT_COLS, lo, hi, plain=True),
                 foot_observations=self._rows(t.foot_observations, _FOOT_COLS, lo, hi),
                 sessions=sessions,
                 exercises=self._exercises(sessions),
                 availability=self._rows(t.availability, _AVAILABILITY_COLS, lo, hi),
-                planned_runs=self._rows(t.planned_runs, _RUN_COLS, lo, hi),
+                planned_runs=self._rows(t.planned_runs, _RUN_COLS, lo, hi, plain=True),
                 recorded_activities=self._rows(t.recorded_activities, _ACTIVITY_COLS, lo, hi),
-                questionnaires=self._rows(t.questionnaire_responses, _QUESTIONNAIRE_COLS, lo, hi),
+                questionnaires=self._rows(t.questionnaire_responses, _QUESTIONNAIRE_COLS, lo, hi,
+                                          plain=True),
                 overrides=self._rows(t.overrides, _OVERRIDE_COLS, lo, hi),
             )
 
@@ -688,17 +725,17 @@ class PersonRepository:
         first = min(row[1] for row in sessions)
         last = max(row[1] for row in sessions)
         if last - first + 1 <= 2 * len(sessions) + 64:
-            return self._session.execute(
+            return self._plain(
                 select(*_EXERCISE_COLS).where(se.c.session_id.between(first, last))
-                .order_by(se.c.session_id, se.c.position)).all()
+                .order_by(se.c.session_id, se.c.position))
         # The ids are spread out (one person's sessions logged over weeks, between everyone
         # else's): a range would read other people's exercises by the million. Ask by id.
         ids = sorted({row[1] for row in sessions})
         out: list[Any] = []
         for i in range(0, len(ids), _KEY_CHUNK):
-            out.extend(self._session.execute(
+            out.extend(self._plain(
                 select(*_EXERCISE_COLS).where(se.c.session_id.in_(ids[i:i + _KEY_CHUNK]))
-                .order_by(se.c.session_id, se.c.position)).all())
+                .order_by(se.c.session_id, se.c.position)))
         return out
 
 
@@ -724,7 +761,7 @@ def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: 
               measurements: _Rows, foot_observations: _Rows, sessions: _Rows,
               exercises: _Rows, availability: _Rows, planned_runs: _Rows,
               recorded_activities: _Rows = (), questionnaires: _Rows = (),
-              overrides: _Rows = ()) -> list[History]:
+              overrides: _Rows = (), day: Callable[[Any], dt.date] = _same) -> list[History]:
     """Build histories from the rows of each table (the columns of ``_*_COLS``).
 
     The models are built as trusted (see :func:`_trusted`): each part as the frozen model
@@ -735,7 +772,7 @@ def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: 
     try:
         return _assemble_trusted(people, intakes, screenings, measurements, foot_observations,
                                  sessions, exercises, availability, planned_runs,
-                                 recorded_activities, questionnaires, overrides)
+                                 recorded_activities, questionnaires, overrides, day)
     except KeyError as e:  # a stored enum text no member has (a newer Anklet wrote it)
         raise StoreError(f"The database holds {e.args[0]!r}, a value this version of Anklet "
                          f"does not know; use the version that stored it.") from None
@@ -745,7 +782,7 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
                       measurements: _Rows, foot_observations: _Rows, sessions: _Rows,
                       exercises: _Rows, availability: _Rows, planned_runs: _Rows,
                       recorded_activities: _Rows, questionnaires: _Rows,
-                      overrides: _Rows) -> list[History]:
+                      overrides: _Rows, day: Callable[[Any], dt.date]) -> list[History]:
     new = _trusted
     parts: dict[int, _Parts] = {pid: _Parts() for pid, *_ in people}
     intake_of: dict[int, Intake] = {}
@@ -772,7 +809,7 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
     for pid, date, side, kind, value, method, pain, leg, rater, notes in measurements:
         if (p := parts.get(pid)) is not None:
             p.measurements.append(new(Measurement, {
-                "date": date, "side": _SIDES[side], "kind": _KINDS[kind], "value": value,
+                "date": day(date), "side": _SIDES[side], "kind": _KINDS[kind], "value": value,
                 "method": _METHODS[method], "pain": pain, "leg_length_cm": leg,
                 "rater": rater, "notes": notes}))
     for pid, date, side, posture, arch, notes in foot_observations:
@@ -805,7 +842,7 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
     for pid, sid, date, rpe, before, during, morning, notes in sessions:
         if (p := parts.get(pid)) is not None:
             p.sessions.append(new(Session, {
-                "date": date, "exercises": by_session.get(sid, []), "rpe": rpe,
+                "date": day(date), "exercises": by_session.get(sid, []), "rpe": rpe,
                 "pain_before": before, "pain_during": during, "pain_next_morning": morning,
                 "notes": notes}))
     availability_of: dict[int, Availability] = {}
@@ -815,7 +852,7 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
                                                               strict=True)))
     for pid, date, kind, minutes, title in planned_runs:
         if (p := parts.get(pid)) is not None:
-            p.planned_runs.append(new(PlannedRun, {"date": date, "kind": _RUN_KINDS[kind],
+            p.planned_runs.append(new(PlannedRun, {"date": day(date), "kind": _RUN_KINDS[kind],
                                                    "minutes": minutes, "title": title}))
     for (pid, start, offset, sport, duration, distance, laps, cadence, cadence_sd,
          content_hash, source, name) in recorded_activities:
@@ -831,7 +868,7 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
     for pid, date, instrument, side, answers in questionnaires:
         if (p := parts.get(pid)) is not None:
             p.questionnaires.append(new(QuestionnaireResponse, {
-                "date": date, "instrument": instrument, "side": _SIDES[side],
+                "date": day(date), "instrument": instrument, "side": _SIDES[side],
                 "answers": _decode(answers)}))
     for pid, date, stage, reason, by in overrides:
         if (p := parts.get(pid)) is not None:
