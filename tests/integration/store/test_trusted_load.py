@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 from pydantic import BaseModel
 from sqlalchemy import Engine, update
 
 from anklet.domain.decisions import decide
+from anklet.domain.errors import NotFoundError
 from anklet.domain.exercises import load_library
 from anklet.domain.history import ExerciseLog, History
 from anklet.domain.protocol import load_protocol
@@ -20,7 +22,14 @@ from anklet.services.demo import people
 from anklet.store import tables as t
 from anklet.store.errors import StoreError
 from anklet.store.uow import UnitOfWork
-from factories import full_history, measurement, minimal_history, synthetic_history
+from factories import (
+    exercise,
+    full_history,
+    measurement,
+    minimal_history,
+    session,
+    synthetic_history,
+)
 
 TODAY = dt.date(2026, 11, 24)
 P, L = load_protocol(), load_library()
@@ -103,11 +112,12 @@ def test_read_back_histories_decide_as_validated_ones(engine: Engine,
     assert statuses >= {"refer", "clear", "working", "screen_needed"}
 
 
+@pytest.mark.parametrize("workers", [1, 3])
 def test_batch_reevaluation_stores_the_summary_of_the_validated_decision(
-        engine: Engine, stored: list[History]) -> None:
+        engine: Engine, stored: list[History], workers: int) -> None:
     with UnitOfWork(engine) as uow:
-        n = evaluation.reevaluate_all(uow, protocol=P, library=L, as_of=TODAY, batch_size=3,
-                                      workers=2)
+        n = evaluation.reevaluate_all(uow, protocol=P, library=L, as_of=TODAY, batch_size=2,
+                                      workers=workers)
         uow.commit()
     assert n == len(stored)
     with UnitOfWork(engine) as uow:
@@ -139,3 +149,21 @@ def test_a_stored_value_this_version_does_not_know_is_named(engine: Engine) -> N
         conn.execute(update(t.measurements).values(kind="hop_for_distance"))
     with UnitOfWork(engine) as uow, pytest.raises(StoreError, match="'hop_for_distance'"):
         uow.people.get("ada")
+
+
+@pytest.mark.parametrize("bad", [0, 11])  # in the first batch (a worker's) or the last (ours)
+def test_a_batch_that_fails_fails_the_whole_reevaluation(engine: Engine, bad: int) -> None:
+    histories = [minimal_history(f"p{i:02d}") for i in range(12)]
+    histories[bad] = minimal_history(f"p{bad:02d}", intake=full_history().intake,
+                                     screenings=full_history().screenings,
+                                     sessions=[session(1, exercises=[exercise("no_such_move")])])
+    with UnitOfWork(engine) as uow:
+        uow.people.add_many(histories)
+        uow.commit()
+    # (a worker's NotFoundError cannot cross back: its arguments do not pickle, so the pool
+    # reports the worker broken; this process's own raises as it is)
+    with UnitOfWork(engine) as uow, pytest.raises((NotFoundError, BrokenProcessPool)):
+        evaluation.reevaluate_all(uow, protocol=P, library=L, as_of=TODAY, batch_size=2,
+                                  workers=2)
+    with UnitOfWork(engine) as uow:  # nothing was kept
+        assert all(uow.people.get_decision(h.person.id) is None for h in histories)
