@@ -219,8 +219,6 @@ def _activity_params(person_id: int, a: RecordedActivity) -> dict[str, Any]:
 # position: this is the hot loop of a batch re-evaluation. Whole histories are built as
 # trusted models (see _trusted); the single-record readers validate theirs.
 
-_PEOPLE_COLS = (t.people.c.id, t.people.c.key, t.people.c.name, t.people.c.created,
-                t.people.c.dominant_side)
 def _json_text(column: ColumnElement[Any]) -> ColumnElement[str]:
     """A JSON column read as its text, decoded by :func:`_decode` (see there)."""
     return cast(column, Text)
@@ -231,6 +229,8 @@ _decode = from_json
 the json module that SQLAlchemy's JSON type (and psycopg's) calls for every row, and the
 questionnaire answers are read for every response of every person."""
 
+_PEOPLE_COLS = (t.people.c.id, t.people.c.key, t.people.c.name, t.people.c.created,
+                t.people.c.dominant_side)
 _INTAKE_COLS = (t.intakes.c.person_id, t.intakes.c.date, _json_text(t.intakes.c.goals),
                 _json_text(t.intakes.c.activities),
                 t.intakes.c.left_sprains, t.intakes.c.left_last_sprain,
