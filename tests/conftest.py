@@ -14,7 +14,8 @@ temporary folder owned by that user.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,26 +53,44 @@ def _postgres_admin(postgres_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """URL of a fresh, migrated database: a SQLite file, or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'anklet.db'}"
-        _migrate(url)
-        yield url
-        return
-    base: str = request.getfixturevalue("postgres_url")
-    admin: Engine = request.getfixturevalue("_postgres_admin")
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = base.rsplit("/", 1)[0] + f"/{name}"
-        _migrate(url)
-        yield url
-    finally:
+FreshDatabase = Callable[[str, Path], AbstractContextManager[str]]
+
+
+@pytest.fixture(scope="session")
+def fresh_database(request: pytest.FixtureRequest) -> FreshDatabase:
+    """``with fresh_database(kind, folder) as url``: a new migrated database for the block —
+    a SQLite file in ``folder``, or a new database on the session's PostgreSQL server
+    (dropped afterwards). ``db_url`` uses it per test; a module may use it once for all."""
+
+    @contextmanager
+    def make(kind: str, folder: Path) -> Iterator[str]:
+        if kind == "sqlite":
+            url = f"sqlite:///{folder / 'anklet.db'}"
+            _migrate(url)
+            yield url
+            return
+        base: str = request.getfixturevalue("postgres_url")
+        admin: Engine = request.getfixturevalue("_postgres_admin")
+        name = f"test_{uuid.uuid4().hex[:12]}"
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            url = base.rsplit("/", 1)[0] + f"/{name}"
+            _migrate(url)
+            yield url
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    return make
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path,
+           fresh_database: FreshDatabase) -> Iterator[str]:
+    """URL of a fresh, migrated database: a SQLite file, or a new PostgreSQL database."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 def _migrate(url: str) -> None:

@@ -14,9 +14,9 @@ examples per operation, no deadline (the machine is shared).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import schemathesis
@@ -29,14 +29,12 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlalchemy import Engine, text
 from webtools import PASSWORD
 
 from anklet.domain.history import Intake
 from anklet.services import accounts as account_service
 from anklet.services.context import Context, open_context
 from anklet.settings import Settings
-from anklet.store.db import make_engine, migrate
 from anklet.web.app import create_app
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -48,33 +46,13 @@ counts as accepting invalid data."""
 COACH = "fuzz@example.org"
 
 
-def _migrated(url: str) -> str:
-    engine = make_engine(url)
-    try:
-        migrate(engine)
-    finally:
-        engine.dispose()
-    return url
-
-
 @pytest.fixture(scope="module",
                 params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def fuzz_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-            ) -> Iterator[str]:
+def fuzz_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+            fresh_database: Any) -> Iterator[str]:
     """A fresh migrated database for this module (as ``db_url`` makes one per test)."""
-    if request.param == "sqlite":
-        yield _migrated(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'anklet.db'}")
-        return
-    base: str = request.getfixturevalue("postgres_url")
-    admin: Engine = request.getfixturevalue("_postgres_admin")
-    name = f"fuzz_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield _migrated(base.rsplit("/", 1)[0] + f"/{name}")
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with fresh_database(request.param, tmp_path_factory.mktemp("fuzz")) as url:
+        yield url
 
 
 @dataclass
