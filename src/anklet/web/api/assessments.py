@@ -7,6 +7,7 @@ Every write re-decides the person and saves the decision before it commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from fastapi import Response
@@ -21,6 +22,9 @@ from anklet.domain.history import (
     Screening,
 )
 from anklet.services import records
+from anklet.services.context import Context
+from anklet.store.accounts import Account
+from anklet.store.uow import UnitOfWork
 from anklet.web.api.common import (
     Key,
     check_dates,
@@ -66,6 +70,20 @@ def _public(value: BaseModel, model: type[BaseModel]) -> dict[str, object]:
     return data
 
 
+def _record(uow: UnitOfWork, ctx: Context, account: Account, key: str, body: BaseModel,
+            model: type[M], store: Callable[[M], None], public: type[BaseModel],
+            status: int = 200) -> Response:
+    """What every assessment write does: check the role and the person, turn the body into
+    the domain model, store it, re-decide, commit once, and answer with what was stored."""
+    must_assess(account)
+    visible(uow, account, key)
+    value = _domain(body, model)
+    store(value)
+    redecide(uow, ctx, key)
+    uow.commit()
+    return send(_public(value, public), status)
+
+
 @router.get("/people/{key}/measurements", response_model=MeasurementsPublic,
             responses={**NOT_FOUND, **INVALID})
 def list_measurements(key: Key, account: ApiAccount, uow: Uow) -> Response:
@@ -81,13 +99,9 @@ def create_measurement(key: Key, body: MeasurementCreate, account: ApiAccount, u
                        ctx: Ctx) -> Response:
     """Record one measurement of one side (knee-to-wall, lunge angle, heel raises, balance,
     Y-balance reach, side hop)."""
-    must_assess(account)
-    visible(uow, account, key)
-    m = _domain(body, Measurement)
-    records.create_measurement(uow, key=key, measurement=m)
-    redecide(uow, ctx, key)
-    uow.commit()
-    return send(_public(m, MeasurementPublic), 201)
+    return _record(uow, ctx, account, key, body, Measurement,
+                   lambda v: records.create_measurement(uow, key=key, measurement=v),
+                   MeasurementPublic, 201)
 
 
 @router.post("/people/{key}/screenings", status_code=201, response_model=ScreeningPublic,
@@ -96,13 +110,9 @@ def create_screening(key: Key, body: ScreeningCreate, account: ApiAccount, uow: 
                      ctx: Ctx) -> Response:
     """Record a red-flag screen and symptoms per side; every red-flag question must be
     answered (true = present). A red flag refers the person to a clinician first."""
-    must_assess(account)
-    visible(uow, account, key)
-    s = _domain(body, Screening)
-    records.create_screening(uow, key=key, screening=s, protocol=ctx.protocol)
-    redecide(uow, ctx, key)
-    uow.commit()
-    return send(_public(s, ScreeningPublic), 201)
+    return _record(uow, ctx, account, key, body, Screening,
+                   lambda v: records.create_screening(uow, key=key, screening=v, protocol=ctx.protocol),
+                   ScreeningPublic, 201)
 
 
 @router.post("/people/{key}/foot-observations", status_code=201,
@@ -110,39 +120,27 @@ def create_screening(key: Key, body: ScreeningCreate, account: ApiAccount, uow: 
 def create_foot_observation(key: Key, body: FootObservationCreate, account: ApiAccount,
                             uow: Uow, ctx: Ctx) -> Response:
     """Record how one foot looks: posture and arch."""
-    must_assess(account)
-    visible(uow, account, key)
-    o = _domain(body, FootObservation)
-    records.create_foot_observation(uow, key=key, observation=o)
-    redecide(uow, ctx, key)
-    uow.commit()
-    return send(_public(o, FootObservationPublic), 201)
+    return _record(uow, ctx, account, key, body, FootObservation,
+                   lambda v: records.create_foot_observation(uow, key=key, observation=v),
+                   FootObservationPublic, 201)
 
 
 @router.put("/people/{key}/intake", response_model=IntakePublic, responses=WRITE)
 def update_intake(key: Key, body: IntakeUpdate, account: ApiAccount, uow: Uow,
                   ctx: Ctx) -> Response:
     """Set or replace the intake: goals, activities, and each side's sprains and surgery."""
-    must_assess(account)
-    visible(uow, account, key)
-    intake = _domain(body, Intake)
-    records.update_intake(uow, key=key, intake=intake)
-    redecide(uow, ctx, key)
-    uow.commit()
-    return send(_public(intake, IntakePublic))
+    return _record(uow, ctx, account, key, body, Intake,
+                   lambda v: records.update_intake(uow, key=key, intake=v),
+                   IntakePublic)
 
 
 @router.put("/people/{key}/availability", response_model=AvailabilityPublic, responses=WRITE)
 def update_availability(key: Key, body: AvailabilityUpdate, account: ApiAccount, uow: Uow,
                         ctx: Ctx) -> Response:
     """Set the minutes the person can give on each weekday; the plan fits into them."""
-    must_assess(account)
-    visible(uow, account, key)
-    a = _domain(body, Availability)
-    records.update_availability(uow, key=key, availability=a)
-    redecide(uow, ctx, key)
-    uow.commit()
-    return send(_public(a, AvailabilityPublic))
+    return _record(uow, ctx, account, key, body, Availability,
+                   lambda v: records.update_availability(uow, key=key, availability=v),
+                   AvailabilityPublic)
 
 
 @router.post("/people/{key}/planned-runs", status_code=201, response_model=PlannedRunPublic,
@@ -150,10 +148,6 @@ def update_availability(key: Key, body: AvailabilityUpdate, account: ApiAccount,
 def create_planned_run(key: Key, body: PlannedRunCreate, account: ApiAccount, uow: Uow,
                        ctx: Ctx) -> Response:
     """Add a planned run; long, interval and race runs get gait prep before them."""
-    must_assess(account)
-    visible(uow, account, key)
-    run = _domain(body, PlannedRun)
-    records.create_planned_run(uow, key=key, run=run)
-    redecide(uow, ctx, key)
-    uow.commit()
-    return send(_public(run, PlannedRunPublic), 201)
+    return _record(uow, ctx, account, key, body, PlannedRun,
+                   lambda v: records.create_planned_run(uow, key=key, run=v),
+                   PlannedRunPublic, 201)
