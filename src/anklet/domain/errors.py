@@ -24,10 +24,25 @@ from __future__ import annotations
 from typing import Any
 
 
+def _rebuild(cls: type[AnkletError], args: tuple[Any, ...], state: dict[str, Any]
+             ) -> AnkletError:
+    """An error as it was pickled, without calling its ``__init__`` again."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class AnkletError(Exception):
     """Base of every error the product raises on purpose."""
 
     exit_code = 1
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take their own arguments (field, value, accepted...), so the default
+        # pickling (calling the class with the message alone) fails: a worker process's error
+        # would arrive as a broken pool instead of itself. Rebuild from the state instead.
+        return (_rebuild, (type(self), self.args, self.__dict__))
 
     def to_dict(self) -> dict[str, Any]:
         """A machine-readable form for ``--json`` output and the API."""
