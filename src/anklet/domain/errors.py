@@ -2,9 +2,11 @@
 
     AnkletError                 every error the product raises on purpose
     ├── InputError              a value a person gave is not accepted (field, value, accepted)
-    │   └── ProblemsError       several problems at once, each listed
-    │       ├── HistoryError    a history document does not validate
-    │       └── AnswerError     questionnaire answers are not accepted (item by item)
+    │   ├── ProblemsError       several problems at once, each listed
+    │   │   ├── HistoryError    a history document does not validate
+    │   │   └── AnswerError     questionnaire answers are not accepted (item by item)
+    │   └── PhotoRejectedError  a lunge photo breaks the test's rules (heel lifted, leg not
+    │                           clearly visible, camera not side-on, wrong leg forward)
     ├── DataFileError           an exercise or protocol file is wrong (file, line, problem)
     ├── FileImportError         an activity, workout or calendar file cannot be imported
     │                           (names the file and the problem in plain words)
@@ -21,7 +23,11 @@ non-zero, the web maps them to HTTP codes in one handler.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from anklet.domain.photo import PhotoCheck
 
 
 def _rebuild(cls: type[AnkletError], args: tuple[Any, ...], state: dict[str, Any]
@@ -194,3 +200,35 @@ class TooManyAttemptsError(AnkletError):
         minutes = max(1, round(retry_after_s / 60))
         super().__init__(f"Too many failed sign-ins. Please wait about {minutes} minute"
                          f"{'s' if minutes != 1 else ''} and try again.")
+
+
+_PHOTO_NEEDS = {
+    "visible": "the knee, ankle, heel and toe clearly visible",
+    "side_on": "the camera side-on to the leg",
+    "heel_down": "the heel flat on the floor",
+    "front_leg": "the tested leg in front",
+}
+
+
+class PhotoRejectedError(InputError):
+    """A knee-to-wall photo breaks the test's rules, so no angle is stored.
+
+    Built from a reading's checks (:class:`anklet.domain.photo.PhotoCheck`); ``checks``
+    keeps them all, ``problems`` the failed ones, whose names are the ``value`` and whose
+    messages (plain words with the numbers) make the message."""
+
+    def __init__(self, checks: Sequence[PhotoCheck]):
+        self.checks = tuple(checks)
+        self.problems = tuple(c for c in self.checks if c.passed is False)
+        names = [str(c.name) for c in self.problems]
+        needs = [_PHOTO_NEEDS.get(n, n) for n in names] or list(_PHOTO_NEEDS.values())
+        accepted = "a photo with " + (needs[0] if len(needs) == 1
+                                      else ", ".join(needs[:-1]) + " and " + needs[-1])
+        lines = ["The angle cannot be measured from this photo:"]
+        lines += [f"  - {c.message}" for c in self.problems]
+        super().__init__("photo", ", ".join(names), accepted, message="\n".join(lines))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(),
+                "checks": [{"name": str(c.name), "passed": c.passed, "message": c.message}
+                           for c in self.checks]}

@@ -16,9 +16,11 @@ from anklet.domain.errors import (
     HistoryError,
     InputError,
     NotFoundError,
+    PhotoRejectedError,
     SignInError,
     TooManyAttemptsError,
 )
+from anklet.domain.photo import CheckName, PhotoCheck
 
 ERRORS: list[AnkletError] = [
     InputError("pain", 11, "accepted: 0 to 10"),
@@ -30,6 +32,11 @@ ERRORS: list[AnkletError] = [
     ConflictError("A person with the id 'ada' already exists."),
     SignInError("That email and password do not match an account."),
     TooManyAttemptsError(300),
+    PhotoRejectedError([
+        PhotoCheck(CheckName.VISIBLE, True, "The knee, ankle, heel and toe are all clearly visible."),
+        PhotoCheck(CheckName.HEEL_DOWN, False, "The heel is lifted: the foot is tilted 9.3° off the floor."),
+        PhotoCheck(CheckName.FRONT_LEG, None, "We could not check that the left leg is the front one."),
+    ]),
 ]
 
 
@@ -40,3 +47,13 @@ def test_errors_survive_pickling_with_their_fields(error: AnkletError) -> None:
     assert str(back) == str(error)
     assert back.to_dict() == error.to_dict()
     assert back.exit_code == error.exit_code
+
+
+def test_photo_rejection_survives_pickling_with_its_checks() -> None:
+    error = ERRORS[-1]
+    assert isinstance(error, PhotoRejectedError)
+    back = pickle.loads(pickle.dumps(error))
+    assert isinstance(back, PhotoRejectedError)
+    assert back.checks == error.checks
+    assert [c.name for c in back.problems] == [CheckName.HEEL_DOWN]
+    assert (back.field, back.value) == ("photo", "heel_down")
