@@ -101,7 +101,9 @@ MIN_FLOOR_SPAN = 0.5
 MAX_FRAME_JUMP = 10.0
 """Degrees a video frame may rise above both neighbours before it is taken for a glitch."""
 
-_POINTS = ("knee", "ankle", "heel", "toe")
+_EPS = 1e-9
+"""Comparisons with a tolerance allow this much for rounding in the arithmetic: a value
+exactly at a tolerance, however the picture is turned or scaled, counts as at it."""
 
 
 class Landmark(NamedTuple):
@@ -230,17 +232,17 @@ def shank_angle(leg: Leg) -> tuple[float, float]:
 def _down(x: float, digits: int) -> str:
     """``x`` rounded down to ``digits`` decimals (a value under a minimum never shows as it)."""
     f = 10 ** digits
-    return f"{math.floor(x * f + 1e-9) / f:.{digits}f}"
+    return f"{math.floor(x * f + 1e-12) / f:.{digits}f}"
 
 
 def _up(x: float, digits: int) -> str:
     """``x`` rounded up (a value over a maximum never shows as equal to it)."""
     f = 10 ** digits
-    return f"{math.ceil(x * f - 1e-9) / f:.{digits}f}"
+    return f"{math.ceil(x * f - 1e-12) / f:.{digits}f}"
 
 
 def _pct(v: float) -> str:
-    return f"{math.floor(v * 100 + 1e-9)}%"
+    return f"{math.floor(v * 100 + 1e-12)}%"
 
 
 def _and(words: list[str]) -> str:
@@ -271,9 +273,9 @@ def _side_on(leg: Leg) -> PhotoCheck:
     ratio = foot / shank
     usual = f"{FOOT_TO_SHANK:.2f}"
     least = f"{MIN_FOOT_TO_SHANK:.2f}"
-    if ratio >= MIN_FOOT_TO_SHANK:
+    if ratio >= MIN_FOOT_TO_SHANK - _EPS:
         return PhotoCheck(CheckName.SIDE_ON, True,
-                          f"The camera looks side-on: the foot is {_down(ratio, 2)} times the "
+                          f"The camera looks side-on: the foot is {ratio:.2f} times the "
                           f"shank's length in the picture (side-on it is about {usual}; we need "
                           f"at least {least}).")
     return PhotoCheck(CheckName.SIDE_ON, False,
@@ -301,7 +303,7 @@ def _heel_down(leg: Leg, floor: Landmark | None) -> PhotoCheck:
     length = math.hypot(*foot)
     line = _sub(leg.toe, floor)
     span = math.hypot(*line)
-    if span < MIN_FLOOR_SPAN * length:
+    if span < MIN_FLOOR_SPAN * length - _EPS:
         return PhotoCheck(CheckName.HEEL_DOWN, None,
                           f"We could not check that the heel stays down: the floor point is only "
                           f"{span / length:.1f} foot lengths from the toe (we need at least "
@@ -312,7 +314,7 @@ def _heel_down(leg: Leg, floor: Landmark | None) -> PhotoCheck:
     up = _up_of(ground)
     tilt = math.degrees(math.atan2(-_dot(foot, up), _dot(foot, ground)))  # + : heel above
     limit = f"{MAX_HEEL_TILT:.1f}°"
-    if abs(tilt) <= MAX_HEEL_TILT:
+    if abs(tilt) <= MAX_HEEL_TILT + _EPS:
         return PhotoCheck(CheckName.HEEL_DOWN, True,
                           f"The heel is down: the foot sits {abs(tilt):.1f}° off the floor line "
                           f"(we allow up to {limit}).")
@@ -344,11 +346,12 @@ def _front_leg(side: Side, leg: Leg, other: Leg | None) -> PhotoCheck:
     foot = _sub(leg.toe, leg.heel)
     length = math.hypot(*foot)
     ahead = _dot(_sub(leg.toe, toe), _unit(foot)) / length  # in foot lengths
-    if ahead > 0:
+    if ahead > _EPS:
+        how = "just" if ahead < 0.05 else f"{ahead:.1f} foot lengths"
         return PhotoCheck(CheckName.FRONT_LEG, True,
-                          f"The {side} leg is in front: its toe is {ahead:.1f} foot lengths ahead "
-                          f"of the other foot's toe.")
-    where = "level with" if ahead == 0 else f"{-ahead:.1f} foot lengths behind"
+                          f"The {side} leg is in front: its toe is {how} ahead of the other "
+                          f"foot's toe.")
+    where = "level with" if ahead >= -0.05 else f"{-ahead:.1f} foot lengths behind"
     return PhotoCheck(CheckName.FRONT_LEG, False,
                       f"The {side} leg is not the front one: its toe is {where} the other foot's "
                       f"toe. The test measures the front leg: put the {side} foot forward, nearer "
