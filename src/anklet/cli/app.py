@@ -916,3 +916,4 @@ def main(argv: list[str] | None = None) -> None:
 import anklet.cli.activities  # noqa: E402, F401  (import, runs)
 from anklet.cli import questionnaires as _questionnaires  # noqa: E402, F401  (questionnaire, scores)
 from anklet.cli import web as _web  # noqa: E402, F401  (serve, account)
+from anklet.cli import photo as _photo  # noqa: E402, F401  (measure-photo)

@@ -1,0 +1,161 @@
+"""A short video of the lunge: the frame where the knee goes furthest, found automatically.
+
+Frames are read with OpenCV (installed with MediaPipe by the ``[vision]`` extra). At most
+:data:`MAX_FRAMES` frames, evenly spread over the video, are looked at by one tracking
+detector; :func:`anklet.domain.photo.deepest_frame` picks the deepest lunge whose reading
+passes the test's checks, and that frame is read again at full size to be shown.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image as PILImage
+
+from anklet.domain.errors import InputError
+from anklet.domain.photo import Pose, deepest_frame, read_pose
+from anklet.domain.units import Side
+from anklet.vision.images import _HEIF_BRANDS, _ORIGINAL, MAX_SIDE, MIN_SIDE, Image, check_bytes
+from anklet.vision.pose import Detector, VisionUnavailableError, available
+
+__all__ = ["MAX_FRAMES", "Frame", "deepest_lunge", "is_video"]
+
+MAX_FRAMES = 60
+"""Frames looked at, spread evenly over the video: 2 per second of a 30-second clip, every
+frame of a 2-second one. The lunge's deepest moment is held for a second or more."""
+
+ACCEPTED = "a short MP4, MOV, WebM or AVI video"
+
+
+def is_video(data: bytes) -> bool:
+    """Whether the bytes start like a video container (MP4/MOV/3GP, WebM/MKV, AVI)."""
+    head = data[:16]
+    if head[4:8] == b"ftyp":
+        return head[8:12] not in _HEIF_BRANDS  # HEIC and AVIF photos share the MP4 box
+    if head[4:8] in (b"moov", b"mdat", b"wide", b"free", b"skip"):  # old QuickTime files
+        return True
+    return head.startswith(b"\x1aE\xdf\xa3") or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """The chosen frame: its number in the video, the picture, and the points found in it."""
+
+    index: int
+    image: Image
+    pose: Pose | None
+
+
+def _cv2() -> Any:
+    if not available():
+        raise VisionUnavailableError("a video needs it to find the deepest lunge; a photo "
+                                     "can be measured with points placed by hand")
+    import cv2
+
+    return cv2
+
+
+@contextmanager
+def _opened(data: bytes, name: str) -> Iterator[Any]:
+    """An OpenCV capture of the bytes (OpenCV reads files only: a private temporary one)."""
+    cv2 = _cv2()
+    fd, path = tempfile.mkstemp(prefix="anklet-video-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        cap = cv2.VideoCapture(path)
+        try:
+            if not cap.isOpened():
+                raise _unreadable(name)
+            yield cap
+        finally:
+            cap.release()
+    finally:
+        os.unlink(path)
+
+
+def _unreadable(name: str) -> InputError:
+    return InputError(name, "unreadable video", ACCEPTED,
+                      message=f"{name}: this video cannot be read (it may be damaged, cut "
+                              f"short, or in a format we cannot open). Please send {ACCEPTED}, "
+                              "or a photo.")
+
+
+def _frames(cap: Any, step: int, limit: int) -> Iterator[tuple[int, Any]]:
+    """(frame number, BGR array) for every ``step``-th frame, at most ``limit`` of them."""
+    i = taken = 0
+    while taken < limit and cap.grab():
+        if i % step == 0:
+            ok, frame = cap.retrieve()
+            if ok and frame is not None:
+                taken += 1
+                yield i, frame
+        i += 1
+
+
+def _image(cv2: Any, frame: Any, name: str) -> Image:
+    h, w = frame.shape[:2]
+    if min(w, h) < MIN_SIDE:
+        raise InputError(name, f"{w}×{h} px", f"a video at least {MIN_SIDE} px on its shorter "
+                         "side", message=f"{name}: the video is only {w}×{h} pixels; the foot "
+                         f"would be too small to see. Please film at least {MIN_SIDE} pixels on "
+                         "the shorter side.")
+    image = PILImage.fromarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+    if max(w, h) > MAX_SIDE:
+        image.thumbnail((MAX_SIDE, MAX_SIDE), PILImage.Resampling.LANCZOS)
+    image.info = {_ORIGINAL: (w, h)}
+    return image
+
+
+def deepest_lunge(data: bytes, side: Side, *, name: str = "video",
+                  max_frames: int = MAX_FRAMES) -> Frame:
+    """The frame of the deepest valid lunge for ``side``.
+
+    When no frame passes the checks, the frame with the deepest reading that could be made
+    is returned anyway (its reading says what is wrong), or, with nobody found in any frame,
+    the middle frame with ``pose`` None. InputError for a video that cannot be read."""
+    check_bytes(data, name=name)
+    cv2 = _cv2()
+    poses: list[Pose | None] = []
+    numbers: list[int] = []
+    detector = Detector(video=True)
+    try:
+        with _opened(data, name) as cap:
+            total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+            step = max(1, math.ceil(total / max_frames)) if total > 0 else 1
+            for i, frame in _frames(cap, step, max_frames):
+                poses.append(detector.detect(_image(cv2, frame, name)))
+                numbers.append(i)
+    finally:
+        detector.close()
+    if not numbers:
+        raise _unreadable(name)
+    k = deepest_frame(poses, side)
+    if k is None:
+        k = _deepest_any(poses, side)
+    with _opened(data, name) as cap:
+        for i, frame in _frames(cap, 1, numbers[k] + 1):
+            if i == numbers[k]:
+                return Frame(i, _image(cv2, frame, name), poses[k])
+    raise _unreadable(name)  # the frame read the first time could not be read again
+
+
+def _deepest_any(poses: list[Pose | None], side: Side) -> int:
+    """The frame with the deepest reading, checks aside; the middle frame if none reads."""
+    best: tuple[float, int] | None = None
+    for i, pose in enumerate(poses):
+        if pose is None:
+            continue
+        try:
+            angle = read_pose(side, pose).angle
+        except InputError:
+            continue
+        if best is None or angle > best[0]:
+            best = (angle, i)
+    return len(poses) // 2 if best is None else best[1]

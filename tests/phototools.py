@@ -1,0 +1,77 @@
+"""Photos for the photo-measurement tests, and markers for what they need.
+
+The one real photograph is matplotlib's ``grace_hopper.jpg`` (``mpl-data/sample_data``), a
+public-domain US Navy portrait of Rear Admiral Grace Hopper that ships inside matplotlib (a
+dependency of MediaPipe, so it is there whenever the ``[vision]`` extra is). It shows her
+head and shoulders: the model finds her face and shoulders, and her knees and feet are not in
+the picture. Every other picture made here is plainly synthetic and named so (a flat grey
+image, a tiny image, a header claiming a huge size); none is passed off as a real photo.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+needs_mediapipe = pytest.mark.skipif(
+    importlib.util.find_spec("mediapipe") is None,
+    reason="MediaPipe is not installed (the optional [vision] extra: "
+           "pip install -e '.[dev,vision]', which `make test` does)")
+
+
+def real_photo_path() -> Path:
+    """Path of the real photograph (skips the test where matplotlib is not installed)."""
+    if importlib.util.find_spec("matplotlib") is None:
+        pytest.skip("matplotlib (installed with the [vision] extra) ships the real test photo "
+                    "grace_hopper.jpg; it is not installed")
+    from matplotlib import cbook
+
+    path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    return Path(str(path))
+
+
+def real_photo_bytes() -> bytes:
+    return real_photo_path().read_bytes()
+
+
+def real_photo() -> Image.Image:
+    with Image.open(real_photo_path()) as im:
+        return im.convert("RGB")
+
+
+def jpeg(image: Image.Image, **save: Any) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=92, **save)
+    return buf.getvalue()
+
+
+def png(image: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def grey_image(size: tuple[int, int] = (640, 480)) -> bytes:
+    """SYNTHETIC: a flat mid-grey picture (nobody in it)."""
+    return png(Image.new("RGB", size, (128, 128, 128)))
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """SYNTHETIC: a small valid PNG whose header claims ``width``×``height`` pixels (a
+    decompression bomb's trick): refused from the header, before any decoding."""
+    data = bytearray(png(Image.new("L", (8, 8), 0)))
+    # IHDR: 8-byte signature, 4-byte length, b"IHDR", 13 bytes of data, 4-byte CRC
+    start = 8 + 4
+    assert data[start:start + 4] == b"IHDR"
+    body = bytearray(data[start + 4:start + 17])
+    body[0:8] = struct.pack(">II", width, height)
+    data[start + 4:start + 17] = body
+    data[start + 17:start + 21] = struct.pack(">I", zlib.crc32(bytes(data[start:start + 17])))
+    return bytes(data)
