@@ -160,8 +160,8 @@ def get(uow: UnitOfWork, *, coach: Account, protocol: Protocol, library: Library
             continue
         try:
             with uow.savepoint():
-                ev = evaluation.get(uow, key=p.key, protocol=protocol, library=library,
-                                    as_of=today, save=True)
+                ev = evaluation.refresh(uow, key=p.key, protocol=protocol, library=library,
+                                        as_of=today)
         except AnkletError as e:  # a record the engine refuses: show it, keep the list
             rows.append(_failed(p, e))
             continue

@@ -59,6 +59,29 @@ def get(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library,
     return ev
 
 
+def refresh(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library,
+            as_of: dt.date | None = None) -> Refreshed:
+    """Re-decide a stored person after a change and store the decision's summary.
+
+    For writes that answer with a redirect or a short reply: the decision is made as the
+    nightly re-evaluation makes it (no week plan, no clearance checklist: the summary the
+    lists keep needs neither), which is a third of the work of :func:`get` after the load.
+    """
+    check_day("as_of", as_of)
+    history = uow.people.get(key)
+    validate_references(history, protocol, library)
+    d = decide(history, protocol=protocol, library=library, as_of=as_of, with_clearance=False)
+    uow.people.save_decision(key, as_of=d.as_of, stage=d.stage, status=d.status,
+                             clear_to_train=d.clear_to_train, summary=summary(d))
+    return Refreshed(history, d)
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    history: History
+    decision: Decision
+
+
 def summary(d: Decision) -> dict[str, object]:
     """The small part of a decision kept in the database for lists and dashboards."""
     return {

@@ -413,3 +413,53 @@ def test_a_person_whose_sessions_are_spread_out_gets_exactly_their_exercises(
     ada = _get(engine, "ada")
     assert ada.sessions == mine
     assert len(_get(engine, "bo").sessions) == 150
+
+
+# -- ids remembered within a unit of work ---------------------------------------------------
+
+
+def _measurement_owners(engine: Engine) -> list[tuple[str, int]]:
+    """(person key, measurement count) for everyone, as the database holds it."""
+    stmt = (select(t.people.c.key, func.count(t.measurements.c.person_id))
+            .select_from(t.people.outerjoin(t.measurements))
+            .group_by(t.people.c.key).order_by(t.people.c.key))
+    with engine.connect() as conn:
+        return [(key, n) for key, n in conn.execute(stmt)]
+
+
+def test_a_person_added_again_after_a_rolled_back_savepoint_gets_the_records(
+        engine: Engine) -> None:
+    # The repository remembers the ids it has looked up; a savepoint that rolls back may undo
+    # the very row an id came from, and a person stored again under the same key gets a new id.
+    with UnitOfWork(engine) as uow:
+        uow.people.add(minimal_history("ana"))
+        with pytest.raises(RuntimeError), uow.savepoint():
+            uow.people.add(minimal_history("bo"))
+            uow.people.get("bo")  # remembered here
+            raise RuntimeError("undo bo")
+        uow.people.add(minimal_history("bo"))
+        uow.people.add_measurement("bo", measurement())
+        uow.commit()
+    assert _measurement_owners(engine) == [("ana", 0), ("bo", 1)]
+
+
+def test_a_person_deleted_and_added_again_in_one_unit_of_work_gets_the_records(
+        engine: Engine) -> None:
+    _add(engine, minimal_history("bo"))
+    with UnitOfWork(engine) as uow:
+        uow.people.add_measurement("bo", measurement())  # remembered here
+        uow.people.delete("bo")
+        uow.people.add(minimal_history("bo"))
+        uow.people.add_measurement("bo", measurement())
+        uow.people.add_measurement("bo", measurement())
+        uow.commit()
+    assert _measurement_owners(engine) == [("bo", 2)]
+
+
+def test_a_rolled_back_unit_of_work_forgets_the_ids_it_read(engine: Engine) -> None:
+    with UnitOfWork(engine) as uow:
+        uow.people.add(minimal_history("bo"))
+        uow.people.add_measurement("bo", measurement())
+        uow.rollback()
+        with pytest.raises(NotFoundError):
+            uow.people.add_measurement("bo", measurement())

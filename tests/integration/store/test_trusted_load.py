@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine, update
 
 from anklet.domain.decisions import decide
-from anklet.domain.errors import NotFoundError
+from anklet.domain.errors import HistoryError, NotFoundError
 from anklet.domain.exercises import load_library
 from anklet.domain.history import ExerciseLog, History
 from anklet.domain.protocol import load_protocol
@@ -167,3 +167,31 @@ def test_a_batch_that_fails_fails_the_whole_reevaluation(engine: Engine, bad: in
                                   workers=2)
     with UnitOfWork(engine) as uow:  # nothing was kept
         assert all(uow.people.get_decision(h.person.id) is None for h in histories)
+
+
+def test_refresh_after_a_write_stores_what_a_full_evaluation_stores(
+        engine: Engine, stored: list[History]) -> None:
+    # The web's writes re-decide with evaluation.refresh (no plan, no clearance checklist):
+    # what it stores must be what get(save=True) and the batch store for the same person.
+    checked = 0
+    for h in stored:
+        with UnitOfWork(engine) as uow:
+            try:
+                evaluation.get(uow, key=h.person.id, protocol=P, library=L, save=False)
+            except HistoryError:  # the factories' made-up red flags: both refuse alike
+                with pytest.raises(HistoryError):
+                    evaluation.refresh(uow, key=h.person.id, protocol=P, library=L)
+                continue
+            checked += 1
+            got = evaluation.refresh(uow, key=h.person.id, protocol=P, library=L, as_of=TODAY)
+            quick = uow.people.get_decision(h.person.id)
+            full = evaluation.get(uow, key=h.person.id, protocol=P, library=L, as_of=TODAY,
+                                  save=True)
+            slow = uow.people.get_decision(h.person.id)
+        assert quick is not None and slow is not None
+        assert (quick.stage, quick.status, quick.clear_to_train, quick.summary) == (
+            slow.stage, slow.status, slow.clear_to_train, slow.summary)
+        assert got.history == full.history
+        assert got.decision.clearance is None or got.decision.stage >= 3
+        assert evaluation.summary(got.decision) == evaluation.summary(full.decision)
+    assert checked >= len(stored) // 2

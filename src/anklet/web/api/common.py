@@ -209,8 +209,8 @@ def must_coach(account: Account, doing: str) -> None:
 def redecide(uow: UnitOfWork, ctx: Context, key: str) -> History:
     """Re-decide the person after a change and save the decision the lists show; returns
     their history as it now is."""
-    return evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library,
-                          save=True).history
+    return evaluation.refresh(uow, key=key, protocol=ctx.protocol,
+                              library=ctx.library).history
 
 
 def send(data: Any, status_code: int = 200) -> JSONResponse:

@@ -65,7 +65,7 @@ async def add_client(request: Request, account: PageAccount, uow: Uow, ctx: Ctx)
         uow.rollback()
         return _board(request, uow, ctx, coach, values=r.values,
                       errors={"name": error_text(e)}, status_code=422)
-    evaluation.get(uow, key=h.person.id, protocol=ctx.protocol, library=ctx.library, save=True)
+    evaluation.refresh(uow, key=h.person.id, protocol=ctx.protocol, library=ctx.library)
     uow.commit()
     flash(request, f"{h.person.name} is on your list. Start with the assessment: the red-flag "
                    f"screen comes before any exercise.")

@@ -180,7 +180,7 @@ async def morning_pain(request: Request, key: str, account: PageAccount, uow: Uo
         raise InputError("pain", raw, "accepted: 0 to 10")
     records.update_morning_pain(uow, key=key, date=session_date, pain=pain)
     # a sore morning can change the decision (a flare): store it for the dashboard
-    evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library, save=True)
+    evaluation.refresh(uow, key=key, protocol=ctx.protocol, library=ctx.library)
     uow.commit()
     if _is_htmx(request):
         return render(request, "me/_morning.html", account=account, key=key,
@@ -415,7 +415,7 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
         rows = _read_rows(values, ctx.library, plan.dose_level)
         return _log_page(request, account, history, rows=rows, values=values, errors=errors,
                          plan=plan, status_code=422)
-    evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library, save=True)
+    evaluation.refresh(uow, key=key, protocol=ctx.protocol, library=ctx.library)
     uow.commit()
     flash(request, LOGGED if day == today else f"Logged for {day:%A %-d %B}.")
     assert pain_during is not None

@@ -370,8 +370,8 @@ def _page_with_errors(request: Request, uow: UnitOfWork, ctx: Context, account: 
 
 
 def _refresh(uow: UnitOfWork, ctx: Context, key: str) -> Decision:
-    return evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library,
-                          save=True).decision
+    return evaluation.refresh(uow, key=key, protocol=ctx.protocol,
+                              library=ctx.library).decision
 
 
 # --- override -----------------------------------------------------------------------------
