@@ -108,6 +108,7 @@ class Detector:
         self.video = video
         self._pose: Any = None
         self._lock = threading.Lock()
+        self._settled = False  # the landmark model has run once (its start-up notices are out)
 
     def _graph(self) -> Any:
         if self._pose is None:
@@ -134,7 +135,13 @@ class Detector:
             # protobuf 4 warns inside MediaPipe's own result conversion; not ours to fix
             warnings.filterwarnings("ignore", message=r"SymbolDatabase\.GetPrototype",
                                     category=UserWarning)
-            return self._graph().process(rgb)
+            graph = self._graph()
+            if self._settled:
+                return graph.process(rgb)
+            with _quiet_stderr():  # the first person found loads the rest of the graph
+                result = graph.process(rgb)
+            self._settled = result.pose_landmarks is not None
+            return result
 
     def detect(self, image: Image) -> Pose | None:
         """Both legs' points in ``image``'s pixels, or None when no person is found."""
@@ -158,6 +165,7 @@ class Detector:
             if self._pose is not None:
                 self._pose.close()
                 self._pose = None
+                self._settled = False
 
 
 def to_pose(result: Any, width: int, height: int) -> Pose | None:
