@@ -67,18 +67,23 @@ def _read_photo(path: Path) -> bytes:
         raise InputError("PHOTO", str(path), f"a file that can be read ({e.strerror or e})") from None
 
 
-def _point_dict(reading: PhotoReading, scale: float) -> dict[str, list[float]]:
-    """The leg's points in the original photo's pixels (what --points takes) and visibility."""
-    return {name: [round(p.x / scale, 1), round(p.y / scale, 1), round(p.visibility, 3)]
-            for name, p in reading.leg.points().items()}
+def _point_dict(reading: PhotoReading, scale: float,
+                back_toe: tuple[float, float] | None = None) -> dict[str, list[float]]:
+    """The points in the original photo's pixels (what --points takes), with visibility."""
+    found = {name: [round(p.x / scale, 1), round(p.y / scale, 1), round(p.visibility, 3)]
+             for name, p in reading.leg.points().items()}
+    if back_toe is not None:
+        found["back_toe"] = [round(back_toe[0], 1), round(back_toe[1], 1), 1.0]
+    return found
 
 
-def reading_dict(reading: PhotoReading, scale: float) -> dict[str, Any]:
+def reading_dict(reading: PhotoReading, scale: float,
+                 back_toe: tuple[float, float] | None = None) -> dict[str, Any]:
     return {"side": reading.side.value, "angle": round(reading.angle, 1),
             "cm": round(reading.cm, 1), "roll": round(reading.roll, 1), "ok": reading.ok,
             "checks": [{"name": c.name.value, "passed": c.passed, "message": c.message}
                        for c in reading.checks],
-            "points": _point_dict(reading, scale)}
+            "points": _point_dict(reading, scale, back_toe)}
 
 
 def _write(path: Path, data: bytes, field: str) -> None:
@@ -89,7 +94,7 @@ def _write(path: Path, data: bytes, field: str) -> None:
                          "choose another with --out") from None
 
 
-def _show(reading: PhotoReading, scale: float) -> None:
+def _show(reading: PhotoReading, scale: float, back_toe: tuple[float, float] | None) -> None:
     side = reading.side.value.capitalize()
     if reading.ok:
         out.print(f"{side} lunge angle: [bold]{reading.angle:.1f}°[/] (about {reading.cm:.1f} cm "
@@ -102,7 +107,7 @@ def _show(reading: PhotoReading, scale: float) -> None:
     for c in reading.checks:
         out.print(f"  {MARKS[c.passed]} {escape(c.message)}", highlight=False, soft_wrap=True)
     pts = " ".join(f"{n.replace('_', '-')}={x:g},{y:g}"
-                   for n, (x, y, _) in _point_dict(reading, scale).items())
+                   for n, (x, y, _) in _point_dict(reading, scale, back_toe).items())
     out.print(f"[dim]Points (photo pixels): {pts}. To correct one, run again with "
               f"--points '...' (the same form).[/]", highlight=False, soft_wrap=True)
 
@@ -171,7 +176,7 @@ def measure_photo(
 
     data_out: dict[str, Any] = {
         "person": person, "date": day.isoformat(), "photo": str(photo),
-        "reading": reading_dict(reading, scale), "annotated": str(target),
+        "reading": reading_dict(reading, scale, placed.get("back_toe")), "annotated": str(target),
         "stored": None if stored is None else stored.model_dump(mode="json", exclude_none=True),
         "decision": None if decision is None else decision_dict(decision, c.protocol),
     }
@@ -181,7 +186,7 @@ def measure_photo(
             raise SystemExit(rejected.exit_code)
         emit(True, data_out)
         return
-    _show(reading, scale)
+    _show(reading, scale, placed.get("back_toe"))
     out.print(f"Wrote the photo with the points drawn: {escape(str(target))}", highlight=False,
               soft_wrap=True)
     if rejected is not None:
