@@ -25,12 +25,15 @@ Limits, and why:
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import math
+import threading
 import warnings
+from collections.abc import Iterator
 from functools import lru_cache
 
-from PIL import ExifTags, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, ImageDraw, ImageFile, ImageFont, ImageOps, UnidentifiedImageError
 from PIL import Image as PILImage
 from PIL.Image import Image
 
@@ -66,6 +69,21 @@ _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b
 """ISO-BMFF brands of HEIC/AVIF photos (an iPhone's default "High Efficiency" format)."""
 _ORIGINAL = "anklet_original_size"
 _ORIENTATION = ExifTags.Base.Orientation
+_STRICT = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_loading() -> Iterator[None]:
+    """Decode with Pillow refusing a file cut short. WeasyPrint (imported by the web app for
+    the plan PDF) sets Pillow's process-wide ``ImageFile.LOAD_TRUNCATED_IMAGES = True`` on
+    import, which would let half a photo load with its lower part grey."""
+    with _STRICT:
+        saved = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _mb(n: int) -> str:
@@ -134,7 +152,8 @@ def load_image(data: bytes, *, name: str = "photo") -> Image:
             # decode at 1/2, 1/4 or 1/8 scale straight from the JPEG data (never below the
             # target size): a 12 MP photo loads in a fraction of the time and memory
             im.draft("RGB", (math.ceil(w * k), math.ceil(h * k)))
-        im.load()
+        with _strict_loading():
+            im.load()
         upright = ImageOps.exif_transpose(im) if orientation != 1 else im
         rgb = upright.convert("RGB")
     except InputError:

@@ -135,11 +135,12 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     app.add_exception_handler(RequestValidationError, _validation_error)
 
     from anklet.web.api import docs, v1
-    from anklet.web.pages import auth, coach, documents, me, person
+    from anklet.web.pages import auth, coach, documents, me, person, photo
 
     app.include_router(auth.router)
     app.include_router(coach.router)
     app.include_router(person.router)
+    app.include_router(photo.router)
     app.include_router(me.router)
     app.include_router(documents.router)
     app.include_router(v1.router)

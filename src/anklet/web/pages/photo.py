@@ -1,0 +1,418 @@
+"""Measuring the knee-to-wall angle from a side photo: ``/people/{key}/photo``.
+
+The same people may use it as the assessment form (their coach, or the self-coached person
+themself; a client is refused, and a person the account may not see answers 404 exactly
+like a missing one — :func:`anklet.web.pages.person.check_person`).
+
+1. ``GET /people/{key}/photo``: choose the side and a photo.
+2. ``POST /people/{key}/photo``: the photo is loaded (upright, downscaled), the pose model
+   finds the points when the ``[vision]`` extra is installed, and the page shows the photo
+   with the knee, ankle, heel, toe and the back foot's toe on it. Every point can be
+   dragged; ``static/photo.js`` redraws the angle and the test's checks as it moves (a
+   mirror of :mod:`anklet.domain.photo`). With no model, or no person found, the points are
+   placed by tapping the photo in order.
+3. ``POST /people/{key}/photo/save``: the points, side and date. The server reads the
+   angle again from the points (:func:`anklet.domain.photo.read_leg`; the browser's figure
+   is never taken), stores it only when every check passes, re-decides and commits once.
+   A broken rule re-renders the page with the reasons and the points as they were (422);
+   nothing is stored.
+
+The photo is never stored. It travels inside the page (a ``data:`` URL) and back with the
+save form, only so a refused save can show it again; it is never written anywhere and the
+pages carry ``Cache-Control: no-store``.
+
+Upload size: a request body over :data:`anklet.vision.images.MAX_UPLOAD_BYTES` (plus a
+little for the form's other fields) is refused from its ``Content-Length`` before any of it
+is read (413; a body without a length, 411); the photo's own size is checked before it is
+read into memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import math
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+
+from anklet.domain import photo as geometry
+from anklet.domain.errors import InputError, PhotoRejectedError
+from anklet.domain.photo import Landmark, Leg, PhotoReading, read_leg
+from anklet.domain.units import DEGREES_PER_CM, Side
+from anklet.services import evaluation
+from anklet.services import photo as photo_service
+from anklet.store.accounts import Account
+from anklet.store.uow import UnitOfWork
+from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
+from anklet.web.pages.person import Errors, Reader, check_person
+from anklet.web.templating import flash, render
+
+BODY_SLACK = 256 * 1024
+"""Bytes a request may carry beyond the photo's own limit: the form's other fields and the
+multipart framing."""
+MAX_BODY = photo_service.MAX_UPLOAD_BYTES + BODY_SLACK
+PAGE_IMAGE_CHARS = 900_000
+"""The photo shown on the page (and sent back by the save form) is kept under this many
+characters of ``data:`` URL: a form field may hold at most 1 MiB, and the URL-encoding of
+``+`` and ``/`` adds about 6 %."""
+JPEG_QUALITIES = (85, 75, 65, 50, 35)
+POINTS = ("knee", "ankle", "heel", "toe")
+BACK_TOE = "back_toe"
+LABELS = {"knee": "knee", "ankle": "ankle", "heel": "heel", "toe": "toe",
+          BACK_TOE: "back foot's toe"}
+DATA_URL_PREFIXES = ("data:image/jpeg;base64,", "data:image/png;base64,")
+
+
+async def limit_body(request: Request) -> None:
+    """Refuse a body that is too large from its length alone, before anything reads it."""
+    if request.method != "POST":
+        return
+    length = request.headers.get("content-length")
+    if length is None:
+        if request.headers.get("transfer-encoding"):
+            raise HTTPException(411, "Please send the photo from the page's form (the upload "
+                                     "must say how large it is). Nothing was stored.")
+        return
+    try:
+        size = int(length)
+    except ValueError:
+        raise HTTPException(400, "The upload's length is not a number. Nothing was stored.") \
+            from None
+    if size > MAX_BODY:
+        limit = photo_service.MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise HTTPException(413, f"That upload is {size / (1024 * 1024):.0f} MB; photos of up to "
+                                 f"{limit} MB are accepted (your phone's normal camera size is "
+                                 "fine). Go back and choose a smaller photo. Nothing was stored.")
+
+
+async def close_form(request: Request) -> AsyncIterator[None]:
+    """Whatever happens (a refusal included), the uploaded file's temporary copy is closed."""
+    try:
+        yield
+    finally:
+        await request.close()
+
+
+router = APIRouter(dependencies=[Depends(close_form), Depends(limit_body), Depends(check_csrf)],
+                   include_in_schema=False)
+
+
+# --- the points -----------------------------------------------------------------------------
+
+
+@dataclass
+class Point:
+    x: float
+    y: float
+    v: float = 1.0
+
+    def landmark(self) -> Landmark:
+        return Landmark(self.x, self.y, self.v)
+
+    def as_dict(self) -> dict[str, float]:
+        return {"x": self.x, "y": self.y, "v": self.v}
+
+
+Points = dict[str, Point | None]
+
+
+def _r2(x: float) -> float:
+    """Points carry 1/100 px, as the page's hidden fields do: both sides read the same."""
+    return round(x, 2)
+
+
+def read(side: Side, points: Points) -> PhotoReading:
+    """The reading of these points: ``read_leg`` with the back foot's toe as the floor point
+    and as the other leg's toe (the front-leg check reads only the other leg's toe)."""
+    p = {n: points[n] for n in POINTS}
+    if any(q is None for q in p.values()):
+        raise InputError("points", ", ".join(n for n, q in p.items() if q is None),
+                         "all four of knee, ankle, heel and toe")
+    leg = Leg(**{n: q.landmark() for n, q in p.items() if q is not None})
+    back = points.get(BACK_TOE)
+    if back is None:
+        return read_leg(side, leg)
+    toe = back.landmark()
+    # only the back toe of the other leg is known, and only its toe is read
+    return read_leg(side, leg, floor=toe, other=Leg(knee=toe, ankle=toe, heel=toe, toe=toe))
+
+
+def leg_problem(e: InputError) -> str:
+    """Points that make no leg (the knee on the ankle, say), in words."""
+    return f"These points make no leg: we need {e.accepted}. Move the points apart."
+
+
+def _inside(p: Landmark, width: int, height: int) -> bool:
+    return 0 <= p.x <= width and 0 <= p.y <= height
+
+
+def detected_points(pose: geometry.Pose, side: Side, width: int, height: int
+                    ) -> Points | None:
+    """The tested leg's points (and the other foot's toe as the back toe) from the model,
+    or None when any of the tested leg's four lies outside the picture."""
+    leg, back = pose.leg(side), pose.leg(side.other).toe
+    marks = leg.points()
+    if not all(_inside(m, width, height) for m in marks.values()):
+        return None
+    out: Points = {n: Point(_r2(m.x), _r2(m.y), float(m.visibility)) for n, m in marks.items()}
+    out[BACK_TOE] = (Point(_r2(back.x), _r2(back.y), float(back.visibility))
+                     if _inside(back, width, height) else None)
+    return out
+
+
+def parse_points(r: Reader, width: int, height: int) -> tuple[Points, list[str]]:
+    """The posted points (1/100 px, inside the picture), and what is wrong with them."""
+    problems: list[str] = []
+    out: Points = {}
+    for name in (*POINTS, BACK_TOE):
+        label = LABELS[name]
+        xs, ys, vs = (r.text(f"{name}_{k}") for k in ("x", "y", "v"))
+        out[name] = None
+        if not xs and not ys and name == BACK_TOE:
+            continue  # optional
+        if not xs or not ys:
+            problems.append(f"The {label} point is missing: place it on the photo.")
+            continue
+        try:
+            x, y = float(xs), float(ys)
+            v = float(vs) if vs else 1.0
+        except ValueError:
+            problems.append(f"The {label} point's position is not a number: place it again.")
+            continue
+        if not (math.isfinite(x) and math.isfinite(y)) or not _inside(Landmark(x, y), width,
+                                                                      height):
+            problems.append(f"The {label} point is outside the photo (at {xs}, {ys}; the photo "
+                            f"is {width}×{height} pixels): place it on the photo.")
+            continue
+        if not 0 <= v <= 1:  # NaN fails too
+            problems.append(f"The {label} point's certainty must be from 0 to 1 (it was {vs}).")
+            continue
+        out[name] = Point(_r2(x), _r2(y), v)
+    return out, problems
+
+
+# --- the photo on the page ------------------------------------------------------------------
+
+
+def page_image(image: photo_service.Image) -> str:
+    """The photo as a ``data:`` URL small enough to come back with the save form."""
+    url = ""
+    for quality in JPEG_QUALITIES:
+        url = photo_service.to_data_url(image, quality=quality)
+        if len(url) <= PAGE_IMAGE_CHARS:
+            break
+    return url
+
+
+def image_from_data_url(text: str) -> photo_service.Image:
+    """The photo the save form sent back, loaded as an upload is (InputError if it can't)."""
+    prefix = next((p for p in DATA_URL_PREFIXES if text.startswith(p)), None)
+    if prefix is None:
+        raise InputError("photo", "missing", "the photo shown on the page")
+    try:
+        data = base64.b64decode(text[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError("photo", "damaged", "the photo shown on the page") from None
+    return photo_service.load(data=data, filename="photo")
+
+
+def _constants() -> dict[str, float]:
+    return {"minVisibility": geometry.MIN_VISIBILITY, "footToShank": geometry.FOOT_TO_SHANK,
+            "minFootToShank": geometry.MIN_FOOT_TO_SHANK, "maxHeelTilt": geometry.MAX_HEEL_TILT,
+            "minFloorSpan": geometry.MIN_FLOOR_SPAN, "degreesPerCm": DEGREES_PER_CM}
+
+
+def _json_for_script(value: Any) -> Markup:
+    """JSON safe inside a ``<script type="application/json">`` element."""
+    text = json.dumps(value, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"  # the photo is inside the page
+    return response
+
+
+def upload_page(request: Request, account: Account, uow: UnitOfWork, key: str, *,
+                values: dict[str, str] | None = None, errors: Errors | None = None,
+                status_code: int = 200) -> Response:
+    h = uow.people.get(key)
+    return _no_store(render(
+        request, "person/photo.html", account=account, status_code=status_code, key=key,
+        person=h.person, step="upload", values=values or {"side": ""}, errors=errors or {},
+        model=photo_service.available(), max_bytes=photo_service.MAX_UPLOAD_BYTES,
+        max_mb=photo_service.MAX_UPLOAD_BYTES // (1024 * 1024), enable_hint=photo_service.ENABLE_HINT))
+
+
+@dataclass
+class Measuring:
+    """What the measuring page shows: the photo, the points, how they were found."""
+
+    side: Side
+    image_url: str
+    width: int
+    height: int
+    points: Points
+    mode: str          # "model": found by the pose model; "hand": placed by hand
+    status: str        # how the points were found, in words
+    tone: str          # ok, warn or info
+    kept: bool = False  # the points as posted (a refused save), not fresh from the model
+
+
+def measure_page(request: Request, account: Account, uow: UnitOfWork, key: str, m: Measuring,
+                 *, date: str, errors: Errors | None = None, problems: list[str] | None = None,
+                 status_code: int = 200) -> Response:
+    h = uow.people.get(key)
+    reading: PhotoReading | None = None
+    leg_error = ""
+    if all(m.points.get(n) is not None for n in POINTS):
+        try:
+            reading = read(m.side, m.points)
+        except InputError as e:
+            leg_error = leg_problem(e)
+    data = {"side": m.side.value, "width": m.width, "height": m.height, "mode": m.mode,
+            "kept": m.kept, "constants": _constants(),
+            "points": {n: (p.as_dict() if (p := m.points.get(n)) else None)
+                       for n in (*POINTS, BACK_TOE)}}
+    return _no_store(render(
+        request, "person/photo.html", account=account, status_code=status_code, key=key,
+        person=h.person, step="measure", m=m, reading=reading, leg_error=leg_error,
+        errors=errors or {}, problems=problems or [], values={"date": date},
+        data_json=_json_for_script(data), labels=LABELS, point_names=(*POINTS, BACK_TOE),
+        min_visibility=geometry.MIN_VISIBILITY))
+
+
+@router.get("/people/{key}/photo")
+def photo_form(request: Request, key: str, account: PageAccount, uow: Uow) -> Response:
+    check_person(uow, account, key)
+    return upload_page(request, account, uow, key)
+
+
+def _side(r: Reader, errors: Errors) -> Side | None:
+    raw = r.text("side")
+    if raw in (Side.LEFT.value, Side.RIGHT.value):
+        return Side(raw)
+    errors["side"] = "Choose the leg you are measuring: left or right."
+    return None
+
+
+def _find(data: bytes, side: Side, filename: str) -> tuple[photo_service.Image, Points | None,
+                                                            str, str]:
+    """Load the photo and, when the model is installed, find the points (in a worker thread:
+    the model takes a fifth of a second)."""
+    image = photo_service.load(data=data, filename=filename)
+    w, h = image.size
+    hand = " Place the points yourself: tap the knee, ankle, heel and toe in turn."
+    if not photo_service.available():
+        return (image, None, "Finding the points automatically is not installed here, so you "
+                "place them: the angle and the checks are worked out exactly the same way." + hand
+                + " (To add automatic finding: pip install 'anklet[vision]'.)", "info")
+    from anklet.vision.pose import detector
+
+    pose = detector().detect(image)
+    if pose is None:
+        return image, None, "No person was found in this photo." + hand, "warn"
+    points = detected_points(pose, side, w, h)
+    if points is None:
+        return (image, None, f"A person was found, but not their {side} knee, ankle, heel and "
+                "toe inside the picture: the whole lower leg and both feet need to be in the "
+                "photo." + hand + " Or take a new photo.", "warn")
+    return (image, points, "The points were found for you. Check each one against the photo "
+            "and drag any that is off: the angle and the checks follow.", "ok")
+
+
+@router.post("/people/{key}/photo")
+async def photo_upload(request: Request, key: str, account: PageAccount, uow: Uow) -> Response:
+    check_person(uow, account, key)
+    form = await request.form()
+    r = Reader({k: v for k, v in form.items() if isinstance(v, str)})
+    errors: Errors = {}
+    side = _side(r, errors)
+    upload = form.get("photo")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        errors["photo"] = "Choose a photo to upload (JPEG, PNG or WebP)."
+    if errors or side is None or not isinstance(upload, UploadFile):
+        return upload_page(request, account, uow, key, values={"side": r.text("side")},
+                           errors=errors, status_code=422)
+    filename = (upload.filename or "photo")[-80:]
+    try:
+        photo_service.check_size(upload.size or 0, name=filename)
+        data = await upload.read()
+        image, points, status, tone = await run_in_threadpool(_find, data, side, filename)
+    except InputError as e:
+        return upload_page(request, account, uow, key, values={"side": side.value},
+                           errors={"photo": str(e)}, status_code=422)
+    m = Measuring(side=side, image_url=await run_in_threadpool(page_image, image),
+                  width=image.width, height=image.height,
+                  points=points or dict.fromkeys((*POINTS, BACK_TOE)),
+                  mode="model" if points else "hand", status=status, tone=tone)
+    return measure_page(request, account, uow, key, m, date=dt.date.today().isoformat())
+
+
+@router.post("/people/{key}/photo/save")
+async def photo_save(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx
+                     ) -> Response:
+    check_person(uow, account, key)
+    form = await request.form()
+    r = Reader({k: v for k, v in form.items() if isinstance(v, str)})
+    errors: Errors = {}
+    side = _side(r, errors)
+    try:
+        image = await run_in_threadpool(image_from_data_url, r.text("image"))
+    except InputError:
+        errors["photo"] = ("The photo did not come back with the form, so nothing was saved. "
+                           "Please upload it again.")
+        image = None
+    if image is None or side is None:
+        return upload_page(request, account, uow, key, values={"side": r.text("side")},
+                           errors=errors, status_code=422)
+    today = dt.date.today()
+    day = r.date("date", not_after=today)
+    if day is None and "date" not in r.errors:
+        r.errors["date"] = "Give the date the photo was taken."
+    errors.update(r.errors)
+    points, problems = parse_points(r, image.width, image.height)
+    mode = "hand" if r.text("mode") == "hand" else "model"
+    m = Measuring(side=side, image_url=r.text("image"), width=image.width, height=image.height,
+                  points=points, mode=mode, kept=True, tone="info",
+                  status="Your points are as you left them: move them, or use another photo.")
+
+    def again(status_code: int = 422, extra: list[str] | None = None) -> Response:
+        uow.rollback()
+        return measure_page(request, account, uow, key, m, date=r.text("date"), errors=errors,
+                            problems=problems + (extra or []), status_code=status_code)
+
+    if problems or errors or day is None:
+        return again()
+    try:
+        reading = read(side, points)
+    except InputError:
+        return again()  # the page says what is wrong with the points
+    try:
+        measurement = photo_service.create(uow, key=key, side=side, day=day, reading=reading)
+    except PhotoRejectedError:
+        return again()  # the page lists the failed checks from the same points
+    except InputError as e:
+        return again(extra=[str(e)])
+    uow.accounts.audit(account_id=account.id, actor=account.email, action="photo_measured",
+                       person_key=key, detail={"date": day.isoformat(), "side": side.value,
+                                               "angle": measurement.value})
+    evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library, save=True)
+    uow.commit()
+    flash(request, f"Saved: {side} lunge angle {measurement.value:.1f}° (about "
+                   f"{measurement.value / DEGREES_PER_CM:.1f} cm knee-to-wall), measured from the "
+                   f"photo on {day:%-d %b %Y}. The photo itself was not kept.")
+    return RedirectResponse(f"/people/{key}", 303)
