@@ -914,6 +914,6 @@ def main(argv: list[str] | None = None) -> None:
 
 # Commands kept in their own modules register themselves on `app` when imported.
 import anklet.cli.activities  # noqa: E402, F401  (import, runs)
+from anklet.cli import photo as _photo  # noqa: E402, F401  (measure-photo)
 from anklet.cli import questionnaires as _questionnaires  # noqa: E402, F401  (questionnaire, scores)
 from anklet.cli import web as _web  # noqa: E402, F401  (serve, account)
-from anklet.cli import photo as _photo  # noqa: E402, F401  (measure-photo)

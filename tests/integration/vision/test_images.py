@@ -122,6 +122,16 @@ def test_a_cut_short_photo_is_refused() -> None:
     refused(data[: len(data) // 2], "damaged or cut short")
 
 
+def test_a_cut_short_photo_is_refused_after_weasyprint_loosened_pillow() -> None:
+    import weasyprint  # noqa: F401  (the web app imports it for the plan PDF)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # what WeasyPrint does to every Pillow user
+    data = real_photo_bytes()
+    refused(data[: len(data) // 2], "damaged or cut short")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # left as WeasyPrint wants it
+
+
 def test_a_photo_with_a_damaged_header_is_refused() -> None:
     data = bytearray(real_photo_bytes())
     dht = data.index(b"\xff\xc4")  # the first Huffman table, overwritten
