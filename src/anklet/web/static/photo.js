@@ -241,7 +241,7 @@
       var file = input.files && input.files[0];
       var message = "";
       if (file && limit && file.size > limit) {
-        message = "This file is " + megabytes(file.size) + "; photos up to " + megabytes(limit) +
+        message = "This file is " + (file.size / (1024 * 1024)).toFixed(1) + " MB; photos up to " + megabytes(limit) +
           " are accepted. Your phone's normal camera size is fine.";
       } else if (file && file.type && !/^image\/(jpeg|png|webp)$/.test(file.type)) {
         message = "This is not a JPEG, PNG or WebP photo.";
@@ -250,6 +250,15 @@
       note.textContent = message;
       note.hidden = !message;
       if (message) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
+    });
+    form.addEventListener("submit", function (e) {
+      // the form has novalidate (the server's messages show in place): hold back a file
+      // that is refused anyway, rather than send 15 MB or more to hear it
+      if (input.validationMessage) {
+        e.preventDefault();
+        note.hidden = false;
+        input.focus();
+      }
     });
   }
 
