@@ -228,8 +228,23 @@ def test_measuring_on_a_phone(server: Server, pages: Pages, coach: str) -> None:
     _upload(page, server, key, _drawing())
     no_sideways_scroll(page)
     _tap_points(page, {n: (float(x), float(y)) for n, (x, y) in JOINTS.items()}, touch=True)
+    first = _python(_placed(page))  # type: ignore[arg-type]
+    expect(page.locator("[data-angle]")).to_have_text(f"{first.angle:.1f}°")
+
+    # drag the knee with a finger (real touch events, as a phone sends them)
+    cdp = page.context.new_cdp_session(page)
+    scrolled = page.evaluate("window.scrollY")
+    kx, ky = _to_screen(page, *JOINTS["knee"])
+    tx, ty = _to_screen(page, 600, 150)  # up: a swipe that would scroll the page down
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": kx, "y": ky}]})
+    for i in range(1, 6):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [
+            {"x": kx + (tx - kx) * i / 5, "y": ky + (ty - ky) * i / 5}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     reading = _python(_placed(page))  # type: ignore[arg-type]
+    assert reading.angle > first.angle + 2
     expect(page.locator("[data-angle]")).to_have_text(f"{reading.angle:.1f}°")
+    assert page.evaluate("window.scrollY") == scrolled  # the page did not scroll under the finger
     no_sideways_scroll(page)
     shot(page, "photo-measure-phone")
     page.get_by_role("button", name="Save the angle").tap()

@@ -401,6 +401,11 @@
         if (h.releasePointerCapture) { try { h.releasePointerCapture(e.pointerId); } catch (err) { /* gone */ } }
         self.update();
       };
+      // touch-action is not honoured on SVG shapes by every browser: keep the page from
+      // scrolling under a finger that drags a point
+      var still = function (e) { if (e.cancelable) { e.preventDefault(); } };
+      h.addEventListener("touchstart", still, { passive: false });
+      h.addEventListener("touchmove", still, { passive: false });
       h.addEventListener("pointerup", end);
       h.addEventListener("pointercancel", end);
       h.addEventListener("click", function (e) { e.stopPropagation(); });
