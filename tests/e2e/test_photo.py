@@ -187,6 +187,16 @@ def test_a_coach_measures_from_a_photo_and_drags_a_point(server: Server, pages: 
     assert knee is not None
     assert math.hypot(knee[0] - 620, knee[1] - 215) < 2
 
+    # the keyboard moves a focused point too
+    page.locator("g.handle[data-point=knee]").focus()
+    page.keyboard.press("Shift+ArrowLeft")
+    moved = _placed(page)["knee"]
+    assert moved is not None
+    assert moved[0] < knee[0] - 5
+    assert moved[1] == knee[1]
+    expect(page.locator("[data-angle]")).to_have_text(
+        f"{_python(_placed(page)).angle:.1f}°")  # type: ignore[arg-type]
+
     # a lifted heel breaks a rule: saving is held back, with the reason
     hx, hy = _to_screen(page, *JOINTS["heel"])
     page.mouse.move(hx, hy)
@@ -197,6 +207,20 @@ def test_a_coach_measures_from_a_photo_and_drags_a_point(server: Server, pages: 
     expect(page.locator("[data-save]")).to_be_disabled()
     expect(page.locator("[data-save-why]")).to_contain_text("A rule of the test is broken")
     shot(page, "photo-heel-lifted-desktop")
+
+    # sent anyway (the button bypassed), the server reads the points itself and refuses
+    lifted = _placed(page)
+    with page.expect_response(f"{server}/people/{key}/photo/save") as answer:
+        page.evaluate("document.querySelector('form.photo-save').submit()")
+    assert answer.value.status == 422
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Nothing was saved: the photo breaks a rule of the test.")
+    expect(page.get_by_role("alert")).to_contain_text("The heel is lifted")
+    expect(page.locator("[data-prompt]")).to_be_hidden()  # the points as they were, not re-asked
+    assert _placed(page) == lifted
+    expect(page.locator("[data-check=heel_down]")).to_contain_text("The heel is lifted")
+    shot(page, "photo-refused-desktop")
+    hx, hy = _to_screen(page, *JOINTS["heel"])
     page.mouse.move(hx, hy - 60)
     page.mouse.down()
     page.mouse.move(hx, hy, steps=3)

@@ -410,7 +410,7 @@ async def photo_save(request: Request, key: str, account: PageAccount, uow: Uow,
     uow.accounts.audit(account_id=account.id, actor=account.email, action="photo_measured",
                        person_key=key, detail={"date": day.isoformat(), "side": side.value,
                                                "angle": measurement.value})
-    evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library, save=True)
+    evaluation.refresh(uow, key=key, protocol=ctx.protocol, library=ctx.library)
     uow.commit()
     flash(request, f"Saved: {side} lunge angle {measurement.value:.1f}° (about "
                    f"{measurement.value / DEGREES_PER_CM:.1f} cm knee-to-wall), measured from the "

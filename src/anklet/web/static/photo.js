@@ -267,6 +267,7 @@
   var SVGNS = "http://www.w3.org/2000/svg";
   var LABELS = { knee: "Knee", ankle: "Ankle", heel: "Heel", toe: "Toe", back_toe: "Back toe" };
   var ORDER = ["knee", "ankle", "heel", "toe", "back_toe"];
+  var LABEL_SIDE = { knee: 1, ankle: 1, heel: -1, toe: 1, back_toe: -1 };
   var PROMPTS = {
     knee: "Tap the middle of the knee (the side of the knee joint).",
     ankle: "Tap the ankle: the bony bump on the outside of the ankle.",
@@ -492,6 +493,7 @@
 
     // handles
     var self = this;
+    var facing = (p.toe && p.heel && p.toe.x < p.heel.x) ? -1 : 1;
     ORDER.forEach(function (n) {
       var h = self.handles[n], q = p[n];
       if (!q || pending[n]) { h.setAttribute("visibility", "hidden"); return; }
@@ -503,9 +505,17 @@
       h.querySelector(".dot").setAttribute("r", 3 * s);
       var t = h.querySelector("text");
       t.setAttribute("font-size", 13 * s);
-      // labels away from the leg: the knee's up, the back toe's behind, the rest below
-      var dx = 12 * s, dy = n === "knee" ? -14 * s : 22 * s;
-      t.setAttribute("x", dx); t.setAttribute("y", dy);
+      // labels off the leg: ahead of the knee, ankle and toe, behind the heel and back toe
+      // (ahead: the way the foot points), below the heel and toe, above the rest
+      // ... and flipped where that would run off the photo
+      var dir = LABEL_SIDE[n] * facing;
+      var wide = (LABELS[n].length * 0.62 * 13 + 12) * s;
+      if (dir < 0 && q.x - wide < 0) { dir = 1; } else if (dir > 0 && q.x + wide > self.w) { dir = -1; }
+      var dy = (n === "heel" || n === "toe" ? 22 : -12) * s;
+      if (q.y + dy - 13 * s < 0) { dy = 22 * s; } else if (q.y + dy + 4 * s > self.h) { dy = -12 * s; }
+      t.setAttribute("x", dir * 12 * s);
+      t.setAttribute("y", dy);
+      t.setAttribute("text-anchor", dir > 0 ? "start" : "end");
     });
 
     // lines: the shank, the foot, the floor line extended, the upright the angle is read from
