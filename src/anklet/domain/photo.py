@@ -329,12 +329,11 @@ def _heel_down(leg: Leg, floor: Landmark | None) -> PhotoCheck:
                       f"the foot touches the floor.")
 
 
-def _front_leg(side: Side, leg: Leg, other: Leg | None) -> PhotoCheck:
-    if other is None:
+def _front_leg(side: Side, leg: Leg, toe: Landmark | None) -> PhotoCheck:
+    if toe is None:
         return PhotoCheck(CheckName.FRONT_LEG, None,
                           f"We could not check that the {side} leg is the front one: only its own "
                           f"points are known. Make sure the {side} foot is the one nearer the wall.")
-    toe = other.toe
     if not (math.isfinite(toe.x) and math.isfinite(toe.y)):
         raise InputError("other toe", (toe.x, toe.y), "a point with a number for x and for y")
     if toe.visibility < MIN_VISIBILITY:
@@ -361,11 +360,13 @@ def _front_leg(side: Side, leg: Leg, other: Leg | None) -> PhotoCheck:
 def read_leg(side: Side, leg: Leg, *, floor: Landmark | None = None,
              other: Leg | None = None) -> PhotoReading:
     """Hand-placed or corrected points. floor: a second point on the floor (the back
-    foot's toe) for the heel check; other: the back leg when known (front-leg check).
+    foot's toe) for the heel check; other: the back leg when known. The front-leg check
+    reads the other leg's toe, or else the floor point (hand placement marks the back toe).
 
     Raises :class:`InputError` only for points that make no leg (see the module notes)."""
     angle, roll = shank_angle(leg)
-    checks = (_visible(leg), _side_on(leg), _heel_down(leg, floor), _front_leg(side, leg, other))
+    checks = (_visible(leg), _side_on(leg), _heel_down(leg, floor),
+              _front_leg(side, leg, other.toe if other is not None else floor))
     return PhotoReading(side=side, leg=leg, angle=angle, cm=degrees_to_cm(angle), roll=roll,
                         checks=checks)
 

@@ -80,7 +80,7 @@ def test_hand_placed_points_are_measured_stored_and_decided_again(
     assert "✓ The knee, ankle, heel and toe are all clearly visible" in text
     assert "✓ The camera looks side-on" in text
     assert "✓ The heel is down" in text
-    assert "? We could not check that the left leg is the front one" in text
+    assert "✓ The left leg is in front" in text
     assert f"Points (photo pixels): {LUNGE}." in text  # ready to be corrected and given again
     annotated = photo_file.with_name("lunge-measured.jpg")
     assert f"Wrote the photo with the points drawn: {annotated}" in text
@@ -88,8 +88,7 @@ def test_hand_placed_points_are_measured_stored_and_decided_again(
     assert "sam now: stage 1 (Foot)" in text
 
     assert stored(cli) == [{"date": WHEN.isoformat(), "side": "left", "kind": "lunge_angle",
-                            "value": 10.8, "method": "photo",
-                            "notes": "Measured from a photo; not checked: front leg."}]
+                            "value": 10.8, "method": "photo"}]
     row = people_row(cli)  # the decision was made again and saved
     assert (row["stage"], row["status"]) == (1, "working")
     with Image.open(annotated) as im:
@@ -106,7 +105,7 @@ def test_json_output_has_the_reading_the_measurement_and_the_decision(
     assert data["reading"]["ok"] is True
     assert [c["name"] for c in data["reading"]["checks"]] == ["visible", "side_on", "heel_down",
                                                               "front_leg"]
-    assert [c["passed"] for c in data["reading"]["checks"]] == [True, True, True, None]
+    assert [c["passed"] for c in data["reading"]["checks"]] == [True, True, True, True]
     assert data["reading"]["points"]["knee"] == [330.0, 150.0, 1.0]
     assert data["reading"]["points"]["back_toe"] == [60.0, 505.0, 1.0]
     assert data["stored"]["method"] == "photo"

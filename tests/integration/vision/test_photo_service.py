@@ -55,14 +55,30 @@ def test_hand_placed_points_are_read_and_stored_as_a_photo_measurement(engine: E
     add_person(engine)
     reading = hand_reading()
     assert reading.ok
-    assert [c.passed for c in reading.checks] == [True, True, True, None]  # front leg unknown
+    # every check made: the back toe is the floor for the heel and the other foot's toe
+    assert [c.passed for c in reading.checks] == [True, True, True, True]
     with UnitOfWork(engine) as uow:
         m = photo.create(uow, key="sam", side=Side.LEFT, day=DAY, reading=reading, pain=2)
         uow.commit()
     assert (m.kind, m.method, m.side, m.date, m.pain) == (MeasureKind.LUNGE_ANGLE, Method.PHOTO,
                                                           Side.LEFT, DAY, 2)
     assert m.value == round(reading.angle, 1)
-    assert m.notes == "Measured from a photo; not checked: front leg."
+    assert m.notes is None  # nothing left unchecked to note
+    assert measurements(engine) == [m]
+
+
+def test_without_the_back_toe_the_unchecked_rules_are_noted_with_the_measurement(
+        engine: Engine) -> None:
+    add_person(engine)
+    points = {name: xy for name, xy in LUNGE.items() if name != "back_toe"}
+    reading = photo.read_points(side=Side.LEFT, points=points, size=(512, 600))
+    assert [c.passed for c in reading.checks] == [True, True, None, None]
+    with UnitOfWork(engine) as uow:
+        m = photo.create(uow, key="sam", side=Side.LEFT, day=DAY, reading=reading)
+        uow.commit()
+    assert m.notes is not None
+    assert m.notes.startswith("Measured from a photo; not checked: ")
+    assert "heel" in m.notes and "front leg" in m.notes
     assert measurements(engine) == [m]
 
 

@@ -329,6 +329,22 @@ def test_front_leg_cannot_be_checked_without_a_clear_other_leg() -> None:
     assert "20% sure" in hidden.check(CheckName.FRONT_LEG).message
 
 
+def test_a_hand_placed_back_toe_checks_the_front_leg_too() -> None:
+    # by hand only the back toe of the other leg is placed: it is the floor point for the
+    # heel and the other toe for the front leg
+    cam = Camera(facing=-1, roll=6.0)
+    leg = cam.leg(_world_front(30.0))
+    behind = read_leg(Side.LEFT, leg, floor=cam.point(WORLD_BACK["toe"]))
+    assert _check(behind, CheckName.FRONT_LEG)[0] is True
+    assert _check(behind, CheckName.HEEL_DOWN)[0] is True
+    ahead = read_leg(Side.LEFT, leg, floor=cam.point((60.0, 0.0)))  # "back" toe past the front toe
+    assert _check(ahead, CheckName.FRONT_LEG)[0] is False
+    assert not ahead.ok
+    # a whole other leg, when known, is what counts
+    both = read_leg(Side.LEFT, leg, floor=cam.point((60.0, 0.0)), other=cam.leg(WORLD_BACK))
+    assert _check(both, CheckName.FRONT_LEG)[0] is True
+
+
 # --- the reading as a whole --------------------------------------------------------------
 
 def test_checks_not_made_do_not_fail_the_reading_but_are_reported() -> None:
