@@ -137,6 +137,13 @@ class Instrument(DataModel):
                               i.required) for i in self.scale_items(sc))
                 for sc in self.scales}
 
+    @cached_property
+    def optional_scales(self) -> dict[str, frozenset[str] | None]:
+        """Per scale, its item ids when every item is optional (a scale that may go
+        unasked), else None."""
+        return {sc_id: (None if any(required for *_, required in table)
+                        else frozenset(item_id for item_id, *_ in table))
+                for sc_id, table in self.score_tables.items()}
 
     @cached_property
     def answer_table(self) -> dict[str, frozenset[str]]:
@@ -169,11 +176,16 @@ class Instruments(DataModel):
 
     def scale(self, scale_id: str) -> tuple[Instrument, Scale]:
         """The instrument and scale with this scale id (KeyError if none)."""
+        return self.scale_index[scale_id]
+
+    @cached_property
+    def scale_index(self) -> dict[str, tuple[Instrument, Scale]]:
+        """Scale id → its instrument and scale (decide() asks at every gate check)."""
+        index: dict[str, tuple[Instrument, Scale]] = {}
         for ins in self.instruments:
             for s in ins.scales:
-                if s.id == scale_id:
-                    return ins, s
-        raise KeyError(scale_id)
+                index.setdefault(s.id, (ins, s))
+        return index
 
 
 # --- loading and validation ------------------------------------------------------------------
@@ -462,15 +474,14 @@ def score_response(ins: Instrument, answers: Mapping[str, str], *, date: dt.date
     """Every scale of one response. A scale whose items are all optional and unanswered is
     left out (the question was not asked); any other scale is scored or not scorable."""
     out = []
-    tables = ins.score_tables
+    tables, optional = ins.score_tables, ins.optional_scales
     for sc in ins.scales:
-        members = tables[sc.id]
-        if all(not required and item_id not in answers
-               for item_id, _, _, required in members):
+        items = optional[sc.id]
+        if items is not None and items.isdisjoint(answers):  # not asked
             continue
         value, answered = score_scale(ins, sc, answers)
         out.append(Score(ins.id, sc.id, sc.label, date, side, value, answered,
-                         sc.min_answered, len(members), sc.unit))
+                         sc.min_answered, len(tables[sc.id]), sc.unit))
     return out
 
 
