@@ -188,7 +188,8 @@ def test_refresh_after_a_write_stores_what_a_full_evaluation_stores(
             full = evaluation.get(uow, key=h.person.id, protocol=P, library=L, as_of=TODAY,
                                   save=True)
             slow = uow.people.get_decision(h.person.id)
-        assert quick is not None and slow is not None
+        assert quick is not None
+        assert slow is not None
         assert (quick.stage, quick.status, quick.clear_to_train, quick.summary) == (
             slow.stage, slow.status, slow.clear_to_train, slow.summary)
         assert got.history == full.history
