@@ -582,10 +582,29 @@ def _evaluate(view: _View, c: Criterion, at: dt.date, stage: Stage) -> Criterion
                            met, assessed, vals, where, c.note, c.domain, c.required, c.how)
 
 
+_METRIC_COST = {
+    **dict.fromkeys(("pain_rest", "pain_activity", "giving_way", "dorsiflexion_cm",
+                     "dorsiflexion_test_pain", "balance_eyes_open", "balance_eyes_closed"), 0),
+    **dict.fromkeys((*_DIFFERENCE_METRICS, "heel_raise_lsi", "side_hop_lsi"), 1),
+    **dict.fromkeys(("session_pain_max", "unsettled_sessions", "category_days"), 2),
+    **dict.fromkeys(_SCORE_METRICS, 3),
+}
+"""How much a metric costs to work out, roughly (4 for the rest: whole sessions or weeks)."""
+_CHEAP_FIRST: dict[int, tuple[list[Criterion], tuple[Criterion, ...]]] = {}
+
+
+def _required_cheap_first(gate: list[Criterion]) -> tuple[Criterion, ...]:
+    """The gate's required criteria, the cheapest to work out first (a weekly check stops at
+    the first one not met, and which one that is changes nothing)."""
+    found = _CHEAP_FIRST.get(id(gate))
+    if found is None or found[0] is not gate:
+        found = _CHEAP_FIRST[id(gate)] = (gate, tuple(sorted(
+            (c for c in gate if c.required), key=lambda c: _METRIC_COST.get(c.metric, 4))))
+    return found[1]
+
+
 def _gate_passes(view: _View, gate: list[Criterion], at: dt.date, stage: Stage) -> bool:
-    for c in gate:
-        if not c.required:
-            continue
+    for c in _required_cheap_first(gate):
         value = view.gate_values[(id(c), at, stage.number)] = _metric(view, c, at, stage)
         for v in value[0].values():
             if v is None or not c.passes(v):
