@@ -13,8 +13,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import anklet
 from anklet.domain.errors import (
@@ -32,6 +34,7 @@ from anklet.services.context import Context, open_context
 from anklet.settings import Settings, get_settings
 from anklet.store.accounts import Account
 from anklet.store.errors import StoreError
+from anklet.web.api.common import MAX_BODY as API_MAX_BODY
 from anklet.web.deps import CsrfError, ForbiddenError, SignInNeededError
 from anklet.web.templating import STATIC_DIR, render
 
@@ -85,6 +88,26 @@ async def _anklet_error(request: Request, e: Exception) -> Response:
                   title=_TITLES.get(code, "Problem"), message=str(e))
 
 
+class ApiBodyLimit:
+    """An API request whose ``Content-Length`` is over the API's limit is answered 413 in
+    the API's JSON (field, value, accepted) before anything reads it; the routers' own
+    limit (Starlette's, plain text) still stops a body of unknown length as it streams."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            length = Headers(scope=scope).get("content-length", "")
+            if length.isdigit() and int(length) > API_MAX_BODY:
+                e = InputError("body", f"{int(length)} bytes",
+                               f"a request body of at most {API_MAX_BODY} bytes "
+                               f"({API_MAX_BODY // (1024 * 1024)} MB)")
+                await JSONResponse(e.to_dict(), status_code=413)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 _TITLES = {401: "Please sign in", 403: "Not allowed", 404: "Not found", 409: "Already there",
            422: "Please check what you entered", 429: "Too many tries",
            503: "The database is not available", 500: "Set-up problem"}
@@ -126,6 +149,7 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
                   docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.ctx = ctx
     app.state.settings = settings
+    app.add_middleware(ApiBodyLimit)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
                        session_cookie=SESSION_COOKIE, max_age=settings.session_days * 86400,
                        same_site="lax", https_only=settings.secure_cookies)

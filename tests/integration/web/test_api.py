@@ -757,3 +757,21 @@ def test_docs_page_loads_only_files_served_here(people: People) -> None:
                   "/static/favicon.svg"):
         assert asset in r.text
         assert people.nobody.get(asset).status_code == 200, asset
+
+
+def test_a_body_over_the_limit_is_refused_in_the_apis_json_before_it_is_read(
+        people: People) -> None:
+    from anklet.web.api.common import MAX_BODY
+
+    for path in ("/api/v1/evaluate", f"/api/v1/people/{people.client.key}/sessions"):
+        r = people.coach.post(path, content=b" " * (MAX_BODY + 1),
+                              headers={"Content-Type": "application/json"})
+        assert r.status_code == 413, r.text
+        body = r.json()
+        ErrorPublic.model_validate(body)
+        assert (body["field"], body["value"]) == ("body", f"{MAX_BODY + 1} bytes")
+        assert "5 MB" in body["accepted"]
+    # at the limit the body is read (and found not to be a history)
+    r = people.coach.post("/api/v1/evaluate", content=b" " * MAX_BODY,
+                          headers={"Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
