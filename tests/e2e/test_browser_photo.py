@@ -97,11 +97,16 @@ def _python(points: dict[str, tuple[float, float] | None], side: Side = Side.LEF
     return read_leg(side, leg, floor=toe, other=Leg(toe, toe, toe, toe))
 
 
+def _file_input(page: Any) -> Any:
+    """The file field: "Photo", or "Photo or video" where the model can look through one."""
+    return page.get_by_label(re.compile(r"^Photo( or video)?$"))
+
+
 def _upload(page: Any, server: str, key: str, data: bytes, *, side: str = "Left",
             name: str = "lunge.jpg") -> None:
     page.goto(f"{server}/people/{key}/photo")
     page.get_by_role("radio", name=side, exact=True).check()
-    page.get_by_label("Photo", exact=True).set_input_files(
+    _file_input(page).set_input_files(
         {"name": name, "mimeType": "image/jpeg", "buffer": data})
     with page.expect_response(f"{server}/people/{key}/photo"):
         page.locator("form.photo-upload button").click()
@@ -141,7 +146,7 @@ def test_a_coach_measures_from_a_photo_and_drags_a_point(server: Server, pages: 
 
     # a file over the limit is refused in place, before anything is sent
     page.get_by_role("radio", name="Left", exact=True).check()
-    page.get_by_label("Photo", exact=True).set_input_files(
+    _file_input(page).set_input_files(
         {"name": "huge.jpg", "mimeType": "image/jpeg", "buffer": b"\xff" * (MAX_UPLOAD_BYTES + 1)})
     expect(page.locator("#e-photo")).to_have_text(
         "This file is 15.0 MB; photos up to 15 MB are accepted. Your phone's normal camera size "
@@ -299,6 +304,50 @@ def test_the_real_photograph_says_the_legs_are_not_in_it(server: Server, pages: 
     expect(page.locator("[data-prompt]")).to_be_visible()
     no_sideways_scroll(page)
     shot(page, "photo-real-photograph-phone")
+
+
+def test_a_video_chosen_in_the_browser_reaches_the_server(server: Server, pages: Pages,
+                                                          coach: str) -> None:
+    """A real MP4 of the real portrait (filmed as a still, 2 s): chosen in the file field and
+    sent, the server looks through it with the model and shows the frame it picked, saying
+    when in the video it comes and that her legs are not in it; without the model it says a
+    video cannot be used here and asks for a photo. Nothing is stored either way (the
+    measurements are as the client was made with)."""
+    pytest.importorskip("cv2", reason="OpenCV (the [vision] extra) writes the test video")
+    from phototools import real_photo, write_video
+
+    clip = write_video([real_photo()] * 20, fps=10)
+    key, _ = make_client(server, coach_email=coach, name="Vera Video")
+    with server.ctx.uow() as uow:
+        before = uow.people.get(key).measurements  # the assessment make_client records
+    page = pages.desktop()
+    _sign_in(page, server)
+    page.goto(f"{server}/people/{key}/photo")
+    page.get_by_role("radio", name="Right", exact=True).check()
+    _file_input(page).set_input_files({"name": "lunge.mp4", "mimeType": "video/mp4",
+                                       "buffer": clip})
+    expect(page.locator("#e-photo")).to_be_hidden()  # a video is not refused by the browser
+    import anklet.vision.pose as pose
+
+    with page.expect_response(f"{server}/people/{key}/photo") as answer:
+        page.locator("form.photo-upload button").click()
+    if pose.available():
+        assert answer.value.status == 200
+        status = page.locator(".photo-status")
+        expect(status).to_contain_text(re.compile(
+            r"No moment of this video keeps every rule of the test\. In the frame at \d+\.\d s, "
+            r"the deepest lunge we found, a person is seen, but not their right knee"))
+        expect(page.locator("#photo-caption")).to_contain_text(
+            re.compile(r"The right leg,\s+in the frame at \d+\.\d s of your video\."))
+        expect(page.locator("svg.photo-svg")).to_be_visible()
+        expect(page.locator("[data-prompt]")).to_contain_text("Point 1 of 4")
+        shot(page, "photo-video-frame-desktop")
+    else:
+        assert answer.value.status == 422
+        expect(page.locator("#e-photo")).to_contain_text("lunge.mp4 is a video.")
+        shot(page, "photo-video-without-model-desktop")
+    with server.ctx.uow() as uow:
+        assert uow.people.get(key).measurements == before
 
 
 # --- the browser's geometry against the domain's --------------------------------------------

@@ -45,11 +45,13 @@ def is_video(data: bytes) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Frame:
-    """The chosen frame: its number in the video, the picture, and the points found in it."""
+    """The chosen frame: its number in the video, the picture, the points found in it, and
+    when it comes in the video (seconds from the start; None when the video does not say)."""
 
     index: int
     image: Image
     pose: Pose | None
+    seconds: float | None = None
 
 
 def _cv2() -> Any:
@@ -142,8 +144,20 @@ def deepest_lunge(data: bytes, side: Side, *, name: str = "video",
     with _opened(data, name) as cap:
         for i, frame in _frames(cap, 1, numbers[k] + 1):
             if i == numbers[k]:
-                return Frame(i, _image(cv2, frame, name), poses[k])
+                return Frame(i, _image(cv2, frame, name), poses[k], _seconds(cv2, cap, i))
     raise _unreadable(name)  # the frame read the first time could not be read again
+
+
+def _seconds(cv2: Any, cap: Any, index: int) -> float | None:
+    """When the frame just read comes in the video: its time stamp, or its number over the
+    frame rate where the container gives no time stamps (to the millisecond)."""
+    ms = cap.get(cv2.CAP_PROP_POS_MSEC)
+    if isinstance(ms, float) and math.isfinite(ms) and ms > 0:
+        return round(ms / 1000, 3)
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    if isinstance(fps, float) and math.isfinite(fps) and fps > 0:
+        return round(index / fps, 3)
+    return None
 
 
 def _deepest_any(poses: list[Pose | None], side: Side) -> int:

@@ -11,9 +11,6 @@ which does not show a lunge, so they test the storing path, not the model.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -25,7 +22,7 @@ from anklet.domain.photo import CheckName, PhotoReading
 from anklet.domain.units import Side
 from anklet.services import photo
 from anklet.store.uow import UnitOfWork
-from phototools import grey_image, needs_mediapipe, real_photo, real_photo_bytes
+from phototools import grey_image, needs_mediapipe, real_photo, real_photo_bytes, write_video
 
 DAY = dt.date(2026, 11, 2)
 # hand-placed on the 512×600 portrait: a shank leaning forward, a flat foot, the back toe
@@ -183,25 +180,6 @@ def test_measure_refuses_what_is_not_an_image() -> None:
 
 
 # --- video ------------------------------------------------------------------------------------
-
-
-def write_video(frames: list[object], fps: int = 10) -> bytes:
-    import cv2
-    import numpy as np
-
-    fd, path = tempfile.mkstemp(suffix=".mp4")
-    os.close(fd)
-    try:
-        first = np.asarray(frames[0])
-        h, w = first.shape[:2]
-        out = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
-        assert out.isOpened()
-        for f in frames:
-            out.write(cv2.cvtColor(np.asarray(f), cv2.COLOR_RGB2BGR))
-        out.release()
-        return Path(path).read_bytes()
-    finally:
-        os.unlink(path)
 
 
 @pytest.fixture(scope="module")

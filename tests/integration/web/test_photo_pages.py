@@ -7,6 +7,14 @@ model finds her, but her legs are not in the picture, so the page must fall back
 the points by hand. The bad-input cases and the hand-placed measurements use pictures made
 here with Pillow; they stand in for a photo only where the points are placed by hand, never
 as something the model is said to have read.
+
+Videos: real MP4 files written with OpenCV (``phototools.write_video``). The real one films
+the real portrait after a second of grey screen (the grey is SYNTHETIC): the model looks
+through it, finds her only in the portrait's frames, and the page shows one of those for the
+points to be placed by hand, since her legs are not in it. A grey clip (SYNTHETIC) has
+nobody in it. No freely licensed video of a lunge ships in a package, so the path where a
+frame keeps every rule is tested with the video reader's answer given directly (said so in
+that test), never with a made-up clip called real.
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ import datetime as dt
 import html
 import io
 import re
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,8 +35,10 @@ from anklet.domain.history import History
 from anklet.domain.measures import MeasureKind, Method
 from anklet.domain.photo import Landmark, Leg, Pose, read_leg
 from anklet.domain.units import Side
+from anklet.vision import pose as pose_module
 from anklet.vision.images import MAX_UPLOAD_BYTES
 from anklet.web.pages import photo as photo_page
+from phototools import needs_mediapipe, real_photo, write_video
 
 TODAY = dt.date.today()
 COACH = "coach@example.org"
@@ -415,6 +427,199 @@ def test_a_big_phone_photo_is_downscaled_and_fits_the_form(coach: WebClient, key
     assert r.status_code == 200
     assert 'viewBox="0 0 1600 1200"' in r.text
     assert len(_image_field(r.text)) <= photo_page.PAGE_IMAGE_CHARS
+
+
+# --- a short video ---------------------------------------------------------------------------
+
+MP4_HEADER = b"\0\0\0\x1cftypisom\0\0\x02\0isomiso2mp41" + b"\0" * 64
+"""The start of an MP4 file (SYNTHETIC header bytes: taken for a video, never decoded)."""
+LEAD_IN = 12  # frames of grey before the portrait, at 10 a second: 1.2 s
+
+
+@pytest.fixture(scope="module")
+def portrait_clip() -> bytes:
+    """A real MP4, 2 s at 10 frames a second: 1.2 s of flat grey (SYNTHETIC), then the real
+    portrait, filmed as a still, for 0.8 s."""
+    pytest.importorskip("cv2", reason="OpenCV (the [vision] extra) writes the test video")
+    grey = Image.new("RGB", (512, 600), (128, 128, 128))
+    return write_video([grey] * LEAD_IN + [real_photo()] * 8, fps=10)
+
+
+@pytest.fixture
+def no_mediapipe(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The import machinery refuses mediapipe, as where the [vision] extra is not installed."""
+    monkeypatch.setitem(sys.modules, "mediapipe", None)
+    pose_module._mediapipe.cache_clear()
+    yield
+    pose_module._mediapipe.cache_clear()
+
+
+def _video(b: WebClient, key: str, data: bytes, *, side: str = "right",
+           name: str = "lunge.mp4") -> Any:
+    return _upload(b, key, data, side=side, name=name, ctype="video/mp4")
+
+
+def _photo_error(page: str) -> str:
+    """The error shown next to the file input (its field marked as wrong)."""
+    field = re.search(r'<div class="field has-error">.*?</div>', page, re.S)
+    assert field, "no error next to the file"
+    error = re.search(r'<small class="error" id="e-photo"[^>]*>(.*?)</small>', field.group(0),
+                      re.S)
+    assert error
+    assert 'aria-invalid="true"' in field.group(0)
+    return _text(error.group(1)).strip()
+
+
+@needs_mediapipe
+def test_the_upload_page_offers_a_video_when_the_model_is_installed(coach: WebClient,
+                                                                     key: str) -> None:
+    r = coach.get(f"/people/{key}/photo")
+    words = _text(r.text)
+    assert "Choose the photo or video" in words
+    assert "A JPEG, PNG or WebP photo, or a short MP4, MOV, WebM or AVI video; up to 15 MB." in words
+    accept = re.search(r'accept="([^"]+)"', r.text)
+    assert accept
+    assert {"image/jpeg", "video/mp4", "video/quicktime", "video/webm", ".mov"} <= set(
+        accept.group(1).split(","))
+    assert "A video is not stored either" in words
+
+
+@needs_mediapipe
+def test_a_real_video_is_looked_through_and_its_frame_shown_to_place_the_points(
+        web: Web, coach: WebClient, key: str, portrait_clip: bytes) -> None:
+    """The model reads every frame; nobody is in the grey ones, and in the portrait's her
+    legs are not in the picture: no moment keeps the test's rules, and the page says so and
+    shows the deepest frame it found (one of the portrait's) to place the points by hand."""
+    r = _video(coach, key, portrait_clip)
+    assert r.status_code == 200, _text(r.text)
+    assert r.headers["cache-control"] == "no-store"
+    assert 'viewBox="0 0 512 600"' in r.text
+    words = _text(r.text)
+    found = re.search(r"No moment of this video keeps every rule of the test\. In the frame at "
+                      r"(\d+\.\d) s, the deepest lunge we found, a person is seen, but not their "
+                      r"right knee, ankle, heel and toe inside the picture\. Place the points "
+                      r"yourself", words)
+    assert found, words
+    at = float(found.group(1))
+    assert LEAD_IN / 10 <= at <= 1.9  # a moment with her in it, not the grey lead-in
+    assert f"The right leg, in the frame at {at:.1f} s of your video." in words
+    assert '"mode":"hand"' in r.text
+    assert "Use another video or a photo" in words
+    image = _image_field(r.text)
+    assert image.startswith("data:image/jpeg;base64,")  # the frame, as a photo travels
+    assert _history(web, key).measurements == []
+
+    # placed by hand on the frame, it is saved as from a photo: the server reads the points
+    lifted = dict(GOOD) | {"heel": (250.0, 380.0)}
+    form = _save_form(image, dict(lifted), side="right", frame_at=re.findall(
+        r'name="frame_at" value="([^"]+)"', r.text)[0])
+    r = _save(coach, key, form)
+    assert r.status_code == 422
+    words = _text(r.text)
+    assert "Nothing was saved: the photo breaks a rule of the test." in words
+    assert f"Your points are as you left them, on the frame at {at:.1f} s of your video" in words
+    assert _history(web, key).measurements == []
+    mirrored = {n: (512 - x, y) for n, (x, y) in GOOD.items()}  # the right leg faces left
+    expected = _domain_reading(mirrored, Side.RIGHT)
+    assert expected.ok
+    r = _save(coach, key, form | _save_form(image, dict(mirrored), side="right"))
+    assert r.status_code == 303, _text(r.text)
+    [m] = _history(web, key).measurements
+    assert (m.method, m.side, m.value) == (Method.PHOTO, Side.RIGHT, round(expected.angle, 1))
+
+
+def _video_frame(knee: tuple[float, float], heel: tuple[float, float]) -> Any:
+    from anklet.vision.video import Frame
+
+    left = Leg(knee=Landmark(*knee, 0.9), ankle=Landmark(300, 380, 0.95),
+               heel=Landmark(*heel, 0.9), toe=Landmark(430, 420, 0.92))
+    right = Leg(Landmark(100, 100, 0.9), Landmark(120, 380, 0.9), Landmark(60, 420, 0.9),
+                Landmark(80, 420, 0.9))
+    picture = Image.open(io.BytesIO(_picture())).convert("RGB")
+    return Frame(index=72, image=picture, pose=Pose(left=left, right=right), seconds=2.4)
+
+
+@pytest.mark.parametrize(("heel", "says", "saving"), [
+    ((250.0, 420.0), "This is the frame at 2.4 s of your video: the deepest lunge we found with "
+                     "every rule of the test kept. The points were found for you", True),
+    ((250.0, 380.0), "No moment of this video keeps every rule of the test. This is the frame "
+                     "at 2.4 s, the deepest lunge we found: the rules it breaks are marked.", False),
+])
+def test_the_frame_the_video_reader_picks_is_shown_with_its_points(
+        web: Web, coach: WebClient, key: str, monkeypatch: pytest.MonkeyPatch,
+        heel: tuple[float, float], says: str, saving: bool) -> None:
+    """The page's own handling of the frame the video reader returns (its points, its
+    moment, whether it keeps the rules). No real lunge video can be had, so this one test
+    gives the page the reader's answer directly (a drawn picture, made-up points); the
+    reader itself runs on real video files in the test above and in tests/integration/vision."""
+    import anklet.vision.video as video_module
+
+    frame = _video_frame((400, 110), heel)
+    monkeypatch.setattr(photo_page.photo_service, "available", lambda: True)
+    monkeypatch.setattr(video_module, "deepest_lunge", lambda data, side, name: frame)
+    r = _video(coach, key, MP4_HEADER, side="left")
+    assert r.status_code == 200, _text(r.text)
+    words = _text(r.text)
+    assert says in words
+    assert "The left leg, in the frame at 2.4 s of your video." in words
+    assert '"mode":"model"' in r.text
+    assert 'name="knee_x" value="400' in r.text
+    assert 'name="back_toe_x" value="80' in r.text  # the other foot's toe
+    assert 'name="frame_at" value="2.4"' in r.text
+    assert bool(re.search(r"<button[^>]*data-save[^>]*disabled", r.text)) is not saving
+    assert _history(web, key).measurements == []
+
+
+@needs_mediapipe
+def test_a_video_with_nobody_in_it_is_refused_in_place(web: Web, coach: WebClient,
+                                                        key: str) -> None:
+    grey = write_video([Image.new("RGB", (640, 480), (128, 128, 128))] * 10)  # SYNTHETIC
+    r = _video(coach, key, grey, name="grey.mp4")
+    assert r.status_code == 422
+    assert _photo_error(r.text) == (
+        "grey.mp4: no person was found anywhere in this video, so there is nothing to measure. "
+        "Film from the side, level with the ankle, with the whole lower leg and both feet in "
+        "view, or choose a photo.")
+    assert 'value="right" checked' in r.text
+    assert _history(web, key).measurements == []
+
+
+@needs_mediapipe
+def test_a_video_cut_short_is_refused_in_place(web: Web, coach: WebClient, key: str,
+                                               portrait_clip: bytes) -> None:
+    r = _video(coach, key, portrait_clip[:2000], name="cut.mp4")
+    assert r.status_code == 422
+    says = _photo_error(r.text)
+    assert says.startswith("cut.mp4: this video cannot be read (it may be damaged, cut short")
+    assert "Traceback" not in r.text
+    assert _history(web, key).measurements == []
+
+
+def test_without_the_model_a_video_asks_for_a_photo(web: Web, coach: WebClient, key: str,
+                                                    no_mediapipe: None) -> None:
+    assert not photo_page.photo_service.available()
+    page = coach.get(f"/people/{key}/photo")
+    assert "video/mp4" not in page.text  # not offered in the file picker
+    assert "a video cannot be used here" in _text(page.text)
+    r = _video(coach, key, MP4_HEADER, name="lunge.mov")
+    assert r.status_code == 422
+    assert _photo_error(r.text) == (
+        "lunge.mov is a video. Picking the moment of the deepest lunge from a video needs "
+        "automatic point finding, which is not installed here, and the points can be placed by "
+        "hand only on a still picture. Please choose a photo of the lunge instead (JPEG, PNG or "
+        "WebP). (To add automatic finding: pip install 'anklet[vision]'.)")
+    assert _history(web, key).measurements == []
+
+
+def test_a_video_over_the_limit_is_refused_in_place(web: Web, coach: WebClient,
+                                                    key: str) -> None:
+    r = _video(coach, key, MP4_HEADER + b"\0" * (MAX_UPLOAD_BYTES + 1 - len(MP4_HEADER)))
+    assert r.status_code == 422
+    assert _photo_error(r.text) == (
+        "lunge.mp4: the video is 15.0 MB, more than the 15 MB accepted. A few seconds of the "
+        "lunge is plenty: trim the clip (most phones can, in the gallery) or film a shorter "
+        "one, or choose a photo.")
+    assert _history(web, key).measurements == []
 
 
 # --- who may use it -------------------------------------------------------------------------

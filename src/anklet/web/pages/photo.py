@@ -4,13 +4,22 @@ The same people may use it as the assessment form (their coach, or the self-coac
 themself; a client is refused, and a person the account may not see answers 404 exactly
 like a missing one — :func:`anklet.web.pages.person.check_person`).
 
-1. ``GET /people/{key}/photo``: choose the side and a photo.
+1. ``GET /people/{key}/photo``: choose the side and a photo (or, with the model, a short
+   video).
 2. ``POST /people/{key}/photo``: the photo is loaded (upright, downscaled), the pose model
    finds the points when the ``[vision]`` extra is installed, and the page shows the photo
    with the knee, ankle, heel, toe and the back foot's toe on it. Every point can be
    dragged; ``static/photo.js`` redraws the angle and the test's checks as it moves (a
    mirror of :mod:`anklet.domain.photo`). With no model, or no person found, the points are
    placed by tapping the photo in order.
+
+   A video (MP4, MOV, WebM, AVI: :func:`anklet.services.photo.is_video`) is looked through
+   by the model (:func:`anklet.vision.video.deepest_lunge`): the frame of the deepest lunge
+   that keeps every rule of the test (or, when no moment does, the deepest one found, with
+   the page saying so) is then shown exactly as an uploaded photo is, and the page says
+   which moment of the video it is. Without the model a video is refused in place (422):
+   choosing its frame needs the model, and points are placed by hand only on a still. A
+   video with nobody in it, or one that cannot be read, is refused in place too.
 3. ``POST /people/{key}/photo/save``: the points, side and date. The server reads the
    angle again from the points (:func:`anklet.domain.photo.read_leg`; the browser's figure
    is never taken), stores it only when every check passes, re-decides and commits once.
@@ -19,7 +28,8 @@ like a missing one — :func:`anklet.web.pages.person.check_person`).
 
 The photo is never stored. It travels inside the page (a ``data:`` URL) and back with the
 save form, only so a refused save can show it again; it is never written anywhere and the
-pages carry ``Cache-Control: no-store``.
+pages carry ``Cache-Control: no-store``. A video's chosen frame travels the same way; the
+video itself is read from a private temporary file that is deleted at once.
 
 Upload size: a request body over :data:`anklet.vision.images.MAX_UPLOAD_BYTES` (plus a
 little for the form's other fields) is refused from its ``Content-Length`` before any of it
@@ -92,7 +102,8 @@ async def limit_body(request: Request) -> None:
         limit = photo_service.MAX_UPLOAD_BYTES // (1024 * 1024)
         raise HTTPException(413, f"That upload is {size / (1024 * 1024):.0f} MB; photos of up to "
                                  f"{limit} MB are accepted (your phone's normal camera size is "
-                                 "fine). Go back and choose a smaller photo. Nothing was stored.")
+                                 "fine), and videos of a few seconds. Go back and choose a "
+                                 "smaller file. Nothing was stored.")
 
 
 async def close_form(request: Request) -> AsyncIterator[None]:
@@ -270,6 +281,7 @@ class Measuring:
     status: str        # how the points were found, in words
     tone: str          # ok, warn or info
     kept: bool = False  # the points as posted (a refused save), not fresh from the model
+    frame_at: float | None = None  # from a video: when its frame comes, seconds from the start
 
 
 def measure_page(request: Request, account: Account, uow: UnitOfWork, key: str, m: Measuring,
@@ -309,29 +321,107 @@ def _side(r: Reader, errors: Errors) -> Side | None:
     return None
 
 
-def _find(data: bytes, side: Side, filename: str) -> tuple[photo_service.Image, Points | None,
-                                                            str, str]:
-    """Load the photo and, when the model is installed, find the points (in a worker thread:
-    the model takes a fifth of a second)."""
+HAND = " Place the points yourself: tap the knee, ankle, heel and toe in turn."
+VIDEO_ACCEPTED = "a JPEG, PNG or WebP photo, or a short MP4, MOV, WebM or AVI video"
+
+
+@dataclass
+class Found:
+    """What an upload gave: the picture to show, the points found in it (None: they are
+    placed by hand), how, in words, and, for a video, when its frame comes."""
+
+    image: photo_service.Image
+    points: Points | None
+    status: str
+    tone: str          # ok, warn or info
+    frame_at: float | None = None
+
+
+def _find(data: bytes, side: Side, filename: str) -> Found:
+    """Load the photo and, when the model is installed, find the points; for a video, find
+    its deepest lunge (in a worker thread: the model takes a fifth of a second a picture)."""
+    if photo_service.is_video(data):
+        return _find_in_video(data, side, filename)
     image = photo_service.load(data=data, filename=filename)
     w, h = image.size
-    hand = " Place the points yourself: tap the knee, ankle, heel and toe in turn."
     if not photo_service.available():
-        return (image, None, "Finding the points automatically is not installed here, so you "
-                "place them: the angle and the checks are worked out exactly the same way." + hand
-                + " (To add automatic finding: pip install 'anklet[vision]'.)", "info")
+        return Found(image, None, "Finding the points automatically is not installed here, so "
+                     "you place them: the angle and the checks are worked out exactly the same "
+                     "way." + HAND + " (To add automatic finding: pip install 'anklet[vision]'.)",
+                     "info")
     from anklet.vision.pose import detector
 
     pose = detector().detect(image)
     if pose is None:
-        return image, None, "No person was found in this photo." + hand, "warn"
+        return Found(image, None, "No person was found in this photo." + HAND, "warn")
     points = detected_points(pose, side, w, h)
     if points is None:
-        return (image, None, f"A person was found, but not their {side} knee, ankle, heel and "
-                "toe inside the picture: the whole lower leg and both feet need to be in the "
-                "photo." + hand + " Or take a new photo.", "warn")
-    return (image, points, "The points were found for you. Check each one against the photo "
-            "and drag any that is off: the angle and the checks follow.", "ok")
+        return Found(image, None, f"A person was found, but not their {side} knee, ankle, heel "
+                     "and toe inside the picture: the whole lower leg and both feet need to be "
+                     "in the photo." + HAND + " Or take a new photo.", "warn")
+    return Found(image, points, "The points were found for you. Check each one against the "
+                 "photo and drag any that is off: the angle and the checks follow.", "ok")
+
+
+def moment(seconds: float | None) -> str:
+    """Which frame of the video, in words."""
+    return "the frame we picked" if seconds is None else f"the frame at {seconds:.1f} s"
+
+
+def _keeps_the_rules(side: Side, pose: geometry.Pose) -> bool:
+    """Whether the model's points pass every check (as :func:`geometry.deepest_frame` counts
+    a frame: the frame it picks is one of these, the fallback never is)."""
+    try:
+        return geometry.read_pose(side, pose).ok
+    except InputError:
+        return False
+
+
+def _find_in_video(data: bytes, side: Side, filename: str) -> Found:
+    """The video's deepest lunge, shown as a photo is; InputError without the model, for a
+    video that cannot be read, or one with nobody in it."""
+    if not photo_service.available():
+        raise InputError("photo", "a video", "a photo (JPEG, PNG or WebP)", message=(
+            f"{filename} is a video. Picking the moment of the deepest lunge from a video needs "
+            "automatic point finding, which is not installed here, and the points can be placed "
+            "by hand only on a still picture. Please choose a photo of the lunge instead (JPEG, "
+            "PNG or WebP). (To add automatic finding: pip install 'anklet[vision]'.)"))
+    from anklet.vision.video import deepest_lunge
+
+    frame = deepest_lunge(data, side, name=filename)
+    if frame.pose is None:
+        raise InputError("photo", "no person found", VIDEO_ACCEPTED, message=(
+            f"{filename}: no person was found anywhere in this video, so there is nothing to "
+            "measure. Film from the side, level with the ankle, with the whole lower leg and "
+            "both feet in view, or choose a photo."))
+    image, at = frame.image, moment(frame.seconds)
+    points = detected_points(frame.pose, side, *image.size)
+    if points is None:
+        return Found(image, None, f"No moment of this video keeps every rule of the test. In "
+                     f"{at}, the deepest lunge we found, a person is seen, but not their {side} "
+                     "knee, ankle, heel and toe inside the picture." + HAND + " Or film again "
+                     "with the whole lower leg and both feet in view.", "warn", frame.seconds)
+    if _keeps_the_rules(side, frame.pose):
+        return Found(image, points, f"This is {at} of your video: the deepest lunge we found "
+                     "with every rule of the test kept. The points were found for you: check "
+                     "each one against the picture and drag any that is off; the angle and the "
+                     "checks follow.", "ok", frame.seconds)
+    return Found(image, points, f"No moment of this video keeps every rule of the test. This is "
+                 f"{at}, the deepest lunge we found: the rules it breaks are marked. Drag any "
+                 "point that is off, or film again (or use a photo).", "warn", frame.seconds)
+
+
+def check_upload_size(size: int, filename: str, *, video: bool) -> None:
+    """Refuse an empty or over-limit upload from its size, before it is read (a video over
+    the limit hears how to make it smaller)."""
+    limit = photo_service.MAX_UPLOAD_BYTES
+    if video and size > limit:
+        raise InputError("photo", f"{size} bytes", f"a file of at most {limit} bytes", message=(
+            f"{filename}: the video is {size / (1024 * 1024):.1f} MB, more than the "
+            f"{limit // (1024 * 1024)} MB accepted. A few seconds of the lunge is plenty: trim "
+            "the clip (most phones can, in the gallery) or film a shorter one, or choose a "
+            "photo."))
+    photo_service.check_size(size, name=filename)
 
 
 @router.post("/people/{key}/photo")
@@ -343,23 +433,38 @@ async def photo_upload(request: Request, key: str, account: PageAccount, uow: Uo
     side = _side(r, errors)
     upload = form.get("photo")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        errors["photo"] = "Choose a photo to upload (JPEG, PNG or WebP)."
+        errors["photo"] = ("Choose a photo to upload (JPEG, PNG or WebP)"
+                           + (", or a short video." if photo_service.available() else "."))
     if errors or side is None or not isinstance(upload, UploadFile):
         return upload_page(request, account, uow, key, values={"side": r.text("side")},
                            errors=errors, status_code=422)
     filename = (upload.filename or "photo")[-80:]
     try:
-        photo_service.check_size(upload.size or 0, name=filename)
+        head = await upload.read(16)  # a video over the limit is told so as a video
+        await upload.seek(0)
+        check_upload_size(upload.size or 0, filename, video=photo_service.is_video(head))
         data = await upload.read()
-        image, points, status, tone = await run_in_threadpool(_find, data, side, filename)
+        found = await run_in_threadpool(_find, data, side, filename)
     except InputError as e:
         return upload_page(request, account, uow, key, values={"side": side.value},
                            errors={"photo": str(e)}, status_code=422)
+    image = found.image
     m = Measuring(side=side, image_url=await run_in_threadpool(page_image, image),
                   width=image.width, height=image.height,
-                  points=points or dict.fromkeys((*POINTS, BACK_TOE)),
-                  mode="model" if points else "hand", status=status, tone=tone)
+                  points=found.points or dict.fromkeys((*POINTS, BACK_TOE)),
+                  mode="model" if found.points else "hand", status=found.status, tone=found.tone,
+                  frame_at=found.frame_at)
     return measure_page(request, account, uow, key, m, date=dt.date.today().isoformat())
+
+
+def _seconds(text: str) -> float | None:
+    """The video moment the save form carries back (only words on the page: anything odd is
+    dropped)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and 0 <= value < 24 * 3600 else None
 
 
 @router.post("/people/{key}/photo/save")
@@ -386,9 +491,13 @@ async def photo_save(request: Request, key: str, account: PageAccount, uow: Uow,
     errors.update(r.errors)
     points, problems = parse_points(r, image.width, image.height)
     mode = "hand" if r.text("mode") == "hand" else "model"
+    frame_at = _seconds(r.text("frame_at"))
     m = Measuring(side=side, image_url=r.text("image"), width=image.width, height=image.height,
-                  points=points, mode=mode, kept=True, tone="info",
-                  status="Your points are as you left them: move them, or use another photo.")
+                  points=points, mode=mode, kept=True, tone="info", frame_at=frame_at,
+                  status=("Your points are as you left them: move them, or use another photo."
+                          if frame_at is None else f"Your points are as you left them, on "
+                          f"{moment(frame_at)} of your video: move them, or use another video "
+                          "or a photo."))
 
     def again(status_code: int = 422, extra: list[str] | None = None) -> Response:
         uow.rollback()

@@ -237,14 +237,19 @@
     var note = form.querySelector("[data-file-error]");
     if (!input || !note) { return; }
     var limit = Number(form.getAttribute("data-max-bytes"));
+    // what the server may take: photos, and videos (it says itself when a video cannot be used)
+    var VIDEO = /^video\/(mp4|quicktime|webm|x-msvideo|avi|msvideo|x-m4v)$/;
     input.addEventListener("change", function () {
       var file = input.files && input.files[0];
       var message = "";
-      if (file && limit && file.size > limit) {
+      if (file && limit && file.size > limit && VIDEO.test(file.type)) {
+        message = "This video is " + (file.size / (1024 * 1024)).toFixed(1) + " MB; videos up to " + megabytes(limit) +
+          " are accepted. A few seconds of the lunge is plenty: trim it, or film a shorter one.";
+      } else if (file && limit && file.size > limit) {
         message = "This file is " + (file.size / (1024 * 1024)).toFixed(1) + " MB; photos up to " + megabytes(limit) +
           " are accepted. Your phone's normal camera size is fine.";
-      } else if (file && file.type && !/^image\/(jpeg|png|webp)$/.test(file.type)) {
-        message = "This is not a JPEG, PNG or WebP photo.";
+      } else if (file && file.type && !/^image\/(jpeg|png|webp)$/.test(file.type) && !VIDEO.test(file.type)) {
+        message = "This is not a JPEG, PNG or WebP photo, nor an MP4, MOV, WebM or AVI video.";
       }
       input.setCustomValidity(message);
       note.textContent = message;
@@ -258,7 +263,20 @@
         e.preventDefault();
         note.hidden = false;
         input.focus();
+        return;
       }
+      // a video takes a few seconds to look through: say so while it is sent and read
+      var file = input.files && input.files[0];
+      if (file && button && VIDEO.test(file.type)) {
+        button.textContent = button.getAttribute("data-busy-video");
+        form.setAttribute("aria-busy", "true");
+      }
+    });
+    var button = form.querySelector("[data-busy-video]");
+    var idle = button ? button.textContent : "";
+    window.addEventListener("pageshow", function () {  // back to this page: ready again
+      if (button) { button.textContent = idle; }
+      form.removeAttribute("aria-busy");
     });
   }
 
