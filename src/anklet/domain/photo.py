@@ -202,10 +202,15 @@ def _up_of(floor: tuple[float, float]) -> tuple[float, float]:
     return up if up[1] < 0 or (up[1] == 0 and up[0] >= 0) else (-fy, fx)
 
 
+def _finite(name: str, p: Landmark) -> None:
+    """InputError unless the point's coordinates and visibility are numbers."""
+    if not (math.isfinite(p.x) and math.isfinite(p.y) and math.isfinite(p.visibility)):
+        raise InputError(name, (p.x, p.y), "a point with a number for x and for y")
+
+
 def _leg_checked(leg: Leg) -> None:
     for name, p in leg.points().items():
-        if not (math.isfinite(p.x) and math.isfinite(p.y) and math.isfinite(p.visibility)):
-            raise InputError(name, (p.x, p.y), "a point with a number for x and for y")
+        _finite(name, p)
     if math.hypot(*_sub(leg.knee, leg.ankle)) < 1e-9:
         raise InputError("knee", (leg.knee.x, leg.knee.y),
                          "a knee point away from the ankle point (the shank has no length)")
@@ -292,8 +297,7 @@ def _heel_down(leg: Leg, floor: Landmark | None) -> PhotoCheck:
         return PhotoCheck(CheckName.HEEL_DOWN, None,
                           f"We could not check that the heel stays down: there is no point on "
                           f"the floor away from this foot. {ask}")
-    if not (math.isfinite(floor.x) and math.isfinite(floor.y)):
-        raise InputError("floor", (floor.x, floor.y), "a point with a number for x and for y")
+    _finite("floor", floor)
     if floor.visibility < MIN_VISIBILITY:
         return PhotoCheck(CheckName.HEEL_DOWN, None,
                           f"We could not check that the heel stays down: the other foot's toe "
@@ -334,8 +338,7 @@ def _front_leg(side: Side, leg: Leg, toe: Landmark | None) -> PhotoCheck:
         return PhotoCheck(CheckName.FRONT_LEG, None,
                           f"We could not check that the {side} leg is the front one: only its own "
                           f"points are known. Make sure the {side} foot is the one nearer the wall.")
-    if not (math.isfinite(toe.x) and math.isfinite(toe.y)):
-        raise InputError("other toe", (toe.x, toe.y), "a point with a number for x and for y")
+    _finite("other toe", toe)
     if toe.visibility < MIN_VISIBILITY:
         return PhotoCheck(CheckName.FRONT_LEG, None,
                           f"We could not check that the {side} leg is the front one: the other "
