@@ -18,7 +18,7 @@ from rich.table import Table
 
 from anklet.cli import render
 from anklet.domain.decisions import STATUS_TEXT, override_text, stage_numbers_text
-from anklet.domain.errors import AnkletError, InputError
+from anklet.domain.errors import AnkletError, InputError, NotFoundError
 from anklet.domain.exercises import (
     HEEL_WARNING,
     Category,
@@ -54,6 +54,7 @@ from anklet.domain.views import adherence_dict, decision_dict, plan_dict
 from anklet.services import evaluation, people, records
 from anklet.services.context import Context, open_context
 from anklet.settings import get_settings
+from anklet.store.uow import UnitOfWork
 
 app = typer.Typer(
     name="anklet",
@@ -521,6 +522,86 @@ def add_run(
         uow.commit()
     if not emit(as_json, r.model_dump(mode="json", exclude_none=True)):
         out.print(f"Planned a {kind.value} run on {r.date}.")
+
+
+_RUN_DETAILS = (("kind", "--kind"), ("minutes", "--minutes"), ("title", "--title"))
+
+
+def _alike(run: PlannedRun) -> tuple[object, ...]:
+    """What tells runs of one day apart, as remove-run compares them (titles without case)."""
+    return run.kind, run.minutes, " ".join((run.title or "").split()).casefold()
+
+
+def _run_choice(day: dt.date, runs: list[PlannedRun]) -> InputError:
+    """The error for a removal that matches several different runs: each of them, and the
+    option(s) that tell them apart."""
+    distinct = list({_alike(r): r for r in reversed(runs)}.values())[::-1]
+    differ = [(i, opt) for i, (_, opt) in enumerate(_RUN_DETAILS)
+              if len({_alike(r)[i] for r in distinct}) > 1]
+    opts = [opt for _, opt in differ]
+    which = opts[0] if len(opts) == 1 else f"{', '.join(opts[:-1])} or {opts[-1]}"
+    lines = [f"{len(distinct)} different runs on {day.isoformat()} match; nothing was removed. "
+             f"Say which with {which}:"]
+    lines += [f"  - {records.run_text(r)}" for r in distinct]
+    if any(_alike(r)[i] in (None, "") for r in distinct for i, _ in differ):
+        lines.append("To pick one without minutes or a title, give what it has and add --exact.")
+    return InputError("date", day.isoformat(), f"a day where one run matches; say which with "
+                      f"{which} ({'; '.join(records.run_text(r) for r in distinct)})",
+                      message="\n".join(lines))
+
+
+def _not_planned(uow: UnitOfWork, person: str, day: dt.date, kind: RunKind | None,
+                 minutes: int | None, title: str | None) -> NotFoundError:
+    """The error for a removal that matches no run, naming the runs that day does have."""
+    wanted = [f"{kind.value + ' ' if kind else ''}run on {day.isoformat()}"]
+    wanted += [f"{minutes} min"] if minutes is not None else []
+    wanted += [title] if title else []
+    e = NotFoundError("planned run", ", ".join(wanted))
+    on_day = records.list_planned_runs(uow, key=person, date=day)
+    e.args = (f"{e} " + ("That day has: " + "; ".join(records.run_text(r) for r in on_day)
+                         + "." if on_day else "No run is planned that day.")
+              + " Nothing was removed.",)
+    return e
+
+
+@app.command("remove-run")
+def remove_run(
+    person: PersonArg,
+    date: Annotated[str, typer.Option("--date", help="The run's date, YYYY-MM-DD.")],
+    kind: Annotated[RunKind | None, typer.Option(
+        help="easy, long, interval or race (when that day has runs of two kinds).")] = None,
+    minutes: Annotated[int | None, typer.Option(help="The run's planned minutes.")] = None,
+    title: Annotated[str | None, typer.Option(help="The run's title (any case).")] = None,
+    exact: Annotated[bool, typer.Option(
+        "--exact", help="Match only a run with no minutes or title beyond those given.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove a planned run (a wrong date, a cancelled race); its gait drills leave the plan."""
+    d = parse_date(date)
+    in_range("minutes", minutes, 1, 1440)
+    c = ctx()
+    with c.uow() as uow:
+        found = records.list_planned_runs(uow, key=person, date=d, kind=kind, minutes=minutes,
+                                          title=title, exact=exact)
+        if not found:
+            raise _not_planned(uow, person, d, kind, minutes, title)
+        if len({_alike(r) for r in found}) > 1:
+            raise _run_choice(d, found)
+        run = found[0]  # the oldest of those alike
+        records.delete_planned_run(uow, key=person, run=run)
+        now = evaluation.refresh(uow, key=person, protocol=c.protocol, library=c.library)
+        uow.commit()
+    alike_left = len(found) - 1
+    if emit(as_json, {"removed": run.model_dump(mode="json", exclude_none=True),
+                      "alike_still_planned": alike_left}):
+        return
+    out.print(f"Removed the {escape(records.run_text(run))}.", highlight=False, soft_wrap=True)
+    if alike_left:
+        out.print(f"It was planned {alike_left + 1} times that day: {alike_left} still planned.",
+                  highlight=False)
+    elif records.gait_prep_dropped(run, history=now.history, decision=now.decision,
+                                   protocol=c.protocol):
+        out.print(f"Its gait drills are out of the plan for {d:%a %-d %b}.", highlight=False)
 
 
 # --- logging ------------------------------------------------------------------------------

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from anklet.domain.decisions import stage_numbers_text
+from anklet.domain.decisions import Decision, stage_numbers_text
 from anklet.domain.errors import InputError, NotFoundError
 from anklet.domain.exercises import Library
 from anklet.domain.history import (
     Availability,
     FootObservation,
+    History,
     Intake,
     Measurement,
     Override,
     PlannedRun,
+    RunKind,
     Screening,
     Session,
 )
@@ -77,6 +79,53 @@ def update_availability(uow: UnitOfWork, *, key: str, availability: Availability
 def create_planned_run(uow: UnitOfWork, *, key: str, run: PlannedRun) -> None:
     """Add a planned run (long and interval runs get gait prep before them)."""
     uow.people.add_planned_run(key, run)
+
+
+def run_text(run: PlannedRun) -> str:
+    """A planned run in a few words: ``long run on 2026-03-15, 90 min, Hill loop``."""
+    parts = [f"{run.kind.value} run on {run.date.isoformat()}"]
+    if run.minutes is not None:
+        parts.append(f"{run.minutes} min")
+    if run.title and run.title.strip():
+        parts.append(" ".join(run.title.split()))
+    return ", ".join(parts)
+
+
+def _same_title(stored: str | None, given: str) -> bool:
+    """Titles compared as a person reads them: no case, runs of spaces (and line breaks,
+    which a browser sends as CR LF) as one space, an empty title the same as none."""
+    return " ".join((stored or "").split()).casefold() == " ".join(given.split()).casefold()
+
+
+def list_planned_runs(uow: UnitOfWork, *, key: str, date: dt.date, kind: RunKind | None = None,
+                      minutes: int | None = None, title: str | None = None,
+                      exact: bool = False) -> list[PlannedRun]:
+    """The person's planned runs on ``date`` that have the kind, minutes and title given
+    (oldest first); with ``exact``, a run must also lack the minutes or title not given."""
+    if exact:
+        title = title or ""
+    return [r for r in uow.people.planned_runs(key)
+            if r.date == date
+            and (kind is None or r.kind == kind)
+            and ((minutes is None and not exact) or r.minutes == minutes)
+            and (title is None or _same_title(r.title, title))]
+
+
+def delete_planned_run(uow: UnitOfWork, *, key: str, run: PlannedRun) -> None:
+    """Remove one planned run exactly like ``run`` (the oldest, if it was added twice)."""
+    if not uow.people.delete_planned_run(key, run):
+        raise NotFoundError("planned run", run_text(run))
+
+
+def gait_prep_dropped(run: PlannedRun, *, history: History, decision: Decision,
+                      protocol: Protocol) -> bool:
+    """Whether the plan had gait drills before ``run`` that its removal took out: a long,
+    interval or race run, a stage that puts drills before runs, and no such run left that
+    day (``history`` and ``decision`` as they are after the removal)."""
+    stage = decision.stage
+    return (run.needs_gait_prep and decision.can_prescribe and stage is not None
+            and any(t.before_runs for t in protocol.stage(stage).targets)
+            and not any(r.date == run.date and r.needs_gait_prep for r in history.planned_runs))
 
 
 REASON_CHARS = (3, 1000)

@@ -562,6 +562,22 @@ class PersonRepository:
         """Record a planned run."""
         self._insert(t.planned_runs, [_run_params(self._id(key), run)])
 
+    def delete_planned_run(self, key: str, run: PlannedRun) -> bool:
+        """Delete one planned run with exactly ``run``'s date, kind, minutes and title (the
+        one added first, if it was added more than once); False if there is none."""
+        pr = t.planned_runs
+        person_id = self._id(key)
+        if run.title is not None and "\x00" in run.title:
+            return False  # never stored (see _check_text); PostgreSQL refuses to compare it
+        same = (pr.c.person_id == person_id, pr.c.date == run.date,
+                pr.c.kind == _v(run.kind),
+                pr.c.minutes.is_(None) if run.minutes is None else pr.c.minutes == run.minutes,
+                pr.c.title.is_(None) if run.title is None else pr.c.title == run.title)
+        first = select(pr.c.id).where(*same).order_by(pr.c.id).limit(1).scalar_subquery()
+        result = self._session.execute(delete(pr).where(pr.c.id == first))
+        assert isinstance(result, CursorResult)  # what a Core delete gives
+        return bool(result.rowcount)
+
     def planned_runs(self, key: str) -> builtins.list[PlannedRun]:
         """The person's planned runs, by date."""
         rows = self._session.execute(

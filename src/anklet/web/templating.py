@@ -43,7 +43,9 @@ templates.env.filters["date"] = _date
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
     """A one-time message shown on the next page (saved, deleted, signed out...)."""
-    request.session.setdefault("flash", []).append({"kind": kind, "text": message})
+    # assigned, not appended in place: the session cookie is only written again when the
+    # session sees an assignment, so a second message before the next page was lost
+    request.session["flash"] = [*request.session.get("flash", []), {"kind": kind, "text": message}]
 
 
 def render(request: Request, name: str, *, account: Account | None = None,

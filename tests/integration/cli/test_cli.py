@@ -512,6 +512,125 @@ def test_add_run_rejects_bad_input(cli: Cli, args: tuple[str, ...],
     assert exported(cli)["planned_runs"] == []
 
 
+# --- remove-run ------------------------------------------------------------------------------
+
+SUNDAY = TODAY + dt.timedelta(days=6 - TODAY.weekday())  # this week's
+
+
+@pytest.fixture
+def cli_both(cli_for: Callable[[str], Cli], db_url: str) -> Cli:
+    """``cli`` on a fresh database of each kind: SQLite, and PostgreSQL (marked postgres)."""
+    return cli_for(db_url)
+
+
+def runs_of(cli: Cli, person: str = "sam") -> list[dict[str, Any]]:
+    runs: list[dict[str, Any]] = exported(cli, person)["planned_runs"]
+    return runs
+
+
+def sunday_gait(cli: Cli) -> list[Any]:
+    """The runs this Sunday's gait drills go before, from ``plan --json`` (date, kind and
+    title: the plan leaves the minutes out)."""
+    day = next(d for d in ok(cli("plan", "sam", "--json")).json()["days"]
+               if d["date"] == SUNDAY.isoformat())
+    return [b["before_run"] for b in day["blocks"] if b["target"] == "gait"]
+
+
+def test_remove_run_removes_one_of_two_alike_and_the_gait_prep_goes(cli_both: Cli) -> None:
+    cli = cli_both
+    add_person(cli)
+    ok(cli("availability", "sam", *(f"--{d}=30" for d in
+                                    ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))))
+    ok(cli("override", "sam", "--stage", "3", "--reason", "moves well, gait next"))
+    hill = {"date": SUNDAY.isoformat(), "kind": "long", "minutes": 90, "title": "Hill loop"}
+    easy = {"date": SUNDAY.isoformat(), "kind": "easy"}
+    for _ in range(2):
+        ok(cli("add-run", "sam", SUNDAY.isoformat(), "long", "--minutes", "90", "--title",
+               "Hill loop"))
+    ok(cli("add-run", "sam", SUNDAY.isoformat(), "easy"))
+    before_hill = {k: v for k, v in hill.items() if k != "minutes"}
+    assert sunday_gait(cli) == [before_hill]
+    # the two long runs are alike: --kind picks them, and one of them goes
+    r = ok(cli("remove-run", "sam", "--date", SUNDAY.isoformat(), "--kind", "long", "--json"))
+    assert r.json() == {"removed": hill, "alike_still_planned": 1}
+    assert runs_of(cli) == [hill, easy]
+    assert sunday_gait(cli) == [before_hill]
+    r = ok(cli("remove-run", "sam", "--date", SUNDAY.isoformat(), "--title", "HILL LOOP"))
+    assert f"Removed the long run on {SUNDAY.isoformat()}, 90 min, Hill loop." in r.text
+    assert f"Its gait drills are out of the plan for {SUNDAY:%a %-d %b}." in r.text
+    assert runs_of(cli) == [easy]
+    assert sunday_gait(cli) == []
+    r = ok(cli("remove-run", "sam", "--date", SUNDAY.isoformat()))
+    assert f"Removed the easy run on {SUNDAY.isoformat()}." in r.text
+    assert "gait" not in r.text
+    assert runs_of(cli) == []
+
+
+def test_remove_run_refuses_when_different_runs_match_and_names_the_option(cli: Cli) -> None:
+    add_person(cli)
+    day = SUNDAY.isoformat()
+    ok(cli("add-run", "sam", day, "long", "--minutes", "90", "--title", "Hill loop"))
+    ok(cli("add-run", "sam", day, "easy"))
+    ok(cli("add-run", "sam", day, "long"))
+    before = runs_of(cli)
+    r = refused(cli("remove-run", "sam", "--date", day), EXIT_INPUT,
+                f"3 different runs on {day} match; nothing was removed",
+                "Say which with --kind, --minutes or --title",
+                f"- long run on {day}, 90 min, Hill loop", f"- easy run on {day}",
+                f"- long run on {day}")
+    assert r.text.count(" - ") == 3
+    refused(cli("remove-run", "sam", "--date", day, "--kind", "long"), EXIT_INPUT,
+            "2 different runs", "Say which with --minutes or --title:",
+            "give what it has and add --exact")
+    data = json_error(cli("remove-run", "sam", "--date", day, "--kind", "long", "--json"),
+                      EXIT_INPUT, "InputError")
+    assert (data["field"], data["value"]) == ("date", day)
+    assert "--minutes or --title" in data["accepted"]
+    assert runs_of(cli) == before
+    assert ok(cli("people", "--json")).json()[0]["status"] is None  # nothing decided yet
+    # --exact: the long run with no minutes and no title
+    r = ok(cli("remove-run", "sam", "--date", day, "--kind", "long", "--exact", "--json"))
+    assert r.json() == {"removed": {"date": day, "kind": "long"}, "alike_still_planned": 0}
+    # a removal decides again and saves the decision the people list shows
+    assert ok(cli("people", "--json")).json()[0]["status"] == "working"
+    ok(cli("remove-run", "sam", "--date", day, "--kind", "long"))
+    assert runs_of(cli) == [{"date": day, "kind": "easy"}]
+
+
+@pytest.mark.parametrize(("args", "code", "words"), [
+    (("--date", "2026-02-03"), EXIT_NOT_FOUND,
+     ("No planned run 'run on 2026-02-03' was found.", "No run is planned that day.",
+      "Nothing was removed.")),
+    (("--date", SUNDAY.isoformat(), "--kind", "race"), EXIT_NOT_FOUND,
+     (f"'race run on {SUNDAY.isoformat()}'",
+      f"That day has: long run on {SUNDAY.isoformat()}, 90 min, Hill loop.")),
+    (("--date", SUNDAY.isoformat(), "--minutes", "60", "--title", "Hill loop"), EXIT_NOT_FOUND,
+     (f"'run on {SUNDAY.isoformat()}, 60 min, Hill loop'",)),
+    (("--date", SUNDAY.isoformat(), "--exact"), EXIT_NOT_FOUND, ("That day has:",)),
+    (("--date", "2026-02-30"), EXIT_INPUT, ("date", "'2026-02-30'", "YYYY-MM-DD")),
+    (("--date", "9999-01-01"), EXIT_INPUT, ("date", "9999-01-01")),
+    (("--date", SUNDAY.isoformat(), "--minutes", "0"), EXIT_INPUT, ("minutes", "0", "1 to 1440")),
+    (("--date", SUNDAY.isoformat(), "--kind", "jog"), EXIT_INPUT, ("--kind", "'jog'", "race")),
+    ((), EXIT_INPUT, ("Missing option '--date'",)),
+])
+def test_remove_run_refuses_what_matches_no_run(cli: Cli, args: tuple[str, ...], code: int,
+                                                words: tuple[str, ...]) -> None:
+    add_person(cli)
+    ok(cli("add-run", "sam", SUNDAY.isoformat(), "long", "--minutes", "90", "--title",
+           "Hill loop"))
+    before = runs_of(cli)
+    refused(cli("remove-run", "sam", *args), code, *words)
+    if code == EXIT_NOT_FOUND:
+        assert json_error(cli("remove-run", "sam", *args, "--json"), code,
+                          "NotFoundError")["message"].startswith("No planned run")
+    assert runs_of(cli) == before
+
+
+def test_remove_run_for_nobody_is_not_found(cli: Cli) -> None:
+    refused(cli("remove-run", "nobody", "--date", SUNDAY.isoformat()), EXIT_NOT_FOUND,
+            "No person 'nobody' was found.")
+
+
 # --- log and morning ---------------------------------------------------------------------------
 
 

@@ -17,7 +17,14 @@ from sqlalchemy import select
 from webtools import PASSWORD, Web
 
 from anklet.domain.errors import HistoryError
-from anklet.domain.history import History, Intake, Person, load_history_text, parse_history
+from anklet.domain.history import (
+    History,
+    Intake,
+    Override,
+    Person,
+    load_history_text,
+    parse_history,
+)
 from anklet.domain.views import adherence_dict, decision_dict, plan_dict
 from anklet.services import accounts as account_service
 from anklet.services import demo as demo_service
@@ -445,6 +452,105 @@ def test_a_self_coached_person_assesses_themself(people: People) -> None:
     assert (decision["stage"], decision["status"]) == (1, "working")
 
 
+def _stage_three(people: People, key: str) -> None:
+    """The person set in stage 3 by hand (screen clear), with time every day: gait drills go
+    before their long runs."""
+    _ok(people.coach.post(f"/api/v1/people/{key}/screenings", json=_screening()), 201)
+    _ok(people.coach.put(f"/api/v1/people/{key}/availability",
+                         json=dict.fromkeys(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), 30)))
+    with people.web.ctx.uow() as uow:
+        uow.people.add_override(key, Override(date=A_WEEK_AGO, stage=3, reason="moves well",
+                                              by="coach@example.org"))
+        uow.commit()
+
+
+def test_a_planned_run_is_removed_by_its_details_and_its_gait_prep_goes(
+        people: People) -> None:
+    key = people.quiet_key
+    base = f"/api/v1/people/{key}"
+    _stage_three(people, key)
+    sunday = MONDAY + dt.timedelta(days=6)
+    hill = {"date": sunday.isoformat(), "kind": "long", "minutes": 90, "title": "Hill loop"}
+    easy = {"date": sunday.isoformat(), "kind": "easy", "minutes": None, "title": None}
+    for run in (hill, hill, easy):
+        _ok(people.coach.post(f"{base}/planned-runs", json=run), 201)
+
+    def gait() -> list[Any]:
+        plan = _ok(people.coach.get(f"{base}/plan"))
+        day = next(d for d in plan["days"] if d["date"] == sunday.isoformat())
+        return [b["before_run"] for b in day["blocks"] if b["target"] == "gait"]
+
+    def runs() -> list[dict[str, Any]]:
+        return [{"minutes": None, "title": None} | r
+                for r in _ok(people.coach.get(f"{base}/export"))["planned_runs"]]
+
+    assert gait() == [{"date": sunday.isoformat(), "kind": "long", "title": "Hill loop"}]
+    query = {"date": sunday.isoformat(), "kind": "long", "minutes": 90, "title": "Hill loop"}
+    # the run was added twice: one copy goes, and the other keeps its gait drills
+    r = people.coach.delete(f"{base}/planned-runs", params=query)
+    assert (r.status_code, r.content) == (204, b"")
+    assert runs() == [hill, easy]
+    assert len(gait()) == 1
+    # the title as a person reads it: no case, spaces squeezed
+    r = people.coach.delete(f"{base}/planned-runs", params={**query, "title": " hill  LOOP"})
+    assert r.status_code == 204
+    assert runs() == [easy]
+    assert gait() == []
+    # gone: a 404 in the API's JSON that says which run, and nothing else changes
+    for params, text in (
+            (query, f"long run on {sunday.isoformat()}, 90 min, Hill loop"),
+            ({**query, "date": MONDAY.isoformat()}, f"long run on {MONDAY.isoformat()}, 90 min, "
+                                                    "Hill loop"),
+            ({"date": sunday.isoformat(), "kind": "easy", "minutes": 30},  # it has none
+             f"easy run on {sunday.isoformat()}, 30 min"),
+            ({"date": sunday.isoformat(), "kind": "easy", "title": "Easy"},  # it has none
+             f"easy run on {sunday.isoformat()}, Easy")):
+        r = people.coach.delete(f"{base}/planned-runs", params=params)
+        assert r.status_code == 404, r.text
+        assert r.json() == {"error": "NotFoundError", "message": f"No planned run {text!r} was found."}
+    assert runs() == [easy]
+    # left out, the minutes and title mean a run without them
+    r = people.coach.delete(f"{base}/planned-runs",
+                            params={"date": sunday.isoformat(), "kind": "easy"})
+    assert r.status_code == 204
+    assert runs() == []
+    # each removal re-decided the person and saved the decision the lists show
+    with people.web.ctx.uow() as uow:
+        stored = uow.people.get_decision(key)
+    assert stored is not None
+    assert stored.stage == 3
+
+
+def test_removing_a_planned_run_names_each_bad_value_and_removes_nothing(
+        people: People) -> None:
+    key = people.solo.key
+    base = f"/api/v1/people/{key}"
+    run = {"date": TODAY.isoformat(), "kind": "race", "minutes": 45, "title": "Club 10k"}
+    _ok(people.solo.post(f"{base}/planned-runs", json=run), 201)
+    good = {"date": TODAY.isoformat(), "kind": "race", "minutes": "45", "title": "Club 10k"}
+    for change, field in (({"kind": "sprint"}, "kind"), ({"kind": None}, "kind"),
+                          ({"date": "2026-02-30"}, "date"), ({"date": None}, "date"),
+                          ({"date": "9999-01-01"}, "date"), ({"minutes": "0"}, "minutes"),
+                          ({"minutes": "1441"}, "minutes"), ({"minutes": "ninety"}, "minutes"),
+                          ({"title": "x" * 201}, "title")):
+        params = {k: v for k, v in (good | change).items() if v is not None}
+        _problem(people.solo.delete(f"{base}/planned-runs", params=params), field)
+    assert _problem(people.solo.delete(f"{base}/planned-runs",
+                                       params=good | {"date": "9999-01-01"}),
+                    "date")["accepted"] == DATE_ACCEPTED
+    # a client's runs are their coach's to change, as adding one is
+    client = people.client.key
+    _ok(people.coach.post(f"/api/v1/people/{client}/planned-runs", json=run), 201)
+    r = people.client.delete(f"/api/v1/people/{client}/planned-runs", params=good)
+    assert r.status_code == 403
+    assert "coach" in r.json()["message"]
+    assert len(_ok(people.coach.get(f"/api/v1/people/{client}/export"))["planned_runs"]) == 1
+    # the self-coached person removes their own
+    assert _ok(people.solo.get(f"{base}/export"))["planned_runs"] == [run]
+    assert people.solo.delete(f"{base}/planned-runs", params=good).status_code == 204
+    assert _ok(people.solo.get(f"{base}/export"))["planned_runs"] == []
+
+
 # --- decisions, plans, adherence --------------------------------------------------------------
 
 
@@ -622,6 +728,8 @@ ROUTES: list[tuple[str, str, Callable[[], Any] | None]] = [
     ("PUT", "/intake", lambda: {"date": A_WEEK_AGO.isoformat()}),
     ("PUT", "/availability", lambda: {"mon": 10}),
     ("POST", "/planned-runs", lambda: {"date": TODAY.isoformat(), "kind": "easy"}),
+    # after the line above: the coach's own call there adds the run this one removes
+    ("DELETE", f"/planned-runs?date={TODAY.isoformat()}&kind=easy", None),
     ("GET", "/decision", None),
     ("GET", "/plan", None),
     ("GET", "/adherence", None),
@@ -726,7 +834,7 @@ def test_openapi_names_operations_tags_and_the_bearer_scheme(people: People) -> 
     assert {"list_people", "create_person", "get_person", "delete_person",
             "list_measurements", "create_measurement", "create_screening",
             "create_foot_observation", "update_intake", "update_availability",
-            "create_planned_run", "get_decision", "get_plan", "get_adherence",
+            "create_planned_run", "delete_planned_run", "get_decision", "get_plan", "get_adherence",
             "list_sessions", "log_session", "update_morning_pain", "export_person",
             "evaluate"} == set(ops)
     assert all(path.startswith("/api/v1/") for _, path, _ in ops.values())

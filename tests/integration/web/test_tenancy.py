@@ -28,7 +28,15 @@ from fastapi.testclient import TestClient
 from webtools import PASSWORD, Web, WebClient
 
 from anklet.domain.history import ExerciseLog as Log
-from anklet.domain.history import Intake, MeasureKind, Measurement, Override, Session
+from anklet.domain.history import (
+    Intake,
+    MeasureKind,
+    Measurement,
+    Override,
+    PlannedRun,
+    RunKind,
+    Session,
+)
 from anklet.domain.units import Side
 from anklet.services import accounts as account_service
 
@@ -58,10 +66,22 @@ API_BODIES: dict[tuple[str, str], Any] = {
         "pain_during": 1},
     ("PUT", "/api/v1/people/{key}/sessions/{date}/morning-pain"): {
         "pain_next_morning": 3},
+    ("DELETE", "/api/v1/people/{key}/planned-runs"): None,  # her run: see API_QUERIES
+}
+# The query of a route that names what it acts on there (a run of hers that exists).
+VICTIMS_RUN = PlannedRun(date=TODAY + dt.timedelta(days=2), kind=RunKind.LONG, minutes=80,
+                         title="Vera's long run")
+API_QUERIES: dict[tuple[str, str], dict[str, str]] = {
+    ("DELETE", "/api/v1/people/{key}/planned-runs"): {
+        "date": VICTIMS_RUN.date.isoformat(), "kind": "long", "minutes": "80",
+        "title": "Vera's long run"},
 }
 
 # Pages are posted with an empty form plus the CSRF token: a route must refuse the person
 # before (or whatever) it reads the form, and an error page must not name them either.
+# (The form names her run, so that a page that removes runs would find it.)
+PAGE_RUN = {"date": VICTIMS_RUN.date.isoformat(), "kind": "long", "minutes": "80",
+            "title": "Vera's long run"}
 PATH_VALUES = {"date": EARLIER.isoformat()}
 
 
@@ -103,6 +123,7 @@ class World:
                 pain_during=1))
             uow.people.add_override(self.key, Override(date=EARLIER, stage=2,
                                                        reason="Moves well.", by="casey"))
+            uow.people.add_planned_run(self.key, VICTIMS_RUN)
             self.feed = account_service.issue_feed(uow, account=coach, key=self.key)
             account_service.create_token(uow, account=coach, name="casey's app")
             other = account_service.create_account(uow, email="olive@example.org",
@@ -176,7 +197,7 @@ def test_no_page_route_reaches_someone_elses_person(world: World, app: FastAPI) 
                 r = b.get(url)
             else:
                 r = b.request(method, url, data={"csrf_token": b.csrf(), "name": VICTIM,
-                                                 "confirm": VICTIM})
+                                                 "confirm": VICTIM, **PAGE_RUN})
             assert r.status_code in (303, 401, 403, 404), f"{where}: {r.status_code}"
             if r.status_code == 303:
                 location = r.headers["location"]
@@ -198,7 +219,9 @@ def test_no_api_route_reaches_someone_elses_person(world: World, app: FastAPI) -
         for method, path in routes:
             url = _path(path, world.key)
             body = API_BODIES.get((method, path))
-            r = c.request(method, url, json=body) if body is not None else c.request(method, url)
+            query = API_QUERIES.get((method, path))
+            r = (c.request(method, url, json=body, params=query) if body is not None
+                 else c.request(method, url, params=query))
             where = f"{who} {method} {url}"
             assert r.status_code in (401, 403, 404), f"{where}: {r.status_code} {r.text[:200]}"
             _assert_nothing_leaked(r.text, where)

@@ -7,18 +7,21 @@ Every write re-decides the person and saves the decision before it commits.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from fastapi import Response
+from fastapi import Query, Response
 from pydantic import BaseModel
 
+from anklet.domain.errors import NotFoundError
 from anklet.domain.history import (
     Availability,
     FootObservation,
     Intake,
     Measurement,
     PlannedRun,
+    RunKind,
     Screening,
 )
 from anklet.services import records
@@ -27,6 +30,7 @@ from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
 from anklet.web.api.common import (
     Key,
+    check_date,
     check_dates,
     make_router,
     must_assess,
@@ -50,7 +54,7 @@ from anklet.web.schemas.assessments import (
     ScreeningCreate,
     ScreeningPublic,
 )
-from anklet.web.schemas.common import FORBIDDEN, INVALID, NOT_FOUND, Responses
+from anklet.web.schemas.common import DATE_ACCEPTED, FORBIDDEN, INVALID, NOT_FOUND, Responses
 
 router = make_router("assessments")
 
@@ -151,3 +155,36 @@ def create_planned_run(key: Key, body: PlannedRunCreate, account: ApiAccount, uo
     return _record(uow, ctx, account, key, body, PlannedRun,
                    lambda v: records.create_planned_run(uow, key=key, run=v),
                    PlannedRunPublic, 201)
+
+
+RUN_NOT_FOUND: Responses = {404: {**NOT_FOUND[404], "description": (
+    "No such person, or not one this account may see (the two look the same); or no "
+    "planned run with these details.")}}
+
+
+@router.delete("/people/{key}/planned-runs", status_code=204, response_class=Response,
+               responses={**WRITE, **RUN_NOT_FOUND})
+def delete_planned_run(
+    key: Key, account: ApiAccount, uow: Uow, ctx: Ctx,
+    date: Annotated[dt.date, Query(description=f"the run's date, YYYY-MM-DD ({DATE_ACCEPTED})")],
+    kind: Annotated[RunKind, Query(description="the run's kind")],
+    minutes: Annotated[int | None, Query(
+        ge=1, le=1440, description="the run's minutes; leave out for a run without")] = None,
+    title: Annotated[str | None, Query(
+        max_length=200, description="the run's title (compared without case or extra "
+                                    "spaces); leave out for a run without")] = None,
+) -> Response:
+    """Remove a planned run, named as it was added: its date, kind, minutes and title (a run
+    added twice loses one copy). Its gait prep leaves the plan."""
+    must_assess(account)
+    visible(uow, account, key)
+    day = check_date("date", date) or date
+    found = records.list_planned_runs(uow, key=key, date=day, kind=kind, minutes=minutes,
+                                      title=title, exact=True)
+    if not found:
+        raise NotFoundError("planned run", records.run_text(
+            PlannedRun(date=day, kind=kind, minutes=minutes, title=title)))
+    records.delete_planned_run(uow, key=key, run=found[0])  # the oldest, if added twice
+    redecide(uow, ctx, key)
+    uow.commit()
+    return Response(status_code=204)

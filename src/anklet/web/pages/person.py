@@ -283,6 +283,7 @@ AUDIT_TEXT = {
     "stage_override": "Stage set by hand",
     "availability_updated": "Weekly time changed",
     "planned_run_added": "Run planned",
+    "planned_run_removed": "Run removed",
     "calendar_issued": "Calendar address issued",
     "calendar_revoked": "Calendar address revoked",
     "signed_up": "Signed up",
@@ -505,6 +506,51 @@ async def add_run(request: Request, key: str, account: PageAccount, uow: Uow, ct
     prep = " Gait drills go before it in the plan." if run.needs_gait_prep else ""
     flash(request, f"{RUN_LABELS[run.kind]} planned for {run.date:%a %-d %b}.{prep}")
     return RedirectResponse(f"/people/{key}#week", 303)
+
+
+def run_words(run: PlannedRun) -> str:
+    """A planned run as the page names it: ``Long run on Sun 16 Mar, 90 min, “Hill loop”``."""
+    words = f"{RUN_LABELS[run.kind]} on {run.date:%a %-d %b}"
+    if run.minutes is not None:
+        words += f", {run.minutes} min"
+    if run.title and run.title.strip():
+        words += f", “{' '.join(run.title.split())}”"
+    return words
+
+
+@router.post("/people/{key}/runs/remove")
+async def remove_run(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx
+                     ) -> Response:
+    """Remove one planned run, named by its fields as the runs list shows them."""
+    check_person(uow, account, key)
+    r = Reader(await read_form(request))
+    date, kind = r.date("date"), r.text("kind")
+    minutes = r.whole("minutes", Range(1, 1440, "min"))
+    if date is None or kind not in {k.value for k in RunKind} or r.errors:
+        raise InputError("run", None, "a run from the list of planned runs on the person page",
+                         message="That run could not be read from the form: use the Remove "
+                                 "button next to it in the list of runs on the person page.")
+    # the title as sent (the list shows it as stored): compared as a person reads it
+    title = r.values.get("title")
+    found = records.list_planned_runs(uow, key=key, date=date, kind=RunKind(kind),
+                                      minutes=minutes,
+                                      title=title if isinstance(title, str) else None,
+                                      exact=True)
+    if not found:
+        flash(request, "That run is not planned any more (removed already, perhaps in another "
+              "window): nothing was changed.", "warn")
+        return RedirectResponse(f"/people/{key}#runs", 303)
+    run = found[0]  # the oldest, if it was added twice
+    records.delete_planned_run(uow, key=key, run=run)
+    uow.accounts.audit(account_id=account.id, actor=account.email, action="planned_run_removed",
+                       person_key=key, detail=run.model_dump(mode="json", exclude_none=True))
+    now = evaluation.refresh(uow, key=key, protocol=ctx.protocol, library=ctx.library)
+    uow.commit()
+    drills = records.gait_prep_dropped(run, history=now.history, decision=now.decision,
+                                       protocol=ctx.protocol)
+    flash(request, f"Removed: {run_words(run)}."
+          + (" Its gait drills are out of the plan." if drills else ""))
+    return RedirectResponse(f"/people/{key}#runs", 303)
 
 
 # --- the assessment -----------------------------------------------------------------------
