@@ -13,7 +13,7 @@ import pytest
 from webtools import PASSWORD, Web, WebClient
 
 from anklet.domain.decisions import decide
-from anklet.domain.history import Availability, History, Intake, Person
+from anklet.domain.history import Availability, History, Intake, Measurement, Person
 from anklet.domain.views import decision_dict
 from anklet.services.demo import Script, simulate
 from anklet.web.pages.person import threshold_text
@@ -123,6 +123,23 @@ def test_person_page_shows_stage_checklist_plan_and_history(web: Web, coach: Web
         stored = uow.people.get_decision(key)
     assert stored is not None
     assert (stored.as_of, stored.stage) == (TODAY, d.stage)
+
+
+def test_a_test_taken_another_way_than_usual_says_how(web: Web, coach: WebClient) -> None:
+    # the trend of one device cannot be read across another (evidence.md): a lunge angle
+    # from a photo is marked as such, a tape measure (the usual way) is not
+    key = _store(web, History(person=Person(id="pia", name="Pia Photo"),
+                              intake=Intake(date=TODAY)))
+    with web.ctx.uow() as uow:
+        for side, kind, value, method in (("left", "lunge_angle", 31.5, "photo"),
+                                          ("right", "knee_to_wall", 9.5, "tape")):
+            uow.people.add_measurement(key, Measurement(date=TODAY, side=side, kind=kind,
+                                                         value=value, method=method))
+        uow.commit()
+    words = _text(coach.get(f"/people/{key}").text)
+    assert "31.5° (photo)" in words
+    assert "9.5 cm" in words
+    assert "(tape)" not in words
 
 
 def test_self_coached_person_sees_their_own_page_without_coach_tools(

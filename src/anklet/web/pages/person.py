@@ -236,6 +236,8 @@ def _measure_rows(h: History, dates: int = 3) -> list[dict[str, Any]]:
             value += f" ({m.normalised_reach:.0f}% of leg)"
         if m.pain is not None:
             value += f", pain {m.pain}/10"
+        if m.method is not None and m.method is not DEFAULT_METHOD[m.kind]:
+            value += f" ({m.method.value})"  # devices differ: never read one trend across them
         row = rows.setdefault((m.date, m.kind), {"date": m.date, "label": label,
                                                  "left": "—", "right": "—"})
         row[m.side.value] = value
