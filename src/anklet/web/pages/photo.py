@@ -144,18 +144,14 @@ def _r2(x: float) -> float:
 
 def read(side: Side, points: Points) -> PhotoReading:
     """The reading of these points: ``read_leg`` with the back foot's toe as the floor point
-    and as the other leg's toe (the front-leg check reads only the other leg's toe)."""
+    (which the front-leg check also reads as the other foot's toe)."""
     p = {n: points[n] for n in POINTS}
     if any(q is None for q in p.values()):
         raise InputError("points", ", ".join(n for n, q in p.items() if q is None),
                          "all four of knee, ankle, heel and toe")
     leg = Leg(**{n: q.landmark() for n, q in p.items() if q is not None})
     back = points.get(BACK_TOE)
-    if back is None:
-        return read_leg(side, leg)
-    toe = back.landmark()
-    # only the back toe of the other leg is known, and only its toe is read
-    return read_leg(side, leg, floor=toe, other=Leg(knee=toe, ankle=toe, heel=toe, toe=toe))
+    return read_leg(side, leg, floor=None if back is None else back.landmark())
 
 
 def leg_problem(e: InputError) -> str:
