@@ -12,6 +12,7 @@ import hashlib
 import random
 from typing import Any
 
+from anklet.domain.exercises import load_library
 from anklet.domain.history import (
     Activity,
     Availability,
@@ -235,3 +236,18 @@ def synthetic_history(key: str, rng: random.Random, *, measurements: int = 8,
         availability=Availability(mon=20, wed=20, fri=30),
         planned_runs=[PlannedRun(date=day(rng.randrange(120)), kind=RunKind.LONG)],
     )
+
+
+def with_library_ids(h: History) -> History:
+    """``h`` with each logged exercise id swapped for one from the library (the factories
+    make some up; decide needs known ones), spread over its categories."""
+    ids = [e.id for e in load_library().exercises]
+    swap: dict[str, str] = {}
+
+    def known(log: ExerciseLog) -> ExerciseLog:
+        new_id = swap.setdefault(log.exercise_id, ids[len(swap) * 7 % len(ids)])
+        return log.model_copy(update={"exercise_id": new_id})
+
+    return h.model_copy(update={"sessions": [
+        s.model_copy(update={"exercises": [known(log) for log in s.exercises]})
+        for s in h.sessions]})

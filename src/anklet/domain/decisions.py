@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from anklet.domain.adherence import (
@@ -262,6 +263,35 @@ class Decision:
     @property
     def days_in_stage(self) -> int | None:
         return None if self.stage_since is None else (self.as_of - self.stage_since).days
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionSummary:
+    """The headline of a decision: what lists, dashboards and the nightly re-evaluation
+    keep of it (see :func:`summarize`)."""
+
+    person_id: str
+    as_of: dt.date
+    status: Status
+    stage: int | None
+    stage_name: str | None
+    stage_since: dt.date | None
+    clear_to_train: bool
+    flags: frozenset[FlagKind]
+    gate_met: int
+    """How many of the gate's required criteria are met (0 without a gate)."""
+    gate_total: int
+    last_change: StageChange | None
+    """The latest advance, step back, dose cut or override (None while the person is still
+    where they started), without an advance's checklist."""
+
+    @classmethod
+    def of(cls, d: Decision) -> DecisionSummary:
+        last = d.timeline[-1] if d.timeline and d.timeline[-1].kind != "start" else None
+        return cls(d.person_id, d.as_of, d.status, d.stage, d.stage_name, d.stage_since,
+                   d.clear_to_train, frozenset(f.kind for f in d.flags),
+                   d.gate.met_count if d.gate else 0, d.gate.required_count if d.gate else 0,
+                   last if last is None or not last.criteria else replace(last, criteria=()))
 
 
 # --- formatting ------------------------------------------------------------------
@@ -765,12 +795,29 @@ def decide(
     """The decision for one person at ``as_of`` (default: today), with its reasons.
 
     Before stage 3 the clearance checklist is worked out as well (for showing what is
-    still to do), unless ``with_clearance`` is false (batch re-evaluation stores no
-    checklist)."""
-    protocol = protocol or load_protocol()
-    library = library or load_library()
-    as_of = as_of or dt.date.today()
-    h = history
+    still to do), unless ``with_clearance`` is false."""
+    return _decide(history, protocol or load_protocol(), library or load_library(),
+                   as_of or dt.date.today(), with_clearance=with_clearance, brief=False)
+
+
+def summarize(history: History, *, protocol: Protocol | None = None,
+              library: Library | None = None, as_of: dt.date | None = None) -> DecisionSummary:
+    """``DecisionSummary.of(decide(...))``, for the nightly re-evaluation of everyone.
+
+    The same replay, leaving out what a summary does not show: the dose level and the
+    version of each exercise, the checklists of past advances and of clearance, left/right
+    comparisons, last week's targets one by one, and the reasons in words. That is a third
+    of a decision's work. (tests/unit/domain/test_summarize.py holds the two to each other.)
+    """
+    return DecisionSummary.of(_decide(history, protocol or load_protocol(),
+                                      library or load_library(), as_of or dt.date.today(),
+                                      with_clearance=False, brief=True))
+
+
+def _decide(h: History, protocol: Protocol, library: Library, as_of: dt.date, *,
+            with_clearance: bool, brief: bool) -> Decision:
+    """:func:`decide`; ``brief``: only what :class:`DecisionSummary` reads is worked out
+    (the rest is left empty, or NaN for the dose level: only :func:`summarize` asks)."""
     view = _View(h, library, protocol)
     pm, dosing, rl = protocol.pain_monitoring, protocol.dosing, protocol.range_loss
     acceptable, safe = pm.acceptable_max.value, pm.safe_max.value
@@ -821,6 +868,8 @@ def decide(
 
     def cut(d: dt.date) -> None:
         nonlocal level_base, level_since
+        if brief:
+            return  # no dose level in a summary
         level_base = max(dosing.min_level.value, level_at(d) * dosing.flare_factor.value)
         level_since = d
 
@@ -921,7 +970,7 @@ def decide(
                 timeline.append(StageChange(
                     c, "advance", stage, stage + 1,
                     f"Every criterion for stage {stage + 1} was met",
-                    check_gate(view, protocol, stage, sunday).criteria))
+                    () if brief else check_gate(view, protocol, stage, sunday).criteria))
                 stage += 1
                 stage_since = c
                 level_base, level_since = dosing.start_level.value, c
@@ -943,22 +992,28 @@ def decide(
     st = protocol.stage(stage)
     gate = check_gate(view, protocol, stage, as_of)
     clearance = (gate if stage >= 3 else
-                 check_clearance(view, protocol, stage, as_of) if with_clearance else None)
+                 check_clearance(view, protocol, stage, as_of)
+                 if with_clearance and not brief else None)
     hits = tuple(
         RedFlagHit(fid, rf.question if rf else fid, rf.source if rf else "", screening.date)
         for fid, yes in screening.red_flags.items() if yes
         for rf in (protocol.red_flag(fid),))
     missing = tuple(f.id for f in protocol.red_flags if f.id not in screening.red_flags)
     days_in = (as_of - stage_since).days
-    level = round(level_at(as_of), 2)
-    variant = 1 + min(2, days_in // 14)
-    easier_reasons = _easier_reasons(h, view, protocol, as_of)
-    if easier_reasons:
-        variant = max(1, variant - 1)
-    asym = tuple(asymmetries(view, protocol.asymmetry, as_of))
-
-    last_week = week_adherence(st, view.days, view.runs, complete_weeks(as_of, 1)[0],
-                               view.recorded_runs)
+    last_monday = complete_weeks(as_of, 1)[0]
+    if brief:
+        level, variant, easier_reasons = math.nan, 0, []
+        asym: tuple[AsymmetryResult, ...] = ()
+        last_week, last_pct = None, view.week_pct(st, last_monday)
+    else:
+        level = round(level_at(as_of), 2)
+        variant = 1 + min(2, days_in // 14)
+        easier_reasons = _easier_reasons(h, view, protocol, as_of)
+        if easier_reasons:
+            variant = max(1, variant - 1)
+        asym = tuple(asymmetries(view, protocol.asymmetry, as_of))
+        last_week = week_adherence(st, view.days, view.runs, last_monday, view.recorded_runs)
+        last_pct = last_week.pct
     clear = False
     status: Status
     if hits:
@@ -1011,7 +1066,7 @@ def decide(
         else:
             reasons.append(f"{gate.met_count} of {gate.required_count} criteria for stage "
                            f"{stage + 1} are met.")
-        if stage == 3 and not gate.all_met:
+        if stage == 3 and not gate.all_met and not brief:
             reasons.extend(_clearance_reasons(gate))
     elif clear:
         flags.append(Flag("clear_to_train", "Every clearance criterion is met: clear to train "
@@ -1021,18 +1076,20 @@ def decide(
         unmet = [c.label for c in gate.criteria if c.required and not c.met]
         reasons.append("Still in maintenance, but clearance needs a re-check: "
                        + ", ".join(unmet) + ".")
-        reasons.extend(_clearance_reasons(gate))
+        if not brief:
+            reasons.extend(_clearance_reasons(gate))
     stale = [c for c in gate.criteria
              if c.required and not c.assessed and c.metric in _TESTED_METRICS]
     if stage >= 2 and stale:
         flags.append(Flag("retest_due", "Re-test due: " + ", ".join(c.label for c in stale) + "."))
-    if last_week.start >= stage_since and status != "refer":
+    if last_monday >= stage_since and status != "refer":
         threshold = protocol.settings.missed_sessions_pct.value
-        if last_week.pct < threshold:
-            unmet_t = "; ".join(f"{t.label} {t.text}" for t in last_week.unmet())
+        if last_pct < threshold:
+            unmet_t = ("" if last_week is None
+                       else ": " + "; ".join(f"{t.label} {t.text}" for t in last_week.unmet()))
             slip: FlagKind = "maintenance_slipping" if stage == 4 else "missed_sessions"
-            flags.append(Flag(slip, f"Week of {last_week.start}: {last_week.pct:.0f}% of the targets "
-                                    f"kept (below {threshold:g}%): {unmet_t}."))
+            flags.append(Flag(slip, f"Week of {last_monday}: {last_pct:.0f}% of the targets "
+                                    f"kept (below {threshold:g}%){unmet_t}."))
     if easier_reasons:
         reasons.append("Starting with easier versions: " + "; ".join(easier_reasons) + ".")
     for a in asym:

@@ -14,7 +14,13 @@ from multiprocessing.context import BaseContext
 from typing import Any
 
 from anklet.domain.adherence import Adherence, index_days, week_adherence
-from anklet.domain.decisions import Decision, decide, validate_references
+from anklet.domain.decisions import (
+    Decision,
+    DecisionSummary,
+    decide,
+    summarize,
+    validate_references,
+)
 from anklet.domain.exercises import Library
 from anklet.domain.history import History, check_day
 from anklet.domain.planner import WeekPlan, plan_week
@@ -82,26 +88,22 @@ class Refreshed:
     decision: Decision
 
 
-def summary(d: Decision) -> dict[str, object]:
+def summary(d: Decision | DecisionSummary) -> dict[str, object]:
     """The small part of a decision kept in the database for lists and dashboards."""
+    b = d if isinstance(d, DecisionSummary) else DecisionSummary.of(d)
+    # the latest change (None if the person is still where they started): the dashboard
+    # shows a recent step back
+    ch = b.last_change
     return {
-        "stage_name": d.stage_name,
-        "stage_since": d.stage_since.isoformat() if d.stage_since else None,
-        "flags": sorted({f.kind for f in d.flags}),
-        "gate_met": d.gate.met_count if d.gate else 0,
-        "gate_total": d.gate.required_count if d.gate else 0,  # gate_met counts these
-        "last_change": _last_change(d),
+        "stage_name": b.stage_name,
+        "stage_since": b.stage_since.isoformat() if b.stage_since else None,
+        "flags": sorted(b.flags),
+        "gate_met": b.gate_met,
+        "gate_total": b.gate_total,  # gate_met counts these
+        "last_change": None if ch is None else {
+            "date": ch.date.isoformat(), "kind": ch.kind, "from_stage": ch.from_stage,
+            "to_stage": ch.to_stage, "cause": ch.cause},
     }
-
-
-def _last_change(d: Decision) -> dict[str, object] | None:
-    """The latest advance, step back or dose cut (None if the person is still where they
-    started): the dashboard shows a recent step back."""
-    if not d.timeline or d.timeline[-1].kind == "start":
-        return None
-    ch = d.timeline[-1]
-    return {"date": ch.date.isoformat(), "kind": ch.kind, "from_stage": ch.from_stage,
-            "to_stage": ch.to_stage, "cause": ch.cause}
 
 
 def adherence(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library,
@@ -120,7 +122,7 @@ def adherence(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library
 
 
 def _row(h: History, protocol: Protocol, library: Library, as_of: dt.date) -> dict[str, object]:
-    d = decide(h, protocol=protocol, library=library, as_of=as_of, with_clearance=False)
+    d = summarize(h, protocol=protocol, library=library, as_of=as_of)
     return {"key": h.person.id, "as_of": as_of, "stage": d.stage, "status": d.status,
             "clear_to_train": d.clear_to_train, "summary": summary(d)}
 

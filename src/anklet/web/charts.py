@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from anklet.domain.adherence import index_days, week_adherence
-from anklet.domain.decisions import decide, start_date
+from anklet.domain.decisions import start_date, summarize
 from anklet.domain.exercises import Library
 from anklet.domain.history import History
 from anklet.domain.measures import DORSIFLEXION_KINDS, MeasureKind, dorsiflexion_cm
@@ -583,8 +583,7 @@ def weekly_adherence(history: History, protocol: Protocol, library: Library, *,
     out = []
     for monday in mondays:
         end = min(monday + dt.timedelta(days=6), as_of)
-        d = decide(history, protocol=protocol, library=library, as_of=end,
-                   with_clearance=False)
+        d = summarize(history, protocol=protocol, library=library, as_of=end)
         stage = protocol.stage(d.stage or 1)
         a = week_adherence(stage, days, history.planned_runs, monday, recorded)
         out.append(WeekKept(monday, stage.number, a.pct, end == monday + dt.timedelta(days=6)))

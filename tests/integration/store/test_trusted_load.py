@@ -15,7 +15,7 @@ from sqlalchemy import Engine, update
 from anklet.domain.decisions import decide
 from anklet.domain.errors import HistoryError, NotFoundError
 from anklet.domain.exercises import load_library
-from anklet.domain.history import ExerciseLog, History
+from anklet.domain.history import History
 from anklet.domain.protocol import load_protocol
 from anklet.services import evaluation
 from anklet.services.demo import people
@@ -29,6 +29,7 @@ from factories import (
     minimal_history,
     session,
     synthetic_history,
+    with_library_ids,
 )
 
 TODAY = dt.date(2026, 11, 24)
@@ -38,23 +39,8 @@ P, L = load_protocol(), load_library()
 def _histories() -> list[History]:
     """The demo cast, the factories' full and minimal histories and a few random ones."""
     rng = random.Random(7)
-    return [*people(TODAY, P, L), _library_ids(full_history("ada")), minimal_history("bo"),
-            *(_library_ids(synthetic_history(f"s{i}", rng)) for i in range(4))]
-
-
-def _library_ids(h: History) -> History:
-    """``h`` with each logged exercise id swapped for one from the library (the factories
-    make some up; decide needs known ones), spread over its categories."""
-    ids = [e.id for e in L.exercises]
-    swap: dict[str, str] = {}
-
-    def known(log: ExerciseLog) -> ExerciseLog:
-        new_id = swap.setdefault(log.exercise_id, ids[len(swap) * 7 % len(ids)])
-        return log.model_copy(update={"exercise_id": new_id})
-
-    return h.model_copy(update={"sessions": [
-        s.model_copy(update={"exercises": [known(log) for log in s.exercises]})
-        for s in h.sessions]})
+    return [*people(TODAY, P, L), with_library_ids(full_history("ada")), minimal_history("bo"),
+            *(with_library_ids(synthetic_history(f"s{i}", rng)) for i in range(4))]
 
 
 def _validated(h: History) -> History:
