@@ -140,14 +140,22 @@ def choose_exercises(target: Target, stage: int, library: Library, variant: int,
                 chosen.append(min(with_motion, key=lambda e: (len(e.motions) > 1, rank(e))))
         chosen += [e for e in cands if e not in chosen][: max(0, target.pick - len(chosen))]
     elif target.cover_planes:
-        # closest to the person's level first, but each new pick should add a plane if it can
-        while len(chosen) < target.pick:
+        # closest to the person's level first, but each new pick should add a plane if it
+        # can; a target of several categories takes one of each first (the maintenance
+        # routine's 3D work keeps agility in it, which the clearance re-check asks for)
+        def add_from(pool: list[Exercise]) -> None:
             have = {p for e in chosen for p in e.planes}
+            chosen.append(next((e for e in pool if set(e.planes) - have), pool[0]))
+
+        if len(target.categories) > 1:
+            for cat in target.categories[:target.pick]:
+                if pool := [e for e in cands if e.category is cat]:
+                    add_from(pool)
+        while len(chosen) < target.pick:
             rest = [e for e in cands if e not in chosen]
             if not rest:
                 break
-            adds = [e for e in rest if set(e.planes) - have]
-            chosen.append((adds or rest)[0])
+            add_from(rest)
     elif len(target.categories) > 1:
         per_cat = {c: [e for e in cands if e.category is c] for c in target.categories}
         i = 0

@@ -186,3 +186,17 @@ def test_plan_stage4_maintenance_targets() -> None:
     assert plan.count("dorsiflexion") >= 1
     assert 2 <= plan.count("three_plane") <= 3
     assert plan.days[5].has("gait")
+
+
+def test_choose_stage4_3d_work_keeps_agility_in_it_every_week() -> None:
+    # the clearance re-check asks for agility days (Smith2021's sport-performance domain), so
+    # the maintenance routine's 3D work, drawn from three-plane and agility exercises, holds
+    # one of each in every week's rotation and at every level
+    target = next(t for t in PROTOCOL.stage(4).targets if t.id == "three_plane")
+    assert len(target.categories) > 1
+    for variant, rotation in itertools.product((1, 2, 3), range(12)):
+        chosen = choose_exercises(target, 4, LIBRARY, variant, rotation)
+        assert len(chosen) == target.pick
+        assert {e.category for e in chosen} == set(target.categories), (variant, rotation)
+        planes = {p for e in chosen for p in e.planes}
+        assert len(planes) == 3, (variant, rotation, [e.id for e in chosen])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from anklet.domain.decisions import Decision, decide
 from anklet.domain.exercises import load_library
 from anklet.domain.history import Activity, History, Screening, SideHistory, Symptoms
@@ -138,6 +140,26 @@ def test_scenario_cleared_person_keeps_or_stops_maintenance() -> None:
     assert late.status == "maintain_check"
     assert not late.clear_to_train
 
+
+@pytest.mark.parametrize("weeks_later", range(4))
+def test_scenario_cleared_person_following_the_plan_stays_clear_on_every_day(
+        weeks_later: int) -> None:
+    # not only on Mondays: the clearance re-check reads rolling windows (agility days in the
+    # last 2 weeks), and the maintenance plan must keep them filled on any weekday, whichever
+    # week's choice of exercises the person got
+    start = START + weeks_later * WEEK
+    h = _person("daily", "Dee", start, activities=[Activity.RUNNING], goals=[])
+    h = h.model_copy(update={"planned_runs": _runs(start, 14)})
+    keeps = simulate(h, weeks=14, protocol=P, library=L, script=Script(retest_every=2))
+    cleared = next(d for w in range(15)
+                   for d in (decide(keeps, protocol=P, library=L, as_of=start + w * WEEK),)
+                   if d.clear_to_train).as_of
+    days = [cleared + dt.timedelta(days=k) for k in range((start + 14 * WEEK - cleared).days)]
+    assert len(days) >= 14
+    for day in days:
+        d = decide(keeps, protocol=P, library=L, as_of=day)
+        assert d.clear_to_train, (day, [c.label for c in d.gate.criteria  # type: ignore[union-attr]
+                                        if c.required and not c.met])
 
 def test_scenario_range_back_but_cait_still_unstable_is_not_cleared() -> None:
     # knee-to-wall 10.5 cm both sides and every other test passing, but the left CAIT stays
