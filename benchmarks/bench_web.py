@@ -148,8 +148,10 @@ def populate(url: str, coaches: int, clients: int, weeks: int) -> dict[str, Any]
     decide_s = time.perf_counter() - t0
     with engine.connect() as conn:
         counts = {name: conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
-                  for name in ("people", "sessions", "session_exercises", "measurements",
-                               "accounts")}
+                  for name in ("people", "sessions", "measurements", "accounts")}
+        # logged exercises live in their session's JSON list (migration 0005)
+        counts["logged_exercises"] = conn.execute(text(
+            "SELECT sum(json_array_length(exercises)) FROM sessions")).scalar_one()
     engine.dispose()
     return {"insert_s": round(insert_s, 1), "reevaluate_s": round(decide_s, 1),
             "people": n, "rows": counts}

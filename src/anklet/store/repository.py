@@ -119,12 +119,23 @@ def _v(value: Any) -> Any:
 
 
 def _check_text(table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
-    """Refuse text holding NUL characters, which PostgreSQL cannot store, on every database."""
+    """Refuse text holding NUL characters, which PostgreSQL cannot store, on every database
+    (in JSON values too: a session's exercises, say)."""
     for row in rows:
         for column, value in row.items():
-            if isinstance(value, str) and "\x00" in value:
-                raise InputError(f"{table.name}.{column}", value,
-                                 "text without NUL (\\x00) characters")
+            _check_value(f"{table.name}.{column}", value)
+
+
+def _check_value(field: str, value: Any) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InputError(field, value, "text without NUL (\\x00) characters")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_value(f"{field}[{i}]", item)
+    elif isinstance(value, dict):
+        for k, item in value.items():
+            _check_value(f"{field}.{k}", item)
 
 
 def _now() -> dt.datetime:
@@ -178,13 +189,19 @@ def _foot_params(person_id: int, f: FootObservation) -> dict[str, Any]:
 def _session_params(person_id: int, s: Session) -> dict[str, Any]:
     return {"person_id": person_id, "date": s.date, "rpe": s.rpe, "pain_before": s.pain_before,
             "pain_during": s.pain_during, "pain_next_morning": s.pain_next_morning,
-            "notes": s.notes}
+            "notes": s.notes, "exercises": [_exercise_doc(e) for e in s.exercises]}
 
 
-def _exercise_params(session_id: int, position: int, e: ExerciseLog) -> dict[str, Any]:
-    return {"session_id": session_id, "position": position, "exercise_id": e.exercise_id,
-            "side": _v(e.side), "sets": e.sets, "reps": e.reps, "seconds": e.seconds,
-            "load_kg": e.load_kg, "rounds": e.rounds}
+def _exercise_doc(e: ExerciseLog) -> dict[str, Any]:
+    """A logged exercise as kept in its session's JSON list: what was not given is left out."""
+    doc: dict[str, Any] = {"exercise_id": e.exercise_id, "side": _v(e.side)}
+    for name in _EXERCISE_AMOUNTS:
+        if (value := getattr(e, name)) is not None:
+            doc[name] = value
+    return doc
+
+
+_EXERCISE_AMOUNTS = ("sets", "reps", "seconds", "load_kg", "rounds")
 
 
 def _availability_params(person_id: int, a: Availability) -> dict[str, Any]:
@@ -254,13 +271,10 @@ _MEASUREMENT_COLS = (t.measurements.c.person_id, t.measurements.c.date, t.measur
 _FOOT_COLS = (t.foot_observations.c.person_id, t.foot_observations.c.date,
               t.foot_observations.c.side, t.foot_observations.c.posture,
               t.foot_observations.c.arch, t.foot_observations.c.notes)
-_SESSION_COLS = (t.sessions.c.person_id, t.sessions.c.id, t.sessions.c.date, t.sessions.c.rpe,
+_SESSION_COLS = (t.sessions.c.person_id, t.sessions.c.date, t.sessions.c.rpe,
                  t.sessions.c.pain_before, t.sessions.c.pain_during,
-                 t.sessions.c.pain_next_morning, t.sessions.c.notes)
-_EXERCISE_COLS = (t.session_exercises.c.session_id, t.session_exercises.c.exercise_id,
-                  t.session_exercises.c.side, t.session_exercises.c.sets,
-                  t.session_exercises.c.reps, t.session_exercises.c.seconds,
-                  t.session_exercises.c.load_kg, t.session_exercises.c.rounds)
+                 t.sessions.c.pain_next_morning, t.sessions.c.notes,
+                 _json_text(t.sessions.c.exercises))
 _AVAILABILITY_COLS = (t.availability.c.person_id,
                       *(t.availability.c[day] for day in t.WEEKDAY_COLUMNS))
 _RUN_COLS = (t.planned_runs.c.person_id, t.planned_runs.c.date, t.planned_runs.c.kind,
@@ -411,19 +425,6 @@ class PersonRepository:
             _check_text(table, rows)
             self._session.execute(insert(table), rows)
 
-    def _insert_sessions(self, pairs: list[tuple[int, Session]]) -> None:
-        """Insert sessions and then their exercises, keeping the order of both."""
-        if not pairs:
-            return
-        rows = [_session_params(pid, s) for pid, s in pairs]
-        _check_text(t.sessions, rows)
-        stmt = insert(t.sessions).returning(t.sessions.c.id, sort_by_parameter_order=True)
-        ids = self._session.execute(stmt, rows).scalars()
-        exercises = [_exercise_params(int(session_id), pos, e)
-                     for session_id, (_, s) in zip(ids, pairs, strict=True)
-                     for pos, e in enumerate(s.exercises)]
-        self._insert(t.session_exercises, exercises)
-
     def _upsert(self, table: Table, rows: list[dict[str, Any]], key_cols: Sequence[str],
                 update_cols: Sequence[str]) -> None:
         """Insert rows, replacing ``update_cols`` where a row with the same key exists."""
@@ -473,7 +474,8 @@ class PersonRepository:
                                       for m in h.measurements])
         self._insert(t.foot_observations, [_foot_params(pid, f) for pid, h in pairs
                                            for f in h.foot_observations])
-        self._insert_sessions([(pid, s) for pid, h in pairs for s in h.sessions])
+        self._insert(t.sessions, [_session_params(pid, s) for pid, h in pairs
+                                  for s in h.sessions])
         self._insert(t.availability, [_availability_params(pid, h.availability)
                                       for pid, h in pairs])
         self._insert(t.planned_runs, [_run_params(pid, r) for pid, h in pairs
@@ -538,7 +540,7 @@ class PersonRepository:
 
     def add_session(self, key: str, session: Session) -> None:
         """Record an exercise session with its exercises."""
-        self._insert_sessions([(self._id(key), session)])
+        self._insert(t.sessions, [_session_params(self._id(key), session)])
 
     def set_next_morning_pain(self, key: str, date: dt.date, pain: int) -> bool:
         """Set next-morning pain on the person's last session of ``date``; False if none."""
@@ -723,7 +725,6 @@ class PersonRepository:
         """Histories for people rows whose ids cover ``[first id, last id]`` with no gaps."""
         lo, hi = people[0][0], people[-1][0]
         with gc_paused():
-            sessions = self._rows(t.sessions, _SESSION_COLS, lo, hi, plain=True)
             return _assemble(
                 people,
                 day=_day_reader(self._session.get_bind().dialect.name),
@@ -731,8 +732,7 @@ class PersonRepository:
                 screenings=self._rows(t.screenings, _SCREENING_COLS, lo, hi),
                 measurements=self._rows(t.measurements, _MEASUREMENT_COLS, lo, hi, plain=True),
                 foot_observations=self._rows(t.foot_observations, _FOOT_COLS, lo, hi),
-                sessions=sessions,
-                exercises=self._exercises(sessions),
+                sessions=self._rows(t.sessions, _SESSION_COLS, lo, hi, plain=True),
                 availability=self._rows(t.availability, _AVAILABILITY_COLS, lo, hi),
                 planned_runs=self._rows(t.planned_runs, _RUN_COLS, lo, hi, plain=True),
                 recorded_activities=self._rows(t.recorded_activities, _ACTIVITY_COLS, lo, hi),
@@ -759,60 +759,31 @@ class PersonRepository:
                 cur = raw.cursor()  # type: ignore[union-attr]
                 cur.execute(sql, params)
                 cursors.append(cur)
-        (intakes, screenings, measurements, foot, sessions, exercises, availability, runs,
-         activities, questionnaires, overrides) = (cur.fetchall() for cur in cursors)
+        (intakes, screenings, measurements, foot, sessions, availability, runs, activities,
+         questionnaires, overrides) = (cur.fetchall() for cur in cursors)
         for cur in cursors:
             cur.close()
         with gc_paused():
             return _assemble([person], intakes=intakes, screenings=screenings,
                              measurements=measurements, foot_observations=foot,
-                             sessions=sessions, exercises=exercises, availability=availability,
+                             sessions=sessions, availability=availability,
                              planned_runs=runs, recorded_activities=_utc_rows(activities, 1),
                              questionnaires=questionnaires, overrides=overrides)[0]
-
-    def _exercises(self, sessions: _Rows) -> _Rows:
-        """The logged exercises of the sessions in ``sessions`` (rows of ``_SESSION_COLS``),
-        by session and position; rows of other sessions may come too (see below)."""
-        if not sessions:
-            return []
-        se = t.session_exercises
-        # Only the range of the sessions' ids is asked for: both databases then walk the
-        # (session_id, position) index in order, with no join and no sort (joined with
-        # sessions, PostgreSQL sorted the rows on disk). Sessions of other people inside the
-        # range are skipped when the batch is assembled; a session added after ``sessions``
-        # were read has a higher id, so its exercises are left out with it.
-        first = min(row[1] for row in sessions)
-        last = max(row[1] for row in sessions)
-        if last - first + 1 <= 2 * len(sessions) + 64:
-            return self._plain(
-                select(*_EXERCISE_COLS).where(se.c.session_id.between(first, last))
-                .order_by(se.c.session_id, se.c.position))
-        # The ids are spread out (one person's sessions logged over weeks, between everyone
-        # else's): a range would read other people's exercises by the million. Ask by id.
-        ids = sorted({row[1] for row in sessions})
-        out: list[Any] = []
-        for i in range(0, len(ids), _KEY_CHUNK):
-            out.extend(self._plain(
-                select(*_EXERCISE_COLS).where(se.c.session_id.in_(ids[i:i + _KEY_CHUNK]))
-                .order_by(se.c.session_id, se.c.position)))
-        return out
 
 
 _ONE_PERSON_TABLES: tuple[tuple[Table, tuple[ColumnElement[Any], ...]], ...] = (
     (t.intakes, _INTAKE_COLS), (t.screenings, _SCREENING_COLS),
     (t.measurements, _MEASUREMENT_COLS), (t.foot_observations, _FOOT_COLS),
-    (t.sessions, _SESSION_COLS))
-_ONE_PERSON_AFTER: tuple[tuple[Table, tuple[ColumnElement[Any], ...]], ...] = (
-    (t.availability, _AVAILABILITY_COLS), (t.planned_runs, _RUN_COLS),
-    (t.recorded_activities, _ACTIVITY_COLS), (t.questionnaire_responses, _QUESTIONNAIRE_COLS),
-    (t.overrides, _OVERRIDE_COLS))
+    (t.sessions, _SESSION_COLS), (t.availability, _AVAILABILITY_COLS),
+    (t.planned_runs, _RUN_COLS), (t.recorded_activities, _ACTIVITY_COLS),
+    (t.questionnaire_responses, _QUESTIONNAIRE_COLS), (t.overrides, _OVERRIDE_COLS))
 _one_person_compiled: dict[str, tuple[str, ...]] = {}
 
 
 def _one_person_sql(dialect: Dialect) -> tuple[str, ...]:
     """The statements of :meth:`PersonRepository._build_one_pipelined`, compiled for the
     dialect once: each table's rows for person ``pid`` in the order :meth:`_build` reads
-    them, and the exercises of that person's sessions between the sessions and the rest."""
+    them."""
     if (done := _one_person_compiled.get(dialect.name)) is not None:
         return done
     pid: BindParameter[int] = bindparam("pid")
@@ -821,14 +792,7 @@ def _one_person_sql(dialect: Dialect) -> tuple[str, ...]:
         stmt: Select[Any] = select(*cols).where(table.c.person_id == pid)
         return stmt.order_by(table.c.id) if "id" in table.c else stmt
 
-    se = t.session_exercises
-    exercises = (select(*_EXERCISE_COLS)
-                 .where(se.c.session_id.in_(select(t.sessions.c.id)
-                                            .where(t.sessions.c.person_id == pid)))
-                 .order_by(se.c.session_id, se.c.position))
-    stmts = [*(rows(*spec) for spec in _ONE_PERSON_TABLES), exercises,
-             *(rows(*spec) for spec in _ONE_PERSON_AFTER)]
-    done = tuple(str(s.compile(dialect=dialect)) for s in stmts)
+    done = tuple(str(rows(*spec).compile(dialect=dialect)) for spec in _ONE_PERSON_TABLES)
     _one_person_compiled[dialect.name] = done
     return done
 
@@ -883,7 +847,7 @@ def gc_paused() -> Iterator[None]:
 
 def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: _Rows,
               measurements: _Rows, foot_observations: _Rows, sessions: _Rows,
-              exercises: _Rows, availability: _Rows, planned_runs: _Rows,
+              availability: _Rows, planned_runs: _Rows,
               recorded_activities: _Rows = (), questionnaires: _Rows = (),
               overrides: _Rows = (), day: Callable[[Any], dt.date] = _same) -> list[History]:
     """Build histories from the rows of each table (the columns of ``_*_COLS``).
@@ -895,7 +859,7 @@ def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: 
     """
     try:
         return _assemble_trusted(people, intakes, screenings, measurements, foot_observations,
-                                 sessions, exercises, availability, planned_runs,
+                                 sessions, availability, planned_runs,
                                  recorded_activities, questionnaires, overrides, day)
     except KeyError as e:  # a stored enum text no member has (a newer Anklet wrote it)
         raise StoreError(f"The database holds {e.args[0]!r}, a value this version of Anklet "
@@ -904,7 +868,7 @@ def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: 
 
 def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screenings: _Rows,
                       measurements: _Rows, foot_observations: _Rows, sessions: _Rows,
-                      exercises: _Rows, availability: _Rows, planned_runs: _Rows,
+                      availability: _Rows, planned_runs: _Rows,
                       recorded_activities: _Rows, questionnaires: _Rows,
                       overrides: _Rows, day: Callable[[Any], dt.date]) -> list[History]:
     new = _trusted
@@ -941,34 +905,34 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
             p.foot_observations.append(new(FootObservation, {
                 "date": date, "side": _SIDES[side], "posture": _POSTURES[posture],
                 "arch": _ARCHES[arch], "notes": notes}))
-    # Logged exercises repeat (plans repeat): within one person, one frozen instance per
-    # distinct row is shared. Rows come by session and position; the shared instances start
-    # afresh whenever the person changes, so no two people share one.
-    person_of = {row[1]: row[0] for row in sessions if row[0] in parts}
-    by_session: dict[int, list[ExerciseLog]] = {}
+    # A session's exercises come as the JSON text of its list, and plans repeat: within one
+    # person, each distinct text is decoded once, and each distinct logged exercise is one
+    # frozen instance shared by the sessions that hold it (each session gets a list of its
+    # own). Rows come by person; the shared ones start afresh whenever the person changes,
+    # so no two people share one.
+    lists_of: dict[str, list[ExerciseLog]] = {}
     logs: dict[tuple[Any, ...], ExerciseLog] = {}
     last_pid = None
-    for sid, exercise_id, side, sets, reps, seconds, load, rounds in exercises:
-        if (pid := person_of.get(sid)) is None:
-            continue  # another person's session inside the range of session ids
+    for pid, date, rpe, before, during, morning, notes, exercises in sessions:
+        if (p := parts.get(pid)) is None:
+            continue
         if pid != last_pid:
-            logs, last_pid = {}, pid
-        key = (exercise_id, side, sets, reps, seconds, repr(load), rounds)  # -0.0 != 0.0
-        log = logs.get(key)
-        if log is None:
-            log = logs[key] = new(ExerciseLog, {
-                "exercise_id": exercise_id, "side": _EXERCISE_SIDES[side], "sets": sets,
-                "reps": reps, "seconds": seconds, "load_kg": load, "rounds": rounds})
-        if (found := by_session.get(sid)) is None:
-            by_session[sid] = [log]
-        else:
-            found.append(log)
-    for pid, sid, date, rpe, before, during, morning, notes in sessions:
-        if (p := parts.get(pid)) is not None:
-            p.sessions.append(new(Session, {
-                "date": day(date), "exercises": by_session.get(sid, []), "rpe": rpe,
-                "pain_before": before, "pain_during": during, "pain_next_morning": morning,
-                "notes": notes}))
+            lists_of, logs, last_pid = {}, {}, pid
+        found = lists_of.get(exercises)
+        if found is None:
+            found = lists_of[exercises] = []
+            for e in _decode(exercises):
+                key = (*e.items(), repr(e.get("load_kg")))  # -0.0 == 0.0, but not as text
+                if (log := logs.get(key)) is None:
+                    log = logs[key] = new(ExerciseLog, {
+                        "exercise_id": e["exercise_id"], "side": _EXERCISE_SIDES[e["side"]],
+                        "sets": e.get("sets"), "reps": e.get("reps"),
+                        "seconds": e.get("seconds"), "load_kg": _float(e.get("load_kg")),
+                        "rounds": e.get("rounds")})
+                found.append(log)
+        p.sessions.append(new(Session, {
+            "date": day(date), "exercises": found.copy(), "rpe": rpe, "pain_before": before,
+            "pain_during": during, "pain_next_morning": morning, "notes": notes}))
     availability_of: dict[int, Availability] = {}
     for pid, *minutes in availability:
         if pid in parts:

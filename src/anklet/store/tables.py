@@ -1,11 +1,11 @@
 """The database tables: one row per person, one table per kind of record.
 
 Every record table hangs off ``people`` with ``ON DELETE CASCADE`` (and the
-matching ORM cascade), so deleting a person deletes everything about them;
-``session_exercises`` hangs off ``sessions`` the same way. CHECK constraints
-repeat the cheap range rules of the domain as a second line of defence; the
-lists that grow (measurement kinds, methods) are checked by the domain only,
-so adding a kind needs no migration. Constraint names follow one naming
+matching ORM cascade), so deleting a person deletes everything about them.
+CHECK constraints repeat the cheap range rules of the domain as a second line
+of defence; the lists that grow (measurement kinds, methods) and what is kept
+in JSON columns (a session's exercises, an activity's laps) are checked by the
+domain only, so adding a kind needs no migration. Constraint names follow one naming
 convention so that migrations can refer to them.
 
 Change a table here, then add an Alembic revision under ``migrations/versions``
@@ -34,6 +34,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, relationship
 
@@ -55,7 +56,6 @@ __all__ = [
     "QuestionnaireResponseRow",
     "RecordedActivityRow",
     "ScreeningRow",
-    "SessionExerciseRow",
     "SessionRow",
     "SignInAttemptRow",
     "UTCDateTime",
@@ -76,7 +76,6 @@ __all__ = [
     "questionnaire_responses",
     "recorded_activities",
     "screenings",
-    "session_exercises",
     "sessions",
     "sign_in_attempts",
 ]
@@ -297,40 +296,12 @@ class SessionRow(Base):
     pain_during: Mapped[int] = mapped_column(Integer)
     pain_next_morning: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
+    exercises: Mapped[list[dict[str, Any]]] = mapped_column(JSON, server_default=text("'[]'"))
+    """The exercises done, in the order logged: objects with ``exercise_id`` and ``side`` and,
+    where given, ``sets``, ``reps``, ``seconds``, ``load_kg`` and ``rounds`` (always read
+    and written with their session, never queried on their own: see migration 0005)."""
 
     person: Mapped[PersonRow] = relationship(back_populates="sessions")
-    exercises: Mapped[list[SessionExerciseRow]] = relationship(
-        back_populates="session", order_by="SessionExerciseRow.position",
-        cascade="all, delete-orphan", passive_deletes=True)
-
-
-class SessionExerciseRow(Base):
-    """One exercise done in a session; ``position`` keeps the order they were logged in."""
-
-    __tablename__ = "session_exercises"
-    __table_args__ = (
-        UniqueConstraint("session_id", "position"),
-        _side("side", both=True),
-        _range("sets", 0, 50),
-        _range("reps", 0, 500),
-        _range("seconds", 0, 7200),
-        CheckConstraint("load_kg IS NULL OR (load_kg >= 0 AND load_kg <= 500)", name="load_kg"),
-        _range("rounds", 0, 50),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # The unique (session_id, position) constraint indexes session_id for joins and cascades.
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer)
-    exercise_id: Mapped[str] = mapped_column(String(80))
-    side: Mapped[str] = mapped_column(String(5))
-    sets: Mapped[int | None] = mapped_column(Integer)
-    reps: Mapped[int | None] = mapped_column(Integer)
-    seconds: Mapped[int | None] = mapped_column(Integer)
-    load_kg: Mapped[float | None] = mapped_column(Float)
-    rounds: Mapped[int | None] = mapped_column(Integer)
-
-    session: Mapped[SessionRow] = relationship(back_populates="exercises")
 
 
 WEEKDAY_COLUMNS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -577,7 +548,6 @@ screenings = cast(Table, ScreeningRow.__table__)
 measurements = cast(Table, MeasurementRow.__table__)
 foot_observations = cast(Table, FootObservationRow.__table__)
 sessions = cast(Table, SessionRow.__table__)
-session_exercises = cast(Table, SessionExerciseRow.__table__)
 availability = cast(Table, AvailabilityRow.__table__)
 planned_runs = cast(Table, PlannedRunRow.__table__)
 recorded_activities = cast(Table, RecordedActivityRow.__table__)

@@ -6,10 +6,12 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, select, text
 
+from anklet.domain.units import Side
 from anklet.store import tables as t
 from anklet.store.db import MIGRATIONS_DIR, alembic_config, migrate
+from anklet.store.uow import UnitOfWork
 
 
 def _diff(engine: Engine) -> list[object]:
@@ -30,10 +32,7 @@ def test_migrated_database_is_at_the_single_head(engine: Engine) -> None:
 
 
 def test_downgrade_to_base_and_upgrade_again(engine: Engine) -> None:
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "base")
+    _downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate(engine)
     assert _diff(engine) == []
@@ -43,3 +42,77 @@ def test_migrations_ship_inside_the_package() -> None:
     assert (MIGRATIONS_DIR / "env.py").is_file()
     assert (MIGRATIONS_DIR / "script.py.mako").is_file()
     assert list((MIGRATIONS_DIR / "versions").glob("0001_*.py"))
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+# Logged exercises as revision 0004 kept them, one row each: (session, position, exercise,
+# side, sets, reps, seconds, load_kg, rounds). Positions are inserted out of order on
+# purpose; session 3 has none.
+_OLD_ROWS = [
+    (1, 1, "toe-elevated-rdl", "both", 3, 8, None, 42.5, None),
+    (1, 0, "calf-release", "left", None, None, 60, None, None),
+    (1, 2, "ladder-two-in", "both", None, None, None, None, 4),
+    (2, 0, "calf-release", "right", 1, 0, 0, 0.0, 0),
+]
+
+
+def _at_0004_with_sessions(engine: Engine) -> None:
+    _downgrade(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO people (id, key, name, created) "
+                          "VALUES (1, 'ada', 'Ada', '2026-11-02')"))
+        for sid in (1, 2, 3):
+            conn.execute(text("INSERT INTO sessions (id, person_id, date, pain_during) "
+                              "VALUES (:id, 1, :date, 1)"), {"id": sid, "date": f"2026-11-0{sid + 2}"})
+        conn.execute(text(
+            "INSERT INTO session_exercises (session_id, position, exercise_id, side, sets, reps, "
+            "seconds, load_kg, rounds) VALUES (:s, :p, :e, :side, :sets, :reps, :sec, :kg, :r)"),
+            [dict(zip(("s", "p", "e", "side", "sets", "reps", "sec", "kg", "r"), row,
+                      strict=True)) for row in _OLD_ROWS])
+
+
+def test_upgrade_moves_each_sessions_exercises_into_it_in_order(engine: Engine) -> None:
+    _at_0004_with_sessions(engine)
+    migrate(engine)
+    assert "session_exercises" not in inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        stored = dict(conn.execute(select(t.sessions.c.id, t.sessions.c.exercises)
+                                   .order_by(t.sessions.c.id)).all())
+    assert stored == {
+        1: [{"exercise_id": "calf-release", "side": "left", "seconds": 60},
+            {"exercise_id": "toe-elevated-rdl", "side": "both", "sets": 3, "reps": 8,
+             "load_kg": 42.5},
+            {"exercise_id": "ladder-two-in", "side": "both", "rounds": 4}],
+        # zeros are values, not absences
+        2: [{"exercise_id": "calf-release", "side": "right", "sets": 1, "reps": 0,
+             "seconds": 0, "load_kg": 0.0, "rounds": 0}],
+        3: [],
+    }
+    # and the repository reads them as the logs they were
+    with UnitOfWork(engine) as uow:
+        first = uow.people.get("ada").sessions[0]
+    assert [(e.exercise_id, e.side, e.sets, e.reps, e.seconds, e.load_kg, e.rounds)
+            for e in first.exercises] == [
+        ("calf-release", Side.LEFT, None, None, 60, None, None),
+        ("toe-elevated-rdl", "both", 3, 8, None, 42.5, None),
+        ("ladder-two-in", "both", None, None, None, None, 4)]
+    assert _diff(engine) == []
+
+
+def test_downgrade_gives_the_exercises_their_table_back(engine: Engine) -> None:
+    _at_0004_with_sessions(engine)
+    migrate(engine)
+    _downgrade(engine, "0004")
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT session_id, position, exercise_id, side, sets, reps, seconds, load_kg, "
+            "rounds FROM session_exercises ORDER BY session_id, position")).all()
+        columns = {c["name"] for c in inspect(conn).get_columns("sessions")}
+    assert [tuple(r) for r in rows] == sorted(_OLD_ROWS)
+    assert "exercises" not in columns
