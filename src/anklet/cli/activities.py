@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from anklet.cli.app import JsonOpt, PersonArg, app, ctx, emit, out, parse_date
+from anklet.cli.app import JsonOpt, PersonArg, app, ctx, emit, out, parse_date, redecide
 from anklet.domain.errors import InputError
 from anklet.domain.history import RecordedActivity, Sport
 from anklet.domain.runs import CadenceTrend, RunTags
@@ -67,6 +67,7 @@ def import_files(
     c = ctx()
     with c.uow() as uow:
         reports = activities.create(uow, key=person, sources=read_paths(paths), options=options)
+        redecide(uow, c, person)
         uow.commit()
     counts = {s: sum(r.status == s for r in reports) for s in ("imported", "skipped", "failed")}
     data = {"person": person, **counts, "files": [

@@ -103,6 +103,13 @@ def ctx() -> Context:
     return state.ctx
 
 
+def redecide(uow: UnitOfWork, c: Context, person: str) -> None:
+    """Decide the person again after a write and store it, in the write's transaction, as
+    the web app's writes do: the coach's list and `anklet people` read the stored decision,
+    and a flare or a red flag logged here would otherwise wait for the next day to show."""
+    evaluation.refresh(uow, key=person, protocol=c.protocol, library=c.library)
+
+
 def emit(as_json: bool, data: Any) -> bool:
     """Print ``data`` as JSON when asked; returns whether it did."""
     if as_json:
@@ -231,6 +238,7 @@ def update_intake(
                           left=(left_sprains, left_last_sprain, left_surgery),
                           right=(right_sprains, right_last_sprain, right_surgery))
         records.update_intake(uow, key=person, intake=new)
+        redecide(uow, c, person)
         uow.commit()
     if not emit(as_json, new.model_dump(mode="json", exclude_none=True)):
         out.print(f"Intake of {person} updated: left {new.left.sprains} sprain(s), right "
@@ -377,6 +385,7 @@ def screen(
                           swelling=right_swelling, giving_way=right_giving_way))
     with c.uow() as uow:
         records.create_screening(uow, key=person, screening=s, protocol=c.protocol)
+        redecide(uow, c, person)
         uow.commit()
     hits = [f for f, v in answers.items() if v]
     if emit(as_json, {"recorded": s.date.isoformat(), "red_flags": hits}):
@@ -450,6 +459,7 @@ def measure(
     with c.uow() as uow:
         for m in items:
             records.create_measurement(uow, key=person, measurement=m)
+        redecide(uow, c, person)
         uow.commit()
     if not emit(as_json, {"recorded": [m.model_dump(mode="json", exclude_none=True)
                                        for m in items]}):
@@ -475,6 +485,7 @@ def observe_foot(
     c = ctx()
     with c.uow() as uow:
         records.create_foot_observation(uow, key=person, observation=o)
+        redecide(uow, c, person)
         uow.commit()
     if not emit(as_json, {"recorded": o.model_dump(mode="json", exclude_none=True)}):
         out.print(f"Recorded the {side.value} foot: {posture.value}, arch {arch.value}.")
@@ -500,6 +511,7 @@ def availability(
     c = ctx()
     with c.uow() as uow:
         records.update_availability(uow, key=person, availability=a)
+        redecide(uow, c, person)
         uow.commit()
     if not emit(as_json, a.model_dump()):
         out.print("Availability set: " + ", ".join(f"{k} {v} min" for k, v in a.model_dump().items()))
@@ -519,6 +531,7 @@ def add_run(
     c = ctx()
     with c.uow() as uow:
         records.create_planned_run(uow, key=person, run=r)
+        redecide(uow, c, person)
         uow.commit()
     if not emit(as_json, r.model_dump(mode="json", exclude_none=True)):
         out.print(f"Planned a {kind.value} run on {r.date}.")
@@ -669,6 +682,7 @@ def log_session(
         s = build(Session, date=d, exercises=logs, rpe=rpe, pain_before=pain_before,
                   pain_during=pain_during, pain_next_morning=pain_next_morning, notes=notes)
         records.create_session(uow, key=person, session=s, library=c.library)
+        redecide(uow, c, person)
         uow.commit()
     if not emit(as_json, s.model_dump(mode="json", exclude_none=True)):
         out.print(f"Logged {len(s.exercises)} exercise(s) for {person} on {d}.")
@@ -692,6 +706,7 @@ def morning(
     c = ctx()
     with c.uow() as uow:
         records.update_morning_pain(uow, key=person, date=d, pain=pain)
+        redecide(uow, c, person)
         uow.commit()
     if not emit(as_json, {"session": d.isoformat(), "pain_next_morning": pain}):
         out.print(f"Next-morning pain {pain}/10 added to the session of {d}.")

@@ -16,7 +16,18 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from anklet.cli.app import DateOpt, JsonOpt, PersonArg, app, build, ctx, emit, out, parse_date
+from anklet.cli.app import (
+    DateOpt,
+    JsonOpt,
+    PersonArg,
+    app,
+    build,
+    ctx,
+    emit,
+    out,
+    parse_date,
+    redecide,
+)
 from anklet.domain.decisions import OP_TEXT
 from anklet.domain.errors import InputError
 from anklet.domain.history import QuestionnaireResponse
@@ -89,6 +100,7 @@ def _record(person: str, response: QuestionnaireResponse, as_json: bool) -> None
     c = ctx()
     with c.uow() as uow:
         got = questionnaires.create(uow, key=person, response=response)
+        redecide(uow, c, person)
         uow.commit()
     data = {"recorded": response.date.isoformat(), "person": person,
             "instrument": response.instrument,

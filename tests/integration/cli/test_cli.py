@@ -28,6 +28,10 @@ import pytest
 from cliasserts import json_error, ok, refused
 from sqlalchemy import create_engine, text
 
+from anklet.store.db import make_engine
+from anklet.store.repository import StoredDecision
+from anklet.store.uow import UnitOfWork
+
 Cli = Callable[..., Any]  # conftest.Result: .code, .out, .err, .json(), .text
 
 TODAY = dt.date.today()
@@ -59,6 +63,29 @@ def add_person(cli: Cli, person: str = "sam", *extra: str, screen: bool = True) 
 def red_flag_ids(cli: Cli) -> list[str]:
     return [f["id"] for f in ok(cli("red-flags", "--json")).json()]
 
+
+def stored_decision(cli_url: str, person: str = "sam") -> StoredDecision | None:
+    """The person's stored decision (what `anklet people` and the coach's list read)."""
+    engine = make_engine(cli_url)
+    try:
+        with UnitOfWork(engine) as uow:
+            return uow.people.get_decision(person)
+    finally:
+        engine.dispose()
+
+
+def _stored(cli_url: str, person: str) -> tuple[str | None, set[str]]:
+    """The status and flags of the person's stored decision."""
+    d = stored_decision(cli_url, person)
+    assert d is not None
+    return d.status, set(d.summary["flags"])
+
+
+def _wipe_decision(cli_url: str) -> None:
+    engine = create_engine(cli_url)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM decisions"))
+    engine.dispose()
 
 # --- people: add-person, people, delete ---------------------------------------------------
 
@@ -566,13 +593,15 @@ def test_remove_run_removes_one_of_two_alike_and_the_gait_prep_goes(cli_both: Cl
     assert runs_of(cli) == []
 
 
-def test_remove_run_refuses_when_different_runs_match_and_names_the_option(cli: Cli) -> None:
+def test_remove_run_refuses_when_different_runs_match_and_names_the_option(
+        cli: Cli, cli_url: str) -> None:
     add_person(cli)
     day = SUNDAY.isoformat()
     ok(cli("add-run", "sam", day, "long", "--minutes", "90", "--title", "Hill loop"))
     ok(cli("add-run", "sam", day, "easy"))
     ok(cli("add-run", "sam", day, "long"))
     before = runs_of(cli)
+    decided = stored_decision(cli_url)
     r = refused(cli("remove-run", "sam", "--date", day), EXIT_INPUT,
                 f"3 different runs on {day} match; nothing was removed",
                 "Say which with --kind, --minutes or --title",
@@ -587,11 +616,15 @@ def test_remove_run_refuses_when_different_runs_match_and_names_the_option(cli: 
     assert (data["field"], data["value"]) == ("date", day)
     assert "--minutes or --title" in data["accepted"]
     assert runs_of(cli) == before
-    assert ok(cli("people", "--json")).json()[0]["status"] is None  # nothing decided yet
+    assert stored_decision(cli_url) == decided  # nothing decided again
     # --exact: the long run with no minutes and no title
     r = ok(cli("remove-run", "sam", "--date", day, "--kind", "long", "--exact", "--json"))
     assert r.json() == {"removed": {"date": day, "kind": "long"}, "alike_still_planned": 0}
     # a removal decides again and saves the decision the people list shows
+    after = stored_decision(cli_url)
+    assert after is not None
+    assert decided is not None
+    assert after.evaluated_at > decided.evaluated_at
     assert ok(cli("people", "--json")).json()[0]["status"] == "working"
     ok(cli("remove-run", "sam", "--date", day, "--kind", "long"))
     assert runs_of(cli) == [{"date": day, "kind": "easy"}]
@@ -730,6 +763,39 @@ def test_morning_rejects_bad_input(cli: Cli) -> None:
     assert "pain_next_morning" not in exported(cli)["sessions"][0]
 
 
+
+def test_each_write_stores_the_persons_decision_again(cli: Cli, cli_url: str) -> None:
+    # `anklet people` and the coach's list read the stored decision, which is kept for the
+    # day: a red flag or a flare written here must show there at once, not tomorrow
+    two_days_ago = TODAY - dt.timedelta(days=2)
+    add_person(cli, screen=False)
+    ok(cli("screen", "sam", "--yes", "numbness_tingling", "--none",
+           "--date", two_days_ago.isoformat()))
+    assert _stored(cli_url, "sam")[0] == "refer"
+    assert {r["id"]: r["status"] for r in ok(cli("people", "--json")).json()} == {"sam": "refer"}
+    ok(cli("screen", "sam", "--none", "--date", YESTERDAY.isoformat()))
+    assert _stored(cli_url, "sam") == ("working", set())
+    ok(cli("log", "sam", "-e", "seated-arch-roll", "--pain-during", "8"))
+    assert "pain_flare" in _stored(cli_url, "sam")[1]
+    add_person(cli, "ada")
+    ok(cli("log", "ada", "-e", "seated-arch-roll", "--pain-during", "1"))
+    assert _stored(cli_url, "ada") == ("working", set())
+    # worse the morning after than before the session
+    ok(cli("morning", "ada", "6", "--session-date", TODAY.isoformat()))
+    assert "not_settled" in _stored(cli_url, "ada")[1]
+    # the writes with nothing to flag store a decision too (the intake moves the start)
+    for args in (("measure", "sam", "knee-to-wall", "--left", "9", "--right", "11"),
+                 ("observe-foot", "sam", "--side", "left", "--posture", "neutral",
+                  "--arch", "typical"),
+                 ("availability", "sam", "--mon", "20"),
+                 ("add-run", "sam", TODAY.isoformat(), "long"),
+                 ("intake", "sam", "--left-sprains", "2"),
+                 ("questionnaire", "confidence", "sam", "7")):
+        _wipe_decision(cli_url)
+        ok(cli(*args))
+        assert _stored(cli_url, "sam")[0] == "working", args
+
+
 # --- decisions and plans -------------------------------------------------------------------------
 
 
@@ -770,15 +836,16 @@ def test_status_and_plan_of_a_red_flag_person(cli: Cli) -> None:
     assert all(d["blocks"] == [] for d in p["days"])
 
 
-def test_status_and_plan_refuse_bad_input(cli: Cli) -> None:
+def test_status_and_plan_refuse_bad_input(cli: Cli, cli_url: str) -> None:
     add_person(cli)
+    decided = stored_decision(cli_url)
     refused(cli("status", "nobody"), EXIT_NOT_FOUND, "No person 'nobody' was found")
     json_error(cli("status", "nobody", "--json"), EXIT_NOT_FOUND, "NotFoundError")
     refused(cli("status", "sam", "--as-of", "2026-13-40"), EXIT_INPUT, "as-of",
             "'2026-13-40'", "YYYY-MM-DD")
     refused(cli("plan", "nobody"), EXIT_NOT_FOUND, "'nobody'")
     refused(cli("plan", "sam", "--week", "soon"), EXIT_INPUT, "week", "'soon'", "YYYY-MM-DD")
-    assert ok(cli("people", "--json")).json()[0]["status"] is None  # nothing was decided
+    assert stored_decision(cli_url) == decided  # nothing was decided again
 
 
 def test_plan_shows_the_week(cli: Cli) -> None:

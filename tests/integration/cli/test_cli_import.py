@@ -46,6 +46,8 @@ def test_import_reports_each_file_and_exits_2_when_one_failed(
     assert "1 imported, 1 skipped, 1 failed." in r.text
     runs = cli("runs", sam, "--json").json()
     assert [a["name"] for a in runs["activities"]] == ["activity-small-fenix2-run.fit"]
+    # the import decided Sam again (nothing else did): the list shows it
+    assert [p["status"] for p in cli("people", "--json").json()] == ["screen_needed"]
 
 
 def test_import_json_lists_every_file_with_its_status(cli: Cli, sam: str, shared: Path) -> None:

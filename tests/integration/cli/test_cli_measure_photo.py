@@ -20,6 +20,8 @@ import pytest
 from cliasserts import json_error, ok, refused
 from PIL import Image
 
+from anklet.store.db import make_engine
+from anklet.store.uow import UnitOfWork
 from anklet.vision import pose
 from phototools import grey_image, needs_mediapipe, real_photo_bytes
 
@@ -53,6 +55,18 @@ def stored(cli: Cli, person: str = "sam") -> list[dict[str, Any]]:
     return found
 
 
+def decided_at(cli_url: str, person: str = "sam") -> dt.datetime:
+    """When the person's stored decision was made (the screen in ``sam`` made the first)."""
+    engine = make_engine(cli_url)
+    try:
+        with UnitOfWork(engine) as uow:
+            d = uow.people.get_decision(person)
+    finally:
+        engine.dispose()
+    assert d is not None
+    return d.evaluated_at
+
+
 def people_row(cli: Cli, person: str = "sam") -> dict[str, Any]:
     row: dict[str, Any] = next(p for p in ok(cli("people", "--json")).json() if p["id"] == person)
     return row
@@ -71,8 +85,8 @@ def no_mediapipe(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def test_hand_placed_points_are_measured_stored_and_decided_again(
-        cli: Cli, sam: str, photo_file: Path) -> None:
-    assert people_row(cli)["status"] is None  # nothing decided and saved yet
+        cli: Cli, cli_url: str, sam: str, photo_file: Path) -> None:
+    before = decided_at(cli_url)
     r = ok(cli("measure-photo", sam, "--side", "left", photo_file, "--points", LUNGE,
                "--date", WHEN.isoformat()))
     text = r.text
@@ -91,6 +105,7 @@ def test_hand_placed_points_are_measured_stored_and_decided_again(
                             "value": 10.8, "method": "photo"}]
     row = people_row(cli)  # the decision was made again and saved
     assert (row["stage"], row["status"]) == (1, "working")
+    assert decided_at(cli_url) > before
     with Image.open(annotated) as im:
         assert (im.format, im.size) == ("JPEG", (512, 600))
 
@@ -129,14 +144,16 @@ def test_hand_placed_points_work_without_the_vision_extra(
 # --- refused: nothing stored ------------------------------------------------------------------
 
 
-def test_a_broken_rule_is_shown_and_nothing_is_stored(cli: Cli, sam: str, photo_file: Path) -> None:
+def test_a_broken_rule_is_shown_and_nothing_is_stored(cli: Cli, cli_url: str, sam: str,
+                                                       photo_file: Path) -> None:
+    before = decided_at(cli_url)
     r = refused(cli("measure-photo", sam, "--side", "left", photo_file, "--points", LIFTED),
                 EXIT_INPUT, "Left lunge angle: not measured", "✗ The heel is lifted",
                 "Not stored")
     assert "Stored for" not in r.text
     assert photo_file.with_name("lunge-measured.jpg").exists()  # to see what was wrong
     assert stored(cli) == []
-    assert people_row(cli)["status"] is None
+    assert decided_at(cli_url) == before  # not decided again either
 
 
 def test_a_broken_rule_in_json(cli: Cli, sam: str, photo_file: Path) -> None:
