@@ -192,6 +192,9 @@ def _session_params(person_id: int, s: Session) -> dict[str, Any]:
             "notes": s.notes, "exercises": [_exercise_doc(e) for e in s.exercises]}
 
 
+_EXERCISE_AMOUNTS = ("sets", "reps", "seconds", "load_kg", "rounds")
+
+
 def _exercise_doc(e: ExerciseLog) -> dict[str, Any]:
     """A logged exercise as kept in its session's JSON list: what was not given is left out."""
     doc: dict[str, Any] = {"exercise_id": e.exercise_id, "side": _v(e.side)}
@@ -199,9 +202,6 @@ def _exercise_doc(e: ExerciseLog) -> dict[str, Any]:
         if (value := getattr(e, name)) is not None:
             doc[name] = value
     return doc
-
-
-_EXERCISE_AMOUNTS = ("sets", "reps", "seconds", "load_kg", "rounds")
 
 
 def _availability_params(person_id: int, a: Availability) -> dict[str, Any]:
