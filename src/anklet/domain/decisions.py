@@ -806,8 +806,9 @@ def summarize(history: History, *, protocol: Protocol | None = None,
 
     The same replay, leaving out what a summary does not show: the dose level and the
     version of each exercise, the checklists of past advances and of clearance, left/right
-    comparisons, last week's targets one by one, and the reasons in words. That is a third
-    of a decision's work. (tests/unit/domain/test_summarize.py holds the two to each other.)
+    comparisons, last week's targets one by one, and the clearance reasons. That is a fifth
+    to a quarter of a decision's work (measured on the demo cast).
+    (tests/unit/domain/test_summarize.py holds the two to each other.)
     """
     return DecisionSummary.of(_decide(history, protocol or load_protocol(),
                                       library or load_library(), as_of or dt.date.today(),
