@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from anklet.cli.app import JsonOpt, PersonArg, app, ctx, emit, out, parse_date, redecide
+from anklet.cli.app import JsonOpt, PersonArg, app, ctx, emit, out, parse_date, person_write
 from anklet.domain.errors import InputError
 from anklet.domain.history import RecordedActivity, Sport
 from anklet.domain.runs import CadenceTrend, RunTags
@@ -64,11 +64,8 @@ def import_files(
     The same file is stored once; a broken file is reported and stores nothing while the
     others are imported. Exits 2 when any file failed."""
     options = ImportOptions(workout_date=parse_date(workout_date, "workout-date"), sport=sport)
-    c = ctx()
-    with c.uow() as uow:
+    with person_write(person) as uow:
         reports = activities.create(uow, key=person, sources=read_paths(paths), options=options)
-        redecide(uow, c, person)
-        uow.commit()
     counts = {s: sum(r.status == s for r in reports) for s in ("imported", "skipped", "failed")}
     data = {"person": person, **counts, "files": [
         {"file": r.file, "status": r.status, "message": r.message,

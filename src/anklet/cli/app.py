@@ -7,6 +7,8 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -103,11 +105,18 @@ def ctx() -> Context:
     return state.ctx
 
 
-def redecide(uow: UnitOfWork, c: Context, person: str) -> None:
-    """Decide the person again after a write and store it, in the write's transaction, as
-    the web app's writes do: the coach's list and `anklet people` read the stored decision,
-    and a flare or a red flag logged here would otherwise wait for the next day to show."""
-    evaluation.refresh(uow, key=person, protocol=c.protocol, library=c.library)
+@contextmanager
+def person_write(person: str) -> Iterator[UnitOfWork]:
+    """The unit of work of a command that writes to one person's record. When the block ends
+    without an error the person is decided again and stored in the same transaction, as the
+    web app's writes are, and it commits: the coach's list and `anklet people` read the
+    stored decision, and a flare or a red flag logged here would otherwise show only the
+    next day. An error leaves nothing written."""
+    c = ctx()
+    with c.uow() as uow:
+        yield uow
+        evaluation.refresh(uow, key=person, protocol=c.protocol, library=c.library)
+        uow.commit()
 
 
 def emit(as_json: bool, data: Any) -> bool:
@@ -230,16 +239,13 @@ def update_intake(
     as_json: JsonOpt = False,
 ) -> None:
     """Change a person's intake (a new sprain, surgery, goals); what you leave out stays."""
-    c = ctx()
-    with c.uow() as uow:
+    with person_write(person) as uow:
         h = people.get(uow, key=person)
         current = h.intake or Intake(date=h.person.created or dt.date.today())
         new = intake_from(current, activity=activity, goal=goal,
                           left=(left_sprains, left_last_sprain, left_surgery),
                           right=(right_sprains, right_last_sprain, right_surgery))
         records.update_intake(uow, key=person, intake=new)
-        redecide(uow, c, person)
-        uow.commit()
     if not emit(as_json, new.model_dump(mode="json", exclude_none=True)):
         out.print(f"Intake of {person} updated: left {new.left.sprains} sprain(s), right "
                   f"{new.right.sprains}; activities: "
@@ -383,10 +389,8 @@ def screen(
                          swelling=left_swelling, giving_way=left_giving_way),
               right=build(Symptoms, "right-", pain_rest=right_pain_rest, pain_activity=right_pain_activity,
                           swelling=right_swelling, giving_way=right_giving_way))
-    with c.uow() as uow:
+    with person_write(person) as uow:
         records.create_screening(uow, key=person, screening=s, protocol=c.protocol)
-        redecide(uow, c, person)
-        uow.commit()
     hits = [f for f, v in answers.items() if v]
     if emit(as_json, {"recorded": s.date.isoformat(), "red_flags": hits}):
         return
@@ -455,12 +459,9 @@ def measure(
             if e.field != "value":  # e.g. leg-length, method: the field names itself
                 raise
             raise InputError(side.value, value, e.accepted) from None
-    c = ctx()
-    with c.uow() as uow:
+    with person_write(person) as uow:
         for m in items:
             records.create_measurement(uow, key=person, measurement=m)
-        redecide(uow, c, person)
-        uow.commit()
     if not emit(as_json, {"recorded": [m.model_dump(mode="json", exclude_none=True)
                                        for m in items]}):
         out.print(f"Recorded {k.value.replace('_', ' ')} for {person}: "
@@ -482,11 +483,8 @@ def observe_foot(
     """Record how a foot looks — observed, not judged."""
     o = build(FootObservation, date=parse_date(date), side=side, posture=posture, arch=arch,
               notes=notes)
-    c = ctx()
-    with c.uow() as uow:
+    with person_write(person) as uow:
         records.create_foot_observation(uow, key=person, observation=o)
-        redecide(uow, c, person)
-        uow.commit()
     if not emit(as_json, {"recorded": o.model_dump(mode="json", exclude_none=True)}):
         out.print(f"Recorded the {side.value} foot: {posture.value}, arch {arch.value}.")
 
@@ -508,11 +506,8 @@ def availability(
 ) -> None:
     """Set the minutes the person can give on each weekday."""
     a = build(Availability, mon=mon, tue=tue, wed=wed, thu=thu, fri=fri, sat=sat, sun=sun)
-    c = ctx()
-    with c.uow() as uow:
+    with person_write(person) as uow:
         records.update_availability(uow, key=person, availability=a)
-        redecide(uow, c, person)
-        uow.commit()
     if not emit(as_json, a.model_dump()):
         out.print("Availability set: " + ", ".join(f"{k} {v} min" for k, v in a.model_dump().items()))
 
@@ -528,11 +523,8 @@ def add_run(
 ) -> None:
     """Add a planned run; long, interval and race runs get gait drills before them."""
     r = build(PlannedRun, date=parse_date(date), kind=kind, minutes=minutes, title=title)
-    c = ctx()
-    with c.uow() as uow:
+    with person_write(person) as uow:
         records.create_planned_run(uow, key=person, run=r)
-        redecide(uow, c, person)
-        uow.commit()
     if not emit(as_json, r.model_dump(mode="json", exclude_none=True)):
         out.print(f"Planned a {kind.value} run on {r.date}.")
 
@@ -665,7 +657,7 @@ def log_session(
         in_range(name, v)
     logs = [parse_exercise_spec(s) for s in exercise or []]
     c = ctx()
-    with c.uow() as uow:
+    with person_write(person) as uow:
         if planned:
             ev = evaluation.get(uow, key=person, protocol=c.protocol, library=c.library,
                                 as_of=d, save=False)
@@ -682,8 +674,6 @@ def log_session(
         s = build(Session, date=d, exercises=logs, rpe=rpe, pain_before=pain_before,
                   pain_during=pain_during, pain_next_morning=pain_next_morning, notes=notes)
         records.create_session(uow, key=person, session=s, library=c.library)
-        redecide(uow, c, person)
-        uow.commit()
     if not emit(as_json, s.model_dump(mode="json", exclude_none=True)):
         out.print(f"Logged {len(s.exercises)} exercise(s) for {person} on {d}.")
         if s.pain_during > c.protocol.pain_monitoring.acceptable_max.value:
@@ -703,11 +693,8 @@ def morning(
     d = (parse_date(session_date, "session-date") if session_date
          else dt.date.today() - dt.timedelta(days=1))
     in_range("pain", pain)
-    c = ctx()
-    with c.uow() as uow:
+    with person_write(person) as uow:
         records.update_morning_pain(uow, key=person, date=d, pain=pain)
-        redecide(uow, c, person)
-        uow.commit()
     if not emit(as_json, {"session": d.isoformat(), "pain_next_morning": pain}):
         out.print(f"Next-morning pain {pain}/10 added to the session of {d}.")
 

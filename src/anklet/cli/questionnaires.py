@@ -26,7 +26,7 @@ from anklet.cli.app import (
     emit,
     out,
     parse_date,
-    redecide,
+    person_write,
 )
 from anklet.domain.decisions import OP_TEXT
 from anklet.domain.errors import InputError
@@ -98,10 +98,8 @@ def _collect(ins: Instrument, answer: list[str] | None, na: list[str] | None,
 
 def _record(person: str, response: QuestionnaireResponse, as_json: bool) -> None:
     c = ctx()
-    with c.uow() as uow:
+    with person_write(person) as uow:
         got = questionnaires.create(uow, key=person, response=response)
-        redecide(uow, c, person)
-        uow.commit()
     data = {"recorded": response.date.isoformat(), "person": person,
             "instrument": response.instrument,
             "side": response.side.value if response.side else None,
