@@ -105,14 +105,16 @@ def clearance_checklist(console: Console, gate: GateResult, protocol: Protocol, 
             mark = Text("  ✓ ", style="green") if c.met else (
                 Text("  ✗ ", style="red") if c.assessed else Text("  ? ", style="yellow"))
             mark.append(f"{c.label}: ")
-            mark.append(c.value_text if c.assessed else "not assessed yet",
+            mark.append(c.value_text if c.assessed else
+                        f"out of date ({c.where})" if c.stale else "not assessed yet",
                         style="" if c.assessed else "yellow")
             mark.append(f" — needs {c.threshold_text} ({c.source})", style="dim")
             if not c.required:
                 mark.append(" — shown, not required", style="dim")
             console.print(mark, soft_wrap=True)
             if not c.assessed and c.how:
-                console.print(Text(f"      fill it with: {c.how.replace('PERSON', person)}",
+                verb = "re-test with" if c.stale else "fill it with"
+                console.print(Text(f"      {verb}: {c.how.replace('PERSON', person)}",
                                    style="dim"), soft_wrap=True)
 
 

@@ -71,6 +71,9 @@ class CriterionResult:
     domain: str | None = None
     required: bool = True
     how: str | None = None
+    stale: bool = False
+    """Not assessed because a test is older than the protocol's re-test interval (``where``
+    says when it was last done), not because it was never done."""
 
     @property
     def reason(self) -> str:
@@ -98,7 +101,7 @@ class CriterionResult:
     @property
     def value_text(self) -> str:
         if not self.assessed:
-            return "not assessed"
+            return "out of date" if self.stale else "not assessed"
         if set(self.values) == {"left", "right"}:
             return (f"L {fmt(self.values['left'], self.unit)} · "
                     f"R {fmt(self.values['right'], self.unit)}")
@@ -608,8 +611,31 @@ def _evaluate(view: _View, c: Criterion, at: dt.date, stage: Stage) -> Criterion
     vals, where = found if found is not None else _metric(view, c, at, stage)
     assessed = None not in vals.values()
     met = assessed and all(c.passes(v) for v in vals.values() if v is not None)
+    stale = False
+    if not assessed and (key := _TESTED_METRICS.get(c.metric)) is not None:
+        old = _out_of_date(view, key, at)
+        if old:
+            stale = True
+            where = f"{where}; {old}" if where else old
     return CriterionResult(c.id, c.label, c.metric, c.op, c.threshold, c.unit, c.source,
-                           met, assessed, vals, where, c.note, c.domain, c.required, c.how)
+                           met, assessed, vals, where, c.note, c.domain, c.required, c.how,
+                           stale)
+
+
+def _out_of_date(view: _View, key: str, at: dt.date) -> str:
+    """When each side of measure ``key`` with no current result by ``at`` was last tested,
+    if it ever was ('' when neither was): a test older than the re-test interval no longer
+    counts, and the person should hear that it is a re-test they need, not a first test."""
+    last = {side.value: item[0] for side in SIDES
+            if view.latest(key, side, at) is None
+            and (item := view.latest(key, side, at, current=False)) is not None}
+    if not last:
+        return ""
+    dates = set(last.values())
+    when = (f"both sides last tested {dates.pop().isoformat()}"
+            if len(last) == 2 and len(dates) == 1
+            else ", ".join(f"{side} last tested {d.isoformat()}" for side, d in last.items()))
+    return f"{when}, more than {view.retest} days ago"
 
 
 _METRIC_COST = {
@@ -687,7 +713,10 @@ class DomainResult:
 
     @property
     def status_text(self) -> str:
-        return DOMAIN_STATUS_TEXT[self.status]
+        status = self.status
+        if status == "not_assessed" and all(c.stale for c in self.criteria if c.required):
+            return "out of date: re-test"  # every test it needs was done, too long ago
+        return DOMAIN_STATUS_TEXT[status]
 
     @property
     def to_fill(self) -> tuple[str, ...]:
@@ -1121,9 +1150,14 @@ def _clearance_reasons(gate: GateResult) -> list[str]:
     return out
 
 
-_TESTED_METRICS = frozenset({
-    "dorsiflexion_cm", "dorsiflexion_test_pain", "dorsiflexion_asymmetry_cm", "heel_raise_lsi",
-    "side_hop_lsi", "balance_eyes_open", "balance_eyes_closed", "y_balance_anterior_diff_cm"})
+_TESTED_METRICS: dict[str, str] = {
+    "dorsiflexion_cm": "dorsiflexion", "dorsiflexion_test_pain": "dorsiflexion",
+    "dorsiflexion_asymmetry_cm": "dorsiflexion",
+    "heel_raise_lsi": MeasureKind.HEEL_RAISE.value, "side_hop_lsi": MeasureKind.SIDE_HOP.value,
+    "balance_eyes_open": MeasureKind.BALANCE_EYES_OPEN.value,
+    "balance_eyes_closed": MeasureKind.BALANCE_EYES_CLOSED.value,
+    "y_balance_anterior_diff_cm": MeasureKind.Y_BALANCE_ANTERIOR.value}
+"""Gate metric read from a test -> the measure (``_View.series`` key) it reads."""
 
 
 def _easier_reasons(h: History, view: _View, protocol: Protocol, at: dt.date) -> list[str]:

@@ -30,7 +30,8 @@ def criterion_dict(c: CriterionResult, protocol: Protocol) -> dict[str, Any]:
             "value_text": c.value_text, "op": c.op, "threshold": c.threshold,
             "unit": c.unit, "met": c.met, "assessed": c.assessed, "source": c.source,
             "source_text": protocol.sources.get(c.source, c.source), "reason": c.reason,
-            "note": c.note, "domain": c.domain, "required": c.required, "how": c.how}
+            "note": c.note, "domain": c.domain, "required": c.required, "how": c.how,
+            "where": c.where, "stale": c.stale}
 
 
 def checklist_dict(gate: GateResult, protocol: Protocol) -> dict[str, Any]:

@@ -332,6 +332,36 @@ def test_scores_show_each_score_over_time_with_its_judgement(cli: Cli) -> None:
 # --- the clearance checklist in status ------------------------------------------------------------
 
 
+def test_status_says_an_old_test_is_out_of_date_and_asks_for_a_re_test(cli: Cli) -> None:
+    # Tested 29 days ago (the protocol's re-test interval is 28): the result no longer
+    # counts, and the checklist says when it was done rather than "not assessed yet".
+    old = (dt.date.today() - dt.timedelta(days=29)).isoformat()
+    ok(cli("add-person", "sam", "--name", "Sam", "--date", old))
+    ok(cli("screen", "sam", "--none", "--date", old))
+    ok(cli("measure", "sam", "knee-to-wall", "--left", "6.5", "--right", "11", "--date", old))
+    text = ok(cli("status", "sam")).text
+    assert ("? Knee-to-wall distance: out of date (both sides last tested "
+            f"{old}, more than 28 days ago) — needs ≥ 10 cm (Backman2011)") in text
+    assert "re-test with: knee-to-wall test on both sides (anklet measure sam knee-to-wall" in text
+    assert "Ankle impairments (range of motion; strength, endurance, power): not assessed" in text
+    assert "? Heel raises, weaker side as % of stronger: not assessed yet" in text  # never done
+    data = ok(cli("status", "sam", "--json")).json()
+    domains = {d["id"]: d for d in data["clearance"]["domains"]}
+    k2w = next(c for c in domains["ankle_impairments"]["criteria"] if c["id"] == "dorsiflexion")
+    assert (k2w["assessed"], k2w["stale"], k2w["value_text"]) == (False, True, "out of date")
+    assert k2w["where"] == f"both sides last tested {old}, more than 28 days ago"
+    assert f"last tested {old}" in k2w["reason"]
+    heel = next(c for c in domains["ankle_impairments"]["criteria"]
+                if c["id"] == "heel_raise_lsi")
+    assert (heel["stale"], heel["value_text"]) == (False, "not assessed")
+    # a re-test today counts again
+    ok(cli("measure", "sam", "knee-to-wall", "--left", "10.5", "--right", "11"))
+    data = ok(cli("status", "sam", "--json")).json()
+    domains = {d["id"]: d for d in data["clearance"]["domains"]}
+    k2w = next(c for c in domains["ankle_impairments"]["criteria"] if c["id"] == "dorsiflexion")
+    assert (k2w["assessed"], k2w["stale"], k2w["met"]) == (True, False, True)
+
+
 def test_status_groups_the_clearance_checklist_by_paass_domain(cli: Cli) -> None:
     person(cli)
     data = ok(cli("status", "sam", "--json")).json()

@@ -13,7 +13,14 @@ import pytest
 from webtools import PASSWORD, Web, WebClient
 
 from anklet.domain.decisions import decide
-from anklet.domain.history import Availability, History, Intake, Measurement, Person
+from anklet.domain.history import (
+    Availability,
+    History,
+    Intake,
+    Measurement,
+    Person,
+    Screening,
+)
 from anklet.domain.views import decision_dict
 from anklet.services.demo import Script, simulate
 from anklet.web.pages.person import threshold_text
@@ -140,6 +147,32 @@ def test_a_test_taken_another_way_than_usual_says_how(web: Web, coach: WebClient
     assert "31.5° (photo)" in words
     assert "9.5 cm" in words
     assert "(tape)" not in words
+
+
+def test_a_test_too_old_to_count_is_shown_as_out_of_date(web: Web, coach: WebClient) -> None:
+    # tested 29 days ago, one day past the protocol's re-test interval
+    old = TODAY - dt.timedelta(days=29)
+    key = _store(web, History(
+        person=Person(id="otto", name="Otto Old"), intake=Intake(date=old),
+        screenings=[Screening(date=old, red_flags={f.id: False
+                                                   for f in web.ctx.protocol.red_flags})],
+        measurements=[Measurement(date=old, side=side, kind="knee_to_wall", value=9.0)
+                      for side in ("left", "right")]))
+    page = coach.get(f"/people/{key}").text
+    row = re.search(r"<td>Knee-to-wall distance.*?</tr>", page, re.S)
+    assert row
+    cells = _text(row.group(0))
+    assert (f"Out of date: both sides last tested {old.isoformat()}, more than 28 days ago."
+            in cells)
+    assert "Re-test with: knee-to-wall test on both sides" in cells
+    assert "out of date" in cells  # the value that counts now
+    never = re.search(r"<td>Heel raises, weaker side.*?</tr>", page, re.S)
+    assert never
+    assert "Out of date" not in _text(never.group(0))
+    assert "Fill it with: single-leg heel raises" in _text(never.group(0))
+    # nor are the old tests compared left against right
+    assert ("Left and right are compared once both sides have a test from the last 28 days."
+            in _text(page))
 
 
 def test_self_coached_person_sees_their_own_page_without_coach_tools(

@@ -686,7 +686,13 @@ def test_gate_criterion_without_data_is_not_assessed_and_not_met(criterion_id: s
     assert all(v is None for v in r.values.values())
     assert ("no data" in r.reason) or ("no current result for left and right" in r.reason)
     assert r.threshold_text in r.reason
-    assert r.value_text == "not assessed"
+    # knee-to-wall and balance were tested for stage 2, too long ago: a re-test is due, not
+    # a first test
+    stale = kind in (MeasureKind.KNEE_TO_WALL, MeasureKind.BALANCE_EYES_OPEN)
+    assert r.stale is stale
+    assert r.value_text == ("out of date" if stale else "not assessed")
+    tested = day(IN_STAGE3 - RETEST - 1).isoformat()
+    assert (f"both sides last tested {tested}, more than {RETEST} days ago" in r.where) is stale
     assert d.gate is not None
     assert not d.gate.all_met
     assert "retest_due" in flag_kinds(d)
@@ -706,6 +712,10 @@ def test_gate_tests_count_until_retest_days_old(age: int, counts: bool) -> None:
         r = criterion_result(d, criterion_id)
         assert r.assessed is counts, criterion_id
         assert r.met is counts, criterion_id
+        assert r.stale is not counts, criterion_id  # tested, but too long ago
+        assert r.value_text != "out of date" if counts else r.value_text == "out of date"
+        assert (f"last tested {day(n).isoformat()}" in r.where) is not counts
+        assert (f"last tested {day(n).isoformat()}" in r.reason) is not counts
     due = [f.message for f in d.flags if f.kind == "retest_due"]
     if counts:
         assert due == []
@@ -713,6 +723,20 @@ def test_gate_tests_count_until_retest_days_old(age: int, counts: bool) -> None:
         assert len(due) == 1
         for criterion_id in TESTED:
             assert crit(3, criterion_id).label in due[0]
+
+
+def test_out_of_date_on_one_side_only() -> None:
+    old, new = IN_STAGE3 - RETEST - 1, IN_STAGE3 - 2
+    left_only = [m for m in clearance_tests(new) if m.side is Side.LEFT]
+    h = history(measurements=[*clearance_tests(old), *left_only],
+                sessions=sessions(0, IN_STAGE3))
+    d = run(h, IN_STAGE3)
+    r = criterion_result(d, "side_hop_lsi")
+    assert not r.assessed
+    assert r.stale
+    assert f"right last tested {day(old).isoformat()}, more than {RETEST} days ago" in r.where
+    assert "left last tested" not in r.where
+    assert r.value_text == "out of date"
 
 
 # --- minimum days in a stage -------------------------------------------------------------------
@@ -1482,6 +1506,28 @@ def test_checklist_domain_without_data_is_not_assessed_and_names_the_test() -> N
     # giving way is known from the check-in; the questionnaires are not answered yet
     assert groups["athlete_perception"].status == "incomplete"
     assert not d.clearance.all_met
+
+
+@pytest.mark.parametrize("all_old", [True, False])
+def test_checklist_domain_whose_tests_are_all_old_says_re_test(all_old: bool) -> None:
+    # Every sensorimotor test done long ago (or the Y-balance never): out of date when every
+    # test the domain needs was done, else still "not assessed yet".
+    old = 1
+    tests = [*pair(old, MeasureKind.BALANCE_EYES_OPEN, 30.0, 30.0),
+             *(pair(old, MeasureKind.Y_BALANCE_ANTERIOR, 62.0, 62.0) if all_old else [])]
+    at = old + RETEST + 1
+    d = run(history(measurements=tests, sessions=sessions(0, at, [FOOT_RELEASE])), at)
+    assert d.clearance is not None
+    group = next(g for g in checklist(d.clearance, PROTOCOL) if g.id == "sensorimotor_control")
+    assert group.status == "not_assessed"  # never silently passed
+    assert group.status_text == ("out of date: re-test" if all_old else "not assessed yet")
+    assert [c.stale for c in group.criteria if c.required] == [True, all_old]
+    # a day earlier the same tests still count
+    d = run(history(measurements=tests, sessions=sessions(0, at, [FOOT_RELEASE])), at - 1)
+    assert d.clearance is not None
+    balance = next(c for c in d.clearance.criteria if c.metric == "balance_eyes_open")
+    assert balance.assessed
+    assert not balance.stale
 
 
 def test_clearance_is_the_gate_from_stage_3_on() -> None:

@@ -66,6 +66,11 @@ class CriterionPublic(PublicModel):
     domain: str | None
     required: bool
     how: str | None = Field(description="the test or record that fills it")
+    where: str = Field(description="where the values come from (test dates, the window of "
+                                   "sessions), and for a test out of date when it was last "
+                                   "done; may be empty")
+    stale: bool = Field(description="not assessed because the test is older than the "
+                                    "protocol's re-test interval, not because it was never done")
 
 
 class GatePublic(PublicModel):
