@@ -113,8 +113,7 @@ def clearance_checklist(console: Console, gate: GateResult, protocol: Protocol, 
                 mark.append(" — shown, not required", style="dim")
             console.print(mark, soft_wrap=True)
             if not c.assessed and c.how:
-                verb = "re-test with" if c.stale else "fill it with"
-                console.print(Text(f"      {verb}: {c.how.replace('PERSON', person)}",
+                console.print(Text(f"      {c.how_verb}: {c.how.replace('PERSON', person)}",
                                    style="dim"), soft_wrap=True)
 
 

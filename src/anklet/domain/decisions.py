@@ -84,13 +84,19 @@ class CriterionResult:
             missing = [k for k, v in vals.items() if v is None]
             what = ("no data" if missing == ["both"]
                     else f"no current result for {' and '.join(missing)}")
-            todo = "; ".join(x for x in (self.where, self.how and f"fill it with: {self.how}")
+            todo = "; ".join(x for x in (self.where,
+                                         self.how and f"{self.how_verb}: {self.how}")
                              if x) or "test or log it"
             return f"{self.label}: {what} (needs {thr}; {todo})"
         shown = ", ".join(f"{k} {fmt(v, self.unit)}" if k != "both" else fmt(v, self.unit)
                           for k, v in vals.items())
         text = f"{self.label}: {shown} — {'meets' if self.met else 'does not meet'} {thr}"
         return f"{text} ({self.where})" if self.where else text
+
+    @property
+    def how_verb(self) -> str:
+        """What to call doing ``how``: a re-test when the last test is out of date."""
+        return "re-test with" if self.stale else "fill it with"
 
     @property
     def threshold_text(self) -> str:
@@ -545,6 +551,14 @@ def _lsi(a: float, b: float) -> float:
 _DIFFERENCE_METRICS = {"dorsiflexion_asymmetry_cm": "dorsiflexion",
                        "y_balance_anterior_diff_cm": MeasureKind.Y_BALANCE_ANTERIOR.value}
 """Gate metric -> the two-sided measure whose left–right gap it reads."""
+_TESTED_METRICS: dict[str, str] = {
+    **_DIFFERENCE_METRICS,
+    "dorsiflexion_cm": "dorsiflexion", "dorsiflexion_test_pain": "dorsiflexion",
+    "heel_raise_lsi": MeasureKind.HEEL_RAISE.value, "side_hop_lsi": MeasureKind.SIDE_HOP.value,
+    "balance_eyes_open": MeasureKind.BALANCE_EYES_OPEN.value,
+    "balance_eyes_closed": MeasureKind.BALANCE_EYES_CLOSED.value}
+"""Gate metric read from a test -> the measure (``_View.series`` key) it reads: these go out
+of date after the protocol's re-test interval."""
 
 
 def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue:
@@ -1108,10 +1122,12 @@ def _decide(h: History, protocol: Protocol, library: Library, as_of: dt.date, *,
                        + ", ".join(unmet) + ".")
         if not brief:
             reasons.extend(_clearance_reasons(gate))
-    stale = [c for c in gate.criteria
-             if c.required and not c.assessed and c.metric in _TESTED_METRICS]
-    if stage >= 2 and stale:
-        flags.append(Flag("retest_due", "Re-test due: " + ", ".join(c.label for c in stale) + "."))
+    due = [c for c in gate.criteria
+           if c.required and not c.assessed and c.metric in _TESTED_METRICS]
+    if stage >= 2 and due:
+        old = f"last done more than {view.retest} days ago"
+        flags.append(Flag("retest_due", "Re-test due: " + ", ".join(
+            f"{c.label} ({old if c.stale else 'not done yet'})" for c in due) + "."))
     if last_monday >= stage_since and status != "refer":
         threshold = protocol.settings.missed_sessions_pct.value
         if last_pct < threshold:
@@ -1148,16 +1164,6 @@ def _clearance_reasons(gate: GateResult) -> list[str]:
     if todo:
         out.append("Not assessed yet (needed for clearance): " + "; ".join(todo) + ".")
     return out
-
-
-_TESTED_METRICS: dict[str, str] = {
-    "dorsiflexion_cm": "dorsiflexion", "dorsiflexion_test_pain": "dorsiflexion",
-    "dorsiflexion_asymmetry_cm": "dorsiflexion",
-    "heel_raise_lsi": MeasureKind.HEEL_RAISE.value, "side_hop_lsi": MeasureKind.SIDE_HOP.value,
-    "balance_eyes_open": MeasureKind.BALANCE_EYES_OPEN.value,
-    "balance_eyes_closed": MeasureKind.BALANCE_EYES_CLOSED.value,
-    "y_balance_anterior_diff_cm": MeasureKind.Y_BALANCE_ANTERIOR.value}
-"""Gate metric read from a test -> the measure (``_View.series`` key) it reads."""
 
 
 def _easier_reasons(h: History, view: _View, protocol: Protocol, at: dt.date) -> list[str]:

@@ -693,6 +693,10 @@ def test_gate_criterion_without_data_is_not_assessed_and_not_met(criterion_id: s
     assert r.value_text == ("out of date" if stale else "not assessed")
     tested = day(IN_STAGE3 - RETEST - 1).isoformat()
     assert (f"both sides last tested {tested}, more than {RETEST} days ago" in r.where) is stale
+    assert f"{'re-test' if stale else 'fill it'} with: " in r.reason
+    [due] = [f.message for f in d.flags if f.kind == "retest_due"]
+    assert (f"{r.label} ({'last done more than 28 days ago' if stale else 'not done yet'})"
+            in due)
     assert d.gate is not None
     assert not d.gate.all_met
     assert "retest_due" in flag_kinds(d)
@@ -722,7 +726,7 @@ def test_gate_tests_count_until_retest_days_old(age: int, counts: bool) -> None:
     else:
         assert len(due) == 1
         for criterion_id in TESTED:
-            assert crit(3, criterion_id).label in due[0]
+            assert f"{crit(3, criterion_id).label} (last done more than 28 days ago)" in due[0]
 
 
 def test_out_of_date_on_one_side_only() -> None:
