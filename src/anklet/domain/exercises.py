@@ -1,8 +1,8 @@
 """The exercise model and queries over the library.
 
 The library lives in ``anklet/data/exercises.yaml``. Loading validates
-every entry (missing fields, unknown values, easier/harder links to
-unknown ids, a link that does not point back) and fails with the file and
+every entry (missing fields, unknown values, easier/harder/prerequisite
+links to unknown ids, an easier/harder link that does not point back) and fails with the file and
 the line of the offending entry.
 """
 
@@ -38,6 +38,18 @@ class Category(StrEnum):
     AGILITY = "agility"
     THREE_PLANE = "three_plane"
     GAIT = "gait"
+    CALF_STRENGTH = "calf_strength"      # heel-raise progressions
+    ANKLE_STRENGTH = "ankle_strength"    # banded eversion/inversion strength
+    LANDING = "landing"                  # hop-and-stick landing progression
+
+
+class Impact(StrEnum):
+    """How hard the foot meets the ground: planners keep high impact for people ready for it."""
+
+    NONE = "none"          # no landing: release, mobility, lifts, holds
+    LOW = "low"            # steps and shuffles without a jump
+    MODERATE = "moderate"  # hops in place, hop and stick
+    HIGH = "high"          # bounding, skater bounds, sprint starts, depth landings
 
 
 class Region(StrEnum):
@@ -171,6 +183,11 @@ class Exercise(BaseModel):
     why: Annotated[str, Field(min_length=10)]
     easier: str | None = None
     harder: str | None = None
+    impact: Impact = Impact.NONE
+    heavy: bool = Field(default=False, description="a heavy external load (heavy carries, "
+                                                    "heavy deadlifts)")
+    prerequisite: str | None = Field(default=None, description="an exercise id to have done "
+                                                               "before this one")
 
 
 @dataclass(frozen=True)
@@ -257,6 +274,13 @@ def parse_library(text: str, *, name: str) -> Library:
 def _check_links(items: Iterable[Exercise], lines: dict[str, int | None], name: str) -> None:
     by_id = {e.id: e for e in items}
     for e in by_id.values():
+        if e.prerequisite is not None:
+            if e.prerequisite not in by_id:
+                raise DataFileError(name, lines[e.id], f"exercise {e.id!r}: prerequisite points "
+                                    f"to unknown id {e.prerequisite!r}")
+            if e.prerequisite == e.id:
+                raise DataFileError(name, lines[e.id],
+                                    f"exercise {e.id!r}: prerequisite points to itself")
         for attr, back in (("easier", "harder"), ("harder", "easier")):
             target = getattr(e, attr)
             if target is None:

@@ -11,6 +11,7 @@ from anklet.domain.exercises import (
     Category,
     Equipment,
     Exercise,
+    Impact,
     LoadType,
     Motion,
     Plane,
@@ -270,6 +271,40 @@ def test_parse_library_names_line_when_link_id_is_unknown() -> None:
     err = _fails(text)
     assert err.line == _line(text, "- id: b")
     assert "nowhere" in err.problem
+
+
+def test_parse_library_defaults_new_fields_when_left_out() -> None:
+    (ex,) = parse_library(_library(_entry("a")), name="coach.yaml").exercises
+    assert (ex.impact, ex.heavy, ex.prerequisite) == (Impact.NONE, False, None)
+
+
+def test_parse_library_reads_impact_heavy_and_prerequisite_when_given() -> None:
+    text = _library(_entry("a"), _entry("b", impact="moderate", heavy="true", prerequisite="a"))
+    b = parse_library(text, name="coach.yaml").get("b")
+    assert (b.impact, b.heavy, b.prerequisite) == (Impact.MODERATE, True, "a")
+
+
+def test_parse_library_names_line_when_impact_is_unknown() -> None:
+    text = _library(_entry("a"), _entry("b", impact="huge"))
+    err = _fails(text)
+    assert err.line == _line(text, "- id: b")
+    assert "impact" in err.problem
+    assert "huge" in err.problem
+    assert "'high'" in err.problem
+
+
+def test_parse_library_names_line_when_prerequisite_id_is_unknown() -> None:
+    text = _library(_entry("a"), _entry("b", prerequisite="nowhere"))
+    err = _fails(text)
+    assert err.line == _line(text, "- id: b")
+    assert err.problem == "exercise 'b': prerequisite points to unknown id 'nowhere'"
+
+
+def test_parse_library_names_line_when_prerequisite_points_to_itself() -> None:
+    text = _library(_entry("a"), _entry("b", prerequisite="b"))
+    err = _fails(text)
+    assert err.line == _line(text, "- id: b")
+    assert "prerequisite points to itself" in err.problem
 
 
 def test_parse_library_names_line_when_field_is_missing() -> None:
