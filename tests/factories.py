@@ -18,6 +18,7 @@ from anklet.domain.history import (
     Availability,
     ExerciseLog,
     FootObservation,
+    GoalType,
     History,
     Intake,
     Lap,
@@ -30,6 +31,7 @@ from anklet.domain.history import (
     RunKind,
     Screening,
     Session,
+    Sex,
     SideHistory,
     Sport,
     Symptoms,
@@ -61,6 +63,11 @@ def intake(**kw: Any) -> Intake:
         "left": SideHistory(sprains=3, last_sprain=dt.date(2024, 11, 2), surgery=True,
                             surgery_date=dt.date(2023, 5, 17)),
         "right": SideHistory(sprains=1, last_sprain=dt.date(2022, 1, 9)),
+        "age": 34,
+        "sex": Sex.FEMALE,
+        "falls_12m": 2,
+        "fear_of_falling": 3,
+        "goal_type": GoalType.RUNNER,
     }
     return Intake(**(fields | kw))
 
@@ -169,7 +176,8 @@ def full_history(key: str = "ada", **kw: Any) -> History:
     fields: dict[str, Any] = {
         "person": person(key),
         "intake": intake(),
-        "screenings": [screening(0), screening(14, red_flags={}), screening(14)],
+        "screenings": [screening(0), screening(14, red_flags={}),
+                       screening(14, kind="check_in", red_flags={}), screening(14)],
         "measurements": [
             measurement(0, MeasureKind.KNEE_TO_WALL, Side.LEFT, 7.3),
             measurement(0, MeasureKind.KNEE_TO_WALL, Side.RIGHT, 11.1),
@@ -178,6 +186,7 @@ def full_history(key: str = "ada", **kw: Any) -> History:
             measurement(7, MeasureKind.HEEL_RAISE, Side.LEFT, 18, method=Method.COUNT,
                         pain=None, rater=None, notes=None),
             measurement(14, MeasureKind.SIDE_HOP, Side.RIGHT, 12.04, method=None),
+            measurement(14, MeasureKind.SINGLE_LEG_HOP, Side.LEFT, 8, method=Method.COUNT),
         ],
         "foot_observations": [foot_observation(0, Side.LEFT),
                               foot_observation(0, Side.RIGHT, posture=FootPosture.SUPINATED,

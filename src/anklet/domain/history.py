@@ -110,32 +110,112 @@ class SideHistory(_Model):
         return self
 
 
+class Sex(StrEnum):
+    """Used only to pick published norms; left out (None) means "not given"."""
+
+    FEMALE = "female"
+    MALE = "male"
+
+
+class GoalType(StrEnum):
+    """The person's main goal, which decides the profile the plan is written for."""
+
+    WALKER = "walker"
+    RUNNER = "runner"
+    LIFTER = "lifter"
+    COURT_FIELD_SPORT = "court_field_sport"
+    OTHER = "other"
+
+
+AGE_MIN, AGE_MAX = 5, 110
+"""Accepted age in years on the intake date: outside that is a typo."""
+
+
 class Intake(_Model):
+    """What a person told us when they started. Every profile field is optional, so older
+    documents without them still load."""
+
     date: Day
     goals: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
     left: SideHistory = SideHistory()
     right: SideHistory = SideHistory()
+    age: Annotated[int, Field(ge=AGE_MIN, le=AGE_MAX,
+                              description="age in years on the intake date")] | None = None
+    sex: Sex | None = Field(default=None, description="used only to pick published norms")
+    falls_12m: Annotated[int, Field(ge=0, le=100,
+                                    description="falls in the last 12 months")] | None = None
+    fear_of_falling: Annotated[int, Field(ge=0, le=10, description=(
+        "0 = not at all afraid of falling, 10 = extremely afraid"))] | None = None
+    goal_type: GoalType | None = Field(
+        default=None, description="the main goal; when left out it is derived from activities")
 
     def side(self, side: Side) -> SideHistory:
         return self.left if side is Side.LEFT else self.right
+
+    def age_on(self, day: dt.date) -> int | None:
+        """The age on ``day``: the age given plus the whole years since the intake date
+        (minus the whole years before it); None when no age was given."""
+        if self.age is None:
+            return None
+        start, end, sign = (self.date, day, 1) if day >= self.date else (day, self.date, -1)
+        years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+        return self.age + sign * years
+
+    @property
+    def profile(self) -> GoalType | None:
+        """``goal_type`` when given; otherwise derived from the activities: a court or field
+        sport, else running, else lifting, else daily life only (a walker); None when
+        nothing is known."""
+        if self.goal_type is not None:
+            return self.goal_type
+        acts = set(self.activities)
+        if Activity.COURT_FIELD_SPORT in acts:
+            return GoalType.COURT_FIELD_SPORT
+        if Activity.RUNNING in acts:
+            return GoalType.RUNNER
+        if Activity.LIFTING in acts:
+            return GoalType.LIFTER
+        if acts == {Activity.DAILY_LIFE}:
+            return GoalType.WALKER
+        return None
 
 
 class Symptoms(_Model):
     pain_rest: Pain = 0
     pain_activity: Pain = 0
     swelling: bool = False
-    giving_way: bool = False
+    giving_way: bool = Field(default=False, description=(
+        "the ankle gave way since the last screen or check-in (or in the last 4 weeks for "
+        "the first one)"))
+    """The ankle gave way since the last screen or check-in (or in the last 4 weeks for the
+    first one)."""
 
 
 class Screening(_Model):
-    """A dated check of symptoms per side and the red-flag questions."""
+    """A dated check of symptoms per side, and for a screen the red-flag questions.
+
+    ``kind`` is ``"screen"`` (symptoms and the red-flag questions) or ``"check_in"`` (a
+    quick symptom check: pain at rest, pain in activity, swelling and giving way per side,
+    with no red-flag questions, so its ``red_flags`` must stay empty). Red-flag status is
+    read from the latest ``screen``; symptoms from the latest screen or check-in.
+    """
 
     date: Day
+    kind: Literal["screen", "check_in"] = Field(
+        default="screen", description="screen: symptoms and red flags; check_in: symptoms only")
     left: Symptoms = Symptoms()
     right: Symptoms = Symptoms()
     red_flags: dict[str, bool] = Field(
-        default_factory=dict, description="red-flag question id -> answer (true = present)")
+        default_factory=dict, description="red-flag question id -> answer (true = present); "
+                                          "empty for a check_in")
+
+    @model_validator(mode="after")
+    def _check_in_has_no_red_flags(self) -> Screening:
+        if self.kind == "check_in" and self.red_flags:
+            raise ValueError("a check_in asks no red-flag questions: leave red_flags empty, or "
+                             "record a screen (kind \"screen\") to answer them")
+        return self
 
     def side(self, side: Side) -> Symptoms:
         return self.left if side is Side.LEFT else self.right
@@ -162,6 +242,9 @@ class Measurement(_Model):
         label, rng, _ = MEASURE_INFO[kind]
         if value != value or not (rng.low <= value <= rng.high):
             raise ValueError(f"{label} {value:g} is out of range ({rng.describe()})")
+        if kind is MeasureKind.SINGLE_LEG_HOP and not float(value).is_integer():
+            raise ValueError(f"{label} {value:g} is not a whole number of hops "
+                             f"({rng.describe()})")
         return value
 
     @field_validator("leg_length_cm")

@@ -21,6 +21,7 @@ class MeasureKind(StrEnum):
     BALANCE_EYES_CLOSED = "balance_eyes_closed"  # single-leg stance, seconds
     Y_BALANCE_ANTERIOR = "y_balance_anterior"    # anterior reach, cm
     SIDE_HOP = "side_hop"                  # seconds for the side hop test, lower is better
+    SINGLE_LEG_HOP = "single_leg_hop"      # hops completed of up to 10 in place on one leg
 
 
 class Method(StrEnum):
@@ -41,6 +42,8 @@ MEASURE_INFO: dict[MeasureKind, tuple[str, Range, bool]] = {
     MeasureKind.BALANCE_EYES_CLOSED: ("Single-leg balance, eyes closed", Range(0, 300, "s"), True),
     MeasureKind.Y_BALANCE_ANTERIOR: ("Y-balance anterior reach", Range(0, 150, "cm"), True),
     MeasureKind.SIDE_HOP: ("Side hop test", Range(1, 120, "s"), False),
+    # up to 10 hops in place on one leg; the pain during it goes in the measurement's pain
+    MeasureKind.SINGLE_LEG_HOP: ("Single-leg hop test", Range(0, 10, "hops"), True),
 }
 
 LEG_LENGTH = Range(40, 130, "cm")
@@ -54,6 +57,7 @@ DEFAULT_METHOD: dict[MeasureKind, Method] = {
     MeasureKind.BALANCE_EYES_CLOSED: Method.STOPWATCH,
     MeasureKind.Y_BALANCE_ANTERIOR: Method.TAPE,
     MeasureKind.SIDE_HOP: Method.STOPWATCH,
+    MeasureKind.SINGLE_LEG_HOP: Method.COUNT,
 }
 
 DORSIFLEXION_KINDS = frozenset({MeasureKind.KNEE_TO_WALL, MeasureKind.LUNGE_ANGLE})

@@ -14,13 +14,15 @@ import pytest
 
 from anklet.domain.errors import HistoryError, InputError
 from anklet.domain.history import (
+    Activity,
+    GoalType,
     History,
     check_day,
     history_json_schema,
     load_history_text,
     parse_history,
 )
-from factories import full_history, minimal_history
+from factories import full_history, intake, minimal_history
 
 SCHEMA_FILE = Path(__file__).resolve().parents[3] / "schema" / "history.schema.json"
 
@@ -323,3 +325,128 @@ def test_check_day_names_the_field_and_the_range(day: dt.date) -> None:
     assert exc.value.field == "as_of"
     assert exc.value.accepted == "accepted: a date from 1900-01-01 to 2199-12-31"
     check_day("as_of", dt.date(2026, 11, 25))
+
+
+# --- intake profile, check-ins, single-leg hop ------------------------------------------------
+
+
+@pytest.mark.parametrize(("field", "low", "high"), [
+    ("age", 5, 110), ("falls_12m", 0, 100), ("fear_of_falling", 0, 10)])
+def test_parse_history_accepts_intake_numbers_only_in_range(field: str, low: int,
+                                                            high: int) -> None:
+    for value, ok in [(low - 1, False), (low, True), (high, True), (high + 1, False)]:
+        doc = document()
+        doc["intake"][field] = value
+        if ok:
+            assert getattr(parse_history(doc).intake, field) == value
+            continue
+        f, given, accepted = only_problem(doc)
+        assert f == f"intake.{field}"
+        assert given == value
+        assert str(low if value < low else high) in accepted
+
+
+@pytest.mark.parametrize(("field", "bad"), [("sex", "other"), ("goal_type", "swimmer")])
+def test_parse_history_names_an_unknown_sex_or_goal_type(field: str, bad: str) -> None:
+    doc = document()
+    doc["intake"][field] = bad
+    f, given, accepted = only_problem(doc)
+    assert f == f"intake.{field}"
+    assert given == bad
+    assert ("female" if field == "sex" else "court_field_sport") in accepted
+
+
+def test_parse_history_loads_an_intake_without_the_profile_fields() -> None:
+    doc = document()
+    for field in ("age", "sex", "falls_12m", "fear_of_falling", "goal_type"):
+        del doc["intake"][field]
+    intake = parse_history(doc).intake
+    assert intake is not None
+    assert (intake.age, intake.sex, intake.falls_12m, intake.fear_of_falling,
+            intake.goal_type) == (None, None, None, None, None)
+
+
+def test_parse_history_round_trips_the_profile_and_a_check_in() -> None:
+    h = full_history()
+    doc = json.loads(h.to_json())
+    assert doc["intake"]["age"] == 34
+    assert doc["intake"]["sex"] == "female"
+    assert doc["intake"]["goal_type"] == "runner"
+    assert [s["kind"] for s in doc["screenings"]] == ["screen", "screen", "check_in", "screen"]
+    assert any(m["kind"] == "single_leg_hop" for m in doc["measurements"])
+    assert parse_history(doc) == h
+
+
+@pytest.mark.parametrize(("day", "age"), [
+    (dt.date(2025, 3, 3), 34), (dt.date(2026, 3, 2), 34), (dt.date(2026, 3, 3), 35),
+    (dt.date(2035, 3, 3), 44), (dt.date(2025, 3, 2), 34), (dt.date(2024, 3, 3), 33)])
+def test_age_on_adds_whole_years_since_the_intake(day: dt.date, age: int) -> None:
+    assert intake(date=dt.date(2025, 3, 3), age=34).age_on(day) == age
+
+
+def test_age_on_a_leap_day_intake_counts_the_year_on_march_1() -> None:
+    i = intake(date=dt.date(2024, 2, 29), age=40)
+    assert i.age_on(dt.date(2025, 2, 28)) == 40
+    assert i.age_on(dt.date(2025, 3, 1)) == 41
+
+
+def test_age_on_without_an_age_is_none() -> None:
+    assert intake(age=None).age_on(dt.date(2030, 1, 1)) is None
+
+
+@pytest.mark.parametrize(("activities", "profile"), [
+    ([Activity.DAILY_LIFE, Activity.COURT_FIELD_SPORT, Activity.RUNNING],
+     GoalType.COURT_FIELD_SPORT),
+    ([Activity.LIFTING, Activity.RUNNING], GoalType.RUNNER),
+    ([Activity.DAILY_LIFE, Activity.LIFTING], GoalType.LIFTER),
+    ([Activity.DAILY_LIFE], GoalType.WALKER),
+    ([], None),
+])
+def test_profile_without_a_goal_type_comes_from_the_activities(
+        activities: list[Activity], profile: GoalType | None) -> None:
+    assert intake(goal_type=None, activities=activities).profile is profile
+
+
+def test_profile_is_the_goal_type_when_given() -> None:
+    i = intake(goal_type=GoalType.OTHER, activities=[Activity.RUNNING])
+    assert i.profile is GoalType.OTHER
+
+
+def test_parse_history_screening_kind_defaults_to_screen() -> None:
+    h = parse_history({"person": {"id": "a", "name": "A"},
+                       "screenings": [{"date": "2025-03-03", "red_flags": {"fever": False}}]})
+    assert h.screenings[0].kind == "screen"
+
+
+def test_parse_history_rejects_a_check_in_with_red_flag_answers() -> None:
+    doc = document()
+    doc["screenings"][0]["kind"] = "check_in"
+    f, _, accepted = only_problem(doc)
+    assert f == "screenings[0]"
+    assert "check_in" in accepted
+    assert "red_flags" in accepted
+
+
+def test_parse_history_rejects_an_unknown_screening_kind() -> None:
+    doc = document()
+    doc["screenings"][0]["kind"] = "quick"
+    f, given, accepted = only_problem(doc)
+    assert f == "screenings[0].kind"
+    assert given == "quick"
+    assert "check_in" in accepted
+
+
+@pytest.mark.parametrize(("value", "ok"), [(-1, False), (0, True), (10, True), (11, False),
+                                           (7.5, False)])
+def test_parse_history_accepts_single_leg_hops_only_whole_from_0_to_10(value: float,
+                                                                       ok: bool) -> None:
+    doc = document()
+    i = next(i for i, m in enumerate(doc["measurements"]) if m["kind"] == "single_leg_hop")
+    doc["measurements"][i]["value"] = value
+    if ok:
+        assert parse_history(doc).measurements[i].value == value
+        return
+    f, _, accepted = only_problem(doc)
+    assert f == f"measurements[{i}].value"
+    assert "Single-leg hop" in accepted
+    assert "0 to 10 hops" in accepted
