@@ -205,6 +205,8 @@ class TooManyAttemptsError(AnkletError):
 _PHOTO_NEEDS = {
     "visible": "the knee, ankle, heel and toe clearly visible",
     "side_on": "the camera side-on to the leg",
+    "knee_forward": "the front knee pushed forward over the foot, as in a knee-to-wall lunge",
+    "knee_bent": "the front knee bent",
     "heel_down": "the heel flat on the floor",
     "front_leg": "the tested leg in front",
 }

@@ -56,10 +56,29 @@ The checks, and their tolerances
     foot line itself. Without a usable floor point the check is not made (``None``) and
     the message asks to check the heel by eye or to place the back toe.
 
-    ``front_leg`` — the test reads the front leg: the tested foot's toe must be ahead of
-    the other foot's toe along the direction the tested foot points (strictly ahead:
-    feet side by side are not a lunge). Without the other leg, or with its toe not
-    clearly visible, the check is not made (``None``).
+    ``front_leg`` — the test reads the front leg, and in a lunge the other foot stands
+    behind it: the other foot's toe must be behind the tested foot's heel along the
+    direction the tested foot points (strictly behind: a toe level with the front heel,
+    or feet side by side as in walking past or standing, is not a lunge). Without the
+    other leg, or with its toe not clearly visible, the check is not made (``None``).
+
+The posture: is this a knee-to-wall lunge at all?
+    A picture of someone standing or walking also has a knee, an ankle, a heel and a toe,
+    and reads as some angle; these two checks refuse what is not a lunge (their numbers
+    are our convention, chosen to be generous to a real test).
+
+    ``knee_forward`` — in the test the knee is pushed forward over the foot, so the shank
+    leans forward: the angle must be above 0° ("the front knee is not ahead of the ankle"
+    otherwise) and inside :data:`MIN_LUNGE_ANGLE`–:data:`MAX_LUNGE_ANGLE` = 15°–65°. Adults
+    reach about 35–50° (Bennell1998, evidence.md); under 15° the shank is nearly upright,
+    as when standing or in mid-stride, and over 65° no heel-down lunge goes (a reading
+    that high is the points or the posture, not an ankle).
+
+    ``knee_bent`` — the front knee is bent in a lunge: with the hip known (the model
+    finds it; points placed by hand have none), the thigh and shank must meet at a bend
+    of at least :data:`MIN_KNEE_FLEXION` = 30° (180° less the angle hip–knee–ankle).
+    Walking bends the standing knee about 15–20°, a knee-to-wall lunge well over 45°.
+    Without a clear hip the check is not made (``None``).
 
 A reading is ``ok`` when no check failed; a check that could not be made does not fail.
 Nothing here raises for a broken rule: the service refuses to store a reading that is
@@ -100,6 +119,12 @@ MIN_FLOOR_SPAN = 0.5
 """The floor point must be at least this many foot lengths from the tested toe."""
 MAX_FRAME_JUMP = 10.0
 """Degrees a video frame may rise above both neighbours before it is taken for a glitch."""
+MIN_LUNGE_ANGLE = 15.0
+"""The least shank lean, degrees from vertical, that looks like a knee-to-wall lunge (convention)."""
+MAX_LUNGE_ANGLE = 65.0
+"""The most shank lean, degrees from vertical, a heel-down lunge can give (convention)."""
+MIN_KNEE_FLEXION = 30.0
+"""The least bend of the front knee, degrees from straight, in a lunge (convention)."""
 
 _EPS = 1e-9
 """Comparisons with a tolerance allow this much for rounding in the arithmetic: a value
@@ -116,12 +141,13 @@ class Landmark(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Leg:
-    """The four points of one leg."""
+    """The four points of one leg, and the hip when known (for the knee-bend check)."""
 
     knee: Landmark
     ankle: Landmark
     heel: Landmark
     toe: Landmark
+    hip: Landmark | None = None
 
     def points(self) -> dict[str, Landmark]:
         return {"knee": self.knee, "ankle": self.ankle, "heel": self.heel, "toe": self.toe}
@@ -141,6 +167,8 @@ class Pose:
 class CheckName(StrEnum):
     VISIBLE = "visible"
     SIDE_ON = "side_on"
+    KNEE_FORWARD = "knee_forward"
+    KNEE_BENT = "knee_bent"
     HEEL_DOWN = "heel_down"
     FRONT_LEG = "front_leg"
 
@@ -336,28 +364,80 @@ def _heel_down(leg: Leg, floor: Landmark | None) -> PhotoCheck:
 def _front_leg(side: Side, leg: Leg, toe: Landmark | None) -> PhotoCheck:
     if toe is None:
         return PhotoCheck(CheckName.FRONT_LEG, None,
-                          f"We could not check that the {side} leg is the front one: only its own "
-                          f"points are known. Make sure the {side} foot is the one nearer the wall.")
+                          f"We could not check that the other foot is behind the {side} one: only "
+                          f"the {side} leg's points are known. Make sure the {side} foot is the one "
+                          f"nearer the wall.")
     _finite("other toe", toe)
     if toe.visibility < MIN_VISIBILITY:
         return PhotoCheck(CheckName.FRONT_LEG, None,
-                          f"We could not check that the {side} leg is the front one: the other "
-                          f"foot's toe is not clear enough (the model is only {_pct(toe.visibility)} "
-                          f"sure; we need {_pct(MIN_VISIBILITY)}). Make sure the {side} foot is the "
-                          f"one nearer the wall.")
+                          f"We could not check that the other foot is behind the {side} one: the "
+                          f"other foot's toe is not clear enough (the model is only "
+                          f"{_pct(toe.visibility)} sure; we need {_pct(MIN_VISIBILITY)}). Make sure "
+                          f"the {side} foot is the one nearer the wall.")
     foot = _sub(leg.toe, leg.heel)
     length = math.hypot(*foot)
-    ahead = _dot(_sub(leg.toe, toe), _unit(foot)) / length  # in foot lengths
-    if ahead > _EPS:
-        how = "just" if ahead < 0.05 else f"{ahead:.1f} foot lengths"
+    behind = _dot(_sub(leg.heel, toe), _unit(foot)) / length  # in foot lengths
+    if behind > _EPS:
+        how = "just" if behind < 0.05 else f"{behind:.1f} foot lengths"
         return PhotoCheck(CheckName.FRONT_LEG, True,
-                          f"The {side} leg is in front: its toe is {how} ahead of the other "
-                          f"foot's toe.")
-    where = "level with" if ahead >= -0.05 else f"{-ahead:.1f} foot lengths behind"
+                          f"The {side} leg is in front: the other foot's toe is {how} behind its "
+                          f"heel.")
+    where = "level with" if behind >= -0.05 else f"{-behind:.1f} foot lengths ahead of"
     return PhotoCheck(CheckName.FRONT_LEG, False,
-                      f"The {side} leg is not the front one: its toe is {where} the other foot's "
-                      f"toe. The test measures the front leg: put the {side} foot forward, nearer "
-                      f"the wall, or choose the {side.other} side.")
+                      f"The other foot is not behind the {side} one: its toe is {where} the "
+                      f"{side} heel, so this does not look like a knee-to-wall lunge. Step the "
+                      f"other foot back, with the {side} foot forward near the wall, or choose the "
+                      f"{side.other} side if that is the front leg.")
+
+
+def _knee_forward(angle: float) -> PhotoCheck:
+    accepted = f"{MIN_LUNGE_ANGLE:g}° to {MAX_LUNGE_ANGLE:g}°"
+    if angle <= _EPS:
+        return PhotoCheck(CheckName.KNEE_FORWARD, False,
+                          f"The front knee is not ahead of the ankle (the shin leans "
+                          f"{abs(angle):.1f}° {'back' if angle < 0 else 'neither way'}): this does "
+                          f"not look like a knee-to-wall lunge. In the test the knee goes forward "
+                          f"over the toes toward the wall.")
+    if angle < MIN_LUNGE_ANGLE - _EPS:
+        return PhotoCheck(CheckName.KNEE_FORWARD, False,
+                          f"The shin leans only {_down(angle, 1)}° forward: that is standing or "
+                          f"walking, not a knee-to-wall lunge (a lunge reads {accepted}). Bend the "
+                          f"front knee toward the wall as far as it goes with the heel down.")
+    if angle > MAX_LUNGE_ANGLE + _EPS:
+        return PhotoCheck(CheckName.KNEE_FORWARD, False,
+                          f"The shin leans {_up(angle, 1)}° forward, more than a knee-to-wall lunge "
+                          f"can with the heel down (we accept {accepted}). Check the knee and "
+                          f"ankle points.")
+    return PhotoCheck(CheckName.KNEE_FORWARD, True,
+                      f"The front knee is ahead of the ankle: the shin leans {angle:.1f}° "
+                      f"forward (a lunge reads {accepted}).")
+
+
+def _knee_bent(leg: Leg) -> PhotoCheck:
+    hip = leg.hip
+    need = f"{MIN_KNEE_FLEXION:g}°"
+    if hip is None:
+        return PhotoCheck(CheckName.KNEE_BENT, None,
+                          "We could not check that the front knee is bent: the hip is not marked. "
+                          "In the test the front knee bends toward the wall.")
+    _finite("hip", hip)
+    if hip.visibility < MIN_VISIBILITY:
+        return PhotoCheck(CheckName.KNEE_BENT, None,
+                          f"We could not check that the front knee is bent: the hip is not clear "
+                          f"enough (the model is only {_pct(hip.visibility)} sure; we need "
+                          f"{_pct(MIN_VISIBILITY)}).")
+    thigh = _sub(hip, leg.knee)
+    shank = _sub(leg.ankle, leg.knee)
+    if math.hypot(*thigh) < 1e-9:
+        raise InputError("hip", (hip.x, hip.y), "a hip point away from the knee point")
+    inside = math.degrees(math.acos(max(-1.0, min(1.0, _dot(_unit(thigh), _unit(shank))))))
+    bend = 180.0 - inside
+    if bend >= MIN_KNEE_FLEXION - _EPS:
+        return PhotoCheck(CheckName.KNEE_BENT, True,
+                          f"The front knee is bent {bend:.0f}° (a lunge bends it at least {need}).")
+    return PhotoCheck(CheckName.KNEE_BENT, False,
+                      f"The front knee is nearly straight (bent only {_down(bend, 1)}°; a lunge "
+                      f"bends it at least {need}): this does not look like a knee-to-wall lunge.")
 
 
 def read_leg(side: Side, leg: Leg, *, floor: Landmark | None = None,
@@ -368,7 +448,8 @@ def read_leg(side: Side, leg: Leg, *, floor: Landmark | None = None,
 
     Raises :class:`InputError` only for points that make no leg (see the module notes)."""
     angle, roll = shank_angle(leg)
-    checks = (_visible(leg), _side_on(leg), _heel_down(leg, floor),
+    checks = (_visible(leg), _side_on(leg), _knee_forward(angle), _knee_bent(leg),
+              _heel_down(leg, floor),
               _front_leg(side, leg, other.toe if other is not None else floor))
     return PhotoReading(side=side, leg=leg, angle=angle, cm=degrees_to_cm(angle), roll=roll,
                         checks=checks)

@@ -22,7 +22,10 @@ from anklet.domain.photo import (
     FOOT_TO_SHANK,
     MAX_FRAME_JUMP,
     MAX_HEEL_TILT,
+    MAX_LUNGE_ANGLE,
     MIN_FOOT_TO_SHANK,
+    MIN_KNEE_FLEXION,
+    MIN_LUNGE_ANGLE,
     MIN_VISIBILITY,
     CheckName,
     Landmark,
@@ -115,7 +118,10 @@ def test_angle_is_recovered_to_a_tenth_of_a_degree_from_0_to_60(facing: int, rol
         assert abs(reading.angle - angle) < 0.1, (angle, reading.angle)
         assert abs(reading.roll - roll) < 0.1, (angle, reading.roll)
         assert reading.cm == pytest.approx(degrees_to_cm(reading.angle))
-        assert reading.ok, reading.problems
+        if angle >= MIN_LUNGE_ANGLE:
+            assert reading.ok, reading.problems
+        else:  # read all the same, but too upright for a lunge
+            assert [c.name for c in reading.problems] == [CheckName.KNEE_FORWARD]
 
 
 def test_the_roll_correction_is_what_makes_the_angle_right() -> None:
@@ -160,7 +166,8 @@ def test_any_angle_roll_scale_shift_and_facing_gives_the_angle_back(
     reading = read_pose(front, lunge(angle, camera=camera, front=front))
     assert abs(reading.angle - angle) < 0.1
     assert abs(reading.roll - roll) < 0.1
-    assert reading.ok, reading.problems
+    assert reading.ok is (angle >= MIN_LUNGE_ANGLE + 0.01) or abs(angle - MIN_LUNGE_ANGLE) < 0.01
+    assert all(c.name is CheckName.KNEE_FORWARD for c in reading.problems), reading.problems
     assert reading.side is front
 
 
@@ -203,7 +210,7 @@ def test_a_just_unclear_point_never_shows_as_the_threshold() -> None:
 @pytest.mark.parametrize("roll", [0.0, -7.0])
 def test_a_foreshortened_foot_means_the_camera_is_not_side_on(ratio: float, passed: bool,
                                                               roll: float) -> None:
-    leg = Camera(roll=roll).leg(_world_front(0.0, foot=ratio * SHANK))
+    leg = Camera(roll=roll).leg(_world_front(20.0, foot=ratio * SHANK))
     reading = read_leg(Side.LEFT, leg)
     ok, message = _check(reading, CheckName.SIDE_ON)
     assert ok is passed
@@ -296,26 +303,34 @@ def test_the_wrong_leg_forward_is_refused(facing: int) -> None:
     right = read_pose(Side.RIGHT, pose)
     ok, message = _check(right, CheckName.FRONT_LEG)
     assert ok is False
-    assert "The right leg is not the front one" in message
-    assert "2.8 foot lengths behind" in message  # toes 65 cm apart; the back foot is 23 cm
+    assert "The other foot is not behind the right one" in message
+    # the front toe is 88 cm ahead of the right heel; the right foot is 23 cm long
+    assert "3.8 foot lengths ahead of the right heel" in message
+    assert "knee-to-wall lunge" in message
     assert "choose the left side" in message
     assert not right.ok
     left = read_pose(Side.LEFT, pose)
     assert _check(left, CheckName.FRONT_LEG)[0] is True
-    assert "2.5 foot lengths ahead" in left.check(CheckName.FRONT_LEG).message
+    assert "1.5 foot lengths behind its heel" in left.check(CheckName.FRONT_LEG).message
 
 
-def test_toes_level_or_just_ahead() -> None:
+def test_front_leg_other_toe_level_with_or_just_behind_the_front_heel() -> None:
+    # the front heel is at x = -6: the other toe must be strictly behind it
     cam = Camera()
     leg = cam.leg(_world_front(30.0))
-    beside = cam.leg({**WORLD_BACK, "toe": (20.0, 0.0)})
-    ok, message = _check(read_leg(Side.LEFT, leg, other=beside), CheckName.FRONT_LEG)
+    level = cam.leg({**WORLD_BACK, "toe": (-6.0, 0.0)})
+    ok, message = _check(read_leg(Side.LEFT, leg, other=level), CheckName.FRONT_LEG)
     assert ok is False
-    assert "level with" in message
-    just_behind = cam.leg({**WORLD_BACK, "toe": (19.5, 0.0)})
+    assert "level with the left heel" in message
+    just_behind = cam.leg({**WORLD_BACK, "toe": (-6.5, 0.0)})
     ok, message = _check(read_leg(Side.LEFT, leg, other=just_behind), CheckName.FRONT_LEG)
     assert ok is True
-    assert "just ahead" in message
+    assert "just behind" in message
+    # feet side by side, as when standing or walking past: not a lunge
+    beside = cam.leg({**WORLD_BACK, "toe": (15.0, 0.0)})
+    ok, message = _check(read_leg(Side.LEFT, leg, other=beside), CheckName.FRONT_LEG)
+    assert ok is False
+    assert "0.8 foot lengths ahead of the left heel" in message
 
 
 def test_front_leg_cannot_be_checked_without_a_clear_other_leg() -> None:
@@ -345,12 +360,101 @@ def test_a_hand_placed_back_toe_checks_the_front_leg_too() -> None:
     assert _check(both, CheckName.FRONT_LEG)[0] is True
 
 
+# --- the posture: a knee-to-wall lunge at all? ----------------------------------------
+
+@pytest.mark.parametrize("facing", [1, -1])
+@pytest.mark.parametrize(("angle", "passed", "words"), [
+    (-0.1, False, "The front knee is not ahead of the ankle"),
+    (0.0, False, "The front knee is not ahead of the ankle"),
+    (0.1, False, "leans only 0.1° forward"),
+    (MIN_LUNGE_ANGLE - 0.1, False, "leans only 14.9° forward"),
+    (MIN_LUNGE_ANGLE, True, "The front knee is ahead of the ankle"),
+    (MIN_LUNGE_ANGLE + 0.1, True, "The front knee is ahead of the ankle"),
+    (MAX_LUNGE_ANGLE - 0.1, True, "The front knee is ahead of the ankle"),
+    (MAX_LUNGE_ANGLE, True, "The front knee is ahead of the ankle"),
+    (MAX_LUNGE_ANGLE + 0.1, False, "leans 65.1° forward, more than"),
+    (90.0, False, "leans 90.0° forward, more than"),
+])
+def test_knee_forward_at_and_either_side_of_each_threshold(facing: int, angle: float,
+                                                           passed: bool, words: str) -> None:
+    reading = read_pose(Side.LEFT, lunge(angle, camera=Camera(facing=facing, roll=5.0)))
+    ok, message = _check(reading, CheckName.KNEE_FORWARD)
+    assert ok is passed, message
+    assert words in message
+    assert reading.ok is passed
+    if not passed:
+        assert "15° to 65°" in message or "knee-to-wall lunge" in message
+
+
+def test_knee_forward_behind_the_ankle_says_it_is_not_a_lunge() -> None:
+    reading = read_pose(Side.LEFT, lunge(-8.0))
+    ok, message = _check(reading, CheckName.KNEE_FORWARD)
+    assert ok is False
+    assert message.startswith("The front knee is not ahead of the ankle")
+    assert "leans 8.0° back" in message
+    assert "this does not look like a knee-to-wall lunge" in message
+
+
+def _with_hip(leg: Leg, cam: Camera, angle: float, bend: float, visibility: float = 1.0) -> Leg:
+    """The leg with a hip 45 cm from the knee, the thigh turned ``bend`` degrees back from
+    the line of the shank (0: a straight leg)."""
+    knee = _world_front(angle)["knee"]
+    a = math.radians(angle - bend)
+    hip = cam.point((knee[0] + 45.0 * math.sin(a), knee[1] + 45.0 * math.cos(a)), visibility)
+    return Leg(leg.knee, leg.ankle, leg.heel, leg.toe, hip=hip)
+
+
+@pytest.mark.parametrize("facing", [1, -1])
+@pytest.mark.parametrize(("bend", "passed"), [(MIN_KNEE_FLEXION - 0.1, False),
+                                              (MIN_KNEE_FLEXION, True),
+                                              (MIN_KNEE_FLEXION + 0.1, True), (80.0, True),
+                                              (0.0, False)])
+def test_knee_bent_at_and_either_side_of_the_threshold(facing: int, bend: float,
+                                                       passed: bool) -> None:
+    cam = Camera(facing=facing, roll=-6.0)
+    leg = _with_hip(cam.leg(_world_front(30.0)), cam, 30.0, bend)
+    reading = read_leg(Side.LEFT, leg, other=cam.leg(WORLD_BACK))
+    ok, message = _check(reading, CheckName.KNEE_BENT)
+    assert ok is passed, message
+    assert reading.ok is passed
+    if passed:
+        assert f"bent {bend:.0f}°" in message
+    else:
+        assert "nearly straight" in message
+        assert "at least 30°" in message
+        assert "does not look like a knee-to-wall lunge" in message
+
+
+def test_knee_bent_is_not_checked_without_a_clear_hip() -> None:
+    cam = Camera()
+    leg = cam.leg(_world_front(30.0))
+    no_hip = read_leg(Side.LEFT, leg)
+    assert _check(no_hip, CheckName.KNEE_BENT)[0] is None
+    assert "hip is not marked" in no_hip.check(CheckName.KNEE_BENT).message
+    unclear = read_leg(Side.LEFT, _with_hip(leg, cam, 30.0, 0.0, visibility=0.4))
+    assert _check(unclear, CheckName.KNEE_BENT)[0] is None  # straight, but the hip is unsure
+    assert "40% sure" in unclear.check(CheckName.KNEE_BENT).message
+    clear = read_leg(Side.LEFT, _with_hip(leg, cam, 30.0, 0.0, visibility=MIN_VISIBILITY))
+    assert _check(clear, CheckName.KNEE_BENT)[0] is False
+
+
+def test_a_standing_person_is_not_a_lunge() -> None:
+    # feet side by side, shins upright, knees straight: every posture check says so
+    cam = Camera()
+    leg = _with_hip(cam.leg(_world_front(2.0)), cam, 2.0, 3.0)
+    beside = cam.leg({"knee": (3.0, 50.0), "ankle": (0.0, 8.0), "heel": (-6.0, 0.0),
+                      "toe": (20.0, 0.0)})
+    reading = read_leg(Side.LEFT, leg, other=beside)
+    assert [c.name for c in reading.problems] == [CheckName.KNEE_FORWARD, CheckName.KNEE_BENT,
+                                                  CheckName.FRONT_LEG]
+
+
 # --- the reading as a whole --------------------------------------------------------------
 
 def test_checks_not_made_do_not_fail_the_reading_but_are_reported() -> None:
     reading = read_leg(Side.RIGHT, Camera().leg(_world_front(25.0)))
     assert [c.name for c in reading.checks] == list(CheckName)
-    assert [c.passed for c in reading.checks] == [True, True, None, None]
+    assert [c.passed for c in reading.checks] == [True, True, True, None, None, None]
     assert reading.ok
     assert reading.problems == ()
 
@@ -392,8 +496,10 @@ def test_a_rejected_reading_makes_a_photo_rejected_error_that_names_its_problems
     error = PhotoRejectedError(reading.checks)
     assert isinstance(error, InputError)
     assert error.field == "photo"
-    assert error.value == "heel_down, front_leg"
-    assert error.accepted == "a photo with the heel flat on the floor and the tested leg in front"
+    assert error.value == "knee_forward, heel_down, front_leg"
+    assert error.accepted == ("a photo with the front knee pushed forward over the foot, as in a "
+                              "knee-to-wall lunge, the heel flat on the floor and the tested leg "
+                              "in front")
     assert error.checks == reading.checks
     for problem in reading.problems:
         assert problem.message in str(error)
@@ -420,11 +526,11 @@ def test_a_lunge_that_rises_then_falls_gives_its_peak() -> None:
 
 
 def test_a_one_frame_glitch_is_not_chosen() -> None:
-    angles = [10.0, 20.0, 30.0, 80.0, 40.0, 45.0, 40.0, 30.0]
+    angles = [16.0, 20.0, 30.0, 60.0, 40.0, 45.0, 40.0, 30.0]
     assert deepest_frame(_frames(angles), Side.LEFT) == 5
     # at either end too
-    assert deepest_frame(_frames([70.0, 20.0, 25.0, 30.0, 28.0]), Side.LEFT) == 3
-    assert deepest_frame(_frames([20.0, 25.0, 30.0, 28.0, 70.0]), Side.LEFT) == 2
+    assert deepest_frame(_frames([60.0, 20.0, 25.0, 30.0, 28.0]), Side.LEFT) == 3
+    assert deepest_frame(_frames([20.0, 25.0, 30.0, 28.0, 60.0]), Side.LEFT) == 2
 
 
 def test_a_quick_but_real_peak_is_still_chosen() -> None:
@@ -459,4 +565,4 @@ def test_no_frame_qualifies() -> None:
 
 
 def test_a_single_frame_is_the_deepest() -> None:
-    assert deepest_frame([None, lunge(12.0), None], Side.LEFT) == 1
+    assert deepest_frame([None, lunge(22.0), None], Side.LEFT) == 1
