@@ -26,6 +26,7 @@ from anklet.domain.datafile import (
 )
 from anklet.domain.errors import DataFileError
 from anklet.domain.exercises import Category
+from anklet.domain.measures import MeasureKind
 
 Op = Literal[">=", ">", "<=", "<"]
 
@@ -200,6 +201,24 @@ class AsymmetryRule(DataModel):
     larger than this is not called an asymmetry, whatever the LSI."""
 
 
+CHANGE_SCALES = ("cait", "faam_adl", "faam_sports")
+"""Questionnaire scales whose change over time is judged (ids in questionnaires.yaml)."""
+
+
+class ChangeRule(DataModel):
+    """How large a change between two tests of one measure must be to be real, not error.
+
+    ``same_rater`` applies when the same person measured both tests (or neither rater was
+    recorded; for a questionnaire the person is their own rater); ``between_raters`` when
+    two different people did (default: the same figure). ``figure``: ``mdc`` (a change must
+    be larger than it) or ``mcid`` (a change must be at least it)."""
+
+    measure: str
+    figure: Literal["mdc", "mcid"] = "mdc"
+    same_rater: Number
+    between_raters: Number | None = None
+
+
 class ChecklistDomain(DataModel):
     """One group of the clearance checklist; the PAASS domains (Smith2021) and any extra."""
 
@@ -228,6 +247,8 @@ class Protocol(DataModel):
     stages: Annotated[list[Stage], Field(min_length=4, max_length=4)]
     asymmetry: list[AsymmetryRule] = Field(default_factory=list)
     clearance_domains: ClearanceDomains
+    change: list[ChangeRule] = Field(default_factory=list)
+    """Measurement error of each test over time; a file without it judges no change."""
 
     def stage(self, number: int) -> Stage:
         return self.stages[number - 1]
@@ -242,6 +263,11 @@ class Protocol(DataModel):
 
     def domain(self, domain_id: str) -> ChecklistDomain | None:
         return next((d for d in self.clearance_domains.domains if d.id == domain_id), None)
+
+    def change_rule(self, measure: str) -> ChangeRule | None:
+        """The change rule of a measure kind or questionnaire scale, if the file has one."""
+        return next((r for r in self.change if r.measure == measure), None)
+
 
 
 # --- loading and validation -------------------------------------------------
@@ -352,6 +378,26 @@ def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
                 fail(loc, f"'{c.op} {c.threshold:g}' can never be met: {c.metric!r} reads "
                           f"{spec.low:g} to {spec.high:g}")
     _check_domains(p, fail, check_source)
+    _check_change(p, fail, check_source)
+
+
+def _check_change(p: Protocol, fail: Any, check_source: Any) -> None:
+    """Each change rule names a known measure once, with figures above 0 and known sources."""
+    known = [k.value for k in MeasureKind] + list(CHANGE_SCALES)
+    seen: set[str] = set()
+    for ri, r in enumerate(p.change):
+        if r.measure not in known:
+            fail(("change", ri), f"unknown measure {r.measure!r}; known: {', '.join(known)}")
+        if r.measure in seen:
+            fail(("change", ri), f"measure {r.measure!r} appears twice")
+        seen.add(r.measure)
+        for key in ("same_rater", "between_raters"):
+            num = getattr(r, key)
+            if num is None:
+                continue
+            check_source(("change", ri, key), num.source)
+            if not num.value > 0:
+                fail(("change", ri, key), f"{key} {num.value:g} must be above 0")
 
 
 def _check_domains(p: Protocol, fail: Any, check_source: Any) -> None:
