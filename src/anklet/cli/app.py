@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from anklet.cli import render
+from anklet.domain.change import MeasureChange, changes, changes_dict, measure_changes
 from anklet.domain.decisions import STATUS_TEXT, override_text, stage_numbers_text
 from anklet.domain.errors import AnkletError, InputError, NotFoundError
 from anklet.domain.exercises import (
@@ -462,12 +463,25 @@ def measure(
     with person_write(person) as uow:
         for m in items:
             records.create_measurement(uow, key=person, measurement=m)
+    retests = _retest_changes(person, k, d, {m.side for m in items})
     if not emit(as_json, {"recorded": [m.model_dump(mode="json", exclude_none=True)
-                                       for m in items]}):
+                                       for m in items], "changes": changes_dict(retests)}):
         out.print(f"Recorded {k.value.replace('_', ' ')} for {person}: "
                   + ", ".join(f"{m.side.value} {m.value:g}" + (
                       f" ({m.normalised_reach:.0f}% of leg length)" if m.normalised_reach else "")
                               for m in items) + f" (method: {items[0].method})")
+        render.change_lines(out, retests)
+
+
+def _retest_changes(person: str, kind: MeasureKind, day: dt.date,
+                    sides: set[Side]) -> list[MeasureChange]:
+    """The change of each side just re-tested (a first test has none), read back after
+    the write so it compares with everything on record."""
+    c = ctx()
+    with c.uow() as uow:
+        h = uow.people.get(person)
+    return [x for x in measure_changes(h, c.protocol, day, kinds=[kind])
+            if x.side in sides and not x.first and x.date == day]
 
 
 @app.command("observe-foot")
@@ -721,8 +735,11 @@ def status(
     feet = latest_feet(ev.history)
     data = decision_dict(ev.decision, c.protocol)
     data["feet"] = {side: o.model_dump(mode="json", exclude_none=True) for side, o in feet.items()}
+    found = changes(ev.history, c.protocol, ev.decision.as_of)
+    data["changes"] = changes_dict(found)
     if not emit(as_json, data):
         render.decision(out, ev.decision, c.protocol)
+        render.changes(out, found)
         if feet:
             out.print("[dim]Feet (observed, not judged):[/] " + "; ".join(
                 f"{side} {o.posture.value}, arch {o.arch.value} ({o.date})"

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from anklet.domain.adherence import Adherence
+from anklet.domain.change import MeasureChange, line
 from anklet.domain.decisions import Decision, GateResult, checklist, fmt
 from anklet.domain.exercises import HEEL_WARNING, Category, Exercise, Library
 from anklet.domain.planner import WeekPlan
@@ -80,6 +81,31 @@ def decision(console: Console, d: Decision, protocol: Protocol) -> None:
                     "override": f"set to stage {ch.to_stage}"}.get(ch.kind, ch.kind)
             t.add_row(str(ch.date), what, escape(ch.reason))
         console.print(t)
+
+
+def _change_style(c: MeasureChange) -> str:
+    p = c.previous
+    if p is None:
+        return "dim"
+    if p.verdict == "real_change":
+        return {"improved": "green", "worse": "red"}.get(p.direction, "")
+    return "yellow" if p.verdict == "not_comparable" else ""
+
+
+def change_lines(console: Console, items: list[MeasureChange]) -> None:
+    """One line per test: its change since the last test and since the first."""
+    for c in items:
+        console.print(Text(f"  {line(c)}", style=_change_style(c)), soft_wrap=True)
+
+
+def changes(console: Console, items: list[MeasureChange]) -> None:
+    """The "Changes since last test" section of ``anklet status``."""
+    if not items:
+        return
+    console.print(Text("Changes since last test", style="bold") + Text(
+        " (a change no larger than the test's measurement error may be the measuring alone)",
+        style="dim"), soft_wrap=True)
+    change_lines(console, items)
 
 
 DOMAIN_STYLE = {"met": "green", "unmet": "red", "incomplete": "yellow",
