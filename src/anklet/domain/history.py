@@ -242,9 +242,6 @@ class Measurement(_Model):
         label, rng, _ = MEASURE_INFO[kind]
         if value != value or not (rng.low <= value <= rng.high):
             raise ValueError(f"{label} {value:g} is out of range ({rng.describe()})")
-        if kind is MeasureKind.SINGLE_LEG_HOP and not float(value).is_integer():
-            raise ValueError(f"{label} {value:g} is not a whole number of hops "
-                             f"({rng.describe()})")
         return value
 
     @field_validator("leg_length_cm")

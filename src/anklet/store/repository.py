@@ -55,6 +55,7 @@ from anklet.domain.history import (
     Availability,
     ExerciseLog,
     FootObservation,
+    GoalType,
     History,
     Intake,
     Lap,
@@ -67,6 +68,7 @@ from anklet.domain.history import (
     RunKind,
     Screening,
     Session,
+    Sex,
     SideHistory,
     Sport,
     Symptoms,
@@ -161,11 +163,13 @@ def _intake_params(person_id: int, intake: Intake) -> dict[str, Any]:
         params[f"{side}_last_sprain"] = h.last_sprain
         params[f"{side}_surgery"] = h.surgery
         params[f"{side}_surgery_date"] = h.surgery_date
+    params |= {"age": intake.age, "sex": _v(intake.sex), "falls_12m": intake.falls_12m,
+               "fear_of_falling": intake.fear_of_falling, "goal_type": _v(intake.goal_type)}
     return params
 
 
 def _screening_params(person_id: int, s: Screening) -> dict[str, Any]:
-    params: dict[str, Any] = {"person_id": person_id, "date": s.date,
+    params: dict[str, Any] = {"person_id": person_id, "date": s.date, "kind": s.kind,
                               "red_flags": dict(s.red_flags)}
     for side, sym in (("left", s.left), ("right", s.right)):
         params[f"{side}_pain_rest"] = sym.pain_rest
@@ -257,8 +261,10 @@ _INTAKE_COLS = (t.intakes.c.person_id, t.intakes.c.date, _json_text(t.intakes.c.
                 t.intakes.c.left_sprains, t.intakes.c.left_last_sprain,
                 t.intakes.c.left_surgery, t.intakes.c.left_surgery_date,
                 t.intakes.c.right_sprains, t.intakes.c.right_last_sprain,
-                t.intakes.c.right_surgery, t.intakes.c.right_surgery_date)
-_SCREENING_COLS = (t.screenings.c.person_id, t.screenings.c.date,
+                t.intakes.c.right_surgery, t.intakes.c.right_surgery_date,
+                t.intakes.c.age, t.intakes.c.sex, t.intakes.c.falls_12m,
+                t.intakes.c.fear_of_falling, t.intakes.c.goal_type)
+_SCREENING_COLS = (t.screenings.c.person_id, t.screenings.c.date, t.screenings.c.kind,
                    t.screenings.c.left_pain_rest, t.screenings.c.left_pain_activity,
                    t.screenings.c.left_swelling, t.screenings.c.left_giving_way,
                    t.screenings.c.right_pain_rest, t.screenings.c.right_pain_activity,
@@ -301,6 +307,9 @@ _EXERCISE_SIDES: dict[str, Side | str] = {**{s.value: s for s in Side}, "both": 
 _KINDS: dict[str, MeasureKind] = {k.value: k for k in MeasureKind}
 _METHODS: dict[str | None, Method | None] = {None: None, **{m.value: m for m in Method}}
 _ACTIVITIES: dict[str, Activity] = {a.value: a for a in Activity}
+_SEXES: dict[str | None, Sex | None] = {None: None, **{x.value: x for x in Sex}}
+_GOAL_TYPES: dict[str | None, GoalType | None] = {None: None, **{g.value: g for g in GoalType}}
+_SCREENING_KINDS: dict[str, str] = {"screen": "screen", "check_in": "check_in"}
 _POSTURES: dict[str, FootPosture] = {p.value: p for p in FootPosture}
 _ARCHES: dict[str, ArchShape] = {a.value: a for a in ArchShape}
 _RUN_KINDS: dict[str, RunKind] = {k.value: k for k in RunKind}
@@ -875,7 +884,7 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
     parts: dict[int, _Parts] = {pid: _Parts() for pid, *_ in people}
     intake_of: dict[int, Intake] = {}
     for (pid, date, goals, activities, lsp, llast, lsurg, lsdate, rsp, rlast, rsurg,
-         rsdate) in intakes:
+         rsdate, age, sex, falls, fear, goal_type) in intakes:
         if pid in parts:
             intake_of[pid] = new(Intake, {
                 "date": date, "goals": _decode(goals),
@@ -883,12 +892,14 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
                 "left": new(SideHistory, {"sprains": lsp, "last_sprain": llast,
                                           "surgery": lsurg, "surgery_date": lsdate}),
                 "right": new(SideHistory, {"sprains": rsp, "last_sprain": rlast,
-                                           "surgery": rsurg, "surgery_date": rsdate})})
-    for (pid, date, lrest, lact, lswell, lgive, rrest, ract, rswell, rgive,
+                                           "surgery": rsurg, "surgery_date": rsdate}),
+                "age": age, "sex": _SEXES[sex], "falls_12m": falls, "fear_of_falling": fear,
+                "goal_type": _GOAL_TYPES[goal_type]})
+    for (pid, date, kind, lrest, lact, lswell, lgive, rrest, ract, rswell, rgive,
          flags) in screenings:
         if (p := parts.get(pid)) is not None:
             p.screenings.append(new(Screening, {
-                "date": date,
+                "date": date, "kind": _SCREENING_KINDS[kind],
                 "left": new(Symptoms, {"pain_rest": lrest, "pain_activity": lact,
                                        "swelling": lswell, "giving_way": lgive}),
                 "right": new(Symptoms, {"pain_rest": rrest, "pain_activity": ract,

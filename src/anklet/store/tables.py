@@ -188,6 +188,10 @@ class IntakeRow(Base):
     __table_args__ = (
         _range("left_sprains", 0, 100, nullable=False),
         _range("right_sprains", 0, 100, nullable=False),
+        _range("age", 5, 110),
+        CheckConstraint("sex IS NULL OR sex IN ('female', 'male')", name="sex"),
+        _range("falls_12m", 0, 100),
+        _range("fear_of_falling", 0, 10),
     )
 
     person_id: Mapped[int] = mapped_column(
@@ -203,15 +207,23 @@ class IntakeRow(Base):
     right_last_sprain: Mapped[dt.date | None] = mapped_column(Date)
     right_surgery: Mapped[bool] = mapped_column(Boolean)
     right_surgery_date: Mapped[dt.date | None] = mapped_column(Date)
+    age: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(6))
+    falls_12m: Mapped[int | None] = mapped_column(Integer)
+    fear_of_falling: Mapped[int | None] = mapped_column(Integer)
+    # a list that may grow, like the measurement kinds: checked by the domain only
+    goal_type: Mapped[str | None] = mapped_column(String(40))
 
     person: Mapped[PersonRow] = relationship(back_populates="intake")
 
 
 class ScreeningRow(Base):
-    """A dated symptom check per side, with the red-flag answers."""
+    """A dated symptom check per side, with the red-flag answers (a screen) or without any
+    (a check-in: ``kind`` 'check_in')."""
 
     __tablename__ = "screenings"
     __table_args__ = (
+        CheckConstraint("kind IN ('screen', 'check_in')", name="kind"),
         _pain("left_pain_rest", nullable=False),
         _pain("left_pain_activity", nullable=False),
         _pain("right_pain_rest", nullable=False),
@@ -221,6 +233,7 @@ class ScreeningRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = _person_fk()
     date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10), server_default=text("'screen'"))
     left_pain_rest: Mapped[int] = mapped_column(Integer)
     left_pain_activity: Mapped[int] = mapped_column(Integer)
     left_swelling: Mapped[bool] = mapped_column(Boolean)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from anklet.domain.units import Side
 from anklet.store import tables as t
@@ -116,3 +118,69 @@ def test_downgrade_gives_the_exercises_their_table_back(engine: Engine) -> None:
         columns = {c["name"] for c in inspect(conn).get_columns("sessions")}
     assert [tuple(r) for r in rows] == sorted(_OLD_ROWS)
     assert "exercises" not in columns
+
+
+def _at_0005_with_screenings(engine: Engine) -> None:
+    _downgrade(engine, "0005")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO people (id, key, name, created) "
+                          "VALUES (1, 'ada', 'Ada', '2026-11-02')"))
+        conn.execute(text(
+            "INSERT INTO intakes (person_id, date, goals, activities, left_sprains, left_surgery, "
+            "right_sprains, right_surgery) VALUES (1, '2026-11-02', '[]', '[\"running\"]', 1, "
+            "false, 0, false)"))
+        conn.execute(text(
+            "INSERT INTO screenings (person_id, date, left_pain_rest, left_pain_activity, "
+            "left_swelling, left_giving_way, right_pain_rest, right_pain_activity, "
+            "right_swelling, right_giving_way, red_flags) VALUES (1, '2026-11-02', 1, 2, false, "
+            "true, 0, 0, false, false, '{\"night_pain\": true}')"))
+
+
+def test_upgrade_to_0006_makes_old_screenings_screens_and_leaves_the_profile_empty(
+        engine: Engine) -> None:
+    _at_0005_with_screenings(engine)
+    migrate(engine)
+    with UnitOfWork(engine) as uow:
+        h = uow.people.get("ada")
+    assert [s.kind for s in h.screenings] == ["screen"]
+    assert h.screenings[0].red_flags == {"night_pain": True}
+    assert h.intake is not None
+    assert (h.intake.age, h.intake.sex, h.intake.falls_12m, h.intake.fear_of_falling,
+            h.intake.goal_type) == (None, None, None, None, None)
+    assert _diff(engine) == []
+
+
+@pytest.mark.parametrize(("table", "column", "value"), [
+    ("intakes", "age", 4), ("intakes", "age", 111), ("intakes", "sex", "'other'"),
+    ("intakes", "falls_12m", 101), ("intakes", "fear_of_falling", 11),
+    ("intakes", "fear_of_falling", -1), ("screenings", "kind", "'quick'")])
+def test_upgrade_to_0006_checks_the_new_columns(engine: Engine, table: str, column: str,
+                                                value: object) -> None:
+    _at_0005_with_screenings(engine)
+    migrate(engine)
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text(f"UPDATE {table} SET {column} = {value}"))
+
+
+def test_downgrade_from_0006_drops_the_check_ins_and_keeps_the_screens(engine: Engine) -> None:
+    _at_0005_with_screenings(engine)
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO screenings (person_id, date, kind, left_pain_rest, left_pain_activity, "
+            "left_swelling, left_giving_way, right_pain_rest, right_pain_activity, "
+            "right_swelling, right_giving_way, red_flags) VALUES (1, '2026-11-09', 'check_in', "
+            "0, 1, false, false, 0, 0, false, false, '{}')"))
+        conn.execute(text("UPDATE intakes SET age = 40, sex = 'male', goal_type = 'runner'"))
+    _downgrade(engine, "0005")
+    with engine.connect() as conn:
+        dates = conn.execute(text("SELECT date FROM screenings")).scalars().all()
+        screening_columns = {c["name"] for c in inspect(conn).get_columns("screenings")}
+        intake_columns = {c["name"] for c in inspect(conn).get_columns("intakes")}
+        sprains = conn.execute(text("SELECT left_sprains FROM intakes")).scalar_one()
+    assert [str(d) for d in dates] == ["2026-11-02"]
+    assert "kind" not in screening_columns
+    assert not intake_columns & {"age", "sex", "falls_12m", "fear_of_falling", "goal_type"}
+    assert sprains == 1
+    migrate(engine)
+    assert _diff(engine) == []
