@@ -60,6 +60,18 @@ def png(image: Image.Image) -> bytes:
     return buf.getvalue()
 
 
+def two_people() -> Image.Image:
+    """SYNTHETIC scene of two REAL people: the real portrait twice on a grey ground, the one
+    on the left at full size and a copy two thirds as large on the right (as a person
+    farther from the camera looks)."""
+    face = real_photo()
+    small = face.resize((face.width * 2 // 3, face.height * 2 // 3))
+    scene = Image.new("RGB", (face.width + 40 + small.width, face.height), (128, 128, 128))
+    scene.paste(face, (0, 0))
+    scene.paste(small, (face.width + 40, face.height - small.height))
+    return scene
+
+
 def grey_image(size: tuple[int, int] = (640, 480)) -> bytes:
     """SYNTHETIC: a flat mid-grey picture (nobody in it)."""
     return png(Image.new("RGB", size, (128, 128, 128)))

@@ -131,6 +131,25 @@ _EPS = 1e-9
 exactly at a tolerance, however the picture is turned or scaled, counts as at it."""
 
 
+class ManyPeopleError(InputError):
+    """More than one person is in the picture (or the video) and none was chosen, or the
+    one chosen is not there. ``places`` says where each stands, numbered from 1 = the
+    largest (the nearest the camera)."""
+
+    def __init__(self, places: Sequence[str], *, what: str = "picture",
+                 how: str = "say which one to measure (1 is the largest, nearest the camera)",
+                 chosen: int | None = None) -> None:
+        self.places = tuple(places)
+        n = len(self.places)
+        listed = _and([f"number {i}{' (the largest)' if i == 1 and n > 1 else ''} {w}"
+                       for i, w in enumerate(self.places, 1)])
+        found = f"only one person, {self.places[0]}" if n == 1 else f"{n}: {listed}"
+        head = (f"There is no person {chosen} in this {what}: we found {found}"
+                if chosen is not None else f"{n} people are in this {what}: {listed}")
+        super().__init__("person", n if chosen is None else chosen, f"a number from 1 to {n}",
+                         message=f"{head}. Crop it to the person being tested, or {how}.")
+
+
 class Landmark(NamedTuple):
     """A point in image pixels (x right, y down) and how sure the model is of it."""
 

@@ -27,7 +27,15 @@ from pydantic import ValidationError
 from anklet.domain.errors import InputError, PhotoRejectedError
 from anklet.domain.history import Measurement, problems_from
 from anklet.domain.measures import MEASURE_INFO, MeasureKind, Method
-from anklet.domain.photo import CheckName, Landmark, Leg, PhotoReading, read_leg, read_pose
+from anklet.domain.photo import (
+    CheckName,
+    Landmark,
+    Leg,
+    ManyPeopleError,
+    PhotoReading,
+    read_leg,
+    read_pose,
+)
 from anklet.domain.units import Side
 from anklet.store.uow import UnitOfWork
 from anklet.vision import images, video
@@ -38,7 +46,9 @@ __all__ = [
     "ENABLE_HINT",
     "MAX_UPLOAD_BYTES",
     "POINTS",
+    "HeelUncheckedError",
     "Image",
+    "ManyPeopleError",
     "VisionUnavailableError",
     "annotated",
     "available",
@@ -48,6 +58,7 @@ __all__ = [
     "load",
     "measure",
     "original_size",
+    "read_person",
     "read_points",
     "scale_of",
     "to_data_url",
@@ -78,18 +89,37 @@ def load(*, data: bytes, filename: str = "photo") -> Image:
     return images.load_image(data, name=filename)
 
 
-def measure(*, data: bytes, side: Side, filename: str = "photo") -> tuple[Image, PhotoReading | None]:
+def measure(*, data: bytes, side: Side, filename: str = "photo", person: int | None = None
+            ) -> tuple[Image, PhotoReading | None]:
     """Load the photo (or the deepest-lunge frame of a video) and read the angle from the
     points the pose model finds; the reading is None when no person is found.
 
-    InputError for a file that is not a readable photo or video (nothing is stored here at
-    all); VisionUnavailableError without the ``[vision]`` extra."""
+    With more than one person in the picture, :class:`ManyPeopleError` unless ``person``
+    says which (1 = the largest box, nearest the camera). A video whose frames show no
+    knee-to-wall lunge is refused (InputError saying why). InputError for a file that is
+    not a readable photo or video (nothing is stored here at all);
+    VisionUnavailableError without the ``[vision]`` extra."""
+    if person is not None and person < 1:
+        raise InputError("person", person, "a number from 1 (the largest person in the picture)")
     if video.is_video(data):
-        frame = video.deepest_lunge(data, side, name=filename)
+        frame = video.deepest_lunge(data, side, name=filename, person=person)
         return frame.image, None if frame.pose is None else read_pose(side, frame.pose)
     image = images.load_image(data, name=filename)
-    found = detector().detect(image)
-    return image, None if found is None else read_pose(side, found)
+    return image, read_person(image, side, person)
+
+
+def read_person(image: Image, side: Side, person: int | None = None) -> PhotoReading | None:
+    """The reading of the one person in ``image`` (or of number ``person``, 1 = the largest);
+    None when nobody is found; :class:`ManyPeopleError` for several and none chosen, or a
+    number past those found."""
+    found = detector().people(image)
+    if not found:
+        return None
+    if person is None and len(found) > 1:
+        raise ManyPeopleError([p.where for p in found])
+    if person is not None and person > len(found):
+        raise ManyPeopleError([p.where for p in found], chosen=person)
+    return read_pose(side, found[(person or 1) - 1].pose)
 
 
 def read_points(*, side: Side, points: Mapping[str, tuple[float, float]],
@@ -121,17 +151,38 @@ def read_points(*, side: Side, points: Mapping[str, tuple[float, float]],
     return read_leg(side, leg, floor=placed.get(BACK_TOE))
 
 
+class HeelUncheckedError(InputError):
+    """The heel could not be checked from the picture and nobody confirmed it by eye."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__("heel_checked", False, "a confirmation that the heel stayed down",
+                         message="We could not see from the picture whether the heel stayed "
+                                 "on the floor, and a lifted heel gives a wrong angle, so "
+                                 f"nothing was stored. {how}")
+
+
+HEEL_HOW = ("Check by eye that the heel stayed flat on the floor and then confirm it, or add "
+            "the back foot's toe so the heel can be checked.")
+
+
 def create(uow: UnitOfWork, *, key: str, side: Side, day: dt.date, reading: PhotoReading,
-           pain: int | None = None, rater: str | None = None) -> Measurement:
+           pain: int | None = None, rater: str | None = None, heel_checked: bool = False,
+           heel_how: str = HEEL_HOW) -> Measurement:
     """Store the reading's angle as the side's lunge angle (method photo) on ``day``.
 
-    PhotoRejectedError when a check failed (the reading was not ok); InputError for an
-    angle outside the test's range (the knee behind the ankle, say). Nothing is stored then.
-    The caller re-decides and commits."""
+    PhotoRejectedError when a check failed (the reading was not ok);
+    :class:`HeelUncheckedError` when the heel check could not be made and ``heel_checked``
+    (someone looked and saw the heel stay down) is not given — ``heel_how`` says, in the
+    caller's words, how to confirm; InputError for an angle outside the test's range.
+    Nothing is stored then. The stored notes say what was not checked and that the heel
+    was confirmed by eye. The caller re-decides and commits."""
     if reading.side is not side:
         raise InputError("side", side.value, f"the side the photo was read for ({reading.side})")
     if not reading.ok:
         raise PhotoRejectedError(reading.checks)
+    heel_by_eye = reading.check(CheckName.HEEL_DOWN).passed is None
+    if heel_by_eye and not heel_checked:
+        raise HeelUncheckedError(heel_how)
     value = round(reading.angle, 1)
     rng = MEASURE_INFO[MeasureKind.LUNGE_ANGLE][1]
     if not rng.low <= value <= rng.high:
@@ -140,12 +191,17 @@ def create(uow: UnitOfWork, *, key: str, side: Side, day: dt.date, reading: Phot
                                  f"{'back from' if value < 0 else 'past'} upright, which the "
                                  f"knee-to-wall test cannot give ({rng.describe()}). Check the "
                                  "knee and ankle points, and that the foot points toward the wall.")
-    unchecked = [_UNCHECKED[c.name] for c in reading.checks if c.passed is None]
+    unchecked = [_UNCHECKED[c.name] for c in reading.checks
+                 if c.passed is None and c.name is not CheckName.HEEL_DOWN]
+    notes = []
+    if unchecked:
+        notes.append("Measured from a photo; not checked: " + ", ".join(unchecked) + ".")
+    if heel_by_eye:
+        notes.append("Heel confirmed down by eye (the photo could not show it).")
     try:
         m = Measurement(date=day, side=side, kind=MeasureKind.LUNGE_ANGLE, value=value,
                         method=Method.PHOTO, pain=pain, rater=rater,
-                        notes=("Measured from a photo; not checked: " + ", ".join(unchecked) + "."
-                               if unchecked else None))
+                        notes=" ".join(notes) or None)
     except ValidationError as e:  # the date, pain or rater given with it
         raise InputError(*problems_from(e)[0]) from None
     uow.people.add_measurement(key, m)
@@ -155,6 +211,8 @@ def create(uow: UnitOfWork, *, key: str, side: Side, day: dt.date, reading: Phot
 _UNCHECKED = {
     CheckName.VISIBLE: "points visible",
     CheckName.SIDE_ON: "camera side-on",
+    CheckName.KNEE_FORWARD: "knee forward",
+    CheckName.KNEE_BENT: "knee bent",
     CheckName.HEEL_DOWN: "heel down",
     CheckName.FRONT_LEG: "front leg",
 }

@@ -9,6 +9,16 @@ Only the models inside the ``mediapipe==0.10.14`` wheel are used: ``model_comple
 the heavy model from the internet on first use, so it is never asked for; nothing here
 reaches the network.
 
+Several people
+    MediaPipe's Pose (this "legacy solution" API) follows one person only: each picture
+    gives the landmarks of one body, or none. The newer Pose Landmarker task can report
+    several (its ``num_poses``), but it needs a ``.task`` model bundle that the wheel does
+    not ship and would have to be downloaded. So :meth:`Detector.people` finds the others
+    the plain way: it covers the person just found with flat grey (their landmarks' box,
+    widened by :data:`MASK_MARGIN`) and looks again, up to :data:`MAX_PEOPLE` times, until
+    nobody more is found. Each :class:`Person` has the box of their landmarks, and the list
+    comes largest box first (the nearest person, usually the one being tested).
+
 One :class:`Detector` holds one MediaPipe graph and may be shared (the web app keeps one
 per process, :func:`detector`); calls are serialised by a lock, as a graph is not safe to
 run from two threads at once.
@@ -24,6 +34,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
 from typing import Any
@@ -32,7 +43,8 @@ from anklet.domain.errors import AnkletError
 from anklet.domain.photo import Landmark, Leg, Pose
 from anklet.vision.images import Image
 
-__all__ = ["ENABLE_HINT", "Detector", "VisionUnavailableError", "available", "detector"]
+__all__ = ["ENABLE_HINT", "MAX_PEOPLE", "Detector", "Person", "VisionUnavailableError",
+           "available", "detector"]
 
 ENABLE_HINT = ("Finding the knee, ankle, heel and toe in a photo needs the optional vision "
                "extra: run  pip install 'anklet[vision]'  (it adds MediaPipe). Without it you "
@@ -46,6 +58,36 @@ MODEL_COMPLEXITY = 1
 MIN_WARMUP = 64  # side of the blank picture the graph is started with
 
 _LEGS = {"left": (25, 27, 29, 31), "right": (26, 28, 30, 32)}  # knee, ankle, heel, foot index
+_HIPS = {"left": 23, "right": 24}
+
+MAX_PEOPLE = 4
+"""At most this many people are looked for in one picture (each one more costs a pass)."""
+MASK_MARGIN = 0.15
+"""A person found is covered out to this fraction of their box's size beyond it on every
+side, so that a hand or a foot the landmarks miss is not taken for somebody else."""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One person found: their legs' points, the box around all their landmarks inside the
+    picture (left, top, right, bottom, in pixels) and the picture's width."""
+
+    pose: Pose
+    box: tuple[float, float, float, float]
+    width: int
+
+    @property
+    def size(self) -> float:
+        """The box's area in pixels: the larger, the nearer the camera."""
+        x0, y0, x1, y1 = self.box
+        return (x1 - x0) * (y1 - y0)
+
+    @property
+    def where(self) -> str:
+        """Where the person stands in the picture, in words (from the box's centre)."""
+        centre = (self.box[0] + self.box[2]) / 2 / max(self.width, 1)
+        return "on the left" if centre < 1 / 3 else "on the right" if centre > 2 / 3 \
+            else "in the middle"
 
 
 class VisionUnavailableError(AnkletError):
@@ -150,6 +192,37 @@ class Detector:
         rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
         return to_pose(self.infer(rgb), image.width, image.height)
 
+    def people(self, image: Image, *, limit: int = MAX_PEOPLE) -> list[Person]:
+        """Everybody found in ``image`` (up to ``limit``), largest box first: each one found
+        is covered with grey and the picture looked at again (see the module notes). Only
+        for a detector of single pictures (``video=False``): a tracking one would follow
+        the first person instead of looking afresh."""
+        if self.video:
+            raise ValueError("people() needs a detector of single pictures (video=False)")
+        import numpy as np
+
+        rgb = np.array(image if image.mode == "RGB" else image.convert("RGB"))  # a copy
+        h, w = rgb.shape[:2]
+        found: list[Person] = []
+        while len(found) < limit:
+            result = self.infer(rgb)
+            pose = to_pose(result, w, h)
+            if pose is None:
+                break
+            marks = result.pose_landmarks.landmark
+            xs = [m.x * w for m in marks]
+            ys = [m.y * h for m in marks]
+            box = (max(0.0, min(xs)), max(0.0, min(ys)), min(float(w), max(xs)),
+                   min(float(h), max(ys)))
+            if box[2] - box[0] < 1 or box[3] - box[1] < 1 or any(
+                    _inside(box, p.box) for p in found):
+                break  # nothing left inside the picture, or the same person again
+            found.append(Person(pose, box, w))
+            mx, my = (box[2] - box[0]) * MASK_MARGIN, (box[3] - box[1]) * MASK_MARGIN
+            rgb[int(max(0, box[1] - my)):int(min(h, box[3] + my)) + 1,
+                int(max(0, box[0] - mx)):int(min(w, box[2] + mx)) + 1] = 127
+        return sorted(found, key=lambda p: p.size, reverse=True)
+
     def timed(self, image: Image) -> tuple[Pose | None, float]:
         """:meth:`detect`, with the milliseconds MediaPipe's own ``process`` took."""
         import numpy as np
@@ -175,12 +248,21 @@ def to_pose(result: Any, width: int, height: int) -> Pose | None:
         return None
     marks = found.landmark
 
+    def point(i: int) -> Landmark:
+        return Landmark(marks[i].x * width, marks[i].y * height, float(marks[i].visibility))
+
     def leg(side: str) -> Leg:
-        knee, ankle, heel, toe = (Landmark(marks[i].x * width, marks[i].y * height,
-                                           float(marks[i].visibility)) for i in _LEGS[side])
-        return Leg(knee=knee, ankle=ankle, heel=heel, toe=toe)
+        knee, ankle, heel, toe = (point(i) for i in _LEGS[side])
+        return Leg(knee=knee, ankle=ankle, heel=heel, toe=toe, hip=point(_HIPS[side]))
 
     return Pose(left=leg("left"), right=leg("right"))
+
+
+def _inside(box: tuple[float, float, float, float],
+            other: tuple[float, float, float, float]) -> bool:
+    """Whether ``box``'s centre lies inside ``other`` (the same person found twice)."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return other[0] <= cx <= other[2] and other[1] <= cy <= other[3]
 
 
 _shared: Detector | None = None

@@ -1,9 +1,11 @@
 """A short video of the lunge: the frame where the knee goes furthest, found automatically.
 
 Frames are read with OpenCV (installed with MediaPipe by the ``[vision]`` extra). At most
-:data:`MAX_FRAMES` frames, evenly spread over the video, are looked at by one tracking
-detector; :func:`anklet.domain.photo.deepest_frame` picks the deepest lunge whose reading
-passes the test's checks, and that frame is read again at full size to be shown.
+:data:`MAX_FRAMES` frames, evenly spread over the video, are each searched for everybody in
+them (several people: refused unless one is chosen);
+:func:`anklet.domain.photo.deepest_frame` picks the deepest lunge whose reading passes the
+test's checks, and that frame is read again at full size to be shown. When no frame passes,
+the video is refused with what the deepest one broke.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from typing import Any
 from PIL import Image as PILImage
 
 from anklet.domain.errors import InputError
-from anklet.domain.photo import Pose, deepest_frame, read_pose
+from anklet.domain.photo import ManyPeopleError, Pose, deepest_frame, read_pose
 from anklet.domain.units import Side
 from anklet.vision.images import _HEIF_BRANDS, _ORIGINAL, MAX_SIDE, MIN_SIDE, Image, check_bytes
-from anklet.vision.pose import Detector, VisionUnavailableError, available
+from anklet.vision.pose import Detector, Person, VisionUnavailableError, available
 
 __all__ = ["MAX_FRAMES", "Frame", "deepest_lunge", "is_video"]
 
@@ -116,36 +118,65 @@ def _image(cv2: Any, frame: Any, name: str) -> Image:
 
 
 def deepest_lunge(data: bytes, side: Side, *, name: str = "video",
-                  max_frames: int = MAX_FRAMES) -> Frame:
+                  max_frames: int = MAX_FRAMES, person: int | None = None) -> Frame:
     """The frame of the deepest valid lunge for ``side``.
 
-    When no frame passes the checks, the frame with the deepest reading that could be made
-    is returned anyway (its reading says what is wrong), or, with nobody found in any frame,
-    the middle frame with ``pose`` None. InputError for a video that cannot be read."""
+    Every frame looked at is searched for everybody in it (:meth:`Detector.people`). When
+    more than one person is seen (in at least two frames: one frame alone may be the
+    model's mistake), :class:`ManyPeopleError` unless ``person`` says which (1 = the
+    largest in each frame). Only frames whose reading passes every check count
+    (:func:`deepest_frame`); when none does, :class:`InputError` saying why (what the
+    deepest reading broke). With nobody found in any frame, the middle frame is returned
+    with ``pose`` None. InputError for a video that cannot be read."""
     check_bytes(data, name=name)
     cv2 = _cv2()
-    poses: list[Pose | None] = []
+    found: list[list[Person]] = []
     numbers: list[int] = []
-    detector = Detector(video=True)
+    detector = Detector()  # a fresh look at every frame: a tracker would keep to one person
     try:
         with _opened(data, name) as cap:
             total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
             step = max(1, math.ceil(total / max_frames)) if total > 0 else 1
             for i, frame in _frames(cap, step, max_frames):
-                poses.append(detector.detect(_image(cv2, frame, name)))
+                found.append(detector.people(_image(cv2, frame, name)))
                 numbers.append(i)
     finally:
         detector.close()
     if not numbers:
         raise _unreadable(name)
+    counts = sorted((len(f) for f in found), reverse=True)
+    seen = counts[1] if len(counts) > 1 else counts[0]
+    if person is None and seen > 1:
+        crowded = next(f for f in found if len(f) == seen)
+        raise ManyPeopleError([p.where for p in crowded], what="video")
+    if person is not None and person > max(counts):
+        crowded = next(f for f in found if len(f) == max(counts))
+        raise ManyPeopleError([p.where for p in crowded], what="video", chosen=person)
+    n = (person or 1) - 1
+    poses = [f[n].pose if len(f) > n else None for f in found]
     k = deepest_frame(poses, side)
     if k is None:
-        k = _deepest_any(poses, side)
+        deepest = _deepest_any(poses, side)
+        if deepest is not None:
+            raise _no_lunge(name, side, poses[deepest], numbers[deepest])
+        k = len(poses) // 2  # nobody in any frame
     with _opened(data, name) as cap:
         for i, frame in _frames(cap, 1, numbers[k] + 1):
             if i == numbers[k]:
                 return Frame(i, _image(cv2, frame, name), poses[k], _seconds(cv2, cap, i))
     raise _unreadable(name)  # the frame read the first time could not be read again
+
+
+def _no_lunge(name: str, side: Side, pose: Pose | None, number: int) -> InputError:
+    """No frame keeps every rule: say what the deepest one broke."""
+    assert pose is not None
+    reading = read_pose(side, pose)
+    why = " ".join(c.message for c in reading.problems)
+    return InputError(name, "no lunge", "a video of a knee-to-wall lunge, filmed side-on",
+                      message=f"{name}: no moment of this video shows a knee-to-wall lunge of "
+                              f"the {side} leg with every rule of the test kept, so nothing was "
+                              f"measured. In the deepest moment we found (frame {number}): "
+                              f"{why}")
 
 
 def _seconds(cv2: Any, cap: Any, index: int) -> float | None:
@@ -160,8 +191,8 @@ def _seconds(cv2: Any, cap: Any, index: int) -> float | None:
     return None
 
 
-def _deepest_any(poses: list[Pose | None], side: Side) -> int:
-    """The frame with the deepest reading, checks aside; the middle frame if none reads."""
+def _deepest_any(poses: list[Pose | None], side: Side) -> int | None:
+    """The frame with the deepest reading, checks aside; None when no frame reads."""
     best: tuple[float, int] | None = None
     for i, pose in enumerate(poses):
         if pose is None:
@@ -172,4 +203,4 @@ def _deepest_any(poses: list[Pose | None], side: Side) -> int:
             continue
         if best is None or angle > best[0]:
             best = (angle, i)
-    return len(poses) // 2 if best is None else best[1]
+    return None if best is None else best[1]

@@ -171,7 +171,7 @@ def test_a_decompression_bomb_is_refused_from_its_header(w: int, h: int) -> None
 
 
 def lunge_reading(side: Side = Side.LEFT, heel_y: float = 500) -> PhotoReading:
-    leg = Leg(knee=Landmark(330, 150), ankle=Landmark(250, 450), heel=Landmark(170, heel_y),
+    leg = Leg(knee=Landmark(400, 150), ankle=Landmark(250, 450), heel=Landmark(170, heel_y),
               toe=Landmark(380, 515))
     return read_leg(side, leg, floor=Landmark(60, 505))
 
@@ -184,8 +184,8 @@ def test_annotate_draws_on_a_copy_in_green_when_the_checks_pass() -> None:
     drawn = images.annotate(photo, reading)
     assert mean_difference(photo, before) == 0  # the photo itself is untouched
     assert drawn.size == photo.size
-    assert drawn.getpixel((330, 150)) == images.OK  # the knee's dot
-    assert drawn.getpixel((290, 300)) == images.OK  # the middle of the shank line
+    assert drawn.getpixel((400, 150)) == images.OK  # the knee's dot
+    assert drawn.getpixel((325, 300)) == images.OK  # the middle of the shank line
     assert mean_difference(drawn, photo) > 0.5
 
 
@@ -194,7 +194,7 @@ def test_annotate_draws_in_red_when_a_check_fails() -> None:
     reading = lunge_reading(heel_y=430)  # heel well off the floor line
     assert not reading.ok
     drawn = images.annotate(photo, reading)
-    assert drawn.getpixel((330, 150)) == images.BAD
+    assert drawn.getpixel((400, 150)) == images.BAD
 
 
 def test_jpeg_and_data_url() -> None:

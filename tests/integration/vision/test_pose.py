@@ -19,7 +19,7 @@ from PIL import ExifTags, Image
 from anklet.domain.photo import CheckName, read_pose
 from anklet.domain.units import Side
 from anklet.vision import images, pose
-from phototools import grey_image, jpeg, needs_mediapipe, real_photo, real_photo_bytes
+from phototools import grey_image, jpeg, needs_mediapipe, real_photo, real_photo_bytes, two_people
 
 NOSE, LEFT_SHOULDER, RIGHT_SHOULDER = 0, 11, 12
 
@@ -96,6 +96,25 @@ def test_our_reading_refuses_a_photo_without_knees_and_feet(detector: pose.Detec
         visible = reading.check(CheckName.VISIBLE)
         assert visible.passed is False
         assert "not clearly visible" in visible.message
+
+
+@needs_mediapipe
+def test_people_finds_each_of_two_people_largest_first(detector: pose.Detector) -> None:
+    found = detector.people(two_people())
+    assert [p.where for p in found] == ["on the left", "on the right"]
+    assert found[0].size > found[1].size
+    assert found[0].box[2] <= 512 + 40 < found[1].box[0] + 40  # each in their own half
+    one = detector.people(real_photo())
+    assert len(one) == 1
+    assert one[0].pose.left.hip is not None  # the hip comes with the legs
+    assert detector.people(images.load_image(grey_image(), name="grey.png")) == []
+    # still one person at a time for the plain detect()
+    assert detector.detect(two_people()) is not None
+
+
+def test_people_is_for_single_pictures_only() -> None:
+    with pytest.raises(ValueError, match="single pictures"):
+        pose.Detector(video=True).people(Image.new("RGB", (64, 64)))
 
 
 @needs_mediapipe
