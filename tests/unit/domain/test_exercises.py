@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from anklet.domain.exercises import (
     load_library,
     parse_library,
 )
+from anklet.domain.history import Activity
+from anklet.domain.protocol import load_protocol
 
 MINIMUM_PER_CATEGORY = {
     Category.FOOT_RELEASE: 6,
@@ -31,6 +34,9 @@ MINIMUM_PER_CATEGORY = {
     Category.AGILITY: 8,
     Category.THREE_PLANE: 10,
     Category.GAIT: 7,
+    Category.CALF_STRENGTH: 5,
+    Category.ANKLE_STRENGTH: 4,
+    Category.LANDING: 4,
 }
 
 STAGES_PER_CATEGORY = {
@@ -44,6 +50,9 @@ STAGES_PER_CATEGORY = {
     Category.AGILITY: {3, 4},
     Category.THREE_PLANE: {3, 4},
     Category.GAIT: {3, 4},
+    Category.CALF_STRENGTH: {2, 3, 4},
+    Category.ANKLE_STRENGTH: {2, 3, 4},
+    Category.LANDING: {3, 4},
 }
 
 
@@ -58,10 +67,10 @@ def _in(category: Category) -> list[Exercise]:
 # ── The shipped library ──────────────────────────────────────────────────────
 
 
-def test_load_library_returns_at_least_60_exercises() -> None:
+def test_load_library_returns_at_least_110_exercises() -> None:
     lib = load_library()
     assert lib.version == 1
-    assert len(lib.exercises) >= 60
+    assert len(lib.exercises) >= 110
     assert lib.source.endswith("exercises.yaml")
 
 
@@ -146,6 +155,281 @@ def test_library_links_point_back_when_following_easier_and_harder() -> None:
             assert lib.get(e.easier).harder == e.id
             assert lib.get(e.easier).level <= e.level
     assert linked >= 30
+
+
+# ── Impact, heavy loads and prerequisites ───────────────────────────────────
+
+
+def test_library_keeps_high_impact_above_level_two() -> None:
+    for e in _shipped():
+        if e.impact is Impact.HIGH:
+            assert e.level >= 3, e.id
+
+
+def test_plyometric_entries_land_with_at_least_moderate_impact() -> None:
+    for e in _shipped():
+        if e.load is LoadType.PLYOMETRIC:
+            assert e.impact in {Impact.MODERATE, Impact.HIGH}, e.id
+
+
+def test_library_marks_bounds_high_and_hops_in_place_moderate() -> None:
+    lib = load_library()
+    assert lib.get("bounding").impact is Impact.HIGH
+    assert lib.get("skater-bounds").impact is Impact.HIGH
+    assert lib.get("pogo-hops").impact is Impact.MODERATE
+    assert lib.get("cone-shuffle").impact is Impact.LOW
+    assert lib.get("ankle-circles").impact is Impact.NONE
+
+
+def _chain(start: str) -> list[str]:
+    """Ids from ``start`` following ``harder`` links to the end."""
+    lib, ids = load_library(), [start]
+    while (nxt := lib.get(ids[-1]).harder) is not None:
+        ids.append(nxt)
+    return ids
+
+
+def test_landing_progression_runs_from_two_feet_to_a_turning_single_leg_landing() -> None:
+    (start,) = [e.id for e in _in(Category.LANDING) if e.easier is None]
+    chain = _chain(start)
+    assert {e.id for e in _in(Category.LANDING)} == set(chain)
+    hops = chain[chain.index("double-leg-hop-stick"):]
+    assert hops == ["double-leg-hop-stick", "hop-stick-forward", "hop-stick-sideways",
+                    "hop-stick-turning"]
+    assert all(load_library().get(i).impact is Impact.MODERATE for i in hops)
+
+
+def test_bounds_require_the_last_landing_step_when_listing_prerequisite() -> None:
+    lib = load_library()
+    last = _chain("snap-down-stick")[-1]
+    assert lib.get("bounding").prerequisite == last
+    assert lib.get("skater-bounds").prerequisite == last
+
+
+def test_prerequisites_are_available_no_later_and_no_harder_than_their_exercise() -> None:
+    lib = load_library()
+    found = 0
+    for e in lib.exercises:
+        if e.prerequisite is None:
+            continue
+        before = lib.get(e.prerequisite)
+        assert min(before.stages) <= min(e.stages), e.id
+        assert before.level <= e.level, e.id
+        found += 1
+    assert found >= 2
+
+
+def test_heel_raise_progression_runs_from_double_leg_to_weighted() -> None:
+    chain = _chain("double-leg-heel-raise")
+    assert chain == ["double-leg-heel-raise", "single-leg-heel-raise", "bent-knee-heel-raise",
+                     "step-single-leg-heel-raise", "weighted-single-leg-heel-raise"]
+    assert {e.id for e in _in(Category.CALF_STRENGTH)} >= set(chain)
+
+
+@pytest.mark.parametrize("motion", [Motion.EVERSION, Motion.INVERSION])
+def test_ankle_strength_offers_two_or_more_banded_levels_when_filtering_motion(
+    motion: Motion,
+) -> None:
+    found = load_library().query(category=Category.ANKLE_STRENGTH, motion=motion)
+    assert len({e.level for e in found}) >= 2
+    assert all(Equipment.BAND in e.equipment for e in found)
+
+
+def test_heavy_entries_carry_an_external_load_with_a_rule() -> None:
+    heavy = [e for e in _shipped() if e.heavy]
+    assert {"farmer-carry", "toe-elevated-rdl-barbell"} <= {e.id for e in heavy}
+    for e in heavy:
+        assert e.load is LoadType.EXTERNAL, e.id
+        assert e.dose.load, e.id
+
+
+_VAGUE_LOAD = re.compile(r"\b(heavy|heavier|moderate|light|lighter)\b", re.I)
+
+
+def test_dose_loads_say_how_to_choose_the_weight_without_vague_words() -> None:
+    for e in _shipped():
+        if e.load is LoadType.EXTERNAL:
+            assert e.dose.load, e.id
+        if e.dose.load:
+            assert not _VAGUE_LOAD.search(e.dose.load), (e.id, e.dose.load)
+
+
+def test_heel_raised_squats_are_not_loaded_dorsiflexion() -> None:
+    lib = load_library()
+    for ident in ("heels-elevated-goblet-squat", "slant-board-squat"):
+        e = lib.get(ident)
+        assert e.category is Category.THREE_PLANE
+        assert "heel" in e.why.lower()
+    for e in _in(Category.LOADED_DORSIFLEXION):
+        assert "heels-elevated" not in e.id
+        assert Equipment.SLANT_BOARD not in e.equipment
+
+
+# ── What the planner relies on ───────────────────────────────────────────────
+
+
+def _used_by_protocol() -> list[tuple[int, Category]]:
+    return sorted({(s.number, c) for s in load_protocol().stages for t in s.targets
+                   for c in t.categories})
+
+
+@pytest.mark.parametrize(("stage", "category"), _used_by_protocol())
+def test_library_holds_exercises_for_every_category_the_protocol_uses_at_that_stage(
+    stage: int, category: Category,
+) -> None:
+    assert load_library().query(stage=stage, category=category)
+
+
+@pytest.mark.parametrize(("stage", "category"), [
+    (2, Category.CALF_STRENGTH), (3, Category.CALF_STRENGTH), (4, Category.CALF_STRENGTH),
+    (2, Category.ANKLE_STRENGTH), (3, Category.ANKLE_STRENGTH), (4, Category.ANKLE_STRENGTH),
+    (3, Category.LANDING), (4, Category.LANDING),
+])
+def test_library_holds_new_categories_from_their_first_stage(stage: int,
+                                                             category: Category) -> None:
+    assert load_library().query(stage=stage, category=category)
+
+
+@pytest.mark.parametrize(("stage", "category"), [
+    (2, Category.ANKLE_MOBILITY), (3, Category.LOADED_DORSIFLEXION),
+    (2, Category.CALF_STRENGTH), (3, Category.LANDING), (3, Category.AGILITY),
+])
+def test_library_offers_levels_one_to_three_when_a_stage_starts_a_category(
+    stage: int, category: Category,
+) -> None:
+    levels = {e.level for e in load_library().query(stage=stage, category=category)}
+    assert {1, 2, 3} <= levels
+
+
+def test_one_short_ankle_block_covers_all_four_motions() -> None:
+    circles = load_library().get("ankle-circles")
+    assert set(circles.motions) == set(Motion)
+    assert circles.minutes <= 3
+    assert circles.level == 1
+    assert 2 in circles.stages
+
+
+def test_agility_offers_low_impact_entries_for_a_first_week() -> None:
+    low = [e for e in _in(Category.AGILITY) if e.impact is Impact.LOW and e.level <= 2]
+    assert len(low) >= 4
+
+
+def test_walking_gait_drills_for_daily_life_land_gently() -> None:
+    walks = [e for e in _in(Category.GAIT) if Activity.DAILY_LIFE in e.suits]
+    assert len(walks) >= 4
+    for e in walks:
+        assert e.impact in {Impact.NONE, Impact.LOW}, e.id
+
+
+def test_foot_habits_give_barefoot_walking_to_everyone_and_strike_drills_to_runners() -> None:
+    lib = load_library()
+    assert set(lib.get("barefoot-home-walking").suits) == set(Activity)
+    for e in _in(Category.FOOT_HABIT):
+        if any("runner" in line.lower() for line in e.how) or "strike" in e.id:
+            assert e.suits == [Activity.RUNNING], e.id
+
+
+# ── Dose and how-to agree ────────────────────────────────────────────────────
+
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20,
+          "thirty": 30}
+_NUM = r"(\d+|" + "|".join(_WORDS) + r")"
+_COUNT = re.compile(_NUM + r"\s+(?:reps|times|circles)\b")
+_EACH_WAY = re.compile(_NUM + r"\s+(?:circles\s+)?(?:each|one)\s+way\b")
+_SETS = re.compile(_NUM + r"\s+(?:one-minute\s+)?(?:rounds|passes|spots|sets)\b(?!\s+per)")
+_SECONDS = re.compile(_NUM + r"(?:\s+to\s+" + _NUM + r")?\s+seconds\b")
+_MINUTES = re.compile(_NUM + r"\s+minutes?\b")
+_HOLD = re.compile(r"hold(?:\s+for)?(?:\s+about)?\s+" + _NUM + r"(?:\s+to\s+" + _NUM
+                   + r")?\s+seconds")
+
+
+def _num(token: str) -> int:
+    return int(token) if token.isdigit() else _WORDS[token]
+
+
+def _how(e: Exercise) -> str:
+    return " ".join(e.how).lower()
+
+
+def _dose_disagreements(e: Exercise) -> list[str]:
+    """Counts and times in ``how`` that contradict the dose (a number in a load rule such as
+    'one you could press 10 times' is not a count)."""
+    text, d, found = _how(e), e.dose, []
+    for m in _COUNT.finditer(text):
+        if "could" in text[max(0, m.start() - 25):m.start()]:
+            continue
+        if _num(m.group(1)) != (d.reps if d.reps else d.sets):
+            found.append(m.group(0))
+    for m in _EACH_WAY.finditer(text):
+        if 2 * _num(m.group(1)) != d.reps:
+            found.append(m.group(0))
+    for m in _SETS.finditer(text):
+        if _num(m.group(1)) != (d.rounds or d.sets):
+            found.append(m.group(0))
+    if d.seconds:
+        for m in _SECONDS.finditer(text):
+            low = _num(m.group(1))
+            high = _num(m.group(2)) if m.group(2) else low
+            if high > 10 and not low <= d.seconds <= high:
+                found.append(m.group(0))
+        for m in _MINUTES.finditer(text):
+            if 60 * _num(m.group(1)) not in {d.seconds, d.sets * d.seconds}:
+                found.append(m.group(0))
+    return found
+
+
+def _needs_seconds(e: Exercise) -> int:
+    """The least time the dose takes, both sides, from its timed work or its held reps."""
+    d, sides = e.dose, 2 if e.dose.per_side else 1
+    if d.seconds:
+        return d.sets * d.seconds * sides
+    holds = [_num(m.group(2) or m.group(1)) for m in _HOLD.finditer(_how(e))]
+    if d.reps and holds:
+        return d.sets * d.reps * (max(holds) + 1) * sides
+    return 0
+
+
+def test_how_repeats_no_count_or_time_that_contradicts_the_dose() -> None:
+    wrong = {e.id: found for e in _shipped() if (found := _dose_disagreements(e))}
+    assert wrong == {}
+
+
+def test_minutes_leave_room_for_the_whole_dose() -> None:
+    short = {e.id: (e.minutes, _needs_seconds(e)) for e in _shipped()
+             if _needs_seconds(e) > 60 * e.minutes}
+    assert short == {}
+
+
+@pytest.mark.parametrize(("how", "dose"), [
+    ("[Do ten circles one way and ten the other.]", "{reps: 10}"),
+    ("[Hold for 20 seconds.]", "{sets: 3, seconds: 30}"),
+    ("[Move the foot 8 times.]", "{reps: 10}"),
+    ("[Do three rounds, then swap.]", "{sets: 2, seconds: 60}"),
+    ("[Walk for ten minutes.]", "{seconds: 300}"),
+])
+def test_dose_check_flags_how_that_disagrees_with_dose(how: str, dose: str) -> None:
+    (e,) = parse_library(_library(_entry("a", how=how, dose=dose)), name="t.yaml").exercises
+    assert _dose_disagreements(e)
+
+
+@pytest.mark.parametrize(("how", "dose"), [
+    ("[Do 10 circles – five one way and five the other.]", "{reps: 10}"),
+    ("[Hold for 20 to 30 seconds.]", "{sets: 3, seconds: 30}"),
+    ("[Hold for five seconds and relax.]", "{reps: 10}"),
+    ("[Do three one-minute rounds, then swap.]", "{sets: 3, seconds: 60}"),
+    ("[Press one you could press 10 times.]", "{sets: 2, seconds: 30}"),
+])
+def test_dose_check_accepts_how_that_agrees_with_dose(how: str, dose: str) -> None:
+    (e,) = parse_library(_library(_entry("a", how=how, dose=dose)), name="t.yaml").exercises
+    assert _dose_disagreements(e) == []
+
+
+def test_minutes_check_counts_holds_on_both_sides() -> None:
+    text = _library(_entry("a", how="[Hold for five seconds., Relax.]",
+                           dose="{sets: 2, reps: 10}", minutes="3"))
+    (e,) = parse_library(text, name="t.yaml").exercises
+    assert _needs_seconds(e) == 2 * 10 * 6 * 2
 
 
 # ── Queries ──────────────────────────────────────────────────────────────────
