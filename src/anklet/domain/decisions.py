@@ -32,9 +32,10 @@ from anklet.domain.adherence import (
 from anklet.domain.errors import HistoryError
 from anklet.domain.exercises import Category, Exercise, Library, load_library
 from anklet.domain.history import ExerciseLog, History, Measurement, Override, Screening, Session
-from anklet.domain.measures import DORSIFLEXION_KINDS, MeasureKind, dorsiflexion_cm
+from anklet.domain.measures import MeasureKind
 from anklet.domain.protocol import AsymmetryRule, Criterion, Protocol, Stage, load_protocol
 from anklet.domain.questionnaires import Score, load_instruments, score_response
+from anklet.domain.rules import Checkpoint, checkpoint_findings, clearance_pause, see_clinician
 from anklet.domain.runs import key_run_dates
 from anklet.domain.units import SIDES, Side
 
@@ -72,8 +73,15 @@ class CriterionResult:
     required: bool = True
     how: str | None = None
     stale: bool = False
-    """Not assessed because a test is older than the protocol's re-test interval (``where``
-    says when it was last done), not because it was never done."""
+    """Not assessed because a test (or a symptom answer) is older than the protocol allows
+    (``where`` says when it was last done), not because it was never done."""
+    group: str | None = None
+    """Criteria of one group measure the same thing in different units; one counts."""
+
+    @property
+    def not_applicable(self) -> bool:
+        """Nothing to judge (no sprain on record for a time-since-sprain criterion)."""
+        return not self.values
 
     @property
     def reason(self) -> str:
@@ -88,6 +96,8 @@ class CriterionResult:
                                          self.how and f"{self.how_verb}: {self.how}")
                              if x) or "test or log it"
             return f"{self.label}: {what} (needs {thr}; {todo})"
+        if not vals:
+            return f"{self.label}: {self.where} — nothing to wait for"
         shown = ", ".join(f"{k} {fmt(v, self.unit)}" if k != "both" else fmt(v, self.unit)
                           for k, v in vals.items())
         text = f"{self.label}: {shown} — {'meets' if self.met else 'does not meet'} {thr}"
@@ -108,6 +118,8 @@ class CriterionResult:
     def value_text(self) -> str:
         if not self.assessed:
             return "out of date" if self.stale else "not assessed"
+        if not self.values:
+            return self.where or "not applicable"
         if set(self.values) == {"left", "right"}:
             return (f"L {fmt(self.values['left'], self.unit)} · "
                     f"R {fmt(self.values['right'], self.unit)}")
@@ -174,29 +186,30 @@ class AsymmetryResult:
 
     @property
     def reason(self) -> str:
-        """The comparison in words and numbers (built on demand)."""
+        """The comparison in words and numbers, with the LSI (built on demand). A difference
+        past the threshold is always called one; where it is within the test's own error for
+        a left–right difference, the text adds that a re-test would confirm it."""
         u = self.unit
-        head = f"{self.label}: left {fmt(self.left, u)}, right {fmt(self.right, u)}; "
-        if self.beyond_threshold and self.within_error:
-            past = (f"difference {fmt(self.difference, u)} is above "
-                    f"{fmt(self.threshold, self.threshold_unit)}" if self.kind == "difference"
-                    else f"LSI {self.lsi:.0f}% is below {self.threshold:g}%")
-            return head + (f"{past}, but the {fmt(self.difference, u)} gap is within the "
-                           f"test's measurement error ({fmt(self.measurement_error, u)}, "
-                           f"{self.error_source}): not called an asymmetry; re-test to be sure")
+        head = (f"{self.label}: left {fmt(self.left, u)}, right {fmt(self.right, u)} "
+                f"(weaker side at {self.lsi:.0f}% of the other); ")
         if self.kind == "difference":
             thr = fmt(self.threshold, self.threshold_unit)
-            return head + f"difference {fmt(self.difference, u)} " + (
+            text = head + f"difference {fmt(self.difference, u)} " + (
                 f"is above {thr} — the {self.behind} side is behind" if self.meaningful
                 else f"is within {thr}")
-        return head + f"weaker side at {self.lsi:.0f}% of the other " + (
-            f"(below {self.threshold:g}% — the {self.behind} side is behind)" if self.meaningful
-            else f"(at or above {self.threshold:g}%)")
+        else:
+            text = head + (f"below {self.threshold:g}% — the {self.behind} side is behind"
+                           if self.meaningful else f"at or above {self.threshold:g}%")
+        if self.meaningful and self.within_error:
+            text += (f" (the test itself can differ by up to {fmt(self.measurement_error, u)} "
+                     f"between sides, {self.error_source}: a re-test would confirm it)")
+        return text
 
 
 FlagKind = Literal["red_flag", "screen_needed", "pain_flare", "not_settled", "rising_pain",
                    "range_loss", "retest_due", "missed_sessions", "maintenance_slipping",
-                   "ready_to_advance", "clear_to_train", "hold", "override"]
+                   "ready_to_advance", "clear_to_train", "hold", "override",
+                   "see_clinician"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,20 +347,28 @@ class _View:
         self.retest = int(protocol.settings.retest_days.value)
         series: dict[tuple[str, Side], list[tuple[dt.date, float, Measurement]]] = {}
         for m in h.measurements:
-            kind = m.kind
-            if kind in DORSIFLEXION_KINDS:
-                key = "dorsiflexion"
-                value = dorsiflexion_cm(kind, m.value)
-            else:
-                key = kind  # a StrEnum: hashes and compares as its string value
-                value = m.value
-            series.setdefault((key, m.side), []).append((m.date, value, m))
+            # each test in its own unit: a knee-to-wall distance (cm) is never mixed with a
+            # lunge angle (degrees)
+            key = "dorsiflexion" if m.kind is MeasureKind.KNEE_TO_WALL else str(m.kind)
+            series.setdefault((key, m.side), []).append((m.date, m.value, m))
         self.series = series
         self.series_dates = {k: [d for d, _, _ in v] for k, v in series.items()}
         self.sessions: list[Session] = list(h.sessions)
         self.session_dates = [s.date for s in self.sessions]
         self.screenings: list[Screening] = list(h.screenings)
         self.screening_dates = [s.date for s in self.screenings]
+        # the red-flag screens alone (a check-in asks only about symptoms)
+        self.screens = [s for s in self.screenings if s.kind == "screen"]
+        self.screen_dates = [s.date for s in self.screens]
+        intake = h.intake
+        profile = intake.profile if intake is not None else None
+        self.profile: str = profile.value if profile is not None else "unknown"
+        self.sex: str | None = intake.sex.value if intake is not None and intake.sex else None
+        self.self_report_days = int(protocol.settings.self_report_days.value)
+        # weekdays with free time (the availability a plan is made on)
+        self.free_weekdays = frozenset(i for i, m in enumerate(h.availability.minutes()) if m)
+        # no availability given at all: count targets as the stage sets them
+        self.free_days = len(self.free_weekdays) or 7
         self.library = library
         self.questionnaire_dates = [q.date for q in h.questionnaires]
         self._scored: dict[int, dict[str, Score]] = {}
@@ -360,6 +381,9 @@ class _View:
         self._weeks: dict[tuple[int, dt.date], float] = {}
         # metric values of a gate check, kept for the advance's checklist (see _evaluate)
         self.gate_values: dict[tuple[int, dt.date, int], MetricValue] = {}
+        # a gate's criteria as they apply to this person (see _applicable)
+        self.personal: dict[tuple[object, ...], list[Criterion]] = {}
+        self.cheap: dict[int, tuple[list[Criterion], tuple[Criterion, ...]]] = {}
         acceptable = protocol.pain_monitoring.acceptable_max.value
         # per session, once: too painful during, or not settled by the next morning
         self.troubled = [s.pain_during > acceptable or self.unsettled(s) for s in self.sessions]
@@ -401,8 +425,23 @@ class _View:
         return None
 
     def screening(self, at: dt.date) -> Screening | None:
+        """The latest screen or check-in by ``at`` (symptoms)."""
         i = bisect_right(self.screening_dates, at)
         return self.screenings[i - 1] if i else None
+
+    def red_flag_screen(self, at: dt.date) -> Screening | None:
+        """The latest red-flag screen by ``at`` (check-ins do not answer red flags)."""
+        i = bisect_right(self.screen_dates, at)
+        return self.screens[i - 1] if i else None
+
+    def reports_in(self, start: dt.date, end: dt.date) -> list[Screening]:
+        """Screens and check-ins dated from ``start`` to ``end``."""
+        lo = bisect_left(self.screening_dates, start)
+        hi = bisect_right(self.screening_dates, end)
+        return self.screenings[lo:hi]
+
+    def age(self, at: dt.date) -> int | None:
+        return self.h.intake.age_on(at) if self.h.intake is not None else None
 
     def sessions_in(self, start: dt.date, end: dt.date) -> list[Session]:
         lo = bisect_right(self.session_dates, start - DAY)
@@ -415,7 +454,7 @@ class _View:
         pct = self._weeks.get(key)
         if pct is None:
             pct = self._weeks[key] = week_pct(stage, self.days, self.runs, monday,
-                                              self.recorded_runs)
+                                              self.recorded_runs, free_days=self.free_days)
         return pct
 
     def troubled_in(self, start: dt.date, end: dt.date) -> list[Session]:
@@ -432,6 +471,10 @@ class _View:
 
     def unsettled(self, s: Session) -> bool:
         return s.pain_next_morning is not None and s.pain_next_morning > self.baseline_pain(s)
+
+
+View = _View
+"""The look-ups the rules read (:mod:`anklet.domain.rules`)."""
 
 
 # --- metrics ----------------------------------------------------------------------
@@ -549,16 +592,58 @@ def _lsi(a: float, b: float) -> float:
 
 
 _DIFFERENCE_METRICS = {"dorsiflexion_asymmetry_cm": "dorsiflexion",
+                       "lunge_angle_asymmetry_deg": MeasureKind.LUNGE_ANGLE.value,
                        "y_balance_anterior_diff_cm": MeasureKind.Y_BALANCE_ANTERIOR.value}
 """Gate metric -> the two-sided measure whose left–right gap it reads."""
-_TESTED_METRICS: dict[str, str] = {
-    **_DIFFERENCE_METRICS,
-    "dorsiflexion_cm": "dorsiflexion", "dorsiflexion_test_pain": "dorsiflexion",
-    "heel_raise_lsi": MeasureKind.HEEL_RAISE.value, "side_hop_lsi": MeasureKind.SIDE_HOP.value,
+_SIDE_TESTS: dict[str, str] = {
+    "dorsiflexion_cm": "dorsiflexion", "lunge_angle_deg": MeasureKind.LUNGE_ANGLE.value,
+    "heel_raise_reps": MeasureKind.HEEL_RAISE.value,
+    "single_leg_hop": MeasureKind.SINGLE_LEG_HOP.value,
     "balance_eyes_open": MeasureKind.BALANCE_EYES_OPEN.value,
     "balance_eyes_closed": MeasureKind.BALANCE_EYES_CLOSED.value}
+"""Gate metric -> the test whose value it reads on each side."""
+_TESTED_METRICS: dict[str, str] = {
+    **_DIFFERENCE_METRICS, **_SIDE_TESTS,
+    "dorsiflexion_test_pain": "dorsiflexion",
+    "lunge_angle_test_pain": MeasureKind.LUNGE_ANGLE.value,
+    "single_leg_hop_pain": MeasureKind.SINGLE_LEG_HOP.value,
+    "heel_raise_lsi": MeasureKind.HEEL_RAISE.value, "side_hop_lsi": MeasureKind.SIDE_HOP.value}
 """Gate metric read from a test -> the measure (``_View.series`` key) it reads: these go out
 of date after the protocol's re-test interval."""
+
+
+_SELF_REPORTS = ("pain_rest", "pain_activity", "swelling", "giving_way")
+"""Metrics answered in a screen or check-in: they go out of date like tests do."""
+
+
+def _self_report(view: _View, c: Criterion, at: dt.date) -> MetricValue:
+    """A symptom from the latest screen or check-in, if it is no older than the protocol's
+    ``self_report_days``. ``giving_way`` reads 1 on a side if any answer within the
+    criterion's ``days`` (default: the same) said the ankle gave way."""
+    fresh = view.self_report_days
+    days = int(c.params.get("days", fresh))
+    sc = view.screening(at)
+    if sc is None or (at - sc.date).days >= min(fresh, days):
+        return {"left": None, "right": None}, ""
+    if c.metric != "giving_way":
+        vals: dict[str, float | None] = {
+            s.value: float(getattr(sc.side(s), c.metric)) for s in SIDES}
+        return vals, f"answered {sc.date.isoformat()}"
+    window = view.reports_in(at - dt.timedelta(days=days - 1), at)
+    gave: dict[str, float | None] = {
+        s.value: float(any(r.side(s).giving_way for r in window)) for s in SIDES}
+    return gave, f"{len(window)} answer(s) in the last {days} days, latest {sc.date.isoformat()}"
+
+
+def _days_since_sprain(view: _View, at: dt.date) -> MetricValue:
+    """Days since the latest sprain on either side; ``{}`` (not applicable) with none."""
+    intake = view.h.intake
+    dates = [d for side in SIDES if intake is not None
+             and (d := intake.side(side).last_sprain) is not None and d <= at]
+    if not dates:
+        return {}, "no sprain on record"
+    last = max(dates)
+    return {"both": float((at - last).days)}, f"last sprain {last.isoformat()}"
 
 
 def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue:
@@ -574,19 +659,19 @@ def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue
         n = sum(1 for d in window if cat in (log := view.days[d]).categories
                 and (not full or log.motions >= ALL_MOTIONS))
         return {"both": float(n)}, f"last {days} days"
-    if m in ("pain_rest", "pain_activity", "giving_way"):
-        sc = view.screening(at)
-        if sc is None:
-            return {"left": None, "right": None}, ""
-        vals: dict[str, float | None] = {s.value: float(getattr(sc.side(s), m)) for s in SIDES}
-        return vals, f"check-in of {sc.date.isoformat()}"
-    if m == "dorsiflexion_cm":
-        return _per_side(view, "dorsiflexion", at)
-    if m == "dorsiflexion_test_pain":
-        return _per_side(view, "dorsiflexion", at,
-                         lambda it: float(it[2].pain) if it[2].pain is not None else None)
-    if m in ("balance_eyes_open", "balance_eyes_closed"):
-        return _per_side(view, m, at)
+    if m in _SELF_REPORTS:
+        return _self_report(view, c, at)
+    if m in _SIDE_TESTS:
+        return _per_side(view, _SIDE_TESTS[m], at)
+    if m in ("dorsiflexion_test_pain", "lunge_angle_test_pain", "single_leg_hop_pain"):
+        key = _TESTED_METRICS[m]
+        found = _per_side(view, key, at,
+                          lambda it: float(it[2].pain) if it[2].pain is not None else None)
+        if key == "single_leg_hop" and None in found[0].values() and found[1]:
+            return found[0], found[1] + " (pain during the hops not recorded)"
+        return found
+    if m == "days_since_sprain":
+        return _days_since_sprain(view, at)
     if m in _DIFFERENCE_METRICS:
         p = _pair(view, _DIFFERENCE_METRICS[m], at)
         return ({"both": None}, "") if p is None else ({"both": abs(p[0] - p[1])}, _tested(p))
@@ -626,14 +711,102 @@ def _evaluate(view: _View, c: Criterion, at: dt.date, stage: Stage) -> Criterion
     assessed = None not in vals.values()
     met = assessed and all(c.passes(v) for v in vals.values() if v is not None)
     stale = False
-    if not assessed and (key := _TESTED_METRICS.get(c.metric)) is not None:
-        old = _out_of_date(view, key, at)
+    if not assessed:
+        old = ""
+        if (key := _TESTED_METRICS.get(c.metric)) is not None:
+            old = _out_of_date(view, key, at)
+        elif c.metric in _SELF_REPORTS:
+            old = _answer_out_of_date(view, at)
         if old:
             stale = True
             where = f"{where}; {old}" if where else old
     return CriterionResult(c.id, c.label, c.metric, c.op, c.threshold, c.unit, c.source,
                            met, assessed, vals, where, c.note, c.domain, c.required, c.how,
-                           stale)
+                           stale, c.group)
+
+
+def _answer_out_of_date(view: _View, at: dt.date) -> str:
+    """When the symptoms were last answered, if they were and it is too long ago."""
+    sc = view.screening(at)
+    if sc is None:
+        return ""
+    return (f"last answered {sc.date.isoformat()}, more than {view.self_report_days} days "
+            f"ago: a check-in renews it")
+
+
+# --- the criteria that apply to one person ---------------------------------------------------
+
+
+def _personal(view: _View, c: Criterion, at: dt.date) -> Criterion:
+    """``c`` as it applies to this person: a threshold by sex (published norms), and for a
+    count of days, every day the person's week has free time where that is fewer."""
+    if c.by_sex is not None:
+        sex = view.sex
+        if sex in c.by_sex:
+            return c.model_copy(update={"threshold": c.by_sex[sex]})
+        low = min(c.by_sex.values())
+        note = (f"{c.note} " if c.note else "") + (
+            f"Sex not given: the lower norm ({fmt(low, c.unit)}) applies.")
+        return c.model_copy(update={"threshold": low, "note": note})
+    if c.params.get("or_every_available_day"):
+        days = int(c.params.get("days", 7))
+        free = sum(1 for k in range(days)
+                   if (at - dt.timedelta(days=k)).weekday() in view.free_weekdays)
+        if 0 < free < c.threshold:
+            note = (f"Your week has free time on {free} day(s); doing it on all {free} "
+                    f"counts (add a day to reach {c.threshold:g}).")
+            return c.model_copy(update={"threshold": float(free), "note": note})
+    return c
+
+
+def _applicable(view: _View, gate: list[Criterion], at: dt.date) -> list[Criterion]:
+    """The gate's criteria for this person (their goal and age), made personal."""
+    age = view.age(at)
+    key = (id(gate), view.profile, age, view.sex, view.free_weekdays, at.weekday())
+    found = view.personal.get(key)
+    if found is None:
+        found = view.personal[key] = [_personal(view, c, at) for c in gate
+                                      if c.applies(view.profile, age)]
+    return found
+
+
+def _test_date(view: _View, metric: str, at: dt.date) -> dt.date | None:
+    """The newest current test behind ``metric`` by ``at`` (either side)."""
+    key = _TESTED_METRICS.get(metric)
+    if key is None:
+        return None
+    dates = [item[0] for side in SIDES if (item := view.latest(key, side, at)) is not None]
+    return max(dates) if dates else None
+
+
+def _group_choice(view: _View, crit: list[Criterion], at: dt.date) -> set[int]:
+    """The ids of grouped criteria that do NOT count: in each group the one tested most
+    recently counts (the first listed when none is tested)."""
+    groups: dict[str, list[Criterion]] = {}
+    for c in crit:
+        if c.group is not None:
+            groups.setdefault(c.group, []).append(c)
+    idle: set[int] = set()
+    for members in groups.values():
+        dated = [(d, -i) for i, c in enumerate(members)
+                 if (d := _test_date(view, c.metric, at)) is not None]
+        pick = -max(dated)[1] if dated else 0
+        idle.update(id(c) for i, c in enumerate(members) if i != pick)
+    return idle
+
+
+def _results(view: _View, gate: list[Criterion], at: dt.date,
+             stage: Stage) -> tuple[CriterionResult, ...]:
+    crit = _applicable(view, gate, at)
+    idle = _group_choice(view, crit, at)
+    out = []
+    for c in crit:
+        r = _evaluate(view, c, at, stage)
+        if id(c) in idle:
+            r = replace(r, required=False,
+                        note="Not needed: the other test of the same range counts.")
+        out.append(r)
+    return tuple(out)
 
 
 def _out_of_date(view: _View, key: str, at: dt.date) -> str:
@@ -660,21 +833,24 @@ _METRIC_COST = {
     **dict.fromkeys(_SCORE_METRICS, 3),
 }
 """How much a metric costs to work out, roughly (4 for the rest: whole sessions or weeks)."""
-_CHEAP_FIRST: dict[int, tuple[list[Criterion], tuple[Criterion, ...]]] = {}
 
 
-def _required_cheap_first(gate: list[Criterion]) -> tuple[Criterion, ...]:
-    """The gate's required criteria, the cheapest to work out first (a weekly check stops at
-    the first one not met, and which one that is changes nothing)."""
-    found = _CHEAP_FIRST.get(id(gate))
-    if found is None or found[0] is not gate:
-        found = _CHEAP_FIRST[id(gate)] = (gate, tuple(sorted(
-            (c for c in gate if c.required), key=lambda c: _METRIC_COST.get(c.metric, 4))))
+def _required_cheap_first(view: _View, crit: list[Criterion]) -> tuple[Criterion, ...]:
+    """The required criteria, the cheapest to work out first (a weekly check stops at the
+    first one not met, and which one that is changes nothing); kept for the view's life."""
+    found = view.cheap.get(id(crit))
+    if found is None or found[0] is not crit:
+        found = view.cheap[id(crit)] = (crit, tuple(sorted(
+            (c for c in crit if c.required), key=lambda c: _METRIC_COST.get(c.metric, 4))))
     return found[1]
 
 
 def _gate_passes(view: _View, gate: list[Criterion], at: dt.date, stage: Stage) -> bool:
-    for c in _required_cheap_first(gate):
+    crit = _applicable(view, gate, at)
+    idle = _group_choice(view, crit, at) if any(c.group for c in crit) else set()
+    for c in _required_cheap_first(view, crit):
+        if id(c) in idle:
+            continue
         value = view.gate_values[(id(c), at, stage.number)] = _metric(view, c, at, stage)
         for v in value[0].values():
             if v is None or not c.passes(v):
@@ -685,15 +861,14 @@ def _gate_passes(view: _View, gate: list[Criterion], at: dt.date, stage: Stage) 
 def check_gate(view: _View, protocol: Protocol, stage_no: int, at: dt.date) -> GateResult:
     stage = protocol.stage(stage_no)
     gate_stage = protocol.stage(min(stage_no, 3))
-    crit = tuple(_evaluate(view, c, at, stage) for c in gate_stage.gate)
-    return GateResult(stage_no, min(stage_no + 1, 4), crit)
+    return GateResult(stage_no, min(stage_no + 1, 4),
+                      _results(view, gate_stage.gate, at, stage))
 
 
 def check_clearance(view: _View, protocol: Protocol, stage_no: int, at: dt.date) -> GateResult:
     """The clearance checklist at ``at`` for someone in ``stage_no`` (any stage)."""
     stage = protocol.stage(stage_no)
-    crit = tuple(_evaluate(view, c, at, stage) for c in protocol.clearance_gate)
-    return GateResult(stage_no, 4, crit)
+    return GateResult(stage_no, 4, _results(view, protocol.clearance_gate, at, stage))
 
 
 # --- the clearance checklist by PAASS domain -------------------------------------------------
@@ -753,7 +928,7 @@ def checklist(gate: GateResult, protocol: Protocol) -> tuple[DomainResult, ...]:
 # --- asymmetry ---------------------------------------------------------------------
 
 
-_UNITS = {"dorsiflexion": "cm", "heel_raise": "reps", "side_hop": "s", "y_balance_anterior": "cm"}
+_UNITS = {"dorsiflexion": "cm", "lunge_angle": "°", "heel_raise": "reps", "side_hop": "s", "y_balance_anterior": "cm"}
 
 
 def asymmetries(view: _View, rules: list[AsymmetryRule], at: dt.date) -> list[AsymmetryResult]:
@@ -768,10 +943,9 @@ def asymmetries(view: _View, rules: list[AsymmetryRule], at: dt.date) -> list[As
         beyond = (round(diff, 6) > r.threshold if r.kind == "difference"
                   else round(lsi, 6) < r.threshold)
         err = r.measurement_error
-        within = err is not None and round(diff, 6) <= err.value
         out.append(AsymmetryResult(r.measure, r.label, left, right, _UNITS.get(r.measure, "s"),
                                    diff, lsi, r.kind, r.threshold, r.unit, r.source,
-                                   beyond and not within, err.value if err else None,
+                                   beyond, err.value if err else None,
                                    err.source if err else None))
     return out
 
@@ -863,290 +1037,354 @@ def _decide(h: History, protocol: Protocol, library: Library, as_of: dt.date, *,
     """:func:`decide`; ``brief``: only what :class:`DecisionSummary` reads is worked out
     (the rest is left empty, or NaN for the dose level: only :func:`summarize` asks)."""
     view = _View(h, library, protocol)
-    pm, dosing, rl = protocol.pain_monitoring, protocol.dosing, protocol.range_loss
-    acceptable, safe = pm.acceptable_max.value, pm.safe_max.value
-    window = int(pm.flare_window_days.value)
-
     start = start_date(h)
-    reasons: list[str] = []
-    flags: list[Flag] = []
     base = {"person_id": h.person.id, "as_of": as_of, "protocol_id": protocol.id,
             "protocol_version": protocol.version}
-
-    screening = view.screening(as_of)
-    if start is None or start > as_of or screening is None:
+    screen = view.red_flag_screen(as_of)
+    if start is None or start > as_of or screen is None:
         msg = ("No red-flag screen is recorded yet. Answer the screening questions before "
                "any exercise is prescribed.")
         return Decision(**base, status="screen_needed", stage=None, stage_name=None,  # type: ignore[arg-type]
-                        stage_since=None, dose_level=dosing.start_level.value, variant_level=1,
-                        gate=None, clear_to_train=False, asymmetries=(),
+                        stage_since=None, dose_level=protocol.dosing.start_level.value,
+                        variant_level=1, gate=None, clear_to_train=False, asymmetries=(),
                         flags=(Flag("screen_needed", msg),), reasons=(msg,), timeline=(),
                         missing_screen=tuple(f.id for f in protocol.red_flags))
+    r = _replay(view, protocol, start, as_of, brief)
+    return _at(view, protocol, r, screen, as_of, base, with_clearance=with_clearance,
+               brief=brief)
 
-    # -- replay ---------------------------------------------------------------------
-    stage = 1
-    stage_since = start
-    level_base, level_since = dosing.start_level.value, start
-    timeline: list[StageChange] = [StageChange(start, "start", 1, 1,
-                                               "Everyone starts with the feet (stage 1).")]
-    # a coach's overrides by the day they apply (one dated before the start applies on the
-    # start; one after as_of is no checkpoint yet); on the same day the last one given wins
-    overrides: dict[dt.date, Override] = {}
+
+@dataclass(slots=True)
+class _Replay:
+    """Where the replay of a history stands: the stage, since when, the dose's base."""
+
+    stage: int
+    stage_since: dt.date
+    level_base: float
+    level_since: dt.date
+    timeline: list[StageChange]
+    in_effect: Override | None = None
+    """The override that set the stage, until a rule moves it."""
+    held_reason: str | None = None
+
+
+def _placement(view: _View, protocol: Protocol, start: dt.date) -> tuple[int, str]:
+    """The stage a person starts in, and why (protocol ``placement``): someone with no
+    injury in the last year, no symptoms and no surgery starts with the ankle; if the tests of
+    the gate into stage 3 already pass on the first day, with the build stage."""
+    pl = protocol.placement
+    intake = view.h.intake
+    sc = view.screening(start)
+    first = "Everyone starts with the feet (stage 1)."
+    if pl is None or intake is None or sc is None:
+        return 1, first
+    free = int(pl.injury_free_days.value)
+    for side in SIDES:
+        sh, sym = intake.side(side), sc.side(side)
+        if sh.surgery or (sh.last_sprain and (start - sh.last_sprain).days < free):
+            return 1, first + f" ({side.value} ankle: a sprain or surgery within {free} days.)"
+        if sym.pain_rest or sym.pain_activity or sym.swelling or sym.giving_way:
+            return 1, first + f" ({side.value} ankle: symptoms at the first screen.)"
+    stage = int(pl.clean_start_stage.value)
+    why = (f"No ankle injury in the last {free} days, no surgery and no symptoms: starting "
+           f"at stage {stage} ({protocol.stage(stage).name}).")
+    gate = protocol.stage(2).gate
+    tests = [c for c in gate if c.metric not in _FREQUENCY_METRICS]
+    if pl.tested_start_stage is not None and tests and all(
+            _evaluate(view, c, start, protocol.stage(2)).met
+            for c in _applicable(view, tests, start)):
+        stage = int(pl.tested_start_stage.value)
+        why = (f"No ankle injury in the last {free} days, no surgery, no symptoms, and the "
+               f"tests for stage 3 already pass: starting at stage {stage} "
+               f"({protocol.stage(stage).name}).")
+    return stage, why
+
+
+_FREQUENCY_METRICS = frozenset({"category_days", "adherence_pct", "agility_sessions",
+                                "full_sessions", "session_pain_max", "unsettled_sessions"})
+"""Metrics that count what was done over time (not a test or an answer)."""
+
+
+def _overrides(h: History, protocol: Protocol, start: dt.date) -> dict[dt.date, Override]:
+    """A coach's overrides by the day they apply (one dated before the start applies on the
+    start); on the same day the last one given wins."""
+    out: dict[dt.date, Override] = {}
     if h.overrides:
         problems = _override_problems(h, protocol)
         if problems:
             raise HistoryError("history", problems)
         for o in h.overrides:  # sorted by date, in the order given within a date
-            overrides[max(o.date, start)] = o
-    in_effect: Override | None = None  # the override that set the stage, until a rule moves it
+            out[max(o.date, start)] = o
+    return out
 
+
+def _level_at(view: _View, protocol: Protocol, r: _Replay, d: dt.date) -> float:
+    """The dose level on ``d``: it rises once for each complete week in which the targets
+    were kept, and stays flat in maintenance."""
+    dosing = protocol.dosing
+    if r.stage == 4:
+        return r.level_base
+    st_now = protocol.stage(r.stage)
     kept_pct = protocol.settings.missed_sessions_pct.value
+    first = r.level_since + dt.timedelta(days=(7 - r.level_since.weekday()) % 7)
+    weeks = sum(1 for k in range(max(0, (d - first).days // 7))
+                if view.week_pct(st_now, first + dt.timedelta(days=7 * k)) >= kept_pct)
+    return min(dosing.max_level.value, r.level_base + dosing.weekly_increase.value * weeks)
 
-    def level_at(d: dt.date) -> float:
-        # the dose rises once for each complete week in which the targets were kept
-        st_now = protocol.stage(stage)
-        first = level_since + dt.timedelta(days=(7 - level_since.weekday()) % 7)
-        weeks = sum(1 for k in range(max(0, (d - first).days // 7))
-                    if view.week_pct(st_now, first + dt.timedelta(days=7 * k)) >= kept_pct)
-        return min(dosing.max_level.value, level_base + dosing.weekly_increase.value * weeks)
 
-    def cut(d: dt.date) -> None:
-        nonlocal level_base, level_since
-        if brief:
-            return  # no dose level in a summary
-        level_base = max(dosing.min_level.value, level_at(d) * dosing.flare_factor.value)
-        level_since = d
-
-    # only these dates can change anything: a troubled session, a dorsiflexion re-test, the
-    # start of a week (advancing, rising pain), an override and as_of itself
+def _replay(view: _View, protocol: Protocol, start: dt.date, as_of: dt.date,
+            brief: bool) -> _Replay:
+    """Walk the history from ``start`` to ``as_of``, applying the rules at each checkpoint:
+    a date with a troubled session or a range test, the start of each week, an override."""
+    stage, why = _placement(view, protocol, start)
+    start_level = protocol.dosing.start_level.value
+    r = _Replay(stage, start, start_level, start, [StageChange(start, "start", stage, stage, why)])
+    overrides = _overrides(view.h, protocol, start)
     events = {x.date for x, bad in zip(view.sessions, view.troubled, strict=True) if bad}
-    for side in SIDES:
-        events.update(view.series_dates.get(("dorsiflexion", side), ()))
+    for key, side in itertools.product(("dorsiflexion", MeasureKind.LUNGE_ANGLE.value), SIDES):
+        events.update(view.series_dates.get((key, side), ()))
     first_monday = start + dt.timedelta(days=7 - start.weekday())
     weeks = {first_monday + dt.timedelta(days=7 * k)
              for k in range(max(0, (as_of - first_monday).days // 7 + 1))}
-    checkpoints = sorted(d for d in events | weeks | {as_of} | overrides.keys()
-                         if start <= d <= as_of)
     prev = start - DAY
-    last_rise_check: dt.date | None = None
-    held_reason: str | None = None
-    for c in checkpoints:
-        new_sessions = view.troubled_in(prev + DAY, c)
-        # (cause, words) of a step back or a dose cut at this checkpoint, if any
-        step_back: tuple[FlagKind, str] | None = None
-        reduce: tuple[FlagKind, str] | None = None
-        for s in new_sessions:
-            if s.pain_during > acceptable:
-                recent = [x for x in view.sessions_in(c - dt.timedelta(days=window - 1), c)
-                          if x.pain_during > acceptable]
-                if len(recent) >= pm.step_back_flares.value and stage > 1:
-                    step_back = ("pain_flare", (
-                        f"Pain went above {acceptable:g}/10 in {len(recent)} sessions within "
-                        f"{window} days (latest {s.pain_during}/10 on {s.date.isoformat()})."))
-                else:
-                    reduce = ("pain_flare", (
-                        f"Pain reached {s.pain_during}/10 during the session on "
-                        f"{s.date.isoformat()} (above {acceptable:g}/10)."))
-            else:  # troubled but not too painful: it had not settled by the next morning
-                reduce = ("not_settled", (
-                    f"Pain the morning after {s.date.isoformat()} was {s.pain_next_morning}/10, "
-                    f"higher than before the session ({view.baseline_pain(s)}/10)."))
-        # week-over-week rising pain, checked at each weekly checkpoint
-        if c in weeks and c != last_rise_check:
-            last_rise_check = c
-            n = int(pm.rising_weeks.value)
-            means: list[float] = []
-            for w in range(n, -1, -1):  # the calendar weeks that ended the day before, oldest first
-                ss = view.sessions_in(c - dt.timedelta(days=7 * (w + 1)),
-                                      c - dt.timedelta(days=7 * w + 1))
-                if ss:
-                    means.append(sum(x.pain_during for x in ss) / len(ss))
-            if (len(means) == n + 1 and all(a < b for a, b in itertools.pairwise(means))
-                    and means[-1] > safe):
-                rising = ("Average session pain rose week over week ("
-                          + " → ".join(f"{m:.1f}" for m in means)
-                          + f"/10), now above {safe:g}/10.")
-                if stage > 1:
-                    step_back = ("rising_pain", rising)
-                else:
-                    reduce = ("rising_pain", rising)
-        # range loss on a new dorsiflexion test
-        for side in SIDES:
-            item = view.latest("dorsiflexion", side, c, current=False)
-            if item is None or item[0] != c:
-                continue
-            lo = c - dt.timedelta(days=int(rl.lookback_days.value))
-            earlier = [v for d, v, _ in view.series[("dorsiflexion", side)] if lo <= d < c]
-            if earlier and round(max(earlier) - item[1], 6) > rl.mdc_cm.value:
-                why = (f"{side.value.capitalize()} knee-to-wall fell from {max(earlier):.1f} cm "
-                       f"to {item[1]:.1f} cm on {c.isoformat()}, more than the "
-                       f"{rl.mdc_cm.value:g} cm measurement error.")
-                if stage >= 3:
-                    step_back = step_back or ("range_loss", why)
-                else:
-                    reduce = reduce or ("range_loss", why)
-        if step_back and stage > 1:
-            cut(c)
-            timeline.append(StageChange(c, "step_back", stage, stage - 1, step_back[1],
-                                        cause=step_back[0]))
-            stage -= 1
-            stage_since = c
-            in_effect = None
-        elif reduce:
-            cut(c)
-            timeline.append(StageChange(c, "reduce_dose", stage, stage, reduce[1],
-                                        cause=reduce[0]))
-        # hold: no advancing while a flare or unsettled session is inside the window
-        held_reason = None
+    for c in sorted(d for d in events | weeks | {as_of} | overrides.keys() if start <= d <= as_of):
+        _checkpoint(view, protocol, r, Checkpoint(c, prev, r.stage, c in weeks), brief)
+        if (o := overrides.get(c)) is not None:
+            _apply_override(view, protocol, r, o, c)
+        prev = c
+    return r
+
+
+def _cut(view: _View, protocol: Protocol, r: _Replay, d: dt.date, brief: bool) -> None:
+    if brief:
+        return  # no dose level in a summary
+    dosing = protocol.dosing
+    r.level_base = max(dosing.min_level.value,
+                       _level_at(view, protocol, r, d) * dosing.flare_factor.value)
+    r.level_since = d
+
+
+def _checkpoint(view: _View, protocol: Protocol, r: _Replay, cp: Checkpoint,
+                brief: bool) -> None:
+    """The rules at one checkpoint: step back or cut the dose, hold, or advance."""
+    c = cp.date
+    window = int(protocol.pain_monitoring.flare_window_days.value)
+    step_back, reduce = checkpoint_findings(view, protocol, cp)
+    if step_back and r.stage > 1:
+        _cut(view, protocol, r, c, brief)
+        r.timeline.append(StageChange(c, "step_back", r.stage, r.stage - 1, step_back.text,
+                                      cause=step_back.cause))  # type: ignore[arg-type]
+        r.stage, r.stage_since, r.in_effect = r.stage - 1, c, None
+    elif reduce or step_back:
+        found = reduce or step_back
+        assert found is not None
+        _cut(view, protocol, r, c, brief)
+        r.timeline.append(StageChange(c, "reduce_dose", r.stage, r.stage, found.text,
+                                      cause=found.cause))  # type: ignore[arg-type]
+    troubled = view.troubled_in(c - dt.timedelta(days=window - 1), c)
+    r.held_reason = _hold_text(r.stage, troubled[-1], window) if troubled else None
+    if step_back or reduce:
+        r.held_reason = r.held_reason or "Holding after a dose cut."
+    # advance at the start of a week, on the results up to the Sunday before, so a week's
+    # plan stays one stage from Monday to Sunday
+    if not cp.week_start or r.stage >= 4 or r.held_reason is not None:
+        return
+    st = protocol.stage(r.stage)
+    sunday = c - DAY
+    if (c - r.stage_since).days >= st.min_days.value and _gate_passes(view, st.gate, sunday, st):
+        r.timeline.append(StageChange(
+            c, "advance", r.stage, r.stage + 1, f"Every criterion for stage {r.stage + 1} was met",
+            () if brief else check_gate(view, protocol, r.stage, sunday).criteria))
+        r.stage, r.stage_since, r.in_effect = r.stage + 1, c, None
+        r.level_base, r.level_since = protocol.dosing.start_level.value, c
+
+
+def _apply_override(view: _View, protocol: Protocol, r: _Replay, o: Override,
+                    c: dt.date) -> None:
+    """A coach's override has the last word on its day; the rules go on from the next."""
+    r.timeline.append(StageChange(c, "override", r.stage, o.stage, override_text(o, protocol),
+                                  cause="override"))
+    if o.stage != r.stage:
+        r.stage, r.stage_since = o.stage, c
+        r.level_base, r.level_since = protocol.dosing.start_level.value, c
+        window = int(protocol.pain_monitoring.flare_window_days.value)
         troubled = view.troubled_in(c - dt.timedelta(days=window - 1), c)
         if troubled:
-            held_reason = _hold_text(stage, troubled[-1], window)
-        if step_back or reduce:
-            held_reason = held_reason or "Holding after a dose cut."
-        # advance at the start of a week, on the results up to the Sunday before, so a
-        # week's plan stays one stage from Monday to Sunday
-        if (c in weeks and stage < 4 and held_reason is None
-                and not (step_back or reduce)):
-            st = protocol.stage(stage)
-            sunday = c - DAY
-            if ((c - stage_since).days >= st.min_days.value
-                    and _gate_passes(view, st.gate, sunday, st)):
-                timeline.append(StageChange(
-                    c, "advance", stage, stage + 1,
-                    f"Every criterion for stage {stage + 1} was met",
-                    () if brief else check_gate(view, protocol, stage, sunday).criteria))
-                stage += 1
-                stage_since = c
-                level_base, level_since = dosing.start_level.value, c
-                in_effect = None
-        # a coach's override has the last word on its day; the rules go on from the next
-        override = overrides.get(c) if overrides else None
-        if override is not None:
-            timeline.append(StageChange(c, "override", stage, override.stage,
-                                        override_text(override, protocol), cause="override"))
-            if override.stage != stage:
-                stage, stage_since = override.stage, c
-                level_base, level_since = dosing.start_level.value, c
-                if troubled:
-                    held_reason = _hold_text(stage, troubled[-1], window)
-            in_effect = override
-        prev = c
+            r.held_reason = _hold_text(r.stage, troubled[-1], window)
+    r.in_effect = o
 
-    # -- the decision at as_of ----------------------------------------------------------
-    st = protocol.stage(stage)
-    gate = check_gate(view, protocol, stage, as_of)
-    clearance = (gate if stage >= 3 else
-                 check_clearance(view, protocol, stage, as_of)
+
+def _variant(view: _View, protocol: Protocol, r: _Replay, as_of: dt.date) -> int:
+    """The exercise level (1–3): it rises one step for every two complete weeks in the stage
+    whose targets were kept with session pain at most the safe level and every session
+    settled by the next morning: on what was done and felt, not on the calendar."""
+    st = protocol.stage(r.stage)
+    kept_pct = protocol.settings.missed_sessions_pct.value
+    safe = protocol.pain_monitoring.safe_max.value
+    good = 0
+    for monday in complete_weeks(as_of - DAY, 8):
+        if monday < r.stage_since:
+            continue
+        ss = view.sessions_in(monday, monday + dt.timedelta(days=6))
+        if (ss and view.week_pct(st, monday) >= kept_pct
+                and all(s.pain_during <= safe and not view.unsettled(s) for s in ss)):
+            good += 1
+    return 1 + min(2, good // 2)
+
+
+def _at(view: _View, protocol: Protocol, r: _Replay, screen: Screening, as_of: dt.date,
+        base: dict[str, object], *, with_clearance: bool, brief: bool) -> Decision:
+    """The decision at ``as_of`` once the replay is done."""
+    st = protocol.stage(r.stage)
+    gate = check_gate(view, protocol, r.stage, as_of)
+    clearance = (gate if r.stage >= 3 else
+                 check_clearance(view, protocol, r.stage, as_of)
                  if with_clearance and not brief else None)
     hits = tuple(
-        RedFlagHit(fid, rf.question if rf else fid, rf.source if rf else "", screening.date)
-        for fid, yes in screening.red_flags.items() if yes
+        RedFlagHit(fid, rf.question if rf else fid, rf.source if rf else "", screen.date)
+        for fid, yes in screen.red_flags.items() if yes
         for rf in (protocol.red_flag(fid),))
-    missing = tuple(f.id for f in protocol.red_flags if f.id not in screening.red_flags)
-    days_in = (as_of - stage_since).days
-    last_monday = complete_weeks(as_of, 1)[0]
+    missing = tuple(f.id for f in protocol.red_flags if f.id not in screen.red_flags)
+    last_monday = complete_weeks(as_of - DAY, 1)[0]
+    easier_reasons: list[str] = []
     if brief:
-        level, variant, easier_reasons = math.nan, 0, []
+        level, variant = math.nan, 0
         asym: tuple[AsymmetryResult, ...] = ()
         last_week, last_pct = None, view.week_pct(st, last_monday)
     else:
-        level = round(level_at(as_of), 2)
-        variant = 1 + min(2, days_in // 14)
-        easier_reasons = _easier_reasons(h, view, protocol, as_of)
+        level = round(_level_at(view, protocol, r, as_of), 2)
+        variant = _variant(view, protocol, r, as_of)
+        easier_reasons = _easier_reasons(view.h, view, protocol, as_of)
         if easier_reasons:
-            variant = max(1, variant - 1)
+            variant = 1
         asym = tuple(asymmetries(view, protocol.asymmetry, as_of))
-        last_week = week_adherence(st, view.days, view.runs, last_monday, view.recorded_runs)
+        last_week = week_adherence(st, view.days, view.runs, last_monday, view.recorded_runs,
+                                   free_days=view.free_days)
         last_pct = last_week.pct
-    clear = False
-    status: Status
+    flags: list[Flag] = []
+    reasons: list[str] = []
+    status, clear = _status(view, protocol, r, gate, hits, missing, as_of, flags, reasons)
+    _stage_reasons(protocol, r, gate, as_of, clear, flags, reasons, brief)
+    _reminders(view, protocol, r, gate, status, last_monday, last_pct, last_week, flags)
+    if not brief and (referral := see_clinician(view, protocol, as_of)) is not None:
+        flags.append(Flag("see_clinician", referral))
+        reasons.append(referral)
+    if easier_reasons:
+        reasons.append("Starting with easier versions: " + "; ".join(easier_reasons) + ".")
+    reasons.extend(a.reason for a in asym if a.meaningful)
+    return Decision(**base, status=status, stage=r.stage, stage_name=st.name,  # type: ignore[arg-type]
+                    stage_since=r.stage_since, dose_level=level, variant_level=variant,
+                    gate=gate, clear_to_train=clear, asymmetries=asym, flags=tuple(flags),
+                    reasons=tuple(reasons), timeline=tuple(r.timeline), red_flags=hits,
+                    missing_screen=missing, last_week=last_week, clearance=clearance,
+                    override=r.in_effect)
+
+
+def _status(view: _View, protocol: Protocol, r: _Replay, gate: GateResult,
+            hits: tuple[RedFlagHit, ...], missing: tuple[str, ...], as_of: dt.date,
+            flags: list[Flag], reasons: list[str]) -> tuple[Status, bool]:
+    """The status and "clear to train". Once cleared (advanced into stage 4 on a passed
+    checklist), a person stays clear: tests going out of date become reminders, and only
+    pain above the clearance level, the ankle giving way or a red flag pause it (a loss of
+    range steps back a stage). A paused or hand-set clearance needs the checklist again."""
     if hits:
-        status = "refer"
         for hit in hits:
             msg = (f"Red flag on {hit.date.isoformat()}: “{hit.question}” was answered yes. "
                    f"Please see a clinician before doing these exercises; nothing is prescribed "
                    f"until a new screen is clear.")
             flags.append(Flag("red_flag", msg))
             reasons.append(msg)
-    elif missing:
-        status = "screen_needed"
-        msg = (f"The red-flag screen of {screening.date.isoformat()} is missing "
-               f"{len(missing)} answer(s): {', '.join(missing)}.")
+        return "refer", False
+    if missing:
+        msg = (f"The red-flag screen of {view.red_flag_screen(as_of).date.isoformat()} is "  # type: ignore[union-attr]
+               f"missing {len(missing)} answer(s): {', '.join(missing)}.")
         flags.append(Flag("screen_needed", msg))
         reasons.append(msg)
-    elif stage == 4:
-        clear = gate.all_met
-        status = "clear" if clear else "maintain_check"
-    else:
-        status = "working"
+        return "screen_needed", False
+    if r.stage != 4:
+        return "working", False
+    if gate.all_met:
+        return "clear", True
+    earned = r.timeline[-1].kind == "advance" and r.in_effect is None
+    paused = clearance_pause(view, protocol, r.stage_since, as_of) if earned else None
+    if earned and paused is None:
+        return "clear", True
+    if paused is not None:
+        reasons.append(f"Clear to train is paused: {paused}. Passing the checklist again "
+                       f"restores it.")
+    return "maintain_check", False
 
-    reasons.append(f"Stage {stage} ({st.name}) since {stage_since.isoformat()} "
+
+def _stage_reasons(protocol: Protocol, r: _Replay, gate: GateResult, as_of: dt.date,
+                   clear: bool, flags: list[Flag], reasons: list[str], brief: bool) -> None:
+    """Where the person stands and what moves them on, in words."""
+    st = protocol.stage(r.stage)
+    window = int(protocol.pain_monitoring.flare_window_days.value)
+    days_in = (as_of - r.stage_since).days
+    reasons.append(f"Stage {r.stage} ({st.name}) since {r.stage_since.isoformat()} "
                    f"({days_in} days). {st.summary}")
-    last_change = timeline[-1]
+    last_change = r.timeline[-1]
     if last_change.kind != "start":
         reasons.append(f"Last change {last_change.date.isoformat()}: {last_change.reason}")
-    if in_effect is not None and last_change.kind != "override":
-        reasons.append(f"Set by hand: {override_text(in_effect, protocol)}")
-    if held_reason:
-        flags.append(Flag("hold", held_reason))
-        reasons.append(held_reason)
-    for ch in timeline:
+    if r.in_effect is not None and last_change.kind != "override":
+        reasons.append(f"Set by hand: {override_text(r.in_effect, protocol)}")
+    if r.held_reason:
+        flags.append(Flag("hold", r.held_reason))
+        reasons.append(r.held_reason)
+    for ch in r.timeline:
         if ch.cause is not None and (as_of - ch.date).days < window:
             flags.append(Flag(ch.cause, ch.reason))
-    if stage < 4:
+    if r.stage < 4:
         next_monday = as_of + dt.timedelta(days=7 - as_of.weekday())
-        need = int(st.min_days.value) - (next_monday - stage_since).days
-        if gate.all_met and held_reason:
-            reasons.append(f"Every criterion for stage {stage + 1} is met, but the recent pain "
-                           f"holds you here for now.")
+        need = int(st.min_days.value) - (next_monday - r.stage_since).days
+        if gate.all_met and r.held_reason:
+            reasons.append(f"Every criterion for stage {r.stage + 1} is met, but the recent "
+                           f"pain holds you here for now.")
         elif gate.all_met and need <= 0:
-            flags.append(Flag("ready_to_advance", f"Every criterion for stage {stage + 1} is met: "
-                                                  f"stage {stage + 1} starts on Monday "
+            flags.append(Flag("ready_to_advance", f"Every criterion for stage {r.stage + 1} is "
+                                                  f"met: stage {r.stage + 1} starts on Monday "
                                                   f"{next_monday.isoformat()}."))
         elif gate.all_met:
-            reasons.append(f"Every criterion is met; stage {stage} lasts at least "
+            reasons.append(f"Every criterion is met; stage {r.stage} lasts at least "
                            f"{st.min_days.value:g} days, so it moves up {need} day(s) after "
                            f"Monday {next_monday.isoformat()}.")
         else:
             reasons.append(f"{gate.met_count} of {gate.required_count} criteria for stage "
-                           f"{stage + 1} are met.")
-        if stage == 3 and not gate.all_met and not brief:
+                           f"{r.stage + 1} are met.")
+        if r.stage == 3 and not gate.all_met and not brief:
             reasons.extend(_clearance_reasons(gate))
     elif clear:
-        flags.append(Flag("clear_to_train", "Every clearance criterion is met: clear to train "
-                                            "normally. Keep the weekly maintenance routine."))
-        reasons.append("Every clearance criterion is met: you are clear to train normally.")
+        flags.append(Flag("clear_to_train", "Clear to train normally. Keep the weekly "
+                                            "maintenance routine."))
+        reasons.append("You are clear to train normally." + (
+            "" if gate.all_met else " Some tests are due again: re-test when you can (being "
+                                    "out of date does not take clearance away)."))
     else:
         unmet = [c.label for c in gate.criteria if c.required and not c.met]
         reasons.append("Still in maintenance, but clearance needs a re-check: "
                        + ", ".join(unmet) + ".")
         if not brief:
             reasons.extend(_clearance_reasons(gate))
+
+
+def _reminders(view: _View, protocol: Protocol, r: _Replay, gate: GateResult, status: Status,
+               last_monday: dt.date, last_pct: float, last_week: Adherence | None,
+               flags: list[Flag]) -> None:
+    """Re-tests due and last week's missed targets."""
     due = [c for c in gate.criteria
            if c.required and not c.assessed and c.metric in _TESTED_METRICS]
-    if stage >= 2 and due:
+    if r.stage >= 2 and due:
         old = f"last done more than {view.retest} days ago"
         flags.append(Flag("retest_due", "Re-test due: " + ", ".join(
             f"{c.label} ({old if c.stale else 'not done yet'})" for c in due) + "."))
-    if last_monday >= stage_since and status != "refer":
+    if last_monday >= r.stage_since and status != "refer":
         threshold = protocol.settings.missed_sessions_pct.value
         if last_pct < threshold:
             unmet_t = ("" if last_week is None
                        else ": " + "; ".join(f"{t.label} {t.text}" for t in last_week.unmet()))
-            slip: FlagKind = "maintenance_slipping" if stage == 4 else "missed_sessions"
+            slip: FlagKind = "maintenance_slipping" if r.stage == 4 else "missed_sessions"
             flags.append(Flag(slip, f"Week of {last_monday}: {last_pct:.0f}% of the targets "
                                     f"kept (below {threshold:g}%){unmet_t}."))
-    if easier_reasons:
-        reasons.append("Starting with easier versions: " + "; ".join(easier_reasons) + ".")
-    for a in asym:
-        if a.meaningful:
-            reasons.append(a.reason)
-    return Decision(**base, status=status, stage=stage, stage_name=st.name,  # type: ignore[arg-type]
-                    stage_since=stage_since, dose_level=level, variant_level=variant, gate=gate,
-                    clear_to_train=clear, asymmetries=asym, flags=tuple(flags),
-                    reasons=tuple(reasons), timeline=tuple(timeline), red_flags=hits,
-                    missing_screen=missing, last_week=last_week, clearance=clearance,
-                    override=in_effect)
 
 
 def _hold_text(stage: int, trouble: Session, window: int) -> str:
