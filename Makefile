@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_photo.py
+	$(BIN)/python benchmarks/bench_cohort.py
 
 schema: $(STAMP)
 	$(BIN)/anklet schema > schema/history.schema.json
