@@ -33,6 +33,12 @@ POINTS_HELP = ("Place the points by hand instead of the model, in the photo's pi
                "Works without the vision extra.")
 
 
+PICK = "run again with --person N (1 is the largest, nearest the camera)"
+HEEL_HOW = ("If you watched the test and the heel stayed flat on the floor, run again with "
+            "--heel-checked; or give the back foot's toe with --points (back-toe=X,Y) so the "
+            "photo can show it.")
+
+
 def parse_points(specs: list[str]) -> dict[str, tuple[float, float]]:
     """``knee=512,300 ankle=500,620 ...`` (spaces or semicolons between, repeatable)."""
     points: dict[str, tuple[float, float]] = {}
@@ -127,12 +133,23 @@ def measure_photo(
     pain: Annotated[int | None, typer.Option(help="Pain during the test, 0–10.")] = None,
     rater: Annotated[str | None, typer.Option(help="Who took the photo or placed the points.")
                      ] = None,
+    person_number: Annotated[int | None, typer.Option(
+        "--person", min=1, help="With several people in the picture, which one to measure: "
+                                "1 is the largest (nearest the camera), 2 the next, and so on. "
+                                "Run without it to see who was found.")] = None,
+    heel_checked: Annotated[bool, typer.Option(
+        "--heel-checked", help="You watched the test and the heel stayed flat on the floor. "
+                               "Needed when the picture cannot show it (the back foot's toe "
+                               "not seen); without it such a reading is not stored.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Measure the knee-to-wall lunge angle from a side photo, check the test's rules, and
     store it when they all pass."""
     day = parse_date(date)
     in_range("pain", pain)
+    if points is not None and person_number is not None:
+        raise InputError("person", person_number, "no --person with --points (the points you "
+                         "place already say whose leg it is)")
     placed = parse_points(points or [])
     if points is not None and not placed:
         raise InputError("points", "", "at least knee=X,Y ankle=X,Y heel=X,Y toe=X,Y")
@@ -152,7 +169,11 @@ def measure_photo(
         reading: PhotoReading | None = photos.read_points(side=side, points=placed, size=size,
                                                           scale=photos.scale_of(image))
     else:
-        image, reading = photos.measure(data=data, side=side, filename=name)
+        try:
+            image, reading = photos.measure(data=data, side=side, filename=name,
+                                            person=person_number)
+        except photos.ManyPeopleError as e:
+            raise e.told(PICK) from None
     scale = photos.scale_of(image)
     if reading is None:
         raise InputError(name, "no person found", "a side-on photo with the whole lower leg "
@@ -165,14 +186,20 @@ def measure_photo(
 
     decision: Decision | None = None
     stored = None
+    rejected: InputError | None = None
     if reading.ok:
-        with c.uow() as uow:
-            stored = photos.create(uow, key=person, side=side, day=day, reading=reading,
-                                   pain=pain, rater=rater)
-            decision = evaluation.get(uow, key=person, protocol=c.protocol, library=c.library,
-                                      save=True).decision
-            uow.commit()
-    rejected = None if reading.ok else PhotoRejectedError(reading.checks)
+        try:
+            with c.uow() as uow:
+                stored = photos.create(uow, key=person, side=side, day=day, reading=reading,
+                                       pain=pain, rater=rater, heel_checked=heel_checked,
+                                       heel_how=HEEL_HOW)
+                decision = evaluation.get(uow, key=person, protocol=c.protocol,
+                                          library=c.library, save=True).decision
+                uow.commit()
+        except photos.HeelUncheckedError as e:
+            rejected = e  # nothing stored: the unit of work was never committed
+    else:
+        rejected = PhotoRejectedError(reading.checks)
 
     data_out: dict[str, Any] = {
         "person": person, "date": day.isoformat(), "photo": str(photo),
@@ -189,6 +216,10 @@ def measure_photo(
     _show(reading, scale, placed.get("back_toe"))
     out.print(f"Wrote the photo with the points drawn: {escape(str(target))}", highlight=False,
               soft_wrap=True)
+    if isinstance(rejected, photos.HeelUncheckedError):
+        err.print(f"[bold red]Not stored:[/] {escape(str(rejected))}", highlight=False,
+                  soft_wrap=True)
+        raise SystemExit(rejected.exit_code)
     if rejected is not None:
         err.print("[bold red]Not stored:[/] the photo breaks the test's rules (✗ above). Take "
                   "it again, or correct the points with --points.", highlight=False,

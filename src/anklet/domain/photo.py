@@ -140,6 +140,8 @@ class ManyPeopleError(InputError):
                  how: str = "say which one to measure (1 is the largest, nearest the camera)",
                  chosen: int | None = None) -> None:
         self.places = tuple(places)
+        self.what = what
+        self.chosen = chosen
         n = len(self.places)
         listed = _and([f"number {i}{' (the largest)' if i == 1 and n > 1 else ''} {w}"
                        for i, w in enumerate(self.places, 1)])
@@ -148,6 +150,10 @@ class ManyPeopleError(InputError):
                 if chosen is not None else f"{n} people are in this {what}: {listed}")
         super().__init__("person", n if chosen is None else chosen, f"a number from 1 to {n}",
                          message=f"{head}. Crop it to the person being tested, or {how}.")
+
+    def told(self, how: str) -> ManyPeopleError:
+        """The same refusal, saying in the caller's words how to pick a person."""
+        return ManyPeopleError(self.places, what=self.what, how=how, chosen=self.chosen)
 
 
 class Landmark(NamedTuple):

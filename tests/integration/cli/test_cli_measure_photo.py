@@ -23,15 +23,16 @@ from PIL import Image
 from anklet.store.db import make_engine
 from anklet.store.uow import UnitOfWork
 from anklet.vision import pose
-from phototools import grey_image, needs_mediapipe, real_photo_bytes
+from phototools import grey_image, jpeg, needs_mediapipe, real_photo_bytes, two_people
 
 Cli = Callable[..., Any]  # conftest.Result: .code, .out, .err, .json(), .text
 
 TODAY = dt.date.today()
 START = TODAY - dt.timedelta(days=30)
 WHEN = TODAY - dt.timedelta(days=2)
-LUNGE = "knee=330,150 ankle=250,450 heel=170,500 toe=380,515 back-toe=60,505"
-LIFTED = "knee=330,150 ankle=250,450 heel=175,430 toe=380,515 back-toe=60,505"
+LUNGE = "knee=400,150 ankle=250,450 heel=170,500 toe=380,515 back-toe=60,505"
+LIFTED = "knee=500,200 ankle=250,450 heel=175,430 toe=380,515 back-toe=60,505"
+NO_BACK_TOE = "knee=400,150 ankle=250,450 heel=170,500 toe=380,515"
 EXIT_INPUT, EXIT_NOT_FOUND = 2, 4
 
 
@@ -90,7 +91,8 @@ def test_hand_placed_points_are_measured_stored_and_decided_again(
     r = ok(cli("measure-photo", sam, "--side", "left", photo_file, "--points", LUNGE,
                "--date", WHEN.isoformat()))
     text = r.text
-    assert "Left lunge angle: 10.8° (about 3.0 cm knee-to-wall" in text
+    assert "Left lunge angle: 22.5° (about 6.2 cm knee-to-wall" in text
+    assert "✓ The front knee is ahead of the ankle" in text
     assert "✓ The knee, ankle, heel and toe are all clearly visible" in text
     assert "✓ The camera looks side-on" in text
     assert "✓ The heel is down" in text
@@ -98,13 +100,14 @@ def test_hand_placed_points_are_measured_stored_and_decided_again(
     assert f"Points (photo pixels): {LUNGE}." in text  # ready to be corrected and given again
     annotated = photo_file.with_name("lunge-measured.jpg")
     assert f"Wrote the photo with the points drawn: {annotated}" in text
-    assert f"Stored for sam on {WHEN}: left lunge angle 10.8° (method: photo)." in text
-    assert "sam now: stage 1 (Foot)" in text
+    assert f"Stored for sam on {WHEN}: left lunge angle 22.5° (method: photo)." in text
+    assert "sam now: stage 2 (Ankle)" in text
 
     assert stored(cli) == [{"date": WHEN.isoformat(), "side": "left", "kind": "lunge_angle",
-                            "value": 10.8, "method": "photo"}]
+                            "value": 22.5, "method": "photo",
+                            "notes": "Measured from a photo; not checked: knee bent."}]
     row = people_row(cli)  # the decision was made again and saved
-    assert (row["stage"], row["status"]) == (1, "working")
+    assert (row["stage"], row["status"]) == (2, "working")
     assert decided_at(cli_url) > before
     with Image.open(annotated) as im:
         assert (im.format, im.size) == ("JPEG", (512, 600))
@@ -115,19 +118,20 @@ def test_json_output_has_the_reading_the_measurement_and_the_decision(
     out = tmp_path / "drawn.jpg"
     data = ok(cli("measure-photo", sam, "--side", "right", photo_file, "--points",
                   LUNGE.replace(" ", ";"), "--out", out, "--pain", "3", "--json")).json()
-    assert data["reading"]["angle"] == 10.8
-    assert data["reading"]["cm"] == 3.0
+    assert data["reading"]["angle"] == 22.5
+    assert data["reading"]["cm"] == 6.2
     assert data["reading"]["ok"] is True
-    assert [c["name"] for c in data["reading"]["checks"]] == ["visible", "side_on", "heel_down",
-                                                              "front_leg"]
-    assert [c["passed"] for c in data["reading"]["checks"]] == [True, True, True, True]
-    assert data["reading"]["points"]["knee"] == [330.0, 150.0, 1.0]
+    assert [c["name"] for c in data["reading"]["checks"]] == [
+        "visible", "side_on", "knee_forward", "knee_bent", "heel_down", "front_leg"]
+    assert [c["passed"] for c in data["reading"]["checks"]] == [True, True, True, None, True,
+                                                                True]
+    assert data["reading"]["points"]["knee"] == [400.0, 150.0, 1.0]
     assert data["reading"]["points"]["back_toe"] == [60.0, 505.0, 1.0]
     assert data["stored"]["method"] == "photo"
     assert data["stored"]["side"] == "right"
     assert data["stored"]["pain"] == 3
     assert data["decision"]["person"] == "sam"
-    assert data["decision"]["stage"] == 1
+    assert data["decision"]["stage"] == 2
     assert data["annotated"] == str(out)
     assert out.exists()
     assert not photo_file.with_name("lunge-measured.jpg").exists()
@@ -163,6 +167,81 @@ def test_a_broken_rule_in_json(cli: Cli, sam: str, photo_file: Path) -> None:
     assert data["value"] == "heel_down"
     assert data["stored"] is None
     assert data["reading"]["ok"] is False
+    assert stored(cli) == []
+
+
+def test_a_heel_nobody_could_check_is_not_stored_without_heel_checked(
+        cli: Cli, cli_url: str, sam: str, photo_file: Path) -> None:
+    before, decided = stored(cli), decided_at(cli_url)
+    r = refused(cli("measure-photo", sam, "--side", "left", photo_file, "--points",
+                    NO_BACK_TOE), EXIT_INPUT, "Left lunge angle: 22.5°",
+                "? We could not check that the heel stays down", "Not stored:",
+                "run again with --heel-checked")
+    assert "Stored for" not in r.text
+    assert stored(cli) == before == []
+    assert decided_at(cli_url) == decided
+    data = json_error(cli("measure-photo", sam, "--side", "left", photo_file, "--points",
+                          NO_BACK_TOE, "--json"), EXIT_INPUT, "HeelUncheckedError")
+    assert data["field"] == "heel_checked"
+    assert data["stored"] is None
+    assert stored(cli) == []
+
+
+def test_a_heel_confirmed_by_eye_is_stored_with_a_note(cli: Cli, sam: str,
+                                                       photo_file: Path) -> None:
+    r = ok(cli("measure-photo", sam, "--side", "left", photo_file, "--points", NO_BACK_TOE,
+               "--heel-checked", "--date", WHEN.isoformat()))
+    assert f"Stored for sam on {WHEN}: left lunge angle 22.5°" in r.text
+    [m] = stored(cli)
+    assert m["value"] == 22.5
+    assert "Heel confirmed down by eye" in m["notes"]
+    assert "not checked: knee bent, front leg." in m["notes"]
+
+
+def test_heel_checked_does_not_override_a_heel_the_photo_shows_lifted(
+        cli: Cli, sam: str, photo_file: Path) -> None:
+    refused(cli("measure-photo", sam, "--side", "left", photo_file, "--points", LIFTED,
+                "--heel-checked"), EXIT_INPUT, "✗ The heel is lifted", "Not stored")
+    assert stored(cli) == []
+
+
+def test_a_shin_that_does_not_lean_forward_is_not_a_lunge(cli: Cli, sam: str,
+                                                          photo_file: Path) -> None:
+    upright = "knee=310,150 ankle=250,450 heel=170,500 toe=380,515 back-toe=60,505"
+    refused(cli("measure-photo", sam, "--side", "left", photo_file, "--points", upright),
+            EXIT_INPUT, "✗ The shin leans only", "15° to 65°", "Not stored")
+    behind = "knee=200,150 ankle=250,450 heel=170,500 toe=380,515 back-toe=60,505"
+    refused(cli("measure-photo", sam, "--side", "left", photo_file, "--points", behind),
+            EXIT_INPUT, "✗ The front knee is not ahead of the ankle", "knee-to-wall lunge")
+    assert stored(cli) == []
+
+
+@needs_mediapipe
+def test_two_people_are_refused_with_how_to_pick_one(cli: Cli, cli_url: str, sam: str,
+                                                     tmp_path: Path) -> None:
+    two = tmp_path / "two.jpg"
+    two.write_bytes(jpeg(two_people()))  # SYNTHETIC scene of the real portrait twice
+    before, decided = stored(cli), decided_at(cli_url)
+    r = refused(cli("measure-photo", sam, "--side", "left", two), EXIT_INPUT,
+                "2 people are in this picture", "number 1 (the largest) on the left",
+                "number 2 on the right", "Crop it to the person being tested",
+                "--person N")
+    assert "Stored for" not in r.text
+    data = json_error(cli("measure-photo", sam, "--side", "left", two, "--json"), EXIT_INPUT,
+                      "ManyPeopleError")
+    assert (data["field"], data["value"]) == ("person", 2)
+    # person 2 is found and measured: her legs are not in the picture, so it is refused too
+    refused(cli("measure-photo", sam, "--side", "left", two, "--person", "2"), EXIT_INPUT,
+            "not clearly visible", "Not stored")
+    refused(cli("measure-photo", sam, "--side", "left", two, "--person", "3"), EXIT_INPUT,
+            "There is no person 3 in this picture")
+    assert stored(cli) == before == []
+    assert decided_at(cli_url) == decided
+
+
+def test_person_is_not_taken_with_points(cli: Cli, sam: str, photo_file: Path) -> None:
+    refused(cli("measure-photo", sam, "--side", "left", photo_file, "--points", LUNGE,
+                "--person", "2"), EXIT_INPUT, "--person")
     assert stored(cli) == []
 
 
