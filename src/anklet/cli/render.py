@@ -52,17 +52,20 @@ def decision(console: Console, d: Decision, protocol: Protocol) -> None:
     if d.clearance is not None and d.status not in ("refer", "screen_needed"):
         clearance_checklist(console, d.clearance, protocol, person=d.person_id)
     if d.asymmetries:
-        t = Table(title="Left / right (a gap within the test's measurement error is not an "
-                        "asymmetry)", title_justify="left")
+        t = Table(title="Left / right (a gap past the threshold is called one; where the "
+                        "test's own left-right error is larger, re-test to confirm)",
+                  title_justify="left")
         for col in ("Test", "Left", "Right", "Gap", "LSI", "Judged by", "Error", ""):
             t.add_column(col)
         for a in d.asymmetries:
-            judged = (f"> {fmt(a.threshold, a.unit)} ({a.source})" if a.kind == "difference"
+            judged = (f"> {fmt(a.threshold, a.threshold_unit)} ({a.source})"
+                      if a.kind == "difference"
                       else f"< {a.threshold:g}% ({a.source})")
             error = ("—" if a.measurement_error is None
                      else f"±{fmt(a.measurement_error, a.unit)} ({a.error_source})")
-            verdict = (Text("behind", style="yellow") if a.meaningful else
-                       Text("within error", style="dim") if a.beyond_threshold
+            verdict = (Text("behind, re-test to confirm", style="yellow")
+                       if a.meaningful and a.within_error
+                       else Text("behind", style="yellow") if a.meaningful
                        else Text("ok", style="green"))
             t.add_row(a.label, fmt(a.left, a.unit), fmt(a.right, a.unit),
                       fmt(a.difference, a.unit), f"{a.lsi:.0f}%", judged, error, verdict)
@@ -149,6 +152,8 @@ def plan(console: Console, p: WeekPlan, library: Library, *, details: bool = Fal
         return
     console.print(Text(f"Week of {p.week_start} · stage {p.stage} ({p.stage_name}) · "
                        f"dose ×{p.dose_level:.2f}", style="bold"))
+    for note in p.notes:
+        console.print(Text(f"• {note}"), soft_wrap=True)
     for issue in p.issues:
         console.print(Text(f"⚠ {issue.message}", style="yellow"))
     for day in p.days:
@@ -164,6 +169,8 @@ def plan(console: Console, p: WeekPlan, library: Library, *, details: bool = Fal
             where = " — before your run" if b.before_run else ""
             short = " (short version)" if b.short else ""
             console.print(Text(f"   {b.label}{where}{short} · {b.minutes} min", style="bold"))
+            if b.note:
+                console.print(Text(f"     why here: {b.note}", style="dim"), soft_wrap=True)
             if any(i.exercise.category is Category.FOOT_RELEASE for i in b.items):
                 console.print(Text(f"     ⚠ {HEEL_WARNING}", style="yellow"))
             for item in b.items:
@@ -171,7 +178,9 @@ def plan(console: Console, p: WeekPlan, library: Library, *, details: bool = Fal
                 if details:
                     _exercise_details(console, item.exercise, library, indent="         ")
     if p.habits:
-        console.print(Text("Habits this week: " + " ".join(p.habits), style="dim"))
+        console.print(Text("Everyday habits:", style="dim"))
+        for habit in p.habits:
+            console.print(Text(f"   - {habit}", style="dim"), soft_wrap=True)
 
 
 def _exercise_details(console: Console, e: Exercise, library: Library, indent: str) -> None:

@@ -355,6 +355,7 @@ class _View:
         self.series_dates = {k: [d for d, _, _ in v] for k, v in series.items()}
         self.sessions: list[Session] = list(h.sessions)
         self.session_dates = [s.date for s in self.sessions]
+        self.start = start_date(h)
         self.screenings: list[Screening] = list(h.screenings)
         self.screening_dates = [s.date for s in self.screenings]
         # the red-flag screens alone (a check-in asks only about symptoms)
@@ -692,9 +693,14 @@ def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue
     if m in ("agility_sessions", "full_sessions"):
         return _session_metric(view, c, at)
     if m == "adherence_pct":
+        # only weeks since the start count: nothing was planned before it
         weeks = max(1, int(c.params.get("days", 14)) // 7)
-        pcts = [view.week_pct(stage, monday) for monday in complete_weeks(at, weeks)]
-        return {"both": sum(pcts) / len(pcts)}, f"last {weeks} complete week(s)"
+        start = view.start
+        mondays = [d for d in complete_weeks(at, weeks) if start is not None and d >= start]
+        if not mondays:
+            return {"both": None}, "no complete week since the start yet"
+        pcts = [view.week_pct(stage, monday) for monday in mondays]
+        return {"both": sum(pcts) / len(pcts)}, f"last {len(mondays)} complete week(s)"
     raise AssertionError(f"metric {m!r} has no implementation")  # guarded by protocol load
 
 

@@ -36,7 +36,8 @@ class Method(StrEnum):
 MEASURE_INFO: dict[MeasureKind, tuple[str, Range, bool]] = {
     # kind: (label, accepted range, higher_is_better)
     MeasureKind.KNEE_TO_WALL: ("Knee-to-wall distance", Range(0, 25, "cm"), True),
-    MeasureKind.LUNGE_ANGLE: ("Lunge angle", Range(0, 90, "°"), True),
+    # a shin leaning more than 65° in a knee-to-wall lunge is not a real reading
+    MeasureKind.LUNGE_ANGLE: ("Lunge angle", Range(0, 65, "°"), True),
     MeasureKind.HEEL_RAISE: ("Single-leg heel raises", Range(0, 200, "reps"), True),
     MeasureKind.BALANCE_EYES_OPEN: ("Single-leg balance, eyes open", Range(0, 300, "s"), True),
     MeasureKind.BALANCE_EYES_CLOSED: ("Single-leg balance, eyes closed", Range(0, 300, "s"), True),

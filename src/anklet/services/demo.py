@@ -29,6 +29,7 @@ from anklet.domain.history import (
     RunKind,
     Screening,
     Session,
+    Sex,
     SideHistory,
     Symptoms,
 )
@@ -62,6 +63,9 @@ class Script:
     red_flags: set[str] = field(default_factory=set)
     stop_logging_after: int | None = None
     retest_every: int = 1
+    pain_activity: Callable[[int], int] = lambda w: 1
+    """Left ankle pain in activity at the first screen (week 0) and each weekly check-in."""
+    hops: Callable[[int], tuple[int, int]] = lambda w: (10, 10)
 
 
 def _screening(date: dt.date, protocol: Protocol, flags: set[str], pain_rest: int = 0,
@@ -71,6 +75,11 @@ def _screening(date: dt.date, protocol: Protocol, flags: set[str], pain_rest: in
         left=Symptoms(pain_rest=pain_rest, pain_activity=pain_activity, giving_way=giving_way),
         right=Symptoms(pain_rest=0, pain_activity=0),
         red_flags={f.id: f.id in flags for f in protocol.red_flags})
+
+
+def _check_in(date: dt.date, pain_activity: int) -> Screening:
+    """The weekly symptom check-in that keeps the answers current."""
+    return Screening(date=date, kind="check_in", left=Symptoms(pain_activity=pain_activity))
 
 
 def _tests(date: dt.date, w: int, s: Script) -> list[Measurement]:
@@ -86,6 +95,8 @@ def _tests(date: dt.date, w: int, s: Script) -> list[Measurement]:
             Measurement(date=date, side=side, kind=MeasureKind.Y_BALANCE_ANTERIOR, value=yb[i],
                         leg_length_cm=88),
             Measurement(date=date, side=side, kind=MeasureKind.SIDE_HOP, value=hop[i]),
+            Measurement(date=date, side=side, kind=MeasureKind.SINGLE_LEG_HOP,
+                        value=s.hops(w)[i], pain=0),
         ]
     return out
 
@@ -115,7 +126,8 @@ def simulate(history: History, *, weeks: int, script: Script, protocol: Protocol
     assert history.intake is not None
     start = history.intake.date
     h = history.model_copy(update={
-        "screenings": [_screening(start, protocol, script.red_flags)],
+        "screenings": [_screening(start, protocol, script.red_flags,
+                                  pain_activity=script.pain_activity(0))],
         "measurements": _tests(start, 0, script),
         "questionnaires": _reports(start, 0, script, full=True),
     })
@@ -123,6 +135,9 @@ def simulate(history: History, *, weeks: int, script: Script, protocol: Protocol
         monday = start + w * WEEK
         if until is not None and monday >= until:
             break
+        if w and (script.stop_logging_after is None or w < script.stop_logging_after):
+            h = h.model_copy(update={"screenings": [
+                *h.screenings, _check_in(monday, script.pain_activity(w))]})
         if w and w % script.retest_every == 0:
             h = h.model_copy(update={"measurements": [*h.measurements,
                                                       *_tests(monday, w, script)]})
@@ -151,10 +166,11 @@ def simulate(history: History, *, weeks: int, script: Script, protocol: Protocol
 
 
 def _person(pid: str, name: str, start: dt.date, *, activities: list[Activity],
-            goals: list[str], left: SideHistory | None = None) -> History:
+            goals: list[str], left: SideHistory | None = None, age: int | None = None,
+            sex: Sex | None = None) -> History:
     return History(
         person=Person(id=pid, name=name, created=start),
-        intake=Intake(date=start, goals=goals, activities=activities,
+        intake=Intake(date=start, goals=goals, activities=activities, age=age, sex=sex,
                       left=left or SideHistory(), right=SideHistory()),
         availability=Availability(mon=25, tue=20, wed=30, thu=20, fri=25, sat=45, sun=20),
     )
@@ -180,11 +196,12 @@ def people(today: dt.date, protocol: Protocol, library: Library) -> list[History
     monday = today - dt.timedelta(days=today.weekday())
     cast: list[History] = []
 
-    # A runner with a stiff left ankle, 7 weeks in: building.
+    # A runner with a stiff left ankle, 7 weeks in: the ankle stage holds her until the left
+    # side catches up with the right (the gate into hopping needs the two within 1.5 cm).
     weeks = 7
     start = monday - weeks * WEEK
     h = _person("demo-runner", "Rosa Runner", start, activities=[Activity.RUNNING],
-                goals=["Run a half marathon without knee pain"],
+                goals=["Run a half marathon without knee pain"], age=34, sex=Sex.FEMALE,
                 left=SideHistory(sprains=2, last_sprain=start - dt.timedelta(days=400)))
     h = h.model_copy(update={"planned_runs": _runs(start, weeks)})
     cast.append(simulate(h, weeks=weeks + 1, protocol=protocol, library=library, until=today, script=Script(
@@ -192,13 +209,15 @@ def people(today: dt.date, protocol: Protocol, library: Library) -> list[History
         left_k2w=lambda w: 6.0 + 0.5 * w, right_k2w=lambda w: 11.0,
         heel_raise=lambda w: (18 + w, 25), skip=lambda w, d: d == 3 and w % 2 == 1)))
 
-    # A lifter who needs the toes raised to deadlift well: in the ankle stage.
+    # A lifter who needs the toes raised to deadlift well, with no injury and no pain: placed
+    # straight into the ankle stage at intake.
     weeks = 3
     start = monday - weeks * WEEK
     h = _person("demo-lifter", "Leo Lifter", start, activities=[Activity.LIFTING],
-                goals=["Deadlift without raising the toes", "Squat deeper"])
+                goals=["Deadlift without raising the toes", "Squat deeper"], age=41,
+                sex=Sex.MALE)
     cast.append(simulate(h, weeks=weeks + 1, protocol=protocol, library=library, until=today, script=Script(
-        retest_every=2,
+        retest_every=2, pain_activity=lambda w: 0,
         left_k2w=lambda w: 6.0 + 0.5 * w, right_k2w=lambda w: 6.5 + 0.5 * w,
         balance=lambda w: (16.0 + 2 * w, 20.0 + 2 * w))))
 
@@ -206,7 +225,7 @@ def people(today: dt.date, protocol: Protocol, library: Library) -> list[History
     weeks = 6
     start = monday - weeks * WEEK
     h = _person("demo-flare", "Fay Flare", start, activities=[Activity.COURT_FIELD_SPORT],
-                goals=["Back to five-a-side football"])
+                goals=["Back to five-a-side football"], age=27, sex=Sex.FEMALE)
     cast.append(simulate(h, weeks=weeks + 1, protocol=protocol, library=library, until=today, script=Script(
         retest_every=2,
         left_k2w=lambda w: 9.0 + 0.3 * w, right_k2w=lambda w: 10.5,
@@ -223,7 +242,8 @@ def people(today: dt.date, protocol: Protocol, library: Library) -> list[History
     weeks = 10
     start = monday - weeks * WEEK
     h = _person("demo-cleared", "Cleo Cleared", start,
-                activities=[Activity.RUNNING, Activity.LIFTING], goals=["Stay healthy"])
+                activities=[Activity.RUNNING, Activity.LIFTING], goals=["Stay healthy"],
+                age=45, sex=Sex.FEMALE)
     h = h.model_copy(update={"planned_runs": _runs(start, weeks)})
     cast.append(simulate(h, weeks=weeks + 1, protocol=protocol, library=library, until=today, script=Script(
         retest_every=2,
@@ -232,7 +252,7 @@ def people(today: dt.date, protocol: Protocol, library: Library) -> list[History
     # Brand new: intake and first tests today-ish, in the foot stage.
     start = monday
     h = _person("demo-new", "Nia New", start, activities=[Activity.DAILY_LIFE],
-                goals=["Less stiffness on stairs"])
+                goals=["Less stiffness on stairs"], age=63, sex=Sex.FEMALE)
     h = simulate(h, weeks=1, protocol=protocol, library=library, until=today, script=Script())
     h = h.model_copy(update={"foot_observations": [
         FootObservation(date=start, side=Side.LEFT, posture=FootPosture.PRONATED,

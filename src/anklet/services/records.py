@@ -32,7 +32,11 @@ def update_intake(uow: UnitOfWork, *, key: str, intake: Intake) -> None:
 
 def create_screening(uow: UnitOfWork, *, key: str, screening: Screening,
                      protocol: Protocol) -> None:
-    """Record a red-flag screen and symptoms; every protocol question must be answered."""
+    """Record a red-flag screen and symptoms; every protocol question must be answered.
+    A check-in (symptoms only; the model refuses red-flag answers on one) is stored as is."""
+    if screening.kind == "check_in":
+        uow.people.add_screening(key, screening)
+        return
     known = {f.id for f in protocol.red_flags}
     for flag in screening.red_flags:
         if flag not in known:
@@ -55,7 +59,14 @@ def create_foot_observation(uow: UnitOfWork, *, key: str, observation: FootObser
 
 
 def create_session(uow: UnitOfWork, *, key: str, session: Session, library: Library) -> None:
-    """Log a session; every exercise id must be in the library."""
+    """Log a session; every exercise id must be in the library, and the date must not be
+    before the person's first screen (nothing was planned before it)."""
+    screens = uow.people.get(key).screenings
+    if screens and session.date < screens[0].date:
+        raise InputError("date", session.date.isoformat(),
+                         f"a date on or after {screens[0].date.isoformat()}, the first "
+                         f"screen: the plan starts there, so earlier sessions would count "
+                         f"for nothing")
     for i, log in enumerate(session.exercises):
         if log.exercise_id not in library:
             raise InputError(f"exercises[{i}].exercise_id", log.exercise_id,
