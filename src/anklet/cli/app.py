@@ -31,10 +31,13 @@ from anklet.domain.exercises import (
     as_public_dict,
 )
 from anklet.domain.history import (
+    AGE_MAX,
+    AGE_MIN,
     Activity,
     Availability,
     ExerciseLog,
     FootObservation,
+    GoalType,
     History,
     Intake,
     Measurement,
@@ -44,12 +47,14 @@ from anklet.domain.history import (
     RunKind,
     Screening,
     Session,
+    Sex,
     SideHistory,
     Symptoms,
     check_day,
     history_json_schema,
     load_history_text,
     problems_from,
+    whole_years,
 )
 from anklet.domain.measures import DEFAULT_METHOD, ArchShape, FootPosture, MeasureKind, Method
 from anklet.domain.units import Side
@@ -120,6 +125,11 @@ def person_write(person: str) -> Iterator[UnitOfWork]:
         uow.commit()
 
 
+def _v(member: Any) -> Any:
+    """An enum member's value (None stays None)."""
+    return None if member is None else member.value
+
+
 def emit(as_json: bool, data: Any) -> bool:
     """Print ``data`` as JSON when asked; returns whether it did."""
     if as_json:
@@ -167,6 +177,26 @@ GoalOpt = Annotated[list[str] | None, typer.Option("--goal", help="A goal in wor
 SprainsOpt = Annotated[int | None, typer.Option(help="Number of ankle sprains on that side.")]
 LastSprainOpt = Annotated[str | None, typer.Option(help="Date of the last sprain on that side.")]
 SurgeryOpt = Annotated[bool | None, typer.Option(help="Foot/ankle surgery on that side.")]
+AgeOpt = Annotated[int | None, typer.Option("--age", help="Age in years, 5 to 110.")]
+SexOpt = Annotated[Sex | None, typer.Option(
+    "--sex", help="female or male; used only to compare results with published norms.")]
+FallsOpt = Annotated[int | None, typer.Option(
+    "--falls", help="How many times you fell in the last 12 months (0 to 100).")]
+FearOpt = Annotated[int | None, typer.Option(
+    "--fear-of-falling", help="How afraid of falling: 0 = not at all, 10 = extremely.")]
+GoalTypeOpt = Annotated[GoalType | None, typer.Option(
+    "--goal-type", help="Main goal: walker, runner, lifter, court_field_sport or other.")]
+
+
+def profile_options(age: int | None, sex: Sex | None, falls: int | None, fear: int | None,
+                    goal_type: GoalType | None) -> dict[str, Any]:
+    """The profile options given, checked, as Intake fields (left-out ones are left out)."""
+    in_range("age", age, AGE_MIN, AGE_MAX)
+    in_range("falls", falls, 0, 100)
+    in_range("fear-of-falling", fear, 0, 10)
+    given = {"age": age, "sex": sex, "falls_12m": falls, "fear_of_falling": fear,
+             "goal_type": goal_type}
+    return {k: v for k, v in given.items() if v is not None}
 
 
 def side_history(side: str, current: SideHistory, sprains: int | None, last: str | None,
@@ -186,13 +216,30 @@ def side_history(side: str, current: SideHistory, sprains: int | None, last: str
 
 def intake_from(current: Intake, *, activity: list[Activity] | None, goal: list[str] | None,
                 left: tuple[int | None, str | None, bool | None],
-                right: tuple[int | None, str | None, bool | None]) -> Intake:
-    """An intake with the options given applied over ``current``."""
+                right: tuple[int | None, str | None, bool | None],
+                profile: dict[str, Any] | None = None) -> Intake:
+    """An intake with the options given applied over ``current`` (``profile``: the new
+    profile fields, with the age on the intake date)."""
+    kept = {f: getattr(current, f) for f in ("age", "sex", "falls_12m", "fear_of_falling",
+                                             "goal_type")}
     return build(Intake, date=current.date,
                  goals=current.goals if goal is None else goal,
                  activities=current.activities if activity is None else activity,
                  left=side_history("left", current.left, *left),
-                 right=side_history("right", current.right, *right))
+                 right=side_history("right", current.right, *right),
+                 **(kept | (profile or {})))
+
+
+def profile_text(intake: Intake | None, day: dt.date) -> str | None:
+    """"runner, 34, female": the main goal, the age on ``day`` and the sex, as far as given."""
+    if intake is None:
+        return None
+    goal = intake.profile
+    age = intake.age_on(day)
+    parts = [goal.value.replace("court_field_sport", "court or field sport") if goal else None,
+             None if age is None else str(age),
+             intake.sex.value if intake.sex else None]
+    return ", ".join(p for p in parts if p) or None
 
 
 @app.command("add-person")
@@ -208,15 +255,22 @@ def add_person(
     right_sprains: SprainsOpt = None,
     right_last_sprain: LastSprainOpt = None,
     right_surgery: SurgeryOpt = None,
+    age: AgeOpt = None,
+    sex: SexOpt = None,
+    falls: FallsOpt = None,
+    fear_of_falling: FearOpt = None,
+    goal_type: GoalTypeOpt = None,
     date: DateOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Create a person with their intake (goals, activities, injury history per side)."""
+    """Create a person with their intake (goals, activities, injury history per side, and
+    age, sex, falls and main goal if you like)."""
     d = parse_date(date)
     person = build(Person, id=person_id, name=name, created=d, dominant_side=dominant)
     intake = intake_from(Intake(date=d), activity=activity, goal=goal,
                          left=(left_sprains, left_last_sprain, left_surgery),
-                         right=(right_sprains, right_last_sprain, right_surgery))
+                         right=(right_sprains, right_last_sprain, right_surgery),
+                         profile=profile_options(age, sex, falls, fear_of_falling, goal_type))
     c = ctx()
     with c.uow() as uow:
         people.create(uow, person=person, intake=intake)
@@ -237,20 +291,35 @@ def update_intake(
     right_sprains: SprainsOpt = None,
     right_last_sprain: LastSprainOpt = None,
     right_surgery: SurgeryOpt = None,
+    age: Annotated[int | None, typer.Option("--age", help="Age in years today, 5 to 110.")] = None,
+    sex: SexOpt = None,
+    falls: FallsOpt = None,
+    fear_of_falling: FearOpt = None,
+    goal_type: GoalTypeOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a person's intake (a new sprain, surgery, goals); what you leave out stays."""
+    """Change a person's intake (a new sprain, surgery, goals, age, main goal); what you
+    leave out stays."""
+    profile = profile_options(age, sex, falls, fear_of_falling, goal_type)
     with person_write(person) as uow:
         h = people.get(uow, key=person)
         current = h.intake or Intake(date=h.person.created or dt.date.today())
+        if age is not None:  # the intake keeps the age on its own date
+            profile["age"] = age - whole_years(current.date, dt.date.today())
+            if not AGE_MIN <= profile["age"] <= AGE_MAX:
+                raise InputError("age", age, f"accepted: an age that was {AGE_MIN} to "
+                                 f"{AGE_MAX} on the intake date, {current.date.isoformat()}")
         new = intake_from(current, activity=activity, goal=goal,
                           left=(left_sprains, left_last_sprain, left_surgery),
-                          right=(right_sprains, right_last_sprain, right_surgery))
+                          right=(right_sprains, right_last_sprain, right_surgery),
+                          profile=profile)
         records.update_intake(uow, key=person, intake=new)
     if not emit(as_json, new.model_dump(mode="json", exclude_none=True)):
+        shown = profile_text(new, dt.date.today())
         out.print(f"Intake of {person} updated: left {new.left.sprains} sprain(s), right "
                   f"{new.right.sprains}; activities: "
-                  f"{', '.join(a.value for a in new.activities) or 'none given'}.")
+                  f"{', '.join(a.value for a in new.activities) or 'none given'}"
+                  + (f"; profile: {shown}." if shown else "."))
 
 
 @app.command("people")
@@ -259,8 +328,11 @@ def list_people(as_json: JsonOpt = False) -> None:
     c = ctx()
     with c.uow() as uow:
         rows = people.list(uow)
+    today = dt.date.today()
     data = [{"id": r.key, "name": r.name, "created": r.created, "stage": r.stage,
-             "status": r.status} for r in rows]
+             "status": r.status,
+             "profile": {"goal": _v(r.profile), "age": r.age_on(today), "sex": _v(r.sex)}}
+            for r in rows]
     if emit(as_json, data):
         return
     if not rows:
@@ -404,6 +476,48 @@ def screen(
         out.print(f"Screen recorded for {person}: no red flags.")
 
 
+@app.command("check-in")
+def check_in(
+    person: PersonArg,
+    left_pain_rest: Annotated[int, typer.Option(help="Pain in the left ankle at rest, 0–10.")] = 0,
+    right_pain_rest: Annotated[int, typer.Option(
+        help="Pain in the right ankle at rest, 0–10.")] = 0,
+    left_pain_activity: Annotated[int, typer.Option(
+        help="Pain in the left ankle when active, 0–10.")] = 0,
+    right_pain_activity: Annotated[int, typer.Option(
+        help="Pain in the right ankle when active, 0–10.")] = 0,
+    left_swelling: Annotated[bool, typer.Option(help="The left ankle is swollen.")] = False,
+    right_swelling: Annotated[bool, typer.Option(help="The right ankle is swollen.")] = False,
+    left_giving_way: Annotated[bool, typer.Option(
+        help="The left ankle gave way since your last check.")] = False,
+    right_giving_way: Annotated[bool, typer.Option(
+        help="The right ankle gave way since your last check.")] = False,
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A quick symptom check (no red-flag questions): keeps your pain, swelling and
+    giving-way answers current. Gates only trust answers from the last 14 days."""
+    c = ctx()
+    s = build(Screening, date=parse_date(date), kind="check_in",
+              left=build(Symptoms, "left-", pain_rest=left_pain_rest,
+                         pain_activity=left_pain_activity, swelling=left_swelling,
+                         giving_way=left_giving_way),
+              right=build(Symptoms, "right-", pain_rest=right_pain_rest,
+                          pain_activity=right_pain_activity, swelling=right_swelling,
+                          giving_way=right_giving_way))
+    with person_write(person) as uow:
+        records.create_screening(uow, key=person, screening=s, protocol=c.protocol)
+    if emit(as_json, {"recorded": s.date.isoformat(), "kind": s.kind,
+                      "left": s.left.model_dump(mode="json"),
+                      "right": s.right.model_dump(mode="json")}):
+        return
+    out.print(f"Check-in recorded for {person} on {s.date.isoformat()}: "
+              + "; ".join(f"{side} pain {sym.pain_rest} at rest, {sym.pain_activity} when "
+                          f"active" + (", swollen" if sym.swelling else "")
+                          + (", gave way" if sym.giving_way else "")
+                          for side, sym in (("left", s.left), ("right", s.right))) + ".")
+
+
 @app.command("red-flags")
 def red_flags(as_json: JsonOpt = False) -> None:
     """List the red-flag questions and their ids."""
@@ -427,7 +541,8 @@ def measure(
     person: PersonArg,
     kind: Annotated[str, typer.Argument(help="knee-to-wall (cm), lunge-angle (°), heel-raise "
                                              "(reps), balance-eyes-open / balance-eyes-closed "
-                                             "(s), y-balance-anterior (cm), side-hop (s)")],
+                                             "(s), y-balance-anterior (cm), side-hop (s), "
+                                             "single-leg-hop (hops done, of 10)")],
     left: Annotated[float | None, typer.Option("--left", help="Left side value.")] = None,
     right: Annotated[float | None, typer.Option("--right", help="Right side value.")] = None,
     left_pain: Annotated[int | None, typer.Option(help="Pain during the left test, 0–10.")] = None,
@@ -737,7 +852,15 @@ def status(
     data["feet"] = {side: o.model_dump(mode="json", exclude_none=True) for side, o in feet.items()}
     found = changes(ev.history, c.protocol, ev.decision.as_of)
     data["changes"] = changes_dict(found)
+    intake = ev.history.intake
+    data["profile"] = None if intake is None else {
+        "goal": _v(intake.profile), "goal_given": intake.goal_type is not None,
+        "age": intake.age_on(ev.decision.as_of), "sex": _v(intake.sex),
+        "falls_12m": intake.falls_12m, "fear_of_falling": intake.fear_of_falling}
     if not emit(as_json, data):
+        shown = profile_text(intake, ev.decision.as_of)
+        if shown:
+            out.print(f"Profile: {escape(shown)}", highlight=False)
         render.decision(out, ev.decision, c.protocol)
         render.changes(out, found)
         if feet:

@@ -110,6 +110,14 @@ class SideHistory(_Model):
         return self
 
 
+def whole_years(start: dt.date, end: dt.date) -> int:
+    """Whole years from ``start`` to ``end`` (negative when ``end`` is before ``start``); a
+    29 February start counts its anniversary on 1 March."""
+    if end < start:
+        return -whole_years(end, start)
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
 class Sex(StrEnum):
     """Used only to pick published norms; left out (None) means "not given"."""
 
@@ -158,27 +166,30 @@ class Intake(_Model):
         (minus the whole years before it); None when no age was given."""
         if self.age is None:
             return None
-        start, end, sign = (self.date, day, 1) if day >= self.date else (day, self.date, -1)
-        years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-        return self.age + sign * years
+        return self.age + whole_years(self.date, day)
 
     @property
     def profile(self) -> GoalType | None:
         """``goal_type`` when given; otherwise derived from the activities: a court or field
         sport, else running, else lifting, else daily life only (a walker); None when
         nothing is known."""
-        if self.goal_type is not None:
-            return self.goal_type
-        acts = set(self.activities)
-        if Activity.COURT_FIELD_SPORT in acts:
-            return GoalType.COURT_FIELD_SPORT
-        if Activity.RUNNING in acts:
-            return GoalType.RUNNER
-        if Activity.LIFTING in acts:
-            return GoalType.LIFTER
-        if acts == {Activity.DAILY_LIFE}:
-            return GoalType.WALKER
-        return None
+        return profile_of(self.goal_type, self.activities)
+
+
+def profile_of(goal_type: GoalType | None, activities: list[Activity]) -> GoalType | None:
+    """:attr:`Intake.profile` from its two fields (the people list reads only these)."""
+    if goal_type is not None:
+        return goal_type
+    acts = set(activities)
+    if Activity.COURT_FIELD_SPORT in acts:
+        return GoalType.COURT_FIELD_SPORT
+    if Activity.RUNNING in acts:
+        return GoalType.RUNNER
+    if Activity.LIFTING in acts:
+        return GoalType.LIFTER
+    if acts == {Activity.DAILY_LIFE}:
+        return GoalType.WALKER
+    return None
 
 
 class Symptoms(_Model):

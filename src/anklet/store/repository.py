@@ -72,6 +72,8 @@ from anklet.domain.history import (
     SideHistory,
     Sport,
     Symptoms,
+    profile_of,
+    whole_years,
 )
 from anklet.domain.measures import ArchShape, FootPosture, MeasureKind, Method
 from anklet.domain.units import Side
@@ -100,6 +102,17 @@ class PersonSummary:
     status: str | None = None
     clear_to_train: bool | None = None
     as_of: dt.date | None = None
+    profile: GoalType | None = None
+    """The main goal (given, or derived from the activities: :attr:`Intake.profile`)."""
+    age_at_intake: int | None = None
+    intake_date: dt.date | None = None
+    sex: Sex | None = None
+
+    def age_on(self, day: dt.date) -> int | None:
+        """The age on ``day`` (see :meth:`Intake.age_on`); None when no age was given."""
+        if self.age_at_intake is None or self.intake_date is None:
+            return None
+        return self.age_at_intake + whole_years(self.intake_date, day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,12 +526,23 @@ class PersonRepository:
             select(t.people.c.id).where(t.people.c.key == key)).first() is not None
 
     def list(self) -> list[PersonSummary]:
-        """Everyone, ordered by person id, with their current decision where one is saved."""
+        """Everyone, ordered by person id, with their current decision where one is saved
+        and their profile where the intake gives one."""
         stmt = (select(t.people.c.key, t.people.c.name, t.people.c.created, t.decisions.c.stage,
-                       t.decisions.c.status, t.decisions.c.clear_to_train, t.decisions.c.as_of)
-                .select_from(t.people.outerjoin(t.decisions))
+                       t.decisions.c.status, t.decisions.c.clear_to_train, t.decisions.c.as_of,
+                       t.intakes.c.goal_type, _json_text(t.intakes.c.activities),
+                       t.intakes.c.age, t.intakes.c.date, t.intakes.c.sex)
+                .select_from(t.people.outerjoin(t.decisions).outerjoin(t.intakes))
                 .order_by(t.people.c.key))
-        return [PersonSummary(*row) for row in self._session.execute(stmt)]
+        out = []
+        for (key, name, created, stage, status, clear, as_of, goal_type, activities, age, date,
+             sex) in self._session.execute(stmt):
+            profile = None if activities is None else profile_of(
+                _GOAL_TYPES[goal_type], [_ACTIVITIES[a] for a in _decode(activities)])
+            out.append(PersonSummary(key, name, created, stage, status, clear, as_of,
+                                     profile=profile, age_at_intake=age, intake_date=date,
+                                     sex=_SEXES[sex]))
+        return out
 
     def delete(self, key: str) -> None:
         """Delete a person and everything recorded about them; NotFoundError if missing."""

@@ -159,7 +159,7 @@ def test_people_lists_everyone_with_stage_and_status(cli: Cli) -> None:
     add_person(cli, "ada", screen=False)
     rows = ok(cli("people", "--json")).json()
     assert [r["id"] for r in rows] == ["ada", "sam"]
-    assert all(set(r) == {"id", "name", "created", "stage", "status"} for r in rows)
+    assert all(set(r) == {"id", "name", "created", "stage", "status", "profile"} for r in rows)
     ok(cli("status", "sam"))  # stores a decision
     rows = {r["id"]: r for r in ok(cli("people", "--json")).json()}
     assert rows["sam"]["stage"] == 1
