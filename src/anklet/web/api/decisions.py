@@ -11,12 +11,18 @@ from typing import Annotated
 
 from fastapi import Query, Response
 
+from anklet.domain.change import changes, changes_dict
 from anklet.domain.views import adherence_dict, decision_dict, plan_dict
 from anklet.services import evaluation
 from anklet.web.api.common import Key, check_date, make_router, send, visible, week_start
 from anklet.web.deps import ApiAccount, Ctx, Uow
 from anklet.web.schemas.common import DATE_ACCEPTED, INVALID, NOT_FOUND, Responses
-from anklet.web.schemas.decisions import AdherencePublic, DecisionPublic, PlanPublic
+from anklet.web.schemas.decisions import (
+    AdherencePublic,
+    ChangesPublic,
+    DecisionPublic,
+    PlanPublic,
+)
 
 router = make_router("decisions")
 
@@ -36,6 +42,18 @@ def get_decision(key: Key, account: ApiAccount, uow: Uow, ctx: Ctx,
     ev = evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library,
                         as_of=check_date("as_of", as_of), save=False)
     return send(decision_dict(ev.decision, ctx.protocol))
+
+
+@router.get("/people/{key}/changes", response_model=ChangesPublic, responses=READ)
+def get_changes(key: Key, account: ApiAccount, uow: Uow, ctx: Ctx,
+                as_of: AsOf = None) -> Response:
+    """Each test's latest result and its change since the last and the first test: a real
+    change (improved or worse) or within measurement error, with the figure and its source
+    (the same rater or not); tests taken with different methods are not compared."""
+    visible(uow, account, key)
+    day = check_date("as_of", as_of) or dt.date.today()
+    found = changes(uow.people.get(key), ctx.protocol, day)
+    return send({"person": key, "as_of": day.isoformat(), "changes": changes_dict(found)})
 
 
 @router.get("/people/{key}/plan", response_model=PlanPublic, responses=READ)

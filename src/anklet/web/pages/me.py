@@ -34,6 +34,7 @@ from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
 from anklet.web import charts
+from anklet.web.changes import change_rows
 from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
 from anklet.web.templating import flash, render
 
@@ -500,7 +501,8 @@ def progress_page(request: Request, key: str, account: PageAccount, uow: Uow,
                   own=_is_own(account, key), decision=decision, adherence=adherence_dict(adh),
                   week=adh,
                   sessions=sessions, lib=ctx.library.by_id, back=_back(account, key),
-                  charts=charts_, morning_due=_morning_due(history, today))
+                  charts=charts_, morning_due=_morning_due(history, today),
+                  changes=change_rows(history, p, today))
 
 
 # --- one line in plain words above each chart ----------------------------------------------

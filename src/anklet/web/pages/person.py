@@ -54,6 +54,7 @@ from anklet.services import evaluation, people, records
 from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
+from anklet.web.changes import change_rows
 from anklet.web.deps import Ctx, ForbiddenError, PageAccount, Uow, check_csrf
 from anklet.web.templating import flash, render
 
@@ -352,6 +353,7 @@ def person_page(request: Request, uow: UnitOfWork, ctx: Context, account: Accoun
         client_account=uow.accounts.by_person(key) if is_coach else None,
         is_coach=is_coach, forms=all_forms, new_sign_in=new_sign_in,
         charts=_charts(h, ctx.protocol, d.as_of), weekdays=WEEKDAYS,
+        changes=change_rows(h, ctx.protocol, d.as_of),
         activity_labels=ACTIVITY_LABELS, run_labels=RUN_LABELS, fmt=fmt)
 
 

@@ -273,3 +273,59 @@ class EvaluationPublic(PublicModel):
 
     decision: DecisionPublic
     plan: PlanPublic
+
+
+# --- change over time ----------------------------------------------------------------------
+
+
+class ChangeComparisonPublic(PublicModel):
+    """The latest test against one earlier test of the same measure and side."""
+
+    against: Literal["previous", "baseline"]
+    date: dt.date = Field(description="the earlier test's date")
+    value: float = Field(description="the earlier test's value")
+    change: float = Field(description="latest minus earlier, in the measure's unit")
+    verdict: Literal["real_change", "within_error", "not_comparable", "no_figure"] = Field(
+        description="real_change: beyond the measurement error; within_error: no larger than "
+                    "it; not_comparable: measured with different methods; no_figure: the "
+                    "protocol has no figure for this measure")
+    verdict_text: str
+    direction: Literal["improved", "worse", "same"] = Field(
+        description="which way it went, whatever the verdict")
+    error: float | None = Field(description="the measurement error used (MDC, or MCID for "
+                                            "CAIT), in the measure's unit")
+    figure: Literal["mdc", "mcid"] | None
+    raters: Literal["same", "not_recorded", "different", "one_recorded"] | None = Field(
+        description="who measured the two tests (null for a questionnaire)")
+    source: str | None
+    note: str | None
+    methods: list[str] | None = Field(description="the methods of the earlier and the latest "
+                                                   "test (null for a questionnaire)")
+
+
+class MeasureChangePublic(PublicModel):
+    """The latest test of one measure (or questionnaire scale) and side with its change
+    since the previous test and since the first; both null for a first test."""
+
+    measure: str = Field(description="a measure kind (knee_to_wall, lunge_angle, …) or a "
+                                     "questionnaire scale (cait, faam_adl, faam_sports)")
+    label: str
+    side: Literal["left", "right"] | None
+    unit: str
+    date: dt.date
+    value: float
+    method: str | None
+    rater: str | None
+    tests: int = Field(description="how many tests of this measure and side up to as_of")
+    previous: ChangeComparisonPublic | None
+    baseline: ChangeComparisonPublic | None
+    text: str = Field(description="the change in one line, as `anklet status` prints it")
+
+
+class ChangesPublic(PublicModel):
+    """Each measure's latest test and whether it changed for real since the last and the
+    first test (degrees and centimetres apart, different methods never compared)."""
+
+    person: str
+    as_of: dt.date
+    changes: list[MeasureChangePublic]
