@@ -1,16 +1,32 @@
-"""Decision + availability + runs → a week of sessions that keeps the method's rules.
+"""Decision + availability + runs → a week of sessions a person can follow all the way.
 
-Rules the plan keeps (each target comes from the protocol file):
-- a daily target (``per_week: 7``, foot release in stages 1–2) on every day;
-- every other target on ``per_week`` different days, never on two days in a
-  row where its spacing says so (agility, three-plane loaded work);
-- gait drills on the day of each long, interval or race run, before it (as
-  part of the run's warm-up, so they do not use the day's free minutes);
+Rules the plan keeps (each target and number comes from the protocol file):
+- the targets a stage's gate counts (``priority: gate``: foot release in stage 1, ankle
+  mobility in stage 2) are placed before anything else, shrunk to their smallest effective
+  form (for ankle mobility one exercise that moves the ankle all four ways) before they
+  are dropped; when the week cannot hold them the plan says so and names the smallest
+  change of availability that would;
+- a daily target (``per_week: 7``) on every day (but race day);
+- every other target on ``per_week`` different days, never on two days in a row where its
+  spacing says so; a block shrinks before it is dropped;
+- what holds the person back (an assessed, unmet gate or clearance criterion on range,
+  balance or calf strength: ``planner.blockers``) gets its own blocks, with extra sets on
+  the lagging side;
+- gait drills on the day of each long, interval or race run, before it (part of the run's
+  warm-up, so they do not use the day's free minutes), at most
+  ``gait_prep_before_long_max_min`` before a long run or race;
+- no three-plane, agility, landing or loaded dorsiflexion work on a long, interval or race
+  day or the day before; lunges capped per day; race week a taper; the week after lighter;
 - a day never holds more minutes than the person gave for it.
 
-The daily targets are placed first. The rest are placed greedily, spreading
-each target over the week; if that leaves a rule unkept, an exact search
-over the week finds the plan that keeps the most sessions, so a rule is only
+Exercises are chosen easy first: one that suits the person's activity only wins a tie at
+or below their level. After a recent sprain, or with swelling or giving way on record,
+nothing above ``recent_sprain_max_level`` and no agility, landing or jumping; walkers and
+older people get no high-impact or heavy work; an exercise with a prerequisite waits
+until the prerequisite has been logged.
+
+Placement is greedy, spreading each target over the week; if that leaves a rule unkept an
+exact search over the week finds the plan that keeps the most sessions, so a rule is only
 reported as unkept when no plan on that availability could keep it.
 """
 
@@ -18,15 +34,22 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 
-from anklet.domain.decisions import Decision
-from anklet.domain.exercises import Exercise, Library, Motion, load_library
-from anklet.domain.history import Activity, History, PlannedRun
-from anklet.domain.protocol import Protocol, Stage, Target, load_protocol
+from anklet.domain.decisions import CriterionResult, Decision, fmt
+from anklet.domain.exercises import Category, Exercise, Impact, Library, LoadType, Motion, load_library
+from anklet.domain.history import Activity, History, PlannedRun, RunKind
+from anklet.domain.protocol import Blocker, Habit, Protocol, Stage, Target, load_protocol
+from anklet.domain.runs import cadence_trend
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_RUN_WORDS = {RunKind.LONG: "long run", RunKind.INTERVAL: "interval session",
+              RunKind.RACE: "race", RunKind.EASY: "easy run"}
+_NO_LANDING = (Category.AGILITY, Category.LANDING)
+_IMPACT_ORDER = {Impact.NONE: 0, Impact.LOW: 1, Impact.MODERATE: 2, Impact.HIGH: 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +69,10 @@ class PlanBlock:
     items: tuple[PlanItem, ...]
     before_run: PlannedRun | None = None
     short: bool = False
+    note: str | None = None
+    """Why the block is there and how it was fitted, in words."""
+    extra_side: str | None = None
+    """The side that is behind and gets extra sets ("left" or "right")."""
 
     @property
     def minutes(self) -> int:
@@ -94,6 +121,12 @@ class WeekPlan:
     issues: tuple[RuleIssue, ...]
     habits: tuple[str, ...]
     refused: str | None = None
+    notes: tuple[str, ...] = ()
+    """What shaped this week as a whole (race week, the week after, easy-first caution)."""
+    dose_factor: float = 1.0
+    """The share of the normal dose this week's doses are written at (the week after a race
+    is lighter); ``dose_level`` already includes it."""
+    race_days: tuple[dt.date, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
@@ -103,30 +136,105 @@ class WeekPlan:
         return sum(d.has(target_id) for d in self.days)
 
 
+# --- who the plan is for ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    activities: frozenset[Activity] = frozenset()
+    profile: str | None = None
+    age: int | None = None
+    low_impact: bool = False
+    """A walker or an older person: no high impact, no heavy loads, low-impact agility."""
+    caution: str | None = None
+    """Why nothing hard is planned (a recent sprain, swelling, giving way), in words."""
+    max_level: int = 5
+    logged: frozenset[str] = frozenset()
+    form_work: bool = True
+    """Runners' foot-strike and cadence work is on (not in the weeks before a race)."""
+
+
+def _person(decision: Decision, history: History, protocol: Protocol, start: dt.date) -> _Person:
+    rules = protocol.planner
+    intake = history.intake
+    activities = frozenset(intake.activities) if intake else frozenset()
+    profile = intake.profile.value if intake and intake.profile else None
+    age = intake.age_on(decision.as_of) if intake else None
+    older = age is not None and age >= rules.older_age.value
+    low_impact = profile == "walker" or older
+    caution = None
+    recent = int(protocol.settings.recent_sprain_days.value)
+    if intake:
+        for side, sh in (("left", intake.left), ("right", intake.right)):
+            if sh.last_sprain and 0 <= (decision.as_of - sh.last_sprain).days <= recent:
+                caution = (f"your {side} ankle was sprained on {sh.last_sprain:%-d %B}, less "
+                           f"than {recent} days ago")
+                break
+    latest = next((s for s in reversed(history.screenings) if s.date <= decision.as_of), None)
+    if latest is not None and caution is None:
+        for side in ("left", "right"):
+            sym = getattr(latest, side)
+            if sym.giving_way or sym.swelling:
+                what = "gave way" if sym.giving_way else "was swollen"
+                caution = f"your {side} ankle {what} at your last check on {latest.date:%-d %B}"
+                break
+    max_level = int(rules.recent_sprain_max_level.value) if caution else 5
+    race_window = dt.timedelta(weeks=int(rules.no_form_work_before_race_weeks.value))
+    race_ahead = any(r.kind is RunKind.RACE and start <= r.date < start + race_window
+                     for r in history.planned_runs)
+    logged = frozenset(x.exercise_id for s in history.sessions if s.date <= decision.as_of
+                       for x in s.exercises)
+    return _Person(activities, profile, age, low_impact, caution, max_level, logged,
+                   form_work=not race_ahead)
+
+
+def _suitable(e: Exercise, who: _Person) -> bool:
+    """Whether ``e`` may be planned for this person at all (safety and prerequisites)."""
+    if e.prerequisite is not None and e.prerequisite not in who.logged:
+        return False
+    if who.caution and (e.level > who.max_level or e.category in _NO_LANDING
+                        or e.load is LoadType.PLYOMETRIC):
+        return False
+    if who.low_impact:
+        if e.heavy or e.impact is Impact.HIGH:
+            return False
+        if e.category is Category.AGILITY and _IMPACT_ORDER[e.impact] > 1:
+            return False
+    return who.form_work or not _is_form_work(e)
+
+
+def _is_form_work(e: Exercise) -> bool:
+    """Runners' foot-strike and cadence changes (kept out of the weeks before a race)."""
+    return _runners_only(e) and (e.category is Category.FOOT_HABIT or "cadence" in e.id)
+
+
+def _runners_only(e: Exercise) -> bool:
+    return set(e.suits) == {Activity.RUNNING}
+
+
 # --- choosing exercises for a target -------------------------------------------------
 
 
 def choose_exercises(target: Target, stage: int, library: Library, variant: int,
-                     rotation: int = 0, activities: frozenset[Activity] = frozenset()
-                     ) -> list[Exercise]:
-    """Pick ``target.pick`` exercises for a block, near the person's variant level, putting
-    those that suit the person's activities first."""
-    cands = [e for e in library.exercises if stage in e.stages and e.category in target.categories]
+                     rotation: int = 0, activities: frozenset[Activity] = frozenset(),
+                     allowed: Callable[[Exercise], bool] | None = None) -> list[Exercise]:
+    """Pick ``target.pick`` exercises for a block, easy first: closest to the person's variant
+    level, then the easier; an exercise that suits the person's activities only wins a tie,
+    and only at or below their level. ``allowed`` filters out what the person may not do."""
+    cands = [e for e in library.exercises if stage in e.stages and e.category in target.categories
+             and (allowed is None or allowed(e))]
     if not cands:
         return []
 
-    def rank(e: Exercise) -> tuple[int, int, str]:
-        # an exercise that serves the person's own activity comes first when it is within two
-        # levels of where they are (a lifter gets the toe-elevated deadlift early)
-        distance = abs(e.level - variant)
-        suited = distance <= 2 and bool(activities.intersection(e.suits))
-        return (-1 if suited else distance, e.level, e.id)
+    def rank(e: Exercise) -> tuple[int, int, int, str]:
+        suited = e.level <= variant and bool(activities.intersection(e.suits))
+        return (abs(e.level - variant), e.level, 0 if suited else 1, e.id)
 
     cands.sort(key=rank)
     if rotation and len(cands) > target.pick:
         # vary the week's choice among the equally good candidates
-        best = rank(cands[0])[0]
-        tier = [e for e in cands if rank(e)[0] == best]
+        best = rank(cands[0])[:3]
+        tier = [e for e in cands if rank(e)[:3] == best]
         k = rotation % len(tier)
         cands = tier[k:] + tier[:k] + [e for e in cands if e not in tier]
     chosen: list[Exercise] = []
@@ -169,10 +277,159 @@ def choose_exercises(target: Target, stage: int, library: Library, variant: int,
     return chosen
 
 
-def _block(target: Target, exercises: list[Exercise], level: float, *,
-           before_run: PlannedRun | None = None, short: bool = False) -> PlanBlock:
-    items = tuple(PlanItem(e, e.dose.describe(level)) for e in exercises)
-    return PlanBlock(target.id, target.label, items, before_run, short)
+def smallest_form(target: Target, candidates: Sequence[Exercise]) -> list[Exercise]:
+    """The shortest block that still does the target's job: for ankle mobility that must
+    cover all four motions, the fewest minutes that move the ankle all four ways (one
+    exercise such as ankle circles); for three-plane work, the planes the candidates
+    reach; otherwise the single shortest, easiest exercise."""
+    cands = sorted(candidates, key=lambda e: (e.minutes, e.level, e.id))
+    if not cands:
+        return []
+    if not (target.cover_motions or target.cover_planes):
+        return cands[:1]
+
+    def covers(es: Iterable[Exercise]) -> frozenset[str]:
+        if target.cover_motions:
+            return frozenset(m.value for e in es for m in e.motions)
+        return frozenset(p.value for e in es for p in e.planes)
+
+    want = covers(cands)
+    for k in range(1, min(4, len(cands)) + 1):
+        fits = [c for c in itertools.combinations(cands[:16], k) if covers(c) >= want]
+        if fits:
+            best = min(fits, key=lambda c: (sum(e.minutes for e in c),
+                                            max(e.level for e in c), [e.id for e in c]))
+            return list(best)
+    return cands[:1]
+
+
+def _stage_candidates(target: Target, stage: int, library: Library,
+                      allowed: Callable[[Exercise], bool] | None = None) -> list[Exercise]:
+    return [e for e in library.exercises if stage in e.stages and e.category in target.categories
+            and (allowed is None or allowed(e))]
+
+
+# --- feasibility: what the availability allows ---------------------------------------------
+
+
+def _most_days(usable: Sequence[bool], spaced: bool) -> int:
+    """How many of the week's days can hold a target: the usable ones, with a rest day
+    between them when ``spaced``."""
+    if not spaced:
+        return sum(usable)
+    count, last = 0, -2
+    for d, ok in enumerate(usable):
+        if ok and d - last > 1:
+            count, last = count + 1, d
+    return count
+
+
+def allowed_days(stage: Stage, minutes: tuple[int, ...], library: Library) -> dict[str, int]:
+    """Per target of ``stage``: on how many days of a week with these free ``minutes``
+    (Monday first) it fits when it is placed first at its smallest form. A target with no
+    exercise in the library allows 0. Pure; the gate and adherence code read it to judge
+    whether a frequency criterion can be met on the person's availability."""
+    out: dict[str, int] = {}
+    for t in stage.targets:
+        short = smallest_form(t, _stage_candidates(t, stage.number, library))
+        need = sum(e.minutes for e in short)
+        out[t.id] = 0 if not short else _most_days(
+            [m >= need for m in minutes], t.spacing == "no_consecutive")
+    return out
+
+
+def gate_days_needed(stage: Stage, target: Target) -> int:
+    """Days a week the stage's gate counts for ``target`` (from its category-days criteria),
+    0 when the gate counts none of its days."""
+    need = 0
+    for c in stage.gate:
+        if c.metric != "category_days" or str(c.params.get("category")) not in target.categories:
+            continue
+        window = int(c.params.get("days", 7))
+        need = max(need, math.ceil(c.threshold * 7 / window))
+    return need
+
+
+def _join(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _smallest_change(need: int, usable: list[bool], room: list[int], minutes: int,
+                     spaced: bool) -> list[tuple[int, int]]:
+    """The fewest extra minutes, day by day, that let a target of ``minutes`` reach ``need``
+    days: the days closest to fitting are topped up first. [] when no change does it."""
+    chosen = list(usable)
+    adds: list[tuple[int, int]] = []
+    for d in sorted((d for d in range(7) if not usable[d]),
+                    key=lambda d: (minutes - room[d], d)):
+        if _most_days(chosen, spaced) >= need:
+            break
+        trial = list(chosen)
+        trial[d] = True
+        if _most_days(trial, spaced) > _most_days(chosen, spaced):
+            chosen = trial
+            adds.append((d, minutes - max(0, room[d])))
+    return sorted(adds) if _most_days(chosen, spaced) >= need else []
+
+
+def _add_text(adds: list[tuple[int, int]], dates: Sequence[dt.date]) -> str:
+    if not adds:
+        return ""
+    names = [DAY_NAMES[dates[d].weekday()] for d, _ in adds]
+    if len({m for _, m in adds}) == 1:
+        m = adds[0][1]
+        return f" Add {m} minute{'s' if m != 1 else ''} on {_join(names)} to keep it."
+    parts = [f"{m} minute{'s' if m != 1 else ''} on {n}" for (_, m), n in zip(adds, names,
+                                                                         strict=True)]
+    return f" Add {_join(parts)} to keep it."
+
+
+# --- blocks --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """One target as this week plans it."""
+
+    target: Target
+    full: tuple[Exercise, ...]
+    short: tuple[Exercise, ...]
+    need: int
+    gate: bool = False
+    weight: int = 1
+    note: str | None = None
+    extra_side: str | None = None
+    barred: frozenset[int] = frozenset()
+    """Days it may not go on (around hard runs)."""
+
+    @property
+    def full_minutes(self) -> int:
+        return sum(e.minutes for e in self.full)
+
+    @property
+    def short_minutes(self) -> int:
+        return sum(e.minutes for e in self.short)
+
+    @property
+    def spaced(self) -> bool:
+        return self.target.spacing == "no_consecutive"
+
+
+def _dose(e: Exercise, level: float, extra_side: str | None, extra_sets: int) -> str:
+    text = e.dose.describe(level)
+    if extra_side and e.dose.per_side and extra_sets:
+        text += f"; {extra_sets} more set{'s' if extra_sets > 1 else ''} on the {extra_side}"
+    return text
+
+
+def _block(w: _Work, level: float, extra_sets: int, *, short: bool = False,
+           before_run: PlannedRun | None = None, note: str | None = None,
+           exercises: Sequence[Exercise] | None = None) -> PlanBlock:
+    chosen = exercises if exercises is not None else (w.short if short else w.full)
+    items = tuple(PlanItem(e, _dose(e, level, w.extra_side, extra_sets)) for e in chosen)
+    notes = [n for n in (w.note, note) if n]
+    return PlanBlock(w.target.id, w.target.label, items, before_run, short,
+                     "; ".join(notes) or None, w.extra_side)
 
 
 # --- scheduling ------------------------------------------------------------------------
@@ -186,6 +443,7 @@ class _Job:
     need: int
     minutes: int
     spaced: bool
+    weight: int = 1
 
 
 def _greedy(jobs: list[_Job], cap: list[int], taken: list[set[int]],
@@ -193,7 +451,8 @@ def _greedy(jobs: list[_Job], cap: list[int], taken: list[set[int]],
     """Place each job's days one by one, spreading them; returns days per job."""
     cap = list(cap)
     out: list[list[int]] = [[] for _ in jobs]
-    order = sorted(range(len(jobs)), key=lambda i: (not jobs[i].spaced, -jobs[i].minutes))
+    order = sorted(range(len(jobs)),
+                   key=lambda i: (-jobs[i].weight, not jobs[i].spaced, -jobs[i].minutes))
     for i in order:
         job = jobs[i]
         for _ in range(job.need):
@@ -216,12 +475,13 @@ def _greedy(jobs: list[_Job], cap: list[int], taken: list[set[int]],
 
 
 def _exact(jobs: list[_Job], cap: list[int], taken: list[set[int]]) -> list[list[int]]:
-    """The placement that keeps the most job-days, by dynamic programming over the week."""
+    """The placement that keeps the most (weighted) job-days, by dynamic programming over
+    the week."""
     n = len(jobs)
 
     @cache
     def best(day: int, needs: tuple[int, ...], prev: int) -> tuple[int, tuple[int, ...]]:
-        """(job-days placed from ``day`` on, chosen subset mask per day)."""
+        """(weighted job-days placed from ``day`` on, chosen subset mask per day)."""
         if day == 7 or not any(needs):
             return 0, ()
         result: tuple[int, tuple[int, ...]] = (-1, ())
@@ -229,24 +489,232 @@ def _exact(jobs: list[_Job], cap: list[int], taken: list[set[int]]) -> list[list
                    and day not in taken[jobs[i].index]
                    and not (jobs[i].spaced and prev >> i & 1)]
         # enumerate subsets of the options that fit the day's minutes
-        stack: list[tuple[int, int, int]] = [(0, 0, 0)]
+        stack: list[tuple[int, int, int, int]] = [(0, 0, 0, 0)]
         while stack:
-            k, mask, used = stack.pop()
+            k, mask, used, weight = stack.pop()
             if k == len(options):
                 nxt = tuple(needs[i] - (mask >> i & 1) for i in range(n))
                 sub, masks = best(day + 1, nxt, mask)
-                total = sub + bin(mask).count("1")
+                total = sub + weight
                 if total > result[0]:
                     result = (total, (mask, *masks))
                 continue
             i = options[k]
-            stack.append((k + 1, mask, used))
+            stack.append((k + 1, mask, used, weight))
             if used + jobs[i].minutes <= cap[day]:
-                stack.append((k + 1, mask | 1 << i, used + jobs[i].minutes))
+                stack.append((k + 1, mask | 1 << i, used + jobs[i].minutes,
+                              weight + jobs[i].weight))
         return result
 
     _, masks = best(0, tuple(j.need for j in jobs), 0)
     return [[d for d, m in enumerate(masks) if m >> i & 1] for i in range(n)]
+
+
+def _place(works: list[_Work], needs: list[int], left: list[int], taken: list[set[int]],
+           minutes: list[int], avoid: set[int]) -> list[list[int]]:
+    jobs = [_Job(i, needs[i], minutes[i], w.spaced, w.weight) for i, w in enumerate(works)]
+    blocked = [taken[i] | set(w.barred) for i, w in enumerate(works)]
+    placed = _greedy(jobs, left, blocked, avoid)
+    if any(len(p) < j.need for p, j in zip(placed, jobs, strict=True)):
+        exact = _exact(jobs, left, blocked)
+        if _score(exact, jobs) > _score(placed, jobs):
+            placed = exact
+    return placed
+
+
+def _score(placed: list[list[int]], jobs: list[_Job]) -> int:
+    return sum(min(len(p), j.need) * j.weight for p, j in zip(placed, jobs, strict=True))
+
+
+@dataclass
+class _Fill:
+    """One way of filling the week (the planner tries a few and keeps the best)."""
+
+    blocks: list[list[PlanBlock]]
+    left: list[int]
+    short_of: dict[str, int]
+    """Target id -> days it is short of its need."""
+
+    @property
+    def missing(self) -> int:
+        return sum(self.short_of.values())
+
+
+def _fill(works: list[_Work], caps: list[int], blocks0: list[list[PlanBlock]],
+          skip_days: set[int], level: float, extra_sets: int, *, gate_short: bool,
+          gate_first: bool, avoid: set[int]) -> _Fill:
+    blocks = [list(b) for b in blocks0]
+    left = list(caps)
+    short_of: dict[str, int] = {}
+
+    def on(i: int, tid: str) -> bool:
+        return any(b.target_id == tid for b in blocks[i])
+
+    def put_daily(w: _Work) -> None:
+        if not w.full:
+            return
+        missed = 0
+        for i in range(7):
+            if i in skip_days or i in w.barred:
+                continue
+            if left[i] >= w.full_minutes and not (w.gate and gate_short):
+                blocks[i].append(_block(w, level, extra_sets))
+                left[i] -= w.full_minutes
+            elif left[i] >= w.short_minutes:
+                first = [b.label.split(",")[0].lower() for b in blocks[i] if b.uses_free_time]
+                why = (f"shortened to make room for {_join(first)}, which comes first today"
+                       if first else f"shortened to fit {caps[i]} min")
+                blocks[i].append(_block(w, level, extra_sets, short=True, note=why))
+                left[i] -= w.short_minutes
+            else:
+                missed += 1
+        if missed:
+            short_of[w.target.id] = missed
+
+    def put_jobs(group: list[_Work], short_only: bool) -> None:
+        if not group:
+            return
+        # days already holding the target (gait prep before a run, an earlier pass) count
+        have = [{i for i in range(7) if on(i, w.target.id)} for w in group]
+        needs = [max(0, w.need - len(h)) for w, h in zip(group, have, strict=True)]
+        # a spaced target keeps its rest day beside the days it already holds
+        taken = [h | skip_days | ({d + k for d in h for k in (-1, 1)} if w.spaced else set())
+                 for w, h in zip(group, have, strict=True)]
+        mins = [w.short_minutes if short_only else w.full_minutes for w in group]
+        placed = _place(group, needs, left, taken, mins, avoid)
+        for w, days_ in zip(group, placed, strict=True):
+            for i in days_:
+                blocks[i].append(_block(w, level, extra_sets, short=short_only,
+                                        note=f"shortened to fit {caps[i]} min" if short_only
+                                        else None))
+                left[i] -= w.short_minutes if short_only else w.full_minutes
+
+    def squeeze(w: _Work) -> None:
+        """Shorten full daily blocks (not gate-counted ones) to make room for a target still
+        short of its days: a block shrinks before another is dropped."""
+        if not w.full:
+            return
+        by_id = {x.target.id: x for x in works}
+        while sum(on(i, w.target.id) for i in range(7)) < w.need:
+            have = {i for i in range(7) if on(i, w.target.id)}
+            options = []
+            for i in range(7):
+                if i in have or i in skip_days or i in w.barred:
+                    continue
+                if w.spaced and (i - 1 in have or i + 1 in have):
+                    continue
+                spare = sum(by_id[b.target_id].full_minutes - by_id[b.target_id].short_minutes
+                            for b in blocks[i] if b.uses_free_time and not b.short
+                            and b.target_id in by_id and by_id[b.target_id].target.daily
+                            and not by_id[b.target_id].gate)
+                if left[i] + spare >= w.short_minutes:
+                    options.append((-(left[i] + spare), i))
+            if not options:
+                return
+            i = min(options)[1]
+            for k, b in enumerate(blocks[i]):
+                x = by_id.get(b.target_id)
+                if (left[i] < w.short_minutes and x is not None and x.target.daily
+                        and not x.gate and not b.short and b.uses_free_time):
+                    blocks[i][k] = _block(x, level, extra_sets, short=True,
+                                          note=f"shortened to make room for {w.target.label.lower()}")
+                    left[i] += x.full_minutes - x.short_minutes
+            fits_full = left[i] >= w.full_minutes
+            blocks[i].append(_block(w, level, extra_sets, short=not fits_full))
+            left[i] -= w.full_minutes if fits_full else w.short_minutes
+
+    daily = [w for w in works if w.target.daily and w.full]
+    jobs = [w for w in works if not w.target.daily and w.full]
+    gate_daily = [w for w in daily if w.gate]
+    gate_jobs = [w for w in jobs if w.gate]
+    for w in gate_daily:
+        put_daily(w)
+    if gate_first:
+        put_jobs(gate_jobs, gate_short)
+        if gate_short:  # shortened on purpose, so that the rest of the week fits
+            for day in blocks:
+                for k, b in enumerate(day):
+                    if b.short and b.note and "shortened to fit" in b.note and any(
+                            w.target.id == b.target_id for w in gate_jobs):
+                        day[k] = replace(b, note=b.note.split("; shortened")[0]
+                                         + "; at its shortest, so the rest of the week fits")
+        put_jobs(gate_jobs, True)
+        rest_jobs = [w for w in jobs if not w.gate]
+    else:
+        rest_jobs = jobs
+    for w in daily:
+        if not w.gate:
+            put_daily(w)
+    put_jobs(rest_jobs, False)
+    put_jobs([w for w in rest_jobs if w.short_minutes < w.full_minutes], True)
+    for w in rest_jobs:
+        squeeze(w)
+    for w in jobs:
+        got = sum(on(i, w.target.id) for i in range(7))
+        if got < w.need:
+            short_of[w.target.id] = w.need - got
+        else:
+            short_of.pop(w.target.id, None)
+    return _Fill(blocks, left, short_of)
+
+
+# --- the week -----------------------------------------------------------------------------
+
+
+def _failing_text(c: CriterionResult) -> str:
+    """A criterion that holds the person back, in words: which side, what, what it needs."""
+    thr = c.threshold_text
+    label = c.label[0].lower() + c.label[1:]
+    sides = [(k, v) for k, v in c.values.items() if v is not None and k in ("left", "right")]
+    failing = []
+    for k, v in sides:
+        ok = {">=": v >= c.threshold, ">": v > c.threshold, "<=": v <= c.threshold,
+              "<": v < c.threshold}[c.op]
+        if not ok:
+            failing.append((k, v))
+    if failing:
+        return " and ".join(f"your {k} {label} is {fmt(v, c.unit)}" for k, v in failing) + (
+            f" (the next step needs {thr})")
+    value = next((v for v in c.values.values() if v is not None), None)
+    return f"your {label} is {fmt(value, c.unit)} (the next step needs {thr})"
+
+
+def _blockers(decision: Decision, rules: list[Blocker]) -> list[tuple[Blocker, str]]:
+    """The protocol's blockers that an assessed, unmet gate or clearance criterion shows."""
+    crits = [*(decision.gate.criteria if decision.gate else ()),
+             *(decision.clearance.criteria if decision.clearance else ())]
+    out = []
+    for b in rules:
+        hit = next((c for c in crits if c.metric in b.metrics and c.assessed and not c.met),
+                   None)
+        if hit is not None:
+            out.append((b, _failing_text(hit)))
+    return out
+
+
+def _habits(stage: Stage, who: _Person, library: Library) -> tuple[str, ...]:
+    out: list[str] = []
+    for h in stage.habits:
+        if isinstance(h, Habit):
+            if h.profiles and who.profile not in h.profiles:
+                continue
+            out.append(h.text)
+        else:
+            out.append(h)
+    for e in library.exercises:
+        if e.category is not Category.FOOT_HABIT or stage.number not in e.stages:
+            continue
+        for_runners = _runners_only(e)
+        if for_runners and who.profile != "runner":
+            continue
+        if not _suitable(e, who):
+            continue
+        if not for_runners and e.level > 1:
+            continue  # one everyday habit for everyone: the easiest
+        if for_runners and e.level > 3:
+            continue
+        out.append(f"{e.name}, about {e.minutes} minutes on most days: {e.why}")
+    return tuple(out)
 
 
 def plan_week(
@@ -260,6 +728,7 @@ def plan_week(
     """The week's plan for the person's current stage, or a refusal that says why."""
     protocol = protocol or load_protocol()
     library = library or load_library()
+    rules = protocol.planner
     start = week_start or (decision.as_of - dt.timedelta(days=decision.as_of.weekday()))
     dates = [start + dt.timedelta(days=i) for i in range(7)]
     avail = history.availability.minutes()
@@ -271,87 +740,279 @@ def plan_week(
         return WeekPlan(history.person.id, start, decision.stage, decision.stage_name,
                         decision.dose_level, days, (), (), refused=why)
     stage: Stage = protocol.stage(decision.stage)
+    who = _person(decision, history, protocol, start)
+    notes: list[str] = []
+
+    # the week around races
+    race_days = {i for i in range(7) if any(r.kind is RunKind.RACE for r in runs[i])}
+    after_days = int(rules.load.after_race_days.value)
+    past_race = next((r for r in reversed(history.planned_runs) if r.kind is RunKind.RACE
+                      and start - dt.timedelta(days=after_days) <= r.date < start), None)
+    dose_factor = 1.0
     level = decision.dose_level
+    if race_days:
+        race_date = dates[min(race_days)]
+        notes.append(f"Race week: a taper. Only mobility, release and gait prep this week, "
+                     f"and nothing but your warm-up on race day ({race_date:%A %-d %B}), so "
+                     f"your legs are fresh for it.")
+    elif past_race is not None:
+        dose_factor = rules.load.after_race_dose_factor.value
+        level = round(level * dose_factor, 4)
+        notes.append(f"The week after your race ({past_race.date:%-d %B}) is lighter: doses "
+                     f"at {dose_factor:.0%} and no agility or jumping while your legs recover.")
+    if who.caution:
+        notes.append(f"Easy first: {who.caution}, so this week has no agility, landing or "
+                     f"jumping and nothing above level {who.max_level}; balance and mobility "
+                     f"take their place.")
+    if not who.form_work and who.profile == "runner":
+        notes.append("No changes to your foot strike or cadence this close to your race: "
+                     "keep running the way you know.")
+
+    def allowed(e: Exercise) -> bool:
+        recovering = past_race is not None and (e.category in _NO_LANDING
+                                                or e.load is LoadType.PLYOMETRIC)
+        return _suitable(e, who) and not recovering
+
+    # which targets this week, with what for each
+    key_run_days = {i for i in range(7) if any(r.needs_gait_prep for r in runs[i])}
+    hard = key_run_days | {i - 1 for i in key_run_days if i > 0}
+    hard_cats = set(rules.hard_run_categories)
+    found = _blockers(decision, rules.blockers)
+    asym = {a.measure: a for a in decision.asymmetries if a.meaningful}
+    extra_sets = int(rules.lagging_side_extra_sets.value)
     rotation = start.toordinal() // 7
-    blocks_by_day: list[list[PlanBlock]] = [[] for _ in range(7)]
-    left = list(caps)
-    issues: list[RuleIssue] = []
-    activities = frozenset(history.intake.activities) if history.intake else frozenset()
-    content = {t.id: choose_exercises(t, stage.number, library, decision.variant_level, rotation,
-                                      activities)
-               for t in stage.targets}
+    targets: list[tuple[Target, str | None, str | None, int]] = []  # target, note, side, weight
+    for t in stage.targets:
+        targets.append((t, None, None, 1))
+    for b, why in found:
+        side = asym[b.asymmetry].behind if b.asymmetry in asym else None
+        for cat in b.categories:
+            k = next((k for k, (t, *_) in enumerate(targets) if cat in t.categories), None)
+            if k is None:
+                label = cat.value.replace("_", " ").capitalize()
+                t = Target(id=cat.value, label=label, categories=[cat],
+                           per_week=int(b.per_week.value), pick=2 if cat is not
+                           Category.ANKLE_MOBILITY else 4,
+                           cover_motions=cat is Category.ANKLE_MOBILITY,
+                           source=b.per_week.source)
+                if not _stage_candidates(t, stage.number, library, allowed):
+                    continue
+                targets.append((t, f"added for your {b.label}: {why}", side, 3))
+            else:
+                t, note, old_side, weight = targets[k]
+                per_week = max(t.per_week, int(b.per_week.value))
+                grown = t.model_copy(update={"per_week": per_week}) if per_week != t.per_week \
+                    else t
+                more = (f", {per_week} days this week" if per_week > t.per_week else "")
+                targets[k] = (grown, note or f"aimed at your {b.label}{more}: {why}",
+                              old_side or side, max(weight, 3))
+    days_in_stage = decision.days_in_stage
+    lifter_early = (who.profile == "lifter" and stage.number == 3 and days_in_stage is not None
+                    and days_in_stage < rules.lifter_early_days.value)
+
+    works: list[_Work] = []
+    replaced: list[str] = []
+    for t, note, side, weight in targets:
+        cats = list(t.categories)
+        if race_days:
+            cats = [c for c in cats if c in rules.load.race_week_categories]
+            if not cats:
+                continue
+        if cats != list(t.categories):
+            t = t.model_copy(update={"categories": cats})
+        full = choose_exercises(t, stage.number, library, decision.variant_level, rotation,
+                                who.activities, allowed)
+        if not full and (who.caution or past_race) and set(t.categories) & set(_NO_LANDING):
+            # no agility or landing now: balance in its place
+            sub = t.model_copy(update={"categories": [Category.BALANCE], "spacing": None,
+                                       "cover_planes": False})
+            full = choose_exercises(sub, stage.number, library, decision.variant_level,
+                                    rotation + 1, who.activities, allowed)
+            why = who.caution or "the week after a race is for recovery"
+            note = f"balance in place of {t.label.lower()}: {why}"
+            replaced.append(t.id)
+        if t.categories == [Category.GAIT] and who.low_impact:
+            walking = [e for e in _stage_candidates(t, stage.number, library, allowed)
+                       if Activity.DAILY_LIFE in e.suits]
+            if walking:
+                full = walking[: t.pick]
+        short = smallest_form(t, [e for e in _stage_candidates(t, stage.number, library, allowed)
+                                  if e in full] if not t.cover_motions else
+                              _stage_candidates(t, stage.number, library, allowed))
+        if not full:
+            short = []
+        elif not short or sum(e.minutes for e in short) > sum(e.minutes for e in full):
+            short = list(full)
+        gate = t.priority == "gate"
+        need = max(t.per_week, gate_days_needed(stage, t)) if gate else t.per_week
+        if gate:
+            note = note or f"kept first: the stage {stage.number} gate counts it"
+        barred: set[int] = set()
+        if hard_cats.intersection(t.categories):
+            barred = set(hard)
+            hit = [i for i in sorted(hard) if caps[i] > 0]
+            if hit and not note:
+                first_key = dates[min(key_run_days)]
+                run_word = next(_RUN_WORDS[r.kind] for r in runs[min(key_run_days)]
+                                if r.needs_gait_prep)
+                note = (f"kept off {_join([DAY_NAMES[dates[i].weekday()] for i in hit])}: "
+                        f"the day of and the day before your {run_word} "
+                        f"({first_key:%A})" if len(key_run_days) == 1 else
+                        f"kept off {_join([DAY_NAMES[dates[i].weekday()] for i in hit])}: "
+                        f"hard runs and the days before them")
+        if lifter_early and Category.LOADED_DORSIFLEXION in t.categories:
+            weight = max(weight, 3)
+            note = note or "placed early: you lift, so loaded dorsiflexion starts this week"
+        if Category.LOADED_DORSIFLEXION in t.categories and stage.number == 3 and not note:
+            note = f"a building dose, {t.per_week} days a week"
+        works.append(_Work(t, tuple(full), tuple(short), need, gate,
+                           100 if gate else weight, note,
+                           side if side and any(e.dose.per_side for e in full) else None,
+                           frozenset(barred)))
+    # a falling cadence: a gait check this week
+    trend = cadence_trend(history.recorded_activities, protocol.runs)
+    if trend.status == "falling" and who.form_work:
+        gait = next((w for w in works if w.target.categories == [Category.GAIT]), None)
+        check = [e for e in (library.exercises) if "cadence" in e.id
+                 and stage.number in e.stages and allowed(e)]
+        if gait is not None and check:
+            why = (f"added: your cadence fell {abs(trend.change_pct or 0):.0f} % over your "
+                   f"last {trend.runs} runs; check it on an easy run this week")
+            works[works.index(gait)] = replace(
+                gait, full=tuple(check[:1]), short=tuple(check[:1]), need=max(1, gait.need),
+                note=why, weight=3)
+        else:
+            notes.append(f"Your running cadence fell {abs(trend.change_pct or 0):.0f} % over "
+                         f"your last {trend.runs} runs: count your steps for a minute on "
+                         f"an easy run this week.")
 
     # 1. gait prep on the day of each key run (part of the run's warm-up)
-    key_run_days = {i for i in range(7) if any(r.needs_gait_prep for r in runs[i])}
-    for t in stage.targets:
-        if t.before_runs and content[t.id]:
-            for i in sorted(key_run_days):
-                run = next(r for r in runs[i] if r.needs_gait_prep)
-                blocks_by_day[i].append(_block(t, content[t.id], level, before_run=run))
-
-    # 2. daily targets
-    for t in stage.targets:
-        if not t.daily or not content[t.id]:
+    blocks0: list[list[PlanBlock]] = [[] for _ in range(7)]
+    prep_cap = int(rules.load.gait_prep_before_long_max_min.value)
+    for w in works:
+        if not (w.target.before_runs and w.full):
             continue
-        full = sum(e.minutes for e in content[t.id])
-        short = min(content[t.id], key=lambda e: e.minutes)
-        missed = []
-        for i in range(7):
-            if left[i] >= full:
-                blocks_by_day[i].append(_block(t, content[t.id], level))
-                left[i] -= full
-            elif left[i] >= short.minutes:
-                blocks_by_day[i].append(_block(t, [short], level, short=True))
-                left[i] -= short.minutes
-            else:
-                missed.append(i)
-        if missed:
-            names = ", ".join(DAY_NAMES[dates[i].weekday()] for i in missed)
+        for i in sorted(key_run_days):
+            run = next(r for r in runs[i] if r.needs_gait_prep)
+            chosen = list(w.full)
+            trim = None
+            if run.kind in (RunKind.LONG, RunKind.RACE):
+                while len(chosen) > 1 and sum(e.minutes for e in chosen) > prep_cap:
+                    chosen.pop()
+                if len(chosen) < len(w.full):
+                    trim = f"kept to {sum(e.minutes for e in chosen)} min before a long effort"
+            blocks0[i].append(_block(replace(w, note=None), level, extra_sets,
+                                     before_run=run, note=trim, exercises=chosen))
+
+    # 2. everything else, gate-counted work first; the best of a few fillings wins
+    skip = set(race_days)
+    gate_ids = {w.target.id for w in works if w.gate}
+
+    def rank(f: _Fill) -> tuple[int, int]:
+        return (sum(v for k, v in f.short_of.items() if k in gate_ids), f.missing)
+
+    best = _fill(works, caps, blocks0, skip, level, extra_sets, gate_short=False,
+                 gate_first=True, avoid=hard)
+    tries = [(True, True)] if gate_ids else []
+    if any(w.gate and not w.target.daily for w in works):
+        tries.append((False, False))
+    for gate_short, gate_first in tries:
+        if not best.missing:
+            break
+        other = _fill(works, caps, blocks0, skip, level, extra_sets, gate_short=gate_short,
+                      gate_first=gate_first, avoid=hard)
+        if rank(other) < rank(best):  # the first of equals: gate work at its full form
+            best = other
+    blocks_by_day = best.blocks
+    _cap_lunges(blocks_by_day, rules.load.lunge_words, int(rules.load.lunge_reps_per_leg_max.value),
+                level)
+
+    # 3. what the plan could not keep, in words, with the smallest change that would
+    issues: list[RuleIssue] = []
+    free = [0 if i in skip else caps[i] for i in range(7)]
+    for w in works:
+        if not w.full:
+            if w.target.id not in replaced:
+                issues.append(RuleIssue(w.target.id, "no_exercises",
+                                        f"No exercise in the library fits {w.target.label} at "
+                                        f"stage {stage.number} for you this week."))
+            continue
+        missing = best.short_of.get(w.target.id, 0)
+        got = sum(any(b.target_id == w.target.id for b in blocks_by_day[i]) for i in range(7))
+        t = w.target
+        if w.gate:
+            gate_need = gate_days_needed(stage, t)
+            usable = [free[i] >= w.short_minutes and i not in w.barred for i in range(7)]
+            allows = _most_days(usable, w.spaced)
+            if allows < gate_need:
+                adds = _smallest_change(gate_need, usable, free, w.short_minutes, w.spaced)
+                where = (f" This plan puts it on all {allows} days you have."
+                         if t.daily and allows else "")
+                issues.append(RuleIssue(t.id, "gate_days", (
+                    f"{t.label} needs {gate_need} days a week to count toward the next stage "
+                    f"({w.short_minutes} min each at its shortest); your week allows "
+                    f"{allows}.{where}{_add_text(adds, dates)}")))
+                continue
+        if not missing:
+            continue
+        if t.daily:
+            missed = [i for i in range(7) if i not in skip and not any(
+                b.target_id == t.id for b in blocks_by_day[i])]
+            names = _join([DAY_NAMES[dates[i].weekday()] for i in missed])
             issues.append(RuleIssue(t.id, "every_day", (
                 f"{t.label} is meant for every day, but {names} "
-                f"{'has' if len(missed) == 1 else 'have'} less than {short.minutes} free "
-                f"minutes. Add a few minutes there to keep this rule.")))
-
-    # 3. every other target
-    targets = [t for t in stage.targets if not t.daily and content[t.id]]
-    jobs = []
-    taken: list[set[int]] = []
-    for idx, t in enumerate(targets):
-        need = t.per_week
-        done_days = {i for i in range(7) if any(b.target_id == t.id for b in blocks_by_day[i])}
-        if t.before_runs:
-            need = max(0, need - len(done_days))
-        taken.append(done_days)
-        jobs.append(_Job(idx, need, sum(e.minutes for e in content[t.id]),
-                         t.spacing == "no_consecutive"))
-    avoid = {i - 1 for i in key_run_days if i > 0}
-    placed = _greedy(jobs, left, taken, avoid)
-    if any(len(p) < j.need for p, j in zip(placed, jobs, strict=True)):
-        placed = _exact(jobs, left, taken)
-    for job, days_ in zip(jobs, placed, strict=True):
-        t = targets[job.index]
-        for i in days_:
-            blocks_by_day[i].append(_block(t, content[t.id], level))
-        if len(days_) < job.need:
-            total = len(days_) + len(taken[job.index])
-            want = job.need + len(taken[job.index])
-            spacing = " with a rest day between them" if job.spaced else ""
-            issues.append(RuleIssue(t.id, "per_week", (
-                f"{t.label} needs {want} day(s) a week{spacing} ({job.minutes} min each); "
-                f"your available days allow {total}. This plan keeps {total}.")))
-    for t in stage.targets:
-        if not content[t.id]:
-            issues.append(RuleIssue(t.id, "no_exercises",
-                                    f"No exercise in the library fits {t.label} at stage "
-                                    f"{stage.number}."))
-    order = {t.id: k for k, t in enumerate(stage.targets)}
+                f"{'has' if len(missed) == 1 else 'have'} less than {w.short_minutes} free "
+                f"minutes. Add {w.short_minutes - max(caps[missed[0]], 0)} minutes or more "
+                f"there to keep it.")))
+            continue
+        on = [any(b.target_id == t.id for b in blocks_by_day[i]) for i in range(7)]
+        room = [free[i] - sum(b.minutes for b in blocks_by_day[i] if b.uses_free_time)
+                if i not in w.barred else -999 for i in range(7)]
+        adds = [(d, m) for d, m in _smallest_change(w.need, on, room, w.short_minutes,
+                                                     w.spaced) if m < 500]
+        spacing = " with a rest day between them" if w.spaced else ""
+        first = "; after the work that comes first" if not w.gate else ""
+        issues.append(RuleIssue(t.id, "per_week", (
+            f"{t.label} needs {w.need} days a week{spacing} ({w.short_minutes} min each at "
+            f"its shortest){first} this week has room for {got}. This plan keeps {got}."
+            f"{_add_text(adds, dates)}")))
+    order = {w.target.id: k for k, w in enumerate(works)}
     days = tuple(
         PlanDay(d, caps[i], tuple(sorted(blocks_by_day[i],
-                                         key=lambda b: (b.uses_free_time, order[b.target_id]))),
+                                         key=lambda b: (b.uses_free_time,
+                                                        order.get(b.target_id, 99)))),
                 tuple(runs[i]))
         for i, d in enumerate(dates))
     return WeekPlan(history.person.id, start, stage.number, stage.name, level, days,
-                    tuple(issues), tuple(stage.habits))
+                    tuple(issues), _habits(stage, who, library), notes=tuple(notes),
+                    dose_factor=dose_factor, race_days=tuple(dates[i] for i in sorted(race_days)))
+
+
+def _lunge_reps(item: PlanItem, level: float) -> int:
+    d = item.exercise.dose.scaled(level)
+    return (d["reps"] or 0) * item.exercise.dose.sets
+
+
+def _cap_lunges(blocks: list[list[PlanBlock]], words: Sequence[str], cap: int,
+                level: float) -> None:
+    """Scale down a day's lunges so their reps per leg stay within ``cap``."""
+    def is_lunge(e: Exercise) -> bool:
+        return any(w in e.id for w in words)
+
+    for day in blocks:
+        lunges = [i for b in day for i in b.items if is_lunge(i.exercise)]
+        if sum(_lunge_reps(i, level) for i in lunges) <= cap:
+            continue
+        lv = level
+        while lv > 0.05 and sum(_lunge_reps(i, lv) for i in lunges) > cap:
+            lv *= 0.9
+        for k, b in enumerate(day):
+            if not any(is_lunge(i.exercise) for i in b.items):
+                continue
+            items = tuple(PlanItem(i.exercise, _dose(i.exercise, lv, b.extra_side, 0))
+                          if is_lunge(i.exercise) else i for i in b.items)
+            note = f"lunges kept to {cap} a leg for the day"
+            day[k] = replace(b, items=items, note="; ".join(x for x in (b.note, note) if x))
 
 
 def check_plan(plan: WeekPlan, protocol: Protocol | None = None) -> list[str]:
@@ -360,13 +1021,24 @@ def check_plan(plan: WeekPlan, protocol: Protocol | None = None) -> list[str]:
     if plan.stage is None or plan.refused:
         return []
     stage = protocol.stage(plan.stage)
+    rules = protocol.planner
     broken = []
-    for d in plan.days:
+    race = set(plan.race_days)
+    key = {i for i, d in enumerate(plan.days) if any(r.needs_gait_prep for r in d.runs)}
+    hard = key | {i - 1 for i in key if i > 0}
+    for i, d in enumerate(plan.days):
         if d.minutes > d.available:
             broken.append(f"{d.date}: {d.minutes} min planned, {d.available} available")
+        for b in d.blocks:
+            if i in hard and b.uses_free_time and any(
+                    it.exercise.category in rules.hard_run_categories for it in b.items):
+                broken.append(f"{b.target_id}: hard-run day {d.date}")
     for t in stage.targets:
+        if race and not set(t.categories) & set(rules.load.race_week_categories):
+            continue
         on = [i for i, d in enumerate(plan.days) if d.has(t.id)]
-        if t.daily and len(on) < 7:
+        if t.daily and len([i for i in range(7) if i not in {
+                j for j, d in enumerate(plan.days) if d.date in race}]) > len(on):
             broken.append(f"{t.id}: every_day")
         elif not t.daily and len(on) < t.per_week:
             broken.append(f"{t.id}: per_week")
@@ -379,5 +1051,5 @@ def check_plan(plan: WeekPlan, protocol: Protocol | None = None) -> list[str]:
     return broken
 
 
-__all__ = ["PlanBlock", "PlanDay", "PlanItem", "RuleIssue", "WeekPlan", "check_plan",
-           "choose_exercises", "plan_week"]
+__all__ = ["PlanBlock", "PlanDay", "PlanItem", "RuleIssue", "WeekPlan", "allowed_days",
+           "check_plan", "choose_exercises", "gate_days_needed", "plan_week", "smallest_form"]

@@ -92,6 +92,9 @@ class Target(DataModel):
     count as runs this target must come before, not only the planned ones."""
     cover_motions: bool = False
     cover_planes: bool = False
+    priority: Literal["gate"] | None = None
+    """``gate``: the stage's gate counts this target's days, so the planner places it before
+    anything else, shrunk to its smallest effective form when time is short."""
     source: str
 
     @property
@@ -134,13 +137,21 @@ class Criterion(DataModel):
         return value < t
 
 
+class Habit(DataModel):
+    """An everyday habit shown on the plan; ``profiles`` limits it to some people."""
+
+    text: Annotated[str, Field(min_length=3)]
+    profiles: list[Literal["walker", "runner", "lifter", "court_field_sport", "other"]] = Field(
+        default_factory=list)
+
+
 class Stage(DataModel):
     number: Annotated[int, Field(ge=1, le=4)]
     name: str
     summary: str
     why: str
     min_days: Number
-    habits: list[str] = Field(default_factory=list)
+    habits: list[str | Habit] = Field(default_factory=list)
     targets: list[Target]
     gate: list[Criterion] = Field(default_factory=list)
 
@@ -233,6 +244,43 @@ class ClearanceDomains(DataModel):
     domains: Annotated[list[ChecklistDomain], Field(min_length=1)]
 
 
+class Blocker(DataModel):
+    """What the planner adds when a criterion reading one of ``metrics`` is assessed and
+    unmet: blocks of ``categories`` on ``per_week`` days, extra sets on the lagging side of
+    the ``asymmetry`` measure."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: str
+    metrics: Annotated[list[str], Field(min_length=1)]
+    asymmetry: str | None = None
+    categories: Annotated[list[Category], Field(min_length=1)]
+    per_week: Number
+
+
+class LoadRules(DataModel):
+    """What is kept off the days around hard runs and races."""
+
+    gait_prep_before_long_max_min: Number
+    lunge_reps_per_leg_max: Number
+    lunge_words: Annotated[list[Annotated[str, Field(min_length=3)]], Field(min_length=1)]
+    race_week_categories: Annotated[list[Category], Field(min_length=1)]
+    after_race_dose_factor: Number
+    after_race_days: Number
+
+
+class PlannerRules(DataModel):
+    """How the planner fits the work into a week (the ``planner`` section)."""
+
+    blockers: list[Blocker] = Field(default_factory=list)
+    lagging_side_extra_sets: Number
+    recent_sprain_max_level: Number
+    older_age: Number
+    lifter_early_days: Number
+    no_form_work_before_race_weeks: Number
+    hard_run_categories: list[Category] = Field(default_factory=list)
+    load: LoadRules
+
+
 class Protocol(DataModel):
     id: str
     version: Annotated[int, Field(ge=1)]
@@ -247,6 +295,7 @@ class Protocol(DataModel):
     stages: Annotated[list[Stage], Field(min_length=4, max_length=4)]
     asymmetry: list[AsymmetryRule] = Field(default_factory=list)
     clearance_domains: ClearanceDomains
+    planner: PlannerRules
     change: list[ChangeRule] = Field(default_factory=list)
     """Measurement error of each test over time; a file without it judges no change."""
 
@@ -378,6 +427,7 @@ def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
                 fail(loc, f"'{c.op} {c.threshold:g}' can never be met: {c.metric!r} reads "
                           f"{spec.low:g} to {spec.high:g}")
     _check_domains(p, fail, check_source)
+    _check_planner(p, fail, check_source)
     _check_change(p, fail, check_source)
 
 
@@ -412,6 +462,53 @@ def _check_domains(p: Protocol, fail: Any, check_source: Any) -> None:
             fail(("clearance_domains", "domains", di),
                  f"PAASS domain {d.id!r} has no clearance criterion; give at least one "
                  f"(required: false to show it without needing it)")
+
+
+def _check_planner(p: Protocol, fail: Any, check_source: Any) -> None:
+    """Planner rules: known metrics, sourced numbers in range, gate priorities that a gate
+    really counts."""
+    pl = p.planner
+    numbers: dict[tuple[str, ...], tuple[Number, float, float, bool]] = {
+        ("lagging_side_extra_sets",): (pl.lagging_side_extra_sets, 0, 5, True),
+        ("recent_sprain_max_level",): (pl.recent_sprain_max_level, 1, 5, True),
+        ("older_age",): (pl.older_age, 18, 110, True),
+        ("lifter_early_days",): (pl.lifter_early_days, 0, 28, True),
+        ("no_form_work_before_race_weeks",): (pl.no_form_work_before_race_weeks, 0, 26, True),
+        ("load", "gait_prep_before_long_max_min"): (pl.load.gait_prep_before_long_max_min, 1,
+                                                    60, False),
+        ("load", "lunge_reps_per_leg_max"): (pl.load.lunge_reps_per_leg_max, 1, 500, True),
+        ("load", "after_race_dose_factor"): (pl.load.after_race_dose_factor, 0.1, 1, False),
+        ("load", "after_race_days"): (pl.load.after_race_days, 0, 28, True),
+    }
+    for bi, b in enumerate(pl.blockers):
+        numbers[("blockers", str(bi), "per_week")] = (b.per_week, 1, 7, True)
+        for m in b.metrics:
+            if m not in METRICS and m not in PLANNER_METRICS:
+                fail(("planner", "blockers", bi), f"unknown metric {m!r}; known: "
+                                                  f"{', '.join(sorted(METRICS))}")
+        if b.asymmetry is not None and b.asymmetry not in {a.measure for a in p.asymmetry}:
+            fail(("planner", "blockers", bi), f"unknown asymmetry measure {b.asymmetry!r}")
+    for key, (num, low, high, whole) in numbers.items():
+        loc: tuple[int | str, ...] = ("planner", *(int(k) if k.isdigit() else k for k in key))
+        check_source(loc, num.source)
+        v = num.value
+        if not low <= v <= high:
+            fail(loc, f"{key[-1]} {v:g} must be from {low:g} to {high:g}")
+        if whole and v != int(v):
+            fail(loc, f"{key[-1]} {v:g} must be a whole number")
+    for si, stage in enumerate(p.stages):
+        counted = {str(c.params.get("category")) for c in stage.gate
+                   if c.metric == "category_days"}
+        for ti, t in enumerate(stage.targets):
+            if t.priority == "gate" and counted.isdisjoint(t.categories):
+                fail(("stages", si, "targets", ti),
+                     f"target {t.id!r} has priority: gate, but stage {stage.number}'s gate "
+                     f"counts no day of its categories; remove the priority or add a gate "
+                     f"criterion (metric category_days)")
+
+
+PLANNER_METRICS = frozenset({"lunge_angle_deg", "heel_raise_reps"})
+"""Metrics a planner blocker may name before any gate reads them."""
 
 
 def _check_runs(r: RunRules, fail: Any) -> None:

@@ -100,6 +100,7 @@ def _block_dict(b: PlanBlock, library: Library) -> dict[str, Any]:
 
     return {
         "target": b.target_id, "label": b.label, "minutes": b.minutes, "short": b.short,
+        "note": b.note, "extra_side": b.extra_side,
         "warning": HEEL_WARNING if any(i.exercise.category is Category.FOOT_RELEASE
                                        for i in b.items) else None,
         "before_run": None if b.before_run is None else {
@@ -125,6 +126,8 @@ def plan_dict(p: WeekPlan, library: Library) -> dict[str, Any]:
         "ok": p.ok,
         "refused": p.refused,
         "habits": list(p.habits),
+        "notes": list(p.notes),
+        "dose_factor": p.dose_factor,
         "issues": [{"target": i.target_id, "rule": i.rule, "message": i.message}
                    for i in p.issues],
         "days": [

@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import random
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from anklet.domain.decisions import Decision
-from anklet.domain.exercises import load_library
-from anklet.domain.history import Availability, History, Person, PlannedRun, RunKind
-from anklet.domain.planner import check_plan, choose_exercises, plan_week
+from anklet.domain.decisions import AsymmetryResult, CriterionResult, Decision, GateResult
+from anklet.domain.exercises import Category, Library, Motion, load_library
+from anklet.domain.history import (
+    Activity,
+    Availability,
+    ExerciseLog,
+    History,
+    Intake,
+    Person,
+    PlannedRun,
+    RecordedActivity,
+    RunKind,
+    Screening,
+    Session,
+    SideHistory,
+    Sport,
+    Symptoms,
+)
+from anklet.domain.planner import (
+    allowed_days,
+    check_plan,
+    choose_exercises,
+    gate_days_needed,
+    plan_week,
+)
 from anklet.domain.protocol import load_protocol
 
 MONDAY = dt.date(2026, 11, 23)
@@ -64,31 +87,50 @@ def test_plan_reports_exactly_the_rules_it_breaks(stage: int, minutes: list[int]
         assert issue.message  # says in words which rule could not be kept
 
 
-def feasible_availability(stage: int, rng: random.Random) -> list[int]:
-    """Availability built from a valid schedule drawn at random: the rules can be held."""
+def hard_days(runs: list[tuple[int, RunKind]]) -> set[int]:
+    """Days of a long, interval or race run and the days before them."""
+    key = {d for d, k in runs if k is not RunKind.EASY}
+    return key | {d - 1 for d in key if d > 0}
+
+
+def feasible_availability(stage: int, rng: random.Random,
+                          runs: list[tuple[int, RunKind]] = ()) -> list[int] | None:  # type: ignore[assignment]
+    """Availability built from a valid schedule drawn at random: the rules can be held.
+    Work kept off hard-run days is drawn from the other days (None: it cannot be)."""
     mins = block_minutes(stage)
     day_minutes = [0] * 7
+    hard = hard_days(list(runs))
+    barred = set(PROTOCOL.planner.hard_run_categories)
     for t in PROTOCOL.stage(stage).targets:
-        if t.before_runs:  # gait prep before runs uses no free time; weekly minimum may
-            pass
+        pool = [d for d in range(7) if not (barred & set(t.categories) and d in hard)]
         if t.daily:
             days = list(range(7))
         else:
-            while True:
-                days = sorted(rng.sample(range(7), t.per_week))
+            for _ in range(200):
+                days = sorted(rng.sample(pool, min(t.per_week, len(pool))))
                 if t.spacing != "no_consecutive" or all(b - a > 1 for a, b in
                                                          itertools.pairwise(days)):
                     break
+            else:
+                return None
+            if len(days) < t.per_week:
+                return None
         for d in days:
             day_minutes[d] += mins[t.id]
     return [m + rng.choice([0, 0, 1, 5, 12]) for m in day_minutes]
 
 
+training_runs = st.lists(st.tuples(st.integers(0, 6), st.sampled_from(
+    [RunKind.EASY, RunKind.LONG, RunKind.INTERVAL])), max_size=3)
+
+
 @settings(max_examples=150, deadline=None)
-@given(stage=st.integers(1, 4), seed=st.integers(0, 10_000), runs=runs_strategy)
+@given(stage=st.integers(1, 4), seed=st.integers(0, 10_000), runs=training_runs)
 def test_plan_keeps_every_rule_when_availability_can_hold_them(
         stage: int, seed: int, runs: list[tuple[int, RunKind]]) -> None:
-    minutes = feasible_availability(stage, random.Random(seed))
+    minutes = feasible_availability(stage, random.Random(seed), runs)
+    assume(minutes is not None)
+    assert minutes is not None
     plan = plan_week(decision(stage), history(minutes, runs))
     assert plan.issues == ()
     assert check_plan(plan) == []
@@ -200,3 +242,332 @@ def test_choose_stage4_3d_work_keeps_agility_in_it_every_week() -> None:
         assert {e.category for e in chosen} == set(target.categories), (variant, rotation)
         planes = {p for e in chosen for p in e.planes}
         assert len(planes) == 3, (variant, rotation, [e.id for e in chosen])
+
+
+# --- feasibility first ----------------------------------------------------------------------
+
+GATE_DAYS = {1: ("foot_release", 5), 2: ("ankle_mobility", 3)}
+"""The target each early stage's gate counts, and the days a week it needs."""
+
+
+def test_plan_stage2_twenty_minutes_every_day_keeps_three_ankle_mobility_days() -> None:
+    plan = plan_week(decision(2), history([20] * 7))
+    assert plan.count("ankle_mobility") == 3
+    assert "ankle_mobility" not in {i.target_id for i in plan.issues}
+    assert check_plan(plan) == []
+    for d in plan.days:
+        for b in d.blocks:
+            if b.target_id == "ankle_mobility":
+                assert "gate counts it" in (b.note or "")
+                assert {m for i in b.items for m in i.exercise.motions} == set(Motion)
+
+
+def test_plan_stage2_ankle_mobility_shrinks_to_one_exercise_that_covers_four_motions() -> None:
+    # 7 free minutes a day: foot release and the full four-motion block cannot both fit
+    plan = plan_week(decision(2), history([7] * 7))
+    assert plan.count("ankle_mobility") == 3
+    blocks = [b for d in plan.days for b in d.blocks if b.target_id == "ankle_mobility"]
+    for b in blocks:
+        assert len(b.items) == 1
+        assert b.items[0].exercise.id == "ankle-circles"
+        assert b.minutes == 3
+
+
+def test_plan_stage1_four_training_days_puts_foot_release_on_all_four_and_says_so() -> None:
+    plan = plan_week(decision(1), history([20, 0, 20, 0, 20, 0, 20]))
+    on = [d.weekday for d in plan.days if d.has("foot_release")]
+    assert on == ["Monday", "Wednesday", "Friday", "Sunday"]
+    msg = next(i.message for i in plan.issues if i.target_id == "foot_release")
+    assert "needs 5 days a week" in msg
+    assert "allows 4" in msg
+    assert "all 4 days" in msg
+    assert "Add 3 minutes on Tuesday" in msg
+
+
+def test_plan_stage2_says_the_smallest_change_that_keeps_the_gate() -> None:
+    # Tuesday and Thursday have 1 minute short of the 3-minute shortest block each
+    plan = plan_week(decision(2), history([3, 2, 0, 2, 0, 3, 0]))
+    msg = next(i.message for i in plan.issues if i.target_id == "ankle_mobility")
+    assert msg == ("Ankle mobility, all four motions needs 3 days a week to count toward the "
+                   "next stage (3 min each at its shortest); your week allows 2. Add 1 minute "
+                   "on Tuesday to keep it.")
+    plan = plan_week(decision(2), history([3, 0, 0, 0, 0, 0, 0]))
+    msg = next(i.message for i in plan.issues if i.target_id == "ankle_mobility")
+    assert "allows 1" in msg
+    assert "Add 3 minutes on Tuesday and Wednesday" in msg
+
+
+@pytest.mark.parametrize(("minutes", "days"), [(2, 0), (3, 7), (4, 7)])
+def test_allowed_days_counts_days_that_hold_the_smallest_block(minutes: int, days: int) -> None:
+    # ankle circles alone (3 min) covers all four motions: the shortest ankle-mobility block
+    allowed = allowed_days(PROTOCOL.stage(2), (minutes,) * 7, LIBRARY)
+    assert allowed["ankle_mobility"] == days
+    assert allowed["foot_release"] == days
+
+
+def test_allowed_days_keeps_a_rest_day_for_spaced_targets() -> None:
+    allowed = allowed_days(PROTOCOL.stage(3), (60,) * 7, LIBRARY)
+    assert allowed["agility"] == 4  # Monday, Wednesday, Friday, Sunday
+    assert allowed["balance"] == 7
+
+
+def test_gate_days_needed_reads_the_gate() -> None:
+    s1, s2 = PROTOCOL.stage(1), PROTOCOL.stage(2)
+    assert gate_days_needed(s1, s1.targets[0]) == 5
+    assert gate_days_needed(s2, next(t for t in s2.targets if t.id == "ankle_mobility")) == 3
+    assert gate_days_needed(s2, next(t for t in s2.targets if t.id == "balance")) == 0
+
+
+@settings(max_examples=80, deadline=None)
+@given(stage=st.sampled_from([1, 2]), minutes=st.lists(st.integers(0, 25), min_size=7,
+                                                       max_size=7))
+def test_plan_holds_gate_counted_targets_whenever_the_availability_can(
+        stage: int, minutes: list[int]) -> None:
+    target, need = GATE_DAYS[stage]
+    allowed = allowed_days(PROTOCOL.stage(stage), tuple(minutes), LIBRARY)[target]
+    plan = plan_week(decision(stage), history(minutes))
+    assert plan.count(target) >= min(need, allowed)
+    gate_issue = [i for i in plan.issues if i.rule == "gate_days"]
+    assert bool(gate_issue) == (allowed < need)
+
+
+# --- aimed at what blocks progress -----------------------------------------------------------
+
+
+def criterion(metric: str, values: dict[str, float | None], *, met: bool = False,
+              threshold: float = 10.0, label: str = "Knee-to-wall distance") -> CriterionResult:
+    return CriterionResult(id=metric, label=label, metric=metric, op=">=", threshold=threshold,
+                           unit="cm", source="Backman2011", met=met,
+                           assessed=all(v is not None for v in values.values()),
+                           values=values, where="")
+
+
+def blocked(stage: int, *crits: CriterionResult,
+            asym: tuple[AsymmetryResult, ...] = ()) -> Decision:
+    d = decision(stage)
+    gate = GateResult(from_stage=stage, to_stage=stage + 1, criteria=crits)
+    return dataclasses.replace(d, gate=gate, asymmetries=asym)
+
+
+def test_plan_stage3_range_blocker_adds_ankle_mobility_and_more_loaded_dorsiflexion() -> None:
+    lag = AsymmetryResult(measure="dorsiflexion", label="Knee-to-wall", left=8.0, right=11.0,
+                          unit="cm", difference=3.0, lsi=72.7, kind="difference", threshold=1.5,
+                          threshold_unit="cm", source="Chisholm2012", meaningful=True)
+    d = blocked(3, criterion("dorsiflexion_cm", {"left": 8.0, "right": 11.0}), asym=(lag,))
+    plan = plan_week(d, history([45] * 7))
+    assert plan.count("ankle_mobility") == 3
+    assert plan.count("loaded_dorsiflexion") == 3
+    block = next(b for day in plan.days for b in day.blocks if b.target_id == "ankle_mobility")
+    assert "your left knee-to-wall distance is 8 cm" in (block.note or "")
+    assert block.extra_side == "left"
+    assert any("more set on the left" in i.dose for i in block.items if i.exercise.dose.per_side)
+
+
+def test_plan_stage3_met_or_unassessed_range_adds_nothing() -> None:
+    plain = plan_week(decision(3), history([45] * 7))
+    met = plan_week(blocked(3, criterion("dorsiflexion_cm", {"left": 10.0, "right": 11.0},
+                                         met=True)), history([45] * 7))
+    unassessed = plan_week(blocked(3, criterion("dorsiflexion_cm", {"left": None,
+                                                                    "right": None})),
+                           history([45] * 7))
+    for plan in (plain, met, unassessed):
+        assert plan.count("ankle_mobility") == 0
+        assert plan.count("loaded_dorsiflexion") == 2  # the stage-3 building dose
+
+
+def test_plan_balance_blocker_asks_three_balance_days() -> None:
+    d = blocked(2, criterion("balance_eyes_open", {"left": 20.0, "right": 30.0},
+                             threshold=23.5, label="Single-leg balance, eyes open"))
+    plan = plan_week(d, history([40] * 7))
+    assert plan.count("balance") == 3
+    assert plan.count("ankle_mobility") == 3
+
+
+# --- easy first ----------------------------------------------------------------------------
+
+
+def person(minutes: list[int], *, runs: list[tuple[int, RunKind]] = (),  # type: ignore[assignment]
+           **intake: object) -> History:
+    h = history(minutes, runs)
+    return h.model_copy(update={"intake": Intake(date=MONDAY - dt.timedelta(days=60),
+                                                 **intake)})  # type: ignore[arg-type]
+
+
+def test_choose_suited_exercise_never_ranks_above_an_easier_one() -> None:
+    agility = next(t for t in PROTOCOL.stage(3).targets if t.id == "agility")
+    chosen = choose_exercises(agility, 3, LIBRARY, 1, 0,
+                              frozenset({Activity.COURT_FIELD_SPORT}))
+    assert [e.level for e in chosen] == sorted(e.level for e in chosen)
+    assert max(e.level for e in chosen) <= 2
+    # at level 2 a suited level-2 exercise wins the tie
+    chosen = choose_exercises(agility, 3, LIBRARY, 2, 0, frozenset({Activity.COURT_FIELD_SPORT}))
+    assert chosen[0].id == "stop-and-start"
+
+
+@pytest.mark.parametrize(("days_ago", "agility"), [(13, False), (14, False), (15, True)])
+def test_plan_recent_sprain_has_no_agility(days_ago: int, agility: bool) -> None:
+    recent = int(PROTOCOL.settings.recent_sprain_days.value)
+    sprain = MONDAY - dt.timedelta(days=days_ago + recent - 14)
+    h = person([40] * 7, activities=[Activity.COURT_FIELD_SPORT],
+               left=SideHistory(sprains=1, last_sprain=sprain))
+    plan = plan_week(decision(3), h)
+    cats = {i.exercise.category for d in plan.days for b in d.blocks for i in b.items}
+    assert (Category.AGILITY in cats) is agility
+    if not agility:
+        assert all(i.exercise.level <= 2 for d in plan.days for b in d.blocks for i in b.items)
+        assert any("sprained" in n for n in plan.notes)
+        replaced = next(b for d in plan.days for b in d.blocks if b.target_id == "agility")
+        assert "balance in place of agility" in (replaced.note or "")
+
+
+def test_plan_giving_way_on_record_has_no_landing_or_jumping() -> None:
+    h = person([40] * 7, activities=[Activity.COURT_FIELD_SPORT]).model_copy(update={
+        "screenings": [Screening(date=MONDAY - dt.timedelta(days=3), kind="check_in",
+                                 left=Symptoms(giving_way=True))]})
+    plan = plan_week(decision(3), h)
+    items = [i.exercise for d in plan.days for b in d.blocks for i in b.items]
+    assert not [e for e in items if e.category in (Category.AGILITY, Category.LANDING)
+                or e.load.value == "plyometric"]
+    assert any("gave way" in n for n in plan.notes)
+
+
+def test_choose_waits_for_the_prerequisite_to_be_logged() -> None:
+    exercises = tuple(e.model_copy(update={"prerequisite": "pogo-hops"}) if e.id == "bounding"
+                      else e for e in LIBRARY.exercises)
+    lib = Library(version=1, exercises=exercises, source="test")
+    agility = next(t for t in PROTOCOL.stage(3).targets if t.id == "agility")
+    many = agility.model_copy(update={"pick": 12})
+    h = history([60] * 7)
+    plan = plan_week(decision(3), h, library=lib)
+    assert "bounding" not in {i.exercise.id for d in plan.days for b in d.blocks
+                              for i in b.items}
+    assert "bounding" in {e.id for e in choose_exercises(many, 3, lib, 3)}
+    logged = h.model_copy(update={"sessions": [Session(
+        date=MONDAY - dt.timedelta(days=2), exercises=[ExerciseLog(exercise_id="pogo-hops")])]})
+    from anklet.domain.planner import _person, _suitable
+    who = _person(decision(3), logged, PROTOCOL, MONDAY)
+    assert _suitable(lib.get("bounding"), who)
+    who = _person(decision(3), h, PROTOCOL, MONDAY)
+    assert not _suitable(lib.get("bounding"), who)
+
+
+# --- profiles --------------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(stage=st.sampled_from([3, 4]), variant=st.integers(1, 5), week=st.integers(0, 20),
+       age=st.integers(59, 90))
+def test_plan_walker_or_sixty_plus_never_gets_high_impact_or_heavy(
+        stage: int, variant: int, week: int, age: int) -> None:
+    h = person([60] * 7, activities=[Activity.RUNNING], age=age)
+    d = dataclasses.replace(decision(stage), variant_level=variant)
+    plan = plan_week(d, h, week_start=MONDAY + dt.timedelta(weeks=week))
+    items = [i.exercise for day in plan.days for b in day.blocks for i in b.items]
+    if age >= 60:
+        assert not [e.id for e in items if e.impact.value == "high" or e.heavy]
+        assert not [e.id for e in items if e.category is Category.AGILITY
+                    and e.impact.value not in ("none", "low")]
+    walker = person([60] * 7, activities=[Activity.DAILY_LIFE], age=30)
+    plan = plan_week(d, walker, week_start=MONDAY + dt.timedelta(weeks=week))
+    assert not [i.exercise.id for day in plan.days for b in day.blocks for i in b.items
+                if i.exercise.impact.value == "high" or i.exercise.heavy]
+
+
+def test_plan_runner_habit_only_for_runners() -> None:
+    runner = plan_week(decision(1), person([20] * 7, activities=[Activity.RUNNING]))
+    lifter = plan_week(decision(1), person([20] * 7, activities=[Activity.LIFTING]))
+    assert any(h.startswith("Runners") for h in runner.habits)
+    assert not any(h.startswith("Runners") for h in lifter.habits)
+    assert any("Barefoot" in h for h in lifter.habits)
+    assert any("strike" in h.lower() for h in runner.habits)
+    assert not any("strike" in h.lower() for h in lifter.habits)
+
+
+def test_plan_runner_gets_no_form_work_in_the_four_weeks_before_a_race() -> None:
+    race_in = {27: False, 28: True}  # days from Monday: within 4 weeks, just after
+    for days, form in race_in.items():
+        h = person([20] * 7, activities=[Activity.RUNNING]).model_copy(update={
+            "planned_runs": [PlannedRun(date=MONDAY + dt.timedelta(days=days),
+                                        kind=RunKind.RACE)]})
+        plan = plan_week(decision(1), h)
+        assert any("strike" in x.lower() for x in plan.habits) is form, days
+
+
+# --- load around runs and races --------------------------------------------------------------
+
+
+HARD = {"three_plane", "agility", "loaded_dorsiflexion"}
+
+
+@pytest.mark.parametrize("kind", [RunKind.LONG, RunKind.INTERVAL])
+def test_plan_keeps_hard_work_off_key_run_days_and_the_day_before(kind: RunKind) -> None:
+    plan = plan_week(decision(3), history([60] * 7, [(3, kind)]))
+    for i in (2, 3):
+        assert not HARD & {b.target_id for b in plan.days[i].blocks}, plan.days[i]
+    # an easy run bars nothing
+    easy = plan_week(decision(3), history([0, 0, 60, 60, 0, 0, 0], [(3, RunKind.EASY)]))
+    assert HARD & {b.target_id for d in easy.days[2:4] for b in d.blocks}
+    moved = next(b for d in plan.days for b in d.blocks if b.target_id == "agility")
+    assert "kept off Wednesday and Thursday" in (moved.note or "")
+
+
+def test_plan_gait_prep_before_a_long_run_is_at_most_ten_minutes() -> None:
+    cap = PROTOCOL.planner.load.gait_prep_before_long_max_min.value
+    plan = plan_week(decision(3), history([60] * 7, [(6, RunKind.LONG), (2, RunKind.INTERVAL)]))
+    sunday = next(b for b in plan.days[6].blocks if b.before_run)
+    assert sunday.minutes <= cap
+    wednesday = next(b for b in plan.days[2].blocks if b.before_run)
+    assert wednesday.minutes > cap  # intervals keep the whole warm-up
+
+
+def test_plan_caps_lunges_per_leg_per_day() -> None:
+    cap = int(PROTOCOL.planner.load.lunge_reps_per_leg_max.value)
+    words = PROTOCOL.planner.load.lunge_words
+    for level in (1.0, 1.5, 2.0):
+        plan = plan_week(decision(3, level=level), history([90] * 7))
+        for d in plan.days:
+            reps = 0
+            for b in d.blocks:
+                for i in b.items:
+                    if any(w in i.exercise.id for w in words):
+                        n = int(i.dose.split(" reps")[0].split("× ")[-1])
+                        reps += n * i.exercise.dose.sets
+            assert reps <= cap, (level, d.weekday, reps)
+
+
+def test_plan_race_week_is_a_taper_and_race_day_only_warm_up() -> None:
+    plan = plan_week(decision(3), history([60] * 7, [(5, RunKind.RACE)]))
+    allowed = {c.value for c in PROTOCOL.planner.load.race_week_categories}
+    cats = {i.exercise.category.value for d in plan.days for b in d.blocks for i in b.items}
+    assert cats <= allowed
+    saturday = plan.days[5]
+    assert all(b.before_run is not None for b in saturday.blocks)
+    assert saturday.has("gait")
+    assert "Race week" in plan.notes[0]
+    assert check_plan(plan) == []
+
+
+def test_plan_week_after_a_race_is_lighter() -> None:
+    h = history([60] * 7, [(-2, RunKind.RACE)])
+    plan = plan_week(decision(3), h)
+    assert plan.dose_factor == PROTOCOL.planner.load.after_race_dose_factor.value
+    assert plan.dose_level == pytest.approx(0.8)
+    cats = {i.exercise.category for d in plan.days for b in d.blocks for i in b.items}
+    assert Category.AGILITY not in cats
+    # eight days after, a normal week
+    later = plan_week(decision(3), history([60] * 7, [(-8, RunKind.RACE)]))
+    assert later.dose_factor == 1.0
+
+
+def test_plan_falling_cadence_schedules_a_gait_check() -> None:
+    start = dt.datetime(2026, 10, 1, 7, tzinfo=dt.UTC)
+    acts = [RecordedActivity(start=start + dt.timedelta(days=3 * k), sport=Sport.RUN,
+                             duration_s=1800, cadence_spm=180 - 2 * k,
+                             content_hash=f"{k:064x}", source="fit") for k in range(8)]
+    h = person([40] * 7, activities=[Activity.RUNNING]).model_copy(
+        update={"recorded_activities": acts})
+    plan = plan_week(decision(3), h)
+    gait = [b for d in plan.days for b in d.blocks if b.target_id == "gait"]
+    assert gait
+    assert any("cadence fell" in (b.note or "") for b in gait)
+    assert any("cadence" in i.exercise.id for b in gait for i in b.items)
