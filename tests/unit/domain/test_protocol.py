@@ -60,9 +60,10 @@ def test_parse_protocol_accepts_the_shipped_text() -> None:
 
 def _numbers(p: Protocol) -> list[tuple[str, Number]]:
     out: list[tuple[str, Number]] = []
-    for section in ("settings", "pain_monitoring", "range_loss", "dosing"):
-        for key, num in getattr(p, section):
-            out.append((f"{section}.{key}", num))
+    for section in ("settings", "pain_monitoring", "range_loss", "dosing", "placement"):
+        for key, num in getattr(p, section) or ():
+            if num is not None:
+                out.append((f"{section}.{key}", num))
     out += [(f"stages[{s.number}].min_days", s.min_days) for s in p.stages]
     return out
 
@@ -70,9 +71,28 @@ def _numbers(p: Protocol) -> list[tuple[str, Number]]:
 def test_protocol_every_setting_number_has_a_known_source() -> None:
     p = load_protocol()
     numbers = _numbers(p)
-    assert len(numbers) == 3 + 5 + 2 + 5 + 4
+    # settings 6, pain monitoring 5, range loss 3, dosing 5, placement 3, stages 4
+    assert len(numbers) == 6 + 5 + 3 + 5 + 3 + 4
     for where, num in numbers:
         assert num.source in p.sources, where
+
+
+def test_protocol_settings_hold_how_long_self_reports_count_and_when_to_refer() -> None:
+    s = load_protocol().settings
+    assert (s.self_report_days.value, s.self_report_days.source) == (14, "convention")
+    assert (s.referral_after_days.value, s.referral_after_days.source) == (90, "convention")
+    # CAIT 25 or less suggests an unstable ankle (Wright2014)
+    assert (s.referral_cait_max.value, s.referral_cait_max.source) == (25, "Wright2014")
+    assert s.self_report_days.value < s.retest_days.value
+
+
+def test_protocol_placement_starts_an_injury_free_person_at_the_ankle_or_the_build() -> None:
+    pl = load_protocol().placement
+    assert pl is not None
+    assert pl.injury_free_days.value == 365
+    assert pl.clean_start_stage.value == 2
+    assert pl.tested_start_stage is not None
+    assert pl.tested_start_stage.value == 3
 
 
 def test_protocol_every_gate_threshold_has_a_known_source() -> None:
@@ -102,14 +122,28 @@ def test_protocol_thresholds_match_the_evidence() -> None:
     expected = {
         (1, "foot_release_days"): (">=", 5),
         (1, "rest_pain"): ("<=", 2),
+        # the gate into hopping and cutting (stage 2 → 3)
         (2, "ankle_mobility_days"): (">=", 3),
         (2, "test_pain"): ("<=", 2),
-        (2, "activity_pain"): ("<=", 5),
+        (2, "test_pain_angle"): ("<=", 2),
+        (2, "activity_pain"): ("<=", 2),      # the safe zone, not Silbernagel's 5 (Achilles)
+        (2, "swelling"): ("<=", 0),
+        (2, "giving_way"): ("<=", 0),
+        (2, "since_sprain"): (">=", 42),
+        (2, "range_symmetry"): ("<=", 1.5),
+        (2, "range_symmetry_angle"): ("<=", 5.4),
         (2, "balance_open"): (">", 23.5),
+        (2, "hop_test"): (">=", 10),
+        (2, "hop_pain"): ("<=", 2),
+        # clearance (stage 3 → 4)
         (3, "dorsiflexion"): (">=", 10.0),
+        (3, "lunge_angle"): (">=", 36.5),
         (3, "dorsiflexion_asymmetry"): ("<=", 1.5),
+        (3, "lunge_angle_asymmetry"): ("<=", 5.4),
         (3, "heel_raise_lsi"): (">=", 90),
+        (3, "heel_raise_reps"): (">=", 21),     # women's median; men 24 (by_sex)
         (3, "balance_open"): (">", 23.5),
+        (3, "balance_open_older"): (">=", 5),
         (3, "y_balance_difference"): ("<=", 4.0),
         (3, "side_hop_lsi"): (">=", 90),
         (3, "session_pain"): ("<=", 2),
@@ -126,14 +160,29 @@ def test_protocol_thresholds_match_the_evidence() -> None:
     }
     assert {k: (c.op, c.threshold) for k, c in gate.items()} == expected
     assert gate[(3, "cait")].source == "Wright2014"
-    assert gate[(3, "faam_adl")].source == gate[(3, "faam_sports")].source == "IAC2014"
+    # IAC2014's figures select research participants; as clearance values they are convention
+    for faam in ("faam_adl", "faam_sports"):
+        assert gate[(3, faam)].source == "convention"
+        assert "derived from IAC2014" in (gate[(3, faam)].note or "")
     assert gate[(3, "confidence")].source == "convention"
-    assert gate[(3, "dorsiflexion")].source == "Backman2011"
+    # 10 cm is the coaches' figure; Backman2011 measured an angle, judged in degrees
+    assert gate[(3, "dorsiflexion")].source == "convention"
+    assert (gate[(3, "lunge_angle")].source, gate[(3, "lunge_angle")].unit) == ("Backman2011", "°")
+    assert gate[(3, "dorsiflexion")].group == gate[(3, "lunge_angle")].group == "range"
     assert gate[(3, "dorsiflexion_asymmetry")].source == "Chisholm2012"
+    assert gate[(2, "range_symmetry")].source == "Chisholm2012"
+    assert gate[(2, "range_symmetry")].group == gate[(2, "range_symmetry_angle")].group
+    assert gate[(3, "heel_raise_reps")].source == "HebertLosier2017"
+    assert gate[(3, "heel_raise_reps")].by_sex == {"female": 21, "male": 24}
+    assert gate[(3, "balance_open_older")].source == "Vellas1997"
     assert gate[(3, "y_balance_difference")].source == "Smith2015"
-    assert gate[(2, "balance_open")].source == "CainLinens2015"
+    # an eyes-open version of CainLinens2015's time-in-balance cut-off is a convention
+    for stage in (2, 3):
+        assert gate[(stage, "balance_open")].source == "convention"
+        assert "CainLinens2015" in (gate[(stage, "balance_open")].note or "")
     assert p.range_loss.mdc_cm.value == 1.9
     assert p.range_loss.mdc_cm.source == "Powden2015"
+    assert (p.range_loss.mdc_deg.value, p.range_loss.mdc_deg.source) == (4.7, "Powden2015")
     assert (p.pain_monitoring.safe_max.value, p.pain_monitoring.acceptable_max.value) == (2, 5)
     assert p.pain_monitoring.acceptable_max.source == "Silbernagel2007"
 
@@ -159,8 +208,8 @@ def test_protocol_thresholds_match_the_evidence() -> None:
     pytest.param("categories: [foot_awareness], per_week: 3",
                  "categories: [foot_awarenes], per_week: 3",
                  ["foot_awarenes"], id="unknown-category-in-target"),
-    pytest.param("params: {category: foot_release, days: 7}",
-                 "params: {category: foot_relief, days: 7}",
+    pytest.param("params: {category: foot_release, days: 7, or_every_available_day: true}",
+                 "params: {category: foot_relief, days: 7, or_every_available_day: true}",
                  ["unknown category", "foot_relief"], id="unknown-category-in-params"),
     pytest.param('metric: pain_rest, op: "<=", threshold: 2',
                  'metric: pain_rest, op: "<=", threshold: 11',
@@ -171,11 +220,11 @@ def test_protocol_thresholds_match_the_evidence() -> None:
     pytest.param("{measure: heel_raise, label: Heel raises, kind: lsi, threshold: 90,",
                  "{measure: heel_raise, label: Heel raises, kind: lsi, threshold: 120,",
                  ["LSI", "120"], id="asymmetry-lsi-120"),
-    pytest.param("measurement_error: {value: 6, source: HebertLosier2017",
-                 "measurement_error: {value: 6, source: HebertLosier17",
-                 ["unknown source", "HebertLosier17"], id="unknown-source-of-measurement-error"),
-    pytest.param("measurement_error: {value: 6, source: HebertLosier2017",
-                 "measurement_error: {value: 0, source: HebertLosier2017",
+    pytest.param("measurement_error: {value: 5.5, source: Shaffer2013",
+                 "measurement_error: {value: 5.5, source: Shaffer13",
+                 ["unknown source", "Shaffer13"], id="unknown-source-of-measurement-error"),
+    pytest.param("measurement_error: {value: 5.5, source: Shaffer2013",
+                 "measurement_error: {value: 0, source: Shaffer2013",
                  ["measurement_error", "above 0"], id="measurement-error-zero"),
     pytest.param("{id: cait, domain: athlete_perception,", "{id: cait, domain: athlete_perceptoin,",
                  ["unknown domain", "athlete_perceptoin", "sport_performance"],
@@ -203,12 +252,13 @@ def test_protocol_thresholds_match_the_evidence() -> None:
                  ["safe_max", "impossible"], id="safe-max-11"),
     pytest.param("safe_max: {value: 2,", "safe_max: {value: 6,",
                  ["safe_max", "acceptable_max"], id="safe-above-acceptable"),
-    pytest.param("unit: days, source: convention}", "units: days, source: convention}",
+    pytest.param('unit: days, source: convention, note: "A sprained',
+                 'units: days, source: convention, note: "A sprained',
                  ["units", "unknown field"], id="typo-in-flow-entry"),
     pytest.param("unit: days, source: ACSM}", "unit: days, source: ACSM, extra: 1}",
                  ["extra", "unknown field"], id="unknown-field"),
-    pytest.param("params: {category: ankle_mobility, days: 7}",
-                 "params: {category: ankle_mobility, days: 29}",
+    pytest.param("params: {category: ankle_mobility, days: 7, or_every_available_day: true}",
+                 "params: {category: ankle_mobility, days: 29, or_every_available_day: true}",
                  ["days", "29"], id="days-out-of-range"),
     pytest.param("flare_factor: {value: 0.8,", "flare_factor: {value: 1.2,",
                  ["flare_factor"], id="flare-factor-above-1"),
@@ -308,12 +358,63 @@ def test_protocol_every_clearance_criterion_belongs_to_a_domain_and_every_paass_
     assert [d.id for d in p.clearance_domains.domains if d.paass] == [
         "pain", "ankle_impairments", "athlete_perception", "sensorimotor_control",
         "sport_performance"]
+    first_of_group: dict[str, str] = {}
     for c in p.clearance_gate:
         assert c.domain in domains, c.id
         assert c.required, c.id
-        assert c.how, c.id
+        if c.group is None or first_of_group.setdefault(c.group, c.id) == c.id:
+            # what counts while nothing is tested says how to fill it; a later member of a
+            # group counts only once its own test is on record
+            assert c.how, c.id
     for d in domains.values():
         assert any(c.domain == d.id for c in p.clearance_gate), d.id
+
+
+def test_protocol_grouped_criteria_are_alternatives_in_one_domain() -> None:
+    p = load_protocol()
+    groups: dict[str, list[str]] = {}
+    for c in p.clearance_gate:
+        if c.group is not None:
+            groups.setdefault(c.group, []).append(c.id)
+    # the knee-to-wall distance and the lunge angle measure the same range, in cm and degrees
+    assert groups == {"range": ["dorsiflexion", "lunge_angle"],
+                      "range_symmetry": ["dorsiflexion_asymmetry", "lunge_angle_asymmetry"]}
+    by_id = {c.id: c for c in p.clearance_gate}
+    for members in groups.values():
+        assert len({by_id[i].domain for i in members}) == 1, members
+        assert len({by_id[i].unit for i in members}) == len(members), members
+
+
+@pytest.mark.parametrize(("profile", "age", "absent", "present"), [
+    pytest.param("court_field_sport", 30, {"balance_open_older"},
+                 {"faam_sports", "side_hop_lsi", "agility", "balance_open",
+                  "y_balance_difference"}, id="athlete"),
+    pytest.param("unknown", 70, {"balance_open_older"},
+                 {"faam_sports", "side_hop_lsi", "agility", "balance_open",
+                  "y_balance_difference"}, id="no-goal-gets-the-athlete-criteria"),
+    pytest.param("walker", 59, {"faam_sports", "side_hop_lsi", "agility",
+                                "balance_open_older"},
+                 {"balance_open", "y_balance_difference"}, id="walker-59"),
+    pytest.param("walker", 60, {"faam_sports", "side_hop_lsi", "agility", "balance_open",
+                                "y_balance_difference"},
+                 {"balance_open_older"}, id="walker-60"),
+    pytest.param("other", 61, {"faam_sports", "side_hop_lsi", "agility", "balance_open",
+                               "y_balance_difference"},
+                 {"balance_open_older"}, id="other-61"),
+    pytest.param("runner", 75, {"balance_open_older"},
+                 {"faam_sports", "side_hop_lsi", "agility", "balance_open"}, id="runner-75"),
+    pytest.param("walker", None, {"faam_sports", "side_hop_lsi", "agility",
+                                  "balance_open_older"},
+                 {"balance_open", "y_balance_difference"}, id="walker-age-unknown"),
+])
+def test_protocol_clearance_criteria_apply_by_goal_and_age(
+        profile: str, age: int | None, absent: set[str], present: set[str]) -> None:
+    applies = {c.id for c in load_protocol().clearance_gate if c.applies(profile, age)}
+    assert not applies & absent
+    assert present <= applies
+    # what everybody needs, whatever their goal and age
+    assert {"session_pain", "dorsiflexion", "heel_raise_reps", "cait", "faam_adl",
+            "giving_way", "full_session", "adherence"} <= applies
 
 
 def test_protocol_lists_the_sources_of_the_self_report_criteria() -> None:
@@ -323,23 +424,29 @@ def test_protocol_lists_the_sources_of_the_self_report_criteria() -> None:
         assert key in p.sources, key
 
 
-def test_protocol_every_asymmetry_rule_has_a_sourced_measurement_error() -> None:
+def test_protocol_asymmetry_rules_carry_only_left_right_measurement_errors() -> None:
     p = load_protocol()
     errors = {a.measure: a.measurement_error for a in p.asymmetry}
-    assert set(errors) == {"dorsiflexion", "heel_raise", "balance_eyes_open",
+    assert set(errors) == {"dorsiflexion", "lunge_angle", "heel_raise", "balance_eyes_open",
                            "balance_eyes_closed", "y_balance_anterior", "side_hop"}
+    # only figures measured for the left-right difference itself; HebertLosier2017's +-6
+    # heel raises are same-leg between-day limits, so heel raises carry none
+    assert {m for m, err in errors.items() if err is not None} == {"dorsiflexion",
+                                                                    "y_balance_anterior"}
     for measure, err in errors.items():
-        assert err is not None, measure
-        assert err.source in p.sources, measure
+        assert err is None or err.source in p.sources, measure
     assert (errors["dorsiflexion"].value, errors["dorsiflexion"].source) == (1.5, "Chisholm2012")  # type: ignore[union-attr]
-    assert (errors["heel_raise"].value, errors["heel_raise"].source) == (6, "HebertLosier2017")  # type: ignore[union-attr]
     # MDC95 = SEM × 1.96 × √2 with the SEM of 2.0 cm (mean of 3 reaches)
     assert errors["y_balance_anterior"].value == pytest.approx(2.0 * 1.96 * 2 ** 0.5, abs=0.05)  # type: ignore[union-attr]
+    assert errors["y_balance_anterior"].source == "Shaffer2013"  # type: ignore[union-attr]
+    lunge = next(a for a in p.asymmetry if a.measure == "lunge_angle")
+    assert (lunge.kind, lunge.threshold, lunge.unit, lunge.source) == (
+        "difference", 5.4, "°", "convention")
 
 
 def test_parse_protocol_names_a_paass_domain_without_a_criterion() -> None:
     old = "domain: sensorimotor_control,"
-    assert SHIPPED.count(old) == 2
+    assert SHIPPED.count(old) == 3  # two balance criteria (by age) and the Y-balance
     text = SHIPPED.replace(old, "domain: programme,")
     err = parse_error(text)
     assert "PAASS domain 'sensorimotor_control' has no clearance criterion" in err.problem
