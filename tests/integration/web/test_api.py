@@ -733,6 +733,7 @@ ROUTES: list[tuple[str, str, Callable[[], Any] | None]] = [
     ("GET", "/decision", None),
     ("GET", "/plan", None),
     ("GET", "/adherence", None),
+    ("GET", "/changes", None),
     ("GET", "/sessions", None),
     ("POST", "/sessions", _session),
     ("PUT", f"/sessions/{A_WEEK_AGO}/morning-pain", lambda: {"pain_next_morning": 3}),
@@ -835,6 +836,7 @@ def test_openapi_names_operations_tags_and_the_bearer_scheme(people: People) -> 
             "list_measurements", "create_measurement", "create_screening",
             "create_foot_observation", "update_intake", "update_availability",
             "create_planned_run", "delete_planned_run", "get_decision", "get_plan", "get_adherence",
+            "get_changes",
             "list_sessions", "log_session", "update_morning_pain", "export_person",
             "evaluate"} == set(ops)
     assert all(path.startswith("/api/v1/") for _, path, _ in ops.values())
