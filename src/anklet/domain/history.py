@@ -221,12 +221,14 @@ class Screening(_Model):
         default_factory=dict, description="red-flag question id -> answer (true = present); "
                                           "empty for a check_in")
 
-    @model_validator(mode="after")
-    def _check_in_has_no_red_flags(self) -> Screening:
-        if self.kind == "check_in" and self.red_flags:
+    @field_validator("red_flags")
+    @classmethod
+    def _check_in_has_no_red_flags(cls, value: dict[str, bool],
+                                   info: ValidationInfo) -> dict[str, bool]:
+        if info.data.get("kind") == "check_in" and value:
             raise ValueError("a check_in asks no red-flag questions: leave red_flags empty, or "
                              "record a screen (kind \"screen\") to answer them")
-        return self
+        return value
 
     def side(self, side: Side) -> Symptoms:
         return self.left if side is Side.LEFT else self.right

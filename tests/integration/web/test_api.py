@@ -885,3 +885,100 @@ def test_a_body_over_the_limit_is_refused_in_the_apis_json_before_it_is_read(
     r = people.coach.post("/api/v1/evaluate", content=b" " * MAX_BODY,
                           headers={"Content-Type": "application/json"})
     assert r.status_code == 422, r.text
+
+
+# --- intake profile, check-ins, single-leg hop ---------------------------------------------------
+
+
+def test_intake_profile_is_stored_and_shown_with_the_person(people: People) -> None:
+    key = people.quiet_key
+    profile = {"age": 34, "sex": "female", "falls_12m": 1, "fear_of_falling": 6,
+               "goal_type": "court_field_sport"}
+    intake = _ok(people.coach.put(f"/api/v1/people/{key}/intake", json={
+        "date": A_WEEK_AGO.isoformat(), **profile}))
+    assert {k: intake[k] for k in profile} == profile
+    detail = _valid(PersonDetailPublic, _ok(people.coach.get(f"/api/v1/people/{key}")))
+    assert {k: detail["intake"][k] for k in profile} == profile
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("age", 4), ("age", 111), ("sex", "x"), ("falls_12m", 101), ("fear_of_falling", 11),
+    ("goal_type", "swimmer")])
+def test_intake_profile_out_of_range_is_refused_and_nothing_changes(people: People, field: str,
+                                                                    value: Any) -> None:
+    key = people.quiet_key
+    before = _ok(people.coach.get(f"/api/v1/people/{key}/export"))["intake"]
+    _problem(people.coach.put(f"/api/v1/people/{key}/intake", json={
+        "date": A_WEEK_AGO.isoformat(), field: value}), field)
+    assert _ok(people.coach.get(f"/api/v1/people/{key}/export"))["intake"] == before
+
+
+def test_check_in_is_stored_as_symptoms_without_red_flags(people: People) -> None:
+    key = people.quiet_key
+    _assess(people.coach, key)
+    data = _ok(people.coach.post(f"/api/v1/people/{key}/check-ins", json={
+        "date": TODAY.isoformat(), "left": {"pain_rest": 2, "giving_way": True},
+        "right": {"swelling": True}}), 201)
+    assert data["kind"] == "check_in"
+    assert data["red_flags"] == {}
+    assert data["left"] == {"pain_rest": 2, "pain_activity": 0, "swelling": False,
+                            "giving_way": True}
+    stored = _ok(people.coach.get(f"/api/v1/people/{key}/export"))["screenings"]
+    assert [s["kind"] for s in stored][-1] == "check_in"
+
+
+@pytest.mark.parametrize("who", ["client", "solo"])
+def test_check_in_a_client_or_solo_person_for_themself(people: People, who: str) -> None:
+    api: Api = getattr(people, who)
+    assert api.key is not None
+    _ok(api.post(f"/api/v1/people/{api.key}/check-ins", json={
+        "date": TODAY.isoformat(), "right": {"pain_activity": 3}}), 201)
+    with people.web.ctx.uow() as uow:
+        h = uow.people.get(api.key)
+        stored = uow.people.get_decision(api.key)
+    assert [(s.kind, s.right.pain_activity) for s in h.screenings] == [("check_in", 3)]
+    assert stored is not None  # decided again with the write
+    assert stored.as_of == TODAY
+
+
+@pytest.mark.parametrize(("who", "target"), [
+    ("other_coach", "quiet"), ("other_client", "client"), ("client", "quiet"),
+    ("solo", "client"), ("nobody", "client")])
+def test_check_in_for_someone_else_is_refused_and_stores_nothing(people: People, who: str,
+                                                                 target: str) -> None:
+    key = people.quiet_key if target == "quiet" else people.client.key
+    assert key is not None
+    r = getattr(people, who).post(f"/api/v1/people/{key}/check-ins",
+                                  json={"date": TODAY.isoformat()})
+    assert r.status_code in (401, 404), r.text
+    with people.web.ctx.uow() as uow:
+        assert uow.people.get(key).screenings == []
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"left": {"pain_rest": 11}}, "left.pain_rest"),
+    ({"red_flags": {"night_rest_pain": False}}, "red_flags"),
+    ({"kind": "screen"}, "kind"),
+    ({"date": "1899-12-31"}, "date"),
+])
+def test_check_in_with_a_bad_value_is_refused(people: People, body: dict[str, Any],
+                                              field: str) -> None:
+    key = people.quiet_key
+    _problem(people.coach.post(f"/api/v1/people/{key}/check-ins",
+                               json={"date": TODAY.isoformat(), **body}), field)
+    assert _ok(people.coach.get(f"/api/v1/people/{key}/export"))["screenings"] == []
+
+
+def test_a_check_in_posted_as_a_screening_may_not_carry_red_flags(people: People) -> None:
+    url = f"/api/v1/people/{people.quiet_key}/screenings"
+    _problem(people.coach.post(url, json={**_screening(), "kind": "check_in"}), "red_flags")
+
+
+@pytest.mark.parametrize(("value", "ok"), [(-1, False), (0, True), (10, True), (10.5, False)])
+def test_single_leg_hop_is_accepted_from_0_to_10(people: People, value: float, ok: bool) -> None:
+    url = f"/api/v1/people/{people.quiet_key}/measurements"
+    r = people.coach.post(url, json=_measure("left", value, "single_leg_hop", pain=3))
+    if ok:
+        assert _ok(r, 201)["kind"] == "single_leg_hop"
+        return
+    _problem(r, "value")

@@ -55,6 +55,8 @@ API_BODIES: dict[tuple[str, str], Any] = {
         "date": EARLIER.isoformat(), "side": "left", "kind": "knee_to_wall", "value": 9.0},
     ("POST", "/api/v1/people/{key}/screenings"): {
         "date": EARLIER.isoformat(), "red_flags": dict.fromkeys(RED_FLAGS, False)},
+    ("POST", "/api/v1/people/{key}/check-ins"): {
+        "date": EARLIER.isoformat(), "left": {"pain_rest": 2}},
     ("POST", "/api/v1/people/{key}/foot-observations"): {
         "date": EARLIER.isoformat(), "side": "left", "posture": "neutral", "arch": "typical"},
     ("PUT", "/api/v1/people/{key}/intake"): {"date": EARLIER.isoformat()},

@@ -422,7 +422,7 @@ def test_parse_history_rejects_a_check_in_with_red_flag_answers() -> None:
     doc = document()
     doc["screenings"][0]["kind"] = "check_in"
     f, _, accepted = only_problem(doc)
-    assert f == "screenings[0]"
+    assert f == "screenings[0].red_flags"
     assert "check_in" in accepted
     assert "red_flags" in accepted
 

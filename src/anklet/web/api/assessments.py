@@ -42,6 +42,7 @@ from anklet.web.deps import ApiAccount, Ctx, Uow
 from anklet.web.schemas.assessments import (
     AvailabilityPublic,
     AvailabilityUpdate,
+    CheckInCreate,
     FootObservationCreate,
     FootObservationPublic,
     IntakePublic,
@@ -102,7 +103,7 @@ def list_measurements(key: Key, account: ApiAccount, uow: Uow) -> Response:
 def create_measurement(key: Key, body: MeasurementCreate, account: ApiAccount, uow: Uow,
                        ctx: Ctx) -> Response:
     """Record one measurement of one side (knee-to-wall, lunge angle, heel raises, balance,
-    Y-balance reach, side hop)."""
+    Y-balance reach, side hop, single-leg hop)."""
     return _record(uow, ctx, account, key, body, Measurement,
                    lambda v: records.create_measurement(uow, key=key, measurement=v),
                    MeasurementPublic, 201)
@@ -117,6 +118,21 @@ def create_screening(key: Key, body: ScreeningCreate, account: ApiAccount, uow: 
     return _record(uow, ctx, account, key, body, Screening,
                    lambda v: records.create_screening(uow, key=key, screening=v, protocol=ctx.protocol),
                    ScreeningPublic, 201)
+
+
+@router.post("/people/{key}/check-ins", status_code=201, response_model=ScreeningPublic,
+             responses={**NOT_FOUND, **INVALID})
+def create_check_in(key: Key, body: CheckInCreate, account: ApiAccount, uow: Uow,
+                    ctx: Ctx) -> Response:
+    """Record a quick symptom check per side (no red-flag questions): pain, swelling and
+    giving way. Coaches for their clients, a client or self-coached person for themself."""
+    visible(uow, account, key)
+    check_dates(body)
+    value = Screening(date=body.date, kind="check_in", left=body.left, right=body.right)
+    records.create_screening(uow, key=key, screening=value, protocol=ctx.protocol)
+    redecide(uow, ctx, key)
+    uow.commit()
+    return send(_public(value, ScreeningPublic), 201)
 
 
 @router.post("/people/{key}/foot-observations", status_code=201,

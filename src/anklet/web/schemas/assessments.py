@@ -6,19 +6,25 @@ messages as the CLI); each ``…Public`` is what was stored, sent back.
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict
+
 from anklet.domain.history import (
     Availability,
+    Day,
     FootObservation,
     Intake,
     Measurement,
     PlannedRun,
     Screening,
+    Symptoms,
 )
 from anklet.web.schemas.common import PublicModel
 
 
 class IntakeUpdate(Intake):
-    """The intake: goals, activities, and each side's sprains and surgery. Replaces the old one."""
+    """The intake: goals, activities, each side's sprains and surgery, and the optional
+    profile (age on the intake date, sex, falls in the last 12 months, fear of falling 0–10,
+    main goal). Replaces the old one."""
 
 
 class IntakePublic(Intake):
@@ -32,13 +38,26 @@ class ScreeningCreate(Screening):
 
 
 class ScreeningPublic(Screening):
-    """A stored red-flag screen."""
+    """A stored red-flag screen (``kind`` "screen") or symptom check-in ("check_in")."""
+
+
+class CheckInCreate(BaseModel):
+    """A quick symptom check per side, with no red-flag questions: pain at rest and when
+    active (0–10), swelling, and whether the ankle gave way since the last check. The
+    gates only trust answers from the last 14 days."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: Day
+    left: Symptoms = Symptoms()
+    right: Symptoms = Symptoms()
 
 
 class MeasurementCreate(Measurement):
     """One measurement of one side. The accepted range of ``value`` depends on ``kind``
     (knee_to_wall 0–25 cm, lunge_angle 0–90°, heel_raise 0–200 reps, balance 0–300 s,
-    y_balance_anterior 0–150 cm, side_hop 1–120 s)."""
+    y_balance_anterior 0–150 cm, side_hop 1–120 s, single_leg_hop 0–10 hops; the pain
+    during the test goes in ``pain``)."""
 
 
 class MeasurementPublic(Measurement):
