@@ -585,3 +585,46 @@ def test_signed_out_person_pages_go_to_sign_in(web: Web, coach: WebClient) -> No
     assert r.status_code == 303
     assert r.headers["location"] == f"/sign-in?next=/people/{key}/assess"
     assert PASSWORD not in r.text
+
+
+# --- the intake profile and the single-leg hop on the assessment ------------------------------
+
+
+def test_assessment_saves_the_profile_and_single_leg_hops(web: Web, coach: WebClient) -> None:
+    key = web.add_client(COACH, "Pia Profile")
+    form = _assessment(web, age="34", sex="female", falls_12m="1", fear_of_falling="7",
+                       goal_type="court_field_sport", left_single_leg_hop="10",
+                       right_single_leg_hop="6")
+    r = coach.form(f"/people/{key}/assess", form)
+    assert r.status_code == 303, _text(r.text)[:2000]
+    with web.ctx.uow() as uow:
+        h = uow.people.get(key)
+    assert h.intake is not None
+    assert h.intake.age_on(TODAY) == 34
+    assert (h.intake.sex, h.intake.falls_12m, h.intake.fear_of_falling, h.intake.goal_type) == (
+        "female", 1, 7, "court_field_sport")
+    hops = sorted((m.side.value, m.value) for m in h.measurements
+                  if m.kind.value == "single_leg_hop")
+    assert hops == [("left", 10.0), ("right", 6.0)]
+    page = coach.get(f"/people/{key}/assess").text
+    assert 'id="f-age" name="age" type="text" value="34"' in page
+    assert '<option value="female" selected>' in page
+    for label in ("Age", "Sex (used only to compare with published norms)",
+                  "Falls in the last 12 months", "How afraid of falling are you? 0–10",
+                  "What is your main goal?"):
+        assert label in html.unescape(page), label
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("age", "4"), ("age", "111"), ("sex", "other"), ("falls_12m", "101"),
+    ("fear_of_falling", "11"), ("goal_type", "swimmer"), ("left_single_leg_hop", "11")])
+def test_assessment_refuses_a_bad_profile_value_and_keeps_it(web: Web, coach: WebClient,
+                                                             field: str, value: str) -> None:
+    key = web.add_client(COACH, "Bea Typo")
+    before = _counts(web, key)
+    r = coach.form(f"/people/{key}/assess", _assessment(web, **{field: value}))
+    assert r.status_code == 422
+    assert f'id="e-{field}"' in r.text
+    if field not in ("sex", "goal_type"):
+        assert f'value="{value}"' in r.text
+    assert _counts(web, key) == before

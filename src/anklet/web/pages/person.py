@@ -31,6 +31,8 @@ from anklet.domain.decisions import OP_TEXT, Decision, fmt
 from anklet.domain.errors import ConflictError, InputError, NotFoundError
 from anklet.domain.exercises import Library
 from anklet.domain.history import (
+    AGE_MAX,
+    AGE_MIN,
     Activity,
     Availability,
     FootObservation,
@@ -44,6 +46,7 @@ from anklet.domain.history import (
     SideHistory,
     Symptoms,
     problems_from,
+    whole_years,
 )
 from anklet.domain.measures import DEFAULT_METHOD, MEASURE_INFO, MeasureKind
 from anklet.domain.protocol import Protocol
@@ -565,6 +568,7 @@ MEASURES: tuple[tuple[str, MeasureKind], ...] = (
     ("balance_eyes_closed", MeasureKind.BALANCE_EYES_CLOSED),
     ("y_balance_anterior", MeasureKind.Y_BALANCE_ANTERIOR),
     ("side_hop", MeasureKind.SIDE_HOP),
+    ("single_leg_hop", MeasureKind.SINGLE_LEG_HOP),
 )
 """Per-side tests on the form besides dorsiflexion: (form field suffix, kind)."""
 
@@ -593,7 +597,39 @@ def assessment_values(h: History, today: dt.date) -> Values:
         values[f"{side}_last_sprain"] = sh.last_sprain.isoformat() if sh.last_sprain else ""
         if sh.surgery:
             values[f"{side}_surgery"] = "on"
+    age = intake.age_on(today)  # the form asks for the age today
+    values |= {"age": "" if age is None else str(age),
+               "sex": intake.sex.value if intake.sex else "",
+               "falls_12m": "" if intake.falls_12m is None else str(intake.falls_12m),
+               "fear_of_falling": ("" if intake.fear_of_falling is None
+                                   else str(intake.fear_of_falling)),
+               "goal_type": intake.goal_type.value if intake.goal_type else ""}
     return values
+
+
+SEX_CHOICES = {"female": "Female", "male": "Male"}
+GOAL_CHOICES = {"walker": "Walking", "runner": "Running", "lifter": "Lifting",
+                "court_field_sport": "A court or field sport", "other": "Something else"}
+
+
+def _profile(r: Reader, current: Intake, today: dt.date) -> dict[str, Any]:
+    """The profile fields of the form (all optional) as Intake fields; the age asked is the
+    age today, kept as the age on the intake date. Errors go into ``r.errors``."""
+    age = r.whole("age", Range(AGE_MIN, AGE_MAX, "years"))
+    if age is not None:
+        age -= whole_years(current.date, today)
+        if not AGE_MIN <= age <= AGE_MAX:
+            r.errors["age"] = (f"That makes an age outside {AGE_MIN} to {AGE_MAX} on the "
+                               f"intake date ({current.date.isoformat()}).")
+    sex = r.text("sex") or None
+    if sex is not None and sex not in SEX_CHOICES:
+        r.errors["sex"] = "Choose female or male, or leave it blank."
+    goal = r.text("goal_type") or None
+    if goal is not None and goal not in GOAL_CHOICES:
+        r.errors["goal_type"] = "Choose one of the goals listed, or leave it blank."
+    return {"age": age, "sex": sex, "falls_12m": r.whole("falls_12m", Range(0, 100, "")),
+            "fear_of_falling": r.whole("fear_of_falling", Range(0, 10, "")),
+            "goal_type": goal}
 
 
 def _prefixed(prefix: str) -> Callable[[str], str]:
@@ -697,12 +733,14 @@ def parse_assessment(values: Values, *, protocol: Protocol, current: Intake, tod
     # intake: injury history per side, activities, goals
     sides = {side: _side_history(r, side, getattr(current, side), today) for side in SIDE_NAMES}
     acts, goals = r.activities_and_goals()
+    profile = _profile(r, current, today)
 
     if r.errors or date is None or None in symptoms.values() or None in sides.values():
         return None, r.errors
-    intake = r.model(Intake, lambda f: "activities" if f.startswith("activities") else "goals",
+    intake = r.model(Intake, lambda f: (
+        f if f in profile else "activities" if f.startswith("activities") else "goals"),
                      date=current.date, goals=goals,
-                     activities=acts, left=sides["left"], right=sides["right"])
+                     activities=acts, left=sides["left"], right=sides["right"], **profile)
     screening = r.model(Screening, lambda f: "date", date=date, left=symptoms["left"],
                         right=symptoms["right"], red_flags=answers)
     if r.errors or intake is None or screening is None:
@@ -715,7 +753,8 @@ def _assess_page(request: Request, account: Account, h: History, ctx: Context, v
     return render(request, "person/assess.html", account=account, status_code=status_code,
                   key=h.person.id, person=h.person, values=values, errors=errors,
                   red_flags=ctx.protocol.red_flags, measures=MEASURES,
-                  measure_info=MEASURE_INFO, sides=SIDE_NAMES, activity_labels=ACTIVITY_LABELS)
+                  measure_info=MEASURE_INFO, sides=SIDE_NAMES, activity_labels=ACTIVITY_LABELS,
+                  sex_choices=SEX_CHOICES, goal_choices=GOAL_CHOICES)
 
 
 @router.get("/people/{key}/assess")
