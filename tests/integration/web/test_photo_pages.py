@@ -202,8 +202,8 @@ def test_points_the_model_finds_are_shown_to_be_checked(
                           Landmark(80, 420, 0.9)))
 
     class Found:
-        def detect(self, image: Any) -> Pose:
-            return pose
+        def people(self, image: Any) -> list[pose_module.Person]:
+            return [pose_module.Person(pose, (60.0, 100.0, 430.0, 420.0), image.width)]
 
     monkeypatch.setattr(photo_page.photo_service, "available", lambda: True)
     monkeypatch.setattr(pose_module, "detector", lambda: Found())
@@ -272,7 +272,8 @@ def test_the_visibility_sent_with_a_point_is_checked(web: Web, coach: WebClient,
 
 @pytest.mark.parametrize(("change", "reason"), [
     ({"heel": (250.0, 380.0)}, "The heel is lifted: the foot is tilted"),
-    ({"back_toe": (560.0, 420.0)}, "The left leg is not the front one"),
+    ({"back_toe": (560.0, 420.0)}, "The other foot is not behind the left one"),
+    ({"knee": (310.0, 110.0)}, "The shin leans only 2.1° forward"),
     ({"heel": (330.0, 420.0), "toe": (420.0, 420.0)}, "The camera does not look side-on"),
 ])
 def test_a_broken_rule_is_not_stored_and_the_points_are_kept(
@@ -297,14 +298,43 @@ def test_a_broken_rule_is_not_stored_and_the_points_are_kept(
             a.action != "photo_measured" for a in uow.accounts.audit_for(key))
 
 
-def test_without_a_back_toe_the_heel_is_left_to_the_eye(web: Web, coach: WebClient, key: str,
-                                                        measuring: str) -> None:
+def _heel_box(page: str) -> str:
+    """The tick box's block ("I checked by eye..."), as the page renders it."""
+    found = re.search(r"<div[^>]*data-heel-confirm[^>]*>.*?</div>", page, re.S)
+    assert found, "no heel tick box on the page"
+    return found.group(0)
+
+
+def test_save_without_a_back_toe_needs_the_heel_ticked_as_checked_by_eye(
+        web: Web, coach: WebClient, key: str, measuring: str) -> None:
     points: dict[str, tuple[float, float] | None] = {**GOOD, "back_toe": None}
     r = _save(coach, key, _save_form(measuring, points))
+    assert r.status_code == 422
+    words = _text(r.text)
+    assert "Nothing was saved" in words
+    assert ("We could not see from the picture whether the heel stayed on the floor, and a "
+            "lifted heel gives a wrong angle, so nothing was stored.") in words
+    assert "tick “I checked by eye that the heel stayed down”" in words
+    box = _heel_box(r.text)
+    assert "hidden" not in box.split(">", 1)[0]  # shown: the heel cannot be checked here
+    assert re.search(r'<input type="checkbox" name="heel_checked" value="yes"[^>]* required', box)
+    assert "I checked by eye that the heel stayed down" in _text(box)
+    assert _history(web, key).measurements == []
+
+    r = _save(coach, key, _save_form(measuring, points, heel_checked="yes"))
     assert r.status_code == 303
-    m = _history(web, key).measurements[0]
+    [m] = _history(web, key).measurements
     assert m.notes is not None
-    assert "heel down" in m.notes
+    assert "Heel confirmed down by eye" in m.notes
+
+
+def test_the_heel_tick_box_is_hidden_when_the_photo_shows_the_heel(
+        web: Web, coach: WebClient, key: str, measuring: str) -> None:
+    r = _save(coach, key, _save_form(measuring, dict(GOOD), date="soon"))  # refused: the date
+    assert r.status_code == 422
+    box = _heel_box(r.text)
+    assert "hidden" in box.split(">", 1)[0]
+    assert " required" not in box
 
 
 @pytest.mark.parametrize(("change", "says"), [
@@ -316,7 +346,7 @@ def test_without_a_back_toe_the_heel_is_left_to_the_eye(web: Web, coach: WebClie
     ({"knee_x": "nan"}, "The knee point is outside the photo"),
     ({"back_toe_y": ""}, "The back foot's toe point is missing"),
     ({"knee_x": "300", "knee_y": "380"}, "These points make no leg"),
-    ({"knee_x": "200", "knee_y": "110"}, "The shank leans"),  # the knee behind the ankle
+    ({"knee_x": "200", "knee_y": "110"}, "The front knee is not ahead of the ankle"),
 ])
 def test_bad_points_are_refused_in_place(web: Web, coach: WebClient, key: str, measuring: str,
                                          change: dict[str, str], says: str) -> None:
@@ -485,47 +515,54 @@ def test_the_upload_page_offers_a_video_when_the_model_is_installed(coach: WebCl
 
 
 @needs_mediapipe
-def test_a_real_video_is_looked_through_and_its_frame_shown_to_place_the_points(
+def test_a_real_video_with_no_lunge_in_it_is_refused_in_place(
         web: Web, coach: WebClient, key: str, portrait_clip: bytes) -> None:
     """The model reads every frame; nobody is in the grey ones, and in the portrait's her
-    legs are not in the picture: no moment keeps the test's rules, and the page says so and
-    shows the deepest frame it found (one of the portrait's) to place the points by hand."""
+    legs are not in the picture: no moment shows a knee-to-wall lunge, and the page says so
+    with what the deepest moment broke, and stores nothing."""
     r = _video(coach, key, portrait_clip)
-    assert r.status_code == 200, _text(r.text)
-    assert r.headers["cache-control"] == "no-store"
-    assert 'viewBox="0 0 512 600"' in r.text
-    words = _text(r.text)
-    found = re.search(r"No moment of this video keeps every rule of the test\. In the frame at "
-                      r"(\d+\.\d) s, the deepest lunge we found, a person is seen, but not their "
-                      r"right knee, ankle, heel and toe inside the picture\. Place the points "
-                      r"yourself", words)
-    assert found, words
-    at = float(found.group(1))
-    assert LEAD_IN / 10 <= at <= 1.9  # a moment with her in it, not the grey lead-in
-    assert f"The right leg, in the frame at {at:.1f} s of your video." in words
-    assert '"mode":"hand"' in r.text
-    assert "Use another video or a photo" in words
-    image = _image_field(r.text)
-    assert image.startswith("data:image/jpeg;base64,")  # the frame, as a photo travels
+    assert r.status_code == 422
+    says = _photo_error(r.text)
+    assert says.startswith("lunge.mp4: no moment of this video shows a knee-to-wall lunge of "
+                           "the right leg with every rule of the test kept, so nothing was "
+                           "measured. In the deepest moment we found"), says
+    assert "not clearly visible" in says
+    assert 'value="right" checked' in r.text
     assert _history(web, key).measurements == []
 
-    # placed by hand on the frame, it is saved as from a photo: the server reads the points
-    lifted = dict(GOOD) | {"heel": (250.0, 380.0)}
-    form = _save_form(image, dict(lifted), side="right", frame_at=re.findall(
-        r'name="frame_at" value="([^"]+)"', r.text)[0])
-    r = _save(coach, key, form)
+
+@needs_mediapipe
+def test_two_people_are_refused_and_the_page_asks_which_one(
+        web: Web, coach: WebClient, key: str) -> None:
+    from phototools import jpeg, two_people
+
+    photo = jpeg(two_people())  # SYNTHETIC scene of the real portrait twice
+    r = _upload(coach, key, photo, name="two.jpg")
     assert r.status_code == 422
+    says = _photo_error(r.text)
+    assert says == ("2 people are in this picture: number 1 (the largest) on the left and "
+                    "number 2 on the right. Crop it to the person being tested, or choose the "
+                    "person below and the photo again.")
     words = _text(r.text)
-    assert "Nothing was saved: the photo breaks a rule of the test." in words
-    assert f"Your points are as you left them, on the frame at {at:.1f} s of your video" in words
+    assert "Which person is being tested?" in words
+    assert "Number 1, on the left (the largest)" in words
+    assert "Number 2, on the right" in words
+    assert re.search(r'name="person" value="1" checked', r.text)
+    # choosing number 2: she is measured (her legs are not in the picture: placed by hand)
+    r = coach.post(f"/people/{key}/photo", data={"csrf_token": coach.csrf(), "side": "left",
+                                                 "person": "2"},
+                   files={"photo": ("two.jpg", photo, "image/jpeg")})
+    assert r.status_code == 200, _text(r.text)
+    assert "A person was found, but not their left knee" in _text(r.text)
+    # a number that is not there, or not a number
+    for bad, text in (("3", "There is no person 3 in this picture"),
+                      ("x", "Choose the person to measure by their number")):
+        r = coach.post(f"/people/{key}/photo", data={"csrf_token": coach.csrf(),
+                                                     "side": "left", "person": bad},
+                       files={"photo": ("two.jpg", photo, "image/jpeg")})
+        assert r.status_code == 422
+        assert text in _text(r.text)
     assert _history(web, key).measurements == []
-    mirrored = {n: (512 - x, y) for n, (x, y) in GOOD.items()}  # the right leg faces left
-    expected = _domain_reading(mirrored, Side.RIGHT)
-    assert expected.ok
-    r = _save(coach, key, form | _save_form(image, dict(mirrored), side="right"))
-    assert r.status_code == 303, _text(r.text)
-    [m] = _history(web, key).measurements
-    assert (m.method, m.side, m.value) == (Method.PHOTO, Side.RIGHT, round(expected.angle, 1))
 
 
 def _video_frame(knee: tuple[float, float], heel: tuple[float, float]) -> Any:
@@ -556,7 +593,8 @@ def test_the_frame_the_video_reader_picks_is_shown_with_its_points(
 
     frame = _video_frame((400, 110), heel)
     monkeypatch.setattr(photo_page.photo_service, "available", lambda: True)
-    monkeypatch.setattr(video_module, "deepest_lunge", lambda data, side, name: frame)
+    monkeypatch.setattr(video_module, "deepest_lunge",
+                        lambda data, side, name, person=None: frame)
     r = _video(coach, key, MP4_HEADER, side="left")
     assert r.status_code == 200, _text(r.text)
     words = _text(r.text)

@@ -15,14 +15,20 @@ like a missing one — :func:`anklet.web.pages.person.check_person`).
 
    A video (MP4, MOV, WebM, AVI: :func:`anklet.services.photo.is_video`) is looked through
    by the model (:func:`anklet.vision.video.deepest_lunge`): the frame of the deepest lunge
-   that keeps every rule of the test (or, when no moment does, the deepest one found, with
-   the page saying so) is then shown exactly as an uploaded photo is, and the page says
-   which moment of the video it is. Without the model a video is refused in place (422):
-   choosing its frame needs the model, and points are placed by hand only on a still. A
-   video with nobody in it, or one that cannot be read, is refused in place too.
+   that keeps every rule of the test is then shown exactly as an uploaded photo is, and the
+   page says which moment of the video it is; when no moment shows a knee-to-wall lunge the
+   video is refused in place, saying what the deepest moment broke. Without the model a
+   video is refused in place (422): choosing its frame needs the model, and points are
+   placed by hand only on a still. A video with nobody in it, or one that cannot be read,
+   is refused in place too.
+
+   Several people in the picture (or the video): refused in place, the form then asking
+   which one to measure (numbered from the largest) with the photo chosen again.
 3. ``POST /people/{key}/photo/save``: the points, side and date. The server reads the
    angle again from the points (:func:`anklet.domain.photo.read_leg`; the browser's figure
    is never taken), stores it only when every check passes, re-decides and commits once.
+   When the heel check cannot be made (no back toe), the tick box "I checked by eye that
+   the heel stayed down" is required, and the stored notes say so.
    A broken rule re-renders the page with the reasons and the points as they were (422);
    nothing is stored.
 
@@ -63,6 +69,7 @@ from anklet.services import evaluation
 from anklet.services import photo as photo_service
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
+from anklet.vision.pose import MAX_PEOPLE
 from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
 from anklet.web.pages.person import Errors, Reader, check_person
 from anklet.web.templating import flash, render
@@ -78,8 +85,13 @@ characters of ``data:`` URL: a form field may hold at most 1 MiB, and the URL-en
 JPEG_QUALITIES = (85, 75, 65, 50, 35)
 POINTS = ("knee", "ankle", "heel", "toe")
 BACK_TOE = "back_toe"
+HIP = "hip"
+"""The model's hip, carried in hidden fields for the knee-bend check (never dragged)."""
 LABELS = {"knee": "knee", "ankle": "ankle", "heel": "heel", "toe": "toe",
-          BACK_TOE: "back foot's toe"}
+          BACK_TOE: "back foot's toe", HIP: "hip"}
+WEB_PICK = "choose the person below and the photo again"
+HEEL_HOW = ("If you watched the test and the heel stayed flat on the floor, tick “I checked by "
+            "eye that the heel stayed down”; or add the back toe point so the photo can show it.")
 DATA_URL_PREFIXES = ("data:image/jpeg;base64,", "data:image/png;base64,")
 
 
@@ -149,7 +161,9 @@ def read(side: Side, points: Points) -> PhotoReading:
     if any(q is None for q in p.values()):
         raise InputError("points", ", ".join(n for n, q in p.items() if q is None),
                          "all four of knee, ankle, heel and toe")
-    leg = Leg(**{n: q.landmark() for n, q in p.items() if q is not None})
+    hip = points.get(HIP)
+    leg = Leg(**{n: q.landmark() for n, q in p.items() if q is not None},
+              hip=None if hip is None else hip.landmark())
     back = points.get(BACK_TOE)
     return read_leg(side, leg, floor=None if back is None else back.landmark())
 
@@ -174,6 +188,9 @@ def detected_points(pose: geometry.Pose, side: Side, width: int, height: int
     out: Points = {n: Point(_r2(m.x), _r2(m.y), float(m.visibility)) for n, m in marks.items()}
     out[BACK_TOE] = (Point(_r2(back.x), _r2(back.y), float(back.visibility))
                      if _inside(back, width, height) else None)
+    hip = leg.hip
+    out[HIP] = (Point(_r2(hip.x), _r2(hip.y), float(hip.visibility))
+                if hip is not None and _inside(hip, width, height) else None)
     return out
 
 
@@ -181,11 +198,11 @@ def parse_points(r: Reader, width: int, height: int) -> tuple[Points, list[str]]
     """The posted points (1/100 px, inside the picture), and what is wrong with them."""
     problems: list[str] = []
     out: Points = {}
-    for name in (*POINTS, BACK_TOE):
+    for name in (*POINTS, BACK_TOE, HIP):
         label = LABELS[name]
         xs, ys, vs = (r.text(f"{name}_{k}") for k in ("x", "y", "v"))
         out[name] = None
-        if not xs and not ys and name == BACK_TOE:
+        if not xs and not ys and name in (BACK_TOE, HIP):
             continue  # optional
         if not xs or not ys:
             problems.append(f"The {label} point is missing: place it on the photo.")
@@ -236,7 +253,9 @@ def image_from_data_url(text: str) -> photo_service.Image:
 def _constants() -> dict[str, float]:
     return {"minVisibility": geometry.MIN_VISIBILITY, "footToShank": geometry.FOOT_TO_SHANK,
             "minFootToShank": geometry.MIN_FOOT_TO_SHANK, "maxHeelTilt": geometry.MAX_HEEL_TILT,
-            "minFloorSpan": geometry.MIN_FLOOR_SPAN, "degreesPerCm": DEGREES_PER_CM}
+            "minFloorSpan": geometry.MIN_FLOOR_SPAN, "degreesPerCm": DEGREES_PER_CM,
+            "minLungeAngle": geometry.MIN_LUNGE_ANGLE, "maxLungeAngle": geometry.MAX_LUNGE_ANGLE,
+            "minKneeFlexion": geometry.MIN_KNEE_FLEXION}
 
 
 def _json_for_script(value: Any) -> Markup:
@@ -255,11 +274,14 @@ def _no_store(response: Response) -> Response:
 
 def upload_page(request: Request, account: Account, uow: UnitOfWork, key: str, *,
                 values: dict[str, str] | None = None, errors: Errors | None = None,
-                status_code: int = 200) -> Response:
+                status_code: int = 200, people: tuple[str, ...] = ()) -> Response:
+    """The upload form; ``people``: where each person found stands, when several were (the
+    form then asks which one to measure)."""
     h = uow.people.get(key)
     return _no_store(render(
         request, "person/photo.html", account=account, status_code=status_code, key=key,
         person=h.person, step="upload", values=values or {"side": ""}, errors=errors or {},
+        people=people,
         model=photo_service.available(), max_bytes=photo_service.MAX_UPLOAD_BYTES,
         max_mb=photo_service.MAX_UPLOAD_BYTES // (1024 * 1024), enable_hint=photo_service.ENABLE_HINT))
 
@@ -282,7 +304,7 @@ class Measuring:
 
 def measure_page(request: Request, account: Account, uow: UnitOfWork, key: str, m: Measuring,
                  *, date: str, errors: Errors | None = None, problems: list[str] | None = None,
-                 status_code: int = 200) -> Response:
+                 status_code: int = 200, heel_checked: bool = False) -> Response:
     h = uow.people.get(key)
     reading: PhotoReading | None = None
     leg_error = ""
@@ -294,13 +316,15 @@ def measure_page(request: Request, account: Account, uow: UnitOfWork, key: str, 
     data = {"side": m.side.value, "width": m.width, "height": m.height, "mode": m.mode,
             "kept": m.kept, "constants": _constants(),
             "points": {n: (p.as_dict() if (p := m.points.get(n)) else None)
-                       for n in (*POINTS, BACK_TOE)}}
+                       for n in (*POINTS, BACK_TOE, HIP)}}
     return _no_store(render(
         request, "person/photo.html", account=account, status_code=status_code, key=key,
         person=h.person, step="measure", m=m, reading=reading, leg_error=leg_error,
         errors=errors or {}, problems=problems or [], values={"date": date},
         data_json=_json_for_script(data), labels=LABELS, point_names=(*POINTS, BACK_TOE),
-        min_visibility=geometry.MIN_VISIBILITY))
+        min_visibility=geometry.MIN_VISIBILITY, heel_checked=heel_checked,
+        heel_unknown=reading is not None and reading.ok
+        and reading.check(geometry.CheckName.HEEL_DOWN).passed is None))
 
 
 @router.get("/people/{key}/photo")
@@ -314,6 +338,17 @@ def _side(r: Reader, errors: Errors) -> Side | None:
     if raw in (Side.LEFT.value, Side.RIGHT.value):
         return Side(raw)
     errors["side"] = "Choose the leg you are measuring: left or right."
+    return None
+
+
+def _person(r: Reader, errors: Errors) -> int | None:
+    """Which of several people to measure (1 = the largest), when the form asked."""
+    raw = r.text("person")
+    if not raw:
+        return None
+    if raw.isdigit() and 1 <= int(raw) <= MAX_PEOPLE:
+        return int(raw)
+    errors["person"] = f"Choose the person to measure by their number, 1 to {MAX_PEOPLE}."
     return None
 
 
@@ -333,11 +368,12 @@ class Found:
     frame_at: float | None = None
 
 
-def _find(data: bytes, side: Side, filename: str) -> Found:
+def _find(data: bytes, side: Side, filename: str, person: int | None = None) -> Found:
     """Load the photo and, when the model is installed, find the points; for a video, find
-    its deepest lunge (in a worker thread: the model takes a fifth of a second a picture)."""
+    its deepest lunge (in a worker thread: the model takes a fifth of a second a picture).
+    Several people: :class:`ManyPeopleError` unless ``person`` says which."""
     if photo_service.is_video(data):
-        return _find_in_video(data, side, filename)
+        return _find_in_video(data, side, filename, person)
     image = photo_service.load(data=data, filename=filename)
     w, h = image.size
     if not photo_service.available():
@@ -347,7 +383,13 @@ def _find(data: bytes, side: Side, filename: str) -> Found:
                      "info")
     from anklet.vision.pose import detector
 
-    pose = detector().detect(image)
+    found = detector().people(image)
+    if person is None and len(found) > 1:
+        raise photo_service.ManyPeopleError([p.where for p in found], how=WEB_PICK)
+    if person is not None and person > len(found) and found:
+        raise photo_service.ManyPeopleError([p.where for p in found], how=WEB_PICK,
+                                            chosen=person)
+    pose = found[(person or 1) - 1].pose if found else None
     if pose is None:
         return Found(image, None, "No person was found in this photo." + HAND, "warn")
     points = detected_points(pose, side, w, h)
@@ -373,7 +415,7 @@ def _keeps_the_rules(side: Side, pose: geometry.Pose) -> bool:
         return False
 
 
-def _find_in_video(data: bytes, side: Side, filename: str) -> Found:
+def _find_in_video(data: bytes, side: Side, filename: str, person: int | None = None) -> Found:
     """The video's deepest lunge, shown as a photo is; InputError without the model, for a
     video that cannot be read, or one with nobody in it."""
     if not photo_service.available():
@@ -384,7 +426,10 @@ def _find_in_video(data: bytes, side: Side, filename: str) -> Found:
             "PNG or WebP). (To add automatic finding: pip install 'anklet[vision]'.)"))
     from anklet.vision.video import deepest_lunge
 
-    frame = deepest_lunge(data, side, name=filename)
+    try:
+        frame = deepest_lunge(data, side, name=filename, person=person)
+    except photo_service.ManyPeopleError as e:
+        raise e.told(WEB_PICK) from None
     if frame.pose is None:
         raise InputError("photo", "no person found", VIDEO_ACCEPTED, message=(
             f"{filename}: no person was found anywhere in this video, so there is nothing to "
@@ -427,6 +472,7 @@ async def photo_upload(request: Request, key: str, account: PageAccount, uow: Uo
     r = Reader({k: v for k, v in form.items() if isinstance(v, str)})
     errors: Errors = {}
     side = _side(r, errors)
+    person = _person(r, errors)
     upload = form.get("photo")
     if not isinstance(upload, UploadFile) or not upload.filename:
         errors["photo"] = ("Choose a photo to upload (JPEG, PNG or WebP)"
@@ -440,7 +486,10 @@ async def photo_upload(request: Request, key: str, account: PageAccount, uow: Uo
         await upload.seek(0)
         check_upload_size(upload.size or 0, filename, video=photo_service.is_video(head))
         data = await upload.read()
-        found = await run_in_threadpool(_find, data, side, filename)
+        found = await run_in_threadpool(_find, data, side, filename, person)
+    except photo_service.ManyPeopleError as e:
+        return upload_page(request, account, uow, key, values={"side": side.value},
+                           errors={"photo": str(e)}, status_code=422, people=e.places)
     except InputError as e:
         return upload_page(request, account, uow, key, values={"side": side.value},
                            errors={"photo": str(e)}, status_code=422)
@@ -495,10 +544,13 @@ async def photo_save(request: Request, key: str, account: PageAccount, uow: Uow,
                           f"{moment(frame_at)} of your video: move them, or use another video "
                           "or a photo."))
 
+    heel_checked = r.text("heel_checked") == "yes"
+
     def again(status_code: int = 422, extra: list[str] | None = None) -> Response:
         uow.rollback()
         return measure_page(request, account, uow, key, m, date=r.text("date"), errors=errors,
-                            problems=problems + (extra or []), status_code=status_code)
+                            problems=problems + (extra or []), status_code=status_code,
+                            heel_checked=heel_checked)
 
     if problems or errors or day is None:
         return again()
@@ -507,7 +559,8 @@ async def photo_save(request: Request, key: str, account: PageAccount, uow: Uow,
     except InputError:
         return again()  # the page says what is wrong with the points
     try:
-        measurement = photo_service.create(uow, key=key, side=side, day=day, reading=reading)
+        measurement = photo_service.create(uow, key=key, side=side, day=day, reading=reading,
+                                           heel_checked=heel_checked, heel_how=HEEL_HOW)
     except PhotoRejectedError:
         return again()  # the page lists the failed checks from the same points
     except InputError as e:

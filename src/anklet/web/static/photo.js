@@ -3,7 +3,7 @@
  * Two parts:
  *
  * 1. The geometry, a line-for-line mirror of anklet.domain.photo (shank_angle, read_leg and
- *    its four checks, with the same words and numbers), so the angle and the checks follow a
+ *    its six checks, with the same words and numbers), so the angle and the checks follow a
  *    point as it is dragged. The server never takes the browser's word for it: saving sends
  *    the points and the server reads them again with the Python code. A browser test runs
  *    both on the same points and fails if they ever differ. The tolerances come from the
@@ -29,7 +29,8 @@
 
   var DEFAULTS = {
     minVisibility: 0.5, footToShank: 0.152 / 0.246, minFootToShank: 0.55,
-    maxHeelTilt: 4.5, minFloorSpan: 0.5, degreesPerCm: 3.6
+    maxHeelTilt: 4.5, minFloorSpan: 0.5, degreesPerCm: 3.6,
+    minLungeAngle: 15, maxLungeAngle: 65, minKneeFlexion: 30
   };
 
   function sub(a, b) { return [a.x - b.x, a.y - b.y]; }
@@ -177,43 +178,100 @@
   function frontLeg(side, leg, otherToe, c) {
     if (!otherToe) {
       return { name: "front_leg", passed: null,
-        message: "We could not check that the " + side + " leg is the front one: only its own " +
-          "points are known. Make sure the " + side + " foot is the one nearer the wall." };
+        message: "We could not check that the other foot is behind the " + side + " one: only " +
+          "the " + side + " leg's points are known. Make sure the " + side + " foot is the one " +
+          "nearer the wall." };
     }
     if (!(finite(otherToe.x) && finite(otherToe.y))) {
       throw new LegError("back_toe", "Place the back toe point on the photo, or remove it.");
     }
     if (vis(otherToe) < c.minVisibility) {
       return { name: "front_leg", passed: null,
-        message: "We could not check that the " + side + " leg is the front one: the other " +
-          "foot's toe is not clear enough (the model is only " + pct(vis(otherToe)) + " sure; we " +
-          "need " + pct(c.minVisibility) + "). Make sure the " + side + " foot is the one nearer " +
-          "the wall." };
+        message: "We could not check that the other foot is behind the " + side + " one: the " +
+          "other foot's toe is not clear enough (the model is only " + pct(vis(otherToe)) +
+          " sure; we need " + pct(c.minVisibility) + "). Make sure the " + side + " foot is the " +
+          "one nearer the wall." };
     }
     var foot = sub(leg.toe, leg.heel);
     var length = len(foot);
-    var ahead = dot(sub(leg.toe, otherToe), unit(foot)) / length;  // in foot lengths
-    if (ahead > EPS) {
-      var how = ahead < 0.05 ? "just" : fixed(ahead, 1) + " foot lengths";  // as in domain/photo.py
+    var behind = dot(sub(leg.heel, otherToe), unit(foot)) / length;  // in foot lengths
+    if (behind > EPS) {
+      var how = behind < 0.05 ? "just" : fixed(behind, 1) + " foot lengths";  // as in domain/photo.py
       return { name: "front_leg", passed: true,
-        message: "The " + side + " leg is in front: its toe is " + how + " ahead of the other " +
-          "foot's toe." };
+        message: "The " + side + " leg is in front: the other foot's toe is " + how + " behind " +
+          "its heel." };
     }
-    var where = ahead >= -0.05 ? "level with" : fixed(-ahead, 1) + " foot lengths behind";
+    var where = behind >= -0.05 ? "level with" : fixed(-behind, 1) + " foot lengths ahead of";
     return { name: "front_leg", passed: false,
-      message: "The " + side + " leg is not the front one: its toe is " + where + " the other " +
-        "foot's toe. The test measures the front leg: put the " + side + " foot forward, nearer " +
-        "the wall, or choose the " + other(side) + " side." };
+      message: "The other foot is not behind the " + side + " one: its toe is " + where + " the " +
+        side + " heel, so this does not look like a knee-to-wall lunge. Step the other foot " +
+        "back, with the " + side + " foot forward near the wall, or choose the " + other(side) +
+        " side if that is the front leg." };
+  }
+
+  function kneeForward(angle, c) {
+    var accepted = c.minLungeAngle + "° to " + c.maxLungeAngle + "°";
+    if (angle <= EPS) {
+      return { name: "knee_forward", passed: false,
+        message: "The front knee is not ahead of the ankle (the shin leans " +
+          fixed(Math.abs(angle), 1) + "° " + (angle < 0 ? "back" : "neither way") + "): this " +
+          "does not look like a knee-to-wall lunge. In the test the knee goes forward over the " +
+          "toes toward the wall." };
+    }
+    if (angle < c.minLungeAngle - EPS) {
+      return { name: "knee_forward", passed: false,
+        message: "The shin leans only " + down(angle, 1) + "° forward: that is standing or " +
+          "walking, not a knee-to-wall lunge (a lunge reads " + accepted + "). Bend the front " +
+          "knee toward the wall as far as it goes with the heel down." };
+    }
+    if (angle > c.maxLungeAngle + EPS) {
+      return { name: "knee_forward", passed: false,
+        message: "The shin leans " + roundUp(angle, 1) + "° forward, more than a knee-to-wall " +
+          "lunge can with the heel down (we accept " + accepted + "). Check the knee and ankle " +
+          "points." };
+    }
+    return { name: "knee_forward", passed: true,
+      message: "The front knee is ahead of the ankle: the shin leans " + fixed(angle, 1) +
+        "° forward (a lunge reads " + accepted + ")." };
+  }
+
+  function kneeBent(leg, hip, c) {
+    var need = c.minKneeFlexion + "°";
+    if (!hip) {
+      return { name: "knee_bent", passed: null,
+        message: "We could not check that the front knee is bent: the hip is not marked. In the " +
+          "test the front knee bends toward the wall." };
+    }
+    if (vis(hip) < c.minVisibility) {
+      return { name: "knee_bent", passed: null,
+        message: "We could not check that the front knee is bent: the hip is not clear enough " +
+          "(the model is only " + pct(vis(hip)) + " sure; we need " + pct(c.minVisibility) + ")." };
+    }
+    var thigh = sub(hip, leg.knee), shank = sub(leg.ankle, leg.knee);
+    if (len(thigh) < TINY) {
+      throw new LegError("knee", "The knee point sits on the hip: move the knee point.");
+    }
+    var cos = Math.max(-1, Math.min(1, dot(unit(thigh), unit(shank))));
+    var bend = 180 - degrees(Math.acos(cos));
+    if (bend >= c.minKneeFlexion - EPS) {
+      return { name: "knee_bent", passed: true,
+        message: "The front knee is bent " + fixed(bend, 0) + "° (a lunge bends it at least " +
+          need + ")." };
+    }
+    return { name: "knee_bent", passed: false,
+      message: "The front knee is nearly straight (bent only " + down(bend, 1) + "°; a lunge " +
+        "bends it at least " + need + "): this does not look like a knee-to-wall lunge." };
   }
 
   /* read_leg(side, leg, floor=back_toe, other=<the back leg, of which only the toe is used>):
    * {angle, cm, roll, checks: [{name, passed, message}], ok} or {error, field} for points
    * that make no leg. */
-  function readLeg(side, leg, backToe, constants) {
+  function readLeg(side, leg, backToe, constants, hip) {
     var c = constants || DEFAULTS;
     try {
       var a = shankAngle(leg);
-      var checks = [visible(leg, c), sideOn(leg, c), heelDown(leg, backToe || null, c),
+      var checks = [visible(leg, c), sideOn(leg, c), kneeForward(a.angle, c),
+                    kneeBent(leg, hip || null, c), heelDown(leg, backToe || null, c),
                     frontLeg(side, leg, backToe || null, c)];
       return {
         angle: a.angle, cm: a.angle / c.degreesPerCm, roll: a.roll, floor: a.floor, up: a.up,
@@ -313,6 +371,9 @@
       var p = data.points[n];
       self.points[n] = p ? { x: p.x, y: p.y, v: p.v } : null;
     });
+    // the hip is never dragged: the model's, kept for the knee-bend check until the
+    // points are placed again by hand
+    this.hip = data.points.hip ? { x: data.points.hip.x, y: data.points.hip.y, v: data.points.hip.v } : null;
     this.placing = [];
     this.svg = root.querySelector("svg.photo-svg");
     this.form = root.querySelector("form.photo-save");
@@ -471,6 +532,8 @@
       });
     }
     window.addEventListener("resize", function () { self.update(); });
+    var heelBox = this.root.querySelector("input[name=heel_checked]");
+    if (heelBox) { heelBox.addEventListener("change", function () { self.update(); }); }
   };
 
   Measure.prototype.move = function (name, p) {
@@ -480,6 +543,7 @@
 
   Measure.prototype.startPlacing = function () {
     this.placing = ORDER.slice();
+    this.hip = null;
     this.update();
   };
 
@@ -502,7 +566,7 @@
     var pending = {};
     this.placing.forEach(function (n) { pending[n] = true; });
     var leg = this.leg();
-    var reading = placing && pending.toe ? null : readLeg(this.side, leg, p.back_toe, this.c);
+    var reading = placing && pending.toe ? null : readLeg(this.side, leg, p.back_toe, this.c, this.hip);
     if (reading && reading.error) { reading = { error: reading.error }; }
     var good = reading && !reading.error && reading.ok;
     this.svg.classList.toggle("is-ok", !!good);
@@ -630,12 +694,22 @@
     }
     var blocked = placing && this.placing.indexOf("toe") >= 0;
     var ok = reading && !reading.error && reading.ok && !blocked;
-    if (save) { save.disabled = !ok; }
+    // a heel the picture cannot show needs the tick box "I checked by eye..."
+    var confirm = root.querySelector("[data-heel-confirm]");
+    var box = confirm ? confirm.querySelector("input[name=heel_checked]") : null;
+    var heelUnknown = !!(ok && reading.checks.some(function (k) {
+      return k.name === "heel_down" && k.passed === null;
+    }));
+    if (confirm) { confirm.hidden = !heelUnknown; }
+    if (box) { box.required = heelUnknown; }
+    var unconfirmed = heelUnknown && !(box && box.checked);
+    if (save) { save.disabled = !ok || unconfirmed; }
     if (why) {
-      why.textContent = ok ? "" : (placing ? "Place the points first."
-        : (reading && reading.error ? reading.error
-          : "A rule of the test is broken (marked ✗ above): move the points, or take a new photo."));
-      why.hidden = !!ok;
+      why.textContent = ok ? (unconfirmed ? "Tick the box above once you have checked the heel by eye." : "")
+        : (placing ? "Place the points first."
+          : (reading && reading.error ? reading.error
+            : "A rule of the test is broken (marked ✗ above): move the points, or take a new photo."));
+      why.hidden = !!ok && !unconfirmed;
     }
   };
 
@@ -653,6 +727,11 @@
         if (!q) { input.value = ""; return; }
         input.value = String(k === "v" ? vis(q) : q[k]);
       });
+    });
+    var hip = this.hip;
+    ["x", "y", "v"].forEach(function (k) {
+      var input = form.querySelector("input[name=hip_" + k + "]");
+      if (input) { input.value = hip ? String(k === "v" ? vis(hip) : hip[k]) : ""; }
     });
   };
 
