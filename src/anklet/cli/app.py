@@ -803,8 +803,11 @@ def log_session(
         s = build(Session, date=d, exercises=logs, rpe=rpe, pain_before=pain_before,
                   pain_during=pain_during, pain_next_morning=pain_next_morning, notes=notes)
         records.create_session(uow, key=person, session=s, library=c.library)
+        early = records.before_first_screen(uow.people.get(person), d)
     if not emit(as_json, s.model_dump(mode="json", exclude_none=True)):
         out.print(f"Logged {len(s.exercises)} exercise(s) for {person} on {d}.")
+        if early:
+            out.print(early, markup=False)
         if s.pain_during > c.protocol.pain_monitoring.acceptable_max.value:
             out.print("[red]That is more pain than the plan allows. The dose will drop; "
                       "check `anklet status`.[/]")

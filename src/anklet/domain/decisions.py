@@ -1076,8 +1076,9 @@ class _Replay:
 
 def _placement(view: _View, protocol: Protocol, start: dt.date) -> tuple[int, str]:
     """The stage a person starts in, and why (protocol ``placement``): someone with no
-    injury in the last year, no symptoms and no surgery starts with the ankle; if the tests of
-    the gate into stage 3 already pass on the first day, with the build stage."""
+    injury in the last year, no symptoms, no surgery and a range test on each side by the
+    first day, with its pain recorded and in the safe zone, starts with the ankle; if the tests
+    of the gate into stage 3 already pass on the first day, with the build stage."""
     pl = protocol.placement
     intake = view.h.intake
     sc = view.screening(start)
@@ -1085,12 +1086,20 @@ def _placement(view: _View, protocol: Protocol, start: dt.date) -> tuple[int, st
     if pl is None or intake is None or sc is None:
         return 1, first
     free = int(pl.injury_free_days.value)
+    safe = protocol.pain_monitoring.safe_max.value
     for side in SIDES:
         sh, sym = intake.side(side), sc.side(side)
         if sh.surgery or (sh.last_sprain and (start - sh.last_sprain).days < free):
             return 1, first + f" ({side.value} ankle: a sprain or surgery within {free} days.)"
         if sym.pain_rest or sym.pain_activity or sym.swelling or sym.giving_way:
             return 1, first + f" ({side.value} ankle: symptoms at the first screen.)"
+        # capability is measured, not assumed: a range test on this side by the first day,
+        # with its pain recorded and in the safe zone
+        test = max((it for key in ("dorsiflexion", MeasureKind.LUNGE_ANGLE.value)
+                    if (it := view.latest(key, side, start)) is not None),
+                   key=lambda it: it[0], default=None)
+        if test is None or test[2].pain is None or test[2].pain > safe:
+            return 1, first
     stage = int(pl.clean_start_stage.value)
     why = (f"No ankle injury in the last {free} days, no surgery and no symptoms: starting "
            f"at stage {stage} ({protocol.stage(stage).name}).")

@@ -196,8 +196,9 @@ def people(today: dt.date, protocol: Protocol, library: Library) -> list[History
     monday = today - dt.timedelta(days=today.weekday())
     cast: list[History] = []
 
-    # A runner with a stiff left ankle, 7 weeks in: the ankle stage holds her until the left
-    # side catches up with the right (the gate into hopping needs the two within 1.5 cm).
+    # A runner with a stiff left ankle, 7 weeks in: the ankle stage held her until the left
+    # side caught up with the right (the gate into hopping needs the two within 1.5 cm); now
+    # building.
     weeks = 7
     start = monday - weeks * WEEK
     h = _person("demo-runner", "Rosa Runner", start, activities=[Activity.RUNNING],
@@ -206,7 +207,7 @@ def people(today: dt.date, protocol: Protocol, library: Library) -> list[History
     h = h.model_copy(update={"planned_runs": _runs(start, weeks)})
     cast.append(simulate(h, weeks=weeks + 1, protocol=protocol, library=library, until=today, script=Script(
         retest_every=2,
-        left_k2w=lambda w: 6.0 + 0.5 * w, right_k2w=lambda w: 11.0,
+        left_k2w=lambda w: 7.0 + 0.5 * w, right_k2w=lambda w: 11.0,
         heel_raise=lambda w: (18 + w, 25), skip=lambda w, d: d == 3 and w % 2 == 1)))
 
     # A lifter who needs the toes raised to deadlift well, with no injury and no pain: placed

@@ -59,19 +59,22 @@ def create_foot_observation(uow: UnitOfWork, *, key: str, observation: FootObser
 
 
 def create_session(uow: UnitOfWork, *, key: str, session: Session, library: Library) -> None:
-    """Log a session; every exercise id must be in the library, and the date must not be
-    before the person's first screen (nothing was planned before it)."""
-    screens = uow.people.get(key).screenings
-    if screens and session.date < screens[0].date:
-        raise InputError("date", session.date.isoformat(),
-                         f"a date on or after {screens[0].date.isoformat()}, the first "
-                         f"screen: the plan starts there, so earlier sessions would count "
-                         f"for nothing")
+    """Log a session; every exercise id must be in the library."""
     for i, log in enumerate(session.exercises):
         if log.exercise_id not in library:
             raise InputError(f"exercises[{i}].exercise_id", log.exercise_id,
                              "an id from `anklet exercises`")
     uow.people.add_session(key, session)
+
+
+def before_first_screen(history: History, day: dt.date) -> str | None:
+    """A note for a session dated before the person's first screen: it is kept, but nothing
+    was planned before the screen, so it counts toward no target or gate week."""
+    if history.screenings and day < history.screenings[0].date:
+        first = history.screenings[0].date.isoformat()
+        return (f"Note: this session is dated before the first screen ({first}). It is kept "
+                f"in the record, but the plan starts on {first}, so it counts toward nothing.")
+    return None
 
 
 def update_morning_pain(uow: UnitOfWork, *, key: str, date: dt.date, pain: int) -> None:
