@@ -42,14 +42,30 @@ class MetricSpec:
 
 
 METRICS: dict[str, MetricSpec] = {
-    "category_days": MetricSpec(False, 0, 28, frozenset({"category", "days"})),
-    "pain_rest": MetricSpec(True, 0, 10),
-    "pain_activity": MetricSpec(True, 0, 10),
-    "giving_way": MetricSpec(True, 0, 1),
+    # ``or_every_available_day``: where the person's week has fewer days with free time than
+    # the threshold, doing it on every such day counts instead (a perfect follower can pass)
+    "category_days": MetricSpec(False, 0, 28, frozenset({"category", "days",
+                                                         "or_every_available_day"})),
+    # self-reports from the latest screen or check-in within ``days`` (default: settings.
+    # self_report_days); ``giving_way`` reads 1 if any answer within ``days`` said so
+    "pain_rest": MetricSpec(True, 0, 10, frozenset({"days"})),
+    "pain_activity": MetricSpec(True, 0, 10, frozenset({"days"})),
+    "giving_way": MetricSpec(True, 0, 1, frozenset({"days"})),
+    "swelling": MetricSpec(True, 0, 1, frozenset({"days"})),
+    # knee-to-wall distance (cm) and lunge angle (degrees) are judged each in its own unit,
+    # never converted (a criterion ``group`` lets either test count)
     "dorsiflexion_cm": MetricSpec(True, 0, 25),
+    "lunge_angle_deg": MetricSpec(True, 0, 90),
     "dorsiflexion_test_pain": MetricSpec(True, 0, 10),
+    "lunge_angle_test_pain": MetricSpec(True, 0, 10),
     "dorsiflexion_asymmetry_cm": MetricSpec(False, 0, 25),
+    "lunge_angle_asymmetry_deg": MetricSpec(False, 0, 90),
     "heel_raise_lsi": MetricSpec(False, 0, 100),
+    "heel_raise_reps": MetricSpec(True, 0, 200),
+    "single_leg_hop": MetricSpec(True, 0, 10),
+    "single_leg_hop_pain": MetricSpec(True, 0, 10),
+    # days since the latest sprain on either side (no sprain on record: not applicable)
+    "days_since_sprain": MetricSpec(False, 0, 36500),
     "side_hop_lsi": MetricSpec(False, 0, 100),
     "balance_eyes_open": MetricSpec(True, 0, 300),
     "balance_eyes_closed": MetricSpec(True, 0, 300),
@@ -102,6 +118,19 @@ class Target(DataModel):
         return self.per_week == 7
 
 
+class Audience(DataModel):
+    """Who a criterion is for: goal types (``unknown`` when none is given) and an age."""
+
+    profiles: list[Literal["walker", "runner", "lifter", "court_field_sport", "other",
+                           "unknown"]] | None = None
+    min_age: Annotated[int, Field(ge=0, le=120)] | None = None
+
+    def matches(self, profile: str, age: int | None) -> bool:
+        if self.profiles is not None and profile not in self.profiles:
+            return False
+        return self.min_age is None or (age is not None and age >= self.min_age)
+
+
 class Criterion(DataModel):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     label: str
@@ -118,6 +147,22 @@ class Criterion(DataModel):
     """False: shown on the checklist but not needed to pass the gate."""
     how: str | None = None
     """The test or record that fills this criterion (shown while it is not assessed)."""
+    group: str | None = None
+    """Criteria of one group are alternatives measuring the same thing in different units
+    (a knee-to-wall distance or a lunge angle): the one tested most recently counts, the
+    others are shown as not needed."""
+    only: Audience | None = None
+    """The criterion applies only to people who match (their goal and age)."""
+    unless: Audience | None = None
+    """The criterion does not apply to people who match."""
+    by_sex: dict[Literal["female", "male"], float] | None = None
+    """A threshold per sex (published norms); ``threshold`` applies when sex is not given."""
+
+    def applies(self, profile: str, age: int | None) -> bool:
+        """Whether the criterion applies to a person with this goal type and age."""
+        if self.only is not None and not self.only.matches(profile, age):
+            return False
+        return self.unless is None or not self.unless.matches(profile, age)
 
     @property
     def per_side(self) -> bool:
@@ -166,6 +211,7 @@ class PainMonitoring(DataModel):
 
 class RangeLoss(DataModel):
     mdc_cm: Number
+    mdc_deg: Number = Number(value=4.7, source="Powden2015")
     lookback_days: Number
 
 
@@ -181,6 +227,22 @@ class Settings(DataModel):
     retest_days: Number
     recent_sprain_days: Number
     missed_sessions_pct: Number
+    self_report_days: Number = Number(value=14, source="convention")
+    """Symptom answers (pain, swelling, giving way) older than this no longer count."""
+    referral_after_days: Number = Number(value=90, source="convention")
+    """Swelling or giving way this long after a sprain, with an unstable-ankle CAI score,
+    suggests seeing a clinician for an assessment."""
+    referral_cait_max: Number = Number(value=25, source="Wright2014")
+
+
+class Placement(DataModel):
+    """Where a person starts: someone with no ankle injury for ``injury_free_days``, no
+    surgery and no symptoms at the first screen starts at ``clean_start_stage``; if the tests
+    of the gate into stage 3 already pass on the first day, at ``tested_start_stage``."""
+
+    injury_free_days: Number
+    clean_start_stage: Number
+    tested_start_stage: Number | None = None
 
 
 class RunRules(DataModel):
@@ -200,7 +262,7 @@ class RunRules(DataModel):
 class AsymmetryRule(DataModel):
     """How to judge a left/right difference for one two-sided test."""
 
-    measure: Literal["dorsiflexion", "heel_raise", "balance_eyes_open", "balance_eyes_closed",
+    measure: Literal["dorsiflexion", "lunge_angle", "heel_raise", "balance_eyes_open", "balance_eyes_closed",
                      "y_balance_anterior", "side_hop"]
     label: str
     kind: Literal["difference", "lsi"]
@@ -298,6 +360,8 @@ class Protocol(DataModel):
     planner: PlannerRules
     change: list[ChangeRule] = Field(default_factory=list)
     """Measurement error of each test over time; a file without it judges no change."""
+    placement: Placement | None = None
+    """Placement at intake by capability; without it everyone starts at stage 1."""
 
     def stage(self, number: int) -> Stage:
         return self.stages[number - 1]
@@ -316,7 +380,6 @@ class Protocol(DataModel):
     def change_rule(self, measure: str) -> ChangeRule | None:
         """The change rule of a measure kind or questionnaire scale, if the file has one."""
         return next((r for r in self.change if r.measure == measure), None)
-
 
 
 # --- loading and validation -------------------------------------------------
