@@ -32,6 +32,7 @@ from anklet.domain.history import (
     Person,
     Screening,
     Session,
+    SideHistory,
     load_history_text,
 )
 from anklet.domain.protocol import load_protocol
@@ -54,6 +55,9 @@ EVERYTHING = ("seated-forefoot-roll", "toe-splay", "calf-roll-seated", "ankle-ci
               "a-march")
 """One exercise of every category: every stage's weekly targets are kept by doing it daily."""
 
+SPRAIN_BEFORE = 120
+"""Long enough ago for every gate, recent enough to start at stage 1."""
+
 COACH = "coach@example.org"
 REASON = "moves well, tape test was off"
 
@@ -68,6 +72,12 @@ def day(n: int) -> dt.date:
 def screening(n: int = 0, *, yes: Iterable[str] = ()) -> Screening:
     """Every protocol red flag answered on day ``n``: no, unless in ``yes``."""
     return Screening(date=day(n), red_flags={f.id: f.id in set(yes) for f in PROTOCOL.red_flags})
+
+
+def check_ins(last: int) -> list[Screening]:
+    """A clean symptom check-in every 7 days up to day ``last``: symptom answers count only
+    for ``settings.self_report_days``, so the stage-1 gate's pain at rest stays answered."""
+    return [Screening(date=day(n), kind="check_in") for n in range(7, last + 1, 7)]
 
 
 def session(n: int, **kw: Any) -> Session:
@@ -86,11 +96,16 @@ def override(n: int, stage: int, reason: str = REASON, by: str = COACH) -> Overr
 def history(overrides: Iterable[Override] = (), *, last: int = 70,
             pain: Mapping[int, int] | None = None,
             screenings: Iterable[Screening] | None = None) -> History:
-    """Everything daily from day 0 to ``last`` (``pain`` maps a day to its pain during), no
-    tests: stage 2 from S2, never past it unless overridden."""
+    """Everything daily from day 0 to ``last`` (``pain`` maps a day to its pain during), a
+    check-in weekly, no tests: stage 2 from S2, never past it unless overridden. The left
+    ankle was sprained :data:`SPRAIN_BEFORE` days before the intake, so the person starts
+    with the feet."""
     pain = pain or {}
-    return History(person=Person(id="tess", name="Tess Test"), intake=Intake(date=day(0)),
-                   screenings=list([screening(0)] if screenings is None else screenings),
+    intake = Intake(date=day(0), left=SideHistory(sprains=1,
+                                                  last_sprain=day(-SPRAIN_BEFORE)))
+    return History(person=Person(id="tess", name="Tess Test"), intake=intake,
+                   screenings=list([screening(0), *check_ins(last)] if screenings is None
+                                   else screenings),
                    sessions=[session(n, pain_during=pain.get(n, 0)) for n in range(last + 1)],
                    overrides=list(overrides))
 
