@@ -2,7 +2,8 @@
 
 Every case compares it with the summary of the whole decision, with and without the
 clearance checklist, on the demo cast (which walks people through every stage, flares,
-red flags, clearance and maintenance) day by day, and on random changes of it.
+red flags, clearance and maintenance) and a cleared person whose clearance is paused, day by
+day, and on random changes of them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,26 @@ P, L = load_protocol(), load_library()
 CAST = people(TODAY, P, L)
 
 
+def _paused(h: History) -> History:
+    """``h``, cleared to train, with one session at 4/10 two weeks into maintenance: above
+    the safe level, so clearance is paused ("maintain_check") until the checklist passes
+    again. The demo's cleared person stays clear (out-of-date tests are reminders), so this
+    walk is the one that reaches a paused clearance."""
+    d = decide(h, protocol=P, library=L, as_of=TODAY)
+    assert (d.stage, d.status) == (4, "clear")
+    assert d.stage_since is not None
+    when = d.stage_since + dt.timedelta(days=14)
+    assert any(s.date == when for s in h.sessions)
+    return h.model_copy(update={
+        "person": h.person.model_copy(update={"id": f"{h.person.id}-paused"}),
+        "sessions": [s.model_copy(update={"pain_during": 4}) if s.date == when else s
+                     for s in h.sessions]})
+
+
+WALKS = [*CAST, _paused(next(h for h in CAST if h.person.id == "demo-cleared"))]
+"""The demo cast and one cleared person whose clearance is paused."""
+
+
 def _same(h: History, as_of: dt.date) -> DecisionSummary:
     got = summarize(h, protocol=P, library=L, as_of=as_of)
     for with_clearance in (False, True):
@@ -34,7 +55,7 @@ def _same(h: History, as_of: dt.date) -> DecisionSummary:
     return got
 
 
-@pytest.mark.parametrize("h", CAST, ids=lambda h: h.person.id)
+@pytest.mark.parametrize("h", WALKS, ids=lambda h: h.person.id)
 def test_the_summary_is_the_decisions_on_every_day_of_the_demo(h: History) -> None:
     start = start_date(h)
     assert start is not None
@@ -48,7 +69,7 @@ def test_the_summary_is_the_decisions_on_every_day_of_the_demo(h: History) -> No
 def test_the_demo_walks_cover_what_a_summary_holds() -> None:
     """Every status and stage, each kind of change and most kinds of flag turn up above."""
     found = [summarize(h, protocol=P, library=L, as_of=start + dt.timedelta(days=k))
-             for h in CAST for start in (start_date(h),) if start is not None
+             for h in WALKS for start in (start_date(h),) if start is not None
              for k in range(-3, (TODAY - start).days + 15)]
     assert {s.status for s in found} == {"refer", "screen_needed", "working", "clear",
                                          "maintain_check"}
