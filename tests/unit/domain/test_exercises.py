@@ -254,6 +254,26 @@ def test_dose_loads_say_how_to_choose_the_weight_without_vague_words() -> None:
             assert not _VAGUE_LOAD.search(e.dose.load), (e.id, e.dose.load)
 
 
+_CAPACITY_REPS = re.compile(r"could [a-z ]*?(\d+) times")
+_CAPACITY_SECONDS = re.compile(r"could [a-z ]*?for (\d+) s\b")
+
+
+def test_dose_loads_leave_reps_in_reserve_at_the_highest_dose_level() -> None:
+    # "a weight you could lift 14 times" must stay more than the reps a plan asks for, even
+    # at the top dose level; a carry may reach its stated time, never pass it.
+    top = load_protocol().dosing.max_level.value
+    checked = 0
+    for e in _shipped():
+        scaled = e.dose.scaled(top)
+        for m in _CAPACITY_REPS.finditer(e.dose.load or ""):
+            if e.dose.reps:
+                assert int(m.group(1)) > (scaled["reps"] or 0), e.id
+                checked += 1
+        for m in _CAPACITY_SECONDS.finditer(e.dose.load or ""):
+            assert int(m.group(1)) >= (scaled["seconds"] or 0), e.id
+            checked += 1
+    assert checked >= 15
+
 def test_heel_raised_squats_are_not_loaded_dorsiflexion() -> None:
     lib = load_library()
     for ident in ("heels-elevated-goblet-squat", "slant-board-squat"):
