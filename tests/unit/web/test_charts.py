@@ -16,6 +16,7 @@ from anklet.domain.history import (
     Person,
     Screening,
     Session,
+    SideHistory,
 )
 from anklet.domain.measures import MeasureKind
 from anklet.domain.protocol import load_protocol
@@ -42,7 +43,11 @@ def lunge(n: int, side: Side, degrees: float) -> Measurement:
 
 
 def history(name: str = "Ada Ankle", **kw: object) -> History:
-    return History(person=Person(id="ada", name=name), intake=Intake(date=START),
+    """Ada sprained her left ankle 120 days before the intake: she starts with the feet
+    (stage 1), as the adherence charts below expect."""
+    intake = Intake(date=START, left=SideHistory(sprains=1,
+                                                 last_sprain=START - dt.timedelta(days=120)))
+    return History(person=Person(id="ada", name=name), intake=intake,
                    screenings=[Screening(date=START)], **kw)  # type: ignore[arg-type]
 
 
