@@ -514,6 +514,11 @@ ROUTES: list[tuple[str, str, dict[str, Any], bool]] = [
     ("POST", "/delete", {"confirm_name": "Tara Target"}, True),
     ("POST", "/availability", {"mon": "60"}, False),
     ("POST", "/runs", {"run_date": TODAY.isoformat(), "run_kind": "race"}, False),
+    ("POST", "/check-in", {"check_in_date": TODAY.isoformat(), "left_pain_rest": "1",
+                           "left_pain_activity": "1", "left_swelling": "no",
+                           "left_giving_way": "no", "right_pain_rest": "0",
+                           "right_pain_activity": "0", "right_swelling": "no",
+                           "right_giving_way": "no"}, False),
 ]
 
 

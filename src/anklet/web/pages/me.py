@@ -33,7 +33,7 @@ from anklet.services import evaluation, records
 from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
-from anklet.web import charts
+from anklet.web import charts, checkin
 from anklet.web.changes import change_rows
 from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
 from anklet.web.templating import flash, render
@@ -153,7 +153,47 @@ def today_page(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Re
                   key=key, decision=ev.decision, plan=plan, day=day, next_day=next_day,
                   today_iso=today.isoformat(), logged_today=logged_today,
                   logged=_logged_dates(history, ev.plan.week_start, week_end),
-                  morning_due=_morning_due(history, today), lib=ctx.library.by_id)
+                  morning_due=_morning_due(history, today), lib=ctx.library.by_id,
+                  check_in_due=checkin.due(history, today),
+                  answers_from=checkin.latest_answers(history))
+
+
+# --- the quick symptom check-in ----------------------------------------------------------
+
+
+def _check_in_page(request: Request, account: Account, *, values: dict[str, str],
+                   errors: dict[str, str], status_code: int = 200) -> Response:
+    return render(request, "me/check_in.html", account=account, status_code=status_code,
+                  values=values, errors=errors, sides=checkin.SIDES,
+                  pain_fields=checkin.PAIN_FIELDS, yes_no_fields=checkin.YES_NO_FIELDS)
+
+
+@router.get("/me/check-in")
+def check_in_form(request: Request, account: PageAccount) -> Response:
+    if _own_key(account) is None:
+        return RedirectResponse("/coach", 303)
+    return _check_in_page(request, account, values={}, errors={})
+
+
+@router.post("/me/check-in")
+async def check_in(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Response:
+    """Today's check-in for the account's own person: no person is named in the form, so
+    nobody can check in for someone else here."""
+    key = _own_key(account)
+    if key is None:
+        return RedirectResponse("/coach", 303)
+    _person(uow, account, key)
+    values = await _form(request)
+    values.pop("csrf_token", None)
+    answers = checkin.read(values)
+    if answers.left is None or answers.right is None:  # nothing stored: the form again
+        return _check_in_page(request, account, values=values, errors=answers.errors,
+                              status_code=422)
+    saved = checkin.store(uow, ctx, key=key, date=dt.date.today(), left=answers.left,
+                          right=answers.right)
+    uow.commit()
+    flash(request, checkin.saved_text(saved))
+    return RedirectResponse("/me", 303)
 
 
 # --- morning pain ---------------------------------------------------------------------------

@@ -57,6 +57,7 @@ from anklet.services import evaluation, people, records
 from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
+from anklet.web import checkin
 from anklet.web.changes import change_rows
 from anklet.web.deps import Ctx, ForbiddenError, PageAccount, Uow, check_csrf
 from anklet.web.templating import flash, render
@@ -262,7 +263,7 @@ def _screening_rows(h: History, protocol: Protocol, limit: int = 10) -> list[dic
     for s in sorted(h.screenings, key=lambda s: s.date, reverse=True)[:limit]:
         yes = [(protocol.red_flag(f).question if protocol.red_flag(f) else f)  # type: ignore[union-attr]
                for f, v in s.red_flags.items() if v]
-        rows.append({"date": s.date, "left": _symptoms_text(s.left),
+        rows.append({"date": s.date, "kind": s.kind, "left": _symptoms_text(s.left),
                      "right": _symptoms_text(s.right), "yes": yes,
                      "answered": len(s.red_flags), "asked": len(protocol.red_flags)})
     return rows
@@ -322,7 +323,8 @@ def default_forms(h: History, d: Decision) -> dict[str, FormState]:
         "sign_in": FormState({}, {}),
         "delete": FormState({}, {}),
         "availability": FormState({k: str(getattr(a, k)) for k, _ in WEEKDAYS}, {}),
-        "run": FormState({"run_kind": RunKind.LONG.value}, {}), }
+        "run": FormState({"run_kind": RunKind.LONG.value}, {}),
+        "check_in": FormState({"check_in_date": dt.date.today().isoformat()}, {}), }
 
 
 def person_page(request: Request, uow: UnitOfWork, ctx: Context, account: Account, key: str,
@@ -357,7 +359,9 @@ def person_page(request: Request, uow: UnitOfWork, ctx: Context, account: Accoun
         is_coach=is_coach, forms=all_forms, new_sign_in=new_sign_in,
         charts=_charts(h, ctx.protocol, d.as_of), weekdays=WEEKDAYS,
         changes=change_rows(h, ctx.protocol, d.as_of),
-        activity_labels=ACTIVITY_LABELS, run_labels=RUN_LABELS, fmt=fmt)
+        activity_labels=ACTIVITY_LABELS, run_labels=RUN_LABELS, fmt=fmt,
+        check_in_sides=checkin.SIDES, check_in_pain=checkin.PAIN_FIELDS,
+        check_in_yes_no=checkin.YES_NO_FIELDS)
 
 
 @router.get("/people/{key}")
@@ -464,6 +468,34 @@ async def delete(request: Request, key: str, account: PageAccount, uow: Uow, ctx
     uow.commit()
     flash(request, f"Deleted {name} and everything recorded about them.")
     return RedirectResponse("/coach", 303)
+
+
+# --- symptom check-in ---------------------------------------------------------------------
+
+
+@router.post("/people/{key}/check-in")
+async def check_in(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx
+                   ) -> Response:
+    """A symptom check-in for the person (their coach, or a self-coached person for
+    themself), dated today or earlier."""
+    check_person(uow, account, key)
+    r = Reader(await read_form(request))
+    date = r.date("check_in_date", not_after=dt.date.today())
+    if date is None and "check_in_date" not in r.errors:
+        r.errors["check_in_date"] = "Give the day of the check-in."
+    answers = checkin.read({k: v for k, v in r.values.items() if isinstance(v, str)})
+    r.errors.update(answers.errors)
+    if r.errors or date is None or answers.left is None or answers.right is None:
+        return _page_with_errors(request, uow, ctx, account, key, "check_in", r)
+    try:
+        checkin.store(uow, ctx, key=key, date=date, left=answers.left, right=answers.right)
+    except ValidationError:  # the only thing left to refuse: a date before 1900
+        r.errors["check_in_date"] = (f"Use a date from 1900-01-01 to today "
+                                     f"(you entered {date.isoformat()}).")
+        return _page_with_errors(request, uow, ctx, account, key, "check_in", r)
+    uow.commit()
+    flash(request, f"Check-in of {date:%-d %B} saved. The decision is brought up to date.")
+    return RedirectResponse(f"/people/{key}#check-in", 303)
 
 
 # --- availability and planned runs --------------------------------------------------------
