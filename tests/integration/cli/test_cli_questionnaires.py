@@ -323,7 +323,7 @@ def test_scores_show_each_score_over_time_with_its_judgement(cli: Cli) -> None:
     # 30/32 = 93.75 %, 29/32 = 90.63 %, 31/32 = 96.88 %
     assert [s["value"] for s in sports] == [93.75, 90.62, 96.88]
     text = ok(cli("scores", "sam")).text
-    assert ("2026-01-12 FAAM ADL: 96.4% clearance needs ≥ 90 (IAC2014): met −1.2% since "
+    assert ("2026-01-12 FAAM ADL: 96.4% clearance needs ≥ 90 (convention): met −1.2% since "
             "2026-01-05: within measurement error (MDC 5.7%, Martin2005)") in text
     assert "2026-01-19 FAAM Sports: 96.9%" in text
     refused(cli("scores", "nobody"), EXIT_NOT_FOUND, "'nobody'")
@@ -341,7 +341,7 @@ def test_status_says_an_old_test_is_out_of_date_and_asks_for_a_re_test(cli: Cli)
     ok(cli("measure", "sam", "knee-to-wall", "--left", "6.5", "--right", "11", "--date", old))
     text = ok(cli("status", "sam")).text
     assert ("? Knee-to-wall distance: out of date (both sides last tested "
-            f"{old}, more than 28 days ago) — needs ≥ 10 cm (Backman2011)") in text
+            f"{old}, more than 28 days ago) — needs ≥ 10 cm (convention)") in text
     assert "re-test with: knee-to-wall test on both sides (anklet measure sam knee-to-wall" in text
     assert "Ankle impairments (range of motion; strength, endurance, power): not assessed" in text
     assert "? Heel raises, weaker side as % of stronger: not assessed yet" in text  # never done
