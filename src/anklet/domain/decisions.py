@@ -1321,13 +1321,29 @@ def _status(view: _View, protocol: Protocol, r: _Replay, gate: GateResult,
     if gate.all_met:
         return "clear", True
     earned = r.timeline[-1].kind == "advance" and r.in_effect is None
-    paused = clearance_pause(view, protocol, r.stage_since, as_of) if earned else None
+    paused = _paused(view, protocol, r.stage_since, as_of) if earned else None
     if earned and paused is None:
         return "clear", True
     if paused is not None:
         reasons.append(f"Clear to train is paused: {paused}. Passing the checklist again "
                        f"restores it.")
     return "maintain_check", False
+
+
+def _paused(view: _View, protocol: Protocol, since: dt.date, as_of: dt.date) -> str | None:
+    """Why clearance earned on ``since`` is paused at ``as_of``, if it is: the latest pausing
+    event, unless the checklist passed again on a Sunday after it (then only later events
+    count)."""
+    stage3 = protocol.stage(3)
+    while (found := clearance_pause(view, protocol, since, as_of)) is not None:
+        day, why = found
+        sunday = day + dt.timedelta(days=6 - day.weekday())
+        while sunday < as_of and not _gate_passes(view, stage3.gate, sunday, stage3):
+            sunday += dt.timedelta(days=7)
+        if sunday >= as_of:
+            return why
+        since = sunday + DAY
+    return None
 
 
 def _stage_reasons(protocol: Protocol, r: _Replay, gate: GateResult, as_of: dt.date,

@@ -170,24 +170,29 @@ def checkpoint_findings(view: View, protocol: Protocol,
 
 
 def clearance_pause(view: View, protocol: Protocol, since: dt.date,
-                    as_of: dt.date) -> str | None:
+                    as_of: dt.date) -> tuple[dt.date, str] | None:
     """Why "clear to train" given on ``since`` is paused by ``as_of``, if it is: a session
     with pain above the safe level, a symptom answer with pain in activity above it or the
-    ankle giving way. Tests going out of date do not pause it (they become reminders)."""
+    ankle giving way, with the date it happened (the latest such). Tests going out of date do
+    not pause it (they become reminders)."""
     safe = protocol.pain_monitoring.safe_max.value
+    found: list[tuple[dt.date, str]] = []
     for s in reversed(view.sessions_in(since, as_of)):
         if s.pain_during > safe:
-            return (f"pain reached {s.pain_during}/10 in the session on {s.date.isoformat()} "
-                    f"(clearance allows up to {safe:g}/10)")
+            found.append((s.date, f"pain reached {s.pain_during}/10 in the session on "
+                                  f"{s.date.isoformat()} (clearance allows up to {safe:g}/10)"))
+            break
     for r in reversed(view.reports_in(since, as_of)):
-        for side in SIDES:
-            sym = r.side(side)
-            if sym.giving_way:
-                return f"the {side.value} ankle gave way (answered {r.date.isoformat()})"
-            if sym.pain_activity > safe:
-                return (f"{side.value} ankle pain in activity {sym.pain_activity}/10 "
-                        f"(answered {r.date.isoformat()}; clearance allows up to {safe:g}/10)")
-    return None
+        texts = [f"the {side.value} ankle gave way (answered {r.date.isoformat()})"
+                 if r.side(side).giving_way else
+                 f"{side.value} ankle pain in activity {r.side(side).pain_activity}/10 (answered "
+                 f"{r.date.isoformat()}; clearance allows up to {safe:g}/10)"
+                 for side in SIDES
+                 if r.side(side).giving_way or r.side(side).pain_activity > safe]
+        if texts:
+            found.append((r.date, texts[0]))
+            break
+    return max(found, key=lambda f: f[0]) if found else None
 
 
 def see_clinician(view: View, protocol: Protocol, as_of: dt.date) -> str | None:

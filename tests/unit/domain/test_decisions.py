@@ -1673,3 +1673,16 @@ def test_full_dose_is_the_library_dose_or_what_a_plan_at_level_1_asks(
         dose: dict[str, int], logged: dict[str, int], full: bool) -> None:
     ex = LIBRARY.get(AGILITY).model_copy(update={"dose": Dose(**dose)})
     assert _full_dose(ExerciseLog(exercise_id=AGILITY, **logged), ex) is full
+
+
+def test_clearance_pause_ends_once_the_checklist_passes_again() -> None:
+    # paused by a 3/10 session, re-cleared by passing the checklist, then the tests go out of
+    # date: the old session must not pause clearance a second time
+    h = progressed(last_day=S4 + 60, override={S4 + 2: {"pain_during": SAFE + 1}},
+                   extra_tests=clearance_tests(S4 + 10),
+                   reports=[*self_reports(S3 + 7), *self_reports(S4 + 10)])
+    assert run(h, S4 + 3).status == "maintain_check"
+    assert run(h, S4 + 17).status == "clear"
+    late = run(h, S4 + 45)
+    assert late.status == "clear"
+    assert not any("paused" in r for r in late.reasons)
