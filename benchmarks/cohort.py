@@ -22,8 +22,9 @@ The walk, one day at a time
     (confidence and pain over 24 h); a re-test (every 14, 21 or 28 days, per person) with
     knee-to-wall, heel raises, balance eyes open, Y-balance anterior reach, side hop and, if
     the engine has it, the single-leg hop, plus CAIT for each ankle and FAAM. Then the
-    engine decides as of the day and the week is planned (again on each Monday and whenever
-    the stage or dose changes). The day's planned exercises are logged as one session at
+    engine decides as of the day and the week is planned (again on each Monday, after each
+    check-in or re-test, and whenever the stage or dose changes, as the app plans afresh
+    whenever the person looks). The day's planned exercises are logged as one session at
     the planned dose (``dose.scaled(level)``), unless the behaviour skips the day. Pain
     before is 0; pain during is 0–2 (2 in the first three weeks after a recent sprain) or
     what the flare pattern says; next-morning pain is logged with the session.
@@ -71,7 +72,10 @@ The metrics (from what happened: the decisions each day, the plans and their iss
     ``full_sessions``), the days the plan places the counted category (ankle mobility only
     on days covering all four motions; agility at 3+ rounds), or for adherence the score the
     plan itself would get if followed exactly. A stint (an unbroken run of days in one stage)
-    cannot hold its gate when any of its plans cannot.
+    cannot hold its gate when any of its plans cannot. Weeks the engine may thin out for
+    safety are not judged (a race that week or the week before, a sprain within
+    ``recent_sprain_days``, swelling or giving way at the latest check-in): they say nothing
+    about what the person's time can hold.
 
     - ``stuck_rate``: among exact followers with a stint in stage 1–3 that can hold its
       gate, the share with such a stint of more than 28 days whose last decision had only
@@ -84,15 +88,19 @@ The metrics (from what happened: the decisions each day, the plans and their iss
       were always given a fix.
     - ``unsafe_exposures``: planned items, counted on the day they were planned for, that are
       agility, landing or plyometric while a sprain is within ``recent_sprain_days`` or the
-      latest check-in reports swelling or giving way; level 3+ agility, landing or plyometric
-      items, or items of moderate or high ``impact``, for walkers aged 60+; three-plane,
+      latest check-in reports swelling or giving way; level 3+ plyometric items, or items
+      of moderate or high ``impact`` (a hop, jump or landing; before exercises had an
+      ``impact``, any agility or landing item), for walkers aged 60+; three-plane,
       agility, landing or loaded-dorsiflexion items on the day of a long, interval or race
-      run or the day before.
+      run or the day before. Level 3+ low-impact agility (steps and shuffles, which the
+      protocol gives people 60+ on purpose) for walkers 60+ is counted apart, not as unsafe
+      (``walker_60_low_impact_level_3plus``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
 import random
 import re
@@ -138,6 +146,8 @@ SPRAIN_DAYS = {"sprain_3w": 21, "sprain_3m": 90, "sprain_1y": 365}
 FREQUENCY_METRICS = frozenset({"category_days", "adherence_pct", "agility_sessions",
                                "full_sessions"})
 STUCK_DAYS = 28
+LOW_IMPACT_OLDER = "walker_60_low_impact_level_3plus"
+"""Shown, not counted as unsafe: level 3+ agility without a jump for walkers 60+."""
 
 _CAT = {c.value: c for c in Category}
 AGILITY_LIKE = frozenset(_CAT[n] for n in ("agility", "landing") if n in _CAT)
@@ -148,6 +158,7 @@ SINGLE_LEG_HOP: MeasureKind | None = next(
     (k for k in MeasureKind if k.value == "single_leg_hop"), None)
 INTAKE_FIELDS = frozenset(Intake.model_fields)
 SCREENING_HAS_KIND = "kind" in Screening.model_fields
+WEEK_PCT_FREE_DAYS = "free_days" in inspect.signature(week_pct).parameters
 
 
 # --- the people ---------------------------------------------------------------------------
@@ -502,6 +513,7 @@ class Result:
     plans: int
     final_stage: int | None
     sessions: int
+    history: History
 
 
 def _exercise_log(ex: Exercise, level: float) -> ExerciseLog:
@@ -537,13 +549,18 @@ def _gate_targets(stage: Stage) -> set[str]:
     return out
 
 
-def plan_cannot_hold(plan: WeekPlan, stage: Stage) -> set[str]:
-    """Gate frequency criteria that following this week's plan exactly would not meet."""
+def plan_cannot_hold(plan: WeekPlan, stage: Stage, profile: str = "unknown",
+                     age: int | None = None) -> set[str]:
+    """Gate frequency criteria (those that apply to a person of this profile and age) that
+    following this week's plan exactly would not meet."""
     logs = {d.date: _day_log(d) for d in plan.days if d.blocks}
     free_days = sum(1 for d in plan.days if d.available > 0)
     out: set[str] = set()
     for c in stage.gate:
         if c.metric not in FREQUENCY_METRICS or not getattr(c, "required", True):
+            continue
+        applies = getattr(c, "applies", None)
+        if applies is not None and not applies(profile, age):
             continue
         days = int(c.params.get("days", 7 if c.metric == "category_days" else 14))
         weeks = days / 7
@@ -565,8 +582,9 @@ def plan_cannot_hold(plan: WeekPlan, stage: Stage) -> set[str]:
             n = sum(1 for log in logs.values() if SPORT_LIKE & log.categories)
             value = n * weeks
         else:  # adherence_pct: what the plan itself would score
-            value = week_pct(stage, logs, [r for d in plan.days for r in d.runs],
-                             plan.week_start)
+            runs = [r for d in plan.days for r in d.runs]
+            value = (week_pct(stage, logs, runs, plan.week_start, free_days=free_days)
+                     if WEEK_PCT_FREE_DAYS else week_pct(stage, logs, runs, plan.week_start))
         if not c.passes(value):
             out.add(c.id)
     return out
@@ -598,6 +616,7 @@ def walk(p: SimPerson, *, weeks: int = 16, protocol: Protocol, library: Library,
     recent_days = int(protocol.settings.recent_sprain_days.value)
     last_sprain = h.intake.side(p.injured_side).last_sprain if h.intake else None
     key_run_days = {r.date for r in p.runs if r.needs_gait_prep}
+    races = [r.date for r in p.runs if r.kind is RunKind.RACE]
     n_days = weeks * 7
     sessions: list[Session] = []
     screenings = list(h.screenings)
@@ -611,6 +630,7 @@ def walk(p: SimPerson, *, weeks: int = 16, protocol: Protocol, library: Library,
     n_decisions = n_plans = 0
     redecide = True
     latest_symptoms = screenings[0]
+    new_data = start  # the last day with a check-in or a re-test: the plan is made again
     for day in range(n_days):
         date = start + day * DAY
         changed = False
@@ -643,12 +663,11 @@ def walk(p: SimPerson, *, weeks: int = 16, protocol: Protocol, library: Library,
                 and day):
             # a long stint ended: its gate as of the evening of its last day (the morning's
             # decisions do not count that day's session yet)
-            evening = decide(h, protocol=protocol, library=library, as_of=date - DAY)
-            n_decisions += 1
-            if evening.stage == stints[-1].stage:
-                _set_unmet(stints[-1], evening)
+            n_decisions += _evening_gate(stints[-1], h, protocol, library, date - DAY)
+        if changed:
+            new_data = date
         key = (date - date.weekday() * DAY, decision.stage, decision.can_prescribe,
-               decision.dose_level)
+               decision.dose_level, new_data)
         if plan is None or key != plan_key:
             plan = plan_week(decision, h, week_start=key[0], protocol=protocol, library=library)
             plan_key = key
@@ -658,7 +677,9 @@ def walk(p: SimPerson, *, weeks: int = 16, protocol: Protocol, library: Library,
                 if not stints or stints[-1].stage != decision.stage:
                     stints.append(Stint(decision.stage, date, date))
                 stint = stints[-1]
-                stint.cannot_hold |= plan_cannot_hold(plan, st)
+                if not _held_back_on_purpose(key[0], races, last_sprain, recent_days,
+                                             latest_symptoms):
+                    stint.cannot_hold |= plan_cannot_hold(plan, st, GOAL_TYPE[p.profile], p.age)
                 gate_t = _gate_targets(st)
                 for issue in plan.issues:
                     if issue.target_id in gate_t:
@@ -694,16 +715,50 @@ def walk(p: SimPerson, *, weeks: int = 16, protocol: Protocol, library: Library,
             _week_end(body)
     # the last evening, after the last session: the timeline and the open stint's gate
     h = h.model_copy(update={"sessions": sessions})
-    decision = decide(h, protocol=protocol, library=library, as_of=start + (n_days - 1) * DAY)
+    last = start + (n_days - 1) * DAY
+    decision = decide(h, protocol=protocol, library=library, as_of=last)
     n_decisions += 1
     if stints and decision.stage == stints[-1].stage:
         _set_unmet(stints[-1], decision)
+    elif stints and stints[-1].days > STUCK_DAYS:
+        n_decisions += _evening_gate(stints[-1], h, protocol, library, last - DAY)
     reached: dict[int, float] = {}
     for ch in decision.timeline:
         if ch.kind == "advance" and ch.to_stage not in reached:
             reached[ch.to_stage] = (ch.date - start).days / 7
     return Result(p, start, [s for s in stints if s.stage < 4], reached, exposures, n_days,
-                  n_decisions, n_plans, decision.stage, len(sessions))
+                  n_decisions, n_plans, decision.stage, len(sessions), h)
+
+
+def _evening_gate(stint: Stint, h: History, protocol: Protocol, library: Library,
+                  day: dt.date) -> int:
+    """Set the stint's unmet criteria from the latest evening, from ``day`` back, on which
+    the engine still had the person in the stint's stage (a step back is dated on the day
+    of the session that caused it, so that evening already reads the stage below). Returns
+    the number of decisions made."""
+    n = 0
+    while day >= stint.first and n < 7:
+        evening = decide(h, protocol=protocol, library=library, as_of=day)
+        n += 1
+        if evening.stage == stint.stage:
+            _set_unmet(stint, evening)
+            break
+        day -= DAY
+    return n
+
+
+def _held_back_on_purpose(monday: dt.date, races: list[dt.date], last_sprain: dt.date | None,
+                          recent_days: int, symptoms: Screening) -> bool:
+    """Whether the week's plan may leave work out for safety rather than for lack of time: a
+    race in the week or the week before, a sprain within ``recent_sprain_days``, swelling or
+    giving way at the latest check-in. Such weeks say nothing about what the availability
+    can hold."""
+    sunday = monday + 6 * DAY
+    if any(monday - 7 * DAY <= r <= sunday for r in races):
+        return True
+    if last_sprain is not None and (monday - last_sprain).days <= recent_days:
+        return True
+    return any(s.swelling or s.giving_way for s in (symptoms.left, symptoms.right))
 
 
 def _set_unmet(stint: Stint, decision: Decision) -> None:
@@ -742,10 +797,16 @@ def _exposures(p: SimPerson, pday: PlanDay, date: dt.date, last_sprain: dt.date 
             why = (f"sprain on {last_sprain} within {recent_days} days" if sprain_recent
                    else f"swelling or giving way at the check-in of {symptoms.date}")
             out.append(Exposure("recent_sprain_or_symptoms", p.id, date.isoformat(), ex.id, why))
-        jarring = impact or str(getattr(ex, "impact", "none")) in ("moderate", "high")
-        if jarring and ex.level >= 3 and p.profile == "walker_60" and p.age >= 60:
-            out.append(Exposure("walker_60_impact", p.id, date.isoformat(), ex.id,
-                                f"level {ex.level} impact at age {p.age}"))
+        if ex.level >= 3 and p.profile == "walker_60" and p.age >= 60:
+            level = getattr(ex, "impact", None)
+            if ex.load is LoadType.PLYOMETRIC or (
+                    str(level) in ("moderate", "high") if level is not None else impact):
+                out.append(Exposure("walker_60_impact", p.id, date.isoformat(), ex.id,
+                                    f"level {ex.level}, {level or 'agility'} impact at age "
+                                    f"{p.age}"))
+            elif impact:  # low-impact agility (steps, shuffles): allowed, but shown
+                out.append(Exposure(LOW_IMPACT_OLDER, p.id, date.isoformat(), ex.id,
+                                    f"level {ex.level}, low impact at age {p.age}"))
         if key_run and ex.category in HARD_RUN:
             when = "the day of" if date in key_run_days else "the day before"
             out.append(Exposure("hard_run_day", p.id, date.isoformat(), ex.id,
@@ -761,7 +822,7 @@ def _quantile(xs: list[float], q: float) -> float:
 
 
 def summarise(results: list[Result], seconds: float, *, seed: int, weeks: int,
-              examples: int = 5) -> dict[str, Any]:
+              cpu_seconds: float | None = None, examples: int = 5) -> dict[str, Any]:
     """The cohort's figures (see the module docstring)."""
     stuck_people: list[dict[str, Any]] = []
     holdable_people = 0
@@ -797,7 +858,8 @@ def summarise(results: list[Result], seconds: float, *, seed: int, weeks: int,
                                  "days": s.days, "unmet": list(s.unmet),
                                  "days_nothing_prescribed": s.refused_days,
                                  "minutes": list(p.minutes)})
-    by_rule = Counter(e.rule for e in (x for r in results for x in r.exposures))
+    by_rule = Counter(e.rule for e in (x for r in results for x in r.exposures)
+                      if e.rule != LOW_IMPACT_OLDER)
     ex_by_rule: dict[str, list[dict[str, str]]] = {}
     for r in results:
         for e in r.exposures:
@@ -838,7 +900,9 @@ def summarise(results: list[Result], seconds: float, *, seed: int, weeks: int,
         "gate_target_issue_with_fix": issue_fix,
         "unsafe_exposures": sum(by_rule.values()),
         "unsafe_by_rule": dict(sorted(by_rule.items())),
-        "unsafe_people": len({e.person for r in results for e in r.exposures}),
+        "unsafe_people": len({e.person for r in results for e in r.exposures
+                              if e.rule != LOW_IMPACT_OLDER}),
+        LOW_IMPACT_OLDER: sum(e.rule == LOW_IMPACT_OLDER for r in results for e in r.exposures),
         "unsafe_examples": ex_by_rule,
         "weeks_to_stage_by_profile": weeks_to("profile"),
         "weeks_to_stage_by_behaviour": weeks_to("behaviour"),
@@ -848,6 +912,7 @@ def summarise(results: list[Result], seconds: float, *, seed: int, weeks: int,
         "decisions": sum(r.decisions for r in results),
         "plans": sum(r.plans for r in results),
         "seconds": round(seconds, 2),
+        "cpu_seconds": None if cpu_seconds is None else round(cpu_seconds, 2),
         "people_per_second": round(len(results) / seconds, 2) if seconds else None,
         "days_per_second": round(days / seconds, 1) if seconds else None,
     }
@@ -860,7 +925,8 @@ def run_cohort(n: int, seed: int, *, weeks: int = 16, daily: bool = False,
     protocol = protocol or load_protocol()
     library = library or load_library()
     people = make_people(n, seed, weeks=weeks)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     results = [walk(p, weeks=weeks, protocol=protocol, library=library, daily=daily,
                     screens_only=screens_only) for p in people]
-    return results, summarise(results, time.perf_counter() - t0, seed=seed, weeks=weeks)
+    return results, summarise(results, time.perf_counter() - t0, seed=seed, weeks=weeks,
+                              cpu_seconds=time.process_time() - c0)
