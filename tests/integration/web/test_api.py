@@ -833,7 +833,7 @@ def test_openapi_names_operations_tags_and_the_bearer_scheme(people: People) -> 
     ops = {op["operationId"]: (method, path, op) for path, item in spec["paths"].items()
            for method, op in item.items()}
     assert {"list_people", "create_person", "get_person", "delete_person",
-            "list_measurements", "create_measurement", "create_screening",
+            "list_measurements", "create_measurement", "create_screening", "create_check_in",
             "create_foot_observation", "update_intake", "update_availability",
             "create_planned_run", "delete_planned_run", "get_decision", "get_plan", "get_adherence",
             "get_changes",
