@@ -375,13 +375,13 @@ def _smallest_change(need: int, usable: list[bool], room: list[int], minutes: in
 def _add_text(adds: list[tuple[int, int]], dates: Sequence[dt.date]) -> str:
     if not adds:
         return ""
-    names = [DAY_NAMES[dates[d].weekday()] for d, _ in adds]
-    if len({m for _, m in adds}) == 1:
-        m = adds[0][1]
-        return f" Add {m} minute{'s' if m != 1 else ''} on {_join(names)} to keep it."
-    parts = [f"{m} minute{'s' if m != 1 else ''} on {n}" for (_, m), n in zip(adds, names,
-                                                                         strict=True)]
-    return f" Add {_join(parts)} to keep it."
+    by_minutes: dict[int, list[str]] = {}
+    for d, m in adds:
+        by_minutes.setdefault(m, []).append(DAY_NAMES[dates[d].weekday()])
+    parts = [f"{m} minute{'s' if m != 1 else ''} on {_join(names)}"
+             for m, names in sorted(by_minutes.items(), key=lambda kv: -len(kv[1]))]
+    glue = " and " if len(parts) == 2 and not any(" and " in x for x in parts) else ", and "
+    return f" Add {glue.join(parts)} to keep it."
 
 
 # --- blocks --------------------------------------------------------------------------------
@@ -478,10 +478,15 @@ def _exact(jobs: list[_Job], cap: list[int], taken: list[set[int]]) -> list[list
     """The placement that keeps the most (weighted) job-days, by dynamic programming over
     the week."""
     n = len(jobs)
+    spaced = sum(1 << i for i, j in enumerate(jobs) if j.spaced)
+    visited = [0]
 
     @cache
     def best(day: int, needs: tuple[int, ...], prev: int) -> tuple[int, tuple[int, ...]]:
         """(weighted job-days placed from ``day`` on, chosen subset mask per day)."""
+        visited[0] += 1
+        if visited[0] > EXACT_BUDGET:
+            raise _TooBigError
         if day == 7 or not any(needs):
             return 0, ()
         result: tuple[int, tuple[int, ...]] = (-1, ())
@@ -494,7 +499,8 @@ def _exact(jobs: list[_Job], cap: list[int], taken: list[set[int]]) -> list[list
             k, mask, used, weight = stack.pop()
             if k == len(options):
                 nxt = tuple(needs[i] - (mask >> i & 1) for i in range(n))
-                sub, masks = best(day + 1, nxt, mask)
+                # only the spaced jobs' days matter to the next day: a smaller memo
+                sub, masks = best(day + 1, nxt, mask & spaced)
                 total = sub + weight
                 if total > result[0]:
                     result = (total, (mask, *masks))
@@ -510,13 +516,30 @@ def _exact(jobs: list[_Job], cap: list[int], taken: list[set[int]]) -> list[list
     return [[d for d, m in enumerate(masks) if m >> i & 1] for i in range(n)]
 
 
+EXACT_BUDGET = 8_000
+"""Most week states the exact search visits (a stage's own targets need a few thousand at
+most; a week with many added blocks on tight days can need far more, and then the greedy
+placement stands)."""
+
+
+class _TooBigError(Exception):
+    pass
+
+
 def _place(works: list[_Work], needs: list[int], left: list[int], taken: list[set[int]],
            minutes: list[int], avoid: set[int]) -> list[list[int]]:
     jobs = [_Job(i, needs[i], minutes[i], w.spaced, w.weight) for i, w in enumerate(works)]
     blocked = [taken[i] | set(w.barred) for i, w in enumerate(works)]
     placed = _greedy(jobs, left, blocked, avoid)
-    if any(len(p) < j.need for p, j in zip(placed, jobs, strict=True)):
-        exact = _exact(jobs, left, blocked)
+    # a job short only because no free day could ever hold it is as good as it gets: the
+    # exact search is for jobs that crowd each other out
+    bound = [min(j.need, _most_days([d not in blocked[i] and left[d] >= j.minutes
+                                     for d in range(7)], j.spaced)) for i, j in enumerate(jobs)]
+    if any(len(p) < b for p, b in zip(placed, bound, strict=True)):
+        try:
+            exact = _exact(jobs, left, blocked)
+        except _TooBigError:
+            return placed
         if _score(exact, jobs) > _score(placed, jobs):
             placed = exact
     return placed
@@ -692,7 +715,7 @@ def _blockers(decision: Decision, rules: list[Blocker]) -> list[tuple[Blocker, s
     return out
 
 
-def _habits(stage: Stage, who: _Person, library: Library) -> tuple[str, ...]:
+def _habits(stage: Stage, who: _Person, library: Library, variant: int) -> tuple[str, ...]:
     out: list[str] = []
     for h in stage.habits:
         if isinstance(h, Habit):
@@ -701,19 +724,16 @@ def _habits(stage: Stage, who: _Person, library: Library) -> tuple[str, ...]:
             out.append(h.text)
         else:
             out.append(h)
-    for e in library.exercises:
-        if e.category is not Category.FOOT_HABIT or stage.number not in e.stages:
-            continue
-        for_runners = _runners_only(e)
-        if for_runners and who.profile != "runner":
-            continue
-        if not _suitable(e, who):
-            continue
-        if not for_runners and e.level > 1:
-            continue  # one everyday habit for everyone: the easiest
-        if for_runners and e.level > 3:
-            continue
-        out.append(f"{e.name}, about {e.minutes} minutes on most days: {e.why}")
+    habits = [e for e in library.exercises if e.category is Category.FOOT_HABIT
+              and stage.number in e.stages and _suitable(e, who)]
+    # everyone: the easiest everyday habits (barefoot walking); runners: one foot-strike
+    # habit, the one nearest their level
+    chosen = [e for e in habits if not _runners_only(e) and e.level <= 1]
+    if who.profile == "runner":
+        runners = sorted((e for e in habits if _runners_only(e)),
+                         key=lambda e: (abs(e.level - variant), e.level, e.id))
+        chosen += runners[:1]
+    out += [f"{e.name}, about {e.minutes} minutes on most days: {e.why}" for e in chosen]
     return tuple(out)
 
 
@@ -946,8 +966,14 @@ def plan_week(
             allows = _most_days(usable, w.spaced)
             if allows < gate_need:
                 adds = _smallest_change(gate_need, usable, free, w.short_minutes, w.spaced)
-                where = (f" This plan puts it on all {allows} days you have."
-                         if t.daily and allows else "")
+                where = ("" if not (t.daily and allows) else
+                         " This plan puts it on the one day you have" if allows == 1 else
+                         f" This plan puts it on all {allows} days you have")
+                every = any(c.metric == "category_days" and c.params.get("or_every_available_day")
+                            and str(c.params.get("category")) in t.categories for c in stage.gate)
+                if where:
+                    where += (", and doing it on each of them counts toward the next stage."
+                              if every else ".")
                 issues.append(RuleIssue(t.id, "gate_days", (
                     f"{t.label} needs {gate_need} days a week to count toward the next stage "
                     f"({w.short_minutes} min each at its shortest); your week allows "
@@ -971,10 +997,10 @@ def plan_week(
         adds = [(d, m) for d, m in _smallest_change(w.need, on, room, w.short_minutes,
                                                      w.spaced) if m < 500]
         spacing = " with a rest day between them" if w.spaced else ""
-        first = "; after the work that comes first" if not w.gate else ""
+        first = "with the work that comes first, " if not w.gate else ""
         issues.append(RuleIssue(t.id, "per_week", (
             f"{t.label} needs {w.need} days a week{spacing} ({w.short_minutes} min each at "
-            f"its shortest){first} this week has room for {got}. This plan keeps {got}."
+            f"its shortest); {first}this week has room for {got}, so this plan keeps {got}."
             f"{_add_text(adds, dates)}")))
     order = {w.target.id: k for k, w in enumerate(works)}
     days = tuple(
@@ -984,7 +1010,7 @@ def plan_week(
                 tuple(runs[i]))
         for i, d in enumerate(dates))
     return WeekPlan(history.person.id, start, stage.number, stage.name, level, days,
-                    tuple(issues), _habits(stage, who, library), notes=tuple(notes),
+                    tuple(issues), _habits(stage, who, library, decision.variant_level), notes=tuple(notes),
                     dose_factor=dose_factor, race_days=tuple(dates[i] for i in sorted(race_days)))
 
 
@@ -1042,6 +1068,8 @@ def check_plan(plan: WeekPlan, protocol: Protocol | None = None) -> list[str]:
             broken.append(f"{t.id}: every_day")
         elif not t.daily and len(on) < t.per_week:
             broken.append(f"{t.id}: per_week")
+        if t.priority == "gate" and len(on) < gate_days_needed(stage, t):
+            broken.append(f"{t.id}: gate_days")
         if t.spacing == "no_consecutive" and any(b - a == 1 for a, b in itertools.pairwise(on)):
             broken.append(f"{t.id}: consecutive")
         if t.before_runs:

@@ -570,7 +570,7 @@ def _check_planner(p: Protocol, fail: Any, check_source: Any) -> None:
                      f"criterion (metric category_days)")
 
 
-PLANNER_METRICS = frozenset({"lunge_angle_deg", "heel_raise_reps"})
+PLANNER_METRICS = frozenset({"lunge_angle_deg", "lunge_angle_asymmetry_deg", "heel_raise_reps"})
 """Metrics a planner blocker may name before any gate reads them."""
 
 

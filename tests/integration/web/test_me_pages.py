@@ -561,7 +561,11 @@ def test_plan_page_says_plainly_where_availability_could_not_hold_the_rules(
     ready(web, key, availability=Availability(mon=30, wed=1))
     page = html.unescape(client_of_coach.get(f"/people/{key}/plan").text)
     assert "Where the free time could not hold the plan" in page
-    assert "is meant for every day" in page
+    # foot release is what the stage-1 gate counts: the page says what the week allows and
+    # the smallest change that would keep it
+    assert "to count toward the next stage" in page
+    assert "your week allows 1" in page
+    assert "and 2 minutes on Wednesday to keep it" in page
 
 
 def test_plan_page_shows_gait_prep_before_a_long_run(web: Web, coach: WebClient) -> None:

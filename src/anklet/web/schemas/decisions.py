@@ -227,6 +227,8 @@ class PlanBlockPublic(PublicModel):
     label: str
     minutes: int
     short: bool = Field(description="shortened to fit the time available")
+    note: str | None = Field(description="why the block is there and how it was fitted")
+    extra_side: str | None = Field(description="the side that is behind and gets extra sets")
     warning: str | None
     before_run: BeforeRunPublic | None = Field(description="gait prep: do it before this run")
     exercises: list[PlanExercisePublic]
@@ -264,6 +266,11 @@ class PlanPublic(PublicModel):
     ok: bool
     refused: str | None = Field(description="why there is no plan (a red flag, say)")
     habits: list[str]
+    notes: list[str] = Field(description="what shaped this week as a whole (race week, the "
+                                         "week after, caution after a sprain)")
+    dose_factor: float = Field(description="share of the normal dose this week is written at "
+                                           "(lighter the week after a race); dose_level "
+                                           "includes it")
     issues: list[PlanIssuePublic]
     days: list[PlanDayPublic]
 
