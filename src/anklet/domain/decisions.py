@@ -934,7 +934,8 @@ def checklist(gate: GateResult, protocol: Protocol) -> tuple[DomainResult, ...]:
 # --- asymmetry ---------------------------------------------------------------------
 
 
-_UNITS = {"dorsiflexion": "cm", "lunge_angle": "°", "heel_raise": "reps", "side_hop": "s", "y_balance_anterior": "cm"}
+_UNITS = {"dorsiflexion": "cm", "lunge_angle": "°", "heel_raise": "reps", "side_hop": "s",
+          "y_balance_anterior": "cm"}
 
 
 def asymmetries(view: _View, rules: list[AsymmetryRule], at: dt.date) -> list[AsymmetryResult]:

@@ -47,7 +47,7 @@ from anklet.domain.history import (
 from anklet.domain.measures import MeasureKind
 from anklet.domain.protocol import Criterion, Protocol, RedFlag, load_protocol, parse_protocol
 from anklet.domain.questionnaires import answers_scoring, load_instruments
-from anklet.domain.units import DEGREES_PER_CM, Side
+from anklet.domain.units import Side
 
 PROTOCOL = load_protocol()
 LIBRARY = load_library()
@@ -528,13 +528,15 @@ def test_gate_lunge_angle_judged_as_an_angle_against_36_5(degrees: float, met: b
     d = run(progressed(tests=tests), IN_STAGE3)
     r = criterion_result(d, "lunge_angle")
     assert r.values == {"left": degrees, "right": 40.0}
-    assert r.required and r.assessed
+    assert r.required
+    assert r.assessed
     assert r.met is met
     assert r.threshold_text == "≥ 36.5°"
     # the knee-to-wall criterion stands aside for the newer test, shown as not needed
     k2w = criterion_result(d, "dorsiflexion")
     assert not k2w.required
-    assert d.gate is not None and d.gate.all_met is met
+    assert d.gate is not None
+    assert d.gate.all_met is met
 
 
 def test_gate_range_counts_the_latest_of_the_two_tests() -> None:
@@ -544,7 +546,8 @@ def test_gate_range_counts_the_latest_of_the_two_tests() -> None:
     assert criterion_result(d, "lunge_angle").required
     assert not criterion_result(d, "lunge_angle").met
     assert not criterion_result(d, "dorsiflexion").required
-    assert d.gate is not None and not d.gate.all_met
+    assert d.gate is not None
+    assert not d.gate.all_met
 
 
 DORSI_ASYM = crit(3, "dorsiflexion_asymmetry")
@@ -1394,7 +1397,8 @@ def test_gate_faam_adl_met_from_90_percent(adl: int, na: list[str], pct: float,
     assert r.values["both"] == pytest.approx(pct)
     assert_judged(r, met=met, shown=[pct])
     assert r.source == "convention"
-    assert r.note is not None and "derived from IAC2014" in r.note
+    assert r.note is not None
+    assert "derived from IAC2014" in r.note
 
 
 @pytest.mark.parametrize(("sports", "met"), [(25, False), (26, True)])  # 78.1 %, 81.25 %
