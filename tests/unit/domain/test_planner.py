@@ -571,3 +571,37 @@ def test_plan_falling_cadence_schedules_a_gait_check() -> None:
     assert gait
     assert any("cadence fell" in (b.note or "") for b in gait)
     assert any("cadence" in i.exercise.id for b in gait for i in b.items)
+
+
+@pytest.mark.parametrize(("lsi", "added"), [(89.0, True), (90.0, False), (91.0, False)])
+def test_plan_calf_blocker_adds_calf_strength_below_the_threshold(lsi: float,
+                                                                   added: bool) -> None:
+    c = CriterionResult(id="heel_raise_lsi", label="Heel raises, weaker side as % of stronger",
+                        metric="heel_raise_lsi", op=">=", threshold=90, unit="%",
+                        source="convention", met=lsi >= 90, assessed=True,
+                        values={"both": lsi}, where="")
+    plan = plan_week(blocked(3, c), history([60] * 7))
+    per_week = int(PROTOCOL.planner.blockers[2].per_week.value)
+    assert (plan.count("calf_strength") == per_week) is added
+    if added:
+        block = next(b for d in plan.days for b in d.blocks if b.target_id == "calf_strength")
+        assert "calf strength" in (block.note or "")
+        assert "89 %" in (block.note or "") or "89%" in (block.note or "")
+
+
+def test_plan_walker_gets_walking_gait_drills() -> None:
+    walker = person([40] * 7, activities=[Activity.DAILY_LIFE])
+    plan = plan_week(decision(3), walker)
+    gait = [i.exercise for d in plan.days for b in d.blocks if b.target_id == "gait"
+            for i in b.items]
+    assert gait
+    assert all(Activity.DAILY_LIFE in e.suits for e in gait)
+
+
+def test_plan_lifter_gets_loaded_dorsiflexion_in_the_first_week_of_stage_3() -> None:
+    lifter = person([30] * 7, activities=[Activity.LIFTING])
+    first = dataclasses.replace(decision(3), stage_since=MONDAY)
+    plan = plan_week(first, lifter)
+    assert plan.count("loaded_dorsiflexion") == 2
+    block = next(b for d in plan.days for b in d.blocks if b.target_id == "loaded_dorsiflexion")
+    assert "you lift" in (block.note or "")
