@@ -6,12 +6,14 @@ import dataclasses
 import datetime as dt
 import itertools
 import random
+from importlib import resources
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from anklet.domain.decisions import AsymmetryResult, CriterionResult, Decision, GateResult
+from anklet.domain.errors import DataFileError
 from anklet.domain.exercises import Category, Library, Motion, load_library
 from anklet.domain.history import (
     Activity,
@@ -36,7 +38,7 @@ from anklet.domain.planner import (
     gate_days_needed,
     plan_week,
 )
-from anklet.domain.protocol import load_protocol
+from anklet.domain.protocol import load_protocol, parse_protocol
 
 MONDAY = dt.date(2026, 11, 23)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -605,3 +607,32 @@ def test_plan_lifter_gets_loaded_dorsiflexion_in_the_first_week_of_stage_3() -> 
     assert plan.count("loaded_dorsiflexion") == 2
     block = next(b for d in plan.days for b in d.blocks if b.target_id == "loaded_dorsiflexion")
     assert "you lift" in (block.note or "")
+
+
+# --- the planner section of the protocol file ------------------------------------------------
+
+SHIPPED = resources.files("anklet.data").joinpath("protocol.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("per_week: 3, pick: 2, source: Seever2022}",
+     "per_week: 3, pick: 2, priority: gate, source: Seever2022}",
+     ["shin_calf_release", "priority: gate", "counts no day"]),
+    ("lunge_reps_per_leg_max: {value: 30, source: convention",
+     "lunge_reps_per_leg_max: {value: 0, source: convention", ["lunge_reps_per_leg_max 0",
+                                                                "from 1 to 500"]),
+    ("older_age: {value: 60, source: convention", "older_age: {value: 60, source: nobody",
+     ["unknown source 'nobody'"]),
+    ("metrics: [balance_eyes_open, y_balance", "metrics: [balance_eyes_shut, y_balance",
+     ["unknown metric 'balance_eyes_shut'"]),
+])
+def test_parse_protocol_names_a_bad_planner_rule(old: str, new: str, words: list[str]) -> None:
+    assert SHIPPED.count(old) == 1, old
+    text = SHIPPED.replace(old, new)
+    line = text[:text.index(new)].count("\n") + 1
+    with pytest.raises(DataFileError) as e:
+        parse_protocol(text, name="coach.yaml")
+    assert e.value.line is not None
+    assert abs(e.value.line - line) <= 1
+    for w in words:
+        assert w in str(e.value)
