@@ -108,7 +108,7 @@ def test_hand_placed_points_are_measured_stored_and_decided_again(
                             "value": 22.5, "method": "photo",
                             "notes": "Measured from a photo; not checked: knee bent."}]
     row = people_row(cli)  # the decision was made again and saved
-    assert (row["stage"], row["status"]) == (2, "working")
+    assert (row["stage"], row["status"]) == (1, "working")
     assert decided_at(cli_url) > before
     with Image.open(annotated) as im:
         assert (im.format, im.size) == ("JPEG", (512, 600))
