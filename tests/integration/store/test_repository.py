@@ -279,7 +279,9 @@ def test_unit_of_work_session_is_closed_after_the_block(engine: Engine) -> None:
 
 
 def test_list_shows_people_with_their_current_decision(engine: Engine) -> None:
-    _add(engine, minimal_history("bo"), full_history("ada"))
+    h = full_history("ada")
+    assert h.intake is not None
+    _add(engine, minimal_history("bo"), h)
     with UnitOfWork(engine) as uow:
         uow.people.save_decision("ada", as_of=day(20), stage=2, status="progress",
                                  clear_to_train=True, summary={"reasons": ["met the gate"]})
@@ -288,7 +290,8 @@ def test_list_shows_people_with_their_current_decision(engine: Engine) -> None:
         people = uow.people.list()
     assert people == [
         PersonSummary(key="ada", name="Person ada", created=day(0), stage=2, status="progress",
-                      clear_to_train=True, as_of=day(20)),
+                      clear_to_train=True, as_of=day(20), profile=h.intake.profile,
+                      age_at_intake=h.intake.age, intake_date=h.intake.date, sex=h.intake.sex),
         PersonSummary(key="bo", name="Person bo", created=None),
     ]
 

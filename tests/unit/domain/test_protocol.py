@@ -303,7 +303,7 @@ def test_parse_protocol_rejects_a_document_that_is_not_a_mapping() -> None:
 
 @pytest.mark.parametrize(("old", "new"), [
     pytest.param("asymmetry:\n", "asymetry:\n", id="top-level"),
-    pytest.param("    habits:\n      - Walk barefoot", "    habbits:\n      - Walk barefoot",
+    pytest.param("    habits:\n      - {text: \"Runners", "    habbits:\n      - {text: \"Runners",
                  id="optional-stage-key"),
     pytest.param("    why: The foot is", "    whyy: The foot is", id="required-stage-key"),
 ])
