@@ -302,6 +302,10 @@ class Session(_Model):
     pain_during: Pain = 0
     pain_next_morning: Pain | None = None
     notes: Annotated[str, Field(max_length=2000)] | None = None
+    gait_off: bool = Field(default=False, description=(
+        "the person felt their walking or running gait was off (limping, favouring a side, "
+        "a changed foot strike)"))
+    """The person felt their walking or running gait was off that day; a gait check is due."""
 
 
 class Availability(_Model):
@@ -499,6 +503,16 @@ class History(_Model):
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = self.model_dump(mode="json", exclude_none=True)
         return data
+
+
+def gait_off_since(history: History, day: dt.date) -> dt.date | None:
+    """The date of the latest session on or after ``day`` flagged ``gait_off`` (the person
+    felt their gait was off); None when there is none."""
+    latest: dt.date | None = None
+    for s in history.sessions:
+        if s.gait_off and s.date >= day and (latest is None or s.date > latest):
+            latest = s.date
+    return latest
 
 
 def _loc(loc: tuple[int | str, ...]) -> str:

@@ -206,7 +206,8 @@ def _foot_params(person_id: int, f: FootObservation) -> dict[str, Any]:
 def _session_params(person_id: int, s: Session) -> dict[str, Any]:
     return {"person_id": person_id, "date": s.date, "rpe": s.rpe, "pain_before": s.pain_before,
             "pain_during": s.pain_during, "pain_next_morning": s.pain_next_morning,
-            "notes": s.notes, "exercises": [_exercise_doc(e) for e in s.exercises]}
+            "notes": s.notes, "exercises": [_exercise_doc(e) for e in s.exercises],
+            "gait_off": s.gait_off}
 
 
 _EXERCISE_AMOUNTS = ("sets", "reps", "seconds", "load_kg", "rounds")
@@ -293,7 +294,7 @@ _FOOT_COLS = (t.foot_observations.c.person_id, t.foot_observations.c.date,
 _SESSION_COLS = (t.sessions.c.person_id, t.sessions.c.date, t.sessions.c.rpe,
                  t.sessions.c.pain_before, t.sessions.c.pain_during,
                  t.sessions.c.pain_next_morning, t.sessions.c.notes,
-                 _json_text(t.sessions.c.exercises))
+                 _json_text(t.sessions.c.exercises), t.sessions.c.gait_off)
 _AVAILABILITY_COLS = (t.availability.c.person_id,
                       *(t.availability.c[day] for day in t.WEEKDAY_COLUMNS))
 _RUN_COLS = (t.planned_runs.c.person_id, t.planned_runs.c.date, t.planned_runs.c.kind,
@@ -948,7 +949,7 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
     lists_of: dict[str, list[ExerciseLog]] = {}
     logs: dict[tuple[Any, ...], ExerciseLog] = {}
     last_pid = None
-    for pid, date, rpe, before, during, morning, notes, exercises in sessions:
+    for pid, date, rpe, before, during, morning, notes, exercises, gait_off in sessions:
         if (p := parts.get(pid)) is None:
             continue
         if pid != last_pid:
@@ -967,7 +968,8 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
                 found.append(log)
         p.sessions.append(new(Session, {
             "date": day(date), "exercises": found.copy(), "rpe": rpe, "pain_before": before,
-            "pain_during": during, "pain_next_morning": morning, "notes": notes}))
+            "pain_during": during, "pain_next_morning": morning, "notes": notes,
+            "gait_off": bool(gait_off)}))  # SQLite's driver gives 0 or 1
     availability_of: dict[int, Availability] = {}
     for pid, *minutes in availability:
         if pid in parts:

@@ -34,6 +34,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, relationship
@@ -313,6 +314,8 @@ class SessionRow(Base):
     """The exercises done, in the order logged: objects with ``exercise_id`` and ``side`` and,
     where given, ``sets``, ``reps``, ``seconds``, ``load_kg`` and ``rounds`` (always read
     and written with their session, never queried on their own: see migration 0005)."""
+    gait_off: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    """The person felt their gait was off that day (migration 0007: older rows read false)."""
 
     person: Mapped[PersonRow] = relationship(back_populates="sessions")
 

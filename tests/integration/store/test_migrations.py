@@ -184,3 +184,44 @@ def test_downgrade_from_0006_drops_the_check_ins_and_keeps_the_screens(engine: E
     assert sprains == 1
     migrate(engine)
     assert _diff(engine) == []
+
+
+def _at_0006_with_a_session(engine: Engine) -> None:
+    _downgrade(engine, "0006")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO people (id, key, name, created) "
+                          "VALUES (1, 'ada', 'Ada', '2026-11-02')"))
+        conn.execute(text(
+            "INSERT INTO sessions (id, person_id, date, pain_during, exercises) VALUES "
+            "(1, 1, '2026-11-03', 2, '[{\"exercise_id\": \"calf_raise\", \"side\": \"both\"}]')"))
+
+
+def test_upgrade_to_0007_reads_old_sessions_as_gait_not_off(engine: Engine) -> None:
+    _at_0006_with_a_session(engine)
+    migrate(engine)
+    with UnitOfWork(engine) as uow:
+        h = uow.people.get("ada")
+    assert [(s.pain_during, s.gait_off) for s in h.sessions] == [(2, False)]
+    assert _diff(engine) == []
+
+
+def test_upgrade_to_0007_refuses_an_empty_gait_off(engine: Engine) -> None:
+    _at_0006_with_a_session(engine)
+    migrate(engine)
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text("UPDATE sessions SET gait_off = NULL"))
+
+
+def test_downgrade_from_0007_drops_the_flag_and_keeps_the_session(engine: Engine) -> None:
+    _at_0006_with_a_session(engine)
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE sessions SET gait_off = true"))
+    _downgrade(engine, "0006")
+    with engine.connect() as conn:
+        during = conn.execute(text("SELECT pain_during FROM sessions")).scalars().all()
+        columns = {c["name"] for c in inspect(conn).get_columns("sessions")}
+    assert during == [2]
+    assert "gait_off" not in columns
+    migrate(engine)
+    assert _diff(engine) == []

@@ -111,7 +111,7 @@ histories = st.builds(
     sessions=st.lists(st.builds(
         Session, date=DATES, exercises=st.lists(exercise_logs, min_size=1, max_size=4),
         rpe=_opt(st.integers(0, 10)), pain_before=_opt(PAIN), pain_during=PAIN,
-        pain_next_morning=_opt(PAIN), notes=_opt(TEXT)), max_size=4),
+        pain_next_morning=_opt(PAIN), notes=_opt(TEXT), gait_off=st.booleans()), max_size=4),
     availability=st.builds(Availability, **{d: st.integers(0, 240) for d in
                                            ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}),
     planned_runs=st.lists(st.builds(
