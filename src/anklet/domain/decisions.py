@@ -768,7 +768,9 @@ def _personal(view: _View, c: Criterion, at: dt.date) -> Criterion:
 def _applicable(view: _View, gate: list[Criterion], at: dt.date) -> list[Criterion]:
     """The gate's criteria for this person (their goal and age), made personal."""
     age = view.age(at)
-    key = (id(gate), view.profile, age, view.sex, view.free_weekdays, at.weekday())
+    # keyed by the criteria themselves (protocol objects that live as long as the view), not
+    # by the list, which may be a temporary one
+    key = (*map(id, gate), view.profile, age, view.sex, view.free_weekdays, at.weekday())
     found = view.personal.get(key)
     if found is None:
         found = view.personal[key] = [_personal(view, c, at) for c in gate
@@ -776,27 +778,29 @@ def _applicable(view: _View, gate: list[Criterion], at: dt.date) -> list[Criteri
     return found
 
 
-def _test_date(view: _View, metric: str, at: dt.date) -> dt.date | None:
-    """The newest current test behind ``metric`` by ``at`` (either side)."""
+def _test_date(view: _View, metric: str, at: dt.date) -> tuple[bool, dt.date] | None:
+    """Whether both sides of the test behind ``metric`` are current by ``at``, and the date
+    of its newest current result (None when neither side is)."""
     key = _TESTED_METRICS.get(metric)
     if key is None:
         return None
     dates = [item[0] for side in SIDES if (item := view.latest(key, side, at)) is not None]
-    return max(dates) if dates else None
+    return (len(dates) == len(SIDES), max(dates)) if dates else None
 
 
 def _group_choice(view: _View, crit: list[Criterion], at: dt.date) -> set[int]:
-    """The ids of grouped criteria that do NOT count: in each group the one tested most
-    recently counts (the first listed when none is tested)."""
+    """The ids of grouped criteria that do NOT count: in each group the test with both sides
+    current and tested most recently counts (a one-sided test only when no test has both;
+    the first listed when none is tested)."""
     groups: dict[str, list[Criterion]] = {}
     for c in crit:
         if c.group is not None:
             groups.setdefault(c.group, []).append(c)
     idle: set[int] = set()
     for members in groups.values():
-        dated = [(d, -i) for i, c in enumerate(members)
+        dated = [(*d, -i) for i, c in enumerate(members)
                  if (d := _test_date(view, c.metric, at)) is not None]
-        pick = -max(dated)[1] if dated else 0
+        pick = -max(dated)[2] if dated else 0
         idle.update(id(c) for i, c in enumerate(members) if i != pick)
     return idle
 
@@ -1107,8 +1111,7 @@ def _placement(view: _View, protocol: Protocol, start: dt.date) -> tuple[int, st
     gate = protocol.stage(2).gate
     tests = [c for c in gate if c.metric not in _FREQUENCY_METRICS]
     if pl.tested_start_stage is not None and tests and all(
-            _evaluate(view, c, start, protocol.stage(2)).met
-            for c in _applicable(view, tests, start)):
+            r.met for r in _results(view, tests, start, protocol.stage(2)) if r.required):
         stage = int(pl.tested_start_stage.value)
         why = (f"No ankle injury in the last {free} days, no surgery, no symptoms, and the "
                f"tests for stage 3 already pass: starting at stage {stage} "
@@ -1208,9 +1211,11 @@ def _checkpoint(view: _View, protocol: Protocol, r: _Replay, cp: Checkpoint,
     st = protocol.stage(r.stage)
     sunday = c - DAY
     if (c - r.stage_since).days >= st.min_days.value and _gate_passes(view, st.gate, sunday, st):
+        met = () if brief else tuple(
+            x for x in check_gate(view, protocol, r.stage, sunday).criteria if x.required)
         r.timeline.append(StageChange(
             c, "advance", r.stage, r.stage + 1, f"Every criterion for stage {r.stage + 1} was met",
-            () if brief else check_gate(view, protocol, r.stage, sunday).criteria))
+            met))
         r.stage, r.stage_since, r.in_effect = r.stage + 1, c, None
         r.level_base, r.level_since = protocol.dosing.start_level.value, c
 
