@@ -153,7 +153,8 @@ def faam(
     person: PersonArg,
     answer: AnswerOpt = None,
     na: Annotated[list[str] | None, typer.Option(
-        "--na", help="An item that does not apply (left out of the score); repeat.")] = None,
+        "--na", help="An item limited by something other than the foot or ankle (left out "
+                     "of the score); repeat.")] = None,
     wording: WordingOpt = None,
     date: DateOpt = None,
     as_json: JsonOpt = False,

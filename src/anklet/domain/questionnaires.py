@@ -88,7 +88,7 @@ class Item(DataModel):
         if self.scale is not None:
             return (f"a whole number from {self.scale.low} ({self.scale.low_label}) to "
                     f"{self.scale.high} ({self.scale.high_label})")
-        return ", ".join(f"{o.id} ({'does not apply' if o.score is None else o.score})"
+        return ", ".join(f"{o.id} ({'left out: ' + o.label if o.score is None else o.score})"
                          for o in self.options or ())
 
 
