@@ -18,7 +18,9 @@ The four charts and their signatures::
 * **dorsiflexion_chart** — knee-to-wall distance (cm) per side over time. Lunge-angle
   measurements are converted to centimetres with the engine's own relation
   (:func:`anklet.domain.measures.dorsiflexion_cm`, Bennell1998: 1 cm ≈ 3.6°) and drawn as
-  hollow points marked "from lunge angle". Every ``dorsiflexion_cm`` gate criterion in the
+  hollow points marked "from lunge angle (rough)": the relation is a slope, not a ratio, and
+  other studies imply 2.5–2.9° per cm, so the chart says so and no decision uses it (gates
+  judge an angle in degrees). Every ``dorsiflexion_cm`` gate criterion in the
   protocol is drawn as a dashed line at its threshold.
 * **asymmetry_chart** — left minus right knee-to-wall distance (cm) for each day both sides
   were measured, with the band of the protocol's ``dorsiflexion`` asymmetry rule (±
@@ -361,7 +363,7 @@ def dorsiflexion_chart(history: History, protocol: Protocol, *,
     converted = any(p.converted for p in points)
     legend = [(_dot(COLOURS[Side.LEFT]), "Left"), (_dot(COLOURS[Side.RIGHT]), "Right")]
     if converted:
-        legend.append((_dot(MUTED, hollow=True), "From lunge angle"))
+        legend.append((_dot(MUTED, hollow=True), "From lunge angle (rough)"))
     if thresholds:
         legend.append((_dash(INK), "Target"))
     body += _legend(legend)
@@ -388,7 +390,8 @@ def dorsiflexion_chart(history: History, protocol: Protocol, *,
             cls = f"point {side.value}" + (" converted" if p.converted else "")
             tip = f"{side.value.capitalize()}, {day_label(p.date, True)}: {num(p.cm)} cm"
             if p.converted:
-                tip += f" (lunge angle {num(p.raw)}° ÷ {num(DEGREES_PER_CM)})"
+                tip += (f" (lunge angle {num(p.raw)}° ÷ {num(DEGREES_PER_CM)}, a rough "
+                        f"conversion; decisions judge the angle itself)")
             if p.note:
                 tip += f". {p.note}"
             body.append(
@@ -407,7 +410,8 @@ def dorsiflexion_chart(history: History, protocol: Protocol, *,
     if thresholds:
         words += "; target: " + ", ".join(f"{num(t)} cm" for t, _ in thresholds)
     if converted:
-        words += "; hollow points are lunge angles converted to cm"
+        words += ("; hollow points are lunge angles converted roughly to cm (1 cm ≈ 3.6°, "
+                  "studies differ); decisions judge the angle itself")
     return _svg(words + ".", body, kind="dorsiflexion")
 
 
