@@ -776,6 +776,9 @@ def log_session(
     pain_next_morning: Annotated[int | None, typer.Option(
         help="Pain the next morning, 0–10 (or add later with `anklet morning`).")] = None,
     notes: Annotated[str | None, typer.Option()] = None,
+    gait_off: Annotated[bool, typer.Option(
+        "--gait-off", help="Your walking or running felt off today: the plan adds a short "
+                           "gait check.")] = False,
     date: DateOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -801,13 +804,16 @@ def log_session(
         if not logs:
             raise InputError("exercise", None, "at least one --exercise, or --planned")
         s = build(Session, date=d, exercises=logs, rpe=rpe, pain_before=pain_before,
-                  pain_during=pain_during, pain_next_morning=pain_next_morning, notes=notes)
+                  pain_during=pain_during, pain_next_morning=pain_next_morning, notes=notes,
+                  gait_off=gait_off)
         records.create_session(uow, key=person, session=s, library=c.library)
         early = records.before_first_screen(uow.people.get(person), d)
     if not emit(as_json, s.model_dump(mode="json", exclude_none=True)):
         out.print(f"Logged {len(s.exercises)} exercise(s) for {person} on {d}.")
         if early:
             out.print(early, markup=False)
+        if s.gait_off:
+            out.print("Noted that your walking or running felt off today.")
         if s.pain_during > c.protocol.pain_monitoring.acceptable_max.value:
             out.print("[red]That is more pain than the plan allows. The dose will drop; "
                       "check `anklet status`.[/]")

@@ -676,7 +676,7 @@ def test_log_stores_the_session_with_every_exercise(cli: Cli) -> None:
                                         "sets": 3, "seconds": 60}
     (s,) = exported(cli)["sessions"]
     assert s == {"date": TODAY.isoformat(), "rpe": 4, "pain_before": 0, "pain_during": 1,
-                 "notes": "easy", "exercises": [
+                 "notes": "easy", "gait_off": False, "exercises": [
                      {"exercise_id": "seated-arch-roll", "side": "both", "seconds": 60},
                      {"exercise_id": "calf-roll-seated", "side": "left", "sets": 3,
                       "seconds": 60}]}
@@ -1116,7 +1116,7 @@ def build_full_person(cli: Cli) -> None:
            "-e", "calf-roll-seated,sets=3,seconds=60,side=left,load=2.5,reps=10,rounds=2",
            "--pain-during", "1", "--pain-before", "0", "--rpe", "3", "--notes", "fine",
            "--date", (START + dt.timedelta(days=1)).isoformat()))
-    ok(cli("log", "sam", "-e", "seated-arch-roll", "--pain-during", "2",
+    ok(cli("log", "sam", "-e", "seated-arch-roll", "--pain-during", "2", "--gait-off",
            "--date", YESTERDAY.isoformat()))
     ok(cli("morning", "sam", "1"))
     ok(cli("log", "sam", "--planned", "--pain-during", "2", "--rpe", "5"))
@@ -1134,6 +1134,7 @@ def round_trip(cli: Cli, folder: Path) -> None:
     assert len(doc["planned_runs"]) == 2
     assert len(doc["sessions"]) == 3
     assert doc["sessions"][1]["pain_next_morning"] == 1
+    assert [s["gait_off"] for s in doc["sessions"]] == [False, True, False]
     assert doc["sessions"][0]["exercises"][1] == {
         "exercise_id": "calf-roll-seated", "side": "left", "sets": 3, "reps": 10,
         "seconds": 60, "load_kg": 2.5, "rounds": 2}
