@@ -650,6 +650,29 @@ def test_a_client_logs_a_session_and_its_morning_pain(people: People) -> None:
     assert stored.as_of == TODAY  # each write re-decided and saved
 
 
+def test_a_session_log_takes_gait_off_and_gives_it_back(people: People) -> None:
+    url = f"/api/v1/people/{people.quiet_key}/sessions"
+    _problem(people.coach.post(url, json=_session(gait_off="sometimes")), "gait_off")
+    assert _ok(people.coach.get(url))["count"] == 0  # nothing half-written
+    off = _valid(SessionPublic, _ok(people.coach.post(url, json=_session(gait_off=True)), 201))
+    assert off["gait_off"] is True
+    plain = _valid(SessionPublic, _ok(people.coach.post(url, json=_session()), 201))
+    assert plain["gait_off"] is False
+    assert [s["gait_off"] for s in _ok(people.coach.get(url))["data"]] == [True, False]
+    with people.web.ctx.uow() as uow:
+        assert [s.gait_off for s in uow.people.get(people.quiet_key).sessions] == [True, False]
+    doc = _ok(people.coach.get(f"/api/v1/people/{people.quiet_key}/export"))
+    assert [s["gait_off"] for s in doc["sessions"]] == [True, False]
+    assert [s.gait_off for s in parse_history(doc).sessions] == [True, False]
+
+
+def test_a_client_logs_their_own_gait_off(people: People) -> None:
+    base = f"/api/v1/people/{people.client.key}/sessions"
+    _ok(people.client.post(base, json=_session(gait_off=True)), 201)
+    with people.web.ctx.uow() as uow:
+        assert [s.gait_off for s in uow.people.get(people.client.key).sessions] == [True]
+
+
 # --- export and evaluate ----------------------------------------------------------------------
 
 

@@ -686,3 +686,65 @@ def test_a_client_cannot_reach_a_self_coached_person(
             assert r.status_code == 404
             assert "Sol Solo" not in r.text
     assert self_coached.get(f"/people/{key}/progress").status_code == 200
+
+
+# --- "my gait feels off" on the session log ----------------------------------------------------
+
+
+def test_log_form_offers_an_unticked_gait_off_box_with_its_label(cleo: WebClient) -> None:
+    r = cleo.get(f"/people/{cleo.person_key}/log")
+    form = log_fields(r.text)
+    assert ("gait_off", "on") not in form.checked
+    box = re.search(r'<label class="choice" for="f-gait_off-box"><input id="f-gait_off-box" '
+                    r'name="gait_off" type="checkbox" value="on"[^>]*> ([^<]+)</label>', r.text)
+    assert box, "no gait_off checkbox inside its label"
+    assert box.group(1).strip() == "My walking or running felt off today"
+    assert "The plan adds a short gait check." in r.text
+
+
+def test_log_gait_off_ticked_is_stored(web: Web, cleo: WebClient) -> None:
+    key = str(cleo.person_key)
+    form = log_fields(cleo.get(f"/people/{key}/log").text)
+    r = cleo.form(f"/people/{key}/log", {**form.values, "pain_during": "1", "gait_off": "on"})
+    assert r.status_code == 303, r.text
+    assert [s.gait_off for s in sessions(web, key)] == [True]
+
+
+def test_log_gait_off_left_unticked_is_stored_as_not_off(web: Web, cleo: WebClient) -> None:
+    key = str(cleo.person_key)
+    form = log_fields(cleo.get(f"/people/{key}/log").text)
+    r = cleo.form(f"/people/{key}/log", {**form.values, "pain_during": "1"})
+    assert r.status_code == 303, r.text
+    assert [s.gait_off for s in sessions(web, key)] == [False]
+
+
+def test_log_gait_off_stays_ticked_when_another_field_is_wrong(web: Web,
+                                                               cleo: WebClient) -> None:
+    key = str(cleo.person_key)
+    form = log_fields(cleo.get(f"/people/{key}/log").text)
+    r = cleo.form(f"/people/{key}/log", {**form.values, "pain_during": "11", "gait_off": "on"})
+    assert r.status_code == 422
+    assert ("gait_off", "on") in log_fields(r.text).checked
+    assert sessions(web, key) == []
+
+
+def test_log_gait_off_with_a_made_up_value_is_named_and_stores_nothing(
+        web: Web, cleo: WebClient) -> None:
+    key = str(cleo.person_key)
+    form = log_fields(cleo.get(f"/people/{key}/log").text)
+    r = cleo.form(f"/people/{key}/log", {**form.values, "pain_during": "1",
+                                          "gait_off": "sometimes"})
+    assert r.status_code == 422
+    assert 'id="e-gait_off"' in r.text
+    assert "“sometimes” is not an answer here: tick the box" in html.unescape(r.text)
+    assert sessions(web, key) == []
+
+
+def test_coach_logs_gait_off_for_a_client(web: Web, coach: WebClient, cleo: WebClient) -> None:
+    key = str(cleo.person_key)
+    r = coach.get(f"/people/{key}/log")
+    assert "Their walking or running felt off that day" in r.text
+    form = log_fields(r.text)
+    r = coach.form(f"/people/{key}/log", {**form.values, "pain_during": "2", "gait_off": "on"})
+    assert r.status_code == 303, r.text
+    assert [s.gait_off for s in sessions(web, key)] == [True]

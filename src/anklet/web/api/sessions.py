@@ -44,7 +44,8 @@ def list_sessions(key: Key, account: ApiAccount, uow: Uow) -> Response:
 def log_session(key: Key, body: SessionCreate, account: ApiAccount, uow: Uow,
                 ctx: Ctx) -> Response:
     """Log a session: the exercises done (sets, reps, seconds, load, per side), effort, and
-    pain before, during and (if known) the next morning."""
+    pain before, during and (if known) the next morning, and whether walking or running
+    felt off (``gait_off``)."""
     visible(uow, account, key)
     check_dates(body)
     session = Session.model_validate(dict(body))

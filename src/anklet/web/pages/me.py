@@ -439,12 +439,16 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
     notes = values.get("notes", "").strip() or None
     if notes is not None and len(notes) > 2000:
         errors["notes"] = f"Notes can be up to 2000 characters; these are {len(notes)}."
+    gait_off = values.get("gait_off", "") == "on"
+    if values.get("gait_off", "") not in ("", "on"):
+        errors["gait_off"] = (f"“{values['gait_off'][:40]}” is not an answer here: tick the box "
+                              f"if walking or running felt off, or leave it empty.")
 
     if not errors:
         assert day is not None
         assert pain_during is not None
         session = Session(date=day, exercises=logs, rpe=rpe, pain_before=pain_before,
-                          pain_during=pain_during, notes=notes)
+                          pain_during=pain_during, notes=notes, gait_off=gait_off)
         try:
             records.create_session(uow, key=key, session=session, library=ctx.library)
         except InputError as e:  # an exercise the library does not know (a hand-made form)

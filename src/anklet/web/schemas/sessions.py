@@ -10,7 +10,8 @@ from anklet.web.schemas.common import PublicModel
 
 class SessionCreate(Session):
     """A session as ``anklet log`` takes it: at least one exercise (ids from the exercise
-    library), effort (rpe 0–10) and pain (0–10) before, during and the next morning."""
+    library), effort (rpe 0–10), pain (0–10) before, during and the next morning, and
+    ``gait_off`` (true when walking or running felt off that day; false when left out)."""
 
 
 class SessionPublic(Session):
