@@ -100,6 +100,9 @@ def test_a_client_logs_a_session_on_a_phone_and_sees_the_charts_move(server: Ser
     effort = page.get_by_role("group", name="Effort")
     effort.get_by_text("4", exact=True).tap()
     page.get_by_label("Notes").fill("Left arch felt tight")
+    gait = page.get_by_label("My walking or running felt off today")
+    assert not gait.is_checked()
+    gait.check()
     with page.expect_response(f"{server}/people/{key}/log") as sent:
         save.tap()
     assert sent.value.status == 422
@@ -121,6 +124,7 @@ def test_a_client_logs_a_session_on_a_phone_and_sees_the_charts_move(server: Ser
     assert page.get_by_role("group", name="Effort").get_by_role(
         "radio", name="4", exact=True).is_checked()
     assert page.get_by_label("Notes").input_value() == "Left arch felt tight"
+    assert page.get_by_label("My walking or running felt off today").is_checked()
     no_sideways_scroll(page)
     shot(page, "client-log-error")
 
