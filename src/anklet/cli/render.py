@@ -49,6 +49,10 @@ def decision(console: Console, d: Decision, protocol: Protocol) -> None:
                 Text("✗", style="red") if c.assessed else Text("?", style="yellow"))
             t.add_row(mark, c.label, c.value_text, c.threshold_text, c.source)
         console.print(t)
+        for c in d.gate.criteria:
+            if c.served_by:
+                console.print(Text(f"  → {c.label}: {c.served_by}.", style="cyan"),
+                              soft_wrap=True)
     if d.clearance is not None and d.status not in ("refer", "screen_needed"):
         clearance_checklist(console, d.clearance, protocol, person=d.person_id)
     if d.asymmetries:
@@ -144,6 +148,8 @@ def clearance_checklist(console: Console, gate: GateResult, protocol: Protocol, 
             if not c.assessed and c.how:
                 console.print(Text(f"      {c.how_verb}: {c.how.replace('PERSON', person)}",
                                    style="dim"), soft_wrap=True)
+            if c.served_by:
+                console.print(Text(f"      → {c.served_by}", style="cyan"), soft_wrap=True)
 
 
 def plan(console: Console, p: WeekPlan, library: Library, *, details: bool = False) -> None:

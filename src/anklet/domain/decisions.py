@@ -77,6 +77,9 @@ class CriterionResult:
     (``where`` says when it was last done), not because it was never done."""
     group: str | None = None
     """Criteria of one group measure the same thing in different units; one counts."""
+    served_by: str | None = None
+    """For a criterion tested and not met: the work the plan adds for it (the protocol's
+    ``planner.blockers``), in words."""
 
     @property
     def not_applicable(self) -> bool:
@@ -815,8 +818,27 @@ def _results(view: _View, gate: list[Criterion], at: dt.date,
         if id(c) in idle:
             r = replace(r, required=False,
                         note="Not needed: the other test of the same range counts.")
+        elif r.assessed and not r.met and (served := _served_by(view, c, stage)):
+            r = replace(r, served_by=served)
         out.append(r)
     return tuple(out)
+
+
+def _served_by(view: _View, c: Criterion, stage: Stage) -> str | None:
+    """The work the planner adds for an unmet ``c`` at ``stage`` (only categories that have
+    exercises at that stage), in words; None when it adds none."""
+    for b in view.protocol.planner.blockers:
+        if c.metric not in b.metrics:
+            continue
+        cats = [cat for cat in b.categories
+                if any(stage.number in e.stages and e.category is cat
+                       for e in view.library.exercises)]
+        if not cats:
+            return None
+        names = " and ".join(cat.value.replace("_", " ") for cat in cats)
+        return (f"your plan adds {names} for your {b.label}, "
+                f"{b.per_week.value:g} days a week")
+    return None
 
 
 def _out_of_date(view: _View, key: str, at: dt.date) -> str:

@@ -31,7 +31,7 @@ def criterion_dict(c: CriterionResult, protocol: Protocol) -> dict[str, Any]:
             "unit": c.unit, "met": c.met, "assessed": c.assessed, "source": c.source,
             "source_text": protocol.sources.get(c.source, c.source), "reason": c.reason,
             "note": c.note, "domain": c.domain, "required": c.required, "how": c.how,
-            "where": c.where, "stale": c.stale}
+            "where": c.where, "stale": c.stale, "group": c.group, "served_by": c.served_by}
 
 
 def checklist_dict(gate: GateResult, protocol: Protocol) -> dict[str, Any]:

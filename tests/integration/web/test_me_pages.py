@@ -486,6 +486,21 @@ def test_log_for_an_earlier_day_prefills_that_days_plan(web: Web, cleo: WebClien
     assert cleo.get(f"/people/{key}/log?date=nonsense").status_code == 422
 
 
+def test_log_before_the_first_screen_is_kept_with_a_note(web: Web, cleo: WebClient) -> None:
+    key = str(cleo.person_key)
+    with web.ctx.uow() as uow:
+        first = uow.people.get(key).screenings[0].date
+    day = first - DAY
+    form = log_fields(cleo.get(f"/people/{key}/log").text)  # today's form, dated earlier
+    r = cleo.form(f"/people/{key}/log", {**form.values, "date": day.isoformat(),
+                                          "pain_during": "1"})
+    assert r.status_code == 303, r.text
+    assert [s.date for s in sessions(web, key)] == [day]
+    page = html.unescape(cleo.get("/me").text)
+    assert f"dated before the first screen ({first.isoformat()})" in page
+    assert "counts toward nothing" in page
+
+
 def test_coach_logs_for_a_client_and_goes_back_to_the_person_page(
         web: Web, coach: WebClient, cleo: WebClient) -> None:
     key = cleo.person_key

@@ -615,8 +615,9 @@ SHIPPED = resources.files("anklet.data").joinpath("protocol.yaml").read_text(enc
 
 
 @pytest.mark.parametrize(("old", "new", "words"), [
-    ("per_week: 3, pick: 2, source: Seever2022}",
-     "per_week: 3, pick: 2, priority: gate, source: Seever2022}",
+    ("categories: [shin_calf_release], per_week: 3, pick: 2, source: convention}",
+     "categories: [shin_calf_release], per_week: 3, pick: 2, priority: gate, "
+     "source: convention}",
      ["shin_calf_release", "priority: gate", "counts no day"]),
     ("lunge_reps_per_leg_max: {value: 30, source: convention",
      "lunge_reps_per_leg_max: {value: 0, source: convention", ["lunge_reps_per_leg_max 0",

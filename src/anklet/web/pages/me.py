@@ -460,9 +460,13 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
         rows = _read_rows(values, ctx.library, plan.dose_level)
         return _log_page(request, account, history, rows=rows, values=values, errors=errors,
                          plan=plan, status_code=422)
+    assert day is not None
+    early = records.before_first_screen(uow.people.get(key), day)
     evaluation.refresh(uow, key=key, protocol=ctx.protocol, library=ctx.library)
     uow.commit()
     flash(request, LOGGED if day == today else f"Logged for {day:%A %-d %B}.")
+    if early is not None:
+        flash(request, early, "warn")
     assert pain_during is not None
     limit = ctx.protocol.pain_monitoring.acceptable_max.value
     if pain_during > limit:

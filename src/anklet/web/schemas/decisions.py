@@ -71,6 +71,11 @@ class CriterionPublic(PublicModel):
                                    "done; may be empty")
     stale: bool = Field(description="not assessed because the test is older than the "
                                     "protocol's re-test interval, not because it was never done")
+    group: str | None = Field(default=None, description="criteria of one group measure the "
+                              "same thing in different units (knee-to-wall cm or lunge angle "
+                              "degrees); the one tested most recently counts")
+    served_by: str | None = Field(default=None, description="for a criterion tested and not "
+                                  "met: the work the plan adds for it, in words")
 
 
 class GatePublic(PublicModel):
