@@ -211,7 +211,8 @@ def test_faam_subscale_below_its_validity_rule_is_reported_not_scorable(cli: Cli
 def test_faam_names_unanswered_items_and_stores_nothing(cli: Cli) -> None:
     person(cli)
     refused(cli("questionnaire", "faam", "sam", *faam_specs(skip=("sports_8",))),
-            EXIT_INPUT, "item sports_8: an answer (unanswered", "na (left out: not because of my foot or ankle")
+            EXIT_INPUT, "item sports_8: an answer (unanswered",
+            "na (left out: not because of my foot or ankle")
     refused(cli("questionnaire", "faam", "sam", *faam_specs(skip=("adl_4",)),
                 "--answer", "adl_4=5"), EXIT_INPUT, "item adl_4: '5' is not accepted",
             "none (4)", "unable (0)")
