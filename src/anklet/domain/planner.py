@@ -42,7 +42,7 @@ from functools import cache
 from anklet.domain.decisions import CriterionResult, Decision, fmt
 from anklet.domain.exercises import Category, Exercise, Impact, Library, LoadType, Motion, load_library
 from anklet.domain.history import Activity, History, PlannedRun, RunKind
-from anklet.domain.protocol import Blocker, Habit, Protocol, Stage, Target, load_protocol
+from anklet.domain.protocol import Blocker, Habit, PlannerRules, Protocol, Stage, Target, load_protocol
 from anklet.domain.runs import cadence_trend
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -215,6 +215,9 @@ def _runners_only(e: Exercise) -> bool:
 # --- choosing exercises for a target -------------------------------------------------
 
 
+_Rank = Callable[[Exercise], tuple[int, int, int, str]]
+
+
 def choose_exercises(target: Target, stage: int, library: Library, variant: int,
                      rotation: int = 0, activities: frozenset[Activity] = frozenset(),
                      allowed: Callable[[Exercise], bool] | None = None) -> list[Exercise]:
@@ -232,48 +235,70 @@ def choose_exercises(target: Target, stage: int, library: Library, variant: int,
 
     cands.sort(key=rank)
     if rotation and len(cands) > target.pick:
-        # vary the week's choice among the equally good candidates
-        best = rank(cands[0])[:3]
-        tier = [e for e in cands if rank(e)[:3] == best]
-        k = rotation % len(tier)
-        cands = tier[k:] + tier[:k] + [e for e in cands if e not in tier]
-    chosen: list[Exercise] = []
+        cands = _rotated(cands, rank, rotation)
     if target.cover_motions:
-        # one exercise per motion, preferring those that train that motion alone
-        for motion in Motion:
-            if any(motion in e.motions for e in chosen):
-                continue
-            with_motion = [e for e in cands if motion in e.motions and e not in chosen]
-            if with_motion:
-                chosen.append(min(with_motion, key=lambda e: (len(e.motions) > 1, rank(e))))
-        chosen += [e for e in cands if e not in chosen][: max(0, target.pick - len(chosen))]
-    elif target.cover_planes:
-        # closest to the person's level first, but each new pick should add a plane if it
-        # can; a target of several categories takes one of each first (the maintenance
-        # routine's 3D work keeps agility in it, which the clearance re-check asks for)
-        def add_from(pool: list[Exercise]) -> None:
-            have = {p for e in chosen for p in e.planes}
-            chosen.append(next((e for e in pool if set(e.planes) - have), pool[0]))
+        return _by_motion(target, cands, rank)
+    if target.cover_planes:
+        return _by_plane(target, cands)
+    if len(target.categories) > 1:
+        return _by_category(target, cands)
+    return cands[: target.pick]
 
-        if len(target.categories) > 1:
-            for cat in target.categories[:target.pick]:
-                if pool := [e for e in cands if e.category is cat]:
-                    add_from(pool)
-        while len(chosen) < target.pick:
-            rest = [e for e in cands if e not in chosen]
-            if not rest:
-                break
-            add_from(rest)
-    elif len(target.categories) > 1:
-        per_cat = {c: [e for e in cands if e.category is c] for c in target.categories}
-        i = 0
-        while len(chosen) < target.pick and any(per_cat.values()):
-            lst = per_cat[target.categories[i % len(target.categories)]]
-            if lst:
-                chosen.append(lst.pop(0))
-            i += 1
-    else:
-        chosen = cands[: target.pick]
+
+def _rotated(cands: list[Exercise], rank: _Rank, rotation: int) -> list[Exercise]:
+    """Vary the week's choice among the equally good candidates (``cands`` sorted by rank)."""
+    best = rank(cands[0])[:3]
+    tier = [e for e in cands if rank(e)[:3] == best]
+    k = rotation % len(tier)
+    return tier[k:] + tier[:k] + [e for e in cands if e not in tier]
+
+
+def _by_motion(target: Target, cands: list[Exercise], rank: _Rank) -> list[Exercise]:
+    """One exercise per ankle motion, preferring those that train that motion alone, then
+    the best ranked up to ``target.pick``."""
+    chosen: list[Exercise] = []
+    for motion in Motion:
+        if any(motion in e.motions for e in chosen):
+            continue
+        with_motion = [e for e in cands if motion in e.motions and e not in chosen]
+        if with_motion:
+            chosen.append(min(with_motion, key=lambda e: (len(e.motions) > 1, rank(e))))
+    chosen += [e for e in cands if e not in chosen][: max(0, target.pick - len(chosen))]
+    return chosen
+
+
+def _by_plane(target: Target, cands: list[Exercise]) -> list[Exercise]:
+    """Closest to the person's level first, but each new pick adds a plane if it can; a
+    target of several categories takes one of each first (the maintenance routine's 3D work
+    keeps agility in it, which the clearance re-check asks for)."""
+    chosen: list[Exercise] = []
+
+    def add_from(pool: list[Exercise]) -> None:
+        have = {p for e in chosen for p in e.planes}
+        chosen.append(next((e for e in pool if set(e.planes) - have), pool[0]))
+
+    if len(target.categories) > 1:
+        for cat in target.categories[:target.pick]:
+            if pool := [e for e in cands if e.category is cat]:
+                add_from(pool)
+    while len(chosen) < target.pick:
+        rest = [e for e in cands if e not in chosen]
+        if not rest:
+            break
+        add_from(rest)
+    return chosen
+
+
+def _by_category(target: Target, cands: list[Exercise]) -> list[Exercise]:
+    """The best ranked of each of the target's categories in turn, up to ``target.pick``."""
+    chosen: list[Exercise] = []
+    per_cat = {c: [e for e in cands if e.category is c] for c in target.categories}
+    i = 0
+    while len(chosen) < target.pick and any(per_cat.values()):
+        lst = per_cat[target.categories[i % len(target.categories)]]
+        if lst:
+            chosen.append(lst.pop(0))
+        i += 1
     return chosen
 
 
@@ -563,122 +588,172 @@ class _Fill:
         return sum(self.short_of.values())
 
 
-def _fill(works: list[_Work], caps: list[int], blocks0: list[list[PlanBlock]],
-          skip_days: set[int], level: float, extra_sets: int, *, gate_short: bool,
-          gate_first: bool, avoid: set[int]) -> _Fill:
-    blocks = [list(b) for b in blocks0]
-    left = list(caps)
-    short_of: dict[str, int] = {}
+@dataclass
+class _Filler:
+    """One filling of the week in progress: the blocks so far, the minutes left per day, and
+    the moves that add blocks (each move keeps the day's minutes within what was given)."""
 
-    def on(i: int, tid: str) -> bool:
-        return any(b.target_id == tid for b in blocks[i])
+    works: list[_Work]
+    caps: list[int]
+    skip_days: set[int]
+    level: float
+    extra_sets: int
+    gate_short: bool
+    avoid: set[int]
+    blocks: list[list[PlanBlock]]
+    left: list[int]
+    short_of: dict[str, int] = field(default_factory=dict)
 
-    def put_daily(w: _Work) -> None:
+    def on(self, i: int, tid: str) -> bool:
+        """Whether day ``i`` already holds a block of target ``tid``."""
+        return any(b.target_id == tid for b in self.blocks[i])
+
+    def days_with(self, tid: str) -> int:
+        """On how many days of the week target ``tid`` is placed so far."""
+        return sum(self.on(i, tid) for i in range(7))
+
+    def block(self, w: _Work, *, short: bool = False, note: str | None = None) -> PlanBlock:
+        """A block of ``w`` written at this week's dose."""
+        return _block(w, self.level, self.extra_sets, short=short, note=note)
+
+    def put_daily(self, w: _Work) -> None:
+        """Place a daily target on every open day: full if it fits, else at its smallest form
+        (saying why), else the day is counted as missed."""
         if not w.full:
             return
         missed = 0
         for i in range(7):
-            if i in skip_days or i in w.barred:
+            if i in self.skip_days or i in w.barred:
                 continue
-            if left[i] >= w.full_minutes and not (w.gate and gate_short):
-                blocks[i].append(_block(w, level, extra_sets))
-                left[i] -= w.full_minutes
-            elif left[i] >= w.short_minutes:
-                first = [b.label.split(",")[0].lower() for b in blocks[i] if b.uses_free_time]
-                why = (f"shortened to make room for {_join(first)}, which comes first today"
-                       if first else f"shortened to fit {caps[i]} min")
-                blocks[i].append(_block(w, level, extra_sets, short=True, note=why))
-                left[i] -= w.short_minutes
+            if self.left[i] >= w.full_minutes and not (w.gate and self.gate_short):
+                self.blocks[i].append(self.block(w))
+                self.left[i] -= w.full_minutes
+            elif self.left[i] >= w.short_minutes:
+                self.blocks[i].append(self.block(w, short=True, note=self._shortened_why(i)))
+                self.left[i] -= w.short_minutes
             else:
                 missed += 1
         if missed:
-            short_of[w.target.id] = missed
+            self.short_of[w.target.id] = missed
 
-    def put_jobs(group: list[_Work], short_only: bool) -> None:
+    def _shortened_why(self, i: int) -> str:
+        """Why a daily block on day ``i`` is at its smallest form, in words."""
+        first = [b.label.split(",")[0].lower() for b in self.blocks[i] if b.uses_free_time]
+        return (f"shortened to make room for {_join(first)}, which comes first today"
+                if first else f"shortened to fit {self.caps[i]} min")
+
+    def put_jobs(self, group: list[_Work], short_only: bool) -> None:
+        """Place non-daily targets on the days they still need, spread over the week (the
+        exact search steps in when the greedy placement leaves one short)."""
         if not group:
             return
         # days already holding the target (gait prep before a run, an earlier pass) count
-        have = [{i for i in range(7) if on(i, w.target.id)} for w in group]
+        have = [{i for i in range(7) if self.on(i, w.target.id)} for w in group]
         needs = [max(0, w.need - len(h)) for w, h in zip(group, have, strict=True)]
         # a spaced target keeps its rest day beside the days it already holds
-        taken = [h | skip_days | ({d + k for d in h for k in (-1, 1)} if w.spaced else set())
+        taken = [h | self.skip_days | ({d + k for d in h for k in (-1, 1)} if w.spaced else set())
                  for w, h in zip(group, have, strict=True)]
         mins = [w.short_minutes if short_only else w.full_minutes for w in group]
-        placed = _place(group, needs, left, taken, mins, avoid)
+        placed = _place(group, needs, self.left, taken, mins, self.avoid)
         for w, days_ in zip(group, placed, strict=True):
             for i in days_:
-                blocks[i].append(_block(w, level, extra_sets, short=short_only,
-                                        note=f"shortened to fit {caps[i]} min" if short_only
-                                        else None))
-                left[i] -= w.short_minutes if short_only else w.full_minutes
+                self.blocks[i].append(self.block(
+                    w, short=short_only,
+                    note=f"shortened to fit {self.caps[i]} min" if short_only else None))
+                self.left[i] -= w.short_minutes if short_only else w.full_minutes
 
-    def squeeze(w: _Work) -> None:
+    def mark_shortest(self, gate_jobs: list[_Work]) -> None:
+        """Gate work shortened on purpose says so: at its shortest, so the rest fits."""
+        for day in self.blocks:
+            for k, b in enumerate(day):
+                if b.short and b.note and "shortened to fit" in b.note and any(
+                        w.target.id == b.target_id for w in gate_jobs):
+                    day[k] = replace(b, note=b.note.split("; shortened")[0]
+                                     + "; at its shortest, so the rest of the week fits")
+
+    def squeeze(self, w: _Work) -> None:
         """Shorten full daily blocks (not gate-counted ones) to make room for a target still
         short of its days: a block shrinks before another is dropped."""
         if not w.full:
             return
-        by_id = {x.target.id: x for x in works}
-        while sum(on(i, w.target.id) for i in range(7)) < w.need:
-            have = {i for i in range(7) if on(i, w.target.id)}
-            options = []
-            for i in range(7):
-                if i in have or i in skip_days or i in w.barred:
-                    continue
-                if w.spaced and (i - 1 in have or i + 1 in have):
-                    continue
-                spare = sum(by_id[b.target_id].full_minutes - by_id[b.target_id].short_minutes
-                            for b in blocks[i] if b.uses_free_time and not b.short
-                            and b.target_id in by_id and by_id[b.target_id].target.daily
-                            and not by_id[b.target_id].gate)
-                if left[i] + spare >= w.short_minutes:
-                    options.append((-(left[i] + spare), i))
+        by_id = {x.target.id: x for x in self.works}
+        while self.days_with(w.target.id) < w.need:
+            options = self._squeeze_options(w, by_id)
             if not options:
                 return
             i = min(options)[1]
-            for k, b in enumerate(blocks[i]):
-                x = by_id.get(b.target_id)
-                if (left[i] < w.short_minutes and x is not None and x.target.daily
-                        and not x.gate and not b.short and b.uses_free_time):
-                    blocks[i][k] = _block(x, level, extra_sets, short=True,
-                                          note=f"shortened to make room for {w.target.label.lower()}")
-                    left[i] += x.full_minutes - x.short_minutes
-            fits_full = left[i] >= w.full_minutes
-            blocks[i].append(_block(w, level, extra_sets, short=not fits_full))
-            left[i] -= w.full_minutes if fits_full else w.short_minutes
+            self._shorten_dailies(i, w, by_id)
+            fits_full = self.left[i] >= w.full_minutes
+            self.blocks[i].append(self.block(w, short=not fits_full))
+            self.left[i] -= w.full_minutes if fits_full else w.short_minutes
 
+    def _squeeze_options(self, w: _Work, by_id: dict[str, _Work]) -> list[tuple[int, int]]:
+        """The days that could hold ``w`` once their full daily blocks shrink, as
+        (minus the minutes there would be, day), best first when sorted."""
+        have = {i for i in range(7) if self.on(i, w.target.id)}
+        options = []
+        for i in range(7):
+            if i in have or i in self.skip_days or i in w.barred:
+                continue
+            if w.spaced and (i - 1 in have or i + 1 in have):
+                continue
+            spare = sum(by_id[b.target_id].full_minutes - by_id[b.target_id].short_minutes
+                        for b in self.blocks[i] if b.uses_free_time and not b.short
+                        and b.target_id in by_id and by_id[b.target_id].target.daily
+                        and not by_id[b.target_id].gate)
+            if self.left[i] + spare >= w.short_minutes:
+                options.append((-(self.left[i] + spare), i))
+        return options
+
+    def _shorten_dailies(self, i: int, w: _Work, by_id: dict[str, _Work]) -> None:
+        """Shrink day ``i``'s full daily blocks (not gate-counted) until ``w`` fits there."""
+        for k, b in enumerate(self.blocks[i]):
+            x = by_id.get(b.target_id)
+            if (self.left[i] < w.short_minutes and x is not None and x.target.daily
+                    and not x.gate and not b.short and b.uses_free_time):
+                self.blocks[i][k] = self.block(
+                    x, short=True, note=f"shortened to make room for {w.target.label.lower()}")
+                self.left[i] += x.full_minutes - x.short_minutes
+
+    def tally(self, jobs: list[_Work]) -> None:
+        """Record how many days each non-daily target is still short of its need."""
+        for w in jobs:
+            got = self.days_with(w.target.id)
+            if got < w.need:
+                self.short_of[w.target.id] = w.need - got
+            else:
+                self.short_of.pop(w.target.id, None)
+
+
+def _fill(works: list[_Work], caps: list[int], blocks0: list[list[PlanBlock]],
+          skip_days: set[int], level: float, extra_sets: int, *, gate_short: bool,
+          gate_first: bool, avoid: set[int]) -> _Fill:
+    """One filling of the week in priority order: gate-counted daily work, gate-counted
+    weekly work (when ``gate_first``), the other daily work, the rest, then squeezing."""
+    f = _Filler(works, caps, skip_days, level, extra_sets, gate_short, avoid,
+                [list(b) for b in blocks0], list(caps))
     daily = [w for w in works if w.target.daily and w.full]
     jobs = [w for w in works if not w.target.daily and w.full]
-    gate_daily = [w for w in daily if w.gate]
-    gate_jobs = [w for w in jobs if w.gate]
-    for w in gate_daily:
-        put_daily(w)
+    for w in daily:
+        if w.gate:
+            f.put_daily(w)
+    rest_jobs = jobs
     if gate_first:
-        put_jobs(gate_jobs, gate_short)
+        gate_jobs = [w for w in jobs if w.gate]
+        f.put_jobs(gate_jobs, gate_short)
         if gate_short:  # shortened on purpose, so that the rest of the week fits
-            for day in blocks:
-                for k, b in enumerate(day):
-                    if b.short and b.note and "shortened to fit" in b.note and any(
-                            w.target.id == b.target_id for w in gate_jobs):
-                        day[k] = replace(b, note=b.note.split("; shortened")[0]
-                                         + "; at its shortest, so the rest of the week fits")
-        put_jobs(gate_jobs, True)
+            f.mark_shortest(gate_jobs)
+        f.put_jobs(gate_jobs, True)
         rest_jobs = [w for w in jobs if not w.gate]
-    else:
-        rest_jobs = jobs
     for w in daily:
         if not w.gate:
-            put_daily(w)
-    put_jobs(rest_jobs, False)
-    put_jobs([w for w in rest_jobs if w.short_minutes < w.full_minutes], True)
+            f.put_daily(w)
+    f.put_jobs(rest_jobs, False)
+    f.put_jobs([w for w in rest_jobs if w.short_minutes < w.full_minutes], True)
     for w in rest_jobs:
-        squeeze(w)
-    for w in jobs:
-        got = sum(on(i, w.target.id) for i in range(7))
-        if got < w.need:
-            short_of[w.target.id] = w.need - got
-        else:
-            short_of.pop(w.target.id, None)
-    return _Fill(blocks, left, short_of)
+        f.squeeze(w)
+    f.tally(jobs)
+    return _Fill(f.blocks, f.left, f.short_of)
 
 
 # --- the week -----------------------------------------------------------------------------
@@ -737,6 +812,474 @@ def _habits(stage: Stage, who: _Person, library: Library, variant: int) -> tuple
     return tuple(out)
 
 
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    """A target this week asks for, before its exercises are chosen: the stage's own or one
+    a blocker added or grew, with why (``note``), the lagging side and its placing weight."""
+
+    target: Target
+    note: str | None = None
+    side: str | None = None
+    weight: int = 1
+
+
+@dataclass
+class _Week:
+    """Everything one week's plan is built from, and what its steps have made so far."""
+
+    decision: Decision
+    history: History
+    protocol: Protocol
+    library: Library
+    start: dt.date
+    dates: list[dt.date]
+    caps: list[int]
+    runs: list[list[PlannedRun]]
+    stage: Stage
+    who: _Person
+    race_days: set[int]
+    past_race: PlannedRun | None
+    dose_factor: float
+    level: float
+    key_run_days: set[int]
+    hard: set[int]
+    """The days of a long, interval or race run and the days before them."""
+    notes: list[str] = field(default_factory=list)
+    wanted: list[_Wanted] = field(default_factory=list)
+    works: list[_Work] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    """Targets whose agility or landing work this week gives way to balance."""
+    blocks: list[list[PlanBlock]] = field(default_factory=lambda: [[] for _ in range(7)])
+    short_of: dict[str, int] = field(default_factory=dict)
+    issues: list[RuleIssue] = field(default_factory=list)
+
+    @property
+    def rules(self) -> PlannerRules:
+        return self.protocol.planner
+
+    @property
+    def extra_sets(self) -> int:
+        return int(self.rules.lagging_side_extra_sets.value)
+
+    @property
+    def rotation(self) -> int:
+        """Varies the exercises chosen from week to week."""
+        return self.start.toordinal() // 7
+
+    @property
+    def skip(self) -> set[int]:
+        """Days nothing but the warm-up goes on (race days)."""
+        return set(self.race_days)
+
+    def allowed(self, e: Exercise) -> bool:
+        """Whether ``e`` may go in this week: suitable for the person, and no agility,
+        landing or jumping in the week after a race."""
+        recovering = self.past_race is not None and (e.category in _NO_LANDING
+                                                     or e.load is LoadType.PLYOMETRIC)
+        return _suitable(e, self.who) and not recovering
+
+    def candidates(self, t: Target) -> list[Exercise]:
+        """The exercises of this stage that could serve ``t`` for this person this week."""
+        return _stage_candidates(t, self.stage.number, self.library, self.allowed)
+
+    def day_names(self, days: Iterable[int]) -> str:
+        """Days of this week by name, joined for a sentence."""
+        return _join([DAY_NAMES[self.dates[i].weekday()] for i in days])
+
+
+def _calendar(history: History, start: dt.date
+              ) -> tuple[list[dt.date], list[int], list[list[PlannedRun]]]:
+    """The week's dates, free minutes per day and planned runs per day."""
+    dates = [start + dt.timedelta(days=i) for i in range(7)]
+    avail = history.availability.minutes()
+    caps = [avail[d.weekday()] for d in dates]
+    runs = [[r for r in history.planned_runs if r.date == d] for d in dates]
+    return dates, caps, runs
+
+
+def _refused(decision: Decision, history: History, start: dt.date) -> WeekPlan:
+    """An empty week that says why no plan can be made (a red flag, no stage yet)."""
+    dates, caps, runs = _calendar(history, start)
+    why = (decision.reasons[0] if decision.reasons else "No plan can be made yet.")
+    days = tuple(PlanDay(d, caps[i], (), tuple(runs[i])) for i, d in enumerate(dates))
+    return WeekPlan(history.person.id, start, decision.stage, decision.stage_name,
+                    decision.dose_level, days, (), (), refused=why)
+
+
+def _past_race(history: History, start: dt.date, rules: PlannerRules) -> PlannedRun | None:
+    """The latest race in the few days before this week (the week after it is lighter)."""
+    after_days = int(rules.load.after_race_days.value)
+    return next((r for r in reversed(history.planned_runs) if r.kind is RunKind.RACE
+                 and start - dt.timedelta(days=after_days) <= r.date < start), None)
+
+
+def _week(decision: Decision, history: History, protocol: Protocol, library: Library,
+          start: dt.date, stage: Stage) -> _Week:
+    """The week's context: its days, minutes and runs, the person, the races around it and
+    the dose it is written at."""
+    rules = protocol.planner
+    dates, caps, runs = _calendar(history, start)
+    race_days = {i for i in range(7) if any(r.kind is RunKind.RACE for r in runs[i])}
+    past_race = _past_race(history, start, rules)
+    dose_factor = 1.0
+    level = decision.dose_level
+    if not race_days and past_race is not None:
+        dose_factor = rules.load.after_race_dose_factor.value
+        level = round(level * dose_factor, 4)
+    key_run_days = {i for i in range(7) if any(r.needs_gait_prep for r in runs[i])}
+    hard = key_run_days | {i - 1 for i in key_run_days if i > 0}
+    return _Week(decision, history, protocol, library, start, dates, caps, runs, stage,
+                 _person(decision, history, protocol, start), race_days, past_race,
+                 dose_factor, level, key_run_days, hard)
+
+
+# --- the week's steps, in order -------------------------------------------------------------
+
+
+def _race_notes_step(w: _Week) -> None:
+    """Race week is a taper; the week after a race is lighter: say so first."""
+    if w.race_days:
+        race_date = w.dates[min(w.race_days)]
+        w.notes.append(f"Race week: a taper. Only mobility, release and gait prep this week, "
+                       f"and nothing but your warm-up on race day ({race_date:%A %-d %B}), so "
+                       f"your legs are fresh for it.")
+    elif w.past_race is not None:
+        w.notes.append(f"The week after your race ({w.past_race.date:%-d %B}) is lighter: "
+                       f"doses at {w.dose_factor:.0%} and no agility or jumping while your legs "
+                       f"recover.")
+
+
+def _caution_notes_step(w: _Week) -> None:
+    """Say why the week is easy first (a recent sprain, swelling, giving way) and why a
+    runner's form work waits until after a race."""
+    if w.who.caution:
+        w.notes.append(f"Easy first: {w.who.caution}, so this week has no agility, landing or "
+                       f"jumping and nothing above level {w.who.max_level}; balance and "
+                       f"mobility take their place.")
+    if not w.who.form_work and w.who.profile == "runner":
+        w.notes.append("No changes to your foot strike or cadence this close to your race: "
+                       "keep running the way you know.")
+
+
+def _stage_targets_step(w: _Week) -> None:
+    """The stage's own targets, in the protocol's order."""
+    w.wanted = [_Wanted(t) for t in w.stage.targets]
+
+
+def _blockers_step(w: _Week) -> None:
+    """What holds the person back gets work of its own: a target the stage has grows to the
+    blocker's days; one it lacks is added (when the library has exercises for it)."""
+    asym = {a.measure: a for a in w.decision.asymmetries if a.meaningful}
+    for b, why in _blockers(w.decision, w.rules.blockers):
+        side = asym[b.asymmetry].behind if b.asymmetry in asym else None
+        for cat in b.categories:
+            k = next((k for k, x in enumerate(w.wanted) if cat in x.target.categories), None)
+            if k is None:
+                _add_blocker_target(w, b, cat, why, side)
+            else:
+                w.wanted[k] = _grown(w.wanted[k], b, why, side)
+
+
+def _add_blocker_target(w: _Week, b: Blocker, cat: Category, why: str,
+                        side: str | None) -> None:
+    """A target of one category for a blocker the stage has no target for."""
+    t = Target(id=cat.value, label=cat.value.replace("_", " ").capitalize(), categories=[cat],
+               per_week=int(b.per_week.value),
+               pick=2 if cat is not Category.ANKLE_MOBILITY else 4,
+               cover_motions=cat is Category.ANKLE_MOBILITY, source=b.per_week.source)
+    if w.candidates(t):
+        w.wanted.append(_Wanted(t, f"added for your {b.label}: {why}", side, 3))
+
+
+def _grown(x: _Wanted, b: Blocker, why: str, side: str | None) -> _Wanted:
+    """A stage target aimed at a blocker: at least the blocker's days, and weighted up."""
+    t = x.target
+    per_week = max(t.per_week, int(b.per_week.value))
+    grown = t.model_copy(update={"per_week": per_week}) if per_week != t.per_week else t
+    more = (f", {per_week} days this week" if per_week > t.per_week else "")
+    return _Wanted(grown, x.note or f"aimed at your {b.label}{more}: {why}", x.side or side,
+                   max(x.weight, 3))
+
+
+def _content_step(w: _Week) -> None:
+    """Choose each target's exercises, its smallest form, its days and why, in words."""
+    for x in w.wanted:
+        work = _work_for(w, x)
+        if work is not None:
+            w.works.append(work)
+
+
+def _work_for(w: _Week, x: _Wanted) -> _Work | None:
+    """One target as this week plans it; None when race week leaves none of its work."""
+    t, note, weight = x.target, x.note, x.weight
+    cats = list(t.categories)
+    if w.race_days:
+        cats = [c for c in cats if c in w.rules.load.race_week_categories]
+        if not cats:
+            return None
+    if cats != list(t.categories):
+        t = t.model_copy(update={"categories": cats})
+    full = choose_exercises(t, w.stage.number, w.library, w.decision.variant_level, w.rotation,
+                            w.who.activities, w.allowed)
+    if not full and (w.who.caution or w.past_race) and set(t.categories) & set(_NO_LANDING):
+        full, note = _balance_instead(w, t)
+    if t.categories == [Category.GAIT] and w.who.low_impact:
+        walking = [e for e in w.candidates(t) if Activity.DAILY_LIFE in e.suits]
+        if walking:
+            full = walking[: t.pick]
+    short = _short_form(w, t, full)
+    gate = t.priority == "gate"
+    need = max(t.per_week, gate_days_needed(w.stage, t)) if gate else t.per_week
+    if gate:
+        note = note or f"kept first: the stage {w.stage.number} gate counts it"
+    barred: set[int] = set()
+    if set(w.rules.hard_run_categories).intersection(t.categories):
+        barred = set(w.hard)
+        note = note or _hard_run_note(w)
+    if _lifter_early(w) and Category.LOADED_DORSIFLEXION in t.categories:
+        weight = max(weight, 3)
+        note = note or "placed early: you lift, so loaded dorsiflexion starts this week"
+    if Category.LOADED_DORSIFLEXION in t.categories and w.stage.number == 3 and not note:
+        note = f"a building dose, {t.per_week} days a week"
+    side = x.side if x.side and any(e.dose.per_side for e in full) else None
+    return _Work(t, tuple(full), tuple(short), need, gate, 100 if gate else weight, note,
+                 side, frozenset(barred))
+
+
+def _balance_instead(w: _Week, t: Target) -> tuple[list[Exercise], str]:
+    """No agility or landing now (easy first, or the week after a race): balance in its
+    place, with why."""
+    sub = t.model_copy(update={"categories": [Category.BALANCE], "spacing": None,
+                               "cover_planes": False})
+    full = choose_exercises(sub, w.stage.number, w.library, w.decision.variant_level,
+                            w.rotation + 1, w.who.activities, w.allowed)
+    why = w.who.caution or "the week after a race is for recovery"
+    w.replaced.append(t.id)
+    return full, f"balance in place of {t.label.lower()}: {why}"
+
+
+def _short_form(w: _Week, t: Target, full: list[Exercise]) -> list[Exercise]:
+    """The target's smallest block this week: never longer than its full block, and none
+    when it has no exercises."""
+    cands = w.candidates(t)
+    short = smallest_form(t, [e for e in cands if e in full] if not t.cover_motions else cands)
+    if not full:
+        return []
+    if not short or sum(e.minutes for e in short) > sum(e.minutes for e in full):
+        return list(full)
+    return short
+
+
+def _hard_run_note(w: _Week) -> str | None:
+    """Why hard work is kept off the key run days and the days before (None when those
+    days have no free minutes anyway)."""
+    hit = [i for i in sorted(w.hard) if w.caps[i] > 0]
+    if not hit:
+        return None
+    if len(w.key_run_days) == 1:
+        first = min(w.key_run_days)
+        run_word = next(_RUN_WORDS[r.kind] for r in w.runs[first] if r.needs_gait_prep)
+        return (f"kept off {w.day_names(hit)}: the day of and the day before your {run_word} "
+                f"({w.dates[first]:%A})")
+    return f"kept off {w.day_names(hit)}: hard runs and the days before them"
+
+
+def _lifter_early(w: _Week) -> bool:
+    """A lifter early in stage 3 starts loaded dorsiflexion first."""
+    days_in_stage = w.decision.days_in_stage
+    return (w.who.profile == "lifter" and w.stage.number == 3 and days_in_stage is not None
+            and days_in_stage < w.rules.lifter_early_days.value)
+
+
+def _gait_check_step(w: _Week) -> None:
+    """A falling cadence: a gait check this week (a cadence drill in the gait block, or a
+    note to count steps on an easy run when there is no gait block)."""
+    trend = cadence_trend(w.history.recorded_activities, w.protocol.runs)
+    if trend.status != "falling" or not w.who.form_work:
+        return
+    gait = next((x for x in w.works if x.target.categories == [Category.GAIT]), None)
+    check = [e for e in w.library.exercises if "cadence" in e.id
+             and w.stage.number in e.stages and w.allowed(e)]
+    fell = f"{abs(trend.change_pct or 0):.0f} %"
+    if gait is not None and check:
+        why = (f"added: your cadence fell {fell} over your last {trend.runs} runs; check it "
+               f"on an easy run this week")
+        w.works[w.works.index(gait)] = replace(
+            gait, full=tuple(check[:1]), short=tuple(check[:1]), need=max(1, gait.need),
+            note=why, weight=3)
+    else:
+        w.notes.append(f"Your running cadence fell {fell} over your last {trend.runs} runs: "
+                       f"count your steps for a minute on an easy run this week.")
+
+
+def _gait_prep_step(w: _Week) -> None:
+    """Gait drills on the day of each long, interval or race run, as part of its warm-up
+    (they use none of the day's free minutes); kept short before a long effort."""
+    prep_cap = int(w.rules.load.gait_prep_before_long_max_min.value)
+    for work in w.works:
+        if not (work.target.before_runs and work.full):
+            continue
+        for i in sorted(w.key_run_days):
+            run = next(r for r in w.runs[i] if r.needs_gait_prep)
+            chosen = list(work.full)
+            trim = None
+            if run.kind in (RunKind.LONG, RunKind.RACE):
+                while len(chosen) > 1 and sum(e.minutes for e in chosen) > prep_cap:
+                    chosen.pop()
+                if len(chosen) < len(work.full):
+                    trim = f"kept to {sum(e.minutes for e in chosen)} min before a long effort"
+            w.blocks[i].append(_block(replace(work, note=None), w.level, w.extra_sets,
+                                      before_run=run, note=trim, exercises=chosen))
+
+
+def _placement_step(w: _Week) -> None:
+    """Everything else, gate-counted work first: a few fillings of the week are tried (gate
+    work at its full form first) and the one that leaves the gate least short wins."""
+    gate_ids = {x.target.id for x in w.works if x.gate}
+
+    def rank(f: _Fill) -> tuple[int, int]:
+        return (sum(v for k, v in f.short_of.items() if k in gate_ids), f.missing)
+
+    def fill(gate_short: bool, gate_first: bool) -> _Fill:
+        return _fill(w.works, w.caps, w.blocks, w.skip, w.level, w.extra_sets,
+                     gate_short=gate_short, gate_first=gate_first, avoid=w.hard)
+
+    best = fill(False, True)
+    tries = [(True, True)] if gate_ids else []
+    if any(x.gate and not x.target.daily for x in w.works):
+        tries.append((False, False))
+    for gate_short, gate_first in tries:
+        if not best.missing:
+            break
+        other = fill(gate_short, gate_first)
+        if rank(other) < rank(best):  # the first of equals: gate work at its full form
+            best = other
+    w.blocks, w.short_of = best.blocks, best.short_of
+
+
+def _lunge_cap_step(w: _Week) -> None:
+    """No day holds more lunges per leg than the protocol allows."""
+    load = w.rules.load
+    _cap_lunges(w.blocks, load.lunge_words, int(load.lunge_reps_per_leg_max.value), w.level)
+
+
+def _issues_step(w: _Week) -> None:
+    """What the plan could not keep, in words, with the smallest change that would."""
+    free = [0 if i in w.skip else w.caps[i] for i in range(7)]
+    for work in w.works:
+        issue = _issue_for(w, work, free)
+        if issue is not None:
+            w.issues.append(issue)
+
+
+_STEPS: tuple[Callable[[_Week], None], ...] = (
+    _race_notes_step,
+    _caution_notes_step,
+    _stage_targets_step,
+    _blockers_step,
+    _content_step,
+    _gait_check_step,
+    _gait_prep_step,
+    _placement_step,
+    _lunge_cap_step,
+    _issues_step,
+)
+"""The planner's steps, in the order they run; each reads and extends the week."""
+
+
+# --- what the plan could not keep -----------------------------------------------------------
+
+
+def _issue_for(w: _Week, work: _Work, free: list[int]) -> RuleIssue | None:
+    """The one rule a target's placement leaves unkept, if any, most important first."""
+    if not work.full:
+        return None if work.target.id in w.replaced else _no_exercises_issue(w, work)
+    if work.gate and (issue := _gate_days_issue(w, work, free)) is not None:
+        return issue
+    if not w.short_of.get(work.target.id, 0):
+        return None
+    if work.target.daily:
+        return _every_day_issue(w, work)
+    return _per_week_issue(w, work, free)
+
+
+def _no_exercises_issue(w: _Week, work: _Work) -> RuleIssue:
+    """The library has nothing this person may do for the target at this stage."""
+    return RuleIssue(work.target.id, "no_exercises",
+                     f"No exercise in the library fits {work.target.label} at "
+                     f"stage {w.stage.number} for you this week.")
+
+
+def _gate_days_issue(w: _Week, work: _Work, free: list[int]) -> RuleIssue | None:
+    """The week's free minutes cannot hold the days the gate counts, even at the target's
+    smallest form: say so, and name the smallest change of availability that would."""
+    t = work.target
+    gate_need = gate_days_needed(w.stage, t)
+    usable = [free[i] >= work.short_minutes and i not in work.barred for i in range(7)]
+    allows = _most_days(usable, work.spaced)
+    if allows >= gate_need:
+        return None
+    adds = _smallest_change(gate_need, usable, free, work.short_minutes, work.spaced)
+    where = ("" if not (t.daily and allows) else
+             " This plan puts it on the one day you have" if allows == 1 else
+             f" This plan puts it on all {allows} days you have")
+    every = any(c.metric == "category_days" and c.params.get("or_every_available_day")
+                and str(c.params.get("category")) in t.categories for c in w.stage.gate)
+    if where:
+        where += (", and doing it on each of them counts toward the next stage."
+                  if every else ".")
+    return RuleIssue(t.id, "gate_days", (
+        f"{t.label} needs {gate_need} days a week to count toward the next stage "
+        f"({work.short_minutes} min each at its shortest); your week allows "
+        f"{allows}.{where}{_add_text(adds, w.dates)}"))
+
+
+def _every_day_issue(w: _Week, work: _Work) -> RuleIssue:
+    """A daily target missed some days: name them and the minutes that would keep it."""
+    t = work.target
+    missed = [i for i in range(7) if i not in w.skip and not any(
+        b.target_id == t.id for b in w.blocks[i])]
+    return RuleIssue(t.id, "every_day", (
+        f"{t.label} is meant for every day, but {w.day_names(missed)} "
+        f"{'has' if len(missed) == 1 else 'have'} less than {work.short_minutes} free "
+        f"minutes. Add {work.short_minutes - max(w.caps[missed[0]], 0)} minutes or more "
+        f"there to keep it."))
+
+
+def _per_week_issue(w: _Week, work: _Work, free: list[int]) -> RuleIssue:
+    """A weekly target got fewer days than it needs: say how many it got, and the smallest
+    change that would give it the rest."""
+    t = work.target
+    on = [any(b.target_id == t.id for b in w.blocks[i]) for i in range(7)]
+    got = sum(on)
+    room = [free[i] - sum(b.minutes for b in w.blocks[i] if b.uses_free_time)
+            if i not in work.barred else -999 for i in range(7)]
+    adds = [(d, m) for d, m in _smallest_change(work.need, on, room, work.short_minutes,
+                                                 work.spaced) if m < 500]
+    spacing = " with a rest day between them" if work.spaced else ""
+    first = "with the work that comes first, " if not work.gate else ""
+    return RuleIssue(t.id, "per_week", (
+        f"{t.label} needs {work.need} days a week{spacing} ({work.short_minutes} min each at "
+        f"its shortest); {first}this week has room for {got}, so this plan keeps {got}."
+        f"{_add_text(adds, w.dates)}"))
+
+
+def _assemble(w: _Week) -> WeekPlan:
+    """The finished week: each day's blocks in order (gait prep first, then the targets in
+    the order they were planned), the issues, habits and notes."""
+    order = {x.target.id: k for k, x in enumerate(w.works)}
+    days = tuple(
+        PlanDay(d, w.caps[i], tuple(sorted(w.blocks[i],
+                                           key=lambda b: (b.uses_free_time,
+                                                          order.get(b.target_id, 99)))),
+                tuple(w.runs[i]))
+        for i, d in enumerate(w.dates))
+    return WeekPlan(w.history.person.id, w.start, w.stage.number, w.stage.name, w.level, days,
+                    tuple(w.issues), _habits(w.stage, w.who, w.library, w.decision.variant_level),
+                    notes=tuple(w.notes), dose_factor=w.dose_factor,
+                    race_days=tuple(w.dates[i] for i in sorted(w.race_days)))
+
+
 def plan_week(
     decision: Decision,
     history: History,
@@ -748,270 +1291,13 @@ def plan_week(
     """The week's plan for the person's current stage, or a refusal that says why."""
     protocol = protocol or load_protocol()
     library = library or load_library()
-    rules = protocol.planner
     start = week_start or (decision.as_of - dt.timedelta(days=decision.as_of.weekday()))
-    dates = [start + dt.timedelta(days=i) for i in range(7)]
-    avail = history.availability.minutes()
-    caps = [avail[d.weekday()] for d in dates]
-    runs = [[r for r in history.planned_runs if r.date == d] for d in dates]
     if not decision.can_prescribe or decision.stage is None:
-        why = (decision.reasons[0] if decision.reasons else "No plan can be made yet.")
-        days = tuple(PlanDay(d, caps[i], (), tuple(runs[i])) for i, d in enumerate(dates))
-        return WeekPlan(history.person.id, start, decision.stage, decision.stage_name,
-                        decision.dose_level, days, (), (), refused=why)
-    stage: Stage = protocol.stage(decision.stage)
-    who = _person(decision, history, protocol, start)
-    notes: list[str] = []
-
-    # the week around races
-    race_days = {i for i in range(7) if any(r.kind is RunKind.RACE for r in runs[i])}
-    after_days = int(rules.load.after_race_days.value)
-    past_race = next((r for r in reversed(history.planned_runs) if r.kind is RunKind.RACE
-                      and start - dt.timedelta(days=after_days) <= r.date < start), None)
-    dose_factor = 1.0
-    level = decision.dose_level
-    if race_days:
-        race_date = dates[min(race_days)]
-        notes.append(f"Race week: a taper. Only mobility, release and gait prep this week, "
-                     f"and nothing but your warm-up on race day ({race_date:%A %-d %B}), so "
-                     f"your legs are fresh for it.")
-    elif past_race is not None:
-        dose_factor = rules.load.after_race_dose_factor.value
-        level = round(level * dose_factor, 4)
-        notes.append(f"The week after your race ({past_race.date:%-d %B}) is lighter: doses "
-                     f"at {dose_factor:.0%} and no agility or jumping while your legs recover.")
-    if who.caution:
-        notes.append(f"Easy first: {who.caution}, so this week has no agility, landing or "
-                     f"jumping and nothing above level {who.max_level}; balance and mobility "
-                     f"take their place.")
-    if not who.form_work and who.profile == "runner":
-        notes.append("No changes to your foot strike or cadence this close to your race: "
-                     "keep running the way you know.")
-
-    def allowed(e: Exercise) -> bool:
-        recovering = past_race is not None and (e.category in _NO_LANDING
-                                                or e.load is LoadType.PLYOMETRIC)
-        return _suitable(e, who) and not recovering
-
-    # which targets this week, with what for each
-    key_run_days = {i for i in range(7) if any(r.needs_gait_prep for r in runs[i])}
-    hard = key_run_days | {i - 1 for i in key_run_days if i > 0}
-    hard_cats = set(rules.hard_run_categories)
-    found = _blockers(decision, rules.blockers)
-    asym = {a.measure: a for a in decision.asymmetries if a.meaningful}
-    extra_sets = int(rules.lagging_side_extra_sets.value)
-    rotation = start.toordinal() // 7
-    targets: list[tuple[Target, str | None, str | None, int]] = []  # target, note, side, weight
-    for t in stage.targets:
-        targets.append((t, None, None, 1))
-    for b, why in found:
-        side = asym[b.asymmetry].behind if b.asymmetry in asym else None
-        for cat in b.categories:
-            k = next((k for k, (t, *_) in enumerate(targets) if cat in t.categories), None)
-            if k is None:
-                label = cat.value.replace("_", " ").capitalize()
-                t = Target(id=cat.value, label=label, categories=[cat],
-                           per_week=int(b.per_week.value), pick=2 if cat is not
-                           Category.ANKLE_MOBILITY else 4,
-                           cover_motions=cat is Category.ANKLE_MOBILITY,
-                           source=b.per_week.source)
-                if not _stage_candidates(t, stage.number, library, allowed):
-                    continue
-                targets.append((t, f"added for your {b.label}: {why}", side, 3))
-            else:
-                t, note, old_side, weight = targets[k]
-                per_week = max(t.per_week, int(b.per_week.value))
-                grown = t.model_copy(update={"per_week": per_week}) if per_week != t.per_week \
-                    else t
-                more = (f", {per_week} days this week" if per_week > t.per_week else "")
-                targets[k] = (grown, note or f"aimed at your {b.label}{more}: {why}",
-                              old_side or side, max(weight, 3))
-    days_in_stage = decision.days_in_stage
-    lifter_early = (who.profile == "lifter" and stage.number == 3 and days_in_stage is not None
-                    and days_in_stage < rules.lifter_early_days.value)
-
-    works: list[_Work] = []
-    replaced: list[str] = []
-    for t, note, side, weight in targets:
-        cats = list(t.categories)
-        if race_days:
-            cats = [c for c in cats if c in rules.load.race_week_categories]
-            if not cats:
-                continue
-        if cats != list(t.categories):
-            t = t.model_copy(update={"categories": cats})
-        full = choose_exercises(t, stage.number, library, decision.variant_level, rotation,
-                                who.activities, allowed)
-        if not full and (who.caution or past_race) and set(t.categories) & set(_NO_LANDING):
-            # no agility or landing now: balance in its place
-            sub = t.model_copy(update={"categories": [Category.BALANCE], "spacing": None,
-                                       "cover_planes": False})
-            full = choose_exercises(sub, stage.number, library, decision.variant_level,
-                                    rotation + 1, who.activities, allowed)
-            why = who.caution or "the week after a race is for recovery"
-            note = f"balance in place of {t.label.lower()}: {why}"
-            replaced.append(t.id)
-        if t.categories == [Category.GAIT] and who.low_impact:
-            walking = [e for e in _stage_candidates(t, stage.number, library, allowed)
-                       if Activity.DAILY_LIFE in e.suits]
-            if walking:
-                full = walking[: t.pick]
-        short = smallest_form(t, [e for e in _stage_candidates(t, stage.number, library, allowed)
-                                  if e in full] if not t.cover_motions else
-                              _stage_candidates(t, stage.number, library, allowed))
-        if not full:
-            short = []
-        elif not short or sum(e.minutes for e in short) > sum(e.minutes for e in full):
-            short = list(full)
-        gate = t.priority == "gate"
-        need = max(t.per_week, gate_days_needed(stage, t)) if gate else t.per_week
-        if gate:
-            note = note or f"kept first: the stage {stage.number} gate counts it"
-        barred: set[int] = set()
-        if hard_cats.intersection(t.categories):
-            barred = set(hard)
-            hit = [i for i in sorted(hard) if caps[i] > 0]
-            if hit and not note:
-                first_key = dates[min(key_run_days)]
-                run_word = next(_RUN_WORDS[r.kind] for r in runs[min(key_run_days)]
-                                if r.needs_gait_prep)
-                note = (f"kept off {_join([DAY_NAMES[dates[i].weekday()] for i in hit])}: "
-                        f"the day of and the day before your {run_word} "
-                        f"({first_key:%A})" if len(key_run_days) == 1 else
-                        f"kept off {_join([DAY_NAMES[dates[i].weekday()] for i in hit])}: "
-                        f"hard runs and the days before them")
-        if lifter_early and Category.LOADED_DORSIFLEXION in t.categories:
-            weight = max(weight, 3)
-            note = note or "placed early: you lift, so loaded dorsiflexion starts this week"
-        if Category.LOADED_DORSIFLEXION in t.categories and stage.number == 3 and not note:
-            note = f"a building dose, {t.per_week} days a week"
-        works.append(_Work(t, tuple(full), tuple(short), need, gate,
-                           100 if gate else weight, note,
-                           side if side and any(e.dose.per_side for e in full) else None,
-                           frozenset(barred)))
-    # a falling cadence: a gait check this week
-    trend = cadence_trend(history.recorded_activities, protocol.runs)
-    if trend.status == "falling" and who.form_work:
-        gait = next((w for w in works if w.target.categories == [Category.GAIT]), None)
-        check = [e for e in (library.exercises) if "cadence" in e.id
-                 and stage.number in e.stages and allowed(e)]
-        if gait is not None and check:
-            why = (f"added: your cadence fell {abs(trend.change_pct or 0):.0f} % over your "
-                   f"last {trend.runs} runs; check it on an easy run this week")
-            works[works.index(gait)] = replace(
-                gait, full=tuple(check[:1]), short=tuple(check[:1]), need=max(1, gait.need),
-                note=why, weight=3)
-        else:
-            notes.append(f"Your running cadence fell {abs(trend.change_pct or 0):.0f} % over "
-                         f"your last {trend.runs} runs: count your steps for a minute on "
-                         f"an easy run this week.")
-
-    # 1. gait prep on the day of each key run (part of the run's warm-up)
-    blocks0: list[list[PlanBlock]] = [[] for _ in range(7)]
-    prep_cap = int(rules.load.gait_prep_before_long_max_min.value)
-    for w in works:
-        if not (w.target.before_runs and w.full):
-            continue
-        for i in sorted(key_run_days):
-            run = next(r for r in runs[i] if r.needs_gait_prep)
-            chosen = list(w.full)
-            trim = None
-            if run.kind in (RunKind.LONG, RunKind.RACE):
-                while len(chosen) > 1 and sum(e.minutes for e in chosen) > prep_cap:
-                    chosen.pop()
-                if len(chosen) < len(w.full):
-                    trim = f"kept to {sum(e.minutes for e in chosen)} min before a long effort"
-            blocks0[i].append(_block(replace(w, note=None), level, extra_sets,
-                                     before_run=run, note=trim, exercises=chosen))
-
-    # 2. everything else, gate-counted work first; the best of a few fillings wins
-    skip = set(race_days)
-    gate_ids = {w.target.id for w in works if w.gate}
-
-    def rank(f: _Fill) -> tuple[int, int]:
-        return (sum(v for k, v in f.short_of.items() if k in gate_ids), f.missing)
-
-    best = _fill(works, caps, blocks0, skip, level, extra_sets, gate_short=False,
-                 gate_first=True, avoid=hard)
-    tries = [(True, True)] if gate_ids else []
-    if any(w.gate and not w.target.daily for w in works):
-        tries.append((False, False))
-    for gate_short, gate_first in tries:
-        if not best.missing:
-            break
-        other = _fill(works, caps, blocks0, skip, level, extra_sets, gate_short=gate_short,
-                      gate_first=gate_first, avoid=hard)
-        if rank(other) < rank(best):  # the first of equals: gate work at its full form
-            best = other
-    blocks_by_day = best.blocks
-    _cap_lunges(blocks_by_day, rules.load.lunge_words, int(rules.load.lunge_reps_per_leg_max.value),
-                level)
-
-    # 3. what the plan could not keep, in words, with the smallest change that would
-    issues: list[RuleIssue] = []
-    free = [0 if i in skip else caps[i] for i in range(7)]
-    for w in works:
-        if not w.full:
-            if w.target.id not in replaced:
-                issues.append(RuleIssue(w.target.id, "no_exercises",
-                                        f"No exercise in the library fits {w.target.label} at "
-                                        f"stage {stage.number} for you this week."))
-            continue
-        missing = best.short_of.get(w.target.id, 0)
-        got = sum(any(b.target_id == w.target.id for b in blocks_by_day[i]) for i in range(7))
-        t = w.target
-        if w.gate:
-            gate_need = gate_days_needed(stage, t)
-            usable = [free[i] >= w.short_minutes and i not in w.barred for i in range(7)]
-            allows = _most_days(usable, w.spaced)
-            if allows < gate_need:
-                adds = _smallest_change(gate_need, usable, free, w.short_minutes, w.spaced)
-                where = ("" if not (t.daily and allows) else
-                         " This plan puts it on the one day you have" if allows == 1 else
-                         f" This plan puts it on all {allows} days you have")
-                every = any(c.metric == "category_days" and c.params.get("or_every_available_day")
-                            and str(c.params.get("category")) in t.categories for c in stage.gate)
-                if where:
-                    where += (", and doing it on each of them counts toward the next stage."
-                              if every else ".")
-                issues.append(RuleIssue(t.id, "gate_days", (
-                    f"{t.label} needs {gate_need} days a week to count toward the next stage "
-                    f"({w.short_minutes} min each at its shortest); your week allows "
-                    f"{allows}.{where}{_add_text(adds, dates)}")))
-                continue
-        if not missing:
-            continue
-        if t.daily:
-            missed = [i for i in range(7) if i not in skip and not any(
-                b.target_id == t.id for b in blocks_by_day[i])]
-            names = _join([DAY_NAMES[dates[i].weekday()] for i in missed])
-            issues.append(RuleIssue(t.id, "every_day", (
-                f"{t.label} is meant for every day, but {names} "
-                f"{'has' if len(missed) == 1 else 'have'} less than {w.short_minutes} free "
-                f"minutes. Add {w.short_minutes - max(caps[missed[0]], 0)} minutes or more "
-                f"there to keep it.")))
-            continue
-        on = [any(b.target_id == t.id for b in blocks_by_day[i]) for i in range(7)]
-        room = [free[i] - sum(b.minutes for b in blocks_by_day[i] if b.uses_free_time)
-                if i not in w.barred else -999 for i in range(7)]
-        adds = [(d, m) for d, m in _smallest_change(w.need, on, room, w.short_minutes,
-                                                     w.spaced) if m < 500]
-        spacing = " with a rest day between them" if w.spaced else ""
-        first = "with the work that comes first, " if not w.gate else ""
-        issues.append(RuleIssue(t.id, "per_week", (
-            f"{t.label} needs {w.need} days a week{spacing} ({w.short_minutes} min each at "
-            f"its shortest); {first}this week has room for {got}, so this plan keeps {got}."
-            f"{_add_text(adds, dates)}")))
-    order = {w.target.id: k for k, w in enumerate(works)}
-    days = tuple(
-        PlanDay(d, caps[i], tuple(sorted(blocks_by_day[i],
-                                         key=lambda b: (b.uses_free_time,
-                                                        order.get(b.target_id, 99)))),
-                tuple(runs[i]))
-        for i, d in enumerate(dates))
-    return WeekPlan(history.person.id, start, stage.number, stage.name, level, days,
-                    tuple(issues), _habits(stage, who, library, decision.variant_level), notes=tuple(notes),
-                    dose_factor=dose_factor, race_days=tuple(dates[i] for i in sorted(race_days)))
+        return _refused(decision, history, start)
+    w = _week(decision, history, protocol, library, start, protocol.stage(decision.stage))
+    for step in _STEPS:
+        step(w)
+    return _assemble(w)
 
 
 def _lunge_reps(item: PlanItem, level: float) -> int:
