@@ -359,6 +359,8 @@ class _View:
         self.sessions: list[Session] = list(h.sessions)
         self.session_dates = [s.date for s in self.sessions]
         self.start = start_date(h)
+        self.week_stage: dict[dt.date, int] = {}
+        """The stage the person was in on each Monday (set by the replay as it goes)."""
         self.screenings: list[Screening] = list(h.screenings)
         self.screening_dates = [s.date for s in self.screenings]
         # the red-flag screens alone (a check-in asks only about symptoms)
@@ -696,13 +698,15 @@ def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue
     if m in ("agility_sessions", "full_sessions"):
         return _session_metric(view, c, at)
     if m == "adherence_pct":
-        # only weeks since the start count: nothing was planned before it
+        # each week is kept against the targets of the stage the person was in that week
+        # (set by the replay), and nothing was planned before the start
         weeks = max(1, int(c.params.get("days", 14)) // 7)
         start = view.start
         mondays = [d for d in complete_weeks(at, weeks) if start is not None and d >= start]
         if not mondays:
             return {"both": None}, "no complete week since the start yet"
-        pcts = [view.week_pct(stage, monday) for monday in mondays]
+        pcts = [view.week_pct(view.protocol.stage(view.week_stage.get(monday, stage.number)),
+                              monday) for monday in mondays]
         return {"both": sum(pcts) / len(pcts)}, f"last {len(mondays)} complete week(s)"
     raise AssertionError(f"metric {m!r} has no implementation")  # guarded by protocol load
 
@@ -1188,10 +1192,13 @@ def _replay(view: _View, protocol: Protocol, start: dt.date, as_of: dt.date,
     weeks = {first_monday + dt.timedelta(days=7 * k)
              for k in range(max(0, (as_of - first_monday).days // 7 + 1))}
     prev = start - DAY
+    view.week_stage[start - dt.timedelta(days=start.weekday())] = stage
     for c in sorted(d for d in events | weeks | {as_of} | overrides.keys() if start <= d <= as_of):
         _checkpoint(view, protocol, r, Checkpoint(c, prev, r.stage, c in weeks), brief)
         if (o := overrides.get(c)) is not None:
             _apply_override(view, protocol, r, o, c)
+        if c in weeks:
+            view.week_stage[c] = r.stage
         prev = c
     return r
 

@@ -1914,3 +1914,14 @@ def test_exercise_level_rises_on_clean_weeks_not_the_calendar() -> None:
 def test_dose_held_flat_in_maintenance() -> None:
     h = progressed(last_day=S4 + 56)
     assert run(h, S4 + 7).dose_level == run(h, S4 + 56).dose_level == DOSING.start_level.value
+
+
+def test_adherence_judges_each_week_against_the_stage_it_was_in() -> None:
+    # stage-2 work only while in stage 2, everything from stage 3 on: a week in stage 2 must
+    # not count as a poor stage-3 week (a runner fresh into stage 3 read 51 %)
+    stage2_work = (FOOT_RELEASE, FOOT_AWARENESS, SHIN_CALF, ANKLE_ALL_FOUR, BALANCE)
+    h = progressed(override={n: {"ids": stage2_work} for n in range(S2, S3)})
+    d = run(h, S3 + 7)
+    assert d.stage == 3
+    r = criterion_result(d, "adherence")
+    assert r.values == {"both": 100.0}
