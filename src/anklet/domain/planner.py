@@ -41,7 +41,7 @@ from functools import cache
 
 from anklet.domain.decisions import CriterionResult, Decision, fmt
 from anklet.domain.exercises import Category, Exercise, Impact, Library, LoadType, Motion, load_library
-from anklet.domain.history import Activity, History, PlannedRun, RunKind
+from anklet.domain.history import Activity, History, PlannedRun, RunKind, gait_off_since
 from anklet.domain.protocol import Blocker, Habit, PlannerRules, Protocol, Stage, Target, load_protocol
 from anklet.domain.runs import cadence_trend
 
@@ -980,6 +980,29 @@ def _blockers_step(w: _Week) -> None:
                 w.wanted[k] = _grown(w.wanted[k], b, why, side)
 
 
+def _gait_off_step(w: _Week) -> None:
+    """A session logged with "my gait feels off" in the days before the week (or this week so
+    far) puts a gait check in the week, for anyone: the method asks for one whenever the gait
+    feels off."""
+    days = int(w.rules.gait_off_days.value)
+    since = gait_off_since(w.history, w.dates[0] - dt.timedelta(days=days))
+    if since is None or since > w.decision.as_of:
+        return
+    why = (f"added: you noted on {since:%A %-d %B} that your walking or running felt off; "
+           f"a short gait check this week")
+    k = next((k for k, x in enumerate(w.wanted) if x.target.categories == [Category.GAIT]),
+             None)
+    if k is not None:
+        x = w.wanted[k]
+        t = x.target if x.target.per_week >= 1 else x.target.model_copy(update={"per_week": 1})
+        w.wanted[k] = _Wanted(t, x.note or why, x.side, max(x.weight, 3))
+        return
+    t = Target(id="gait_check", label="Gait check", categories=[Category.GAIT], per_week=1,
+               pick=2, source=w.rules.gait_off_days.source)
+    if w.candidates(t):
+        w.wanted.append(_Wanted(t, why, None, 3))
+
+
 def _add_blocker_target(w: _Week, b: Blocker, cat: Category, why: str,
                         side: str | None) -> None:
     """A target of one category for a blocker the stage has no target for."""
@@ -1177,6 +1200,7 @@ _STEPS: tuple[Callable[[_Week], None], ...] = (
     _caution_notes_step,
     _stage_targets_step,
     _blockers_step,
+    _gait_off_step,
     _content_step,
     _gait_check_step,
     _gait_prep_step,

@@ -9,6 +9,7 @@ reported with the file and the line of the entry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -341,6 +342,9 @@ class PlannerRules(DataModel):
     no_form_work_before_race_weeks: Number
     hard_run_categories: list[Category] = Field(default_factory=list)
     load: LoadRules
+    gait_off_days: Number = Number(value=7, source="Method")
+    """A session logged with "my gait feels off" this many days before a week (or in it so
+    far) puts a gait check in that week."""
 
 
 class Protocol(DataModel):
@@ -396,16 +400,31 @@ def parse_protocol(text: str, *, name: str) -> Protocol:
 
 
 def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
+    """Every rule a protocol file must keep beyond its schema, in the order of ``_CHECKS``:
+    the first one broken is reported with the file and its line."""
     fail, check_source = file_checks(raw, name, p.sources)
+    for check in _CHECKS:
+        check(p, fail, check_source)
 
+
+def _check_red_flags(p: Protocol, fail: Any, check_source: Any) -> None:
+    """Each red flag has a known source and an id of its own."""
     ids = [f.id for f in p.red_flags]
     for i, f in enumerate(p.red_flags):
         check_source(("red_flags", i), f.source)
         if ids.count(f.id) > 1:
             fail(("red_flags", i), f"red flag id {f.id!r} appears twice")
+
+
+def _check_section_sources(p: Protocol, fail: Any, check_source: Any) -> None:
+    """Every number of the plain sections names a known source."""
     for section in ("settings", "pain_monitoring", "range_loss", "dosing", "runs"):
         for key, num in getattr(p, section):
             check_source((section, key), num.source)
+
+
+def _check_pain_and_dosing(p: Protocol, fail: Any, check_source: Any) -> None:
+    """Pain limits on the 0-10 scale, in order; dose levels in order; a flare cuts the dose."""
     pm, d = p.pain_monitoring, p.dosing
     for key in ("safe_max", "acceptable_max"):
         v = getattr(pm, key).value
@@ -417,6 +436,11 @@ def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
         fail(("dosing",), "dose levels must satisfy 0 < min_level <= start_level <= max_level")
     if not 0 < d.flare_factor.value < 1:
         fail(("dosing", "flare_factor"), "flare_factor must be between 0 and 1")
+
+
+def _check_asymmetry(p: Protocol, fail: Any, check_source: Any) -> None:
+    """Asymmetry rules: known sources, a measurement error above 0, thresholds that fit
+    their kind (an LSI in (0, 100], a difference not negative)."""
     for ai, a in enumerate(p.asymmetry):
         check_source(("asymmetry", ai), a.source)
         if a.measurement_error is not None:
@@ -428,70 +452,102 @@ def _check(p: Protocol, raw: dict[str, Any], name: str) -> None:
                                     f"got {a.threshold:g}")
         if a.kind == "difference" and a.threshold < 0:
             fail(("asymmetry", ai), "a difference threshold must not be negative")
+
+
+def _check_settings(p: Protocol, fail: Any, check_source: Any) -> None:
+    """Settings a person's data is judged by: a percentage and day counts that can be met."""
     if not 0 <= p.settings.missed_sessions_pct.value <= 100:
         fail(("settings", "missed_sessions_pct"), "missed_sessions_pct must be 0 to 100")
     for key in ("retest_days", "recent_sprain_days"):
         if getattr(p.settings, key).value < 1:
             fail(("settings", key), f"{key} must be at least 1 day")
+
+
+def _check_run_rules(p: Protocol, fail: Any, check_source: Any) -> None:
+    """The run rules (see ``_check_runs``)."""
     _check_runs(p.runs, fail)
+
+
+def _check_range_loss(p: Protocol, fail: Any, check_source: Any) -> None:
+    """A range loss is only real beyond a detectable change above 0."""
     if p.range_loss.mdc_cm.value <= 0:
         fail(("range_loss", "mdc_cm"), "mdc_cm must be above 0")
+
+
+def _check_stages(p: Protocol, fail: Any, check_source: Any) -> None:
+    """Stages in order, each with sourced days, sound targets and (but the last) a gate of
+    sound criteria."""
     for si, stage in enumerate(p.stages):
         if stage.number != si + 1:
             fail(("stages", si), f"stage {stage.number} is out of order; expected {si + 1}")
         check_source(("stages", si, "min_days"), stage.min_days.source)
         if stage.min_days.value < 0:
             fail(("stages", si, "min_days"), "min_days must not be negative")
-        tids = [t.id for t in stage.targets]
-        for ti, t in enumerate(stage.targets):
-            check_source(("stages", si, "targets", ti), t.source)
-            if t.recorded_runs and not t.before_runs:
-                fail(("stages", si, "targets", ti), "recorded_runs only applies to a target "
-                                                    "with before_runs: true")
-            if tids.count(t.id) > 1:
-                fail(("stages", si, "targets", ti), f"target id {t.id!r} appears twice in a stage")
+        _check_targets(si, stage, fail, check_source)
         if si < 3 and not stage.gate:
             fail(("stages", si), f"stage {stage.number} needs a gate to the next stage")
         for ci, c in enumerate(stage.gate):
-            loc: tuple[int | str, ...] = ("stages", si, "gate", ci)
-            check_source(loc, c.source)
-            spec = METRICS.get(c.metric)
-            if spec is None:
-                fail(loc, f"unknown metric {c.metric!r}; known: {', '.join(sorted(METRICS))}")
-                return
-            extra = set(c.params) - spec.params
-            if extra:
-                fail(loc, f"metric {c.metric!r} takes no parameter(s) {sorted(extra)}")
-            if "category" in spec.params:
-                cat = c.params.get("category")
-                if cat not in {x.value for x in Category}:
-                    fail(loc, f"unknown category {cat!r}; known: "
-                              f"{', '.join(x.value for x in Category)}")
-            if "days" in c.params:
-                days = c.params["days"]
-                if not isinstance(days, int) or not 1 <= days <= 28:
-                    fail(loc, f"days {days!r} must be a whole number from 1 to 28")
-            for key, low, high in (("min_rounds", 1, 50), ("max_pain", 0, 10)):
-                v = c.params.get(key)
-                if key in c.params and (not isinstance(v, int) or not low <= v <= high):
-                    fail(loc, f"{key} {v!r} must be a whole number from {low} to {high}")
-            if c.domain is not None and p.domain(c.domain) is None:
-                fail(loc, f"unknown domain {c.domain!r}; known: "
-                          f"{', '.join(d.id for d in p.clearance_domains.domains)}")
-            if si == 2 and c.domain is None:
-                fail(loc, f"clearance criterion {c.id!r} needs a domain (one of: "
-                          f"{', '.join(d.id for d in p.clearance_domains.domains)})")
-            if not spec.low <= c.threshold <= spec.high:
-                fail(loc, f"threshold {c.threshold:g} is impossible for {c.metric!r}, which reads "
-                          f"{spec.low:g} to {spec.high:g}")
-            never = (c.op == ">" and c.threshold >= spec.high) or (
-                c.op == "<" and c.threshold <= spec.low)
-            if never:
-                fail(loc, f"'{c.op} {c.threshold:g}' can never be met: {c.metric!r} reads "
-                          f"{spec.low:g} to {spec.high:g}")
-    _check_domains(p, fail, check_source)
-    _check_planner(p, fail, check_source)
-    _check_change(p, fail, check_source)
+            _check_criterion(p, ("stages", si, "gate", ci), si, c, fail, check_source)
+
+
+def _check_targets(si: int, stage: Stage, fail: Any, check_source: Any) -> None:
+    """A stage's targets: known sources, ``recorded_runs`` only with ``before_runs``, ids
+    once."""
+    tids = [t.id for t in stage.targets]
+    for ti, t in enumerate(stage.targets):
+        check_source(("stages", si, "targets", ti), t.source)
+        if t.recorded_runs and not t.before_runs:
+            fail(("stages", si, "targets", ti), "recorded_runs only applies to a target "
+                                                "with before_runs: true")
+        if tids.count(t.id) > 1:
+            fail(("stages", si, "targets", ti), f"target id {t.id!r} appears twice in a stage")
+
+
+def _check_criterion(p: Protocol, loc: tuple[int | str, ...], si: int, c: Criterion,
+                     fail: Any, check_source: Any) -> None:
+    """A gate criterion: a known metric with its own parameters, a known domain (every
+    clearance criterion has one), and a threshold the metric can read and can meet."""
+    check_source(loc, c.source)
+    spec = METRICS.get(c.metric)
+    if spec is None:
+        fail(loc, f"unknown metric {c.metric!r}; known: {', '.join(sorted(METRICS))}")
+        return
+    _check_params(loc, c, spec, fail)
+    if c.domain is not None and p.domain(c.domain) is None:
+        fail(loc, f"unknown domain {c.domain!r}; known: "
+                  f"{', '.join(d.id for d in p.clearance_domains.domains)}")
+    if si == 2 and c.domain is None:
+        fail(loc, f"clearance criterion {c.id!r} needs a domain (one of: "
+                  f"{', '.join(d.id for d in p.clearance_domains.domains)})")
+    if not spec.low <= c.threshold <= spec.high:
+        fail(loc, f"threshold {c.threshold:g} is impossible for {c.metric!r}, which reads "
+                  f"{spec.low:g} to {spec.high:g}")
+    never = (c.op == ">" and c.threshold >= spec.high) or (
+        c.op == "<" and c.threshold <= spec.low)
+    if never:
+        fail(loc, f"'{c.op} {c.threshold:g}' can never be met: {c.metric!r} reads "
+                  f"{spec.low:g} to {spec.high:g}")
+
+
+def _check_params(loc: tuple[int | str, ...], c: Criterion, spec: MetricSpec,
+                  fail: Any) -> None:
+    """A criterion's parameters: only those its metric takes, each with a value it accepts."""
+    extra = set(c.params) - spec.params
+    if extra:
+        fail(loc, f"metric {c.metric!r} takes no parameter(s) {sorted(extra)}")
+    if "category" in spec.params:
+        cat = c.params.get("category")
+        if cat not in {x.value for x in Category}:
+            fail(loc, f"unknown category {cat!r}; known: "
+                      f"{', '.join(x.value for x in Category)}")
+    if "days" in c.params:
+        days = c.params["days"]
+        if not isinstance(days, int) or not 1 <= days <= 28:
+            fail(loc, f"days {days!r} must be a whole number from 1 to 28")
+    for key, low, high in (("min_rounds", 1, 50), ("max_pain", 0, 10)):
+        v = c.params.get(key)
+        if key in c.params and (not isinstance(v, int) or not low <= v <= high):
+            fail(loc, f"{key} {v!r} must be a whole number from {low} to {high}")
 
 
 def _check_change(p: Protocol, fail: Any, check_source: Any) -> None:
@@ -595,6 +651,22 @@ def _check_runs(r: RunRules, fail: Any) -> None:
             fail(("runs", key), f"{key} {v:g} must be a whole number")
     if r.cadence_min_runs.value > r.cadence_trend_runs.value:
         fail(("runs", "cadence_min_runs"), "cadence_min_runs must not be above cadence_trend_runs")
+
+
+_CHECKS: tuple[Callable[[Protocol, Any, Any], None], ...] = (
+    _check_red_flags,
+    _check_section_sources,
+    _check_pain_and_dosing,
+    _check_asymmetry,
+    _check_settings,
+    _check_run_rules,
+    _check_range_loss,
+    _check_stages,
+    _check_domains,
+    _check_planner,
+    _check_change,
+)
+"""The protocol file's own checks, in the order they run: ``fail`` stops at the first."""
 
 
 _DEFAULT: Protocol | None = None

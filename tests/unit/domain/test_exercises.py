@@ -49,7 +49,8 @@ STAGES_PER_CATEGORY = {
     Category.LOADED_DORSIFLEXION: {3, 4},
     Category.AGILITY: {3, 4},
     Category.THREE_PLANE: {3, 4},
-    Category.GAIT: {3, 4},
+    # gentle walking drills from stage 1: a gait check for anyone whose gait feels off
+    Category.GAIT: {1, 2, 3, 4},
     Category.CALF_STRENGTH: {2, 3, 4},
     Category.ANKLE_STRENGTH: {2, 3, 4},
     Category.LANDING: {3, 4},
@@ -460,8 +461,10 @@ def test_query_returns_only_stage_entries_when_filtering_stage() -> None:
     assert found
     assert all(1 in e.stages for e in found)
     assert {e.category for e in found} == {
-        Category.FOOT_RELEASE, Category.FOOT_AWARENESS, Category.FOOT_HABIT,
+        Category.FOOT_RELEASE, Category.FOOT_AWARENESS, Category.FOOT_HABIT, Category.GAIT,
     }
+    # the gait work of stage 1 is gentle walking only
+    assert all(e.impact.value == "none" for e in found if e.category is Category.GAIT)
 
 
 def test_query_returns_only_category_entries_when_filtering_category() -> None:

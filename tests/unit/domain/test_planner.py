@@ -637,3 +637,36 @@ def test_parse_protocol_names_a_bad_planner_rule(old: str, new: str, words: list
     assert abs(e.value.line - line) <= 1
     for w in words:
         assert w in str(e.value)
+
+
+# --- "my gait feels off" ------------------------------------------------------------------------
+
+
+def gait_off_history(days_before: int, stage_minutes: int = 30) -> History:
+    h = history([stage_minutes] * 7)
+    s = Session(date=MONDAY - dt.timedelta(days=days_before), gait_off=True,
+                exercises=[ExerciseLog(exercise_id="seated-forefoot-roll")])
+    return h.model_copy(update={"sessions": [s]})
+
+
+def gait_days(p: WeekPlan) -> list[int]:
+    return [i for i, d in enumerate(p.days)
+            if any(Category.GAIT in {it.exercise.category for it in b.items} for b in d.blocks)]
+
+
+@pytest.mark.parametrize(("days_before", "added"), [(6, True), (7, True), (8, False)])
+def test_plan_gait_feels_off_adds_a_gait_check_for_a_week(days_before: int, added: bool) -> None:
+    # stage 2 has no gait target of its own; stage 4's asks for none without key runs
+    for stage in (2, 4):
+        p = plan_week(decision(stage), gait_off_history(days_before), week_start=MONDAY,
+                      protocol=PROTOCOL, library=LIBRARY)
+        assert bool(gait_days(p)) is added, stage
+        if added:
+            notes = [b.note for d in p.days for b in d.blocks if b.note]
+            assert any("felt off" in n for n in notes), stage
+
+
+def test_plan_without_gait_off_has_no_gait_check_in_stage_2() -> None:
+    p = plan_week(decision(2), history([30] * 7), week_start=MONDAY, protocol=PROTOCOL,
+                  library=LIBRARY)
+    assert not gait_days(p)
