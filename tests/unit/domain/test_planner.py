@@ -32,6 +32,7 @@ from anklet.domain.history import (
     Symptoms,
 )
 from anklet.domain.planner import (
+    WeekPlan,
     allowed_days,
     check_plan,
     choose_exercises,
