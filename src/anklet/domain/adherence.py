@@ -119,7 +119,7 @@ def week_adherence(
     start: dt.date,
     recorded_key_dates: Collection[dt.date] = frozenset(),
     *,
-    free_days: int = 7,
+    allowed: Mapping[str, int] | None = None,
 ) -> Adherence:
     """Adherence to ``stage``'s targets over the 7 days from ``start``.
 
@@ -129,7 +129,7 @@ def week_adherence(
     return Adherence(start, start + _WEEK[6], stage.number, tuple(
         TargetAdherence(t.id, t.label, required, done, credited, n_runs, kept, t.source)
         for t, required, done, credited, n_runs, kept
-        in _target_counts(stage, days, runs, start, recorded_key_dates, free_days)))
+        in _target_counts(stage, days, runs, start, recorded_key_dates, allowed)))
 
 
 def week_pct(
@@ -139,12 +139,12 @@ def week_pct(
     start: dt.date,
     recorded_key_dates: Collection[dt.date] = frozenset(),
     *,
-    free_days: int = 7,
+    allowed: Mapping[str, int] | None = None,
 ) -> float:
     """``week_adherence(...).pct``, without building the rest (decisions ask it of many
     weeks)."""
     shares = [min(1.0, credited / required) for _, required, _, credited, _, _
-              in _target_counts(stage, days, runs, start, recorded_key_dates, free_days)
+              in _target_counts(stage, days, runs, start, recorded_key_dates, allowed)
               if required > 0]
     if not shares:
         return 100.0
@@ -160,12 +160,13 @@ def _target_counts(
     runs: Iterable[PlannedRun],
     start: dt.date,
     recorded_key_dates: Collection[dt.date],
-    free_days: int = 7,
+    allowed: Mapping[str, int] | None = None,
 ) -> Iterator[tuple[Target, int, int, int, int, int]]:
     """For each of ``stage``'s targets over the 7 days from ``start``: the target, how many
     are required, done and credited, the key runs needing gait prep and those it was kept
     before (see :func:`week_adherence`). A target never requires more days than the
-    person's week has free time (``free_days``): only what a plan can hold is counted."""
+    person's week can hold (``allowed``: days per target id, from
+    :func:`anklet.domain.feasibility.allowed_days`): only what a plan can hold is counted."""
     end = start + _WEEK[6]
     planned_days = {r.date for r in runs if start <= r.date <= end and r.needs_gait_prep}
     recorded_days = {d for d in recorded_key_dates if start <= d <= end}
@@ -179,11 +180,11 @@ def _target_counts(
                                   else planned_days)
             n_runs = len(key_run_days)
             kept = sum(1 for d in key_run_days if d in done_days)
-            per_week = min(t.per_week, free_days)
+            per_week = min(t.per_week, allowed.get(t.id, 7) if allowed else 7)
             required = max(per_week, n_runs)
             other = done - kept
             credited = min(required, kept + min(other, max(0, per_week - n_runs)))
             yield t, required, done, credited, n_runs, kept
         else:
-            required = min(t.per_week, free_days)
+            required = min(t.per_week, allowed.get(t.id, 7) if allowed else 7)
             yield t, required, done, min(done, required), 0, 0

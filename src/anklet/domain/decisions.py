@@ -31,6 +31,7 @@ from anklet.domain.adherence import (
 )
 from anklet.domain.errors import HistoryError
 from anklet.domain.exercises import Category, Exercise, Library, load_library
+from anklet.domain.feasibility import allowance
 from anklet.domain.history import ExerciseLog, History, Measurement, Override, Screening, Session
 from anklet.domain.measures import MeasureKind
 from anklet.domain.protocol import AsymmetryRule, Criterion, Protocol, Stage, load_protocol
@@ -373,8 +374,7 @@ class _View:
         self.self_report_days = int(protocol.settings.self_report_days.value)
         # weekdays with free time (the availability a plan is made on)
         self.free_weekdays = frozenset(i for i, m in enumerate(h.availability.minutes()) if m)
-        # no availability given at all: count targets as the stage sets them
-        self.free_days = len(self.free_weekdays) or 7
+        self._allowed: dict[int, dict[str, int] | None] = {}
         self.library = library
         self.questionnaire_dates = [q.date for q in h.questionnaires]
         self._scored: dict[int, dict[str, Score]] = {}
@@ -430,6 +430,14 @@ class _View:
                 return sc
         return None
 
+    def allowed(self, stage: Stage) -> dict[str, int] | None:
+        """Per target of ``stage``, the days a week the person's availability can hold it
+        (None when no availability is given: targets count as the stage sets them)."""
+        if stage.number not in self._allowed:
+            self._allowed[stage.number] = allowance(stage, self.h.availability.minutes(),
+                                                    self.library)
+        return self._allowed[stage.number]
+
     def screening(self, at: dt.date) -> Screening | None:
         """The latest screen or check-in by ``at`` (symptoms)."""
         i = bisect_right(self.screening_dates, at)
@@ -460,7 +468,8 @@ class _View:
         pct = self._weeks.get(key)
         if pct is None:
             pct = self._weeks[key] = week_pct(stage, self.days, self.runs, monday,
-                                              self.recorded_runs, free_days=self.free_days)
+                                              self.recorded_runs,
+                                              allowed=self.allowed(stage))
         return pct
 
     def troubled_in(self, start: dt.date, end: dt.date) -> list[Session]:
@@ -1296,11 +1305,13 @@ def _at(view: _View, protocol: Protocol, r: _Replay, screen: Screening, as_of: d
         for rf in (protocol.red_flag(fid),))
     missing = tuple(f.id for f in protocol.red_flags if f.id not in screen.red_flags)
     last_monday = complete_weeks(as_of - DAY, 1)[0]
+    # last week is kept against the stage the person was in then
+    last_st = protocol.stage(view.week_stage.get(last_monday, r.stage))
     easier_reasons: list[str] = []
     if brief:
         level, variant = math.nan, 0
         asym: tuple[AsymmetryResult, ...] = ()
-        last_week, last_pct = None, view.week_pct(st, last_monday)
+        last_week, last_pct = None, view.week_pct(last_st, last_monday)
     else:
         level = round(_level_at(view, protocol, r, as_of), 2)
         variant = _variant(view, protocol, r, as_of)
@@ -1308,8 +1319,8 @@ def _at(view: _View, protocol: Protocol, r: _Replay, screen: Screening, as_of: d
         if easier_reasons:
             variant = 1
         asym = tuple(asymmetries(view, protocol.asymmetry, as_of))
-        last_week = week_adherence(st, view.days, view.runs, last_monday, view.recorded_runs,
-                                   free_days=view.free_days)
+        last_week = week_adherence(last_st, view.days, view.runs, last_monday,
+                                   view.recorded_runs, allowed=view.allowed(last_st))
         last_pct = last_week.pct
     flags: list[Flag] = []
     reasons: list[str] = []

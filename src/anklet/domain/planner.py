@@ -34,13 +34,19 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
 from anklet.domain.decisions import CriterionResult, Decision, fmt
 from anklet.domain.exercises import Category, Exercise, Impact, Library, LoadType, Motion, load_library
+from anklet.domain.feasibility import (
+    allowed_days,
+    gate_days_needed,
+    most_days,
+    smallest_form,
+    stage_candidates,
+)
 from anklet.domain.history import Activity, History, PlannedRun, RunKind, gait_off_since
 from anklet.domain.protocol import Blocker, Habit, PlannerRules, Protocol, Stage, Target, load_protocol
 from anklet.domain.runs import cadence_trend
@@ -302,79 +308,6 @@ def _by_category(target: Target, cands: list[Exercise]) -> list[Exercise]:
     return chosen
 
 
-def smallest_form(target: Target, candidates: Sequence[Exercise]) -> list[Exercise]:
-    """The shortest block that still does the target's job: for ankle mobility that must
-    cover all four motions, the fewest minutes that move the ankle all four ways (one
-    exercise such as ankle circles); for three-plane work, the planes the candidates
-    reach; otherwise the single shortest, easiest exercise."""
-    cands = sorted(candidates, key=lambda e: (e.minutes, e.level, e.id))
-    if not cands:
-        return []
-    if not (target.cover_motions or target.cover_planes):
-        return cands[:1]
-
-    def covers(es: Iterable[Exercise]) -> frozenset[str]:
-        if target.cover_motions:
-            return frozenset(m.value for e in es for m in e.motions)
-        return frozenset(p.value for e in es for p in e.planes)
-
-    want = covers(cands)
-    for k in range(1, min(4, len(cands)) + 1):
-        fits = [c for c in itertools.combinations(cands[:16], k) if covers(c) >= want]
-        if fits:
-            best = min(fits, key=lambda c: (sum(e.minutes for e in c),
-                                            max(e.level for e in c), [e.id for e in c]))
-            return list(best)
-    return cands[:1]
-
-
-def _stage_candidates(target: Target, stage: int, library: Library,
-                      allowed: Callable[[Exercise], bool] | None = None) -> list[Exercise]:
-    return [e for e in library.exercises if stage in e.stages and e.category in target.categories
-            and (allowed is None or allowed(e))]
-
-
-# --- feasibility: what the availability allows ---------------------------------------------
-
-
-def _most_days(usable: Sequence[bool], spaced: bool) -> int:
-    """How many of the week's days can hold a target: the usable ones, with a rest day
-    between them when ``spaced``."""
-    if not spaced:
-        return sum(usable)
-    count, last = 0, -2
-    for d, ok in enumerate(usable):
-        if ok and d - last > 1:
-            count, last = count + 1, d
-    return count
-
-
-def allowed_days(stage: Stage, minutes: tuple[int, ...], library: Library) -> dict[str, int]:
-    """Per target of ``stage``: on how many days of a week with these free ``minutes``
-    (Monday first) it fits when it is placed first at its smallest form. A target with no
-    exercise in the library allows 0. Pure; the gate and adherence code read it to judge
-    whether a frequency criterion can be met on the person's availability."""
-    out: dict[str, int] = {}
-    for t in stage.targets:
-        short = smallest_form(t, _stage_candidates(t, stage.number, library))
-        need = sum(e.minutes for e in short)
-        out[t.id] = 0 if not short else _most_days(
-            [m >= need for m in minutes], t.spacing == "no_consecutive")
-    return out
-
-
-def gate_days_needed(stage: Stage, target: Target) -> int:
-    """Days a week the stage's gate counts for ``target`` (from its category-days criteria),
-    0 when the gate counts none of its days."""
-    need = 0
-    for c in stage.gate:
-        if c.metric != "category_days" or str(c.params.get("category")) not in target.categories:
-            continue
-        window = int(c.params.get("days", 7))
-        need = max(need, math.ceil(c.threshold * 7 / window))
-    return need
-
-
 def _join(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -387,14 +320,14 @@ def _smallest_change(need: int, usable: list[bool], room: list[int], minutes: in
     adds: list[tuple[int, int]] = []
     for d in sorted((d for d in range(7) if not usable[d]),
                     key=lambda d: (minutes - room[d], d)):
-        if _most_days(chosen, spaced) >= need:
+        if most_days(chosen, spaced) >= need:
             break
         trial = list(chosen)
         trial[d] = True
-        if _most_days(trial, spaced) > _most_days(chosen, spaced):
+        if most_days(trial, spaced) > most_days(chosen, spaced):
             chosen = trial
             adds.append((d, minutes - max(0, room[d])))
-    return sorted(adds) if _most_days(chosen, spaced) >= need else []
+    return sorted(adds) if most_days(chosen, spaced) >= need else []
 
 
 def _add_text(adds: list[tuple[int, int]], dates: Sequence[dt.date]) -> str:
@@ -558,7 +491,7 @@ def _place(works: list[_Work], needs: list[int], left: list[int], taken: list[se
     placed = _greedy(jobs, left, blocked, avoid)
     # a job short only because no free day could ever hold it is as good as it gets: the
     # exact search is for jobs that crowd each other out
-    bound = [min(j.need, _most_days([d not in blocked[i] and left[d] >= j.minutes
+    bound = [min(j.need, most_days([d not in blocked[i] and left[d] >= j.minutes
                                      for d in range(7)], j.spaced)) for i, j in enumerate(jobs)]
     if any(len(p) < b for p, b in zip(placed, bound, strict=True)):
         try:
@@ -880,7 +813,7 @@ class _Week:
 
     def candidates(self, t: Target) -> list[Exercise]:
         """The exercises of this stage that could serve ``t`` for this person this week."""
-        return _stage_candidates(t, self.stage.number, self.library, self.allowed)
+        return stage_candidates(t, self.stage.number, self.library, self.allowed)
 
     def day_names(self, days: Iterable[int]) -> str:
         """Days of this week by name, joined for a sentence."""
@@ -1240,7 +1173,7 @@ def _gate_days_issue(w: _Week, work: _Work, free: list[int]) -> RuleIssue | None
     t = work.target
     gate_need = gate_days_needed(w.stage, t)
     usable = [free[i] >= work.short_minutes and i not in work.barred for i in range(7)]
-    allows = _most_days(usable, work.spaced)
+    allows = most_days(usable, work.spaced)
     if allows >= gate_need:
         return None
     adds = _smallest_change(gate_need, usable, free, work.short_minutes, work.spaced)

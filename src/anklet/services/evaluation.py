@@ -22,6 +22,7 @@ from anklet.domain.decisions import (
     validate_references,
 )
 from anklet.domain.exercises import Library
+from anklet.domain.feasibility import allowance
 from anklet.domain.history import History, check_day
 from anklet.domain.planner import WeekPlan, plan_week
 from anklet.domain.protocol import Protocol
@@ -118,7 +119,8 @@ def adherence(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library
     stage = protocol.stage(d.stage or 1)
     return d, week_adherence(stage, index_days(history.sessions, library),
                              history.planned_runs, week_start,
-                             key_run_dates(history.recorded_activities, protocol.runs))
+                             key_run_dates(history.recorded_activities, protocol.runs),
+                             allowed=allowance(stage, history.availability.minutes(), library))
 
 
 def _row(h: History, protocol: Protocol, library: Library, as_of: dt.date) -> dict[str, object]:

@@ -49,6 +49,7 @@ from markupsafe import Markup, escape
 from anklet.domain.adherence import index_days, week_adherence
 from anklet.domain.decisions import start_date, summarize
 from anklet.domain.exercises import Library
+from anklet.domain.feasibility import allowance
 from anklet.domain.history import History
 from anklet.domain.measures import DORSIFLEXION_KINDS, MeasureKind, dorsiflexion_cm
 from anklet.domain.protocol import Protocol
@@ -589,7 +590,8 @@ def weekly_adherence(history: History, protocol: Protocol, library: Library, *,
         end = min(monday + dt.timedelta(days=6), as_of)
         d = summarize(history, protocol=protocol, library=library, as_of=end)
         stage = protocol.stage(d.stage or 1)
-        a = week_adherence(stage, days, history.planned_runs, monday, recorded)
+        a = week_adherence(stage, days, history.planned_runs, monday, recorded,
+                           allowed=allowance(stage, history.availability.minutes(), library))
         out.append(WeekKept(monday, stage.number, a.pct, end == monday + dt.timedelta(days=6)))
     return out
 

@@ -33,6 +33,7 @@ from anklet.domain.decisions import (
 from anklet.domain.errors import HistoryError
 from anklet.domain.exercises import Dose, load_library
 from anklet.domain.history import (
+    Availability,
     ExerciseLog,
     GoalType,
     History,
@@ -1925,3 +1926,28 @@ def test_adherence_judges_each_week_against_the_stage_it_was_in() -> None:
     assert d.stage == 3
     r = criterion_result(d, "adherence")
     assert r.values == {"both": 100.0}
+
+
+def test_four_training_days_perfect_follower_leaves_stage_1_and_is_not_flagged() -> None:
+    # foot release is meant for every day and the gate counts 5; a week with 4 training days
+    # can hold 4, so doing it on all 4 passes, and adherence counts only those 4
+    avail = Availability(mon=20, tue=0, wed=20, thu=0, fri=20, sat=20, sun=0)
+    trained = [n for n in range(0, 21) if day(n).weekday() in (0, 2, 4, 5)]
+    h = history(sessions=[session(n, [FOOT_RELEASE, FOOT_AWARENESS]) for n in trained])
+    h = h.model_copy(update={"availability": avail})
+    at_first_monday = run(h, 7)
+    assert at_first_monday.stage == 2
+    r = next(c for c in at_first_monday.timeline[-1].criteria if c.id == "foot_release_days")
+    assert r.threshold == 4
+    assert r.met
+    assert at_first_monday.last_week is not None
+    assert at_first_monday.last_week.pct == 100.0
+    assert "missed_sessions" not in flag_kinds(at_first_monday)
+
+
+def test_three_training_days_short_of_four_is_not_a_pass() -> None:
+    avail = Availability(mon=20, tue=0, wed=20, thu=0, fri=20, sat=20, sun=0)
+    trained = [n for n in range(0, 7) if day(n).weekday() in (0, 2, 4)]
+    h = history(sessions=[session(n, [FOOT_RELEASE]) for n in trained])
+    d = run(h.model_copy(update={"availability": avail}), 7)
+    assert d.stage == 1
