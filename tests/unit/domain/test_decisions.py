@@ -1932,7 +1932,7 @@ def test_four_training_days_perfect_follower_leaves_stage_1_and_is_not_flagged()
     # foot release is meant for every day and the gate counts 5; a week with 4 training days
     # can hold 4, so doing it on all 4 passes, and adherence counts only those 4
     avail = Availability(mon=20, tue=0, wed=20, thu=0, fri=20, sat=20, sun=0)
-    trained = [n for n in range(0, 21) if day(n).weekday() in (0, 2, 4, 5)]
+    trained = [n for n in range(21) if day(n).weekday() in (0, 2, 4, 5)]
     h = history(sessions=[session(n, [FOOT_RELEASE, FOOT_AWARENESS]) for n in trained])
     h = h.model_copy(update={"availability": avail})
     at_first_monday = run(h, 7)
@@ -1947,7 +1947,7 @@ def test_four_training_days_perfect_follower_leaves_stage_1_and_is_not_flagged()
 
 def test_three_training_days_short_of_four_is_not_a_pass() -> None:
     avail = Availability(mon=20, tue=0, wed=20, thu=0, fri=20, sat=20, sun=0)
-    trained = [n for n in range(0, 7) if day(n).weekday() in (0, 2, 4)]
+    trained = [n for n in range(7) if day(n).weekday() in (0, 2, 4)]
     h = history(sessions=[session(n, [FOOT_RELEASE]) for n in trained])
     d = run(h.model_copy(update={"availability": avail}), 7)
     assert d.stage == 1
