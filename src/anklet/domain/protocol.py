@@ -458,9 +458,13 @@ def _check_settings(p: Protocol, fail: Any, check_source: Any) -> None:
     """Settings a person's data is judged by: a percentage and day counts that can be met."""
     if not 0 <= p.settings.missed_sessions_pct.value <= 100:
         fail(("settings", "missed_sessions_pct"), "missed_sessions_pct must be 0 to 100")
-    for key in ("retest_days", "recent_sprain_days"):
+    for key in ("retest_days", "recent_sprain_days", "self_report_days",
+                "referral_after_days"):
         if getattr(p.settings, key).value < 1:
             fail(("settings", key), f"{key} must be at least 1 day")
+    if not 0 <= p.settings.referral_cait_max.value <= 30:
+        fail(("settings", "referral_cait_max"), "referral_cait_max must be 0 to 30 (a CAIT "
+                                                "score)")
 
 
 def _check_run_rules(p: Protocol, fail: Any, check_source: Any) -> None:
@@ -598,6 +602,7 @@ def _check_planner(p: Protocol, fail: Any, check_source: Any) -> None:
         ("load", "lunge_reps_per_leg_max"): (pl.load.lunge_reps_per_leg_max, 1, 500, True),
         ("load", "after_race_dose_factor"): (pl.load.after_race_dose_factor, 0.1, 1, False),
         ("load", "after_race_days"): (pl.load.after_race_days, 0, 28, True),
+        ("gait_off_days",): (pl.gait_off_days, 0, 28, True),
     }
     for bi, b in enumerate(pl.blockers):
         numbers[("blockers", str(bi), "per_week")] = (b.per_week, 1, 7, True)

@@ -468,3 +468,16 @@ def test_parse_protocol_reads_required_false() -> None:
     p = parse_protocol(text, name=NAME)
     assert not next(c for c in p.clearance_gate if c.id == "confidence").required
     assert all(c.required for c in p.clearance_gate if c.id != "confidence")
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("self_report_days: {value: 14,", "self_report_days: {value: 0,",
+     "self_report_days must be at least 1 day"),
+    ("referral_cait_max: {value: 25,", "referral_cait_max: {value: 31,",
+     "referral_cait_max must be 0 to 30"),
+    ("gait_off_days: {value: 7,", "gait_off_days: {value: 29,", "gait_off_days 29 must be from 0"),
+])
+def test_parse_protocol_names_a_bad_new_setting(old: str, new: str, words: str) -> None:
+    with pytest.raises(DataFileError) as info:
+        parse_protocol(changed(old, new), name="coach.yaml")
+    assert words in str(info.value)
