@@ -55,8 +55,9 @@ The response model (simple on purpose; each day "done" means logged that day)
       start + 3. Noise sd 1 cm.
     - Side hop (s, lower is better): −0.15 on the slower side and −0.05 on the other per
       agility day, not below 6 s. Noise sd 0.3 s.
-    - Single-leg hop (hops of 10): +0.5 per agility day, at most 10; pain 3/10 in the first 3
-      weeks after a recent sprain, else 0.
+    - Single-leg hop (hops of 10): +0.5 per agility day, +0.3 per calf-strength day and +0.1
+      per balance day (a stronger, steadier calf hops more), at most 10; pain 3/10 in the
+      first 3 weeks after a recent sprain, else 0.
     - CAIT per ankle: +1 a week with 2 or more balance days, at most 30. FAAM daily
       activities /84 and sports /32: +1 a week with any session. Confidence 0–10: +0.5 a
       week without a troubled session, −1.5 after one. Pain over 24 h: 4/10 in a flare week,
@@ -367,6 +368,10 @@ def _train(b: Body, cats: set[Category], full_ankle: bool) -> None:
         b.hop_time[1 - slow] = max(6.0, b.hop_time[1 - slow] - 0.05)
         b.hops10 = [min(10.0, v + 0.5) for v in b.hops10]
     calf = _CAT.get("calf_strength")
+    if calf is not None and calf in cats:
+        b.hops10 = [min(10.0, v + 0.3) for v in b.hops10]
+    if Category.BALANCE in cats:
+        b.hops10 = [min(10.0, v + 0.1) for v in b.hops10]
     if Category.LOADED_DORSIFLEXION in cats or (calf is not None and calf in cats):
         b.week_loaded = True
     b.week_sessions += 1

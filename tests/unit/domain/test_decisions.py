@@ -1951,3 +1951,15 @@ def test_three_training_days_short_of_four_is_not_a_pass() -> None:
     h = history(sessions=[session(n, [FOOT_RELEASE]) for n in trained])
     d = run(h.model_copy(update={"availability": avail}), 7)
     assert d.stage == 1
+
+
+
+@pytest.mark.parametrize(("age", "asked"), [(59, True), (60, False)])
+def test_gate_hop_test_not_asked_of_walkers_60_and_over(age: int, asked: bool) -> None:
+    intake = Intake(date=day(0), goal_type=GoalType.WALKER, age=age,
+                    left=SideHistory(sprains=1, last_sprain=day(-SPRAIN_BEFORE)))
+    d = run(in_stage2(intake=intake), IN_STAGE2)
+    assert d.gate is not None
+    ids = {c.id for c in d.gate.criteria}
+    assert ("hop_test" in ids) is asked
+    assert ("hop_pain" in ids) is asked

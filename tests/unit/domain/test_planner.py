@@ -386,6 +386,20 @@ def test_plan_balance_blocker_asks_three_balance_days() -> None:
     assert plan.count("ankle_mobility") == 3
 
 
+def test_plan_hop_blocker_builds_calf_strength_and_balance_in_stage_2() -> None:
+    # the gate into stage 3 asks for 10 single-leg hops; stage 2 has no hopping, so a short
+    # count is answered with the work that prepares it (a gate a follower can reach)
+    plain = plan_week(decision(2), history([40] * 7))
+    assert plain.count("calf_strength") == 0
+    d = blocked(2, criterion("single_leg_hop", {"left": 6.0, "right": 10.0}, threshold=10,
+                             label="Single-leg hops in place (of 10)"))
+    plan = plan_week(d, history([40] * 7))
+    assert plan.count("calf_strength") == 3
+    assert plan.count("balance") == 3
+    block = next(b for day in plan.days for b in day.blocks if b.target_id == "calf_strength")
+    assert "single-leg hops" in (block.note or "")
+
+
 # --- easy first ----------------------------------------------------------------------------
 
 
