@@ -158,6 +158,9 @@ class _Person:
     logged: frozenset[str] = frozenset()
     form_work: bool = True
     """Runners' foot-strike and cadence work is on (not in the weeks before a race)."""
+    quick_feet_max_level: int = 5
+    """The highest level of agility or landing work (quick footwork is a fall risk for a
+    walker or an older person; ``planner.low_impact_agility_max_level``)."""
 
 
 def _person(decision: Decision, history: History, protocol: Protocol, start: dt.date) -> _Person:
@@ -190,8 +193,9 @@ def _person(decision: Decision, history: History, protocol: Protocol, start: dt.
                      for r in history.planned_runs)
     logged = frozenset(x.exercise_id for s in history.sessions if s.date <= decision.as_of
                        for x in s.exercises)
+    quick = int(rules.low_impact_agility_max_level.value) if low_impact else 5
     return _Person(activities, profile, age, low_impact, caution, max_level, logged,
-                   form_work=not race_ahead)
+                   form_work=not race_ahead, quick_feet_max_level=quick)
 
 
 def _suitable(e: Exercise, who: _Person) -> bool:
@@ -205,6 +209,8 @@ def _suitable(e: Exercise, who: _Person) -> bool:
         if e.heavy or e.impact is Impact.HIGH:
             return False
         if e.category is Category.AGILITY and _IMPACT_ORDER[e.impact] > 1:
+            return False
+        if e.category in (Category.AGILITY, Category.LANDING) and e.level > who.quick_feet_max_level:
             return False
     return who.form_work or not _is_form_work(e)
 

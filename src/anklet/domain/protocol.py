@@ -342,6 +342,8 @@ class PlannerRules(DataModel):
     no_form_work_before_race_weeks: Number
     hard_run_categories: list[Category] = Field(default_factory=list)
     load: LoadRules
+    low_impact_agility_max_level: Number = Number(value=2, source="convention")
+    """The highest agility or landing level for walkers and people 60 and over."""
     gait_off_days: Number = Number(value=7, source="Method")
     """A session logged with "my gait feels off" this many days before a week (or in it so
     far) puts a gait check in that week."""
@@ -603,6 +605,7 @@ def _check_planner(p: Protocol, fail: Any, check_source: Any) -> None:
         ("load", "after_race_dose_factor"): (pl.load.after_race_dose_factor, 0.1, 1, False),
         ("load", "after_race_days"): (pl.load.after_race_days, 0, 28, True),
         ("gait_off_days",): (pl.gait_off_days, 0, 28, True),
+        ("low_impact_agility_max_level",): (pl.low_impact_agility_max_level, 1, 5, True),
     }
     for bi, b in enumerate(pl.blockers):
         numbers[("blockers", str(bi), "per_week")] = (b.per_week, 1, 7, True)

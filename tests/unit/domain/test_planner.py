@@ -484,6 +484,9 @@ def test_plan_walker_or_sixty_plus_never_gets_high_impact_or_heavy(
         assert not [e.id for e in items if e.impact.value == "high" or e.heavy]
         assert not [e.id for e in items if e.category is Category.AGILITY
                     and e.impact.value not in ("none", "low")]
+        # quick footwork is a fall risk: agility and landing stay at level 1-2
+        assert not [e.id for e in items if e.category in (Category.AGILITY, Category.LANDING)
+                    and e.level > 2]
     walker = person([60] * 7, activities=[Activity.DAILY_LIFE], age=30)
     plan = plan_week(d, walker, week_start=MONDAY + dt.timedelta(weeks=week))
     assert not [i.exercise.id for day in plan.days for b in day.blocks for i in b.items
