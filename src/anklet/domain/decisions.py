@@ -434,8 +434,15 @@ class _View:
         """Per target of ``stage``, the days a week the person's availability can hold it
         (None when no availability is given: targets count as the stage sets them)."""
         if stage.number not in self._allowed:
-            self._allowed[stage.number] = allowance(stage, self.h.availability.minutes(),
-                                                    self.library)
+            minutes = self.h.availability.minutes()
+            allowed = allowance(stage, minutes, self.library)
+            if allowed is not None:
+                # what the plan holds with every target competing for the time (the planner
+                # imports this module, so it is imported here, when first needed)
+                from anklet.domain.planner import week_capacity
+                held = week_capacity(stage, minutes, self.protocol, self.library)
+                allowed = {k: min(v, held.get(k, v)) for k, v in allowed.items()}
+            self._allowed[stage.number] = allowed
         return self._allowed[stage.number]
 
     def screening(self, at: dt.date) -> Screening | None:

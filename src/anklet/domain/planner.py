@@ -47,7 +47,15 @@ from anklet.domain.feasibility import (
     smallest_form,
     stage_candidates,
 )
-from anklet.domain.history import Activity, History, PlannedRun, RunKind, gait_off_since
+from anklet.domain.history import (
+    Activity,
+    Availability,
+    History,
+    Person,
+    PlannedRun,
+    RunKind,
+    gait_off_since,
+)
 from anklet.domain.protocol import Blocker, Habit, PlannerRules, Protocol, Stage, Target, load_protocol
 from anklet.domain.runs import cadence_trend
 
@@ -1290,6 +1298,37 @@ def _cap_lunges(blocks: list[list[PlanBlock]], words: Sequence[str], cap: int,
             day[k] = replace(b, items=items, note="; ".join(x for x in (b.note, note) if x))
 
 
+_CAPACITY: dict[tuple[int, int, int, tuple[int, ...]],
+                tuple[Protocol, Library, dict[str, int]]] = {}
+_CAPACITY_WEEK = dt.date(2001, 1, 1)  # a Monday; the capacity plan has no runs or dates
+
+
+def week_capacity(stage: Stage, minutes: tuple[int, ...], protocol: Protocol,
+                  library: Library) -> dict[str, int]:
+    """Per target of ``stage``: on how many days the plan for a week with these free
+    ``minutes`` (and no runs) holds it, with every target of the stage competing for the
+    time. What a perfect follower of that plan can do: adherence asks no more (a person who
+    did everything they were asked is never short). Kept per process, by availability."""
+    key = (id(protocol), id(library), stage.number, minutes)
+    found = _CAPACITY.get(key)
+    if found is not None and found[0] is protocol and found[1] is library:
+        return found[2]
+    decision = Decision(person_id="capacity", as_of=_CAPACITY_WEEK, status="working",
+                        stage=stage.number, stage_name=stage.name, stage_since=_CAPACITY_WEEK,
+                        dose_level=1.0, variant_level=1, gate=None, clear_to_train=False,
+                        asymmetries=(), flags=(), reasons=(), timeline=())
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    history = History(person=Person(id="capacity", name="capacity"),
+                      availability=Availability(**dict(zip(names, minutes, strict=True))))
+    plan = plan_week(decision, history, week_start=_CAPACITY_WEEK, protocol=protocol,
+                     library=library)
+    counts = {t.id: plan.count(t.id) for t in stage.targets}
+    if len(_CAPACITY) > 10_000:
+        _CAPACITY.clear()
+    _CAPACITY[key] = (protocol, library, counts)
+    return counts
+
+
 def check_plan(plan: WeekPlan, protocol: Protocol | None = None) -> list[str]:
     """Every rule the plan breaks, checked from scratch (used by tests and the CLI)."""
     protocol = protocol or load_protocol()
@@ -1328,5 +1367,5 @@ def check_plan(plan: WeekPlan, protocol: Protocol | None = None) -> list[str]:
     return broken
 
 
-__all__ = ["PlanBlock", "PlanDay", "PlanItem", "RuleIssue", "WeekPlan", "allowed_days",
+__all__ = ["PlanBlock", "PlanDay", "PlanItem", "RuleIssue", "WeekPlan", "allowed_days", "week_capacity",
            "check_plan", "choose_exercises", "gate_days_needed", "plan_week", "smallest_form"]

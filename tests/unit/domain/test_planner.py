@@ -688,3 +688,31 @@ def test_plan_without_gait_off_has_no_gait_check_in_stage_2() -> None:
     p = plan_week(decision(2), history([30] * 7), week_start=MONDAY, protocol=PROTOCOL,
                   library=LIBRARY)
     assert not gait_days(p)
+
+
+# --- adherence asks no more than the plan holds --------------------------------------------------
+
+
+def test_a_perfect_follower_of_a_tight_week_is_never_short() -> None:
+    # two days of 35 minutes cannot hold every stage-3 target: the plan says so, and doing
+    # exactly what it holds counts as 100 % (was 67 % and "missed sessions")
+    from anklet.domain.decisions import decide
+    from anklet.domain.history import Override
+
+    start = MONDAY - dt.timedelta(days=14)
+    h = person([35, 0, 0, 35, 0, 0, 0]).model_copy(update={
+        "screenings": [Screening(date=start, red_flags={f.id: False for f in PROTOCOL.red_flags})],
+        "overrides": [Override(date=start, stage=3, by="coach", reason="test")]})
+    week = MONDAY - dt.timedelta(days=7)
+    d = decide(h, protocol=PROTOCOL, library=LIBRARY, as_of=week)
+    plan = plan_week(d, h, week_start=week, protocol=PROTOCOL, library=LIBRARY)
+    assert plan.issues  # the plan says what the week cannot hold
+    sessions = [Session(date=day.date, exercises=[
+        ExerciseLog(exercise_id=i.exercise.id, **i.exercise.dose.scaled(d.dose_level))
+        for b in day.blocks for i in b.items]) for day in plan.days if day.blocks]
+    after = decide(h.model_copy(update={"sessions": sessions}), protocol=PROTOCOL,
+                   library=LIBRARY, as_of=MONDAY)
+    assert after.stage == 3
+    assert after.last_week is not None
+    assert after.last_week.pct == 100.0
+    assert "missed_sessions" not in {f.kind for f in after.flags}
