@@ -1367,5 +1367,17 @@ def check_plan(plan: WeekPlan, protocol: Protocol | None = None) -> list[str]:
     return broken
 
 
-__all__ = ["PlanBlock", "PlanDay", "PlanItem", "RuleIssue", "WeekPlan", "allowed_days", "week_capacity",
-           "check_plan", "choose_exercises", "gate_days_needed", "plan_week", "smallest_form"]
+__all__ = [
+    "PlanBlock",
+    "PlanDay",
+    "PlanItem",
+    "RuleIssue",
+    "WeekPlan",
+    "allowed_days",
+    "check_plan",
+    "choose_exercises",
+    "gate_days_needed",
+    "plan_week",
+    "smallest_form",
+    "week_capacity",
+]
