@@ -372,8 +372,7 @@ class _View:
         self.profile: str = profile.value if profile is not None else "unknown"
         self.sex: str | None = intake.sex.value if intake is not None and intake.sex else None
         self.self_report_days = int(protocol.settings.self_report_days.value)
-        # weekdays with free time (the availability a plan is made on)
-        self.free_weekdays = frozenset(i for i, m in enumerate(h.availability.minutes()) if m)
+        # per stage: the days the person's availability holds each target (see allowed())
         self._allowed: dict[int, dict[str, int] | None] = {}
         self.library = library
         self.questionnaire_dates = [q.date for q in h.questionnaires]
@@ -766,9 +765,10 @@ def _answer_out_of_date(view: _View, at: dt.date) -> str:
 # --- the criteria that apply to one person ---------------------------------------------------
 
 
-def _personal(view: _View, c: Criterion, at: dt.date) -> Criterion:
+def _personal(view: _View, c: Criterion, stage: Stage) -> Criterion:
     """``c`` as it applies to this person: a threshold by sex (published norms), and for a
-    count of days, every day the person's week has free time where that is fewer."""
+    count of days, the days the person's week can hold that work where that is fewer (the
+    same figure the plan and adherence use: :meth:`_View.allowed`)."""
     if c.by_sex is not None:
         sex = view.sex
         if sex in c.by_sex:
@@ -777,26 +777,30 @@ def _personal(view: _View, c: Criterion, at: dt.date) -> Criterion:
         note = (f"{c.note} " if c.note else "") + (
             f"Sex not given: the lower norm ({fmt(low, c.unit)}) applies.")
         return c.model_copy(update={"threshold": low, "note": note})
-    if c.params.get("or_every_available_day"):
+    allowed = view.allowed(stage) if c.params.get("or_every_available_day") else None
+    if allowed is not None:
+        category = str(c.params.get("category"))
+        target = next((t for t in stage.targets if category in t.categories), None)
         days = int(c.params.get("days", 7))
-        free = sum(1 for k in range(days)
-                   if (at - dt.timedelta(days=k)).weekday() in view.free_weekdays)
-        if 0 < free < c.threshold:
-            note = (f"Your week has free time on {free} day(s); doing it on all {free} "
-                    f"counts (add a day to reach {c.threshold:g}).")
-            return c.model_copy(update={"threshold": float(free), "note": note})
+        can = allowed.get(target.id, 0) * days // 7 if target is not None else 0
+        if 0 < can < c.threshold:
+            note = (f"Your week can hold this on {can} day(s); doing it on all {can} counts "
+                    f"(add time on another day to reach {c.threshold:g}).")
+            return c.model_copy(update={"threshold": float(can), "note": note})
     return c
 
 
-def _applicable(view: _View, gate: list[Criterion], at: dt.date) -> list[Criterion]:
-    """The gate's criteria for this person (their goal and age), made personal."""
+def _applicable(view: _View, gate: list[Criterion], at: dt.date,
+                stage: Stage) -> list[Criterion]:
+    """The gate's criteria for this person (their goal and age), made personal for someone
+    in ``stage``."""
     age = view.age(at)
     # keyed by the criteria themselves (protocol objects that live as long as the view), not
     # by the list, which may be a temporary one
-    key = (*map(id, gate), view.profile, age, view.sex, view.free_weekdays, at.weekday())
+    key = (*map(id, gate), age, stage.number)
     found = view.personal.get(key)
     if found is None:
-        found = view.personal[key] = [_personal(view, c, at) for c in gate
+        found = view.personal[key] = [_personal(view, c, stage) for c in gate
                                       if c.applies(view.profile, age)]
     return found
 
@@ -830,7 +834,7 @@ def _group_choice(view: _View, crit: list[Criterion], at: dt.date) -> set[int]:
 
 def _results(view: _View, gate: list[Criterion], at: dt.date,
              stage: Stage) -> tuple[CriterionResult, ...]:
-    crit = _applicable(view, gate, at)
+    crit = _applicable(view, gate, at, stage)
     idle = _group_choice(view, crit, at)
     out = []
     for c in crit:
@@ -898,7 +902,7 @@ def _required_cheap_first(view: _View, crit: list[Criterion]) -> tuple[Criterion
 
 
 def _gate_passes(view: _View, gate: list[Criterion], at: dt.date, stage: Stage) -> bool:
-    crit = _applicable(view, gate, at)
+    crit = _applicable(view, gate, at, stage)
     idle = _group_choice(view, crit, at) if any(c.group for c in crit) else set()
     for c in _required_cheap_first(view, crit):
         if id(c) in idle:

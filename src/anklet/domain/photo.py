@@ -105,6 +105,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from anklet.domain.errors import InputError
+from anklet.domain.measures import MEASURE_INFO, MeasureKind
 from anklet.domain.units import Side, degrees_to_cm
 
 MIN_VISIBILITY = 0.5
@@ -121,8 +122,9 @@ MAX_FRAME_JUMP = 10.0
 """Degrees a video frame may rise above both neighbours before it is taken for a glitch."""
 MIN_LUNGE_ANGLE = 15.0
 """The least shank lean, degrees from vertical, that looks like a knee-to-wall lunge (convention)."""
-MAX_LUNGE_ANGLE = 65.0
-"""The most shank lean, degrees from vertical, a heel-down lunge can give (convention)."""
+MAX_LUNGE_ANGLE = MEASURE_INFO[MeasureKind.LUNGE_ANGLE][1].high
+"""The most shank lean, degrees from vertical, a heel-down lunge can give: the lunge angle's
+accepted range (one figure for typed and photo readings; convention)."""
 MIN_KNEE_FLEXION = 30.0
 """The least bend of the front knee, degrees from straight, in a lunge (convention)."""
 

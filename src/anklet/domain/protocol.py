@@ -43,7 +43,7 @@ class MetricSpec:
 
 
 METRICS: dict[str, MetricSpec] = {
-    # ``or_every_available_day``: where the person's week has fewer days with free time than
+    # ``or_every_available_day``: where the person's week can hold the work on fewer days than
     # the threshold, doing it on every such day counts instead (a perfect follower can pass)
     "category_days": MetricSpec(False, 0, 28, frozenset({"category", "days",
                                                          "or_every_available_day"})),
