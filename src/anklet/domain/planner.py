@@ -1130,7 +1130,8 @@ def _placement_step(w: _Week) -> None:
 def _lunge_cap_step(w: _Week) -> None:
     """No day holds more lunges per leg than the protocol allows."""
     load = w.rules.load
-    _cap_lunges(w.blocks, load.lunge_words, int(load.lunge_reps_per_leg_max.value), w.level)
+    _cap_lunges(w.blocks, load.lunge_words, int(load.lunge_reps_per_leg_max.value), w.level,
+                int(load.lunge_min_reps_per_set.value))
 
 
 def _issues_step(w: _Week) -> None:
@@ -1276,9 +1277,41 @@ def _lunge_reps(item: PlanItem, level: float) -> int:
     return (d["reps"] or 0) * item.exercise.dose.sets
 
 
+def _floored(item: PlanItem, lv: float, level: float, min_reps: int) -> float:
+    """``lv``, raised towards ``level`` until a set holds at least ``min_reps`` reps."""
+    sets = item.exercise.dose.sets
+    while lv < level and _lunge_reps(item, lv) < min_reps * sets:
+        lv = min(level, lv / 0.9)
+    return lv
+
+
+def _fit_lunges(lunges: list[PlanItem], cap: int, level: float,
+                min_reps: int) -> tuple[dict[int, float], list[PlanItem]]:
+    """Levels for the lunges kept (by position) and the ones left out for the day.
+
+    Every lunge is scaled down evenly, none below ``min_reps`` a set; when even that is too
+    many, the last lunge of the day (the least important: blocks come in priority order)
+    is left out and the rest are fitted again.
+    """
+    kept = list(range(len(lunges)))
+    while kept:
+        lv = level
+        while True:
+            levels = {k: _floored(lunges[k], lv, level, min_reps) for k in kept}
+            total = sum(_lunge_reps(lunges[k], levels[k]) for k in kept)
+            if total <= cap or lv <= 0.05 or all(levels[k] > lv for k in kept):
+                break
+            lv *= 0.9
+        if total <= cap:
+            return levels, [lunges[k] for k in range(len(lunges)) if k not in kept]
+        kept.pop()
+    return {}, list(lunges)
+
+
 def _cap_lunges(blocks: list[list[PlanBlock]], words: Sequence[str], cap: int,
-                level: float) -> None:
-    """Scale down a day's lunges so their reps per leg stay within ``cap``."""
+                level: float, min_reps: int) -> None:
+    """Keep a day's lunges within ``cap`` reps per leg: scaled down evenly but never below
+    ``min_reps`` a set; past that, whole lunges are left out, the day's last first."""
     def is_lunge(e: Exercise) -> bool:
         return any(w in e.id for w in words)
 
@@ -1286,16 +1319,22 @@ def _cap_lunges(blocks: list[list[PlanBlock]], words: Sequence[str], cap: int,
         lunges = [i for b in day for i in b.items if is_lunge(i.exercise)]
         if sum(_lunge_reps(i, level) for i in lunges) <= cap:
             continue
-        lv = level
-        while lv > 0.05 and sum(_lunge_reps(i, lv) for i in lunges) > cap:
-            lv *= 0.9
+        levels, left_out = _fit_lunges(lunges, cap, level, min_reps)
+        at = {id(i): k for k, i in enumerate(lunges)}
         for k, b in enumerate(day):
             if not any(is_lunge(i.exercise) for i in b.items):
                 continue
-            items = tuple(PlanItem(i.exercise, _dose(i.exercise, lv, b.extra_side, 0))
-                          if is_lunge(i.exercise) else i for i in b.items)
+            items = tuple(PlanItem(i.exercise, _dose(i.exercise, levels[at[id(i)]],
+                                                     b.extra_side, 0))
+                          if is_lunge(i.exercise) and at[id(i)] in levels else i
+                          for i in b.items if not (is_lunge(i.exercise)
+                                                   and at[id(i)] not in levels))
+            dropped = [i.exercise.name.lower() for i in b.items if i in left_out]
             note = f"lunges kept to {cap} a leg for the day"
+            if dropped:
+                note += f": {' and '.join(dropped)} left out today"
             day[k] = replace(b, items=items, note="; ".join(x for x in (b.note, note) if x))
+        day[:] = [b for b in day if b.items]
 
 
 _CAPACITY: dict[tuple[int, int, int, tuple[int, ...]],

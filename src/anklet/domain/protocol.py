@@ -325,6 +325,7 @@ class LoadRules(DataModel):
 
     gait_prep_before_long_max_min: Number
     lunge_reps_per_leg_max: Number
+    lunge_min_reps_per_set: Number
     lunge_words: Annotated[list[Annotated[str, Field(min_length=3)]], Field(min_length=1)]
     race_week_categories: Annotated[list[Category], Field(min_length=1)]
     after_race_dose_factor: Number
@@ -602,6 +603,7 @@ def _check_planner(p: Protocol, fail: Any, check_source: Any) -> None:
         ("load", "gait_prep_before_long_max_min"): (pl.load.gait_prep_before_long_max_min, 1,
                                                     60, False),
         ("load", "lunge_reps_per_leg_max"): (pl.load.lunge_reps_per_leg_max, 1, 500, True),
+        ("load", "lunge_min_reps_per_set"): (pl.load.lunge_min_reps_per_set, 1, 50, True),
         ("load", "after_race_dose_factor"): (pl.load.after_race_dose_factor, 0.1, 1, False),
         ("load", "after_race_days"): (pl.load.after_race_days, 0, 28, True),
         ("gait_off_days",): (pl.gait_off_days, 0, 28, True),

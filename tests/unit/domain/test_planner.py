@@ -32,7 +32,10 @@ from anklet.domain.history import (
     Symptoms,
 )
 from anklet.domain.planner import (
+    PlanBlock,
+    PlanItem,
     WeekPlan,
+    _cap_lunges,
     allowed_days,
     check_plan,
     choose_exercises,
@@ -553,6 +556,51 @@ def test_plan_caps_lunges_per_leg_per_day() -> None:
                         n = int(i.dose.split(" reps")[0].split("× ")[-1])
                         reps += n * i.exercise.dose.sets
             assert reps <= cap, (level, d.weekday, reps)
+
+
+def _lunge_day(ids: list[str], level: float) -> list[list[PlanBlock]]:
+    items = tuple(PlanItem(LIBRARY.get(i), LIBRARY.get(i).dose.describe(level)) for i in ids)
+    return [[PlanBlock("three_plane", "Three-plane work", items[:2]),
+             PlanBlock("loaded_dorsiflexion", "Loaded range", items[2:])]]
+
+
+def _reps_a_set(item: PlanItem) -> int:
+    return int(item.dose.split(" reps")[0].split("× ")[-1])
+
+
+def test_cap_lunges_three_lunges_leaves_the_last_out_rather_than_sets_of_two() -> None:
+    load = PROTOCOL.planner.load
+    cap, floor = int(load.lunge_reps_per_leg_max.value), int(load.lunge_min_reps_per_set.value)
+    blocks = _lunge_day(["patrick-step", "transverse-lunge", "knee-over-toe-split-squat"], 1.6)
+    _cap_lunges(blocks, load.lunge_words, cap, 1.6, floor)
+    items = [i for b in blocks[0] for i in b.items]
+    assert [i.exercise.id for i in items] == ["patrick-step", "transverse-lunge"]
+    assert all(_reps_a_set(i) >= floor for i in items)
+    assert sum(_reps_a_set(i) * i.exercise.dose.sets for i in items) <= cap
+    assert len(blocks[0]) == 1  # the block left empty goes
+    assert "left out today" not in (blocks[0][0].note or "")
+
+
+def test_cap_lunges_two_lunges_fit_at_the_floor_and_both_stay() -> None:
+    load = PROTOCOL.planner.load
+    cap, floor = int(load.lunge_reps_per_leg_max.value), int(load.lunge_min_reps_per_set.value)
+    blocks = [[PlanBlock("three_plane", "Three-plane work",
+                         tuple(PlanItem(LIBRARY.get(i), "") for i in
+                               ("lateral-lunge", "reverse-lunge")))]]
+    _cap_lunges(blocks, load.lunge_words, cap, 1.0, floor)
+    items = blocks[0][0].items
+    assert [_reps_a_set(i) for i in items] == [floor, floor]  # 3 × 5 twice: 30 a leg
+    assert "kept to 30 a leg" in (blocks[0][0].note or "")
+
+
+def test_cap_lunges_one_block_names_what_it_left_out() -> None:
+    load = PROTOCOL.planner.load
+    blocks = [[PlanBlock("three_plane", "Three-plane work",
+                         tuple(PlanItem(LIBRARY.get(i), "") for i in
+                               ("lateral-lunge", "reverse-lunge", "transverse-lunge")))]]
+    _cap_lunges(blocks, load.lunge_words, 30, 1.0, 5)
+    assert [i.exercise.id for i in blocks[0][0].items] == ["lateral-lunge", "reverse-lunge"]
+    assert (blocks[0][0].note or "").endswith(": rotational (transverse) lunge left out today")
 
 
 def test_plan_race_week_is_a_taper_and_race_day_only_warm_up() -> None:
