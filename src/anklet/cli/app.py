@@ -14,7 +14,6 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -71,8 +70,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
+out = render.console()  # control characters in the data never reach the terminal
+err = render.console(stderr=True)
 
 M = TypeVar("M", bound=BaseModel)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
@@ -133,7 +132,7 @@ def _v(member: Any) -> Any:
 def emit(as_json: bool, data: Any) -> bool:
     """Print ``data`` as JSON when asked; returns whether it did."""
     if as_json:
-        out.print_json(json.dumps(data, default=str, ensure_ascii=False))
+        render.print_json(out, data)  # every character kept, escaped as JSON
     return as_json
 
 
