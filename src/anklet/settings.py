@@ -5,17 +5,16 @@ Nothing reads the environment at import time: call :func:`get_settings`.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from anklet.domain.errors import DataFileError
-
-PLACEHOLDER_SECRET = "development-only-secret-change-me"
-"""Signs development sessions only; the app refuses to start outside development with it."""
+from anklet.domain.errors import InputError
+from anklet.domain.history import problems_from
 
 
 def default_database_url() -> str:
@@ -33,22 +32,16 @@ class Settings(BaseSettings):
     exercises_file: Path | None = None
     # the web app
     environment: Literal["development", "production"] = "development"
-    secret_key: str = PLACEHOLDER_SECRET
+    # empty: the web app makes a random secret on first start and keeps it beside the data
+    # (see anklet.web.secret); never a placeholder
+    secret_key: str = Field(default="", repr=False)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     secure_cookies: bool = False  # set true behind HTTPS so cookies are never sent in clear
     session_days: int = Field(default=14, ge=1, le=365)
-
-    def check_for_web(self) -> None:
-        """Refuse to serve outside development with the placeholder (or a short) secret."""
-        if self.environment != "development" and (
-                self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32):
-            raise DataFileError(
-                "ANKLET_SECRET_KEY", None,
-                "the web app will not start outside development with the placeholder or a "
-                "secret shorter than 32 characters; set ANKLET_SECRET_KEY to a long random "
-                "value, e.g. the output of: python -c \"import secrets; "
-                "print(secrets.token_urlsafe(48))\"")
+    # addresses of reverse proxies whose X-Forwarded-For / -Proto headers are believed
+    # (comma-separated IP addresses or networks, or "*"); empty: none
+    trusted_proxies: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -56,8 +49,30 @@ class Settings(BaseSettings):
         v = v.strip()
         return v or default_database_url()
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, v: str) -> str:
+        items = [p.strip() for p in v.split(",") if p.strip()]
+        for item in items:
+            try:
+                if item != "*":
+                    ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"IP addresses or networks separated by commas (e.g. 127.0.0.1,10.0.0.0/8), "
+                    f"or * for any ({item!r} is neither)") from None
+        return ",".join(items)
+
 
 def get_settings(**overrides: object) -> Settings:
-    """Settings from the environment, with explicit overrides (CLI options) on top."""
+    """Settings from the environment, with explicit overrides (CLI options) on top.
+
+    A value that does not fit is an :class:`InputError` naming the variable."""
     clean = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**clean)  # type: ignore[arg-type]
+    try:
+        return Settings(**clean)  # type: ignore[arg-type]
+    except ValidationError as e:
+        field, value, accepted = problems_from(e)[0]
+        if field == "secret_key":
+            value = "(hidden)"
+        raise InputError(f"ANKLET_{field.upper()}", value, accepted) from None

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from anklet.cli.app import JsonOpt, app, ctx, emit, out
@@ -142,31 +143,100 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     return made
 
 
+MAX_WORKERS = 64
+
+
+def _log_config(quiet: bool) -> dict[str, Any]:
+    """uvicorn's logging, plus Anklet's request log (one line per request; ``--quiet``:
+    none) and its warnings (a failed health check), with the time on each line."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    from anklet.web.ops import ACCESS_LOG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["anklet"] = {"format": "%(asctime)s %(message)s",
+                                      "datefmt": "%Y-%m-%d %H:%M:%S"}
+    config["handlers"]["anklet"] = {"formatter": "anklet", "class": "logging.StreamHandler",
+                                    "stream": "ext://sys.stdout"}
+    config["loggers"][ACCESS_LOG] = {"handlers": ["anklet"], "propagate": False,
+                                     "level": "WARNING" if quiet else "INFO"}
+    config["loggers"]["anklet.web"] = {"handlers": ["anklet"], "propagate": False,
+                                       "level": "WARNING"}
+    return config
+
+
+def _address(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
 @app.command("serve")
 def serve(
-    host: Annotated[str | None, typer.Option("--host", help="Address to listen on "
-                                                            "(default 127.0.0.1).")] = None,
+    host: Annotated[str | None, typer.Option("--host", help=(
+        "Address to listen on (default 127.0.0.1, this computer only). Any other address "
+        "needs ANKLET_SECRET_KEY set."))] = None,
     port: Annotated[int | None, typer.Option("--port", help="Port (default 8000).")] = None,
     demo: Annotated[bool, typer.Option(
         "--demo-if-empty", help="With no accounts yet, add a demo coach and client (with the "
                                 "demo people) and print how to sign in. Development only.")
     ] = False,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=MAX_WORKERS,
+        help="Worker processes serving requests (default 1).")] = 1,
+    proxy_headers: Annotated[bool, typer.Option(
+        "--proxy-headers", help="Behind a reverse proxy: believe its X-Forwarded-For and "
+        "X-Forwarded-Proto headers, from the addresses in ANKLET_TRUSTED_PROXIES (default: a "
+        "proxy on this computer). Setting ANKLET_TRUSTED_PROXIES turns this on too.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", help="No request log (one line per request: method, path, status, "
+                        "time).")] = False,
 ) -> None:
     """Start the web app (coach and client pages, and the JSON API)."""
+    import os
+
     import uvicorn
 
+    from anklet.cli.app import state
+    from anklet.settings import get_settings
     from anklet.web.app import create_app
+    from anklet.web.secret import check_listen, resolve_secret, secret_file_for
 
+    settings = get_settings(database_url=state.db, protocol_file=state.protocol,
+                            exercises_file=state.exercises)
+    host = host or settings.host
+    port = port or settings.port
+    check_listen(host, settings)  # before anything is written
+    if workers > 1 and secret_file_for(settings.database_url) is None:
+        raise InputError("--workers", workers, "1 with a database in memory (each worker "
+                         "would have its own); use a database file or PostgreSQL for more")
+    secret = resolve_secret(settings)
     c = ctx()
-    settings = c.settings
-    settings.check_for_web()
     if demo and settings.environment == "development":
         made = demo_accounts()
         for role, email, pw in made:
             out.print(f"Demo {role}: sign in as [bold]{email}[/] with password [bold]{pw}[/]")
-    host = host or settings.host
-    port = port or settings.port
-    web_app = create_app(settings, context=c)
-    out.print(f"Anklet is running at [bold]http://{host}:{port}/[/] "
-              f"(database: {settings.database_url.split('://')[0]}). Stop with Ctrl+C.")
-    uvicorn.run(web_app, host=host, port=port, log_level="warning", proxy_headers=False)
+    trusted = settings.trusted_proxies or ("127.0.0.1,::1" if proxy_headers else "")
+    options: dict[str, Any] = {
+        "host": host, "port": port, "log_level": "warning", "access_log": False,
+        "log_config": _log_config(quiet), "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or None, "server_header": False}
+    out.print(f"Sessions are signed with {escape(secret.describe())}.", soft_wrap=True)
+    if trusted:
+        out.print(f"Client addresses are read from X-Forwarded-For sent by {trusted}.")
+    many = f", {workers} workers" if workers > 1 else ""
+    out.print(f"Anklet is running at [bold]{_address(host, port)}[/] "
+              f"(database: {settings.database_url.split('://')[0]}{many}). "
+              "Stop with Ctrl+C.")
+    if workers == 1:
+        uvicorn.run(create_app(settings, context=c), **options)
+        return
+    # each worker process builds its own app from the environment, as the settings above
+    for name, value in (("ANKLET_DATABASE_URL", settings.database_url),
+                        ("ANKLET_PROTOCOL_FILE", settings.protocol_file),
+                        ("ANKLET_EXERCISES_FILE", settings.exercises_file)):
+        if value is not None:
+            os.environ[name] = str(value)
+    c.engine.dispose()  # the workers open their own connections
+    uvicorn.run("anklet.web.app:app_from_env", factory=True, workers=workers, **options)

@@ -36,6 +36,9 @@ from anklet.store.accounts import Account
 from anklet.store.errors import StoreError
 from anklet.web.api.common import MAX_BODY as API_MAX_BODY
 from anklet.web.deps import CsrfError, ForbiddenError, SignInNeededError
+from anklet.web.ops import RequestLog
+from anklet.web.ops import router as ops_router
+from anklet.web.secret import resolve_secret
 from anklet.web.templating import STATIC_DIR, render
 
 SESSION_COOKIE = "anklet_session"
@@ -142,7 +145,7 @@ async def _validation_error(request: Request, e: Exception) -> Response:
 def create_app(settings: Settings | None = None, *, context: Context | None = None) -> FastAPI:
     """The app on the settings' database (created and migrated), or on ``context``."""
     settings = settings or (context.settings if context else get_settings())
-    settings.check_for_web()
+    secret = resolve_secret(settings)  # never a placeholder: see anklet.web.secret
     ctx = context or open_context(settings)
     app = FastAPI(title="Anklet", version=anklet.__version__,
                   summary="Assess, stage, plan and track ankle and foot work.",
@@ -150,9 +153,11 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     app.state.ctx = ctx
     app.state.settings = settings
     app.add_middleware(ApiBodyLimit)
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key,
+    app.state.secret = secret
+    app.add_middleware(SessionMiddleware, secret_key=secret.value,
                        session_cookie=SESSION_COOKIE, max_age=settings.session_days * 86400,
                        same_site="lax", https_only=settings.secure_cookies)
+    app.add_middleware(RequestLog)  # one line per request, timed around everything
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_exception_handler(AnkletError, _anklet_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
@@ -169,4 +174,11 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     app.include_router(documents.router)
     app.include_router(v1.router)
     app.include_router(docs.router)  # /api/docs: Swagger UI from static/swagger, no CDN
+    app.include_router(ops_router)  # /healthz
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app from ``ANKLET_*`` environment variables alone: the factory each worker of
+    ``anklet serve --workers N`` calls (``uvicorn --factory anklet.web.app:app_from_env``)."""
+    return create_app(get_settings())

@@ -92,35 +92,101 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_starts_the_app_prints_the_address_and_offers_demo_accounts(tmp_path: Path) -> None:
+STARTUP_DEADLINE_S = 90  # generous: a busy 2-core machine starting several processes
+
+
+def _serve(tmp_path: Path, *args: str, env: dict[str, str] | None = None
+           ) -> tuple[subprocess.Popen[str], int]:
     port = _free_port()
-    env = {**os.environ, "ANKLET_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
-           "HOME": str(tmp_path)}
+    environ = {k: v for k, v in os.environ.items() if k != "ANKLET_SECRET_KEY"}
+    environ.update({"ANKLET_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+                    "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),
+                    **(env or {})})
     cmd = [sys.executable, "-c", "from anklet.cli.app import main; main()",
-           "serve", "--port", str(port), "--demo-if-empty"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+           "serve", "--port", str(port), *args]
+    proc = subprocess.Popen(cmd, env=environ, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
+    return proc, port
+
+
+def _get(proc: subprocess.Popen[str], url: str) -> str:
+    """The page at ``url`` once the server answers (polled up to the deadline)."""
+    deadline = time.monotonic() + STARTUP_DEADLINE_S
+    while True:
+        try:
+            return str(urllib.request.urlopen(url, timeout=10).read().decode())
+        except OSError:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert time.monotonic() < deadline, f"no answer from {url} in {STARTUP_DEADLINE_S} s"
+            time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen[str]) -> str:
+    proc.terminate()
     try:
-        page = ""
-        for _ in range(200):
-            try:
-                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in",
-                                              timeout=2).read().decode()
-                break
-            except OSError:
-                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
-                time.sleep(0.1)
+        out, _ = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return " ".join(out.split())
+
+
+def test_serve_starts_the_app_prints_the_address_and_offers_demo_accounts(tmp_path: Path) -> None:
+    proc, port = _serve(tmp_path, "--demo-if-empty")
+    try:
+        page = _get(proc, f"http://127.0.0.1:{port}/sign-in?next=/people")
         assert "Sign in" in page
     finally:
-        proc.terminate()
-        out, _ = proc.communicate(timeout=20)
-    text = " ".join(out.split())
+        text = _stop(proc)
     assert f"http://127.0.0.1:{port}/" in text
     assert re.search(r"Demo coach: sign in as coach@demo\.anklet with password \S+", text), text
+    secret = tmp_path / "serve.db.secret"
+    assert f"Sessions are signed with the secret in {secret}" in text
+    assert secret.read_text().strip() not in text
+    assert "GET /sign-in 200" in text
+    assert "next=" not in text
+
+
+def test_serve_with_two_workers_serves_and_logs_nothing_when_quiet(tmp_path: Path) -> None:
+    proc, port = _serve(tmp_path, "--workers", "2", "--quiet", "--proxy-headers")
+    try:
+        health = _get(proc, f"http://127.0.0.1:{port}/healthz")
+        assert health == '{"status":"ok","database":"ok"}'
+        assert "Sign in" in _get(proc, f"http://127.0.0.1:{port}/sign-in")
+    finally:
+        text = _stop(proc)
+    assert "2 workers" in text, text
+    assert "127.0.0.1,::1" in text  # proxy headers believed from a proxy on this computer
+    assert "GET /" not in text
 
 
 def test_serve_refuses_the_placeholder_secret_outside_development(cli: Cli,
                                                                  monkeypatch: pytest.MonkeyPatch
                                                                  ) -> None:
+    monkeypatch.delenv("ANKLET_SECRET_KEY", raising=False)
     monkeypatch.setenv("ANKLET_ENVIRONMENT", "production")
     refused(cli("serve"), 3, "ANKLET_SECRET_KEY")
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_serve_refuses_to_listen_beyond_loopback_without_a_secret(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, how: str) -> None:
+    monkeypatch.delenv("ANKLET_SECRET_KEY", raising=False)
+    if how == "option":
+        r = cli("serve", "--host", "0.0.0.0")
+    else:
+        monkeypatch.setenv("ANKLET_HOST", "0.0.0.0")
+        r = cli("serve")
+    refused(r, 2, "--host", "0.0.0.0", "ANKLET_SECRET_KEY", "127.0.0.1")
+    assert "Traceback" not in r.text
+    assert not list(tmp_path.glob("*.secret"))  # refused before anything was written
+
+
+def test_serve_refuses_a_short_secret_and_many_workers_in_memory(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANKLET_SECRET_KEY", "too short")
+    r = refused(cli("serve", "--host", "0.0.0.0"), 3, "ANKLET_SECRET_KEY", "at least 32")
+    assert "too short" not in r.text  # the secret is never shown
+    monkeypatch.delenv("ANKLET_SECRET_KEY")
+    refused(cli("--db", "sqlite://", "serve", "--workers", "2", db=False), 2, "--workers",
+            "in memory")

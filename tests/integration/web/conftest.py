@@ -18,10 +18,14 @@ from anklet.services.context import Context, open_context
 from anklet.settings import Settings
 from anklet.web.app import create_app
 
+TEST_SECRET = "test-secret-for-the-web-tests-only-0123456789"
+
 
 @pytest.fixture
 def web_ctx(db_url: str) -> Iterator[Context]:
-    ctx = open_context(Settings(database_url=db_url), migrate_schema=False)
+    # an explicit secret, as a served app has (the generated one is tested in test_serving)
+    ctx = open_context(Settings(database_url=db_url, secret_key=TEST_SECRET),
+                       migrate_schema=False)
     yield ctx
     ctx.engine.dispose()
 
