@@ -6,7 +6,9 @@ import dataclasses
 import logging
 import os
 import stat
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -81,6 +83,20 @@ def test_the_secret_file_is_created_owner_only_and_reused(tmp_path: Path) -> Non
     assert first.value not in repr(first)
     assert first.value not in first.describe()
     assert str(path) in first.describe()
+
+
+def test_starting_many_at_once_makes_one_secret(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'anklet.db'}")
+    barrier = threading.Barrier(8)
+
+    def start() -> str:
+        barrier.wait()
+        return resolve_secret(settings).value
+
+    with ThreadPoolExecutor(8) as pool:
+        values = list(pool.map(lambda _: start(), range(8)))
+    assert len(set(values)) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["anklet.db.secret"]
 
 
 def test_each_sqlite_database_gets_its_own_secret(tmp_path: Path) -> None:
