@@ -36,6 +36,7 @@ from anklet.domain.errors import (
     TooManyAttemptsError,
 )
 from anklet.domain.history import History, Intake, Person
+from anklet.domain.text import check_line, line_problem, safe_echo
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
 
@@ -67,8 +68,9 @@ def use_hasher(hasher: PasswordHasher) -> None:
 def normalise_email(email: str) -> str:
     """Trimmed and lower-cased; InputError naming the value if it is not an address."""
     clean = (email or "").strip().lower()
-    if len(clean) > 254 or not _EMAIL.match(clean):
-        raise InputError("email", email, "an email address such as name@example.com")
+    if len(clean) > 254 or not _EMAIL.match(clean) or line_problem(clean):
+        raise InputError("email", safe_echo(email or ""),
+                         "an email address such as name@example.com")
     return clean
 
 
@@ -83,7 +85,7 @@ def check_password(password: str) -> None:
 
 
 def _check_name(name: str) -> str:
-    clean = (name or "").strip()
+    clean = check_line("name", (name or "").strip())
     if not 1 <= len(clean) <= 120:
         raise InputError("name", name, "1 to 120 characters")
     return clean
@@ -291,7 +293,7 @@ def _token_hash(token: str) -> str:
 
 def create_token(uow: UnitOfWork, *, account: Account, name: str) -> str:
     """A new API token for this account; the token itself is shown once and never stored."""
-    name = (name or "").strip()
+    name = check_line("name", (name or "").strip())
     if not 1 <= len(name) <= 80:
         raise InputError("name", name, "1 to 80 characters, to tell your tokens apart")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -21,6 +21,7 @@ the engine refuses (a red flag, a missing screen) gives one event this week that
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import icalendar
 
@@ -61,6 +62,21 @@ def _block_lines(block: PlanBlock) -> list[str]:
     return lines
 
 
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+
+
+def _text(value: str, *, lines: bool = False) -> icalendar.vText:
+    """``value`` as iCalendar TEXT (RFC 5545, 3.3.11): control characters removed (a name
+    stored before names were checked may hold them), line breaks kept as ``\\n`` only
+    where ``lines`` (a description; a title or the calendar's name is one line), and
+    backslash, semicolon and comma escaped by ``vText``, which also folds long lines at 75
+    octets. Unknown ``X-`` properties are not escaped unless given as ``vText``."""
+    clean = _NOT_TEXT.sub("", value)
+    clean = _BREAKS.sub("\n" if lines else " ", clean)
+    return icalendar.vText(clean)
+
+
 def _event(uid: str, day: dt.date, summary: str, description: str,
            stamp: dt.datetime) -> icalendar.Event:
     event = icalendar.Event()
@@ -68,8 +84,8 @@ def _event(uid: str, day: dt.date, summary: str, description: str,
     event.add("dtstamp", stamp)
     event.add("dtstart", day)  # a date: an all-day event
     event.add("dtend", day + dt.timedelta(days=1))
-    event.add("summary", summary)
-    event.add("description", description)
+    event.add("summary", _text(summary))
+    event.add("description", _text(description, lines=True))
     event.add("transp", "TRANSPARENT")  # does not make the person look busy
     event.add("categories", ["Anklet"])
     return event
@@ -89,7 +105,7 @@ def _day_events(key: str, day: PlanDay, stamp: dt.datetime) -> list[icalendar.Ev
         run = prep[0].before_run
         assert run is not None
         what = RUN_WORDS.get(run.kind.value, "run")
-        title = f" ({run.title})" if run.title else ""
+        title = f" ({_text(run.title)})" if run.title else ""
         summary = f"Anklet: gait prep before your {what}"
         text = (f"Do these drills as part of the warm-up, just before your {what}{title}.\n\n"
                 + "\n\n".join("\n".join(_block_lines(b)) for b in prep))
@@ -108,9 +124,9 @@ def build(history: History, week_plans: list[WeekPlan], *,
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"Anklet plan — {name}")
-    cal.add("x-wr-caldesc", "The exercise sessions Anklet plans for the coming weeks, and gait "
-                            "prep before key runs.")
+    cal.add("x-wr-calname", _text(f"Anklet plan — {name}"))
+    cal.add("x-wr-caldesc", _text("The exercise sessions Anklet plans for the coming weeks, "
+                                  "and gait prep before key runs."))
     hours = int(REFRESH.total_seconds() // 3600)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", f"PT{hours}H")

@@ -9,12 +9,14 @@ from anklet.domain.errors import ConflictError
 from anklet.domain.exercises import Library
 from anklet.domain.history import History, Intake, Person
 from anklet.domain.protocol import Protocol
+from anklet.domain.text import check_line
 from anklet.store.repository import PersonSummary
 from anklet.store.uow import UnitOfWork
 
 
 def create(uow: UnitOfWork, *, person: Person, intake: Intake | None = None) -> History:
-    """Create a person (optionally with their intake)."""
+    """Create a person (optionally with their intake); the name must be one line of text."""
+    check_line("name", person.name)
     history = History(person=person, intake=intake)
     uow.people.add(history)
     return history

@@ -7,6 +7,8 @@ the API gets JSON with the same fields the CLI's ``--json`` prints.
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -29,6 +31,7 @@ from anklet.domain.errors import (
     SignInError,
     TooManyAttemptsError,
 )
+from anklet.domain.text import safe_echo
 from anklet.services import accounts as account_service
 from anklet.services.context import Context, open_context
 from anklet.settings import Settings, get_settings
@@ -38,6 +41,7 @@ from anklet.web.api.common import MAX_BODY as API_MAX_BODY
 from anklet.web.deps import CsrfError, ForbiddenError, SignInNeededError
 from anklet.web.ops import RequestLog
 from anklet.web.ops import router as ops_router
+from anklet.web.schemas.common import openapi_truth
 from anklet.web.secret import resolve_secret
 from anklet.web.templating import STATIC_DIR, render
 
@@ -82,13 +86,13 @@ async def _anklet_error(request: Request, e: Exception) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if code == 401 else {}
         if isinstance(e, TooManyAttemptsError):
             headers["Retry-After"] = str(e.retry_after_s)
-        return JSONResponse(e.to_dict(), status_code=code, headers=headers)
+        return JSONResponse(json_safe(e.to_dict()), status_code=code, headers=headers)
     if isinstance(e, SignInNeededError):
         from urllib.parse import quote
 
         return RedirectResponse(f"/sign-in?next={quote(e.next_url, safe='/?=&')}", 303)
     return render(request, "error.html", account=_signed_in(request, e), status_code=code,
-                  title=_TITLES.get(code, "Problem"), message=str(e))
+                  title=_TITLES.get(code, "Problem"), message=safe_echo(str(e)))
 
 
 class ApiBodyLimit:
@@ -116,14 +120,55 @@ _TITLES = {401: "Please sign in", 403: "Not allowed", 404: "Not found", 409: "Al
            503: "The database is not available", 500: "Set-up problem"}
 
 
+def _allowed_methods(request: Request) -> str | None:
+    """Every method the API's document gives this path (Starlette's 405 names only the
+    first route that matched the path, so ``/api/v1/people`` said ``GET`` and not
+    ``POST``); None for a path the document does not have."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {m.upper() for m in operations if m.upper() in _METHODS}
+    if not methods:
+        return None
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(m for m in _METHODS if m in methods)
+
+
+_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+
+
 async def _http_error(request: Request, e: Exception) -> Response:
     assert isinstance(e, StarletteHTTPException)
+    headers = e.headers
+    if e.status_code == 405 and _is_api(request) and (allowed := _allowed_methods(request)):
+        headers = {**(headers or {}), "Allow": allowed}
     if _is_api(request):
         return JSONResponse({"error": "HTTPError", "message": str(e.detail)},
-                            status_code=e.status_code, headers=e.headers)
+                            status_code=e.status_code, headers=headers)
     message = "There is no such page." if e.status_code == 404 else str(e.detail)
-    return render(request, "error.html", account=_signed_in(request), status_code=e.status_code,
+    page = render(request, "error.html", account=_signed_in(request), status_code=e.status_code,
                   title=_TITLES.get(e.status_code, "Problem"), message=message)
+    if e.status_code == 405 and headers and "Allow" in headers:
+        page.headers["Allow"] = headers["Allow"]
+    return page
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` as JSON can always carry it: an error answer echoes what was sent, and
+    NaN, Infinity or a string with a lone surrogate or a NUL would make the answer itself
+    fail (a 500 instead of the 422). Such a number becomes its text; such a string shows
+    the characters as escapes."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, str):
+        return safe_echo(value)
+    if isinstance(value, dict):
+        return {json_safe(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
 
 
 async def _validation_error(request: Request, e: Exception) -> Response:
@@ -134,12 +179,26 @@ async def _validation_error(request: Request, e: Exception) -> Response:
         value = err.get("input")
         problems.append({"field": ".".join(loc) or "request", "message": err.get("msg", ""),
                          "value": value if isinstance(value, str | int | float | bool) else None})
+    problems = json_safe(problems)
     message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
     if _is_api(request):
         return JSONResponse({"error": "InputError", "message": message, "problems": problems},
                             status_code=422)
     return render(request, "error.html", account=_signed_in(request), status_code=422,
                   title=_TITLES[422], message=message)
+
+
+def _with_truthful_openapi(app: FastAPI) -> None:
+    """The OpenAPI document with what the API checks at its door added (see
+    :func:`~anklet.web.schemas.common.openapi_truth`), built once."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = openapi_truth(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None, *, context: Context | None = None) -> FastAPI:
@@ -174,6 +233,7 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     app.include_router(documents.router)
     app.include_router(v1.router)
     app.include_router(docs.router)  # /api/docs: Swagger UI from static/swagger, no CDN
+    _with_truthful_openapi(app)
     app.include_router(ops_router)  # /healthz
     return app
 

@@ -7,7 +7,6 @@ Every write re-decides the person and saves the decision before it commits.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
@@ -55,7 +54,15 @@ from anklet.web.schemas.assessments import (
     ScreeningCreate,
     ScreeningPublic,
 )
-from anklet.web.schemas.common import DATE_ACCEPTED, FORBIDDEN, INVALID, NOT_FOUND, Responses
+from anklet.web.schemas.common import (
+    DATE_ACCEPTED,
+    FORBIDDEN,
+    INVALID,
+    NOT_FOUND,
+    IsoDate,
+    Line,
+    Responses,
+)
 
 router = make_router("assessments")
 
@@ -182,11 +189,11 @@ RUN_NOT_FOUND: Responses = {404: {**NOT_FOUND[404], "description": (
                responses={**WRITE, **RUN_NOT_FOUND})
 def delete_planned_run(
     key: Key, account: ApiAccount, uow: Uow, ctx: Ctx,
-    date: Annotated[dt.date, Query(description=f"the run's date, YYYY-MM-DD ({DATE_ACCEPTED})")],
+    date: Annotated[IsoDate, Query(description=f"the run's date, YYYY-MM-DD ({DATE_ACCEPTED})")],
     kind: Annotated[RunKind, Query(description="the run's kind")],
     minutes: Annotated[int | None, Query(
         ge=1, le=1440, description="the run's minutes; leave out for a run without")] = None,
-    title: Annotated[str | None, Query(
+    title: Annotated[Line | None, Query(
         max_length=200, description="the run's title (compared without case or extra "
                                     "spaces); leave out for a run without")] = None,
 ) -> Response:

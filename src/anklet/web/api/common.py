@@ -12,6 +12,9 @@ a file (:class:`HistoryRoute`).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
+import re
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Annotated, Any
 
@@ -19,10 +22,12 @@ from fastapi import APIRouter, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
+from pydantic import TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException
 
 from anklet.domain.errors import HistoryError, NotFoundError, Problem, ProblemsError
 from anklet.domain.history import History, load_history_text, parse_history
+from anklet.domain.text import TEXT_ACCEPTED, safe_echo, text_problem
 from anklet.services import accounts as account_service
 from anklet.services import evaluation
 from anklet.services.context import Context
@@ -60,6 +65,74 @@ class RequestInputError(ProblemsError):
         data["problems"] = problems = self.problem_dicts()
         data["value"] = problems[0]["value"]  # null stays null
         return data
+
+
+class _NotFinite:
+    """A number JSON text may hold but a float cannot (NaN, Infinity, 1e999), kept to be
+    named with its field."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _float(text: str) -> float | _NotFinite:
+    value = float(text)
+    return value if math.isfinite(value) else _NotFinite(text)
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _json_form(err: Any) -> bool:
+    """A strict-mode error that only says a value came as the JSON text its type is written
+    in: a field with its own validator sees the JSON text as Python, and strict Python wants
+    a ``date`` object, not ``"2024-05-01"``. The lax pass that follows checks the rest."""
+    value = err.get("input")
+    if not isinstance(value, str):
+        return False
+    kind = err.get("type")
+    if kind == "date_type":
+        return _ISO_DATE.fullmatch(value) is not None
+    if kind == "datetime_type":
+        return "T" in value and _ISO_DATE.match(value) is not None
+    return kind in ("enum", "is_instance_of")
+
+
+INVALID_JSON = object()
+"""What :func:`decode_json` gives for text that is not JSON."""
+NUMBER_ACCEPTED = "a finite number (JSON has no NaN or Infinity; at most about 1.8e308)"
+JsonProblem = tuple[tuple[int | str, ...], object, str]
+
+
+def decode_json(raw: bytes) -> tuple[Any, list[JsonProblem]]:
+    """JSON text as Python, and each value in it the API refuses before any model sees it:
+    (path, the value as it can be shown, why). Invalid JSON itself is left to FastAPI."""
+    try:
+        value = json.loads(raw.decode("utf-8"), parse_constant=_NotFinite, parse_float=_float)
+    except (UnicodeDecodeError, ValueError):
+        return INVALID_JSON, []  # FastAPI reads it again and says what is wrong
+    problems: list[JsonProblem] = []
+
+    def walk(item: Any, path: tuple[int | str, ...]) -> None:
+        if isinstance(item, _NotFinite):
+            problems.append((path, item.text, NUMBER_ACCEPTED))
+        elif isinstance(item, str):
+            why = text_problem(item)
+            if why is not None:
+                problems.append((path, safe_echo(item), f"{TEXT_ACCEPTED}: {why}"))
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                why = text_problem(k)
+                if why is not None:
+                    problems.append(((*path, safe_echo(k)), None, f"a field name: {why}"))
+                else:
+                    walk(v, (*path, k))
+        elif isinstance(item, list):
+            for i, v in enumerate(item):
+                walk(v, (*path, i))
+
+    walk(value, ())
+    return value, problems
 
 
 def _field(loc: Sequence[int | str]) -> str:
@@ -105,6 +178,7 @@ class ApiRoute(APIRoute):
 
         async def route_handler(request: Request) -> Response:
             try:
+                await self.read_json(request)
                 return await handler(request)
             except RequestValidationError as e:
                 raise self.input_error(e) from e
@@ -114,6 +188,59 @@ class ApiRoute(APIRoute):
                 raise self.unreadable(e) from e
 
         return route_handler
+
+    async def read_json(self, request: Request) -> None:
+        """Refuse a query value with a NUL or other control character, and read a JSON body
+        strictly before FastAPI does (it reuses what is read here).
+
+        Refused, each with the field named: NaN, Infinity and numbers too large for a float
+        (1e999), lone surrogates, NUL and other control characters in text (the error
+        answer could not carry them, PostgreSQL cannot store a NUL); then the body is
+        validated by its model in strict mode, so a number is not taken from a string, a
+        boolean is not a number and a date is only ``YYYY-MM-DD`` text, as the OpenAPI
+        document says."""
+        bad: list[Problem] = [(name, safe_echo(value), f"{TEXT_ACCEPTED}: {why}")
+               for name, value in request.query_params.multi_items()
+               if (why := text_problem(name) or text_problem(value)) is not None]
+        if bad:
+            raise RequestInputError(bad)
+        if self.body_field is None or request.method not in ("POST", "PUT", "PATCH"):
+            return
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if not (kind == "application/json" or kind.endswith("+json")):
+            return  # FastAPI answers: not JSON
+        raw = await request.body()
+        if not raw:
+            return
+        value, problems = decode_json(raw)
+        if value is INVALID_JSON:
+            return
+        if problems:
+            raise RequestInputError([(_field(loc) or "request body", shown, msg)
+                                     for loc, shown, msg in problems])
+        request._json = value  # Starlette's cache, which FastAPI's request.json() reads
+        try:
+            self._strict_adapter().validate_json(raw, strict=True)
+        except ValidationError as e:
+            errors = [err for err in e.errors(include_url=False) if not _json_form(err)]
+            if errors and self._lax_accepts(value):  # else FastAPI's own errors say it all
+                raise RequestValidationError(
+                    [{**err, "loc": ("body", *err["loc"])} for err in errors], body=value
+                ) from None
+
+    def _lax_accepts(self, value: Any) -> bool:
+        try:
+            self._strict_adapter().validate_python(value)
+        except ValidationError:
+            return False
+        return True
+
+    def _strict_adapter(self) -> TypeAdapter[Any]:
+        adapter = getattr(self, "_adapter", None)
+        if adapter is None:
+            assert self.body_field is not None
+            adapter = self._adapter = TypeAdapter(self.body_field.field_info.annotation or Any)
+        return adapter
 
     def input_error(self, e: RequestValidationError) -> Exception:
         return RequestInputError(request_problems(e.errors()))

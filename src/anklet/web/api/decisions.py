@@ -16,7 +16,7 @@ from anklet.domain.views import adherence_dict, decision_dict, plan_dict
 from anklet.services import evaluation
 from anklet.web.api.common import Key, check_date, make_router, send, visible, week_start
 from anklet.web.deps import ApiAccount, Ctx, Uow
-from anklet.web.schemas.common import DATE_ACCEPTED, INVALID, NOT_FOUND, Responses
+from anklet.web.schemas.common import DATE_ACCEPTED, INVALID, NOT_FOUND, IsoDate, Responses
 from anklet.web.schemas.decisions import (
     AdherencePublic,
     ChangesPublic,
@@ -26,9 +26,9 @@ from anklet.web.schemas.decisions import (
 
 router = make_router("decisions")
 
-AsOf = Annotated[dt.date | None, Query(description="decide as of this date, YYYY-MM-DD "
+AsOf = Annotated[IsoDate | None, Query(description="decide as of this date, YYYY-MM-DD "
                                                    f"(default today; {DATE_ACCEPTED})")]
-Week = Annotated[dt.date | None, Query(description="any date in the week, YYYY-MM-DD "
+Week = Annotated[IsoDate | None, Query(description="any date in the week, YYYY-MM-DD "
                                                    f"(default this week; {DATE_ACCEPTED})")]
 READ: Responses = {**NOT_FOUND, **INVALID}
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import Path, Response
@@ -12,7 +11,7 @@ from anklet.domain.history import Session
 from anklet.services import records
 from anklet.web.api.common import Key, check_date, check_dates, make_router, redecide, send, visible
 from anklet.web.deps import ApiAccount, Ctx, Uow
-from anklet.web.schemas.common import DATE_ACCEPTED, INVALID, NOT_FOUND
+from anklet.web.schemas.common import DATE_ACCEPTED, INVALID, NOT_FOUND, IsoDate
 from anklet.web.schemas.sessions import (
     MorningPainUpdate,
     SessionCreate,
@@ -22,7 +21,7 @@ from anklet.web.schemas.sessions import (
 
 router = make_router("sessions")
 
-SessionDate = Annotated[dt.date, Path(description="the date of the session, YYYY-MM-DD "
+SessionDate = Annotated[IsoDate, Path(description="the date of the session, YYYY-MM-DD "
                                                   f"({DATE_ACCEPTED})")]
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from anklet.domain.errors import Problem
+from anklet.domain.text import LINE_ACCEPTED, LINE_PATTERN, TEXT_PATTERN, line_problem
 
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2199, 12, 31)
@@ -59,6 +61,87 @@ NOT_FOUND: Responses = {404: _error("No such person, or not one this account may
                          "same).")}
 FORBIDDEN: Responses = {403: _error("This account's role may not do this (a client does not assess, "
                          "only a coach adds or deletes people).")}
+
+
+DATE_PATTERN = r"^(19[0-9][0-9]|2[01][0-9][0-9])-[0-9][0-9]-[0-9][0-9]$"
+"""The years :data:`EARLIEST`..:data:`LATEST` as the OpenAPI document can say them (with
+``format: date`` for the month and day)."""
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    # pydantic's lax mode reads "0" or "0.0" as a Unix time (1970-01-01); the API takes
+    # only the YYYY-MM-DD text its document names
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("a date as YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("a date as YYYY-MM-DD, not a number")
+    return value
+
+
+def _in_range(value: dt.date) -> dt.date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(DATE_ACCEPTED)
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_in_range)]
+"""A date in a query or the path: ``YYYY-MM-DD`` only, from :data:`EARLIEST` to
+:data:`LATEST`."""
+
+
+def _line(value: str) -> str:
+    problem = line_problem(value)
+    if problem is not None:
+        raise ValueError(f"{LINE_ACCEPTED}; {problem}")
+    return value
+
+
+Line = Annotated[str, AfterValidator(_line), Field(json_schema_extra={"pattern": LINE_PATTERN})]
+"""Text on one line (a name, a title): no line breaks or other control characters."""
+
+
+def openapi_truth(doc: dict[str, Any]) -> dict[str, Any]:
+    """Say in the document what the API checks at its door, for every request body and
+    parameter: a date's year range (``pattern`` beside ``format: date``), and that text
+    holds no control characters other than tabs and line breaks (``pattern``; the
+    strict JSON reading in :mod:`anklet.web.api.common` refuses the rest). Changes ``doc``
+    in place and returns it."""
+    components = doc.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+            return
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            name = ref.rsplit("/", 1)[1]
+            if name not in seen and name in components:
+                seen.add(name)
+                walk(components[name])
+        extra = node.get("additionalProperties")
+        if node.get("type") == "object" and isinstance(extra, dict):  # a map: its keys too
+            names = node.setdefault("propertyNames", {})
+            names.setdefault("pattern", TEXT_PATTERN)
+        if node.get("type") == "string" and not {"enum", "const", "pattern"} & node.keys():
+            if node.get("format") == "date":
+                node["pattern"] = DATE_PATTERN
+            elif "format" not in node:
+                node["pattern"] = TEXT_PATTERN
+        for key, value in node.items():
+            if key not in ("$ref", "example", "examples", "default", "description"):
+                walk(value)
+
+    for path in doc.get("paths", {}).values():
+        for operation in path.values():
+            if isinstance(operation, dict):
+                walk(operation.get("parameters", []))
+                walk(operation.get("requestBody", {}))
+    return doc
 
 
 def date_problems(value: Any, path: str = "") -> list[Problem]:

@@ -11,7 +11,7 @@ from anklet.domain.decisions import FlagKind, Status
 from anklet.domain.history import Intake
 from anklet.domain.units import Side
 from anklet.web.schemas.assessments import AvailabilityPublic, IntakePublic
-from anklet.web.schemas.common import PublicModel
+from anklet.web.schemas.common import Line, PublicModel
 
 
 class PersonBase(BaseModel):
@@ -19,8 +19,9 @@ class PersonBase(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Field(min_length=1, max_length=120, description="their name as you "
-                                                                          "call them")]
+    name: Annotated[Line, Field(min_length=1, max_length=120, description="their name as you "
+                                                                           "call them, on one "
+                                                                           "line")]
 
 
 class PersonCreate(PersonBase):
