@@ -35,7 +35,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync", "--disable-dev-shm-usage"]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-TIMEOUT_MS = 10_000
+TIMEOUT_MS = 90_000
+"""How long any step may wait: generous, since on a busy 2-core machine (the suite beside
+another job) a page load or a file handed to an input has taken 10 s and more. A passing
+step waits only as long as it needs; only a broken one waits this long."""
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) => {
+    console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+                  + ` at ${e.sourceFile || document.URL}:${e.lineNumber}`);
+});"""
+"""Added to every page before its own scripts: a Content-Security-Policy violation becomes
+a console error, which :class:`Pages` collects (Chromium's own "Refused to ..." messages
+are collected too)."""
 PASSWORD = "correct horse battery"
 DAY = dt.timedelta(days=1)
 
@@ -73,6 +83,7 @@ class Pages:
     requests: list[str] = field(default_factory=list, repr=False)
     script_errors: list[str] = field(default_factory=list)
     failed_loads: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
     def _open(self, **options: Any) -> Any:
         context = self.browser.new_context(**options)
@@ -80,15 +91,22 @@ class Pages:
         context.set_default_navigation_timeout(TIMEOUT_MS)
         context.on("request", lambda r: self.requests.append(r.url))
         context.on("response", self._check_response)
+        context.add_init_script(CSP_WATCH)
         self.contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda e: self.script_errors.append(f"{page.url}: {e}"))
+        page.on("console", self._check_console)
         return page
 
     def _check_response(self, response: Any) -> None:
         # a page itself may answer 404 or 422 on purpose; what it loads may not fail
         if response.request.resource_type != "document" and response.status >= 400:
             self.failed_loads.append(f"{response.status} {response.url}")
+
+    def _check_console(self, message: Any) -> None:
+        text = str(message.text)
+        if "CSP violation" in text or "Content Security Policy" in text:
+            self.csp_violations.append(text)
 
     def desktop(self) -> Any:
         return self._open(viewport=DESKTOP)
@@ -105,6 +123,7 @@ class Pages:
         assert not outside, f"requests outside the server: {outside}"
         assert not self.script_errors, f"script errors: {self.script_errors}"
         assert not self.failed_loads, f"failed loads: {self.failed_loads}"
+        assert not self.csp_violations, f"Content-Security-Policy violations: {self.csp_violations}"
 
     def close(self) -> None:
         for c in self.contexts:

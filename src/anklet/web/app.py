@@ -7,6 +7,7 @@ the API gets JSON with the same fields the CLI's ``--json`` prints.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from typing import Any
@@ -43,6 +44,7 @@ from anklet.web.ops import RequestLog
 from anklet.web.ops import router as ops_router
 from anklet.web.schemas.common import openapi_truth
 from anklet.web.secret import resolve_secret
+from anklet.web.security import SecurityHeaders
 from anklet.web.templating import STATIC_DIR, render
 
 SESSION_COOKIE = "anklet_session"
@@ -79,9 +81,37 @@ def _signed_in(request: Request, e: Exception | None = None) -> Account | None:
         return None
 
 
+_log = logging.getLogger("anklet.web")
+
+_SERVER_SIDE = {
+    StoreError: "The database is not available right now. Please try again in a moment; if "
+                "it keeps happening, tell the person who runs this server.",
+    DataFileError: "The server's set-up has a problem, so this cannot be shown. Please tell "
+                   "the person who runs this server.",
+}
+"""What a person is told when the server itself is the problem. The error's own message
+names the database (a path or a host) or a data file: that goes to the server's log only."""
+
+
+def _server_side(request: Request, e: AnkletError) -> dict[str, Any] | None:
+    """The answer's fields for a server-side error (logged in full here), else None."""
+    for cls, message in _SERVER_SIDE.items():
+        if isinstance(e, cls):
+            _log.error("%s %s answered %d: %s", request.method, request.url.path,
+                       status_for(e), e)
+            return {"error": cls.__name__, "message": message}
+    return None
+
+
 async def _anklet_error(request: Request, e: Exception) -> Response:
     assert isinstance(e, AnkletError)
     code = status_for(e)
+    hidden = _server_side(request, e)
+    if hidden is not None:
+        if _is_api(request):
+            return JSONResponse(hidden, status_code=code)
+        return render(request, "error.html", account=None, status_code=code,
+                      title=_TITLES.get(code, "Problem"), message=hidden["message"])
     if _is_api(request):
         headers = {"WWW-Authenticate": "Bearer"} if code == 401 else {}
         if isinstance(e, TooManyAttemptsError):
@@ -216,6 +246,9 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     app.add_middleware(SessionMiddleware, secret_key=secret.value,
                        session_cookie=SESSION_COOKIE, max_age=settings.session_days * 86400,
                        same_site="lax", https_only=settings.secure_cookies)
+    # outside the session and the API's body limit: every answer gets the headers, the
+    # early 413 and the error pages included
+    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(RequestLog)  # one line per request, timed around everything
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_exception_handler(AnkletError, _anklet_error)

@@ -884,10 +884,12 @@ def test_docs_page_loads_only_files_served_here(people: People) -> None:
     r = people.nobody.get("/api/docs")
     assert r.status_code == 200
     assert "http" not in r.text  # no CDN, no external link: everything from /static
-    assert "url: '/api/v1/openapi.json'" in r.text
-    assert '"validatorUrl": null' in r.text  # the badge would send the document to swagger.io
+    assert 'data-openapi-url="/api/v1/openapi.json"' in r.text
+    assert "<script>" not in r.text  # started by a file: the CSP allows no inline script
+    init = people.nobody.get("/static/swagger-init.js").text
+    assert "validatorUrl: null" in init  # the badge would send the document to swagger.io
     for asset in ("/static/swagger/swagger-ui-bundle.js", "/static/swagger/swagger-ui.css",
-                  "/static/favicon.svg"):
+                  "/static/favicon.svg", "/static/swagger-init.js"):
         assert asset in r.text
         assert people.nobody.get(asset).status_code == 200, asset
 
