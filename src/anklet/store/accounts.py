@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
@@ -196,15 +196,34 @@ class AccountRepository:
             {"account_id": account_id, "name": name, "token_hash": token_hash,
              "created_at": _now()}).scalar_one())
 
+    TOKEN_USE_EVERY = dt.timedelta(hours=1)
+    """A token's last-used time is kept to within this much, so that reads stay reads."""
+
+    token_to_touch: str | None = None
+    """Set by :meth:`account_for_token` to the hash of a token whose last-used time is due to
+    be stamped (:meth:`touch_token`, in a short write of its own), else None."""
+
     def account_for_token(self, token_hash: str) -> Account | None:
+        """The token's account. Reads only: whether the last-used time is due (unset, or
+        older than :data:`TOKEN_USE_EVERY`) is left in :attr:`token_to_touch`."""
+        at = t.api_tokens
+        due = or_(at.c.last_used_at.is_(None), at.c.last_used_at < _now() - self.TOKEN_USE_EVERY)
         row = self._session.execute(
-            select(t.api_tokens.c.account_id).where(t.api_tokens.c.token_hash == token_hash)
-        ).scalar_one_or_none()
-        if row is None:
-            return None
-        self._session.execute(update(t.api_tokens).where(t.api_tokens.c.token_hash == token_hash)
-                              .values(last_used_at=_now()))
-        return self.by_id(int(row))
+            select(at.c.account_id, due).where(at.c.token_hash == token_hash)).one_or_none()
+        self.token_to_touch = token_hash if row is not None and row[1] else None
+        return None if row is None else self.by_id(int(row[0]))
+
+    def touch_token(self, token_hash: str) -> bool:
+        """Stamp the token's last-used time, unless it was stamped within the hour; whether
+        it was (throttled in SQL, so many requests at once write it once)."""
+        at = t.api_tokens
+        now = _now()
+        result = self._session.execute(
+            update(at).where(at.c.token_hash == token_hash,
+                             or_(at.c.last_used_at.is_(None),
+                                 at.c.last_used_at < now - self.TOKEN_USE_EVERY))
+            .values(last_used_at=now))
+        return bool(getattr(result, "rowcount", 0))
 
     def tokens(self, account_id: int) -> list[ApiToken]:
         at = t.api_tokens

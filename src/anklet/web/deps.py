@@ -23,6 +23,7 @@ from anklet.domain.errors import AnkletError, SignInError
 from anklet.services import accounts as account_service
 from anklet.services.context import Context
 from anklet.store.accounts import Account
+from anklet.store.errors import StoreError
 from anklet.store.uow import UnitOfWork
 
 CSRF_FIELD = "csrf_token"
@@ -64,8 +65,11 @@ def get_context(request: Request) -> Context:
 Ctx = Annotated[Context, Depends(get_context)]
 
 
-def get_uow(ctx: Ctx) -> Iterator[UnitOfWork]:
-    with ctx.uow() as uow:
+def get_uow(request: Request, ctx: Ctx) -> Iterator[UnitOfWork]:
+    """One unit of work per request: a writing one for POST, PUT, PATCH and DELETE (on
+    SQLite it queues for the writer's lock at its start instead of failing halfway), a
+    read-only one for GET and HEAD, which never waits for writers."""
+    with ctx.uow(write=request.method in UNSAFE) as uow:
         yield uow
 
 
@@ -136,7 +140,7 @@ _bearer = HTTPBearer(auto_error=False, description="An API token from your accou
                                                    "`Authorization: Bearer ank_…`")
 
 
-def api_account(uow: Uow,
+def api_account(uow: Uow, ctx: Ctx,
                 creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
                 ) -> Account:
     """The account an API token belongs to; 401 without a valid one."""
@@ -146,7 +150,12 @@ def api_account(uow: Uow,
     account = account_service.token_account(uow, creds.credentials)
     if account is None:
         raise SignInError("That API token is not valid (it may have been deleted).")
-    uow.commit()  # keeps the token's last-used time
+    if (due := uow.accounts.token_to_touch) is not None:  # at most once an hour a token
+        try:
+            with ctx.writing(uow) as w:
+                w.accounts.touch_token(due)
+        except StoreError:
+            pass  # only bookkeeping: the database is busy, a later request stamps it
     return account
 
 
