@@ -62,10 +62,19 @@ def import_files(
     """Import recorded activities (FIT, GPX, TCX), FIT workouts and calendar runs (ICS).
 
     The same file is stored once; a broken file is reported and stores nothing while the
-    others are imported. Exits 2 when any file failed."""
+    others are imported. Each file is saved as soon as it is read, so an import that is
+    stopped keeps what it had done: run it again to add the rest. Exits 2 when any file
+    failed."""
     options = ImportOptions(workout_date=parse_date(workout_date, "workout-date"), sport=sport)
+
+    def show(r: activities.FileReport) -> None:
+        note = f" [dim]({escape('; '.join(r.notes))})[/]" if r.notes else ""
+        out.print(f"[{_STYLE[r.status]}]{r.status}[/] {escape(r.file)}: "
+                  f"{escape(r.message)}{note}", soft_wrap=True, highlight=False)
+
     with person_write(person) as uow:
-        reports = activities.create(uow, key=person, sources=read_paths(paths), options=options)
+        reports = activities.create(uow, key=person, sources=read_paths(paths), options=options,
+                                    on_report=None if as_json else show)
     counts = {s: sum(r.status == s for r in reports) for s in ("imported", "skipped", "failed")}
     data = {"person": person, **counts, "files": [
         {"file": r.file, "status": r.status, "message": r.message,
@@ -75,10 +84,6 @@ def import_files(
          **({"notes": list(r.notes)} if r.notes else {})}
         for r in reports]}
     if not emit(as_json, data):
-        for r in reports:
-            note = f" [dim]({escape('; '.join(r.notes))})[/]" if r.notes else ""
-            out.print(f"[{_STYLE[r.status]}]{r.status}[/] {escape(r.file)}: "
-                      f"{escape(r.message)}{note}", soft_wrap=True, highlight=False)
         out.print(f"{counts['imported']} imported, {counts['skipped']} skipped, "
                   f"{counts['failed']} failed.")
     if counts["failed"]:
@@ -103,7 +108,7 @@ def runs(
     if last < 1:
         raise InputError("last", last, "accepted: 1 or more")
     c = ctx()
-    with c.uow() as uow:
+    with c.uow(write=False) as uow:
         view = activities.list(uow, key=person, protocol=c.protocol)
     shown = view.activities[-last:]
     data = {"person": person, "total": len(view.activities),

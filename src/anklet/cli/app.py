@@ -325,7 +325,7 @@ def update_intake(
 def list_people(as_json: JsonOpt = False) -> None:
     """List everyone with their last decided stage and status."""
     c = ctx()
-    with c.uow() as uow:
+    with c.uow(write=False) as uow:
         rows = people.list(uow)
     today = dt.date.today()
     data = [{"id": r.key, "name": r.name, "created": r.created, "stage": r.stage,
@@ -374,7 +374,7 @@ def export(
 ) -> None:
     """Write everything about a person as a history JSON document."""
     c = ctx()
-    with c.uow() as uow:
+    with c.uow(write=False) as uow:
         h = people.get(uow, key=person)
     text = h.to_json()
     if output is None:
@@ -592,7 +592,7 @@ def _retest_changes(person: str, kind: MeasureKind, day: dt.date,
     """The change of each side just re-tested (a first test has none), read back after
     the write so it compares with everything on record."""
     c = ctx()
-    with c.uow() as uow:
+    with c.uow(write=False) as uow:
         h = uow.people.get(person)
     return [x for x in measure_changes(h, c.protocol, day, kinds=[kind])
             if x.side in sides and not x.first and x.date == day]
@@ -942,7 +942,7 @@ def plan(
     start = None if w is None else w - dt.timedelta(days=w.weekday())
     as_of = dt.date.today() if start is None else max(min(dt.date.today(), start), start)
     c = ctx()
-    with c.uow() as uow:
+    with c.uow(write=False) as uow:
         ev = evaluation.get(uow, key=person, protocol=c.protocol, library=c.library,
                             as_of=as_of, week_start=start, save=False)
     if not emit(as_json, plan_dict(ev.plan, c.library)):
@@ -960,7 +960,7 @@ def adherence(
     w = _week(week) or dt.date.today()
     start = w - dt.timedelta(days=w.weekday())
     c = ctx()
-    with c.uow() as uow:
+    with c.uow(write=False) as uow:
         _, a = evaluation.adherence(uow, key=person, protocol=c.protocol, library=c.library,
                                     week_start=start, as_of=min(dt.date.today(),
                                                                 start + dt.timedelta(days=6)))

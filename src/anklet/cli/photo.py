@@ -161,7 +161,7 @@ def measure_photo(
     if not placed and not photos.available():
         raise photos.VisionUnavailableError()
     c = ctx()
-    with c.uow() as uow:
+    with c.uow(write=False) as uow:
         people.get(uow, key=person)  # an unknown person is refused before the model runs
     if placed:
         image = photos.load(data=data, filename=name)

@@ -232,7 +232,7 @@ def scores(
 ) -> None:
     """Each questionnaire score over time, its change and whether it beats measurement error."""
     c = ctx()
-    with c.uow() as uow:
+    with c.uow(write=False) as uow:
         got = questionnaires.get_scores(uow, key=person)
     if emit(as_json, [change_dict(ch, c.protocol) for ch in got]):
         return

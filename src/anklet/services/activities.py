@@ -1,8 +1,11 @@
 """Recorded activities and planned runs from files: import them, list them with their tags.
 
-:func:`create` imports files one after another inside the caller's unit of work, each in
-its own savepoint: a file that fails leaves nothing behind while the others are kept, and
-the caller commits once. Per file it reports ``imported`` (an activity, or planned runs),
+:func:`create` imports files one after another and commits each one as it is stored
+(the one place a service commits: a bulk import must not hold the database's writer for
+minutes, and one interrupted keeps what it had done; running it again stores only what is
+missing, files being known by their content). A file that fails leaves nothing behind while
+the others are kept; no transaction is open while a file is read, so other writers go on
+between files. Per file it reports ``imported`` (an activity, or planned runs),
 ``skipped`` (the same file already stored — by content hash —, runs already planned, a
 file that is not an activity such as a monitoring file, a zip inside a zip, an unknown
 file inside a zip) or ``failed`` (the file and the problem in plain words).
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -74,17 +77,27 @@ def _planned(runs: tuple[PlannedRun, ...]) -> str:
 
 
 def create(uow: UnitOfWork, *, key: str, sources: Iterable[Source],
-           options: ImportOptions | None = None,
-           limits: Limits = DEFAULT_LIMITS) -> builtins.list[FileReport]:
-    """Import files for a person, one savepoint each; report what became of every file."""
+           options: ImportOptions | None = None, limits: Limits = DEFAULT_LIMITS,
+           on_report: Callable[[FileReport], None] | None = None) -> builtins.list[FileReport]:
+    """Import files for a person, each committed on its own as it is stored (all of a file
+    or none of it); report what became of every file, to ``on_report`` too as it goes.
+
+    ``uow`` should be a writing unit of work; whatever it held before is committed first."""
     if not uow.people.exists(key):
         raise NotFoundError("person", key)
     options = options or ImportOptions()
     planned: set[_RunKey] = {(r.date, r.kind, r.title) for r in uow.people.planned_runs(key)}
+    uow.commit()
     seen: set[str] = set()
     reports: builtins.list[FileReport] = []
     for src in sources:
-        reports.append(_one(uow, key, src, options, limits, planned, seen))
+        try:
+            report = _one(uow, key, src, options, limits, planned, seen)
+        finally:
+            uow.rollback()  # a file not stored leaves nothing; no lock is kept between files
+        reports.append(report)
+        if on_report is not None:
+            on_report(report)
     return reports
 
 
@@ -105,6 +118,7 @@ def _one(uow: UnitOfWork, key: str, src: Source, options: ImportOptions, limits:
     if digest in seen or uow.people.has_activity_hash(key, digest):
         return FileReport(src.name, "skipped", "already imported (the same file, by its "
                                                "content); stored once")
+    uow.rollback()  # the check only read: let the writer's lock go while the file is read
     try:
         parsed = importer.process(src.data, name=src.name, options=options, limits=limits)
     except FileImportError as e:
@@ -113,8 +127,8 @@ def _one(uow: UnitOfWork, key: str, src: Source, options: ImportOptions, limits:
         return FileReport(src.name, "skipped", f"{parsed.not_activity}; nothing stored")
     try:
         if parsed.activity is not None:
-            with uow.savepoint():
-                uow.people.add_recorded_activity(key, parsed.activity)
+            uow.people.add_recorded_activity(key, parsed.activity)
+            uow.commit()
             seen.add(digest)
             return FileReport(src.name, "imported", describe(parsed.activity),
                               activity=parsed.activity, notes=parsed.notes)
@@ -123,9 +137,9 @@ def _one(uow: UnitOfWork, key: str, src: Source, options: ImportOptions, limits:
             why = ("every run in it is already planned" if parsed.planned_runs
                    else "no runs in it")
             return FileReport(src.name, "skipped", why, notes=parsed.notes)
-        with uow.savepoint():
-            for r in new:
-                uow.people.add_planned_run(key, r)
+        for r in new:
+            uow.people.add_planned_run(key, r)
+        uow.commit()
         planned.update((r.date, r.kind, r.title) for r in new)
         return FileReport(src.name, "imported", _planned(new), planned_runs=new,
                           notes=parsed.notes)

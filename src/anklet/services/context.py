@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -20,9 +22,24 @@ class Context:
     protocol: Protocol
     library: Library
 
-    def uow(self) -> UnitOfWork:
-        """A new unit of work (one transaction) on this context's database."""
-        return UnitOfWork(self.engine)
+    def uow(self, *, write: bool = True) -> UnitOfWork:
+        """A new unit of work (one transaction) on this context's database; ``write=False``
+        for one that only reads (it never waits for writers, and must not write)."""
+        return UnitOfWork(self.engine, write=write)
+
+    @contextmanager
+    def writing(self, uow: UnitOfWork) -> Iterator[UnitOfWork]:
+        """Somewhere to write from inside ``uow``, committed when the block ends well: ``uow``
+        itself when it writes, else a short write unit of work of its own (a page that only
+        reads but now and then stores a decision it re-made, say). Never one inside another
+        writing one: that would wait for its own lock."""
+        if uow.writes:
+            yield uow
+            uow.commit()
+            return
+        with self.uow() as own:
+            yield own
+            own.commit()
 
 
 def open_context(settings: Settings, *, migrate_schema: bool = True) -> Context:

@@ -284,5 +284,5 @@ def _worker_init(url: str, protocol: Protocol, library: Library, as_of: dt.date)
 
 def _worker_batch(bounds: tuple[int, int]) -> _Rows:
     w = _WORKER
-    with UnitOfWork(w["engine"]) as uow:
+    with UnitOfWork(w["engine"], write=False) as uow:  # reads only, beside the writer
         return _decide_batch(uow, bounds, w["protocol"], w["library"], w["as_of"])

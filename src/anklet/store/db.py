@@ -1,7 +1,8 @@
 """Engines and schema migrations.
 
 :func:`make_engine` opens SQLite (a file, WAL mode, foreign keys on, a busy
-timeout, transactions begun by SQLAlchemy so that savepoints and DDL work)
+timeout, transactions begun by SQLAlchemy so that savepoints and DDL work, and
+``BEGIN IMMEDIATE`` for work that will write: :func:`writing`)
 or PostgreSQL (``postgresql+psycopg://``). :func:`migrate` brings a database
 to the newest schema with Alembic, using the migrations shipped inside the
 package, so no ``alembic.ini`` is needed at run time. Library errors about
@@ -22,6 +23,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from anklet.store.errors import StoreError
 
 __all__ = [
+    "BEGIN_OPTION",
     "BUSY_TIMEOUT_S",
     "MIGRATIONS_DIR",
     "alembic_config",
@@ -30,6 +32,7 @@ __all__ = [
     "make_engine",
     "migrate",
     "store_error",
+    "writing",
 ]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -108,10 +111,30 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+BEGIN_OPTION = "anklet_begin"
+"""The execution option that says how a SQLite transaction begins: ``"IMMEDIATE"`` for work
+that will write (see :func:`writing`), plain ``BEGIN`` (deferred) otherwise."""
+
+
+def writing(engine: Engine) -> Engine:
+    """The same engine (pool, events) for work that will write: on SQLite its transactions
+    begin with ``BEGIN IMMEDIATE``; on PostgreSQL nothing changes.
+
+    A deferred SQLite transaction that has read and then writes must upgrade its lock, and in
+    WAL mode that fails at once ("database is locked", SQLITE_BUSY_SNAPSHOT) whenever another
+    writer committed after it began reading: the busy timeout is never consulted. Taking the
+    writer's lock at BEGIN instead waits up to :data:`BUSY_TIMEOUT_S` for it and then reads
+    a fresh snapshot, so concurrent writers queue rather than fail.
+    """
+    return engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+
+
 def _on_sqlite_begin(connection: Any) -> None:
     # SQLAlchemy emits BEGIN itself so that reads and writes share one transaction and
-    # SAVEPOINT and transactional DDL behave (SQLAlchemy's "SQLite transactions" recipe).
-    connection.exec_driver_sql("BEGIN")
+    # SAVEPOINT and transactional DDL behave (SQLAlchemy's "SQLite transactions" recipe);
+    # work that will write begins IMMEDIATE (see writing()).
+    mode = connection.get_execution_options().get(BEGIN_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -152,7 +175,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the database schema to ``revision`` (the newest by default), in one transaction."""
     cfg = alembic_config()
     try:
-        with engine.begin() as connection:
+        with writing(engine).begin() as connection:  # two first starts at once: one waits
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, revision)
     except DBAPIError as e:

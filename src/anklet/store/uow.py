@@ -8,6 +8,13 @@ everything back, so a failed operation leaves nothing half-written::
     with UnitOfWork(engine) as uow:
         uow.people.add(history)
         uow.commit()
+
+A unit of work writes unless it is opened with ``write=False``: on SQLite a writing one
+begins its transactions with ``BEGIN IMMEDIATE`` (it queues for the writer's lock, up to the
+busy timeout, and then reads a fresh snapshot), so two writers at once both succeed; a
+read-only one begins a deferred transaction that never blocks or waits for writers, and must
+not write (a read that turns into a write fails at once when someone else wrote since).
+On PostgreSQL both are the same.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from anklet.store.accounts import AccountRepository
-from anklet.store.db import store_error
+from anklet.store.db import store_error, writing
 from anklet.store.repository import PersonRepository
 
 __all__ = ["UnitOfWork"]
@@ -34,9 +41,15 @@ class UnitOfWork:
     people: PersonRepository
     accounts: AccountRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, write: bool = True) -> None:
         self._engine = engine
+        self._write = write
         self._session: Session | None = None
+
+    @property
+    def writes(self) -> bool:
+        """Whether this unit of work was opened to write (``BEGIN IMMEDIATE`` on SQLite)."""
+        return self._write
 
     @property
     def engine(self) -> Engine:
@@ -51,7 +64,8 @@ class UnitOfWork:
         return self._session
 
     def __enter__(self) -> Self:
-        self._session = Session(self._engine, expire_on_commit=False)
+        bind = writing(self._engine) if self._write else self._engine
+        self._session = Session(bind, expire_on_commit=False)
         self.people = PersonRepository(self._session)
         self.accounts = AccountRepository(self._session)
         return self

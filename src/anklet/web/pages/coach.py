@@ -30,10 +30,16 @@ def _coach(account: Account) -> Account:
 def _board(request: Request, uow: UnitOfWork, ctx: Ctx, coach: Account, *,
            values: Values | None = None, errors: Errors | None = None,
            status_code: int = 200) -> Response:
-    board = dashboard.get(uow, coach=coach, protocol=ctx.protocol, library=ctx.library,
-                          today=dt.date.today())
-    if board.refreshed:
-        uow.commit()  # the decisions re-made on the way: the next visit reads them as they are
+    today = dt.date.today()
+    if uow.writes or not any(dashboard.stale(p, today) for p in uow.accounts.coached(coach.id)):
+        board = dashboard.get(uow, coach=coach, protocol=ctx.protocol, library=ctx.library,
+                              today=today)
+        if board.refreshed:
+            uow.commit()  # the decisions re-made on the way: the next visit reads them
+    else:  # a view that re-makes decisions stores them in a short write of its own
+        with ctx.writing(uow) as w:
+            board = dashboard.get(w, coach=coach, protocol=ctx.protocol, library=ctx.library,
+                                  today=today)
     return render(request, "coach/dashboard.html", account=coach, status_code=status_code,
                   board=board, values=values or {"activities": []}, errors=errors or {},
                   activity_labels=ACTIVITY_LABELS, open_form=bool(errors))

@@ -327,11 +327,26 @@ def default_forms(h: History, d: Decision) -> dict[str, FormState]:
         "check_in": FormState({"check_in_date": dt.date.today().isoformat()}, {}), }
 
 
+def _keep_decision(uow: UnitOfWork, ctx: Context, key: str, d: Decision) -> None:
+    """From a page that only reads: store the decision just made if the stored one differs
+    (a new day, say), in a short write of its own, so that viewing stays a read."""
+    s = uow.people.get_decision(key)
+    if s is not None and ((s.as_of, s.stage, s.status, s.clear_to_train, s.summary)
+                          == (d.as_of, d.stage, d.status, d.clear_to_train,
+                              evaluation.summary(d))):
+        return
+    with ctx.writing(uow) as w:
+        evaluation.refresh(w, key=key, protocol=ctx.protocol, library=ctx.library)
+
+
 def person_page(request: Request, uow: UnitOfWork, ctx: Context, account: Account, key: str,
                 *, status_code: int = 200, forms: dict[str, FormState] | None = None,
                 new_sign_in: dict[str, str] | None = None) -> Response:
     """Decide (and save the decision: the dashboard reads it) and show everything about them."""
-    ev = evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library, save=True)
+    ev = evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library,
+                        save=uow.writes)
+    if not uow.writes:
+        _keep_decision(uow, ctx, key, ev.decision)
     h, d = ev.history, ev.decision
     decision = decision_dict(d, ctx.protocol)
     for c in (decision["gate"] or {}).get("criteria", []):
@@ -369,9 +384,7 @@ def person(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx)
     if account.role == "client":
         return RedirectResponse("/me", 303)
     check_person(uow, account, key)
-    response = person_page(request, uow, ctx, account, key)
-    uow.commit()  # the decision just made, for the dashboard
-    return response
+    return person_page(request, uow, ctx, account, key)
 
 
 def _page_with_errors(request: Request, uow: UnitOfWork, ctx: Context, account: Account,
