@@ -148,12 +148,15 @@ def foot_release_id(server: Server) -> str:
 def make_client(server: Server, *, coach_email: str, name: str, email: str | None = None,
                 red_flag: str | None = None, minutes: int = 30,
                 knee_to_wall: tuple[float, float] = (7.0, 11.5),
-                session_on: dt.date | None = None) -> tuple[str, str | None]:
+                session_on: dt.date | None = None, one_time: bool = False
+                ) -> tuple[str, str | None]:
     """A client of ``coach_email`` with an intake three weeks old, a screen (all "no", or
     ``red_flag`` "yes") and knee-to-wall tests from three days ago, ``minutes`` free every
     day and, with ``session_on``, a foot-release session logged that day (no morning pain
     yet). With ``email``, a sign-in made the way the coach's page makes it: returns the
-    person's key and the one-time password."""
+    person's key and the password. Unless ``one_time``, the client has already made that
+    password their own (signing in leads straight to their pages, not to "choose your own
+    password")."""
     ctx = server.ctx
     today = dt.date.today()
     tested = today - 3 * DAY
@@ -178,8 +181,10 @@ def make_client(server: Server, *, coach_email: str, name: str, email: str | Non
                 exercises=[ExerciseLog(exercise_id=foot_release_id(server), sets=1)]))
         password = None
         if email is not None:
-            _, password = account_service.give_client_sign_in(uow, coach=coach, key=key,
-                                                              email=email)
+            client, password = account_service.give_client_sign_in(uow, coach=coach, key=key,
+                                                                   email=email)
+            if not one_time:
+                uow.accounts.set_password(client.id, client.password_hash, must_change=False)
         evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library, save=True)
         uow.commit()
     return key, password

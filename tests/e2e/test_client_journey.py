@@ -1,5 +1,6 @@
-"""A client on their phone: sign in with the one-time password from their coach, see today's
-exercises, log the session (one bad value first), see the charts move, change the password."""
+"""A client on their phone: sign in with the one-time password from their coach, choose their
+own password, see today's exercises, log the session (one bad value first), see the charts
+move, change the password."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from playwright.sync_api import expect
 COACH = "cora@coach.example"
 CLIENT = "Sam Stiff"
 CLIENT_EMAIL = "sam@client.example"
+OWN_PASSWORD = "purple walrus juggling teacups"
 NEW_PASSWORD = "my own new password"
 
 
@@ -41,7 +43,7 @@ def test_a_client_logs_a_session_on_a_phone_and_sees_the_charts_move(server: Ser
     today = dt.date.today()
     make_coach(server, COACH, "Cora Coach")
     key, one_time = make_client(server, coach_email=COACH, name=CLIENT, email=CLIENT_EMAIL,
-                                session_on=today - 2 * DAY)
+                                session_on=today - 2 * DAY, one_time=True)
     assert one_time
     page = pages.phone()
 
@@ -51,7 +53,15 @@ def test_a_client_logs_a_session_on_a_phone_and_sees_the_charts_move(server: Ser
     page.get_by_label("Email").fill(CLIENT_EMAIL)
     page.get_by_label("Password").fill(one_time)
     page.get_by_role("button", name="Sign in").click()
+    # the one-time password opens only the page to choose their own
+    page.wait_for_url(server + "/account/choose-password")
+    no_sideways_scroll(page)
+    shot(page, "client-choose-password")
+    page.get_by_label("Your new password").fill(OWN_PASSWORD)
+    page.get_by_label("The same password again").fill(OWN_PASSWORD)
+    page.get_by_role("button", name="Save my password").click()
     page.wait_for_url(server + "/me")
+    assert page.get_by_text("Your password is set.").is_visible()
     no_sideways_scroll(page)
 
     # Today: the exercises, each with its how-to a tap away
@@ -158,7 +168,7 @@ def test_a_client_logs_a_session_on_a_phone_and_sees_the_charts_move(server: Ser
     # the password of their own
     nav(page, "Account").click()
     page.wait_for_url(server + "/account")
-    page.get_by_label("Current password").fill(one_time)
+    page.get_by_label("Current password").fill(OWN_PASSWORD)
     page.get_by_label("New password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_text("Password changed.")).to_be_visible()  # back on /account

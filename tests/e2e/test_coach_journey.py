@@ -163,13 +163,13 @@ def test_a_coach_signs_up_assesses_a_client_and_prints_the_plan(server: Server,
     password = made.locator("code.secret").inner_text().strip()
     assert len(password) >= 10
     assert page.get_by_text(f"{CLIENT} signs in as {CLIENT_EMAIL}").is_visible()
-    # it works (the client's own journey is the next test)
+    # it works, once: it leads to choosing their own (the client's journey is the next test)
     other = pages.phone()
     other.goto(server + "/sign-in")
     other.get_by_label("Email").fill(CLIENT_EMAIL)
     other.get_by_label("Password").fill(password)
     other.get_by_role("button", name="Sign in").click()
-    other.wait_for_url(server + "/me")
+    other.wait_for_url(server + "/account/choose-password")
 
     # the stage set by hand, with the reason
     page.goto(f"{server}/people/{key}")

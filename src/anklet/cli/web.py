@@ -42,6 +42,9 @@ def _password(given: str | None, prompt: str) -> str:
 
 PasswordOpt = Annotated[str | None, typer.Option(
     "--password", help="The password (asked for in a terminal if left out).")]
+OneTimeOpt = Annotated[bool, typer.Option(
+    "--one-time", help="A password to pass on: after signing in with it, the person has to "
+                       "choose their own before anything else, and this one stops working.")]
 
 
 @account_app.command("create")
@@ -55,6 +58,7 @@ def create(
         "--coach", help="For a client: the coach's email; the coach then sees this person.")
     ] = None,
     password: PasswordOpt = None,
+    one_time: OneTimeOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Create an account."""
@@ -63,32 +67,43 @@ def create(
     with c.uow() as uow:
         account = account_service.create_account(uow, email=email, name=name, password=pw,
                                                  role=role, person_key=person,
-                                                 coach_email=coach)
+                                                 coach_email=coach, one_time=one_time)
         uow.accounts.audit(account_id=None, actor="admin", action="account_created",
                            person_key=account.person_key,
                            detail={"email": account.email, "role": account.role})
         uow.commit()
     data = {"email": account.email, "name": account.name, "role": account.role,
-            "person": account.person_key}
+            "person": account.person_key, "one_time": one_time}
     if not emit(as_json, data):
         who = f" (signs in as {account.person_key})" if account.person_key else ""
-        out.print(f"Created the {account.role} account {account.email}{who}.")
+        then = (" After signing in with this password they choose their own."
+                if one_time else "")
+        out.print(f"Created the {account.role} account {account.email}{who}.{then}")
 
 
 @account_app.command("reset-password")
 def reset_password(
     email: Annotated[str, typer.Argument(help="The account's email.")],
     password: PasswordOpt = None,
+    one_time: OneTimeOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Set a new password; every session of that account is signed out."""
+    """Set a new password; the account is signed out everywhere and its API tokens deleted."""
     pw = _password(password, "New password")
     c = ctx()
     with c.uow() as uow:
-        account = account_service.reset_password(uow, email=email, new=pw)
+        found = uow.accounts.by_email(account_service.normalise_email(email))
+        had = len(uow.accounts.tokens(found.id)) if found else 0
+        account = account_service.reset_password(uow, email=email, new=pw, one_time=one_time)
         uow.commit()
-    if not emit(as_json, {"email": account.email, "reset": True}):
-        out.print(f"New password set for {account.email}; their sessions are signed out.")
+    if not emit(as_json, {"email": account.email, "reset": True, "one_time": one_time,
+                          "tokens_deleted": had}):
+        tokens = (f" and their {had} API token{'s' if had != 1 else ''} deleted"
+                  if had else "")
+        then = (" After signing in with it they choose their own password."
+                if one_time else "")
+        out.print(f"New password set for {account.email}; they are signed out everywhere"
+                  f"{tokens}.{then}")
 
 
 @account_app.command("list")

@@ -24,6 +24,7 @@ import functools
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -132,8 +133,18 @@ def sign_up(uow: UnitOfWork, *, email: str, name: str, password: str, role: str,
 
 
 def create_account(uow: UnitOfWork, *, email: str, name: str, password: str, role: str,
-                   person_key: str | None = None, coach_email: str | None = None) -> Account:
-    """The admin path (CLI): any role; a client is linked to an existing person."""
+                   person_key: str | None = None, coach_email: str | None = None,
+                   one_time: bool = False) -> Account:
+    """The admin path (CLI): any role; a client is linked to an existing person.
+    ``one_time``: the password is for passing on; after signing in with it the person has
+    to choose their own (:func:`choose_password`) before anything else."""
+    if one_time:
+        account = create_account(uow, email=email, name=name, password=password, role=role,
+                                 person_key=person_key, coach_email=coach_email)
+        uow.accounts.require_password_change(account.id)
+        fresh = uow.accounts.by_id(account.id)
+        assert fresh is not None
+        return fresh
     if role not in ROLES:
         raise InputError("role", role, "one of: " + ", ".join(ROLES))
     if role == "self" and person_key is None:
@@ -193,39 +204,135 @@ def sign_in(uow: UnitOfWork, *, email: str, password: str, address: str,
     return account
 
 
-def change_password(uow: UnitOfWork, *, account: Account, current: str, new: str) -> Account:
-    """Change one's own password (the current one is asked for); other sessions end."""
+def end_everywhere(uow: UnitOfWork, account: Account, *, keep_session: str | None = None
+                   ) -> tuple[int, int]:
+    """Sign the account out on every device (but the session ``keep_session``, a password
+    change's own browser) and delete its API tokens: how many sessions and tokens ended.
+
+    Tokens go too, because a token made on a stolen session (or with a stolen password)
+    would otherwise outlive the very thing that is meant to shut the thief out.
+    """
+    sessions = uow.accounts.end_sessions(account.id, keep=keep_session)
+    tokens = uow.accounts.delete_tokens(account.id)
+    return sessions, tokens
+
+
+def change_password(uow: UnitOfWork, *, account: Account, current: str, new: str,
+                    keep_session: str | None = None) -> Account:
+    """Change one's own password (the current one is asked for). Every other session ends
+    and every API token is deleted; the session ``keep_session`` (this browser) stays."""
     try:
         _hasher.verify(account.password_hash, current or "")
     except (VerificationError, InvalidHashError) as e:
         raise InputError("current_password", "(hidden)", "your current password",
                          message="current_password: that is not your current password.") from e
-    uow.accounts.set_password(account.id, hash_password(new))
+    uow.accounts.set_password(account.id, hash_password(new), must_change=False)
+    end_everywhere(uow, account, keep_session=keep_session)
     fresh = uow.accounts.by_id(account.id)
     assert fresh is not None
     return fresh
 
 
-def reset_password(uow: UnitOfWork, *, email: str, new: str) -> Account:
-    """The admin path (CLI, there is no mail server): set a new password, end all sessions."""
+def choose_password(uow: UnitOfWork, *, account: Account, new: str,
+                    keep_session: str | None = None) -> Account:
+    """After signing in with a one-time password: the person's own password replaces it (so
+    the one-time password never works again). Other sessions and API tokens end, as with
+    :func:`change_password`; the one-time password itself is not accepted as the new one."""
+    try:
+        _hasher.verify(account.password_hash, new or "")
+        same = True
+    except (VerificationError, InvalidHashError):
+        same = False
+    if same:
+        raise InputError("new_password", "(hidden)", "a password of your own",
+                         message="new_password: choose a password of your own, not the "
+                                 "one you were given.")
+    uow.accounts.set_password(account.id, hash_password(new), must_change=False)
+    end_everywhere(uow, account, keep_session=keep_session)
+    uow.accounts.audit(account_id=account.id, actor=account.email, action="password_chosen")
+    fresh = uow.accounts.by_id(account.id)
+    assert fresh is not None
+    return fresh
+
+
+def reset_password(uow: UnitOfWork, *, email: str, new: str, one_time: bool = False
+                   ) -> Account:
+    """The admin path (CLI, there is no mail server): set a new password, end every session
+    and delete every API token. ``one_time``: the person must choose their own password
+    after signing in with this one."""
     account = uow.accounts.by_email(normalise_email(email))
     if account is None:
         raise NotFoundError("account", email)
-    uow.accounts.set_password(account.id, hash_password(new))
+    uow.accounts.set_password(account.id, hash_password(new), must_change=one_time)
+    sessions, tokens = end_everywhere(uow, account)
     uow.accounts.clear_failed_sign_ins(account.email)
     uow.accounts.audit(account_id=None, actor="admin", action="password_reset",
-                       detail={"email": account.email})
+                       detail={"email": account.email, "one_time": one_time,
+                               "sessions_ended": sessions, "tokens_deleted": tokens})
     fresh = uow.accounts.by_id(account.id)
     assert fresh is not None
     return fresh
 
 
-def session_account(uow: UnitOfWork, account_id: int, version: int) -> Account | None:
-    """The account a session cookie names, if that session has not been ended."""
-    account = uow.accounts.by_id(account_id)
-    if account is None or account.session_version != version:
+# -- sessions (signed-in browsers) -----------------------------------------------------------
+
+SESSION_TOUCH_EVERY = dt.timedelta(minutes=5)
+"""A session's last-seen time (and with it its expiry, which slides) is written at most this
+often, so a browsing person does not turn every page view into a write."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A live session: its account, its id (the token's SHA-256) and whether it is due a
+    :func:`touch_session`."""
+
+    account: Account
+    session_id: str
+    touch_due: bool
+
+
+def session_id_for(token: str) -> str:
+    """The stored id of the session whose cookie carries ``token``."""
+    return _token_hash(token)
+
+
+def start_session(uow: UnitOfWork, account: Account, *, lifetime: dt.timedelta,
+                  now: dt.datetime | None = None) -> str:
+    """A new session for this account; the token for its cookie (only its hash is kept).
+    Expired sessions of anyone are cleared out on the way."""
+    now = now or dt.datetime.now(dt.UTC)
+    uow.accounts.delete_expired_web_sessions(now)
+    token = secrets.token_urlsafe(32)
+    uow.accounts.add_web_session(session_id_for(token), account.id, now, now + lifetime)
+    return token
+
+
+def session_account(uow: UnitOfWork, token: str, *, now: dt.datetime | None = None
+                    ) -> SignedIn | None:
+    """The session a cookie's token opens, if it has not been ended or run out (reads only)."""
+    if not token or len(token) > 200:
         return None
-    return account
+    now = now or dt.datetime.now(dt.UTC)
+    found = uow.accounts.web_session(session_id_for(token))
+    if found is None or found.expires_at <= now:
+        return None
+    account = uow.accounts.by_id(found.account_id)
+    if account is None:
+        return None
+    return SignedIn(account, found.id, now - found.last_seen_at >= SESSION_TOUCH_EVERY)
+
+
+def touch_session(uow: UnitOfWork, session_id: str, *, lifetime: dt.timedelta,
+                  now: dt.datetime | None = None) -> None:
+    """The session was seen now: it lasts ``lifetime`` from now."""
+    now = now or dt.datetime.now(dt.UTC)
+    uow.accounts.touch_web_session(session_id, now, now + lifetime)
+
+
+def end_session(uow: UnitOfWork, token: str) -> None:
+    """Sign this one session out: its cookie, and every copy of it, stops working."""
+    if token and len(token) <= 200:
+        uow.accounts.delete_web_session(session_id_for(token))
 
 
 # -- tenancy ---------------------------------------------------------------------------------
@@ -267,7 +374,8 @@ def add_client(uow: UnitOfWork, *, coach: Account, name: str, intake: Intake | N
 
 def give_client_sign_in(uow: UnitOfWork, *, coach: Account, key: str, email: str
                         ) -> tuple[Account, str]:
-    """Create the client's account with a one-time password for the coach to pass on."""
+    """Create the client's account with a one-time password for the coach to pass on: it
+    opens only the "choose your own password" page, and the client's own one replaces it."""
     if not can_see(uow, coach, key) or coach.role != "coach":
         raise NotFoundError("person", key)
     if uow.accounts.by_person(key) is not None:
@@ -276,7 +384,7 @@ def give_client_sign_in(uow: UnitOfWork, *, coach: Account, key: str, email: str
     history = uow.people.get(key)
     password = secrets.token_urlsafe(12)
     account = create_account(uow, email=email, name=history.person.name, password=password,
-                             role="client", person_key=key)
+                             role="client", person_key=key, one_time=True)
     uow.accounts.audit(account_id=coach.id, actor=coach.email, action="client_sign_in_created",
                        person_key=key, detail={"email": account.email})
     return account, password
@@ -316,10 +424,17 @@ def issue_feed(uow: UnitOfWork, *, account: Account, key: str) -> str:
     if not can_see(uow, account, key):
         raise NotFoundError("person", key)
     token = secrets.token_urlsafe(24)
-    uow.accounts.set_feed(key, token)
+    uow.accounts.set_feed(key, _token_hash(token))  # the address is shown once, never stored
     uow.accounts.audit(account_id=account.id, actor=account.email, action="calendar_issued",
                        person_key=key)
     return token
+
+
+def feed_person(uow: UnitOfWork, token: str) -> str | None:
+    """The key of the person whose calendar address carries ``token``; None if none does."""
+    if not token or len(token) > 200:
+        return None
+    return uow.accounts.person_for_feed(_token_hash(token))
 
 
 def revoke_feed(uow: UnitOfWork, *, account: Account, key: str) -> None:

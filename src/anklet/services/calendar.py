@@ -1,7 +1,8 @@
 """The calendar feed: a person's planned sessions as an iCalendar (ICS) file.
 
 A phone's calendar app subscribes to ``/calendar/{token}.ics``; the secret token is the only
-key (see :func:`anklet.services.accounts.issue_feed` and ``revoke_feed``). The feed holds the
+key (see :func:`anklet.services.accounts.issue_feed` and ``revoke_feed``); only its SHA-256
+is stored, so the address is shown once, when it is made. The feed holds the
 week of ``today`` and the next :data:`WEEKS_AHEAD` weeks, each planned by the engine with
 the decision as of today (a future week uses the current stage and dose; it is planned again
 when the app next refreshes, so a change of stage reaches the calendar on its own).
@@ -30,6 +31,7 @@ from anklet.domain.exercises import HEEL_WARNING, Category, Library
 from anklet.domain.history import History
 from anklet.domain.planner import PlanBlock, PlanDay, WeekPlan, plan_week
 from anklet.domain.protocol import Protocol
+from anklet.services.accounts import feed_person
 from anklet.store.uow import UnitOfWork
 
 __all__ = ["REFRESH", "WEEKS_AHEAD", "build", "feed_for_token", "plans"]
@@ -147,9 +149,7 @@ def feed_for_token(uow: UnitOfWork, *, token: str, protocol: Protocol, library: 
                    today: dt.date | None = None, now: dt.datetime | None = None
                    ) -> bytes | None:
     """The feed the secret ``token`` opens, or None if no feed has that token."""
-    if not token or len(token) > 200:
-        return None
-    key = uow.accounts.person_for_feed(token)
+    key = feed_person(uow, token)  # only the token's SHA-256 is stored
     if key is None:
         return None
     history = uow.people.get(key)

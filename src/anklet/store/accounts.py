@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session as DbSession
 from anklet.domain.errors import ConflictError, NotFoundError
 from anklet.store import tables as t
 
-__all__ = ["Account", "AccountRepository", "ApiToken", "AuditEntry", "CoachedPerson"]
+__all__ = ["Account", "AccountRepository", "ApiToken", "AuditEntry", "CoachedPerson",
+           "WebSession"]
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,19 @@ class Account:
     name: str
     role: str  # coach | client | self
     person_key: str | None
-    session_version: int
+    session_version: int  # not read since 0008 (sessions are rows of web_sessions)
     password_hash: str
+    must_change_password: bool = False
+
+
+@dataclass(frozen=True)
+class WebSession:
+    """A signed-in browser, named by the SHA-256 of its cookie's token."""
+
+    id: str
+    account_id: int
+    last_seen_at: dt.datetime
+    expires_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,8 @@ def _now() -> dt.datetime:
 
 
 _ACCOUNT_COLS = (t.accounts.c.id, t.accounts.c.email, t.accounts.c.name, t.accounts.c.role,
-                 t.people.c.key, t.accounts.c.session_version, t.accounts.c.password_hash)
+                 t.people.c.key, t.accounts.c.session_version, t.accounts.c.password_hash,
+                 t.accounts.c.must_change_password)
 
 
 class AccountRepository:
@@ -95,7 +108,7 @@ class AccountRepository:
     # -- accounts --------------------------------------------------------------------------
 
     def add(self, *, email: str, name: str, role: str, password_hash: str,
-            person_key: str | None = None) -> Account:
+            person_key: str | None = None, must_change_password: bool = False) -> Account:
         """Create an account; ConflictError if the email is taken."""
         person_id = self._person_id(person_key) if person_key else None
         try:
@@ -103,7 +116,8 @@ class AccountRepository:
                 new_id = self._session.execute(
                     insert(t.accounts).returning(t.accounts.c.id),
                     {"email": email, "name": name, "role": role, "password_hash": password_hash,
-                     "person_id": person_id, "session_version": 1, "created_at": _now()},
+                     "person_id": person_id, "session_version": 1, "created_at": _now(),
+                     "must_change_password": must_change_password},
                 ).scalar_one()
         except IntegrityError as e:
             raise ConflictError(f"An account with the email {email!r} already exists.") from e
@@ -121,22 +135,65 @@ class AccountRepository:
         """The client or self-coached account that signs in as this person, if any."""
         return self._one(t.people.c.key == key)
 
-    def set_password(self, account_id: int, password_hash: str) -> None:
-        """Replace the password and end every session signed in with the old one."""
-        self._session.execute(
-            update(t.accounts).where(t.accounts.c.id == account_id)
-            .values(password_hash=password_hash,
-                    session_version=t.accounts.c.session_version + 1))
+    def set_password(self, account_id: int, password_hash: str, *,
+                     must_change: bool | None = None) -> None:
+        """Replace the password. Ending sessions and tokens is the caller's part
+        (:meth:`end_sessions`, :meth:`delete_tokens`). ``must_change``: True when someone
+        else chose it (the person is then asked for their own after signing in with it),
+        False when the person chose it, None to leave that as it was (a rehash)."""
+        values: dict[str, Any] = {"password_hash": password_hash}
+        if must_change is not None:
+            values["must_change_password"] = must_change
+        self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
+                              .values(**values))
+
+    def require_password_change(self, account_id: int) -> None:
+        """The person must choose their own password before anything else."""
+        self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
+                              .values(must_change_password=True))
 
     def set_name(self, account_id: int, name: str) -> None:
         self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
                               .values(name=name))
 
-    def end_sessions(self, account_id: int) -> None:
-        """Sign out everywhere: every existing session cookie stops working."""
-        self._session.execute(
-            update(t.accounts).where(t.accounts.c.id == account_id)
-            .values(session_version=t.accounts.c.session_version + 1))
+    # -- web sessions ----------------------------------------------------------------------
+
+    def add_web_session(self, session_id: str, account_id: int, now: dt.datetime,
+                        expires_at: dt.datetime) -> None:
+        self._session.execute(insert(t.web_sessions), {
+            "id": session_id, "account_id": account_id, "created_at": now,
+            "last_seen_at": now, "expires_at": expires_at})
+
+    def web_session(self, session_id: str) -> WebSession | None:
+        ws = t.web_sessions
+        row = self._session.execute(
+            select(ws.c.id, ws.c.account_id, ws.c.last_seen_at, ws.c.expires_at)
+            .where(ws.c.id == session_id)).one_or_none()
+        return WebSession(*row) if row is not None else None
+
+    def touch_web_session(self, session_id: str, now: dt.datetime,
+                          expires_at: dt.datetime) -> None:
+        self._session.execute(update(t.web_sessions).where(t.web_sessions.c.id == session_id)
+                              .values(last_seen_at=now, expires_at=expires_at))
+
+    def delete_web_session(self, session_id: str) -> None:
+        self._session.execute(delete(t.web_sessions).where(t.web_sessions.c.id == session_id))
+
+    def end_sessions(self, account_id: int, *, keep: str | None = None) -> int:
+        """Sign out everywhere (but the session ``keep``, if given); how many were ended."""
+        cond = t.web_sessions.c.account_id == account_id
+        if keep is not None:
+            cond = cond & (t.web_sessions.c.id != keep)
+        result = self._session.execute(delete(t.web_sessions).where(cond))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def delete_expired_web_sessions(self, now: dt.datetime) -> None:
+        self._session.execute(delete(t.web_sessions).where(t.web_sessions.c.expires_at < now))
+
+    def web_session_count(self, account_id: int) -> int:
+        return int(self._session.execute(
+            select(func.count()).select_from(t.web_sessions)
+            .where(t.web_sessions.c.account_id == account_id)).scalar_one())
 
     def delete(self, account_id: int) -> None:
         """Delete an account (its tokens go with it; audit entries keep the actor's email)."""
@@ -232,6 +289,12 @@ class AccountRepository:
             .where(at.c.account_id == account_id).order_by(at.c.id))
         return [ApiToken(*row) for row in rows]
 
+    def delete_tokens(self, account_id: int) -> int:
+        """Every API token of the account stops working; how many there were."""
+        result = self._session.execute(
+            delete(t.api_tokens).where(t.api_tokens.c.account_id == account_id))
+        return int(getattr(result, "rowcount", 0) or 0)
+
     def delete_token(self, account_id: int, token_id: int) -> bool:
         result = self._session.execute(
             delete(t.api_tokens).where(t.api_tokens.c.id == token_id,
@@ -240,26 +303,28 @@ class AccountRepository:
 
     # -- calendar feeds --------------------------------------------------------------------
 
-    def set_feed(self, key: str, token: str) -> None:
+    def set_feed(self, key: str, token_hash: str) -> None:
+        """The person's feed is now the one whose token has this SHA-256 (the old one ends)."""
         pid = self._person_id(key)
         self._session.execute(delete(t.calendar_feeds).where(t.calendar_feeds.c.person_id == pid))
         self._session.execute(insert(t.calendar_feeds),
-                              {"person_id": pid, "token": token, "created_at": _now()})
+                              {"person_id": pid, "token_hash": token_hash, "created_at": _now()})
 
-    def feed_token(self, key: str) -> str | None:
+    def feed_made_at(self, key: str) -> dt.datetime | None:
+        """When the person's current feed address was made; None if they have none."""
         return self._session.execute(
-            select(t.calendar_feeds.c.token)
+            select(t.calendar_feeds.c.created_at)
             .where(t.calendar_feeds.c.person_id == self._person_id(key))).scalar_one_or_none()
 
     def delete_feed(self, key: str) -> None:
         self._session.execute(delete(t.calendar_feeds)
                               .where(t.calendar_feeds.c.person_id == self._person_id(key)))
 
-    def person_for_feed(self, token: str) -> str | None:
+    def person_for_feed(self, token_hash: str) -> str | None:
         return self._session.execute(
             select(t.people.c.key).join(t.calendar_feeds,
                                         t.calendar_feeds.c.person_id == t.people.c.id)
-            .where(t.calendar_feeds.c.token == token)).scalar_one_or_none()
+            .where(t.calendar_feeds.c.token_hash == token_hash)).scalar_one_or_none()
 
     # -- failed sign-ins -------------------------------------------------------------------
 

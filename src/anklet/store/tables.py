@@ -60,6 +60,7 @@ __all__ = [
     "SessionRow",
     "SignInAttemptRow",
     "UTCDateTime",
+    "WebSessionRow",
     "accounts",
     "api_tokens",
     "audit_log",
@@ -79,6 +80,7 @@ __all__ = [
     "screenings",
     "sessions",
     "sign_in_attempts",
+    "web_sessions",
 ]
 
 NAMING_CONVENTION = {
@@ -470,8 +472,11 @@ class AccountRow(Base):
     """Someone who signs in: a coach, a coach's client, or a self-coached person.
 
     A client or self-coached account is linked to its own person (``person_id``); a coach
-    reaches people through ``coaching``. ``session_version`` is part of every signed session
-    cookie: bumping it (password reset, "sign out everywhere") ends all existing sessions.
+    reaches people through ``coaching``. Signed-in browsers are rows of ``web_sessions``
+    (since 0008); ``session_version`` is no longer read (it was part of the old cookies) and
+    stays only so that the accounts table, which four tables refer to, needs no rebuild.
+    ``must_change_password``: signed in with a password someone else chose (a coach's
+    one-time password), so the only page open to them is "choose your own password".
     """
 
     __tablename__ = "accounts"
@@ -486,6 +491,21 @@ class AccountRow(Base):
         ForeignKey("people.id", ondelete="SET NULL"), unique=True)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, server_default=false())
+
+
+class WebSessionRow(Base):
+    """A signed-in browser. The cookie carries a random token; only its SHA-256 is kept here,
+    so a copy of the database opens no session. Deleting the row signs that browser out."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class CoachingRow(Base):
@@ -514,13 +534,14 @@ class ApiTokenRow(Base):
 
 
 class CalendarFeedRow(Base):
-    """The secret address of a person's calendar feed; replaced to revoke the old one."""
+    """The secret address of a person's calendar feed; replaced to revoke the old one. Only
+    the SHA-256 of the address's token is kept (since 0008), as for API tokens."""
 
     __tablename__ = "calendar_feeds"
 
     person_id: Mapped[int] = mapped_column(
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
@@ -576,3 +597,4 @@ api_tokens = cast(Table, ApiTokenRow.__table__)
 calendar_feeds = cast(Table, CalendarFeedRow.__table__)
 sign_in_attempts = cast(Table, SignInAttemptRow.__table__)
 audit_log = cast(Table, AuditRow.__table__)
+web_sessions = cast(Table, WebSessionRow.__table__)

@@ -39,7 +39,13 @@ from anklet.settings import Settings, get_settings
 from anklet.store.accounts import Account
 from anklet.store.errors import StoreError
 from anklet.web.api.common import MAX_BODY as API_MAX_BODY
-from anklet.web.deps import CsrfError, ForbiddenError, SignInNeededError
+from anklet.web.deps import (
+    SESSION_KEY,
+    CsrfError,
+    ForbiddenError,
+    PasswordChangeNeededError,
+    SignInNeededError,
+)
 from anklet.web.ops import RequestLog
 from anklet.web.ops import router as ops_router
 from anklet.web.schemas.common import openapi_truth
@@ -51,6 +57,7 @@ SESSION_COOKIE = "anklet_session"
 
 _STATUS: list[tuple[type[AnkletError], int]] = [
     (SignInNeededError, 401), (SignInError, 401), (CsrfError, 403), (ForbiddenError, 403),
+    (PasswordChangeNeededError, 403),
     (NotFoundError, 404), (ConflictError, 409), (TooManyAttemptsError, 429),
     (InputError, 422), (FileImportError, 422), (DataFileError, 500), (StoreError, 503),
 ]
@@ -70,13 +77,14 @@ def _is_api(request: Request) -> bool:
 def _signed_in(request: Request, e: Exception | None = None) -> Account | None:
     """The signed-in account for an error page's navigation (None if the store is the
     problem, or nobody is signed in)."""
-    aid, version = request.session.get("aid"), request.session.get("v")
-    if isinstance(e, StoreError) or not isinstance(aid, int) or not isinstance(version, int):
+    token = request.session.get(SESSION_KEY)
+    if isinstance(e, StoreError) or not isinstance(token, str):
         return None
     try:
         ctx: Context = request.app.state.ctx
         with ctx.uow() as uow:
-            return account_service.session_account(uow, aid, version)
+            found = account_service.session_account(uow, token)
+            return found.account if found is not None else None
     except AnkletError:
         return None
 
@@ -121,6 +129,8 @@ async def _anklet_error(request: Request, e: Exception) -> Response:
         from urllib.parse import quote
 
         return RedirectResponse(f"/sign-in?next={quote(e.next_url, safe='/?=&')}", 303)
+    if isinstance(e, PasswordChangeNeededError):
+        return RedirectResponse("/account/choose-password", 303)
     return render(request, "error.html", account=_signed_in(request, e), status_code=code,
                   title=_TITLES.get(code, "Problem"), message=safe_echo(str(e)))
 

@@ -4,13 +4,15 @@ Aliases (``Ctx``, ``Uow``, ``PageAccount``, ``ApiAccount``) are what route funct
 parameters. A route that writes calls ``uow.commit()`` once at its end; leaving without it
 (an error, say) rolls everything back, so a failed request stores nothing.
 
-Sessions live in a signed cookie (Starlette's SessionMiddleware, itsdangerous): the account
-id, the account's session version (bumped by a password change or "sign out everywhere",
-which ends every older cookie) and the CSRF token of the session.
+Sessions are kept on the server (``web_sessions``): the signed cookie (Starlette's
+SessionMiddleware, itsdangerous) carries a random session token, whose SHA-256 names the row,
+and the CSRF token of the session. Signing out deletes the row, so a copied cookie stops
+working; a password change, a reset or "sign out everywhere" deletes the account's rows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from collections.abc import Iterator
@@ -49,6 +51,18 @@ class CsrfError(AnkletError):
     def __init__(self) -> None:
         super().__init__("This form has expired or did not come from Anklet. Go back, reload "
                          "the page and try again; nothing was changed.")
+
+
+class PasswordChangeNeededError(AnkletError):
+    """Signed in with a one-time password: pages send the browser to choose its own password
+    first, the API answers 403."""
+
+    exit_code = 7
+
+    def __init__(self) -> None:
+        super().__init__("Choose your own password first: the one you were given works only "
+                         "until you do. Open Anklet in a browser, sign in and you will be "
+                         "asked for it.")
 
 
 class ForbiddenError(AnkletError):
@@ -101,23 +115,48 @@ async def check_csrf(request: Request) -> None:
         raise CsrfError()
 
 
-def session_account(request: Request, uow: Uow) -> Account | None:
-    """The account this browser is signed in as, or None."""
-    aid, version = request.session.get("aid"), request.session.get("v")
-    if not isinstance(aid, int) or not isinstance(version, int):
-        return None
-    account = account_service.session_account(uow, aid, version)
-    if account is None:
-        request.session.pop("aid", None)
+SESSION_KEY = "sid"  # the cookie's session token (the server keeps its SHA-256)
+
+
+def _lifetime(ctx: Context) -> dt.timedelta:
+    return dt.timedelta(days=ctx.settings.session_days)
+
+
+def session_account(request: Request, uow: Uow, ctx: Ctx) -> Account | None:
+    """The account this browser is signed in as, or None.
+
+    Reads only; at most every few minutes (``SESSION_TOUCH_EVERY``) the session's last-seen
+    time is written in a short write of its own, so a GET's unit of work stays read-only.
+    """
+    token = request.session.get(SESSION_KEY)
+    if not isinstance(token, str):
+        request.session.pop("aid", None)  # a cookie from before server-side sessions
         request.session.pop("v", None)
-    return account
+        return None
+    found = account_service.session_account(uow, token)
+    if found is None:
+        request.session.pop(SESSION_KEY, None)
+        return None
+    if found.touch_due:
+        lifetime = _lifetime(ctx)
+        if request.method in UNSAFE:  # kept with the request's own writes
+            account_service.touch_session(uow, found.session_id, lifetime=lifetime)
+        else:  # a GET's unit of work only reads: a short write of its own
+            try:
+                with ctx.uow() as own:
+                    account_service.touch_session(own, found.session_id, lifetime=lifetime)
+                    own.commit()
+            except StoreError:
+                pass  # only bookkeeping: the database is busy, the next request tries again
+    return found.account
 
 
 MaybeAccount = Annotated[Account | None, Depends(session_account)]
 
 
-def page_account(request: Request, account: MaybeAccount) -> Account:
-    """The signed-in account, or off to the sign-in page (coming back here afterwards)."""
+def signed_in_account(request: Request, account: MaybeAccount) -> Account:
+    """The signed-in account, or off to the sign-in page (coming back here afterwards).
+    Only the "choose your own password" page takes this directly: see :func:`page_account`."""
     if account is None:
         path = request.url.path
         if request.url.query:
@@ -126,14 +165,45 @@ def page_account(request: Request, account: MaybeAccount) -> Account:
     return account
 
 
+def page_account(account: Annotated[Account, Depends(signed_in_account)]) -> Account:
+    """The signed-in account, once it has a password of its own: someone who signed in with
+    a one-time password is sent to choose theirs first."""
+    if account.must_change_password:
+        raise PasswordChangeNeededError()
+    return account
+
+
 PageAccount = Annotated[Account, Depends(page_account)]
 
 
-def sign_in_session(request: Request, account: Account) -> None:
-    """Start a fresh session for this account (a new CSRF token: no session fixation)."""
+def current_session_id(request: Request) -> str | None:
+    """The stored id of this browser's session (to keep it when the others end)."""
+    token = request.session.get(SESSION_KEY)
+    return account_service.session_id_for(token) if isinstance(token, str) else None
+
+
+def sign_in_session(request: Request, account: Account, uow: UnitOfWork | None = None) -> None:
+    """Start a fresh session for this account, stored at once (committed in ``uow``, or in a
+    short unit of work of its own), with a new CSRF token: no session fixation."""
+    ctx = get_context(request)
+    lifetime = _lifetime(ctx)
+    if uow is not None:  # a sign-in or password form's own (writing) unit of work
+        token = account_service.start_session(uow, account, lifetime=lifetime)
+        uow.commit()
+    else:
+        with ctx.uow() as own:
+            token = account_service.start_session(own, account, lifetime=lifetime)
+            own.commit()
     request.session.clear()
-    request.session.update({"aid": account.id, "v": account.session_version,
-                            "csrf": secrets.token_urlsafe(32)})
+    request.session.update({SESSION_KEY: token, "csrf": secrets.token_urlsafe(32)})
+
+
+def sign_out_session(request: Request, uow: UnitOfWork) -> None:
+    """End this browser's session on the server (a copy of the cookie stops working too)."""
+    token = request.session.get(SESSION_KEY)
+    if isinstance(token, str):
+        account_service.end_session(uow, token)
+    request.session.clear()
 
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from your account page: "
@@ -143,13 +213,17 @@ _bearer = HTTPBearer(auto_error=False, description="An API token from your accou
 def api_account(uow: Uow, ctx: Ctx,
                 creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
                 ) -> Account:
-    """The account an API token belongs to; 401 without a valid one."""
+    """The account an API token belongs to; 401 without a valid one (tokens end with a
+    password change, a reset or "sign out everywhere"); 403 until a one-time password is
+    replaced."""
     if creds is None or creds.scheme.lower() != "bearer":
         raise SignInError("Send an API token: Authorization: Bearer <token> (make one on your "
                           "account page).")
     account = account_service.token_account(uow, creds.credentials)
     if account is None:
         raise SignInError("That API token is not valid (it may have been deleted).")
+    if account.must_change_password:
+        raise PasswordChangeNeededError()
     if (due := uow.accounts.token_to_touch) is not None:  # at most once an hour a token
         try:
             with ctx.writing(uow) as w:

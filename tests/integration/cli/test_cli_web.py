@@ -82,6 +82,55 @@ def test_reset_password(cli: Cli, db_path: Path) -> None:
             "nobody@example.org")
 
 
+def _account_state(db: Path, email: str) -> tuple[int, bool]:
+    """How many API tokens the account has, and whether it must choose a password."""
+    ctx = open_context(Settings(database_url=f"sqlite:///{db}"))
+    try:
+        with ctx.uow() as uow:
+            account = uow.accounts.by_email(email)
+            assert account is not None
+            return len(uow.accounts.tokens(account.id)), account.must_change_password
+    finally:
+        ctx.engine.dispose()
+
+
+def test_reset_password_deletes_the_api_tokens_and_says_so(cli: Cli, db_path: Path) -> None:
+    ok(cli("account", "create", "a@example.org", "--name", "A", "--password", PW))
+    ctx = open_context(Settings(database_url=f"sqlite:///{db_path}"))
+    try:
+        with ctx.uow() as uow:
+            account = uow.accounts.by_email("a@example.org")
+            assert account is not None
+            token = account_service.create_token(uow, account=account, name="app")
+            uow.commit()
+    finally:
+        ctx.engine.dispose()
+    r = ok(cli("account", "reset-password", "a@example.org", "--password", "violet kettle marching uphill",
+               "--json"))
+    assert r.json() == {"email": "a@example.org", "reset": True, "one_time": False,
+                        "tokens_deleted": 1}
+    assert _account_state(db_path, "a@example.org") == (0, False)
+    ctx = open_context(Settings(database_url=f"sqlite:///{db_path}"))
+    try:
+        with ctx.uow() as uow:
+            assert account_service.token_account(uow, token) is None
+    finally:
+        ctx.engine.dispose()
+
+
+def test_one_time_passwords_from_the_command_line(cli: Cli, db_path: Path) -> None:
+    r = ok(cli("account", "create", "a@example.org", "--name", "A", "--password", PW,
+               "--one-time"))
+    assert "they choose their own" in r.text
+    assert _account_state(db_path, "a@example.org") == (0, True)
+    r = ok(cli("account", "reset-password", "a@example.org", "--password", "violet kettle marching uphill"))
+    assert "signed out everywhere" in r.text
+    assert _account_state(db_path, "a@example.org") == (0, False)
+    ok(cli("account", "reset-password", "a@example.org", "--password", "amber lantern quietly swimming",
+           "--one-time"))
+    assert _account_state(db_path, "a@example.org") == (0, True)
+
+
 def test_password_is_required_without_a_terminal(cli: Cli) -> None:
     refused(cli("account", "create", "a@example.org", "--name", "A"), 2, "--password")
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -11,6 +14,7 @@ from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from anklet.domain.units import Side
+from anklet.services import accounts as account_service
 from anklet.store import tables as t
 from anklet.store.db import MIGRATIONS_DIR, alembic_config, migrate
 from anklet.store.uow import UnitOfWork
@@ -223,5 +227,79 @@ def test_downgrade_from_0007_drops_the_flag_and_keeps_the_session(engine: Engine
         columns = {c["name"] for c in inspect(conn).get_columns("sessions")}
     assert during == [2]
     assert "gait_off" not in columns
+    migrate(engine)
+    assert _diff(engine) == []
+
+
+def _at_0007_with_a_client_and_a_feed(engine: Engine) -> None:
+    _downgrade(engine, "0007")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO people (id, key, name, created) "
+                          "VALUES (1, 'ada', 'Ada', '2026-11-02')"))
+        conn.execute(text(
+            "INSERT INTO accounts (id, email, name, role, password_hash, person_id, "
+            "session_version, created_at) VALUES (1, 'coach@example.org', 'Casey', 'coach', "
+            "'x', NULL, 3, '2026-11-01 08:00:00'), (2, 'ada@example.org', 'Ada', 'client', "
+            "'x', 1, 1, '2026-11-01 08:00:00')"))
+        conn.execute(text("INSERT INTO coaching (person_id, coach_id) VALUES (1, 1)"))
+        conn.execute(text(
+            "INSERT INTO api_tokens (account_id, name, token_hash, created_at) "
+            "VALUES (1, 'app', :hash, '2026-11-01 08:00:00')"), {"hash": "a" * 64})
+        conn.execute(text("INSERT INTO calendar_feeds (person_id, token, created_at) "
+                          "VALUES (1, 'the-secret-feed-token', '2026-11-03 09:30:00')"))
+
+
+def test_upgrade_to_0008_hashes_feed_tokens_and_keeps_them_working(engine: Engine) -> None:
+    _at_0007_with_a_client_and_a_feed(engine)
+    migrate(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.calendar_feeds.c.person_id, t.calendar_feeds.c.token_hash,
+                                   t.calendar_feeds.c.created_at)).all()
+    assert [(pid, h) for pid, h, _ in rows] == [
+        (1, hashlib.sha256(b"the-secret-feed-token").hexdigest())]
+    assert rows[0][2].replace(tzinfo=None) == dt.datetime(2026, 11, 3, 9, 30)
+    with UnitOfWork(engine) as uow:
+        assert account_service.feed_person(uow, "the-secret-feed-token") == "ada"
+        assert account_service.feed_person(uow, rows[0][1]) is None  # the hash opens nothing
+    assert _diff(engine) == []
+
+
+def test_upgrade_to_0008_keeps_accounts_and_what_hangs_on_them(engine: Engine) -> None:
+    _at_0007_with_a_client_and_a_feed(engine)
+    migrate(engine)
+    with UnitOfWork(engine) as uow:
+        accounts = uow.accounts.all()
+        assert [(a.email, a.must_change_password) for a in accounts] == [
+            ("ada@example.org", False), ("coach@example.org", False)]
+        assert uow.accounts.coach_of("ada") == 1
+        assert [tk.name for tk in uow.accounts.tokens(1)] == ["app"]
+    with engine.connect() as conn:
+        assert conn.execute(select(t.web_sessions.c.id)).all() == []
+
+
+def test_downgrade_from_0008_ends_feeds_and_sessions_and_keeps_accounts(engine: Engine) -> None:
+    _at_0007_with_a_client_and_a_feed(engine)
+    migrate(engine)
+    with UnitOfWork(engine) as uow:
+        account = uow.accounts.by_email("coach@example.org")
+        assert account is not None
+        account_service.start_session(uow, account, lifetime=dt.timedelta(days=1))
+        uow.accounts.require_password_change(2)
+        uow.commit()
+    _downgrade(engine, "0007")
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        feeds = conn.execute(text("SELECT count(*) FROM calendar_feeds")).scalar_one()
+        feed_columns = {c["name"] for c in inspect(conn).get_columns("calendar_feeds")}
+        account_columns = {c["name"] for c in inspect(conn).get_columns("accounts")}
+        emails = conn.execute(text("SELECT email FROM accounts ORDER BY id")).scalars().all()
+        coached = conn.execute(text("SELECT count(*) FROM coaching")).scalar_one()
+        tokens = conn.execute(text("SELECT count(*) FROM api_tokens")).scalar_one()
+    assert "web_sessions" not in tables
+    assert feeds == 0  # a hash cannot become an address again
+    assert "token" in feed_columns
+    assert "must_change_password" not in account_columns
+    assert emails == ["coach@example.org", "ada@example.org"]
+    assert (coached, tokens) == (1, 1)
     migrate(engine)
     assert _diff(engine) == []

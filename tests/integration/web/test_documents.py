@@ -9,6 +9,7 @@ plan for the same person and week.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 import subprocess
 import unicodedata
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from sqlalchemy import select
 from webtools import Web, WebClient
 
 from anklet.domain.exercises import HEEL_WARNING
@@ -23,6 +25,7 @@ from anklet.domain.history import Availability, History, Override, PlannedRun, R
 from anklet.domain.planner import WeekPlan
 from anklet.services import calendar as calendar_service
 from anklet.services import evaluation
+from anklet.store import tables as t
 from anklet.web.pages.documents import local_only_fetcher
 
 TODAY = dt.date.today()
@@ -189,11 +192,10 @@ def test_pdf_fetcher_refuses_everything_but_inline_data() -> None:
 
 
 def issue(b: WebClient, key: str) -> str:
-    r = b.form(f"/people/{key}/calendar/issue")
-    assert r.status_code == 303, r.text[:300]
-    assert r.headers["location"] == f"/people/{key}/calendar"
-    page = b.get(f"/people/{key}/calendar")
-    assert page.status_code == 200
+    """Make a calendar address: it is on the page that answers (once, not cached)."""
+    page = b.form(f"/people/{key}/calendar/issue")
+    assert page.status_code == 200, page.text[:300]
+    assert page.headers["cache-control"] == "no-store"
     marker = 'data-testid="feed-url"'
     line = next(ln for ln in page.text.splitlines() if marker in ln)
     url = line.split('value="', 1)[1].split('"', 1)[0]
@@ -303,9 +305,26 @@ def test_calendar_page_explains_how_to_subscribe(coach: WebClient, client_key: s
     assert "No calendar address yet" in r.text
     issue(coach, client_key)
     r = coach.get(f"/people/{client_key}/calendar")
-    for words in ("iPhone", "Google Calendar", "Outlook", "Make a new address",
-                  "Turn off the calendar"):
+    for words in ("Make a new address", "Turn off the calendar", "shows an address only once"):
         assert words in r.text
+    assert 'data-testid="feed-url"' not in r.text  # kept hashed: never shown again
+    r = coach.form(f"/people/{client_key}/calendar/issue")
+    for words in ("iPhone", "Google Calendar", "Outlook", "Make a new address",
+                  "Turn off the calendar", "New calendar address made"):
+        assert words in r.text
+
+
+def test_feed_token_is_stored_hashed_and_the_address_still_opens_the_feed(
+        web: Web, coach: WebClient, client_key: str) -> None:
+    path = issue(coach, client_key)
+    token = path.removeprefix("/calendar/").removesuffix(".ics")
+    with web.ctx.engine.connect() as conn:
+        stored = conn.execute(select(t.calendar_feeds.c.token_hash)).scalars().all()
+    assert stored == [hashlib.sha256(token.encode()).hexdigest()]
+    assert token not in str(stored)
+    assert web.browser().get(path).status_code == 200
+    # the hash itself is no address
+    assert web.browser().get(f"/calendar/{stored[0]}.ics").status_code == 404
 
 
 # -- tenancy ---------------------------------------------------------------------------------
@@ -359,9 +378,9 @@ def test_a_client_cannot_reach_another_persons_calendar_even_with_their_own(
     r = client_of_coach.form(f"/people/{solo}/calendar/issue")
     assert r.status_code == 404
     with web.ctx.uow() as uow:
-        assert uow.accounts.feed_token(solo) is None
+        assert uow.accounts.feed_made_at(solo) is None
     # a coach reaches only their own clients' feeds: issuing here made none
     r = coach.form(f"/people/{solo}/calendar/issue")
     assert r.status_code == 404
     with web.ctx.uow() as uow:
-        assert uow.accounts.feed_token(solo) is None
+        assert uow.accounts.feed_made_at(solo) is None

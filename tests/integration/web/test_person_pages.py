@@ -411,11 +411,11 @@ def test_coach_gives_a_client_a_sign_in_shown_once(web: Web, coach: WebClient) -
     assert m
     password = html.unescape(m.group(1))
     assert "Pass this on to them yourself" in r.text
-    assert "change it on their account page" in r.text
+    assert "choose a password of their own" in r.text
     assert password not in coach.get(f"/people/{key}").text  # shown once only
     client = web.browser()
     assert client.sign_in("ada@example.org", password).status_code == 303
-    assert client.get("/account").status_code == 200
+    assert client.get("/account/choose-password").status_code == 200  # a one-time password
     again = coach.form(f"/people/{key}/sign-in", {"signin_email": "second@example.org"})
     assert again.status_code == 409
     assert "already has a sign-in" in again.text

@@ -149,7 +149,8 @@ class World:
             coach = uow.accounts.by_email("casey@example.org")
             vera = uow.accounts.by_email("vera@example.org")
             assert coach is not None
-            return (uow.people.get(self.key).to_dict(), uow.accounts.feed_token(self.key),
+            return (uow.people.get(self.key).to_dict(), uow.accounts.feed_made_at(self.key),
+                    account_service.feed_person(uow, self.feed),
                     vera, [tk.id for tk in uow.accounts.tokens(coach.id)],
                     uow.accounts.coach_of(self.key))
 
@@ -244,7 +245,7 @@ def test_the_victims_own_coach_and_client_do_reach_her(world: World, app: FastAP
 
 def test_someone_elses_api_token_cannot_be_deleted(world: World) -> None:
     before = world.snapshot()
-    token_ids = before[3]
+    token_ids = before[4]
     for who, b in world.browsers().items():
         r = b.request("POST", f"/account/tokens/{token_ids[0]}/delete",
                       data={"csrf_token": b.csrf()})

@@ -30,6 +30,8 @@ class WebClient(TestClient):
 
     def csrf(self) -> str:
         page = self.get("/sign-in" if self.account_email is None else "/account")
+        if page.status_code == 303:  # sent on (to choose a password first, say)
+            page = self.get(page.headers["location"])
         m = _CSRF.search(page.text)
         assert m, f"no CSRF token on {page.url}"
         return m.group(1)

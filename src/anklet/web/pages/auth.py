@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
@@ -16,7 +17,10 @@ from anklet.web.deps import (
     Uow,
     check_csrf,
     client_address,
+    current_session_id,
     sign_in_session,
+    sign_out_session,
+    signed_in_account,
 )
 from anklet.web.templating import flash, render
 
@@ -108,8 +112,9 @@ async def sign_in(request: Request, uow: Uow) -> Response:
 
 
 @router.post("/sign-out")
-def sign_out(request: Request) -> Response:
-    request.session.clear()
+def sign_out(request: Request, uow: Uow) -> Response:
+    sign_out_session(request, uow)  # ended on the server: a copy of the cookie is refused too
+    uow.commit()
     flash(request, "You are signed out.")
     return RedirectResponse("/sign-in", 303)
 
@@ -123,28 +128,70 @@ def account_page(request: Request, account: PageAccount, uow: Uow) -> Response:
 @router.post("/account/password")
 async def change_password(request: Request, account: PageAccount, uow: Uow) -> Response:
     form = await _form(request)
+    had_tokens = bool(uow.accounts.tokens(account.id))
     try:
-        fresh = account_service.change_password(
+        account_service.change_password(
             uow, account=account, current=_field(form, "current_password"),
-            new=_field(form, "new_password"))
+            new=_field(form, "new_password"), keep_session=current_session_id(request))
     except InputError as e:
         field = "current_password" if e.field == "current_password" else "new_password"
         return render(request, "auth/account.html", account=account, status_code=422,
                       tokens=uow.accounts.tokens(account.id), new_token=None,
                       errors={field: str(e)})
     uow.accounts.audit(account_id=account.id, actor=account.email, action="password_changed")
-    uow.commit()
-    sign_in_session(request, fresh)  # this browser stays signed in; the others are ended
-    flash(request, "Password changed. Other devices have been signed out.")
+    uow.commit()  # this browser stays signed in; the others are ended
+    flash(request, "Password changed. Your other devices are signed out"
+          + (" and your API tokens were deleted: make new ones below if you need them."
+             if had_tokens else "."))
     return RedirectResponse("/account", 303)
+
+
+ChoosingAccount = Annotated[Account, Depends(signed_in_account)]
+
+
+@router.get("/account/choose-password")
+def choose_password_page(request: Request, account: ChoosingAccount) -> Response:
+    if not account.must_change_password:
+        return RedirectResponse("/account", 303)
+    # no navigation on this page: every other page leads back here until it is done
+    return render(request, "auth/choose_password.html", who=account.name, errors={})
+
+
+@router.post("/account/choose-password")
+async def choose_password(request: Request, account: ChoosingAccount, uow: Uow) -> Response:
+    if not account.must_change_password:
+        return RedirectResponse("/account", 303)
+    form = await _form(request)
+    new = _field(form, "new_password")
+    error = None
+    if new != _field(form, "confirm_password"):
+        error = "The two passwords are not the same; type it twice, exactly the same."
+    else:
+        try:
+            account_service.choose_password(uow, account=account, new=new,
+                                            keep_session=current_session_id(request))
+        except InputError as e:
+            error = str(e)
+    if error is not None:
+        return render(request, "auth/choose_password.html", who=account.name,
+                      status_code=422, errors={"new_password": error})
+    uow.commit()
+    flash(request, "Your password is set. From now on, sign in with it; the one you were "
+                   "given no longer works.")
+    return RedirectResponse(home_for(account), 303)
 
 
 @router.post("/account/sign-out-everywhere")
 def sign_out_everywhere(request: Request, account: PageAccount, uow: Uow) -> Response:
-    uow.accounts.end_sessions(account.id)
+    sessions, tokens = account_service.end_everywhere(uow, account)
+    uow.accounts.audit(account_id=account.id, actor=account.email,
+                       action="signed_out_everywhere",
+                       detail={"sessions_ended": sessions, "tokens_deleted": tokens})
     uow.commit()
     request.session.clear()
-    flash(request, "You are signed out on every device.")
+    flash(request, "You are signed out on every device"
+          + (f", and your {tokens} API token{'s were' if tokens != 1 else ' was'} deleted."
+             if tokens else "."))
     return RedirectResponse("/sign-in", 303)
 
 

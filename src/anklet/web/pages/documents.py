@@ -7,8 +7,10 @@ Routes:
   week (Monday to Sunday) holding it; without one, this week.
 * ``GET /people/{key}/plan/print?week=…`` — the same document as an HTML page, for the
   browser's own print.
-* ``GET /people/{key}/calendar`` — how to subscribe, the current secret address, and buttons
+* ``GET /people/{key}/calendar`` — how to subscribe, whether there is an address, and buttons
   to issue (or re-issue) and revoke it; ``POST …/calendar/issue`` and ``…/calendar/revoke``.
+  Only the SHA-256 of an address's token is stored, so the address is shown once, on the
+  page ``…/calendar/issue`` answers with (not cached); to see it again, make a new one.
 * ``GET /calendar/{token}.ics`` — the feed itself, with no sign-in: the secret token is the
   key. An unknown or revoked token gets a bare 404 that says nothing else.
 
@@ -38,6 +40,8 @@ from anklet.services import accounts as account_service
 from anklet.services import calendar as calendar_service
 from anklet.services import evaluation
 from anklet.services.context import Context
+from anklet.store.accounts import Account
+from anklet.store.uow import UnitOfWork
 from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
 from anklet.web.templating import flash, render, templates
 
@@ -140,26 +144,35 @@ def feed_urls(request: Request, token: str) -> dict[str, str]:
     return {"https": url, "webcal": f"webcal://{rest}", "scheme": scheme}
 
 
+def _calendar_page(request: Request, account: Account, uow: UnitOfWork, key: str,
+                   new_token: str | None = None) -> Response:
+    history = account_service.person_for(uow, account, key)
+    response = render(
+        request, "calendar/page.html", account=account, person=history.person, key=key,
+        urls=feed_urls(request, new_token) if new_token else None,
+        made_at=uow.accounts.feed_made_at(key), own=account.person_key == key,
+        weeks_ahead=calendar_service.WEEKS_AHEAD,
+        refresh_hours=int(calendar_service.REFRESH.total_seconds() // 3600))
+    if new_token:
+        response.headers["Cache-Control"] = "no-store"  # the address is on this page, once
+    return response
+
+
 @router.get("/people/{key}/calendar")
 def calendar_page(request: Request, key: str, account: PageAccount, uow: Uow) -> Response:
-    history = account_service.person_for(uow, account, key)
-    token = uow.accounts.feed_token(key)
-    own = account.person_key == key
-    return render(request, "calendar/page.html", account=account, person=history.person,
-                  key=key, urls=feed_urls(request, token) if token else None, own=own,
-                  weeks_ahead=calendar_service.WEEKS_AHEAD,
-                  refresh_hours=int(calendar_service.REFRESH.total_seconds() // 3600))
+    """How to subscribe; the address itself only right after it is made (it is kept hashed)."""
+    return _calendar_page(request, account, uow, key)
 
 
 @router.post("/people/{key}/calendar/issue")
 def calendar_issue(request: Request, key: str, account: PageAccount, uow: Uow) -> Response:
     account_service.person_for(uow, account, key)  # NotFoundError if not theirs
-    had = uow.accounts.feed_token(key) is not None
-    account_service.issue_feed(uow, account=account, key=key)
+    had = uow.accounts.feed_made_at(key) is not None
+    token = account_service.issue_feed(uow, account=account, key=key)
     uow.commit()
     flash(request, "New calendar address made. The old one no longer works: subscribe again "
                    "with this one." if had else "Calendar address made. Subscribe to it below.")
-    return RedirectResponse(f"/people/{key}/calendar", 303)
+    return _calendar_page(request, account, uow, key, new_token=token)
 
 
 @router.post("/people/{key}/calendar/revoke")
