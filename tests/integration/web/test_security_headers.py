@@ -228,7 +228,7 @@ def test_a_database_that_cannot_be_opened_answers_503_without_its_path(
     path.mkdir()  # where the file was, a folder: SQLite cannot open it
     caplog.set_level(logging.ERROR, logger="anklet.web")
     for url in ("/coach", "/api/v1/people"):
-        r = coach.get(url, headers={"Authorization": "Bearer any-token-the-store-must-look-up"})
+        r = coach.get(url, headers={"Authorization": "Bearer ank_a-token-the-store-must-look-up"})
         assert r.status_code == 503, (url, r.text)
         assert str(path) not in r.text
         assert path.name not in r.text
