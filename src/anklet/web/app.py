@@ -235,7 +235,10 @@ def _with_truthful_openapi(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = openapi_truth(build())
+            ctx: Context = app.state.ctx
+            app.openapi_schema = openapi_truth(
+                build(), red_flags=[f.id for f in ctx.protocol.red_flags],
+                exercises=sorted(ctx.library.by_id))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

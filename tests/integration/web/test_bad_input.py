@@ -164,7 +164,7 @@ def test_api_refuses_a_nul_in_a_query(api: tuple[TestClient, str]) -> None:
     _refused(r, "title")
 
 
-@pytest.mark.parametrize("body", [{"mon": True}, {"sun": False}, {"tue": "30"}, {"wed": 30.0}])
+@pytest.mark.parametrize("body", [{"mon": True}, {"sun": False}, {"tue": "30"}, {"wed": 30.5}])
 def test_api_refuses_minutes_that_are_not_a_whole_number(api: tuple[TestClient, str],
                                                           body: dict[str, Any]) -> None:
     client, key = api
@@ -248,3 +248,11 @@ def test_new_names_on_more_than_one_line_are_refused(web: Web, name: str) -> Non
         with pytest.raises(InputError) as e:
             account_service.normalise_email(f"x{name}@example.org")
         assert e.value.field == "email"
+
+
+def test_api_takes_a_whole_number_written_with_a_point(api: tuple[TestClient, str]) -> None:
+    """JSON Schema's integer includes 30.0, so the API takes it as 30."""
+    client, key = api
+    r = client.put(f"/api/v1/people/{key}/availability", json={"wed": 30.0})
+    assert r.status_code == 200, r.text
+    assert r.json()["wed"] == 30

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from anklet.domain.errors import Problem
+from anklet.domain.measures import LEG_LENGTH, MEASURE_INFO, MeasureKind
 from anklet.domain.text import LINE_ACCEPTED, LINE_PATTERN, TEXT_PATTERN, line_problem
 
 EARLIEST = dt.date(1900, 1, 1)
@@ -101,13 +102,17 @@ Line = Annotated[str, AfterValidator(_line), Field(json_schema_extra={"pattern":
 """Text on one line (a name, a title): no line breaks or other control characters."""
 
 
-def openapi_truth(doc: dict[str, Any]) -> dict[str, Any]:
+def openapi_truth(doc: dict[str, Any], *, red_flags: list[str] | None = None,
+                  exercises: list[str] | None = None) -> dict[str, Any]:
     """Say in the document what the API checks at its door, for every request body and
     parameter: a date's year range (``pattern`` beside ``format: date``), and that text
     holds no control characters other than tabs and line breaks (``pattern``; the
-    strict JSON reading in :mod:`anklet.web.api.common` refuses the rest). Changes ``doc``
-    in place and returns it."""
+    strict JSON reading in :mod:`anklet.web.api.common` refuses the rest); and the rules
+    that tie one field to another (:func:`_cross_field_rules`), with the protocol's
+    red-flag question ids and the library's exercise ids when given. Changes ``doc`` in
+    place and returns it."""
     components = doc.get("components", {}).get("schemas", {})
+    _cross_field_rules(components, red_flags or [], exercises or [])
     seen: set[str] = set()
 
     def walk(node: Any) -> None:
@@ -142,6 +147,54 @@ def openapi_truth(doc: dict[str, Any]) -> dict[str, Any]:
                 walk(operation.get("parameters", []))
                 walk(operation.get("requestBody", {}))
     return doc
+
+
+def _when(field: str, condition: dict[str, Any], then: dict[str, Any]) -> dict[str, Any]:
+    return {"if": {"properties": {field: condition}, "required": [field]}, "then": then}
+
+
+def _cross_field_rules(components: dict[str, Any], red_flags: list[str],
+                       exercises: list[str]) -> None:
+    """The domain's checks across fields, as JSON Schema (``if``/``then``), so a request the
+    document calls valid is one the API takes: a measurement's range by kind, leg length
+    only for the Y-balance reach, a last sprain only with sprains, a surgery date only
+    with surgery; a screen answers every red-flag question and a check-in none; logged
+    exercises are the library's."""
+    for name in ("MeasurementCreate", "Measurement"):
+        model = components.get(name)
+        if model is None:
+            continue
+        rules = [_when("kind", {"const": kind.value}, {"properties": {"value": {
+                     "minimum": rng.low, "maximum": rng.high}}})
+                 for kind, (_, rng, _) in MEASURE_INFO.items()]
+        rules.append(_when("kind", {"not": {"const": MeasureKind.Y_BALANCE_ANTERIOR.value}},
+                           {"properties": {"leg_length_cm": {"type": "null"}}}))
+        model["allOf"] = rules
+        leg = model["properties"]["leg_length_cm"]
+        for option in leg.get("anyOf", []):
+            if option.get("type") == "number":
+                option.update(minimum=LEG_LENGTH.low, maximum=LEG_LENGTH.high)
+    side = components.get("SideHistory")
+    if side is not None:
+        side["allOf"] = [
+            _when("last_sprain", {"type": "string"},
+                  {"properties": {"sprains": {"minimum": 1}}, "required": ["sprains"]}),
+            _when("surgery_date", {"type": "string"},
+                  {"properties": {"surgery": {"const": True}}, "required": ["surgery"]})]
+    screen = components.get("ScreeningCreate")
+    if screen is not None and red_flags:
+        answers = {"type": "object", "additionalProperties": False,
+                   "properties": {flag: {"type": "boolean"} for flag in red_flags}}
+        screen["properties"]["red_flags"].update(answers)
+        screen["allOf"] = [
+            _when("kind", {"const": "check_in"},
+                  {"properties": {"red_flags": {"maxProperties": 0}}}),
+            {"if": {"not": _when("kind", {"const": "check_in"}, {})["if"]},
+             "then": {"properties": {"red_flags": {"required": red_flags}},
+                      "required": ["red_flags"]}}]
+    log = components.get("ExerciseLog")
+    if log is not None and exercises:
+        log["properties"]["exercise_id"]["enum"] = exercises
 
 
 def date_problems(value: Any, path: str = "") -> list[Problem]:
