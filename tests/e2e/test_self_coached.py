@@ -20,6 +20,9 @@ def test_a_self_coached_person_assesses_themself_on_a_phone(server: Server,
     page.get_by_label("Password").fill("my ankles are stiff")
     page.get_by_role("radio", name="working on my own ankles").check()
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(server + "/sign-in")  # with the email filled in
+    page.get_by_label("Password").fill("my ankles are stiff")
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(server + "/me")
     no_sideways_scroll(page)
 

@@ -19,6 +19,13 @@ def test_a_coach_signs_up_and_out(server: str, pages: Pages) -> None:
     assert page.url.endswith("/sign-up")
     page.fill("#f-password", "correct horse battery")
     page.click("button.primary")
+    # sign-up never signs in by itself (it would tell whether the email was new): the
+    # sign-in page follows, with the email filled in
+    page.wait_for_url(server + "/sign-in")
+    assert "Thank you. Sign in below" in page.content()
+    assert page.input_value("#f-email") == "casey@example.org"
+    page.fill("#f-password", "correct horse battery")
+    page.click("button.primary")
     page.wait_for_url(server + "/coach")
     shot(page, "coach-after-sign-up")
     page.click("text=Sign out")

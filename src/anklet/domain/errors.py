@@ -191,15 +191,15 @@ class SignInError(AnkletError):
 
 
 class TooManyAttemptsError(AnkletError):
-    """Too many failed sign-ins lately; says how long to wait."""
+    """Too many failed sign-ins (or new accounts) lately; says how long to wait."""
 
     exit_code = 7
 
-    def __init__(self, retry_after_s: int):
+    def __init__(self, retry_after_s: int, what: str = "failed sign-ins"):
         self.retry_after_s = retry_after_s
-        minutes = max(1, round(retry_after_s / 60))
-        super().__init__(f"Too many failed sign-ins. Please wait about {minutes} minute"
-                         f"{'s' if minutes != 1 else ''} and try again.")
+        wait = (f"{retry_after_s} second{'s' if retry_after_s != 1 else ''}"
+                if retry_after_s < 90 else f"{round(retry_after_s / 60)} minutes")
+        super().__init__(f"Too many {what}. Please wait about {wait} and try again.")
 
 
 _PHOTO_NEEDS = {

@@ -11,10 +11,27 @@ Three kinds of account:
 person: a person who is not the account's own gets :class:`NotFoundError`, exactly as if they
 did not exist, so nothing leaks about other coaches' clients.
 
-Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106). Failed sign-ins are
-counted per email and per address: five for one email or twenty from one address within 15
-minutes stop further tries until the window passes (OWASP's authentication cheat sheet asks
-for such a limit; the numbers are our own choice).
+Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106); hashing is slow on
+purpose, so the web calls these functions from a worker thread, never on its event loop. A
+new password must be hard to guess: zxcvbn (Dropbox's estimator, with the email and name as
+words it knows) must score it 3 of 4 or more, "safely unguessable" (about 10^8 guesses or
+more): that refuses ``password12``, ``1234567890``, ``aaaaaaaaaa`` and the email itself and
+accepts three ordinary words. Control characters and all-space passwords are refused.
+
+Failed sign-ins slow an attacker down without locking the owner out (OWASP's authentication
+cheat sheet asks for a limit; the numbers are our own choice):
+
+* per account: the first 5 failures in a day are free; after that each try has to wait
+  30 seconds after the latest failure, doubling with every further failure up to 15 minutes
+  (429 with Retry-After). A wrong try that had to wait is not counted. A good sign-in, or a
+  reset, forgets the failures.
+* per address: the same, with the first 20 failures in an hour free (a shared office or
+  phone network behind one address).
+* a **known device**, a browser that signed in to this account before (a signed cookie the
+  web sets), ignores both: only its own failures for that account slow it down, so an
+  attacker elsewhere cannot keep the owner out.
+* sign-ups: 10 an hour from one address, counted in the same table under the email
+  ``(sign-up)``.
 """
 
 from __future__ import annotations
@@ -22,12 +39,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import math
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 from anklet.domain.errors import (
     ConflictError,
@@ -38,15 +59,23 @@ from anklet.domain.errors import (
 )
 from anklet.domain.history import History, Intake, Person
 from anklet.domain.text import check_line, line_problem, safe_echo
-from anklet.store.accounts import Account
+from anklet.store.accounts import SIGN_UP, Account
 from anklet.store.uow import UnitOfWork
 
 ROLES = ("coach", "client", "self")
 PASSWORD_MIN = 10
 PASSWORD_MAX = 256
-WINDOW = dt.timedelta(minutes=15)
-MAX_FAILS_PER_EMAIL = 5
-MAX_FAILS_PER_ADDRESS = 20
+PASSWORD_MIN_SCORE = 3  # zxcvbn's 0-4 scale: 3 is "safely unguessable", about 10^8 guesses
+_SCORED_CHARS = 72  # zxcvbn refuses longer input; the first 72 characters are scored
+
+FREE_FAILS_PER_ACCOUNT = 5
+ACCOUNT_MEMORY = dt.timedelta(hours=24)
+FREE_FAILS_PER_ADDRESS = 20
+ADDRESS_MEMORY = dt.timedelta(hours=1)
+FIRST_DELAY = dt.timedelta(seconds=30)
+MAX_DELAY = dt.timedelta(minutes=15)
+SIGN_UPS_PER_ADDRESS = 10
+SIGN_UP_WINDOW = dt.timedelta(hours=1)
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _hasher = PasswordHasher()  # argon2id, RFC 9106's second recommended parameters
@@ -75,14 +104,60 @@ def normalise_email(email: str) -> str:
     return clean
 
 
-def check_password(password: str) -> None:
-    """At least 10 characters (NIST SP 800-63B allows 8; we ask a little more), at most 256."""
-    if len(password or "") < PASSWORD_MIN:
-        raise InputError("password", "(hidden)", f"at least {PASSWORD_MIN} characters",
-                         message=f"password: too short; use at least {PASSWORD_MIN} characters.")
+_ADVICE = ("Use three or four ordinary words that do not belong together, or a longer mix "
+           "of letters, numbers and signs.")
+_HINTS = {  # what zxcvbn found in a weak password, said our way
+    "user_inputs": "it is built from your email or name",
+    "passwords": "it uses one of the passwords people pick most often",
+    "dictionary": "it is mostly one common word or name",
+    "repeat": "it repeats the same characters",
+    "sequence": "it runs in order, like 1234 or abcd",
+    "spatial": "it follows a line of keys on the keyboard",
+    "date": "it is built around a date",
+    "regex": "it is built around a year",
+}
+
+
+def _password_problem(message: str, accepted: str) -> InputError:
+    return InputError("password", "(hidden)", accepted, message=f"password: {message}")
+
+
+def check_password(password: str, *, email: str = "", name: str = "") -> None:
+    """A password that is hard to guess, or InputError saying why not (never echoing it).
+
+    10 to 256 characters (NIST SP 800-63B allows 8; we ask a little more), no control
+    characters, not only spaces, and zxcvbn's score at least ``PASSWORD_MIN_SCORE`` with the
+    account's email and name among the words it tries.
+    """
+    password = password or ""
+    if len(password) < PASSWORD_MIN:
+        raise _password_problem(f"too short; use at least {PASSWORD_MIN} characters.",
+                                f"at least {PASSWORD_MIN} characters")
     if len(password) > PASSWORD_MAX:
-        raise InputError("password", "(hidden)", f"at most {PASSWORD_MAX} characters",
-                         message=f"password: too long; use at most {PASSWORD_MAX} characters.")
+        raise _password_problem(f"too long; use at most {PASSWORD_MAX} characters.",
+                                f"at most {PASSWORD_MAX} characters")
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in password):
+        raise _password_problem(
+            "it contains an invisible control character (such as a tab or a line break); "
+            "use letters, numbers, spaces and signs only.",
+            "letters, numbers, spaces and signs")
+    if not password.strip():
+        raise _password_problem("only spaces will not do; " + _ADVICE[0].lower() + _ADVICE[1:],
+                                "letters, numbers or signs, not only spaces")
+    known = [w for w in (email, email.split("@")[0], name, *name.split()) if w]
+    result: dict[str, Any] = zxcvbn(password[:_SCORED_CHARS], user_inputs=known)
+    if result["score"] >= PASSWORD_MIN_SCORE:
+        return
+    hints: list[str] = []
+    for match in result["sequence"]:
+        kind = match.get("dictionary_name") or match["pattern"]
+        hint = _HINTS.get(kind) or (_HINTS["dictionary"] if match["pattern"] == "dictionary"
+                                    else None)
+        if hint and len(match["token"]) >= 3 and hint not in hints:
+            hints.append(hint)
+    why = "; ".join(hints[:2]) or "it is short and simple"
+    raise _password_problem(f"too easy to guess ({why}). {_ADVICE}",
+                            "a password that is hard to guess")
 
 
 def _check_name(name: str) -> str:
@@ -92,9 +167,16 @@ def _check_name(name: str) -> str:
     return clean
 
 
-def hash_password(password: str) -> str:
-    check_password(password)
+def hash_password(password: str, *, email: str = "", name: str = "") -> str:
+    """The argon2id hash of a new password, once :func:`check_password` accepts it (slow:
+    call it from a worker thread in the web)."""
+    check_password(password, email=email, name=name)
     return _hasher.hash(password)
+
+
+def _hash_for(account: Account, password: str) -> str:
+    """:func:`hash_password` with the account's email and name among the words it tries."""
+    return hash_password(password, email=account.email, name=account.name)
 
 
 def new_person_key(uow: UnitOfWork, name: str) -> str:
@@ -112,13 +194,32 @@ def new_person_key(uow: UnitOfWork, name: str) -> str:
 
 
 def sign_up(uow: UnitOfWork, *, email: str, name: str, password: str, role: str,
-            today: dt.date | None = None) -> Account:
-    """Create a coach or self-coached account (a self-coached one gets its own person)."""
+            today: dt.date | None = None, address: str | None = None,
+            now: dt.datetime | None = None) -> Account:
+    """Create a coach or self-coached account (a self-coached one gets its own person).
+
+    With an ``address`` (the web), at most ``SIGN_UPS_PER_ADDRESS`` sign-ups an hour come
+    from it (TooManyAttemptsError); every sign-up that gets past the checks counts, the one
+    with a taken email too, and is recorded in the caller's transaction. A taken email is a
+    ConflictError raised after the same slow hashing as a new account and before anything is
+    created, so the web can answer both alike (it commits to keep the count).
+    """
+    if address is not None:
+        now = now or dt.datetime.now(dt.UTC)
+        recent = [at for at in uow.accounts.failed_sign_ins(
+            since=now - SIGN_UP_WINDOW, email=SIGN_UP, address=address[:64])
+            if at + SIGN_UP_WINDOW > now]
+        if len(recent) >= SIGN_UPS_PER_ADDRESS:
+            wait = recent[-SIGN_UPS_PER_ADDRESS] + SIGN_UP_WINDOW - now
+            raise TooManyAttemptsError(max(1, math.ceil(wait.total_seconds())),
+                                       "new accounts from your network")
     if role not in ("coach", "self"):
         raise InputError("role", role, "coach or self (clients are added by their coach)")
     email = normalise_email(email)
     name = _check_name(name)
-    pw_hash = hash_password(password)
+    pw_hash = hash_password(password, email=email, name=name)
+    if address is not None and now is not None:
+        uow.accounts.add_failed_sign_in(SIGN_UP, address[:64], now)
     if uow.accounts.by_email(email) is not None:
         raise ConflictError(f"An account with the email {email!r} already exists. Sign in "
                             "instead, or ask for a password reset.")
@@ -152,7 +253,7 @@ def create_account(uow: UnitOfWork, *, email: str, name: str, password: str, rol
     if role == "client" and person_key is None:
         raise InputError("person", None, "the id of the person this client signs in as")
     email = normalise_email(email)
-    pw_hash = hash_password(password)
+    pw_hash = hash_password(password, email=email, name=name)
     if person_key is not None:
         if role == "coach":
             raise InputError("person", person_key, "no person for a coach account")
@@ -169,28 +270,63 @@ def create_account(uow: UnitOfWork, *, email: str, name: str, password: str, rol
     return account
 
 
+@dataclass(frozen=True)
+class Device:
+    """A browser as its known-device cookie describes it: a random id and the accounts that
+    signed in on it (most recent last)."""
+
+    id: str
+    accounts: tuple[int, ...] = ()
+
+    @property
+    def origin(self) -> str:
+        """What its failed sign-ins are recorded under instead of the network address."""
+        return f"device {self.id}"[:64]
+
+
+def wait_after(fails: list[dt.datetime], free: int, now: dt.datetime) -> int:
+    """Seconds to wait before the next try, given the failures so far (oldest first): none
+    for the first ``free``, then ``FIRST_DELAY`` after the latest failure, doubling with each
+    further failure up to ``MAX_DELAY``."""
+    extra = len(fails) - free
+    if extra < 0:
+        return 0
+    delay = min(FIRST_DELAY * (1 << min(extra, 16)), MAX_DELAY)
+    return max(0, math.ceil((fails[-1] + delay - now).total_seconds()))
+
+
 def sign_in(uow: UnitOfWork, *, email: str, password: str, address: str,
-            now: dt.datetime | None = None) -> Account:
+            device: Device | None = None, now: dt.datetime | None = None) -> Account:
     """The account for this email and password; SignInError or TooManyAttemptsError if not.
 
-    A failed try is recorded in the same transaction as the caller's, so the caller must
-    commit even when this raises SignInError (the web layer does).
+    A ``device`` that signed in to this account before is slowed only by its own failures;
+    any other try by the account's and the address's (see the module's notes). A failed try
+    is recorded in the same transaction as the caller's, so the caller must commit even when
+    this raises SignInError (the web layer does).
     """
     now = now or dt.datetime.now(dt.UTC)
-    clean = (email or "").strip().lower()[:254]
+    # no control characters or lone surrogates reach the database (PostgreSQL refuses them)
+    clean = "".join(c for c in (email or "").strip().lower()[:254]
+                    if unicodedata.category(c) not in ("Cc", "Cs"))
     address = (address or "unknown")[:64]
-    since = now - WINDOW
-    by_email = uow.accounts.failed_sign_ins(since=since, email=clean)
-    by_address = uow.accounts.failed_sign_ins(since=since, address=address)
-    for fails, limit in ((by_email, MAX_FAILS_PER_EMAIL), (by_address, MAX_FAILS_PER_ADDRESS)):
-        if len(fails) >= limit:
-            wait = fails[-limit] + WINDOW - now
-            raise TooManyAttemptsError(max(1, int(wait.total_seconds())))
     account = uow.accounts.by_email(clean)
+    account_since = now - ACCOUNT_MEMORY
+    if device is not None and account is not None and account.id in device.accounts:
+        address = device.origin
+        limits = [(uow.accounts.failed_sign_ins(since=account_since, email=clean,
+                                                address=address), FREE_FAILS_PER_ACCOUNT)]
+    else:
+        limits = [(uow.accounts.failed_sign_ins(since=account_since, email=clean),
+                   FREE_FAILS_PER_ACCOUNT),
+                  (uow.accounts.failed_sign_ins(since=now - ADDRESS_MEMORY, address=address),
+                   FREE_FAILS_PER_ADDRESS)]
+    wait = max(wait_after(fails, free, now) for fails, free in limits)
+    if wait > 0:
+        raise TooManyAttemptsError(wait)
     try:
         _hasher.verify(account.password_hash if account else _dummy_hash(), password or "")
         ok = account is not None
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeError):  # a lone surrogate: no match
         ok = False
     if not ok or account is None:
         uow.accounts.add_failed_sign_in(clean, address, now)
@@ -226,7 +362,7 @@ def change_password(uow: UnitOfWork, *, account: Account, current: str, new: str
     except (VerificationError, InvalidHashError) as e:
         raise InputError("current_password", "(hidden)", "your current password",
                          message="current_password: that is not your current password.") from e
-    uow.accounts.set_password(account.id, hash_password(new), must_change=False)
+    uow.accounts.set_password(account.id, _hash_for(account, new), must_change=False)
     end_everywhere(uow, account, keep_session=keep_session)
     fresh = uow.accounts.by_id(account.id)
     assert fresh is not None
@@ -247,7 +383,7 @@ def choose_password(uow: UnitOfWork, *, account: Account, new: str,
         raise InputError("new_password", "(hidden)", "a password of your own",
                          message="new_password: choose a password of your own, not the "
                                  "one you were given.")
-    uow.accounts.set_password(account.id, hash_password(new), must_change=False)
+    uow.accounts.set_password(account.id, _hash_for(account, new), must_change=False)
     end_everywhere(uow, account, keep_session=keep_session)
     uow.accounts.audit(account_id=account.id, actor=account.email, action="password_chosen")
     fresh = uow.accounts.by_id(account.id)
@@ -263,7 +399,7 @@ def reset_password(uow: UnitOfWork, *, email: str, new: str, one_time: bool = Fa
     account = uow.accounts.by_email(normalise_email(email))
     if account is None:
         raise NotFoundError("account", email)
-    uow.accounts.set_password(account.id, hash_password(new), must_change=one_time)
+    uow.accounts.set_password(account.id, _hash_for(account, new), must_change=one_time)
     sessions, tokens = end_everywhere(uow, account)
     uow.accounts.clear_failed_sign_ins(account.email)
     uow.accounts.audit(account_id=None, actor="admin", action="password_reset",
@@ -382,9 +518,26 @@ def give_client_sign_in(uow: UnitOfWork, *, coach: Account, key: str, email: str
         raise ConflictError("This client already has a sign-in. They can change their "
                             "password on their account page.")
     history = uow.people.get(key)
+    # one answer for a malformed email and for one that any account (of any coach) already
+    # uses, so that this form cannot be used to find out who else has an account here
+    unusable = InputError("signin_email", email, "an email address such as name@example.com "
+                          "that does not already sign in to Anklet",
+                          message=f"signin_email: {email!r} cannot be used for a new sign-in; "
+                                  "use a working email address, such as name@example.com, "
+                                  "that does not already sign in to Anklet.")
+    try:
+        taken = uow.accounts.by_email(normalise_email(email)) is not None
+    except InputError as e:
+        raise unusable from e
+    if taken:
+        raise unusable
     password = secrets.token_urlsafe(12)
-    account = create_account(uow, email=email, name=history.person.name, password=password,
-                             role="client", person_key=key, one_time=True)
+    try:
+        account = create_account(uow, email=email, name=history.person.name,
+                                 password=password, role="client", person_key=key,
+                                 one_time=True)
+    except ConflictError as e:  # the email was taken a moment ago
+        raise unusable from e
     uow.accounts.audit(account_id=coach.id, actor=coach.email, action="client_sign_in_created",
                        person_key=key, detail={"email": account.email})
     return account, password

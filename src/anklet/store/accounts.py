@@ -76,6 +76,9 @@ class CoachedPerson:
     has_account: bool
 
 
+SIGN_UP = "(sign-up)"  # the email of a sign_in_attempts row that counts a sign-up
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -326,7 +329,7 @@ class AccountRepository:
                                         t.calendar_feeds.c.person_id == t.people.c.id)
             .where(t.calendar_feeds.c.token_hash == token_hash)).scalar_one_or_none()
 
-    # -- failed sign-ins -------------------------------------------------------------------
+    # -- failed sign-ins (and sign-ups, counted per address under the email SIGN_UP) -------
 
     def add_failed_sign_in(self, email: str, address: str, at: dt.datetime) -> None:
         self._session.execute(insert(t.sign_in_attempts),
@@ -334,11 +337,16 @@ class AccountRepository:
 
     def failed_sign_ins(self, *, since: dt.datetime, email: str | None = None,
                         address: str | None = None) -> list[dt.datetime]:
-        """When the failed sign-ins for this email (or address) since ``since`` happened."""
+        """When the failed sign-ins for this email and/or address since ``since`` happened,
+        oldest first (sign-ups, kept here under the email ``SIGN_UP``, only when asked for
+        by that email)."""
         sa_ = t.sign_in_attempts
-        cond = sa_.c.email == email if email is not None else sa_.c.address == address
+        conds = [sa_.c.at >= since,
+                 sa_.c.email == email if email is not None else sa_.c.email != SIGN_UP]
+        if address is not None:
+            conds.append(sa_.c.address == address)
         return list(self._session.execute(
-            select(sa_.c.at).where(cond, sa_.c.at >= since).order_by(sa_.c.at)).scalars())
+            select(sa_.c.at).where(*conds).order_by(sa_.c.at)).scalars())
 
     def clear_failed_sign_ins(self, email: str) -> None:
         self._session.execute(delete(t.sign_in_attempts).where(t.sign_in_attempts.c.email == email))

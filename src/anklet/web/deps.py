@@ -237,4 +237,8 @@ ApiAccount = Annotated[Account, Depends(api_account)]
 
 
 def client_address(request: Request) -> str:
+    """Where the request came from, for the sign-in and sign-up limits. Behind a reverse
+    proxy listed in ``ANKLET_TRUSTED_PROXIES`` (Settings.trusted_proxies) the server has
+    already put the forwarded address here; from anyone else a forwarded header is ignored,
+    so a client cannot pick its own address."""
     return request.client.host if request.client else "unknown"

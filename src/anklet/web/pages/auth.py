@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from anklet.domain.errors import ConflictError, InputError, SignInError, TooManyAttemptsError
 from anklet.services import accounts as account_service
@@ -22,6 +24,7 @@ from anklet.web.deps import (
     sign_out_session,
     signed_in_account,
 )
+from anklet.web.devices import known_device, remember_device
 from anklet.web.templating import flash, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -37,6 +40,9 @@ def _safe_next(value: str | None) -> str | None:
         return None
     parts = urlsplit(value)
     return value if not parts.scheme and not parts.netloc else None
+
+
+SIGNED_UP_EMAIL = "signed_up_email"  # the sign-in page fills it in after a sign-up
 
 
 def _field(form: dict[str, str], name: str) -> str:
@@ -60,43 +66,63 @@ def sign_up_page(request: Request, account: MaybeAccount) -> Response:
     return render(request, "auth/sign_up.html", values={"role": "coach"}, errors={})
 
 
+SIGNED_UP = ("Thank you. Sign in below with the email and password you just used. (If that "
+             "email already had an account, nothing was changed: use its own password.)")
+
+
 @router.post("/sign-up")
 async def sign_up(request: Request, uow: Uow) -> Response:
+    """A new account, or none when the email is taken, and from outside the two look alike:
+    the same redirect to the sign-in page with the same message, after the same slow hashing
+    and the same count towards the per-address limit. So sign-up never signs in by itself
+    (only a sign-in with the password can tell whose account it is); see the commit that
+    made it so for why."""
     form = await _form(request)
+    account: Account | None = None
     try:
-        account = account_service.sign_up(
-            uow, email=_field(form, "email"), name=_field(form, "name"),
-            password=_field(form, "password"), role=_field(form, "role"))
+        account = await run_in_threadpool(functools.partial(
+            account_service.sign_up, uow, email=_field(form, "email"),
+            name=_field(form, "name"), password=_field(form, "password"),
+            role=_field(form, "role"), address=client_address(request)))
     except InputError as e:
         return render(request, "auth/sign_up.html", status_code=422,
                       values={**form, "password": ""}, errors={e.field: str(e)})
-    except ConflictError as e:
-        return render(request, "auth/sign_up.html", status_code=409,
-                      values={**form, "password": ""}, errors={"email": str(e)})
-    uow.accounts.audit(account_id=account.id, actor=account.email, action="signed_up",
-                       person_key=account.person_key, detail={"role": account.role})
-    uow.commit()
-    sign_in_session(request, account)
-    flash(request, f"Welcome, {account.name}. Your account is ready.")
-    return RedirectResponse(home_for(account), 303)
+    except TooManyAttemptsError as e:
+        response = render(request, "auth/sign_up.html", status_code=429,
+                          values={**form, "password": ""}, errors={"form": str(e)})
+        response.headers["Retry-After"] = str(e.retry_after_s)
+        return response
+    except ConflictError:
+        pass  # the email is taken: answered exactly as a new account is, below
+    if account is not None:
+        uow.accounts.audit(account_id=account.id, actor=account.email, action="signed_up",
+                           person_key=account.person_key, detail={"role": account.role})
+    uow.commit()  # the new account, or only the count of sign-ups from this address
+    request.session[SIGNED_UP_EMAIL] = _field(form, "email").strip()[:254]
+    flash(request, SIGNED_UP)
+    return RedirectResponse("/sign-in", 303)
 
 
 @router.get("/sign-in")
 def sign_in_page(request: Request, account: MaybeAccount, next: str | None = None) -> Response:
     if account:
         return RedirectResponse(_safe_next(next) or home_for(account), 303)
-    return render(request, "auth/sign_in.html", values={"next": _safe_next(next) or ""},
-                  error=None)
+    email = request.session.pop(SIGNED_UP_EMAIL, "")
+    return render(request, "auth/sign_in.html", error=None,
+                  values={"next": _safe_next(next) or "",
+                          "email": email if isinstance(email, str) else ""})
 
 
 @router.post("/sign-in")
 async def sign_in(request: Request, uow: Uow) -> Response:
     form = await _form(request)
     values = {"email": _field(form, "email"), "next": _safe_next(_field(form, "next")) or ""}
+    device = known_device(request)
     try:
-        account = account_service.sign_in(uow, email=values["email"],
-                                          password=_field(form, "password"),
-                                          address=client_address(request))
+        account = await run_in_threadpool(functools.partial(
+            account_service.sign_in, uow, email=values["email"],
+            password=_field(form, "password"), address=client_address(request),
+            device=device))
     except SignInError as e:
         uow.commit()  # keep the failed try: it counts towards the limit
         return render(request, "auth/sign_in.html", status_code=401, values=values,
@@ -108,7 +134,9 @@ async def sign_in(request: Request, uow: Uow) -> Response:
         return response
     uow.commit()
     sign_in_session(request, account)
-    return RedirectResponse(values["next"] or home_for(account), 303)
+    done = RedirectResponse(values["next"] or home_for(account), 303)
+    remember_device(request, done, device, account.id)
+    return done
 
 
 @router.post("/sign-out")
@@ -130,7 +158,8 @@ async def change_password(request: Request, account: PageAccount, uow: Uow) -> R
     form = await _form(request)
     had_tokens = bool(uow.accounts.tokens(account.id))
     try:
-        account_service.change_password(
+        await run_in_threadpool(  # argon2 is slow on purpose: never on the event loop
+            account_service.change_password,
             uow, account=account, current=_field(form, "current_password"),
             new=_field(form, "new_password"), keep_session=current_session_id(request))
     except InputError as e:
@@ -168,8 +197,8 @@ async def choose_password(request: Request, account: ChoosingAccount, uow: Uow) 
         error = "The two passwords are not the same; type it twice, exactly the same."
     else:
         try:
-            account_service.choose_password(uow, account=account, new=new,
-                                            keep_session=current_session_id(request))
+            await run_in_threadpool(account_service.choose_password, uow, account=account,
+                                    new=new, keep_session=current_session_id(request))
         except InputError as e:
             error = str(e)
     if error is not None:

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from anklet.domain.decisions import OP_TEXT, Decision, fmt
 from anklet.domain.errors import ConflictError, InputError, NotFoundError
@@ -444,7 +445,8 @@ async def give_sign_in(request: Request, key: str, account: PageAccount, uow: Uo
     check_person(uow, account, key, coach_only=True)
     r = Reader(await read_form(request))
     try:
-        client, password = account_service.give_client_sign_in(
+        client, password = await run_in_threadpool(  # argon2: never on the event loop
+            account_service.give_client_sign_in,
             uow, coach=account, key=key, email=r.text("signin_email"))
     except InputError as e:
         r.errors["signin_email"] = error_text(e)
