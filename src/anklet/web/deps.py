@@ -183,13 +183,13 @@ def current_session_id(request: Request) -> str | None:
 
 
 def sign_in_session(request: Request, account: Account, uow: UnitOfWork | None = None) -> None:
-    """Start a fresh session for this account, stored at once (committed in ``uow``, or in a
-    short unit of work of its own), with a new CSRF token: no session fixation."""
+    """Start a fresh session for this account, with a new CSRF token (no session fixation).
+    The session is stored in ``uow``, the sign-in's own writing unit of work, which the caller
+    then commits (one write, not two); without one, in a short unit of work of its own."""
     ctx = get_context(request)
     lifetime = _lifetime(ctx)
-    if uow is not None:  # a sign-in or password form's own (writing) unit of work
+    if uow is not None:
         token = account_service.start_session(uow, account, lifetime=lifetime)
-        uow.commit()
     else:
         with ctx.uow() as own:
             token = account_service.start_session(own, account, lifetime=lifetime)

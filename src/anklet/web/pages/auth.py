@@ -132,8 +132,8 @@ async def sign_in(request: Request, uow: Uow) -> Response:
                           error=str(e))
         response.headers["Retry-After"] = str(e.retry_after_s)
         return response
+    sign_in_session(request, account, uow)  # the new session is stored with this commit
     uow.commit()
-    sign_in_session(request, account)
     done = RedirectResponse(values["next"] or home_for(account), 303)
     remember_device(request, done, device, account.id)
     return done
