@@ -1,34 +1,46 @@
-"""Load test of the web app: coach dashboard and session log under 50 concurrent users.
+"""Load test of the web app on SQLite and PostgreSQL: coach dashboard, session log and API
+reads under 50 concurrent users, with a bulk import beside them.
 
-Target (issue #3): with 1 000 coaches × 50 clients × 12 weeks of history in PostgreSQL,
-the coach dashboard's p95 under 150 ms and the session log's p95 under 100 ms at 50
-concurrent users, with zero errors; and each endpoint's requests per second as a ratio to a
-bare FastAPI endpoint measured in the same run (the framework's floor on this machine).
+Targets: issue #3 (PostgreSQL, 1 000 coaches × 50 clients × 12 weeks: the coach dashboard's
+p95 under 150 ms, the session log's under 100 ms at 50 users, zero errors; each endpoint's
+requests per second as a ratio to a bare FastAPI endpoint measured in the same run) and
+issue #16 (SQLite, the default, holds the same 50 users with zero errors; the figure without
+think time stated).
 
-How it runs (everything on loopback, nothing timed inside the tests):
+How it runs (everything on loopback, nothing timed inside the tests), for each ``--backend``:
 
-1. A throwaway PostgreSQL server (``initdb``/``pg_ctl``); the people are clones of a cast
-   of histories made by following the engine's own plans for 12 weeks (``demo.simulate``),
-   spread over the coaches; every decision is stored, as ``anklet reevaluate`` would.
-2. uvicorn serves the app (``--workers``, default 2) and, on another port, a bare FastAPI
-   app with one endpoint returning a small JSON object, with the same settings.
-3. wrk (Debian's package) drives each endpoint for ``--seconds``:
-   * **users**: 50 connections, each one user who waits a think time of 0.5–1.5 s
-     between requests (so about 50 requests a second are offered); each request is signed
-     in as one of 50 coaches (dashboard) or 50 clients (session log), taken in turn;
-   * **max**: the same 50 connections with no think time, for requests per second, and
-     the same against the bare endpoint for the ratio.
-   Latency percentiles come from wrk's own histogram (``latency:percentile``); errors are
-   wrk's socket errors plus responses that are not 2xx/3xx.
+1. The database: a SQLite file, or a throwaway PostgreSQL server (``initdb``/``pg_ctl``);
+   the people are clones of a cast of histories made by following the engine's own plans
+   for 12 weeks (``demo.simulate``), spread over the coaches; every decision is stored, as
+   ``anklet reevaluate`` would. One API token per coach is made for the run.
+2. uvicorn serves the app (``--workers``, default one per CPU) and, on another port, a bare
+   FastAPI app with one endpoint returning a small JSON object, with the same settings.
+3. wrk (Debian's package) drives three kinds of request at once for ``--seconds``, the
+   ``--users`` connections shared out between them: the coach dashboard (``GET /coach``,
+   signed in as one coach after another), the session log (a client's ``POST`` of the log
+   form: a web write) and an API read (``GET /api/v1/people/KEY/decision`` with a coach's
+   token):
+   * **users_mixed**: each connection one user who waits a think time of 0.5–1.5 s between
+     requests (about 50 requests a second offered in all); meanwhile two ``anklet import``
+     commands at once import the same ``--import-files`` GPX files for one client (each
+     file stored once: the other skips it) and must both exit 0;
+   * **max_mixed**: the same with no think time (the figure without think time);
+   * **max_alone**: each kind alone with all the connections and no think time, for its
+     requests per second as a ratio to the bare endpoint's (``bare_fastapi``).
+   Latency percentiles come from wrk's own histogram (``latency:percentile``). Every answer's
+   status is counted (``statuses``); ``errors_by_kind`` splits the failures into 503s ("the
+   database is busy"), other 5xx, 4xx and socket errors, ``errors_total`` adds them up.
 
-Prints JSON. Run: ``.venv/bin/python benchmarks/bench_web.py [--coaches 1000]
-[--clients 50] [--weeks 12] [--seconds 20] [--keep DIR]`` — with ``--keep`` the database
-is built once in DIR and reused by later runs (building 50 000 people takes minutes).
+Prints JSON. Run: ``.venv/bin/python benchmarks/bench_web.py [--backend sqlite|postgresql|both]
+[--coaches 1000] [--clients 50] [--weeks 12] [--seconds 20] [--import-files 200] [--keep DIR]``
+— with ``--keep`` the databases are built once in DIR and reused by later runs (building
+50 000 people takes minutes).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -129,7 +141,7 @@ def populate(url: str, coaches: int, clients: int, weeks: int) -> dict[str, Any]
                 "password_hash": pw_hash, "person_id": None, "session_version": 1,
                 "created_at": now}).scalar_one()
             ids = dict(uow.session.execute(select(t.people.c.key, t.people.c.id).where(
-                t.people.c.key.like(f"c{c:04d}-p%"))).tuples().all())
+                t.people.c.key.like(f"c{c:04d}-p%"))).all())
             uow.session.execute(insert(t.coaching), [
                 {"person_id": pid, "coach_id": coach_id} for pid in ids.values()])
             uow.session.execute(insert(t.accounts), {
@@ -216,56 +228,148 @@ def sign_in(base: str, email: str) -> tuple[str, str]:
 LUA = textwrap.dedent("""
     local reqs = {REQUESTS}
     local think = {THINK}
+    local threads = {}
     local i = 0
-    function setup(thread) thread:set("offset", math.random(#reqs)) end
-    function init(args) i = tonumber(offset) or 0; math.randomseed(os.time() + i) end
+    function setup(thread)
+      thread:set("offset", math.random(#reqs))
+      table.insert(threads, thread)
+    end
+    function init(args)
+      i = tonumber(offset) or 0
+      statuses = {}
+      math.randomseed(os.time() + i)
+    end
     function request()
       i = i + 1
       local r = reqs[(i % #reqs) + 1]
       return wrk.format(r[1], r[2], r[3], r[4])
+    end
+    function response(status, headers, body)
+      local k = tostring(status)
+      statuses[k] = (statuses[k] or 0) + 1
     end
     function delay()
       if think then return math.random(500, 1500) end
       return 0
     end
     function done(summary, latency, requests)
+      local all = {}
+      for _, t in ipairs(threads) do
+        for k, v in pairs(t:get("statuses") or {}) do all[k] = (all[k] or 0) + v end
+      end
+      local parts = {}
+      for k, v in pairs(all) do table.insert(parts, string.format('"%s": %d', k, v)) end
       local e = summary.errors
       io.write(string.format(
         '{"requests": %d, "duration_s": %.3f, "p50_ms": %.2f, "p95_ms": %.2f, ' ..
         '"p99_ms": %.2f, "max_ms": %.2f, "errors": {"connect": %d, "read": %d, ' ..
-        '"write": %d, "timeout": %d, "status": %d}}\\n',
+        '"write": %d, "timeout": %d, "status": %d}, "statuses": {%s}}\\n',
         summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
         latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-        e.connect, e.read, e.write, e.timeout, e.status))
+        e.connect, e.read, e.write, e.timeout, e.status, table.concat(parts, ", ")))
     end
 """)
+
+Request = tuple[str, str, dict[str, str], str | None]
 
 
 def lua_str(s: str) -> str:
     return json.dumps(s)  # a JSON string is a valid Lua string for this text
 
 
-def run_wrk(base: str, requests: list[tuple[str, str, dict[str, str], str | None]], *,
-            seconds: int, connections: int, think: bool) -> dict[str, Any]:
-    items = []
-    for method, path, headers, body in requests:
-        hdrs = "{" + ", ".join(f"[{lua_str(k)}] = {lua_str(v)}" for k, v in headers.items()) + "}"
-        items.append(f"{{{lua_str(method)}, {lua_str(path)}, {hdrs}, "
-                     f"{lua_str(body) if body is not None else 'nil'}}}")
-    script = LUA.replace("{REQUESTS}", "{" + ",\n".join(items) + "}").replace(
-        "{THINK}", "true" if think else "false")
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
-    try:
-        out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s",
-                              "--timeout", "10s", "-s", f.name, base], capture_output=True,
-                             text=True, check=True).stdout
-    finally:
-        os.unlink(f.name)
-    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
-    result["requests_per_s"] = round(result["requests"] / result["duration_s"], 1)
-    result["errors_total"] = sum(result["errors"].values())
-    return result
+class Wrk:
+    """One wrk run in the background; :meth:`result` waits for it and reads its JSON."""
+
+    def __init__(self, base: str, requests: list[Request], *, seconds: int, connections: int,
+                 think: bool) -> None:
+        items = []
+        for method, path, headers, body in requests:
+            hdrs = "{" + ", ".join(f"[{lua_str(k)}] = {lua_str(v)}"
+                                   for k, v in headers.items()) + "}"
+            items.append(f"{{{lua_str(method)}, {lua_str(path)}, {hdrs}, "
+                         f"{lua_str(body) if body is not None else 'nil'}}}")
+        script = LUA.replace("{REQUESTS}", "{" + ",\n".join(items) + "}").replace(
+            "{THINK}", "true" if think else "false")
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(script)
+        self._script = f.name
+        threads = max(1, min(2, connections))
+        self._proc = subprocess.Popen(
+            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+             "--timeout", "10s", "-s", f.name, base], stdout=subprocess.PIPE, text=True)
+
+    def result(self) -> dict[str, Any]:
+        out, _ = self._proc.communicate()
+        os.unlink(self._script)
+        if self._proc.returncode:
+            raise RuntimeError(f"wrk exited with {self._proc.returncode}")
+        r: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+        r["requests_per_s"] = round(r["requests"] / r["duration_s"], 1)
+        r["statuses"] = dict(sorted(r["statuses"].items()))
+        bad = sum(n for code, n in r["statuses"].items() if not 200 <= int(code) < 400)
+        sockets = sum(v for k, v in r["errors"].items() if k != "status")
+        r["errors_by_kind"] = {
+            "http_503": r["statuses"].get("503", 0),
+            "http_5xx_other": sum(n for c, n in r["statuses"].items()
+                                  if 500 <= int(c) < 600 and c != "503"),
+            "http_4xx": sum(n for c, n in r["statuses"].items() if 400 <= int(c) < 500),
+            "socket": sockets}
+        r["errors_total"] = bad + sockets
+        r["error_pct"] = round(100 * r["errors_total"] / max(r["requests"], 1), 2)
+        del r["errors"]
+        return r
+
+
+def run_wrk(base: str, requests: list[Request], *, seconds: int, connections: int,
+            think: bool) -> dict[str, Any]:
+    return Wrk(base, requests, seconds=seconds, connections=connections,
+               think=think).result()
+
+
+# -- a bulk import beside the load -----------------------------------------------------------
+
+def gpx_files(folder: Path, n: int) -> list[Path]:
+    """``n`` different small GPX runs (each a distinct file, so none is a duplicate)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    start = dt.datetime(2025, 1, 1, 7, 0, tzinfo=dt.UTC)
+    for k in range(n):
+        t0 = start + dt.timedelta(days=k)
+        points = "".join(
+            f'<trkpt lat="{46.0 + 0.0001 * i:.5f}" lon="{14.5 + 0.0001 * i + 0.00001 * k:.6f}">'
+            f"<time>{(t0 + dt.timedelta(seconds=10 * i)).isoformat().replace('+00:00', 'Z')}"
+            "</time></trkpt>" for i in range(180))
+        path = folder / f"run-{k:04d}.gpx"
+        path.write_text('<?xml version="1.0"?><gpx version="1.1" creator="bench" '
+                        'xmlns="http://www.topografix.com/GPX/1/1"><trk><type>running</type>'
+                        f"<trkseg>{points}</trkseg></trk></gpx>")
+        paths.append(path)
+    return paths
+
+
+def start_imports(url: str, key: str, files: list[Path], copies: int) -> list[subprocess.Popen[str]]:
+    """``copies`` ``anklet import`` commands of the same files at once (each file is stored
+    once; the others skip it)."""
+    anklet = str(Path(sys.executable).parent / "anklet")
+    return [subprocess.Popen([anklet, "--db", url, "import", "--person", key, "--json",
+                              *map(str, files)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+            for _ in range(copies)]
+
+
+def finish_imports(procs: list[subprocess.Popen[str]], t0: float) -> list[dict[str, Any]]:
+    out = []
+    for p in procs:
+        stdout, stderr = p.communicate()
+        entry: dict[str, Any] = {"exit_code": p.returncode,
+                                 "seconds": round(time.perf_counter() - t0, 1)}
+        try:
+            data = json.loads(stdout)
+            entry.update({k: data[k] for k in ("imported", "skipped", "failed")})
+        except (json.JSONDecodeError, KeyError):
+            entry["error"] = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
+        out.append(entry)
+    return out
 
 
 # -- main ----------------------------------------------------------------------------------
@@ -300,28 +404,51 @@ def log_form(base: str, cookie: str, key: str) -> dict[str, str]:
     return fields
 
 
-def reset_logs(url: str, clients: int) -> int:
-    """Remove the sessions earlier runs logged (the built histories end yesterday) and
-    re-decide those clients, so every run starts from the same data."""
+def reset(url: str, clients: int, coaches: int, import_key: str) -> dict[str, int]:
+    """Remove what earlier runs added (sessions logged today — the built histories end
+    yesterday —, imported activities, bench API tokens) and re-decide those clients, so
+    every run starts from the same data; then make one API token per coach."""
     engine = make_engine(url)
     protocol, library = load_protocol(), load_library()
     with UnitOfWork(engine) as uow:
-        removed = uow.session.execute(
-            text("DELETE FROM sessions WHERE date >= :today"), {"today": TODAY}).rowcount
+        removed = getattr(uow.session.execute(
+            text("DELETE FROM sessions WHERE date >= :today"), {"today": TODAY}), "rowcount", 0)
+        uow.session.execute(text("DELETE FROM recorded_activities WHERE person_id = "
+                                 "(SELECT id FROM people WHERE key = :k)"), {"k": import_key})
+        uow.session.execute(text("DELETE FROM api_tokens WHERE name = 'bench'"))
         for c in range(clients):
             evaluation.get(uow, key=f"c{c:04d}-p00", protocol=protocol, library=library)
+        for c in range(coaches):
+            account = uow.accounts.by_email(f"coach{c}@bench.anklet")
+            assert account is not None
+            TOKENS.append(account_service.create_token(uow, account=account, name="bench"))
         uow.commit()
     engine.dispose()
-    return int(removed or 0)
+    return {"sessions_from_earlier_runs_removed": int(removed or 0)}
+
+
+TOKENS: list[str] = []
+"""One API token per coach, made by :func:`reset`."""
+
+
+def settle(base: str) -> None:
+    """Wait until the app has worked off what the last run left queued (wrk gives up on a
+    request after 10 s, the server still answers it), so each run starts on an idle app."""
+    req = urllib.request.Request(f"{base}/api/v1/people",
+                                 headers={"Authorization": f"Bearer {TOKENS[0]}"})
+    with contextlib.suppress(OSError):
+        urllib.request.urlopen(req, timeout=120).read()
 
 
 def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
     env = {"ANKLET_DATABASE_URL": url}
     n_clients = min(args.log_clients, args.coaches)
-    results: dict[str, Any] = {"sessions_from_earlier_runs_removed": reset_logs(url, n_clients)}
+    n = min(args.users, args.coaches)
+    import_key = "c0000-p01"
+    TOKENS.clear()
+    results: dict[str, Any] = reset(url, n_clients, n, import_key)
     with uvicorn("anklet.web.app:create_app", free_port(), args.workers, env) as base, \
             uvicorn("bare_app:app", free_port(), args.workers, {}) as bare:
-        n = min(args.users, args.coaches)
         coach_sessions = [sign_in(base, f"coach{c}@bench.anklet") for c in range(n)]
         # many clients, each logging a session or two per run, as in real use (one client
         # logging dozens of sessions a minute would only grow one history)
@@ -329,31 +456,71 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
                            for c in range(n_clients)]
         LOG_FIELDS.update(log_form(base, client_sessions[0][0][0], client_sessions[0][1]))
         LOG_FIELDS.pop("date", None)
-        dashboard = [("GET", "/coach", {"Cookie": cookie}, None) for cookie, _ in coach_sessions]
-        log = [("POST", f"/people/{key}/log",
-                {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
-                log_body(csrf, TODAY))
-               for (cookie, csrf), key in client_sessions]
-        bare_req = [("GET", "/bare", {}, None)]
-        for name, reqs, target_ms, where in (("coach_dashboard", dashboard, 150, base),
-                                             ("session_log", log, 100, base)):
-            users = run_wrk(where, reqs, seconds=args.seconds, connections=args.users,
-                            think=True)
-            users["p95_target_ms"] = target_ms
-            users["met"] = users["p95_ms"] < target_ms and users["errors_total"] == 0
-            results[name] = {"users": users}
-        bare_max = run_wrk(bare, bare_req, seconds=args.seconds, connections=args.users,
-                           think=False)
+        endpoints: dict[str, list[Request]] = {
+            "coach_dashboard": [("GET", "/coach", {"Cookie": cookie}, None)
+                                for cookie, _ in coach_sessions],
+            "session_log": [("POST", f"/people/{key}/log",
+                             {"Cookie": cookie,
+                              "Content-Type": "application/x-www-form-urlencoded"},
+                             log_body(csrf, TODAY))
+                            for (cookie, csrf), key in client_sessions],
+            "api_read": [("GET", f"/api/v1/people/c{c:04d}-p{1 + c % 3:02d}/decision",
+                          {"Authorization": f"Bearer {TOKENS[c]}"}, None) for c in range(n)],
+        }
+        targets = {"coach_dashboard": 150, "session_log": 100, "api_read": None}
+        # the connections shared out between the three kinds of request, run at once
+        share = {"coach_dashboard": args.users // 3, "session_log": args.users // 3}
+        share["api_read"] = args.users - sum(share.values())
+        for mode, think in (("users", True), ("max", False)):
+            imports: list[subprocess.Popen[str]] = []
+            t0 = time.perf_counter()
+            if mode == "users" and args.import_files:
+                files = gpx_files(Path(tempfile.mkdtemp(prefix="bench-gpx-")),
+                                  args.import_files)
+                imports = start_imports(url, import_key, files, copies=2)
+            running = {name: Wrk(base, reqs, seconds=args.seconds, connections=share[name],
+                                 think=think)
+                       for name, reqs in endpoints.items()}
+            for name, w in running.items():
+                r = w.result()
+                if mode == "users":
+                    r["p95_target_ms"] = targets[name]
+                    r["met"] = r["errors_total"] == 0 and (
+                        targets[name] is None or r["p95_ms"] < targets[name])
+                results.setdefault(name, {})[f"{mode}_mixed"] = r
+            settle(base)
+            if imports:
+                results["imports_during_users_run"] = {
+                    "files": args.import_files, "commands_at_once": len(imports),
+                    "results": finish_imports(imports, t0)}
+        bare_max = run_wrk(bare, [("GET", "/bare", {}, None)], seconds=args.seconds,
+                           connections=args.users, think=False)
         results["bare_fastapi"] = {"max": bare_max}
-        for name, reqs in (("coach_dashboard", dashboard), ("session_log", log)):
-            top = run_wrk(base, reqs, seconds=args.seconds, connections=args.users, think=False)
+        for name, reqs in endpoints.items():  # each alone, flat out, against the floor
+            top = run_wrk(base, reqs, seconds=args.seconds, connections=args.users,
+                          think=False)
+            settle(base)
             top["ratio_to_bare"] = round(top["requests_per_s"] / bare_max["requests_per_s"], 3)
-            results[name]["max"] = top
+            results[name]["max_alone"] = top
     return results
+
+
+@contextmanager
+def sqlite_database(folder: Path) -> Iterator[tuple[str, bool]]:
+    """A SQLite file in ``folder`` (kept there for the next run with ``--keep``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "benchweb.sqlite"
+    marker = folder / "benchweb.sqlite.ready"
+    fresh = not marker.exists()
+    if fresh:
+        path.unlink(missing_ok=True)
+    yield f"sqlite:///{path}", fresh
+    marker.touch()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--coaches", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--weeks", type=int, default=12)
@@ -362,26 +529,37 @@ def main() -> None:
                         help="how many clients take turns logging sessions")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--import-files", type=int, default=200,
+                        help="during the think-time run, two `anklet import` commands at once "
+                             "of this many GPX files each (0: none)")
     parser.add_argument("--keep", type=Path, default=None,
-                        help="build the database once in this folder and reuse it")
+                        help="build the databases once in this folder and reuse them")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print(json.dumps({"skipped": "wrk is not installed (Debian: apt-get install wrk)"}))
         return
     result: dict[str, Any] = {
-        "benchmark": "web app under load (uvicorn on loopback, PostgreSQL, wrk)",
+        "benchmark": "web app under load (uvicorn on loopback, wrk)",
+        "command": " ".join(["benchmarks/bench_web.py", *sys.argv[1:]]),
         "cpus": os.cpu_count(), "uvicorn_workers": args.workers, "users": args.users,
         "coaches": args.coaches, "clients_per_coach": args.clients, "weeks": args.weeks,
         "clients_logging": min(args.log_clients, args.coaches),
         "seconds_per_run": args.seconds}
     folder = args.keep or Path(tempfile.mkdtemp(prefix="anklet-benchweb-", dir="/tmp"))
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     try:
-        with throwaway.kept_server(folder, "benchweb") as (url, fresh):
-            if fresh:
-                result["data"] = populate(url, args.coaches, args.clients, args.weeks)
-            else:
-                result["data"] = f"reused the database kept in {folder}"
-            result.update(measure(url, args))
+        for backend in backends:
+            opened = (sqlite_database(folder / "sqlite") if backend == "sqlite"
+                      else throwaway.kept_server(folder, "benchweb"))
+            with opened as (url, fresh):
+                out: dict[str, Any] = {}
+                if fresh:
+                    out["data"] = populate(url, args.coaches, args.clients, args.weeks)
+                else:
+                    out["data"] = f"reused the database kept in {folder}"
+                out.update(measure(url, args))
+                result[backend] = out
+            print(f"  {backend} done", file=sys.stderr)
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -11,6 +11,8 @@ the URL or the connection become :class:`~anklet.store.errors.StoreError`.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +139,62 @@ def _on_sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
 
+WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, _WriterQueue] = weakref.WeakKeyDictionary()
+"""The writer queue of each SQLite file engine (see :class:`_WriterQueue`)."""
+
+_WRITER = "anklet_writer"
+"""Where a connection keeps the process's writer queue while its write transaction lasts."""
+
+
+class _WriterQueue:
+    """One writer at a time in this process, the others asleep until it is done.
+
+    SQLite's own busy handler polls with growing sleeps (up to 100 ms), so with dozens of
+    threads waiting, one that sleeps is overtaken again and again and can wait out the whole
+    busy timeout while the database is busy but far from stuck ("database is locked" after
+    15 s). Waiting on a lock in the process first wakes the next writer as soon as the last
+    one ends; SQLite then arbitrates only between processes. It never fails on its own: after
+    the busy timeout it lets the writer try SQLite as before.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def begin(self, connection: Any) -> None:
+        if connection.get_execution_options().get(BEGIN_OPTION) != "IMMEDIATE":
+            _on_sqlite_begin(connection)
+            return
+        held = self._lock.acquire(timeout=BUSY_TIMEOUT_S)
+        try:
+            _on_sqlite_begin(connection)
+        except BaseException:
+            if held:
+                self._lock.release()
+            raise
+        if held:
+            connection.info[_WRITER] = self._lock
+
+    def end(self, connection: Any) -> None:
+        self.release(connection.info)
+
+    def release(self, info: dict[Any, Any]) -> None:
+        lock = info.pop(_WRITER, None)
+        if lock is not None:
+            lock.release()
+
+    def busy(self) -> bool:
+        """Whether a write transaction of this process is under way (for the tests)."""
+        return self._lock.locked()
+
+    def listen(self, engine: Engine) -> None:
+        WRITER_QUEUES[engine] = self
+        event.listen(engine, "begin", self.begin)
+        event.listen(engine, "commit", self.end)
+        event.listen(engine, "rollback", self.end)
+        # a connection handed back to the pool without either (closed mid-way): let go
+        event.listen(engine, "checkin", lambda _dbapi, record: self.release(record.info))
+
+
 def make_engine(url: str) -> Engine:
     """Open an engine for a SQLite or PostgreSQL URL; raise :class:`StoreError` if it is bad."""
     parsed = _parse(url)
@@ -147,7 +205,10 @@ def make_engine(url: str) -> Engine:
             pool = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
             engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S}, **pool)
             event.listen(engine, "connect", _on_sqlite_connect)
-            event.listen(engine, "begin", _on_sqlite_begin)
+            if in_memory:
+                event.listen(engine, "begin", _on_sqlite_begin)
+            else:
+                _WriterQueue().listen(engine)
         else:
             engine = create_engine(parsed, pool_pre_ping=True,
                                    pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, event, func, select
 
 from anklet.domain.history import History, Person
 from anklet.store import tables as t
-from anklet.store.db import make_engine, migrate
+from anklet.store.db import WRITER_QUEUES, make_engine, migrate
 from anklet.store.uow import UnitOfWork
 
 THREADS, UNITS = 8, 20
@@ -39,6 +39,12 @@ def _read_then_write(engine: Engine, key: str) -> None:
         assert not uow.people.exists(key)  # a read first: the transaction has begun
         uow.people.add(History(person=Person(id=key, name=key)))
         uow.commit()
+
+
+def _fail_halfway(engine: Engine) -> None:
+    with UnitOfWork(engine) as uow:
+        uow.people.exists("x")
+        raise ValueError("boom")
 
 
 def _run(threads: list[threading.Thread]) -> None:
@@ -131,5 +137,32 @@ def test_write_unit_begins_immediate_and_read_unit_deferred(sqlite: Engine) -> N
             with UnitOfWork(sqlite, write=write) as uow:
                 uow.people.exists("x")
         assert seen == ["BEGIN IMMEDIATE", "BEGIN"]
+    finally:
+        sqlite.dispose()
+
+
+def test_writer_queue_is_let_go_however_a_write_unit_ends(sqlite: Engine) -> None:
+    queue = WRITER_QUEUES[sqlite]
+    try:
+        _read_then_write(sqlite, "committed")
+        assert not queue.busy()
+        with UnitOfWork(sqlite) as uow:  # left without a commit: rolled back
+            uow.people.add(History(person=Person(id="dropped", name="Dropped")))
+            assert queue.busy()
+        assert not queue.busy()
+        with pytest.raises(ValueError, match="boom"):
+            _fail_halfway(sqlite)
+        assert not queue.busy()
+        with UnitOfWork(sqlite) as uow:  # commit, then a second transaction in the same unit
+            uow.people.add(History(person=Person(id="one", name="One")))
+            uow.commit()
+            assert not queue.busy()
+            uow.people.add(History(person=Person(id="two", name="Two")))
+            uow.commit()
+        with UnitOfWork(sqlite, write=False) as uow:  # readers never queue
+            uow.people.exists("one")
+            assert not queue.busy()
+        assert not queue.busy()
+        assert _people(sqlite) == 3
     finally:
         sqlite.dispose()
