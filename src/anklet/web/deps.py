@@ -21,7 +21,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from anklet.domain.errors import AnkletError, SignInError
+from anklet.domain.errors import AnkletError, InputError, SignInError
+from anklet.domain.text import TEXT_ACCEPTED, safe_echo, text_problem
 from anklet.services import accounts as account_service
 from anklet.services.context import Context
 from anklet.store.accounts import Account
@@ -113,6 +114,23 @@ async def check_csrf(request: Request) -> None:
             given = value if isinstance(value, str) else None
     if not isinstance(expected, str) or given is None or not hmac.compare_digest(expected, given):
         raise CsrfError()
+    await _check_form_text(request)
+
+
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def _check_form_text(request: Request) -> None:
+    """No form field of any page carries a NUL or another control character (PostgreSQL
+    cannot store a NUL; tabs and line breaks are fine): 422 naming the field, its value
+    shown with escapes (a password field's never shown)."""
+    if not request.headers.get("content-type", "").startswith(_FORMS):
+        return
+    form = await request.form()  # cached by Starlette
+    for name, value in form.multi_items():
+        if isinstance(value, str) and (why := text_problem(value)) is not None:
+            shown = "(not shown)" if "password" in name else safe_echo(value)
+            raise InputError(name, shown, f"{TEXT_ACCEPTED}: {why}")
 
 
 SESSION_KEY = "sid"  # the cookie's session token (the server keeps its SHA-256)

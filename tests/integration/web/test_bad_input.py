@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from webtools import Web
+from webtools import Web, WebClient
 
 from anklet.domain.errors import InputError
 from anklet.domain.history import Intake, Person
@@ -256,3 +256,21 @@ def test_api_takes_a_whole_number_written_with_a_point(api: tuple[TestClient, st
     r = client.put(f"/api/v1/people/{key}/availability", json={"wed": 30.0})
     assert r.status_code == 200, r.text
     assert r.json()["wed"] == 30
+
+
+def test_a_page_form_with_a_nul_is_refused_naming_the_field(web: Web, coach: WebClient
+                                                            ) -> None:
+    key = web.add_client("coach@example.org", "Nell Null")
+    r = coach.form(f"/people/{key}/runs", {"run_date": DAY, "run_kind": "long",
+                                           "run_title": "Hill\x00loop"})
+    assert r.status_code == 422, r.text[:300]
+    assert "run_title" in r.text
+    with web.ctx.uow() as uow:
+        assert uow.people.get(key).planned_runs == []  # nothing stored
+
+
+def test_a_page_form_with_plain_text_is_taken(web: Web, coach: WebClient) -> None:
+    key = web.add_client("coach@example.org", "Lin Breaks")
+    r = coach.form(f"/people/{key}/runs", {"run_date": DAY, "run_kind": "long",
+                                           "run_title": "Hill loop"})
+    assert r.status_code == 303, r.text[:300]
