@@ -464,7 +464,8 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
                               "Content-Type": "application/x-www-form-urlencoded"},
                              log_body(csrf, TODAY))
                             for (cookie, csrf), key in client_sessions],
-            "api_read": [("GET", f"/api/v1/people/c{c:04d}-p{1 + c % 3:02d}/decision",
+            "api_read": [("GET", f"/api/v1/people/c{c:04d}-p{(1 + c % 3) % args.clients:02d}"
+                                 "/decision",
                           {"Authorization": f"Bearer {TOKENS[c]}"}, None) for c in range(n)],
         }
         targets = {"coach_dashboard": 150, "session_log": 100, "api_read": None}
@@ -474,9 +475,9 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
         for mode, think in (("users", True), ("max", False)):
             imports: list[subprocess.Popen[str]] = []
             t0 = time.perf_counter()
+            gpx_folder = Path(tempfile.mkdtemp(prefix="bench-gpx-"))
             if mode == "users" and args.import_files:
-                files = gpx_files(Path(tempfile.mkdtemp(prefix="bench-gpx-")),
-                                  args.import_files)
+                files = gpx_files(gpx_folder, args.import_files)
                 imports = start_imports(url, import_key, files, copies=2)
             running = {name: Wrk(base, reqs, seconds=args.seconds, connections=share[name],
                                  think=think)
@@ -493,6 +494,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
                 results["imports_during_users_run"] = {
                     "files": args.import_files, "commands_at_once": len(imports),
                     "results": finish_imports(imports, t0)}
+            shutil.rmtree(gpx_folder, ignore_errors=True)
         bare_max = run_wrk(bare, [("GET", "/bare", {}, None)], seconds=args.seconds,
                            connections=args.users, think=False)
         results["bare_fastapi"] = {"max": bare_max}
