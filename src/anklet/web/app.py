@@ -82,7 +82,7 @@ def _signed_in(request: Request, e: Exception | None = None) -> Account | None:
         return None
     try:
         ctx: Context = request.app.state.ctx
-        with ctx.uow() as uow:
+        with ctx.uow(write=False) as uow:
             found = account_service.session_account(uow, token)
             return found.account if found is not None else None
     except AnkletError:
