@@ -51,6 +51,7 @@ def _counts(engine: Engine) -> dict[str, int]:
 
 
 _ACCOUNT_TABLES = {"accounts", "coaching", "api_tokens", "calendar_feeds", "sign_in_attempts",
+                   "web_sessions",
                    "audit_log"}  # the web app's tables: empty here
 
 
