@@ -105,7 +105,8 @@ class Pages:
 
     def _check_console(self, message: Any) -> None:
         text = str(message.text)
-        if "CSP violation" in text or "Content Security Policy" in text:
+        if ("CSP violation" in text or "Content Security Policy" in text
+                or "Permissions-Policy" in text):  # a header the browser could not read
             self.csp_violations.append(text)
 
     def desktop(self) -> Any:

@@ -45,7 +45,7 @@ STATIC_PREFIX = "/static/"
 
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
     "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
-    "magnetometer", "microphone", "midi", "payment", "usb", "serial", "hid", "bluetooth",
+    "magnetometer", "microphone", "midi", "payment", "usb", "serial", "hid",
     "publickey-credentials-get", "screen-wake-lock", "xr-spatial-tracking"))
 
 HSTS = "max-age=31536000"
