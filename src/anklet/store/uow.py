@@ -25,7 +25,7 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from anklet.store.accounts import AccountRepository
@@ -33,6 +33,13 @@ from anklet.store.db import store_error, writing
 from anklet.store.repository import PersonRepository
 
 __all__ = ["UnitOfWork"]
+
+
+def _unusable(exc: BaseException | None) -> bool:
+    """The database went away, is locked, refused us, or is not a database at all (a file
+    overwritten with something else: SQLite's "file is not a database", a plain
+    DatabaseError) — not a constraint or a bad statement, which are the caller's to handle."""
+    return isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError
 
 
 class UnitOfWork:
@@ -81,7 +88,8 @@ class UnitOfWork:
                     raise store_error(e, self._engine.url) from e
             finally:
                 session.close()
-        if isinstance(exc, OperationalError | InterfaceError):
+        if _unusable(exc):
+            assert isinstance(exc, DBAPIError)
             # The database went away, is locked, or refused us: say so without a traceback.
             raise store_error(exc, self._engine.url) from exc
 
@@ -89,7 +97,9 @@ class UnitOfWork:
         """Commit everything done so far in this unit of work."""
         try:
             self.session.commit()
-        except (OperationalError, InterfaceError) as e:
+        except (OperationalError, InterfaceError, DatabaseError) as e:
+            if not _unusable(e):
+                raise
             raise store_error(e, self._engine.url) from e
 
     @contextmanager

@@ -216,8 +216,10 @@ def test_a_server_side_failure_answers_without_the_path_and_logs_it(
     assert all(SECRET_PATH in m for m in logged)  # the operator still learns where
 
 
+@pytest.mark.parametrize("broken", ["a folder", "not a database"])
 def test_a_database_that_cannot_be_opened_answers_503_without_its_path(
-        web_ctx: Context, web: Web, caplog: pytest.LogCaptureFixture, db_url: str) -> None:
+        web_ctx: Context, web: Web, caplog: pytest.LogCaptureFixture, db_url: str,
+        broken: str) -> None:
     if not db_url.startswith("sqlite:///"):
         pytest.skip("breaks a SQLite file")
     coach = web.account("coach", "coach@example.org", "Casey Coach")
@@ -225,7 +227,10 @@ def test_a_database_that_cannot_be_opened_answers_503_without_its_path(
     web_ctx.engine.dispose()
     for f in path.parent.glob(path.name + "*"):  # the file, its -wal and -shm
         f.unlink()
-    path.mkdir()  # where the file was, a folder: SQLite cannot open it
+    if broken == "a folder":
+        path.mkdir()  # where the file was, a folder: SQLite cannot open it
+    else:  # overwritten with something else: SQLite's "file is not a database"
+        path.write_bytes(b"these bytes are not a SQLite database " * 200)
     caplog.set_level(logging.ERROR, logger="anklet.web")
     for url in ("/coach", "/api/v1/people"):
         r = coach.get(url, headers={"Authorization": "Bearer ank_a-token-the-store-must-look-up"})
