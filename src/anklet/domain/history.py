@@ -335,6 +335,12 @@ class PlannedRun(_Model):
     kind: RunKind
     minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
     title: Annotated[str, Field(max_length=200)] | None = None
+    calendar: Annotated[str, Field(max_length=200)] | None = None
+    """The calendar it was imported from (its name, else its file's name); None when entered
+    by hand. Importing that calendar again updates or removes its runs ahead."""
+    event: Annotated[str, Field(max_length=300)] | None = None
+    """The calendar event it stands for: its UID, and the date it recurs on for one
+    occurrence of a repeating event (``UID/2027-01-17``)."""
 
     @property
     def needs_gait_prep(self) -> bool:

@@ -38,6 +38,7 @@ from anklet.domain.history import Lap, PlannedRun, RecordedActivity, Sport, prob
 __all__ = [
     "DEFAULT_LIMITS",
     "ActivityDraft",
+    "Calendar",
     "Draft",
     "ImportOptions",
     "Importer",
@@ -89,6 +90,9 @@ class ImportOptions:
     """The date to plan a FIT workout on: workout files carry no date."""
     sport: Sport | None = None
     """The sport of files that name none (a GPX track without a type, a TCX "Other")."""
+    today: dt.date = field(default_factory=dt.date.today)
+    """The day of the import: a calendar's runs are planned from this day on, for the weeks
+    ahead (its events before it are left alone)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +114,20 @@ class ActivityDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class Calendar:
+    """A calendar file's name and the days its runs were read for (``start`` included,
+    ``end`` excluded): its runs stored for those days are replaced by what it holds now."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True, slots=True)
 class PlannedDraft:
     runs: tuple[PlannedRun, ...]
     notes: tuple[str, ...] = ()
+    calendar: Calendar | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +150,8 @@ class Parsed:
     planned_runs: tuple[PlannedRun, ...] = ()
     not_activity: str | None = None
     notes: tuple[str, ...] = ()
+    calendar: Calendar | None = None
+    """For a calendar: which one, and the days its runs were read for."""
 
     @property
     def kind(self) -> Literal["activity", "planned", "not_activity"]:
@@ -241,7 +258,8 @@ class Importer(ABC, Generic[D]):
         if isinstance(draft, NotActivity):
             return Parsed(name, self.format, digest, not_activity=draft.what)
         if isinstance(draft, PlannedDraft):
-            return Parsed(name, self.format, digest, planned_runs=draft.runs, notes=draft.notes)
+            return Parsed(name, self.format, digest, planned_runs=draft.runs, notes=draft.notes,
+                          calendar=draft.calendar)
         sport = draft.sport or options.sport or Sport.OTHER
         stats = cadence_stats(draft.cadence, draft.cadence_per_leg) if sport is Sport.RUN else None
         if not draft.duration_s > 0:

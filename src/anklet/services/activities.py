@@ -27,6 +27,7 @@ from anklet.importers import (
     DEFAULT_LIMITS,
     ImportOptions,
     Limits,
+    Parsed,
     Source,
     content_hash,
     importer_for,
@@ -132,6 +133,9 @@ def _one(uow: UnitOfWork, key: str, src: Source, options: ImportOptions, limits:
             seen.add(digest)
             return FileReport(src.name, "imported", describe(parsed.activity),
                               activity=parsed.activity, notes=parsed.notes)
+        if parsed.calendar is not None:
+            planned.update((r.date, r.kind, r.title) for r in parsed.planned_runs)
+            return _calendar(uow, key, src.name, parsed)
         new = tuple(r for r in parsed.planned_runs if (r.date, r.kind, r.title) not in planned)
         if not new:
             why = ("every run in it is already planned" if parsed.planned_runs
@@ -149,6 +153,29 @@ def _one(uow: UnitOfWork, key: str, src: Source, options: ImportOptions, limits:
     except AnkletError as e:  # a value the store refuses (text with NUL characters, say)
         err = FileImportError(src.name, str(e))
         return FileReport(src.name, "failed", err.problem, error=err)
+
+
+def _calendar(uow: UnitOfWork, key: str, name: str, parsed: Parsed) -> FileReport:
+    """A calendar's runs replace what it planned before for the same days: changed events
+    are updated, removed or cancelled ones deleted (``PeopleRepository.sync_calendar_runs``)."""
+    cal = parsed.calendar
+    assert cal is not None
+    runs = parsed.planned_runs
+    added, updated, removed = uow.people.sync_calendar_runs(key, cal.name, runs, cal.start,
+                                                            cal.end)
+    uow.commit()  # runs planned before they knew their event may have been given it
+    if not (added or updated or removed):
+        why = ("every run in it is already planned" if runs
+               else "no runs in it for the weeks ahead")
+        return FileReport(name, "skipped", why, notes=parsed.notes)
+    changes = [f"{added} new"] if added else []
+    if updated:
+        changes.append(f"{updated} moved or changed")
+    if removed:
+        changes.append(f"{removed} no longer in the calendar, taken off")
+    head = _planned(runs) if runs else "no runs ahead"
+    return FileReport(name, "imported", f"{head} ({', '.join(changes)})", planned_runs=runs,
+                      notes=parsed.notes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -230,7 +230,7 @@ def _availability_params(person_id: int, a: Availability) -> dict[str, Any]:
 
 def _run_params(person_id: int, r: PlannedRun) -> dict[str, Any]:
     return {"person_id": person_id, "date": r.date, "kind": _v(r.kind), "minutes": r.minutes,
-            "title": r.title}
+            "title": r.title, "calendar": r.calendar, "event": r.event}
 
 
 def _questionnaire_params(person_id: int, q: QuestionnaireResponse) -> dict[str, Any]:
@@ -298,7 +298,8 @@ _SESSION_COLS = (t.sessions.c.person_id, t.sessions.c.date, t.sessions.c.rpe,
 _AVAILABILITY_COLS = (t.availability.c.person_id,
                       *(t.availability.c[day] for day in t.WEEKDAY_COLUMNS))
 _RUN_COLS = (t.planned_runs.c.person_id, t.planned_runs.c.date, t.planned_runs.c.kind,
-             t.planned_runs.c.minutes, t.planned_runs.c.title)
+             t.planned_runs.c.minutes, t.planned_runs.c.title, t.planned_runs.c.calendar,
+             t.planned_runs.c.event)
 
 _QUESTIONNAIRE_COLS = (t.questionnaire_responses.c.person_id, t.questionnaire_responses.c.date,
                        t.questionnaire_responses.c.instrument, t.questionnaire_responses.c.side,
@@ -614,13 +615,53 @@ class PersonRepository:
         assert isinstance(result, CursorResult)  # what a Core delete gives
         return bool(result.rowcount)
 
+    def sync_calendar_runs(self, key: str, calendar: str, runs: Sequence[PlannedRun],
+                           start: dt.date, end: dt.date) -> tuple[int, int, int]:
+        """Store a calendar's runs for the days ``start`` (included) to ``end`` (excluded):
+        a run whose event is stored already is updated (moved, renamed) in place; a new one
+        is added, unless the same date, kind and title is planned already without an event
+        (planned by hand, or imported before runs knew their event: that one takes the
+        event); runs of this ``calendar`` in those days whose event is not in ``runs`` any
+        more (removed or cancelled) are deleted. Runs before ``start``, and other
+        calendars' runs, are left alone. Returns (added, updated, removed)."""
+        pr = t.planned_runs
+        person_id = self._id(key)
+        rows = self._session.execute(
+            select(pr.c.id, *_RUN_COLS[1:]).where(pr.c.person_id == person_id)
+            .order_by(pr.c.date, pr.c.id)).all()
+        by_event = {row.event: row for row in rows if row.event is not None}
+        loose = {(row.date, row.kind, row.title): row for row in reversed(rows)
+                 if row.event is None}
+        added = updated = 0
+        keep: set[int] = set()
+        for run in runs:
+            params = _run_params(person_id, run)
+            old = by_event.get(run.event) if run.event is not None else None
+            if old is None:
+                old = loose.pop((run.date, _v(run.kind), run.title), None)
+            if old is None:
+                self._insert(pr, [params])
+                added += 1
+                continue
+            keep.add(old.id)
+            if any(getattr(old, c) != params[c] for c in
+                   ("date", "kind", "minutes", "title", "calendar", "event")):
+                self._session.execute(update(pr).where(pr.c.id == old.id).values(**params))
+                updated += old.event is not None
+        gone = [row.id for row in rows if row.calendar == calendar and row.id not in keep
+                and start <= row.date < end]
+        if gone:
+            self._session.execute(delete(pr).where(pr.c.id.in_(gone)))
+        return added, updated, len(gone)
+
     def planned_runs(self, key: str) -> builtins.list[PlannedRun]:
         """The person's planned runs, by date."""
         rows = self._session.execute(
             select(*_RUN_COLS).where(t.planned_runs.c.person_id == self._id(key))
             .order_by(t.planned_runs.c.date, t.planned_runs.c.id))
-        return [PlannedRun(date=date, kind=_RUN_KINDS[kind], minutes=minutes, title=title)
-                for _, date, kind, minutes, title in rows]
+        return [PlannedRun(date=date, kind=_RUN_KINDS[kind], minutes=minutes, title=title,
+                           calendar=calendar, event=event)
+                for _, date, kind, minutes, title, calendar, event in rows]
 
     def add_recorded_activity(self, key: str, activity: RecordedActivity) -> None:
         """Record an imported activity; ConflictError if the same file is already stored."""
@@ -975,10 +1016,11 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
         if pid in parts:
             availability_of[pid] = new(Availability, dict(zip(t.WEEKDAY_COLUMNS, minutes,
                                                               strict=True)))
-    for pid, date, kind, minutes, title in planned_runs:
+    for pid, date, kind, minutes, title, calendar, event_key in planned_runs:
         if (p := parts.get(pid)) is not None:
             p.planned_runs.append(new(PlannedRun, {"date": day(date), "kind": _RUN_KINDS[kind],
-                                                   "minutes": minutes, "title": title}))
+                                                   "minutes": minutes, "title": title,
+                                                   "calendar": calendar, "event": event_key}))
     for (pid, start, offset, sport, duration, distance, laps, cadence, cadence_sd,
          content_hash, source, name) in recorded_activities:
         if (p := parts.get(pid)) is not None:

@@ -356,6 +356,10 @@ class PlannedRunRow(Base):
     kind: Mapped[str] = mapped_column(String(20))
     minutes: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str | None] = mapped_column(String(200))
+    calendar: Mapped[str | None] = mapped_column(String(200))
+    """The calendar it was imported from; NULL when entered by hand."""
+    event: Mapped[str | None] = mapped_column(String(300))
+    """The calendar event (UID, and the date an occurrence recurs on) it stands for."""
 
     person: Mapped[PersonRow] = relationship(back_populates="planned_runs")
 

@@ -6,6 +6,7 @@ are stored all the same), 4 for an unknown person.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
@@ -81,14 +82,23 @@ def test_import_zip_with_a_member_outside_and_a_broken_file(
     assert not list(tmp_path.parent.rglob("evil.fit"))  # read in memory, never written
 
 
-def test_import_workout_and_calendar_plan_runs(cli: Cli, sam: str, shared: Path) -> None:
-    r = cli("import", "-p", sam, shared / "WorkoutRepeatSteps.fit", DATA / "runs.ics",
+def test_import_workout_and_calendar_plan_runs(cli: Cli, sam: str, shared: Path,
+                                               tmp_path: Path) -> None:
+    # runs.ics moved to the coming days: a calendar's runs are planned from today on
+    today = dt.date.today()
+    text = (DATA / "runs.ics").read_text()
+    for march_day, ahead in (("20260304", 2), ("20260305", 3), ("20260306", 4), ("20260307", 5),
+                             ("20260308", 6), ("20260314", 12)):
+        text = text.replace(march_day, (today + dt.timedelta(days=ahead)).strftime("%Y%m%d"))
+    (tmp_path / "runs.ics").write_text(text)
+    r = cli("import", "-p", sam, shared / "WorkoutRepeatSteps.fit", tmp_path / "runs.ics",
             "--workout-date", "2026-03-03", "--json")
     assert r.code == 0, r.text
     planned = cli("export", sam).json()["planned_runs"]
     assert [(p["date"], p["kind"]) for p in planned] == [
-        ("2026-03-03", "interval"), ("2026-03-04", "interval"), ("2026-03-06", "easy"),
-        ("2026-03-08", "long")]
+        ("2026-03-03", "interval")] + [
+        ((today + dt.timedelta(days=ahead)).isoformat(), kind)
+        for ahead, kind in ((2, "interval"), (4, "easy"), (6, "long"))]
 
 
 def test_import_bad_paths_and_values_are_refused_clearly(cli: Cli, sam: str,

@@ -101,7 +101,7 @@ def test_parse_monitoring_file_says_it_is_not_an_activity(shared: Path) -> None:
 
 def test_parse_workout_with_repeats_is_a_planned_interval_run(shared: Path) -> None:
     day = dt.date(2026, 3, 10)
-    p = parse(shared / "WorkoutRepeatSteps.fit", _options(day))
+    p = parse(shared / "WorkoutRepeatSteps.fit", _options(day, Sport.RUN))  # names no sport
     assert p.kind == "planned"
     [run] = p.planned_runs
     assert (run.date, run.kind, run.title, run.minutes) == (day, RunKind.INTERVAL, "Example 2",
@@ -111,7 +111,7 @@ def test_parse_workout_with_repeats_is_a_planned_interval_run(shared: Path) -> N
 
 def test_parse_workout_of_single_steps_is_a_planned_easy_run(shared: Path) -> None:
     day = dt.date(2026, 3, 11)
-    p = parse(shared / "WorkoutIndividualSteps.fit", _options(day))
+    p = parse(shared / "WorkoutIndividualSteps.fit", _options(day, Sport.RUN))
     [run] = p.planned_runs
     # 60 s warm-up, two 500 m steps, a cool-down until the heart rate drops: no repeats,
     # and not every step is timed, so no minutes
@@ -243,16 +243,21 @@ def test_parse_xml_that_is_not_tcx_says_so() -> None:
         TcxImporter().process(b"<html><body>hi</body></html>", name="page.tcx")
 
 
+MARCH = ImportOptions(today=dt.date(2026, 3, 1))
+"""runs.ics is planned as imported on 1 March 2026 (its runs are in the weeks after)."""
+
+
 def test_parse_ics_plans_the_run_events_with_their_kinds() -> None:
-    p = parse(DATA / "runs.ics")
+    p = parse(DATA / "runs.ics", MARCH)
     assert p.kind == "planned"
     got = [(r.date, r.kind, r.minutes, r.title) for r in p.planned_runs]
     assert got == [
-        (dt.date(2026, 3, 8), RunKind.LONG, 120, "Sunday long run"),
         (dt.date(2026, 3, 4), RunKind.INTERVAL, 60, "Track: 6 x 400m"),
         (dt.date(2026, 3, 6), RunKind.EASY, None, "Easy run"),
+        (dt.date(2026, 3, 8), RunKind.LONG, 120, "Sunday long run"),
     ]  # the dentist is not a run; the cancelled parkrun is left out
-    assert p.notes == ("1 event(s) that are not runs ignored",)
+    assert p.notes == ("runs planned from 2026-03-01 to 2026-05-23 (the 12 weeks ahead)",
+                       "1 event(s) that are not runs ignored")
 
 
 def test_parse_broken_ics_fails_clearly() -> None:
@@ -303,6 +308,7 @@ def test_parse_ics_ignores_a_run_event_with_a_broken_date() -> None:
     # found by the fuzz test: icalendar reports a malformed date only when it is read
     data = (DATA / "runs.ics").read_bytes().replace(b"DTSTART:20260304T170000Z",
                                                     b"DTSTART:20261304T170000Z")
-    p = parse_bytes(data, "broken-date.ics")
-    assert [r.title for r in p.planned_runs] == ["Sunday long run", "Easy run"]
-    assert "1 run event(s) without a valid start date ignored" in p.notes
+    p = importer_for("broken-date.ics", data).process(  # type: ignore[union-attr]
+        data, name="broken-date.ics", options=MARCH)
+    assert [r.title for r in p.planned_runs] == ["Easy run", "Sunday long run"]
+    assert "1 event(s) without a valid start date ignored" in p.notes

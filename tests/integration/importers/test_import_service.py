@@ -113,22 +113,27 @@ def test_import_non_activity_and_workout_files(engine: Engine, shared: Path) -> 
     assert [(r.date, r.kind, r.title) for r in runs] == [(day, RunKind.INTERVAL, "Example 2")]
 
 
+MARCH = ImportOptions(today=dt.date(2026, 3, 1))
+"""runs.ics is imported as on 1 March 2026 (its runs are in the weeks after)."""
+
+
 def test_import_calendar_twice_plans_each_run_once(engine: Engine) -> None:
     _person(engine)
-    first = _import(engine, read_paths([DATA / "runs.ics"]))
+    first = _import(engine, read_paths([DATA / "runs.ics"]), options=MARCH)
     assert [r.status for r in first] == ["imported"]
     assert len(first[0].planned_runs) == 3
-    assert [r.status for r in _import(engine, read_paths([DATA / "runs.ics"]))] == ["skipped"]
+    again = _import(engine, read_paths([DATA / "runs.ics"]), options=MARCH)
+    assert [r.status for r in again] == ["skipped"]
     assert _count(engine, t.planned_runs) == 3
 
 
 def test_import_failure_inside_a_file_leaves_none_of_its_rows(engine: Engine) -> None:
     _person(engine)
-    # the second run's title holds a NUL, which the store refuses after the first was added
-    text = (DATA / "runs.ics").read_text().replace("SUMMARY:Track: 6 x 400m",
-                                                   "SUMMARY:Track: 6 x 400m \\x00")
+    # the last run's title holds a NUL, which the store refuses after the others were added
+    text = (DATA / "runs.ics").read_text().replace("SUMMARY:Sunday long run",
+                                                   "SUMMARY:Sunday long run \\x00")
     data = text.replace("\\x00", "\x00").encode()
-    reports = _import(engine, read_bytes(data, "nul.ics"))
+    reports = _import(engine, read_bytes(data, "nul.ics"), options=MARCH)
     assert [r.status for r in reports] == ["failed"]
     assert "NUL" in reports[0].message
     assert _count(engine, t.planned_runs) == 0

@@ -303,3 +303,40 @@ def test_downgrade_from_0008_ends_feeds_and_sessions_and_keeps_accounts(engine: 
     assert (coached, tokens) == (1, 1)
     migrate(engine)
     assert _diff(engine) == []
+
+
+# --- 0009: planned runs remember their calendar event ---------------------------------------
+
+
+def _at_0008_with_a_planned_run(engine: Engine) -> None:
+    _downgrade(engine, "0008")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO people (id, key, name, created) "
+                          "VALUES (1, 'ada', 'Ada', '2026-11-02')"))
+        conn.execute(text("INSERT INTO planned_runs (person_id, date, kind, minutes, title) "
+                          "VALUES (1, '2026-12-13', 'long', 120, 'Sunday long run')"))
+
+
+def test_upgrade_to_0009_keeps_planned_runs_without_a_calendar(engine: Engine) -> None:
+    _at_0008_with_a_planned_run(engine)
+    migrate(engine)
+    with UnitOfWork(engine) as uow:
+        [run] = uow.people.get("ada").planned_runs
+    assert (run.date, run.title, run.calendar, run.event) == (
+        dt.date(2026, 12, 13), "Sunday long run", None, None)
+    assert _diff(engine) == []
+
+
+def test_downgrade_from_0009_drops_the_event_and_keeps_the_run(engine: Engine) -> None:
+    _at_0008_with_a_planned_run(engine)
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE planned_runs SET calendar = 'Training', event = 'uid-1'"))
+    _downgrade(engine, "0008")
+    with engine.connect() as conn:
+        titles = conn.execute(text("SELECT title FROM planned_runs")).scalars().all()
+        columns = {c["name"] for c in inspect(conn).get_columns("planned_runs")}
+    assert titles == ["Sunday long run"]
+    assert not {"calendar", "event"} & columns
+    migrate(engine)
+    assert _diff(engine) == []
