@@ -5,13 +5,15 @@
     bytes ─▶ size check ─▶ SHA-256 ─▶ _decode (the format's library)   ─▶ _convert (ours)
                                         any library failure becomes       ─▶ Draft
                                         FileImportError naming the file
-         ─▶ _finish: one model — a RecordedActivity, planned runs, or "not an activity"
+         ─▶ _finish: one model — RecordedActivities (one, or one per sport of a multisport
+                     file), planned runs, or "not an activity"
 
 A subclass supplies ``_decode`` (bytes to the library's objects; whatever the library
 raises on a broken file is turned into :class:`FileImportError` here, in plain words) and
 ``_convert`` (the library's objects to a :class:`Draft`; it raises only
 :class:`FileImportError`). Everything shared — cadence in steps per minute and its spread,
-the sport a file does not name, validation into the one
+the sport a file does not name, the plausible speed of each sport
+(:data:`PLAUSIBLE_MAX_KMH`), validation into the one
 :class:`~anklet.domain.history.RecordedActivity` model — happens in :meth:`Importer._finish`.
 No database is involved: parse a file anywhere with ``FitImporter().process(data, name=...)``.
 
@@ -37,6 +39,8 @@ from anklet.domain.history import Lap, PlannedRun, RecordedActivity, Sport, prob
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "PLAUSIBLE_MAX_KMH",
+    "ActivitiesDraft",
     "ActivityDraft",
     "Calendar",
     "Draft",
@@ -48,8 +52,10 @@ __all__ = [
     "PlannedDraft",
     "as_utc",
     "cadence_stats",
+    "check_plausible",
     "content_hash",
     "number",
+    "part_hash",
 ]
 
 MiB = 1024 * 1024
@@ -111,6 +117,17 @@ class ActivityDraft:
     None: decide by their median (below 120 they can only be one leg's)."""
     utc_offset_min: int | None = None
     notes: tuple[str, ...] = ()
+    sport_word: str | None = None
+    """What the file calls a sport the gait rules do not tell apart ("pool swim"); it is
+    stored as "other" but named so in the import's report."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActivitiesDraft:
+    """Several activities recorded in one file (a triathlon, a multisport watch file)."""
+
+    parts: tuple[ActivityDraft, ...]
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,26 +153,39 @@ class NotActivity:
     """What the file is instead, in words ("a daily monitoring file")."""
 
 
-Draft = ActivityDraft | PlannedDraft | NotActivity
+Draft = ActivityDraft | ActivitiesDraft | PlannedDraft | NotActivity
 
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """The one model every importer produces: an activity, planned runs, or neither."""
+    """The one model every importer produces: activities, planned runs, or neither.
+
+    A file holds one activity, or several when it records several sports in a row (a
+    triathlon): the first is stored under the file's own content hash, so importing the
+    file again is known as a duplicate; each further one under a hash derived from it
+    (:func:`part_hash`)."""
 
     name: str
     format: str
     content_hash: str
-    activity: RecordedActivity | None = None
+    activities: tuple[RecordedActivity, ...] = ()
     planned_runs: tuple[PlannedRun, ...] = ()
     not_activity: str | None = None
     notes: tuple[str, ...] = ()
+    sport_words: tuple[str | None, ...] = ()
+    """For each activity, what the file calls its sport where it is stored as "other"
+    ("pool swim"), else None."""
     calendar: Calendar | None = None
     """For a calendar: which one, and the days its runs were read for."""
 
     @property
+    def activity(self) -> RecordedActivity | None:
+        """The first (usually the only) activity."""
+        return self.activities[0] if self.activities else None
+
+    @property
     def kind(self) -> Literal["activity", "planned", "not_activity"]:
-        if self.activity is not None:
+        if self.activities:
             return "activity"
         return "not_activity" if self.not_activity is not None else "planned"
 
@@ -163,6 +193,13 @@ class Parsed:
 def content_hash(data: bytes) -> str:
     """SHA-256 of a file's bytes, hex: the same file is stored once."""
     return hashlib.sha256(data).hexdigest()
+
+
+def part_hash(digest: str, index: int) -> str:
+    """The content hash of a file's ``index``-th activity (0: the file's own hash)."""
+    if index == 0:
+        return digest
+    return hashlib.sha256(f"{digest}:part:{index}".encode()).hexdigest()
 
 
 def number(value: Any) -> float | None:
@@ -207,6 +244,48 @@ def cadence_stats(samples: Sequence[float], per_leg: bool | None) -> tuple[float
     if not values:
         return None
     return round(statistics.fmean(values), 2), round(statistics.pstdev(values), 2)
+
+
+PLAUSIBLE_MAX_KMH: dict[Sport, float] = {
+    Sport.RUN: 30.0,
+    Sport.WALK: 20.0,
+    Sport.RIDE: 80.0,
+}
+"""Fastest average speed (km/h, distance over moving time) an activity of each sport can
+have; a faster one is refused with its numbers (a watch left on in a car or a train, a
+ride imported as a run with ``--sport run``). Convention, set well above the world
+records: the marathon record (2:00:35) averages 21.0 km/h and the 100 m record 37.6 km/h
+over under 10 s; the 20 km race-walk record 15.7 km/h; the cycling hour record 56.8 km/h
+(e-bikes assist to 25–45 km/h). "Other" (skiing, rowing, a swim, a sport not named) is not
+checked, and no sport has a lowest speed: stops, steep climbs and a watch left running
+make any slow average possible. The gait rules never read these numbers; they only keep
+impossible records out of the history."""
+
+
+def check_plausible(name: str, sport: Sport, duration_s: float, distance_m: float | None,
+                    *, sport_from_option: bool = False) -> None:
+    """Refuse an activity whose average speed is impossible for its sport, with the numbers."""
+    limit = PLAUSIBLE_MAX_KMH.get(sport)
+    if limit is None or distance_m is None or not duration_s > 0:
+        return
+    kmh = distance_m * 3.6 / duration_s
+    if round(kmh, 6) <= limit:  # at the limit is accepted, whatever the float rounding
+        return
+    why = (f"it was imported as a {sport.value} with --sport; name the sport it was, or "
+           f"leave --sport out" if sport_from_option
+           else f"the file says it is a {sport.value}: was the watch left on in a car or a "
+                f"train?")
+    raise FileImportError(name, f"its average speed, {kmh:.1f} km/h ({distance_m / 1000:.1f} "
+                                f"km in {_hm(duration_s)}), is not possible for a "
+                                f"{sport.value}, which is accepted up to {limit:.0f} km/h "
+                                f"({why}); nothing was stored")
+
+
+def _hm(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{seconds:.0f} s" if seconds < 60 else f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 D = TypeVar("D")
@@ -260,6 +339,24 @@ class Importer(ABC, Generic[D]):
         if isinstance(draft, PlannedDraft):
             return Parsed(name, self.format, digest, planned_runs=draft.runs, notes=draft.notes,
                           calendar=draft.calendar)
+        parts = (draft,) if isinstance(draft, ActivityDraft) else draft.parts
+        if not parts:
+            raise FileImportError(name, "it holds no recorded activity")
+        label = _display_name(name)
+        activities = []
+        notes: list[str] = [] if isinstance(draft, ActivityDraft) else list(draft.notes)
+        for i, part in enumerate(parts):
+            if len(parts) > 1:
+                label = f"{_display_name(name)[:190]} ({i + 1} of {len(parts)})"
+            activities.append(self._activity(part, name=name, label=label,
+                                             digest=part_hash(digest, i), options=options))
+            notes.extend(part.notes)
+        return Parsed(name, self.format, digest, activities=tuple(activities),
+                      notes=tuple(notes), sport_words=tuple(p.sport_word for p in parts))
+
+    @final
+    def _activity(self, draft: ActivityDraft, *, name: str, label: str, digest: str,
+                  options: ImportOptions) -> RecordedActivity:
         sport = draft.sport or options.sport or Sport.OTHER
         stats = cadence_stats(draft.cadence, draft.cadence_per_leg) if sport is Sport.RUN else None
         if not draft.duration_s > 0:
@@ -267,19 +364,20 @@ class Importer(ABC, Generic[D]):
         # no distance at all over a positive duration means "not measured" (an indoor ride
         # without a speed sensor, a treadmill run without a foot pod), not "stood still"
         distance = draft.distance_m or None
+        check_plausible(name, sport, draft.duration_s, distance,
+                        sport_from_option=draft.sport is None and options.sport is not None)
         try:
-            activity = RecordedActivity(
+            return RecordedActivity(
                 start=draft.start, utc_offset_min=draft.utc_offset_min, sport=sport,
                 duration_s=round(draft.duration_s, 3),
                 distance_m=None if distance is None else round(distance, 2),
                 laps=list(draft.laps), cadence_spm=stats[0] if stats else None,
                 cadence_sd=stats[1] if stats else None, content_hash=digest,
-                source=self.format, name=_display_name(name))
+                source=self.format, name=label)
         except ValidationError as e:
             where, value, accepted = problems_from(e)[0]
             raise FileImportError(name, f"its {where.replace('_', ' ')} {value!r} cannot be "
                                         f"right ({accepted})") from e
-        return Parsed(name, self.format, digest, activity=activity, notes=draft.notes)
 
 
 def _display_name(name: str) -> str:

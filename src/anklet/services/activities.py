@@ -54,12 +54,13 @@ class FileReport:
     error: FileImportError | None = None
 
 
-def describe(a: RecordedActivity) -> str:
+def describe(a: RecordedActivity, sport_word: str | None = None) -> str:
     """One activity in a few words: "a 47 min run, 9.01 km, 4 laps, cadence 163 steps/min"."""
     s = a.duration_s
     length = (f"{s:.0f} s" if s < 60 else f"{s / 60:.0f} min" if s < 90 * 60
               else f"{int(s // 3600)} h {round(s % 3600 / 60):02d} min")
-    noun = "activity (sport not named)" if a.sport is Sport.OTHER else a.sport.value
+    noun = (sport_word or "activity (sport not named)") if a.sport is Sport.OTHER else (
+        a.sport.value)
     parts = [f"a {length} {noun}"]
     if a.distance_m is not None:
         parts.append(f"{a.distance_m / 1000:.2f} km")

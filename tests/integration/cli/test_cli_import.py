@@ -91,8 +91,9 @@ def test_import_workout_and_calendar_plan_runs(cli: Cli, sam: str, shared: Path,
                              ("20260308", 6), ("20260314", 12)):
         text = text.replace(march_day, (today + dt.timedelta(days=ahead)).strftime("%Y%m%d"))
     (tmp_path / "runs.ics").write_text(text)
+    # the workout names no sport: --sport run says it is a run
     r = cli("import", "-p", sam, shared / "WorkoutRepeatSteps.fit", tmp_path / "runs.ics",
-            "--workout-date", "2026-03-03", "--json")
+            "--workout-date", "2026-03-03", "--sport", "run", "--json")
     assert r.code == 0, r.text
     planned = cli("export", sam).json()["planned_runs"]
     assert [(p["date"], p["kind"]) for p in planned] == [

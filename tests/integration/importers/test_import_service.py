@@ -16,7 +16,7 @@ from activity_files import DATA
 from sqlalchemy import Engine, func, select
 
 from anklet.domain.errors import NotFoundError
-from anklet.domain.history import History, Person, RunKind
+from anklet.domain.history import History, Person, RunKind, Sport
 from anklet.importers import ImportOptions, read_bytes, read_paths
 from anklet.services import activities
 from anklet.services.activities import FileReport
@@ -103,7 +103,7 @@ def test_import_non_activity_and_workout_files(engine: Engine, shared: Path) -> 
     reports = _import(engine, read_paths([shared / "MonitoringFile.fit",
                                           shared / "WorkoutRepeatSteps.fit",
                                           shared / "WorkoutRepeatSteps.fit"]),
-                      options=ImportOptions(workout_date=day))
+                      options=ImportOptions(workout_date=day, sport=Sport.RUN))
     assert [r.status for r in reports] == ["skipped", "imported", "skipped"]
     assert "not an activity" in reports[0].message
     assert reports[2].message == "every run in it is already planned"
