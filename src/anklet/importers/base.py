@@ -83,6 +83,10 @@ class Limits:
     ratio_from_bytes: int = 1 * MiB
     """Members smaller than this are not held to ``ratio``: a tiny file of repeated bytes
     compresses far, but cannot hurt."""
+    zip_depth: int = 3
+    """Archives opened inside one another, the outer one counted: a Garmin export is two
+    (its uploaded files are zips inside it); a bomb of zips in zips stops here. Sizes and
+    file counts of all of them together are held to ``total_bytes`` and ``members``."""
 
 
 DEFAULT_LIMITS = Limits()

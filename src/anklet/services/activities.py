@@ -5,15 +5,20 @@
 minutes, and one interrupted keeps what it had done; running it again stores only what is
 missing, files being known by their content). A file that fails leaves nothing behind while
 the others are kept; no transaction is open while a file is read, so other writers go on
-between files. Per file it reports ``imported`` (an activity, or planned runs),
-``skipped`` (the same file already stored — by content hash —, runs already planned, a
-file that is not an activity such as a monitoring file, a zip inside a zip, an unknown
-file inside a zip) or ``failed`` (the file and the problem in plain words).
+between files. Per file it reports ``imported`` (its activities, or planned runs),
+``duplicate`` (the same file already stored, known by its content: so a stopped import run
+again reports what it had kept as duplicates), ``skipped`` (runs already planned, a file
+that is not an activity such as a monitoring file, an unknown file inside a zip) or
+``refused`` (the file and the problem in plain words; nothing of it is stored).
+
+A file from an export's list of activities (Strava's ``activities.csv``) takes its sport
+from the list where the file names none (before ``--sport``), and its title from the list.
 """
 
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -34,9 +39,10 @@ from anklet.importers import (
 )
 from anklet.store.uow import UnitOfWork
 
-__all__ = ["FileReport", "RunsView", "create", "describe", "list"]
+__all__ = ["STATUSES", "FileReport", "RunsView", "Status", "create", "describe", "list"]
 
-Status = Literal["imported", "skipped", "failed"]
+Status = Literal["imported", "duplicate", "skipped", "refused"]
+STATUSES: tuple[Status, ...] = ("imported", "duplicate", "skipped", "refused")
 _RunKey = tuple[dt.date, RunKind, str | None]
 """Planned runs are the same when date, kind and title are (the dedupe rule)."""
 
@@ -48,10 +54,16 @@ class FileReport:
     file: str
     status: Status
     message: str
-    activity: RecordedActivity | None = None
+    activities: tuple[RecordedActivity, ...] = ()
+    """What it became (several for a multisport file)."""
     planned_runs: tuple[PlannedRun, ...] = ()
     notes: tuple[str, ...] = ()
     error: FileImportError | None = None
+
+    @property
+    def activity(self) -> RecordedActivity | None:
+        """The first activity it became, if any."""
+        return self.activities[0] if self.activities else None
 
 
 def describe(a: RecordedActivity, sport_word: str | None = None) -> str:
@@ -106,34 +118,44 @@ def create(uow: UnitOfWork, *, key: str, sources: Iterable[Source],
 def _one(uow: UnitOfWork, key: str, src: Source, options: ImportOptions, limits: Limits,
          planned: set[_RunKey], seen: set[str]) -> FileReport:
     if src.error is not None:
-        return FileReport(src.name, "failed", src.error.problem, error=src.error)
+        return FileReport(src.name, "refused", src.error.problem, error=src.error)
     if src.skipped is not None or src.data is None:
         return FileReport(src.name, "skipped", src.skipped or "nothing to read")
-    importer = importer_for(src.name, src.data)
+    importer = importer_for(src.plain_name, src.data)
     if importer is None:
         what = "not an activity, workout or calendar file (FIT, GPX, TCX or ICS)"
         if src.in_archive:
             return FileReport(src.name, "skipped", what)
         err = FileImportError(src.name, f"it is {what}")
-        return FileReport(src.name, "failed", err.problem, error=err)
+        return FileReport(src.name, "refused", err.problem, error=err)
     digest = content_hash(src.data)
     if digest in seen or uow.people.has_activity_hash(key, digest):
-        return FileReport(src.name, "skipped", "already imported (the same file, by its "
-                                               "content); stored once")
+        return FileReport(src.name, "duplicate", _DUPLICATE)
     uow.rollback()  # the check only read: let the writer's lock go while the file is read
+    if src.sport is not None:
+        options = dataclasses.replace(options, sport=src.sport)
     try:
         parsed = importer.process(src.data, name=src.name, options=options, limits=limits)
     except FileImportError as e:
-        return FileReport(src.name, "failed", e.problem, error=e)
+        return FileReport(src.name, "refused", e.problem, error=e)
     if parsed.not_activity is not None:
         return FileReport(src.name, "skipped", f"{parsed.not_activity}; nothing stored")
     try:
-        if parsed.activity is not None:
-            uow.people.add_recorded_activity(key, parsed.activity)
+        found = _activities_of(parsed)
+        if src.title is not None:
+            found = tuple(a.model_copy(update={"name": src.title}) for a in found)
+        if found:
+            for a in found:
+                uow.people.add_recorded_activity(key, a)
             uow.commit()
             seen.add(digest)
-            return FileReport(src.name, "imported", describe(parsed.activity),
-                              activity=parsed.activity, notes=parsed.notes)
+            message = "; ".join(describe(a, w or src.sport_word) for a, w in
+                                zip(found, parsed.sport_words or [None] * len(found),
+                                    strict=True))
+            if src.title is not None:
+                message = f'"{src.title}", {message}'
+            return FileReport(src.name, "imported", message, activities=found,
+                              notes=parsed.notes)
         if parsed.calendar is not None:
             planned.update((r.date, r.kind, r.title) for r in parsed.planned_runs)
             return _calendar(uow, key, src.name, parsed)
@@ -149,11 +171,10 @@ def _one(uow: UnitOfWork, key: str, src: Source, options: ImportOptions, limits:
         return FileReport(src.name, "imported", _planned(new), planned_runs=new,
                           notes=parsed.notes)
     except ConflictError:  # stored by someone else since we looked
-        return FileReport(src.name, "skipped", "already imported (the same file, by its "
-                                               "content); stored once")
+        return FileReport(src.name, "duplicate", _DUPLICATE)
     except AnkletError as e:  # a value the store refuses (text with NUL characters, say)
         err = FileImportError(src.name, str(e))
-        return FileReport(src.name, "failed", err.problem, error=err)
+        return FileReport(src.name, "refused", err.problem, error=err)
 
 
 def _calendar(uow: UnitOfWork, key: str, name: str, parsed: Parsed) -> FileReport:
@@ -177,6 +198,14 @@ def _calendar(uow: UnitOfWork, key: str, name: str, parsed: Parsed) -> FileRepor
     head = _planned(runs) if runs else "no runs ahead"
     return FileReport(name, "imported", f"{head} ({', '.join(changes)})", planned_runs=runs,
                       notes=parsed.notes)
+
+
+_DUPLICATE = "already imported (the same file, by its content); stored once"
+
+
+def _activities_of(parsed: Parsed) -> tuple[RecordedActivity, ...]:
+    """The activities a file became (a multisport file becomes several)."""
+    return parsed.activities
 
 
 @dataclass(frozen=True, slots=True)

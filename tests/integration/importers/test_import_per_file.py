@@ -57,7 +57,7 @@ def test_import_commits_each_file_as_it_goes(engine: Engine, shared: Path) -> No
 
     paths = [shared / FILES[0], shared / BAD, shared / FILES[1], shared / FILES[2]]
     reports = _import(engine, read_paths(paths), on_report=seen_from_elsewhere)
-    assert [r.status for r in reports] == ["imported", "failed", "imported", "imported"]
+    assert [r.status for r in reports] == ["imported", "refused", "imported", "imported"]
     assert stored_when_reported == [1, 1, 2, 3]  # each good file was saved before the next
 
 
@@ -76,9 +76,9 @@ def test_import_stopped_halfway_keeps_what_was_done_and_a_rerun_adds_the_rest(
         _import(engine, stopped_after_three())
     assert _count(engine) == 3
     again = _import(engine, read_paths(paths))
-    assert [r.status for r in again] == ["skipped"] * 3 + ["imported"] * 3
+    assert [r.status for r in again] == ["duplicate"] * 3 + ["imported"] * 3
     assert _count(engine) == len(FILES)
-    assert [r.status for r in _import(engine, read_paths(paths))] == ["skipped"] * len(FILES)
+    assert [r.status for r in _import(engine, read_paths(paths))] == ["duplicate"] * len(FILES)
     assert _count(engine) == len(FILES)
 
 
@@ -103,7 +103,7 @@ def test_two_imports_at_once_both_finish_and_store_each_file_once(
         th.join(timeout=600)
     assert errors == []
     assert len(results) == 2
-    assert all(r.status in ("imported", "skipped") for rs in results for r in rs)
+    assert all(r.status in ("imported", "duplicate") for rs in results for r in rs)
     assert sum(r.status == "imported" for rs in results for r in rs) == len(FILES)
     assert _count(engine) == len(FILES)
 

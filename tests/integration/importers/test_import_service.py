@@ -65,11 +65,11 @@ def test_import_zip_keeps_the_good_files_and_reports_the_broken_one(
     members["again/garmin-fenix-5-run.fit"] = members["garmin-fenix-5-run.fit"]  # duplicate
     reports = _import(engine, read_bytes(_zip(members), "export.zip"))
     by_status = {s: [r.file for r in reports if r.status == s]
-                 for s in ("imported", "skipped", "failed")}
+                 for s in ("imported", "duplicate", "refused")}
     assert len(by_status["imported"]) == 9
-    assert by_status["failed"] == ["export.zip:broken/activity-unexpected-eof.fit"]
-    assert by_status["skipped"] == ["export.zip:again/garmin-fenix-5-run.fit"]
-    failed = next(r for r in reports if r.status == "failed")
+    assert by_status["refused"] == ["export.zip:broken/activity-unexpected-eof.fit"]
+    assert by_status["duplicate"] == ["export.zip:again/garmin-fenix-5-run.fit"]
+    failed = next(r for r in reports if r.status == "refused")
     assert "truncated" in failed.message
     assert _count(engine) == 9
 
@@ -80,7 +80,7 @@ def test_import_the_same_files_again_skips_them_as_duplicates(
     paths = [shared / "garmin-fenix-5-run.fit", shared / "cerknicko-jezero.gpx"]
     assert [r.status for r in _import(engine, read_paths(paths))] == ["imported", "imported"]
     again = _import(engine, read_paths(paths))
-    assert [r.status for r in again] == ["skipped", "skipped"]
+    assert [r.status for r in again] == ["duplicate", "duplicate"]
     assert all("already imported" in r.message for r in again)
     assert _count(engine) == 2
 
@@ -134,7 +134,7 @@ def test_import_failure_inside_a_file_leaves_none_of_its_rows(engine: Engine) ->
                                                    "SUMMARY:Sunday long run \\x00")
     data = text.replace("\\x00", "\x00").encode()
     reports = _import(engine, read_bytes(data, "nul.ics"), options=MARCH)
-    assert [r.status for r in reports] == ["failed"]
+    assert [r.status for r in reports] == ["refused"]
     assert "NUL" in reports[0].message
     assert _count(engine, t.planned_runs) == 0
 
