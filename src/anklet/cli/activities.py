@@ -5,6 +5,7 @@ Registered on the main app when :mod:`anklet.cli.app` loads (its last line impor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,6 +21,7 @@ from anklet.importers import ImportOptions, read_paths
 from anklet.services import activities
 
 EXIT_SOME_FAILED = 2
+EXIT_INTERRUPTED = 130
 
 
 def activity_dict(a: RecordedActivity, tags: RunTags | None = None) -> dict[str, Any]:
@@ -42,51 +44,111 @@ def trend_dict(t: CadenceTrend) -> dict[str, Any]:
             "first": t.first, "last": t.last, "threshold_pct": t.threshold_pct, "text": t.text}
 
 
-_STYLE = {"imported": "green", "skipped": "yellow", "failed": "bold red"}
+_STYLE = {"imported": "green", "duplicate": "cyan", "skipped": "yellow",
+          "refused": "bold red"}
+
+
+def _summary(reports: list[activities.FileReport]) -> dict[str, int]:
+    return {s: sum(r.status == s for r in reports) for s in activities.STATUSES}
+
+
+def _summary_line(counts: dict[str, int]) -> str:
+    dup = counts["duplicate"]
+    return (f"{counts['imported']} imported, {dup} duplicate{'' if dup == 1 else 's'}, "
+            f"{counts['skipped']} skipped, {counts['refused']} refused.")
 
 
 @app.command("import")
 def import_files(
     paths: Annotated[list[Path], typer.Argument(
-        help="FIT, GPX, TCX or ICS files, or zip archives of them.")],
+        help="FIT, GPX, TCX or ICS files (or .gz of them), or zip archives of them: a "
+             "Strava bulk export, a Garmin export.")],
     person: Annotated[str, typer.Option("--person", "-p",
                                         help="The person's id (see `anklet people`).")],
     workout_date: Annotated[str | None, typer.Option(
         "--workout-date", help="Plan FIT workouts on this date, YYYY-MM-DD (workout files "
                                "carry none; default: today).")] = None,
     sport: Annotated[Sport | None, typer.Option(
-        "--sport", help="Sport of files that name none (GPX without a type, TCX 'Other').")
+        "--sport", help="Sport of files that name none (GPX without a type, TCX 'Other'); "
+                        "a Strava export's own list of activities goes first.")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import recorded activities (FIT, GPX, TCX), FIT workouts and calendar runs (ICS).
 
-    The same file is stored once; a broken file is reported and stores nothing while the
-    others are imported. Each file is saved as soon as it is read, so an import that is
-    stopped keeps what it had done: run it again to add the rest. Exits 2 when any file
-    failed."""
+    Zip archives are opened, zips inside them too (a Garmin export), and gzip files
+    unpacked; a Strava export's activities.csv names the activities and their sports.
+    The same file is stored once (a duplicate); a broken file is refused and stores
+    nothing while the others are imported. Each file is saved as soon as it is read, so an
+    import that is stopped keeps what it had done: run it again to add the rest. A bar
+    shows the progress in a terminal. Exits 2 when any file was refused."""
     options = ImportOptions(workout_date=parse_date(workout_date, "workout-date"), sport=sport)
+    reports: list[activities.FileReport] = []
 
     def show(r: activities.FileReport) -> None:
         note = f" [dim]({escape('; '.join(r.notes))})[/]" if r.notes else ""
         out.print(f"[{_STYLE[r.status]}]{r.status}[/] {escape(r.file)}: "
                   f"{escape(r.message)}{note}", soft_wrap=True, highlight=False)
 
+    def run(found: Callable[[int], None] | None = None,
+            done: Callable[[activities.FileReport], None] | None = None) -> None:
+        def report(r: activities.FileReport) -> None:
+            reports.append(r)
+            if not as_json:
+                show(r)
+            if done is not None:
+                done(r)
+
+        activities.create(uow, key=person, sources=read_paths(paths, found=found),
+                          options=options, on_report=report)
+
+    interrupted = False
     with person_write(person) as uow:
-        reports = activities.create(uow, key=person, sources=read_paths(paths), options=options,
-                                    on_report=None if as_json else show)
-    counts = {s: sum(r.status == s for r in reports) for s in ("imported", "skipped", "failed")}
-    data = {"person": person, **counts, "files": [
+        try:
+            if as_json or not out.is_terminal:
+                run()
+            else:
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeElapsedColumn,
+                )
+
+                with Progress(TextColumn("Importing"), BarColumn(), MofNCompleteColumn(),
+                              TimeElapsedColumn(), TextColumn("[dim]{task.description}"),
+                              console=out, transient=True) as bar:
+                    task = bar.add_task("", total=len(paths))
+
+                    def found(n: int) -> None:
+                        bar.update(task, total=(bar.tasks[0].total or 0) + n)
+
+                    def done(r: activities.FileReport) -> None:
+                        name = r.file.replace("\\", "/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+                        bar.update(task, advance=1, description=escape(name[:40]))
+
+                    run(found, done)
+        except KeyboardInterrupt:
+            interrupted = True  # what was stored is kept; the person is decided again
+    counts = _summary(reports)
+    data = {"person": person, **counts, "interrupted": interrupted, "files": [
         {"file": r.file, "status": r.status, "message": r.message,
-         **({"activity": activity_dict(r.activity)} if r.activity else {}),
+         **({"activity": activity_dict(r.activities[0]),
+             "activities": [activity_dict(a) for a in r.activities]} if r.activities else {}),
          **({"planned_runs": [p.model_dump(mode="json", exclude_none=True)
                               for p in r.planned_runs]} if r.planned_runs else {}),
          **({"notes": list(r.notes)} if r.notes else {})}
         for r in reports]}
     if not emit(as_json, data):
-        out.print(f"{counts['imported']} imported, {counts['skipped']} skipped, "
-                  f"{counts['failed']} failed.")
-    if counts["failed"]:
+        out.print(_summary_line(counts))
+        if interrupted:
+            out.print("Stopped before the end: what was imported is kept. Run the same "
+                      "command again to import the rest (the files already kept are "
+                      "reported as duplicates).", soft_wrap=True)
+    if interrupted:
+        raise SystemExit(EXIT_INTERRUPTED)
+    if counts["refused"]:
         raise SystemExit(EXIT_SOME_FAILED)
 
 
@@ -121,7 +183,7 @@ def runs(
                   f"`anklet import --person {person} FILE...`.")
         return
     t = Table(title=f"Recorded activities of {person} ({len(shown)} of {len(view.activities)})")
-    for col in ("Date", "Sport", "Time", "Distance", "Cadence (steps/min)", "Tags", "File"):
+    for col in ("Date", "Sport", "Time", "Distance", "Cadence (steps/min)", "Tags", "Name"):
         t.add_column(col)
     for a in shown:
         tags = view.tags.get(a.content_hash)
