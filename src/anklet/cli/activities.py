@@ -1,24 +1,28 @@
 """``anklet import`` and ``anklet runs``: watch, workout and calendar files in, runs out.
 
-Registered on the main app when :mod:`anklet.cli.app` loads (its last line imports this).
+Added to the ``anklet`` command by :mod:`anklet.cli.app`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from anklet.cli.app import JsonOpt, PersonArg, app, ctx, emit, out, parse_date, person_write
+from anklet.cli.common import JsonOpt, PersonArg, ctx, emit, out, parse_date, person_write
 from anklet.domain.errors import InputError
 from anklet.domain.history import RecordedActivity, Sport
-from anklet.domain.runs import CadenceTrend, RunTags
-from anklet.importers import ImportOptions, read_paths
-from anklet.services import activities
+
+if TYPE_CHECKING:  # the importers and the database are imported when a command runs
+    from anklet.domain.runs import CadenceTrend, RunTags
+    from anklet.services import activities
+
+commands = typer.Typer()
+"""This module's commands; :mod:`anklet.cli.app` adds them to the ``anklet`` command."""
 
 EXIT_SOME_FAILED = 2
 EXIT_INTERRUPTED = 130
@@ -49,6 +53,8 @@ _STYLE = {"imported": "green", "duplicate": "cyan", "skipped": "yellow",
 
 
 def _summary(reports: list[activities.FileReport]) -> dict[str, int]:
+    from anklet.services import activities
+
     return {s: sum(r.status == s for r in reports) for s in activities.STATUSES}
 
 
@@ -58,7 +64,7 @@ def _summary_line(counts: dict[str, int]) -> str:
             f"{counts['skipped']} skipped, {counts['refused']} refused.")
 
 
-@app.command("import")
+@commands.command("import")
 def import_files(
     paths: Annotated[list[Path], typer.Argument(
         help="FIT, GPX, TCX or ICS files (or .gz of them), or zip archives of them: a "
@@ -69,7 +75,8 @@ def import_files(
         "--workout-date", help="Plan FIT workouts on this date, YYYY-MM-DD (workout files "
                                "carry none; default: today).")] = None,
     sport: Annotated[Sport | None, typer.Option(
-        "--sport", help="Sport of files that name none (GPX without a type, TCX 'Other'); "
+        "--sport", help="Sport of files that name none (GPX without a type, TCX 'Other', a "
+                        "FIT workout); "
                         "a Strava export's own list of activities goes first.")
     ] = None,
     as_json: JsonOpt = False,
@@ -82,6 +89,9 @@ def import_files(
     nothing while the others are imported. Each file is saved as soon as it is read, so an
     import that is stopped keeps what it had done: run it again to add the rest. A bar
     shows the progress in a terminal. Exits 2 when any file was refused."""
+    from anklet.importers import ImportOptions, read_paths
+    from anklet.services import activities
+
     options = ImportOptions(workout_date=parse_date(workout_date, "workout-date"), sport=sport)
     reports: list[activities.FileReport] = []
 
@@ -157,7 +167,7 @@ def _hm(minutes: float) -> str:
     return f"{h}:{m:02d}" if h else f"{m} min"
 
 
-@app.command("runs")
+@commands.command("runs")
 def runs(
     person: PersonArg,
     last: Annotated[int, typer.Option("--last", help="Show the latest N activities.")] = 30,
@@ -167,6 +177,8 @@ def runs(
 
     The trend is called falling when it drops 5 % or more over the latest runs.
     """
+    from anklet.services import activities
+
     if last < 1:
         raise InputError("last", last, "accepted: 1 or more")
     c = ctx()

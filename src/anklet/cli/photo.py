@@ -1,6 +1,7 @@
 """``anklet measure-photo``: the knee-to-wall angle from one side photo (or a short video).
 
-Registered on the main app when :mod:`anklet.cli.app` loads (its last lines import this).
+Added to the ``anklet`` command by :mod:`anklet.cli.app`; the vision stack is imported only
+when a photo is measured.
 The pose model finds the front leg's knee, ankle, heel and toe (the ``[vision]`` extra), or
 ``--points`` gives them by hand; the test's rules are checked, the angle is stored only when
 every one passed (and the decision is made again), and the photo with the points and the
@@ -11,19 +12,21 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from anklet.cli.app import DateOpt, JsonOpt, PersonArg, app, ctx, emit, err, in_range, out, parse_date
-from anklet.domain.decisions import Decision
+from anklet.cli.common import DateOpt, JsonOpt, PersonArg, ctx, emit, err, in_range, out, parse_date
 from anklet.domain.errors import InputError, PhotoRejectedError
-from anklet.domain.photo import PhotoReading
 from anklet.domain.units import Side
-from anklet.domain.views import decision_dict
-from anklet.services import evaluation, people
-from anklet.services import photo as photos
+
+if TYPE_CHECKING:
+    from anklet.domain.decisions import Decision
+    from anklet.domain.photo import PhotoReading
+
+commands = typer.Typer()
+"""This module's commands; :mod:`anklet.cli.app` adds them to the ``anklet`` command."""
 
 MARKS = {True: "[green]✓[/]", False: "[red]✗[/]", None: "[yellow]?[/]"}
 _POINT = re.compile(r"^\s*([a-z_-]+)\s*=\s*(-?[0-9.]+)\s*,\s*(-?[0-9.]+)\s*$")
@@ -61,6 +64,8 @@ def parse_points(specs: list[str]) -> dict[str, tuple[float, float]]:
 
 
 def _read_photo(path: Path) -> bytes:
+    from anklet.services import photo as photos
+
     try:
         photos.check_size(path.stat().st_size, name=path.name)  # before reading it all
         return path.read_bytes()
@@ -118,7 +123,7 @@ def _show(reading: PhotoReading, scale: float, back_toe: tuple[float, float] | N
               f"--points '...' (the same form).[/]", highlight=False, soft_wrap=True)
 
 
-@app.command("measure-photo")
+@commands.command("measure-photo")
 def measure_photo(
     person: PersonArg,
     photo: Annotated[Path, typer.Argument(
@@ -145,6 +150,10 @@ def measure_photo(
 ) -> None:
     """Measure the knee-to-wall lunge angle from a side photo, check the test's rules, and
     store it when they all pass."""
+    from anklet.domain.views import decision_dict
+    from anklet.services import evaluation, people
+    from anklet.services import photo as photos
+
     day = parse_date(date)
     in_range("pain", pain)
     if points is not None and person_number is not None:

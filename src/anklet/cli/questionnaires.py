@@ -1,6 +1,6 @@
 """``anklet questionnaire …`` and ``anklet scores``: self-report answers in, scores out.
 
-Registered on the main app when :mod:`anklet.cli.app` loads (its last lines import this).
+Added to the ``anklet`` command by :mod:`anklet.cli.app`.
 Item texts are our own short labels unless a coach gives the official wording in a file
 (``--wording FILE``); every screen says which it shows.
 """
@@ -16,11 +16,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from anklet.cli.app import (
+from anklet.cli.common import (
     DateOpt,
     JsonOpt,
     PersonArg,
-    app,
     build,
     ctx,
     emit,
@@ -28,7 +27,6 @@ from anklet.cli.app import (
     parse_date,
     person_write,
 )
-from anklet.domain.decisions import OP_TEXT
 from anklet.domain.errors import InputError
 from anklet.domain.history import QuestionnaireResponse
 from anklet.domain.questionnaires import (
@@ -43,13 +41,13 @@ from anklet.domain.questionnaires import (
     resolve_answer,
 )
 from anklet.domain.units import Side
-from anklet.domain.views import change_dict, clearance_criterion, instrument_dict
-from anklet.services import questionnaires
 
 questionnaire_app = typer.Typer(
     name="questionnaire", no_args_is_help=True,
     help="Answer and score the self-report questionnaires (CAIT, FAAM, readiness check).")
-app.add_typer(questionnaire_app, name="questionnaire")
+commands = typer.Typer()
+"""``anklet scores``; :mod:`anklet.cli.app` adds it, and ``questionnaire_app`` as
+``anklet questionnaire``, to the ``anklet`` command."""
 
 AnswerOpt = Annotated[list[str] | None, typer.Option(
     "--answer", "-a", help="ITEM=ANSWER, the option id or its score (see `anklet "
@@ -97,6 +95,9 @@ def _collect(ins: Instrument, answer: list[str] | None, na: list[str] | None,
 
 
 def _record(person: str, response: QuestionnaireResponse, as_json: bool) -> None:
+    from anklet.domain.views import change_dict
+    from anklet.services import questionnaires
+
     c = ctx()
     with person_write(person) as uow:
         got = questionnaires.create(uow, key=person, response=response)
@@ -115,6 +116,9 @@ def _record(person: str, response: QuestionnaireResponse, as_json: bool) -> None
 
 
 def _score_line(ch: Change, protocol: Any) -> Text:
+    from anklet.domain.decisions import OP_TEXT
+    from anklet.domain.views import clearance_criterion
+
     s = ch.score
     line = Text(f"  {s.name}: ", style="bold")
     line.append(s.value_text, style="" if s.scorable else "yellow")
@@ -193,6 +197,8 @@ def items(
     as_json: JsonOpt = False,
 ) -> None:
     """The items of a questionnaire with their answer options and scores."""
+    from anklet.domain.views import instrument_dict
+
     instruments = load_instruments()
     if instrument not in instruments.ids:
         raise InputError("instrument", instrument, f"one of: {', '.join(instruments.ids)}")
@@ -206,7 +212,7 @@ def items(
               soft_wrap=True)
     t = Table(show_lines=False)
     for col in ("Item", "Text", "Answers (id: score)"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold")  # a narrow terminal wraps an id, never cuts it
     for item in ins.items:
         opts = (item.describe_options() if item.scale is not None else
                 " · ".join(f"{o.id}: {'n/a' if o.score is None else o.score}"
@@ -225,12 +231,15 @@ def items(
             out.print(Text(f"  {sc.note}", style="dim"))
 
 
-@app.command("scores")
+@commands.command("scores")
 def scores(
     person: PersonArg,
     as_json: JsonOpt = False,
 ) -> None:
     """Each questionnaire score over time, its change and whether it beats measurement error."""
+    from anklet.domain.views import change_dict
+    from anklet.services import questionnaires
+
     c = ctx()
     with c.uow(write=False) as uow:
         got = questionnaires.get_scores(uow, key=person)

@@ -1,6 +1,6 @@
 """``anklet serve`` (the web app) and ``anklet account`` (accounts, for whoever runs Anklet).
 
-Registered on the main app when :mod:`anklet.cli.app` loads. There is no mail server, so
+Added to the ``anklet`` command by :mod:`anklet.cli.app`. There is no mail server, so
 accounts are created and passwords reset here.
 """
 
@@ -15,14 +15,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from anklet.cli.app import JsonOpt, app, ctx, emit, out
+from anklet.cli.common import JsonOpt, ctx, emit, out
 from anklet.domain.errors import InputError
-from anklet.services import accounts as account_service
-from anklet.services import evaluation, people
 
 account_app = typer.Typer(help="Create accounts and reset passwords (there is no mail server).",
                           no_args_is_help=True)
-app.add_typer(account_app, name="account")
+commands = typer.Typer()
+"""``anklet serve``; :mod:`anklet.cli.app` adds it, and ``account_app`` as ``anklet account``,
+to the ``anklet`` command."""
 
 DEMO_COACH = ("coach@demo.anklet", "Demo Coach", "demo-coach-password")
 DEMO_CLIENT = ("runner@demo.anklet", "demo-runner", "demo-client-password")
@@ -62,6 +62,8 @@ def create(
     as_json: JsonOpt = False,
 ) -> None:
     """Create an account."""
+    from anklet.services import accounts as account_service
+
     pw = _password(password, "Password")
     c = ctx()
     with c.uow() as uow:
@@ -89,6 +91,8 @@ def reset_password(
     as_json: JsonOpt = False,
 ) -> None:
     """Set a new password; the account is signed out everywhere and its API tokens deleted."""
+    from anklet.services import accounts as account_service
+
     pw = _password(password, "New password")
     c = ctx()
     with c.uow() as uow:
@@ -121,6 +125,8 @@ def list_accounts(as_json: JsonOpt = False) -> None:
                   "or sign up in the web app (`anklet serve`).")
         return
     table = Table("Email", "Name", "Role", "Person")
+    for column in table.columns:
+        column.overflow = "fold"  # a narrow terminal wraps an email or id, never cuts it
     for d in data:
         table.add_row(str(d["email"]), str(d["name"]), str(d["role"]), str(d["person"] or ""))
     out.print(table)
@@ -131,7 +137,9 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
     Development only: the passwords are printed and well known.
     """
+    from anklet.services import accounts as account_service
     from anklet.services import demo as demo_service
+    from anklet.services import evaluation, people
 
     c = ctx()
     made: list[tuple[str, str, str]] = []
@@ -186,7 +194,7 @@ def _address(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
-@app.command("serve")
+@commands.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option("--host", help=(
         "Address to listen on (default 127.0.0.1, this computer only). Any other address "
@@ -213,7 +221,7 @@ def serve(
 
     import uvicorn
 
-    from anklet.cli.app import state
+    from anklet.cli.common import state
     from anklet.settings import get_settings
     from anklet.web.app import create_app
     from anklet.web.secret import check_listen, resolve_secret, secret_file_for

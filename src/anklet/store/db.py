@@ -11,18 +11,21 @@ the URL or the connection become :class:`~anklet.store.errors.StoreError`.
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from anklet.store.errors import StoreError
+
+if TYPE_CHECKING:  # Alembic is imported only when the schema has to change (it is slow)
+    from alembic.config import Config
 
 __all__ = [
     "BEGIN_OPTION",
@@ -31,6 +34,7 @@ __all__ = [
     "alembic_config",
     "check",
     "describe_url",
+    "head_revision",
     "make_engine",
     "migrate",
     "store_error",
@@ -223,6 +227,8 @@ def make_engine(url: str) -> Engine:
 
 def alembic_config(engine: Engine | None = None) -> Config:
     """An Alembic configuration built in code, pointing at the packaged migrations."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     if engine is not None:
@@ -232,8 +238,54 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+@functools.cache
+def head_revision() -> str:
+    """The newest revision of the packaged migrations, read from the ``revision`` and
+    ``down_revision`` lines of their files (once per process): the one no other revision
+    follows. Alembic's own script directory gives the same answer (a test holds them equal)
+    but takes a good part of a second to import and scan, on every command."""
+    revisions: set[str] = set()
+    followed: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = {m.group(1): m.group(2)
+                 for m in _REVISION_LINE.finditer(script.read_text("utf-8"))}
+        if "revision" not in found:
+            continue
+        revisions.add(found["revision"].strip("'\""))
+        followed.update(re.findall(r"['\"]([^'\"]+)['\"]", found.get("down_revision", "")))
+    heads = revisions - followed
+    if len(heads) != 1:
+        raise StoreError(f"The packaged migrations have {len(heads)} newest revisions "
+                         f"({', '.join(sorted(heads)) or 'none'}); expected exactly one.")
+    return heads.pop()
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the database's schema is at :func:`head_revision` already: one read of the
+    ``alembic_version`` table in a plain read transaction (it takes no writer's lock). A new
+    database (no such table yet) or one that cannot be read answers False, and
+    :func:`migrate` then leaves it to Alembic (which also reports a database that cannot be
+    used)."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    except DBAPIError:
+        return False
+    return [r[0] for r in rows] == [head_revision()]
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the database schema to ``revision`` (the newest by default), in one transaction."""
+    """Upgrade the database schema to ``revision`` (the newest by default), in one transaction.
+
+    A database at the newest revision already is only read (see :func:`at_head`): Alembic is
+    imported and run only when there is something to do."""
+    if revision == "head" and at_head(engine):
+        return
+    from alembic import command
+
     cfg = alembic_config()
     try:
         with writing(engine).begin() as connection:  # two first starts at once: one waits

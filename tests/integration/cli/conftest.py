@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import anklet.cli.app as cli_app
+import anklet.cli.common as cli_common
 from anklet.services.context import Context
 
 
@@ -55,14 +56,14 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def _dispose_engines(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Each run opens its own engine (a real process would exit); close them after the test."""
     opened: list[Context] = []
-    real = cli_app.open_context
+    real = cli_common.open_context
 
     def recording(*args: Any, **kwargs: Any) -> Context:
         c = real(*args, **kwargs)
         opened.append(c)
         return c
 
-    monkeypatch.setattr(cli_app, "open_context", recording)
+    monkeypatch.setattr(cli_common, "open_context", recording)
     yield
     for c in opened:
         c.engine.dispose()

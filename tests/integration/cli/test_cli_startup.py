@@ -1,0 +1,141 @@
+"""The command line imports what a command needs when it runs, and its modules form no circle.
+
+Each run is a fresh Python process (as the ``anklet`` command is), and the test reads which
+modules it had imported when it ended: a behaviour, not a timing (the timing is
+``benchmarks/bench_cli.py``).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import anklet.cli
+from anklet.store.db import make_engine, migrate
+
+# What only some commands need: the web app, the importers and their parsers, Alembic, the
+# vision stack, password hashing and strength, PDF and templates.
+NEVER_AT_START = ("alembic", "fastapi", "starlette", "uvicorn", "jinja2", "weasyprint", "cv2",
+                  "numpy", "mediapipe", "PIL", "argon2", "zxcvbn", "fitdecode", "gpxpy",
+                  "icalendar", "anklet.importers", "anklet.web", "anklet.vision",
+                  "anklet.services.photo", "anklet.services.accounts",
+                  "anklet.services.activities")
+# --help needs neither the database nor the decision engine.
+NOT_FOR_HELP = (*NEVER_AT_START, "sqlalchemy", "anklet.store", "anklet.services",
+                "anklet.domain.decisions", "anklet.domain.planner", "anklet.cli.render")
+
+RUN = """
+import json, sys
+from anklet.cli.app import main
+try:
+    main(sys.argv[2:])
+except SystemExit as e:
+    code = e.code
+else:
+    code = 0
+with open(sys.argv[1], "w") as f:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, f)
+"""
+
+
+def _imported(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> list[str]:
+    """The modules a fresh ``anklet ARGS`` process had imported when it ended."""
+    report = tmp_path / "modules.json"
+    subprocess.run([sys.executable, "-c", RUN, str(report), *args], check=True,
+                   capture_output=True, env=env, timeout=120)
+    data = json.loads(report.read_text())
+    assert data["code"] in (0, None), data["code"]
+    return list(data["modules"])
+
+
+def _heavy(modules: list[str], names: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if any(m == n or m.startswith(n + ".") for n in names)]
+
+
+def test_help_imports_no_database_no_engine_and_no_heavy_library(tmp_path: Path) -> None:
+    modules = _imported(tmp_path, "--help")
+    assert "anklet.cli.app" in modules
+    assert _heavy(modules, NOT_FOR_HELP) == []
+
+
+def test_a_command_s_help_imports_no_heavy_library(tmp_path: Path) -> None:
+    for command in (["import", "--help"], ["serve", "--help"], ["measure-photo", "--help"],
+                    ["account", "create", "--help"]):
+        assert _heavy(_imported(tmp_path, *command), NOT_FOR_HELP) == [], command
+
+
+@pytest.mark.parametrize("command", [["status", "ann"], ["people"], ["plan", "ann"]])
+def test_a_command_on_a_database_at_the_newest_schema_imports_no_heavy_library(
+        tmp_path: Path, command: list[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    subprocess.run([sys.executable, "-c", "from anklet.cli.app import main; main()", "--db",
+                    url, "add-person", "ann", "--name", "Ann"], check=True,
+                   capture_output=True, timeout=120)
+    modules = _imported(tmp_path, "--db", url, *command)
+    assert "sqlalchemy" in modules  # it did read the database
+    assert _heavy(modules, NEVER_AT_START) == []
+
+
+def test_a_new_database_is_still_created_with_its_schema(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    modules = _imported(tmp_path, "--db", url, "people")
+    assert "alembic" in modules  # the schema had to be made: Alembic ran
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM people").scalar() == 0
+    engine.dispose()
+
+
+def _cli_imports() -> dict[str, set[str]]:
+    """Each module of ``anklet.cli`` and the ``anklet.cli`` modules it imports, at any level
+    (in a function too)."""
+    folder = Path(anklet.cli.__file__).parent
+    found: dict[str, set[str]] = {}
+    for path in sorted(folder.glob("*.py")):
+        name = f"anklet.cli.{path.stem}" if path.stem != "__init__" else "anklet.cli"
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names if a.name.startswith("anklet.cli.")}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                if node.module == "anklet.cli":
+                    targets |= {f"anklet.cli.{a.name}" for a in node.names}
+                elif node.module.startswith("anklet.cli."):
+                    targets.add(node.module)
+        found[name] = targets - {name}
+    return found
+
+
+def test_cli_modules_import_each_other_without_a_circle() -> None:
+    graph = _cli_imports()
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, " -> ".join((*path, module))
+        if module in done:
+            return
+        for target in graph.get(module, set()):
+            visit(target, (*path, module))
+        done.add(module)
+
+    for module in graph:
+        visit(module, ())
+
+
+def test_commands_are_added_to_the_app_in_one_place_only() -> None:
+    graph = _cli_imports()
+    importers_of_app = [m for m, targets in graph.items() if "anklet.cli.app" in targets]
+    assert importers_of_app == []
+    groups = {"people", "assessment", "schedule", "sessions", "plans", "library", "activities",
+              "photo", "questionnaires", "web"}
+    assert {f"anklet.cli.{g}" for g in groups} <= graph["anklet.cli.app"]
+    for g in groups:
+        assert not graph[f"anklet.cli.{g}"] & {f"anklet.cli.{o}" for o in groups}, g
