@@ -7,6 +7,7 @@ are stored all the same), 4 for an unknown person.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import io
 import zipfile
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 
 Cli = Callable[..., Any]
 
@@ -44,7 +46,7 @@ def test_import_reports_each_file_and_exits_2_when_one_failed(
     assert "a 47 min run, 9.01 km, 4 laps, cadence 163 steps/min on 2015-08-15" in r.text
     assert "not an activity" in r.text
     assert "activity-unexpected-eof.fit: the file ends too early" in r.text
-    assert "1 imported, 1 skipped, 1 failed." in r.text
+    assert "1 imported, 0 duplicates, 1 skipped, 1 refused." in r.text
     runs = cli("runs", sam, "--json").json()
     assert [a["name"] for a in runs["activities"]] == ["activity-small-fenix2-run.fit"]
     # the import decided Sam again (nothing else did): the list shows it
@@ -55,14 +57,14 @@ def test_import_json_lists_every_file_with_its_status(cli: Cli, sam: str, shared
     first = cli("import", "-p", sam, shared / "garmin-fenix-5-run.fit", "--json")
     assert first.code == 0, first.text
     data = first.json()
-    assert (data["imported"], data["skipped"], data["failed"]) == (1, 0, 0)
+    assert (data["imported"], data["duplicate"], data["skipped"], data["refused"]) == (1, 0, 0, 0)
     [f] = data["files"]
     assert f["status"] == "imported"
     assert f["activity"]["sport"] == "run"
     assert f["activity"]["cadence_spm"] == 173.89
     assert f["activity"]["date"] == "2017-06-11"
     again = cli("import", "-p", sam, shared / "garmin-fenix-5-run.fit", "--json").json()
-    assert again["files"][0]["status"] == "skipped"
+    assert again["files"][0]["status"] == "duplicate"
     assert "already imported" in again["files"][0]["message"]
 
 
@@ -77,7 +79,7 @@ def test_import_zip_with_a_member_outside_and_a_broken_file(
     r = cli("import", "--person", sam, archive, "--json")
     assert r.code == 2
     status = {f["file"].rsplit(":", 1)[1]: f["status"] for f in r.json()["files"]}
-    assert status == {"../../evil.fit": "imported", "walk.fit": "imported", "cut.fit": "failed",
+    assert status == {"../../evil.fit": "imported", "walk.fit": "imported", "cut.fit": "refused",
                       "readme.txt": "skipped"}
     assert not list(tmp_path.parent.rglob("evil.fit"))  # read in memory, never written
 
@@ -155,3 +157,118 @@ def test_export_and_import_history_keep_recorded_activities(
     assert cli("export", sam).json() == doc
     ev = cli("evaluate", path, "--json")
     assert ev.code == 0, ev.text
+
+
+# --- exports as people have them, reported file by file ----------------------------------
+
+
+def _strava(shared: Path, path: Path) -> Path:
+    """A Strava-like bulk export: gzip activity files and activities.csv naming them."""
+    listing = ("Activity ID,Activity Date,Activity Name,Activity Type,Filename\n"
+               '1,"Aug 15, 2015, 7:12:04 AM",Long Sunday run,Run,activities/1.fit.gz\n'
+               '2,"Jun 11, 2017, 6:00:00 AM",Lake loop,Hike,activities/2.gpx.gz\n')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("activities.csv", listing)
+        z.writestr("activities/1.fit.gz", gzip.compress(
+            (shared / "activity-small-fenix2-run.fit").read_bytes()))
+        z.writestr("activities/2.gpx.gz", gzip.compress(
+            (shared / "cerknicko-jezero.gpx").read_bytes()))
+        z.writestr("media/photo.jpg", b"\xff\xd8\xff")
+    return path
+
+
+def test_import_strava_export_reports_each_file_and_the_counts(
+        cli: Cli, sam: str, shared: Path, tmp_path: Path) -> None:
+    export = _strava(shared, tmp_path / "export_1.zip")
+    r = cli("import", "-p", sam, export)
+    assert r.code == 0, r.text
+    lines = r.out.splitlines()  # not a terminal: one plain line per file, no bar
+    assert [line.split(" ", 1)[0] for line in lines] == [
+        "imported", "imported", "skipped", "2"]
+    assert lines[0].startswith(f'imported {export}:activities/1.fit.gz: "Long Sunday run", '
+                               f"a 47 min run, 9.01 km")
+    assert lines[1].startswith(f'imported {export}:activities/2.gpx.gz: "Lake loop", a 71 '
+                               f"min walk")
+    assert lines[2].startswith(f"skipped {export}:media/photo.jpg: not an activity")
+    assert lines[3] == "2 imported, 0 duplicates, 1 skipped, 0 refused."
+    runs = cli("runs", sam, "--json").json()["activities"]
+    assert sorted((a["name"], a["sport"]) for a in runs) == [("Lake loop", "walk"),
+                                                             ("Long Sunday run", "run")]
+    again = cli("import", "-p", sam, export)
+    assert again.code == 0
+    assert f"duplicate {export}:activities/1.fit.gz: already imported" in again.text
+    assert again.out.splitlines()[-1] == "0 imported, 2 duplicates, 1 skipped, 0 refused."
+
+
+def test_import_json_prints_nothing_but_the_json(
+        cli: Cli, sam: str, shared: Path, tmp_path: Path) -> None:
+    single = tmp_path / "run.fit.gz"
+    single.write_bytes(gzip.compress((shared / "garmin-fenix-5-run.fit").read_bytes()))
+    r = cli("import", "-p", sam, single, _strava(shared, tmp_path / "s.zip"), "--json")
+    assert r.code == 0, r.text
+    data = r.json()  # the whole of stdout is one JSON document
+    assert {k: data[k] for k in ("imported", "duplicate", "skipped", "refused",
+                                 "interrupted")} == {
+        "imported": 3, "duplicate": 0, "skipped": 1, "refused": 0, "interrupted": False}
+    first = data["files"][0]
+    assert (first["file"], first["status"]) == (str(single), "imported")
+    assert [a["sport"] for a in first["activities"]] == ["run"]
+    assert first["activity"]["name"] == "run.fit.gz"
+
+
+def test_import_nested_zip_bomb_is_refused_with_a_clear_message(
+        cli: Cli, sam: str, tmp_path: Path) -> None:
+    inner: bytes = b""
+    for level in range(4):  # a zip in a zip in a zip in a zip
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr(f"level{level}.zip" if inner else "run.gpx", inner or b"<gpx/>")
+        inner = buf.getvalue()
+    path = tmp_path / "nested.zip"
+    path.write_bytes(inner)
+    r = cli("import", "-p", sam, path)
+    assert r.code == 2
+    assert "refused" in r.text
+    assert "it is a zip inside 3 zips; archives are opened at most 3 deep" in r.text
+    assert "0 imported, 0 duplicates, 0 skipped, 1 refused." in r.text
+
+
+def test_import_in_a_terminal_shows_progress_and_each_file(
+        cli: Cli, sam: str, shared: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import anklet.cli.activities as cli_activities
+
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=120, color_system=None)
+    monkeypatch.setattr(cli_activities, "out", terminal)
+    r = cli("import", "-p", sam, _strava(shared, tmp_path / "s.zip"))
+    assert r.code == 0, r.text
+    shown = screen.getvalue()
+    assert "Importing" in shown  # the bar (drawn, then cleared when done)
+    assert "3/3" in shown  # files done of all found: the archive's 3 files replaced it
+    assert 'activities/1.fit.gz: "Long Sunday run", a 47 min run' in shown
+    assert "2 imported, 0 duplicates, 1 skipped, 0 refused." in shown
+
+
+def test_import_stopped_keeps_what_was_done_and_the_rerun_reports_duplicates(
+        cli: Cli, sam: str, shared: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import anklet.importers.bundle as bundle
+
+    export = _strava(shared, tmp_path / "export_1.zip")
+    real = bundle.read_zip
+
+    def ctrl_c_after_the_first(*args: Any, **kwargs: Any) -> Any:
+        members = real(*args, **kwargs)
+        yield next(members)
+        raise KeyboardInterrupt  # Ctrl-C in the middle of a long import
+
+    monkeypatch.setattr(bundle, "read_zip", ctrl_c_after_the_first)
+    r = cli("import", "-p", sam, export)
+    assert r.code == 130
+    assert "1 imported, 0 duplicates, 0 skipped, 0 refused." in r.text
+    assert "Stopped before the end: what was imported is kept" in r.text
+    monkeypatch.setattr(bundle, "read_zip", real)
+    again = cli("import", "-p", sam, export)
+    assert again.code == 0
+    assert again.out.splitlines()[-1] == "1 imported, 1 duplicate, 1 skipped, 0 refused."
