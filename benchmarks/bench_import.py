@@ -89,7 +89,7 @@ def import_zip(archive: bytes, url: str) -> dict[str, int]:
             uow.commit()
     finally:
         engine.dispose()
-    return {s: sum(r.status == s for r in reports) for s in ("imported", "skipped", "failed")}
+    return {s: sum(r.status == s for r in reports) for s in activities.STATUSES}
 
 
 def main(count: int = 300, rounds: int = 3) -> None:

@@ -365,7 +365,7 @@ def finish_imports(procs: list[subprocess.Popen[str]], t0: float) -> list[dict[s
                                  "seconds": round(time.perf_counter() - t0, 1)}
         try:
             data = json.loads(stdout)
-            entry.update({k: data[k] for k in ("imported", "skipped", "failed")})
+            entry.update({k: data[k] for k in ("imported", "duplicate", "skipped", "refused")})
         except (json.JSONDecodeError, KeyError):
             entry["error"] = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
         out.append(entry)
