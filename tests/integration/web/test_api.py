@@ -413,6 +413,8 @@ def test_feet_intake_time_and_runs_are_stored_and_reach_the_plan(people: People)
     _problem(people.coach.put(f"{base}/availability", json={**minutes, "mon": 300}), "mon")
     _problem(people.coach.post(f"{base}/planned-runs", json={
         "date": run_day.isoformat(), "kind": "sprint"}), "kind")
+    _problem(people.coach.post(f"{base}/planned-runs", json={  # only an import sets these
+        "date": run_day.isoformat(), "kind": "easy", "calendar": "club.ics"}), "calendar")
     _problem(people.coach.post(f"{base}/foot-observations", json={
         "date": A_WEEK_AGO.isoformat(), "side": "left", "posture": "flat", "arch": "high"}),
         "posture")

@@ -6,7 +6,7 @@ messages as the CLI); each ``…Public`` is what was stored, sent back.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from anklet.domain.history import (
     Availability,
@@ -89,6 +89,9 @@ class AvailabilityPublic(Availability):
 
 class PlannedRunCreate(PlannedRun):
     """A planned run; long, interval and race runs get gait prep before them in the plan."""
+
+    calendar: None = Field(default=None, description="Set only by a calendar import.")
+    event: None = Field(default=None, description="Set only by a calendar import.")
 
 
 class PlannedRunPublic(PlannedRun):
