@@ -42,7 +42,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.sql.elements import BindParameter
@@ -888,11 +887,15 @@ def _upsert_statement(dialect: str, table: Table, key_cols: tuple[str, ...],
     cache_key = (dialect, table.name, key_cols, update_cols)
     if (stmt := _upserts.get(cache_key)) is not None:
         return stmt
-    if dialect == "postgresql":
+    if dialect == "postgresql":  # each dialect imported when its database is used
+        from sqlalchemy.dialects import postgresql
+
         pg = postgresql.insert(table)
         stmt = pg.on_conflict_do_update(
             index_elements=list(key_cols), set_={c: pg.excluded[c] for c in update_cols})
     elif dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         lite = sqlite.insert(table)
         stmt = lite.on_conflict_do_update(
             index_elements=list(key_cols), set_={c: lite.excluded[c] for c in update_cols})
