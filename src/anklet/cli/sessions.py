@@ -66,7 +66,9 @@ def log_session(
         "--planned", help="Log the exercises planned for that day, at the planned dose.")] = False,
     rpe: Annotated[int | None, typer.Option(help="Effort 0–10.")] = None,
     pain_before: Annotated[int | None, typer.Option(help="Pain before, 0–10.")] = None,
-    pain_during: Annotated[int, typer.Option(help="Highest pain during, 0–10.")] = 0,
+    pain_during: Annotated[int | None, typer.Option(
+        help="Highest pain during, 0–10 (0 = none). Needed: it decides whether the dose "
+             "steps up, so it is never taken as 0.")] = None,
     pain_next_morning: Annotated[int | None, typer.Option(
         help="Pain the next morning, 0–10 (or add later with `anklet morning`).")] = None,
     notes: Annotated[str | None, typer.Option()] = None,
@@ -83,6 +85,10 @@ def log_session(
     for name, v in (("rpe", rpe), ("pain-before", pain_before), ("pain-during", pain_during),
                     ("pain-next-morning", pain_next_morning)):
         in_range(name, v)
+    if pain_during is None:
+        raise InputError("pain-during", None, "the highest pain during the session, 0–10 "
+                         "(0 = none): it decides whether the dose steps up, so Anklet never "
+                         "assumes it; add --pain-during N")
     logs = [parse_exercise_spec(s) for s in exercise or []]
     c = ctx()
     with person_write(person) as uow:

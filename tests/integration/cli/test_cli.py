@@ -176,7 +176,7 @@ def test_people_rejects_an_unknown_option(cli: Cli) -> None:
 
 def test_delete_needs_yes_and_then_removes_everything(cli: Cli) -> None:
     add_person(cli)
-    ok(cli("log", "sam", "-e", "seated-arch-roll"))
+    ok(cli("log", "sam", "--pain-during", "0", "-e", "seated-arch-roll"))
     refused(cli("delete", "sam"), EXIT_INPUT, "yes", "pass --yes to confirm")
     assert exported(cli)["sessions"]  # still there
     refused(cli("delete", "nobody", "--yes"), EXIT_NOT_FOUND, "'nobody'")
@@ -236,7 +236,7 @@ def test_import_history_stores_the_document(cli: Cli, tmp_path: Path) -> None:
 def test_import_history_refuses_an_existing_person_unless_replace(cli: Cli,
                                                                   tmp_path: Path) -> None:
     add_person(cli)
-    ok(cli("log", "sam", "-e", "seated-arch-roll"))
+    ok(cli("log", "sam", "--pain-during", "0", "-e", "seated-arch-roll"))
     doc = exported(cli)
     doc["person"]["name"] = "Sam Renamed"
     doc["sessions"] = []
@@ -702,7 +702,7 @@ def test_log_planned_logs_the_days_planned_exercises(cli: Cli) -> None:
 
 def test_log_planned_on_a_day_with_nothing_planned_says_so(cli: Cli) -> None:
     add_person(cli)  # no availability: nothing can be planned
-    refused(cli("log", "sam", "--planned"), EXIT_INPUT, "planned", TODAY.isoformat(),
+    refused(cli("log", "sam", "--pain-during", "0", "--planned"), EXIT_INPUT, "planned", TODAY.isoformat(),
             "nothing is planned that day")
     assert exported(cli)["sessions"] == []
 
@@ -712,7 +712,7 @@ def test_log_planned_for_a_red_flag_person_is_refused(cli: Cli) -> None:
     ok(cli("screen", "sam", "--yes", "numbness_tingling", "--none"))
     ok(cli("availability", "sam", "--mon", "30", "--tue", "30", "--wed", "30", "--thu", "30",
            "--fri", "30", "--sat", "30", "--sun", "30"))
-    refused(cli("log", "sam", "--planned"), EXIT_INPUT, "planned", "a day with a plan",
+    refused(cli("log", "sam", "--pain-during", "0", "--planned"), EXIT_INPUT, "planned", "a day with a plan",
             "clinician")
     assert exported(cli)["sessions"] == []
 
@@ -732,18 +732,24 @@ def test_log_planned_for_a_red_flag_person_is_refused(cli: Cli) -> None:
 def test_log_rejects_bad_input_and_stores_no_session(cli: Cli, args: tuple[str, ...],
                                                      words: tuple[str, ...]) -> None:
     add_person(cli)
-    refused(cli("log", "sam", *args), EXIT_INPUT, *words)
+    refused(cli("log", "sam", "--pain-during", "0", *args), EXIT_INPUT, *words)
     assert exported(cli)["sessions"] == []
 
 
+def test_log_without_pain_during_is_refused_and_never_taken_as_none(cli: Cli) -> None:
+    add_person(cli)
+    refused(cli("log", "sam", "-e", "seated-arch-roll"), EXIT_INPUT, "pain-during", "0–10")
+    assert exported(cli)["sessions"] == []  # a missing answer would have counted as pain-free
+
+
 def test_log_for_an_unknown_person(cli: Cli) -> None:
-    refused(cli("log", "nobody", "-e", "seated-arch-roll"), EXIT_NOT_FOUND, "'nobody'")
+    refused(cli("log", "nobody", "--pain-during", "0", "-e", "seated-arch-roll"), EXIT_NOT_FOUND, "'nobody'")
 
 
 def test_morning_adds_next_morning_pain(cli: Cli) -> None:
     add_person(cli)
-    ok(cli("log", "sam", "-e", "seated-arch-roll", "--date", YESTERDAY.isoformat()))
-    ok(cli("log", "sam", "-e", "seated-arch-roll"))
+    ok(cli("log", "sam", "--pain-during", "0", "-e", "seated-arch-roll", "--date", YESTERDAY.isoformat()))
+    ok(cli("log", "sam", "--pain-during", "0", "-e", "seated-arch-roll"))
     r = ok(cli("morning", "sam", "3", "--json"))  # default: yesterday's session
     assert r.json() == {"session": YESTERDAY.isoformat(), "pain_next_morning": 3}
     assert "Next-morning pain 1/10" in ok(cli("morning", "sam", "1", "--session-date",
@@ -753,7 +759,7 @@ def test_morning_adds_next_morning_pain(cli: Cli) -> None:
 
 def test_morning_rejects_bad_input(cli: Cli) -> None:
     add_person(cli)
-    ok(cli("log", "sam", "-e", "seated-arch-roll", "--date", YESTERDAY.isoformat()))
+    ok(cli("log", "sam", "--pain-during", "0", "-e", "seated-arch-roll", "--date", YESTERDAY.isoformat()))
     refused(cli("morning", "sam", "11"), EXIT_INPUT, "pain", "11", "0 to 10")
     refused(cli("morning", "sam", "2", "--session-date", "2026-13-40"), EXIT_INPUT,
             "session-date", "'2026-13-40'", "YYYY-MM-DD")
@@ -872,7 +878,7 @@ def test_plan_shows_the_week(cli: Cli) -> None:
 
 def test_adherence_counts_the_weeks_sessions(cli: Cli) -> None:
     add_person(cli)
-    ok(cli("log", "sam", "-e", "seated-arch-roll"))
+    ok(cli("log", "sam", "--pain-during", "0", "-e", "seated-arch-roll"))
     a = ok(cli("adherence", "sam", "--json")).json()
     assert set(a) == {"start", "end", "stage", "pct", "targets"}
     monday = TODAY - dt.timedelta(days=TODAY.weekday())
@@ -1028,7 +1034,7 @@ def test_schema_is_the_published_one_and_exports_validate_against_it(cli: Cli) -
     assert schema == published, "schema/history.schema.json is stale: run `make schema`"
     add_person(cli, "sam", "--left-sprains", "1", "--left-last-sprain", "2025-08-10")
     ok(cli("measure", "sam", "knee-to-wall", "--left", "8", "--right", "10"))
-    ok(cli("log", "sam", "-e", "seated-arch-roll,seconds=60"))
+    ok(cli("log", "sam", "--pain-during", "0", "-e", "seated-arch-roll,seconds=60"))
     jsonschema.validate(exported(cli), schema)
 
 

@@ -24,23 +24,23 @@ def _sessions(cli: Cli) -> list[dict[str, Any]]:
 
 def test_log_gait_off_stores_the_flag_and_returns_it(cli: Cli) -> None:
     _add_person(cli)
-    r = ok(cli("log", "sam", "-e", "seated-arch-roll", "--gait-off", "--json"))
+    r = ok(cli("log", "sam", "--pain-during", "0", "-e", "seated-arch-roll", "--gait-off", "--json"))
     assert r.json()["gait_off"] is True
     assert [s["gait_off"] for s in _sessions(cli)] == [True]
 
 
 def test_log_without_gait_off_stores_not_off(cli: Cli) -> None:
     _add_person(cli)
-    r = ok(cli("log", "sam", "-e", "seated-arch-roll", "--json"))
+    r = ok(cli("log", "sam", "--pain-during", "0", "-e", "seated-arch-roll", "--json"))
     assert r.json()["gait_off"] is False
     assert [s["gait_off"] for s in _sessions(cli)] == [False]
 
 
 def test_log_gait_off_says_it_was_noted(cli: Cli) -> None:
     _add_person(cli)
-    r = ok(cli("log", "sam", "-e", "seated-arch-roll", "--gait-off"))
+    r = ok(cli("log", "sam", "--pain-during", "0", "-e", "seated-arch-roll", "--gait-off"))
     assert "walking or running felt off" in r.text
-    assert "felt off" not in ok(cli("log", "sam", "-e", "seated-arch-roll")).text
+    assert "felt off" not in ok(cli("log", "sam", "--pain-during", "0", "-e", "seated-arch-roll")).text
 
 
 def test_log_help_explains_gait_off(cli: Cli) -> None:

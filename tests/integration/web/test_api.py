@@ -615,6 +615,9 @@ def test_a_session_log_is_validated_like_anklet_log(people: People) -> None:
     assert p["value"] == 11
     _problem(people.coach.post(url, json={**_session(), "exercises": []}), "exercises")
     _problem(people.coach.post(url, json=_session(rpe="hard")), "rpe")
+    no_pain = _session()
+    del no_pain["pain_during"]  # left out: never taken as "no pain"
+    _problem(people.coach.post(url, json=no_pain), "pain_during")
     p = _problem(people.coach.post(url, json=_session(dt.date(2300, 1, 1))), "date")
     assert p["accepted"] == DATE_ACCEPTED
     assert _ok(people.coach.get(url))["count"] == 0  # nothing half-written

@@ -62,7 +62,7 @@ def _number_bodies(key: str, bad: str) -> list[tuple[str, str, str, str]]:
          f'{{"date": "{DAY}", "side": "left", "kind": "knee_to_wall", "value": {bad}}}', "value"),
         ("POST", f"/api/v1/people/{key}/sessions",
          f'{{"date": "{DAY}", "exercises": [{{"exercise_id": "seated-forefoot-roll", '
-         f'"load_kg": {bad}}}]}}', "exercises[0].load_kg"),
+         f'"load_kg": {bad}}}], "pain_during": 0}}', "exercises[0].load_kg"),
         ("PUT", f"/api/v1/people/{key}/availability", f'{{"mon": {bad}}}', "mon"),
         ("PUT", f"/api/v1/people/{key}/intake", f'{{"date": "{DAY}", "age": {bad}}}', "age"),
         ("POST", "/api/v1/evaluate",
@@ -90,7 +90,7 @@ def _text_bodies(key: str, bad: str) -> list[tuple[str, str, str, str]]:
          f'"notes": "x{bad}"}}', "notes"),
         ("POST", f"/api/v1/people/{key}/sessions",
          f'{{"date": "{DAY}", "exercises": [{{"exercise_id": "seated-forefoot-roll"}}], '
-         f'"notes": "ok{bad}"}}', "notes"),
+         f'"pain_during": 0, "notes": "ok{bad}"}}', "notes"),
         ("POST", f"/api/v1/people/{key}/planned-runs",
          f'{{"date": "{DAY}", "kind": "long", "title": "{bad}"}}', "title"),
         ("PUT", f"/api/v1/people/{key}/intake",
@@ -133,7 +133,7 @@ def test_api_keeps_line_breaks_and_tabs_in_notes(api: tuple[TestClient, str]) ->
     client, key = api
     r = client.post(f"/api/v1/people/{key}/sessions", json={
         "date": DAY, "exercises": [{"exercise_id": "seated-forefoot-roll"}],
-        "notes": "felt fine\n\tthen sore"})
+        "pain_during": 0, "notes": "felt fine\n\tthen sore"})
     assert r.status_code == 201, r.text
     assert r.json()["notes"] == "felt fine\n\tthen sore"
 

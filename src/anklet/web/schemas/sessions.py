@@ -11,7 +11,11 @@ from anklet.web.schemas.common import PublicModel
 class SessionCreate(Session):
     """A session as ``anklet log`` takes it: at least one exercise (ids from the exercise
     library), effort (rpe 0–10), pain (0–10) before, during and the next morning, and
-    ``gait_off`` (true when walking or running felt off that day; false when left out)."""
+    ``gait_off`` (true when walking or running felt off that day; false when left out).
+    Pain during is required: it decides whether the dose steps up, so it is never taken as
+    0 when left out."""
+
+    pain_during: Pain
 
 
 class SessionPublic(Session):
