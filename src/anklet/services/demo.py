@@ -38,6 +38,7 @@ from anklet.domain.planner import plan_week
 from anklet.domain.protocol import Protocol
 from anklet.domain.questionnaires import answers_scoring, load_instruments
 from anklet.domain.units import Side
+from anklet.services.people import replace_data
 from anklet.store.uow import UnitOfWork
 
 WEEK = dt.timedelta(days=7)
@@ -269,8 +270,8 @@ def create(uow: UnitOfWork, *, protocol: Protocol, library: Library, today: dt.d
     ids = []
     for h in people(today, protocol, library):
         if uow.people.exists(h.person.id):
-            uow.people.delete(h.person.id)
-            uow.session.flush()
-        uow.people.add(h)
+            replace_data(uow, h)  # their demo sign-ins and coach stay linked
+        else:
+            uow.people.add(h)
         ids.append(h.person.id)
     return ids

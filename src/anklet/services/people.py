@@ -33,7 +33,13 @@ def list(uow: UnitOfWork) -> builtins.list[PersonSummary]:
 
 
 def delete(uow: UnitOfWork, *, key: str) -> None:
-    """Delete a person and all their data."""
+    """Delete a person and all their data, with the sign-in that opens them (a client's or
+    a self-coached person's): an account left with no person could only loop between pages
+    it may not see. The web page and ``anklet delete`` both come here."""
+    uow.people.get(key)  # NotFoundError names a missing person before anything changes
+    account = uow.accounts.by_person(key)
+    if account is not None:
+        uow.accounts.delete(account.id)
     uow.people.delete(key)
 
 
@@ -46,7 +52,23 @@ def import_history(uow: UnitOfWork, *, history: History, protocol: Protocol, lib
             raise ConflictError(
                 f"A person with id {history.person.id!r} already exists. Use --replace to "
                 f"overwrite their data with the file, or change person.id in the file.")
-        uow.people.delete(history.person.id)
-        uow.session.flush()
+        replace_data(uow, history)
+        return history
     uow.people.add(history)
     return history
+
+
+def replace_data(uow: UnitOfWork, history: History) -> None:
+    """Swap a stored person's data for ``history`` (same id), keeping their sign-in and
+    their coach: those rows hang on the stored person and would otherwise go with it (a
+    client left signed in to nobody, a coach who no longer sees them)."""
+    key = history.person.id
+    account = uow.accounts.by_person(key)
+    coach = uow.accounts.coach_of(key)
+    uow.people.delete(key)
+    uow.session.flush()
+    uow.people.add(history)
+    if account is not None:
+        uow.accounts.link_person(account.id, key)
+    if coach is not None:
+        uow.accounts.set_coach(key, coach)

@@ -50,6 +50,54 @@ def test_create_coach_then_client_and_list(cli: Cli) -> None:
     ]
 
 
+def _coach_of(db: Path, key: str) -> int | None:
+    ctx = open_context(Settings(database_url=f"sqlite:///{db}"))
+    try:
+        with ctx.uow(write=False) as uow:
+            return uow.accounts.coach_of(key)
+    finally:
+        ctx.engine.dispose()
+
+
+def _coach_and_client(cli: Cli) -> None:
+    ok(cli("add-person", "sam", "--name", "Sam"))
+    ok(cli("account", "create", "coach@example.org", "--name", "Casey", "--password", PW))
+    ok(cli("account", "create", "sam@example.org", "--name", "Sam", "--role", "client",
+           "--person", "sam", "--coach", "coach@example.org", "--password", PW))
+
+
+def test_delete_takes_the_persons_sign_in_with_them(cli: Cli) -> None:
+    _coach_and_client(cli)
+    ok(cli("delete", "sam", "--yes"))
+    data = ok(cli("account", "list", "--json")).json()
+    assert [a["email"] for a in data] == ["coach@example.org"]  # no sign-in to nobody
+
+
+def test_import_history_replace_keeps_the_sign_in_and_the_coach(cli: Cli, db_path: Path,
+                                                                 tmp_path: Path) -> None:
+    _coach_and_client(cli)
+    doc = tmp_path / "sam.json"
+    ok(cli("export", "sam", "-o", str(doc)))
+    coach = _coach_of(db_path, "sam")
+    assert coach is not None
+    ok(cli("import-history", str(doc), "--replace"))
+    data = ok(cli("account", "list", "--json")).json()
+    assert {"email": "sam@example.org", "name": "Sam", "role": "client",
+            "person": "sam"} in data
+    assert _coach_of(db_path, "sam") == coach
+    assert _sign_in(db_path, "sam@example.org", PW) == "client"
+
+
+def test_demo_again_keeps_demo_sign_ins_linked(cli: Cli) -> None:
+    created = ok(cli("demo", "--json")).json()["created"]
+    ok(cli("account", "create", "c@example.org", "--name", "C", "--role", "client",
+           "--person", created[0], "--password", PW))
+    ok(cli("demo", "--json"))
+    data = ok(cli("account", "list", "--json")).json()
+    assert {"email": "c@example.org", "name": "C", "role": "client",
+            "person": created[0]} in data
+
+
 def test_create_refuses_bad_input_and_stores_nothing(cli: Cli) -> None:
     refused(cli("account", "create", "not-an-email", "--name", "X", "--password", PW), 2,
             "email", "not-an-email", "an email address")

@@ -477,9 +477,7 @@ async def delete(request: Request, key: str, account: PageAccount, uow: Uow, ctx
     uow.accounts.audit(account_id=account.id, actor=account.email, action="client_deleted",
                        person_key=key,
                        detail={"name": name, "sign_in": client.email if client else None})
-    if client is not None:
-        uow.accounts.delete(client.id)
-    people.delete(uow, key=key)
+    people.delete(uow, key=key)  # their sign-in goes with them
     uow.commit()
     flash(request, f"Deleted {name} and everything recorded about them.")
     return RedirectResponse("/coach", 303)
