@@ -9,6 +9,7 @@ the network: every script, style and chart is served from here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,19 @@ def _date(value: dt.date | dt.datetime | None, fmt: str = "%a %-d %b %Y") -> str
 
 
 templates.env.filters["date"] = _date
+
+
+def _cite(key: str | None) -> str:
+    """A source key as people read a citation: "Silbernagel2007" → "Silbernagel 2007";
+    "convention" (a number Anklet chose) → "Anklet's choice"."""
+    if not key:
+        return ""
+    if key == "convention":
+        return "Anklet's choice"
+    return re.sub(r"(?<=[A-Za-z])(?=\d{4}$)", " ", key)
+
+
+templates.env.filters["cite"] = _cite
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:

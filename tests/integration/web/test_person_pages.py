@@ -24,6 +24,7 @@ from anklet.domain.history import (
 from anklet.domain.views import decision_dict
 from anklet.services.demo import Script, simulate
 from anklet.web.pages.person import threshold_text
+from anklet.web.templating import _cite
 
 TODAY = dt.date.today()
 MONDAY = TODAY - dt.timedelta(days=TODAY.weekday())
@@ -115,7 +116,7 @@ def test_person_page_shows_stage_checklist_plan_and_history(web: Web, coach: Web
         cells = _text(row.group(0))
         assert c["value_text"] in cells
         assert threshold_text(c) in cells
-        assert c["source"] in cells
+        assert _cite(c["source"]) in cells  # "Silbernagel 2007", "Anklet's choice"
         assert ("✓" if c["met"] else ("✗" if c["assessed"] else "?")) in _text(
             r.text[max(0, row.start() - 400):row.start()])
     for a in d.asymmetries:
