@@ -274,3 +274,13 @@ def test_a_page_form_with_plain_text_is_taken(web: Web, coach: WebClient) -> Non
     r = coach.form(f"/people/{key}/runs", {"run_date": DAY, "run_kind": "long",
                                            "run_title": "Hill loop"})
     assert r.status_code == 303, r.text[:300]
+
+
+def test_api_refuses_a_query_parameter_the_address_does_not_take(
+        api: tuple[TestClient, str]) -> None:
+    client, key = api
+    r = client.get(f"/api/v1/people/{key}/decision", params={"asof": "2026-01-01"})
+    assert r.status_code == 422, r.text
+    assert "asof" in r.text and "as_of" in r.text  # the misspelling, and what is taken
+    r = client.post("/api/v1/evaluate?=true", json={"person": {"id": "x", "name": "X"}})
+    assert r.status_code == 422, r.text

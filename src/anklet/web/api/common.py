@@ -206,6 +206,14 @@ class ApiRoute(APIRoute):
                if (why := text_problem(name) or text_problem(value)) is not None]
         if bad:
             raise RequestInputError(bad)
+        known = self._query_names()
+        takes = (f"this address takes {', '.join(sorted(known))}" if known
+                 else "this address takes none")
+        unknown: list[Problem] = [(name, safe_echo(value), f"no such query parameter ({takes})")
+                                  for name, value in request.query_params.multi_items()
+                                  if name not in known]
+        if unknown:  # a misspelt ?as_of would otherwise be ignored without a word
+            raise RequestInputError(unknown)
         if self.body_field is None or request.method not in ("POST", "PUT", "PATCH"):
             return
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -229,6 +237,19 @@ class ApiRoute(APIRoute):
                 raise RequestValidationError(
                     [{**err, "loc": ("body", *err["loc"])} for err in errors], body=value
                 ) from None
+
+    def _query_names(self) -> frozenset[str]:
+        """The query parameters this route declares, its dependencies' included."""
+        names = getattr(self, "_query", None)
+        if names is None:
+            found: set[str] = set()
+            todo = [self.dependant]
+            while todo:
+                dep = todo.pop()
+                found.update(p.alias for p in dep.query_params)
+                todo.extend(dep.dependencies)
+            names = self._query = frozenset(found)
+        return names
 
     def _lax_accepts(self, value: Any) -> bool:
         try:
