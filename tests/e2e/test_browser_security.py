@@ -38,7 +38,8 @@ def test_a_coachs_and_a_clients_pages_run_under_the_policy(server: Server,
         assert "script-src 'self'" in _csp(answer)
     # the calendar address selects itself on focus (once an inline onfocus, now anklet.js)
     coach.goto(f"{server}/people/{key}/calendar")
-    coach.get_by_role("button", name="Make a calendar address").click()
+    with coach.expect_navigation(wait_until="load"):  # anklet.js is deferred: focus only
+        coach.get_by_role("button", name="Make a calendar address").click()  # once it listens
     field = coach.get_by_test_id("feed-url")
     field.focus()
     expect(field).to_be_focused()
