@@ -469,6 +469,74 @@ class Override(_Model):
     by: Annotated[str, Field(min_length=1, max_length=254, description="who decided")]
 
 
+class PlanChangeKind(StrEnum):
+    """What a coach changed in one person's plan."""
+
+    SWAP = "swap"
+    """``exercise`` is replaced by ``replacement`` wherever the plan would have it."""
+    REMOVE = "remove"
+    """``exercise`` is left out; the plan picks another for its block where it can."""
+    ADD = "add"
+    """``exercise`` is added to the block of its kind (or a block of its own)."""
+    PIN = "pin"
+    """``exercise`` is always given at ``sets`` × ``reps`` (or ``seconds``), whatever the
+    dose level says."""
+
+
+ExerciseId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80,
+                                  description="an exercise id from the library")]
+
+
+class PlanChange(_Model):
+    """A coach's change to one person's plan, with who made it and why.
+
+    It applies from ``date`` until the day before ``ended`` (or for good). The planner
+    checks it against the stage's rules every week: a change the person's stage or state no
+    longer allows is paused, with the reason, never silently applied or dropped. A change
+    never touches the gates: they count what was logged, as for everyone.
+    """
+
+    date: Day = Field(description="the day the change was made; it applies from then")
+    kind: PlanChangeKind
+    exercise: ExerciseId
+    replacement: ExerciseId | None = Field(default=None, description="swap only: the "
+                                           "exercise given instead")
+    sets: Annotated[int, Field(ge=1, le=10)] | None = Field(default=None,
+                                                            description="pin only")
+    reps: Annotated[int, Field(ge=1, le=100)] | None = Field(
+        default=None, description="pin only: reps a set (or seconds, not both)")
+    seconds: Annotated[int, Field(ge=5, le=1800)] | None = Field(
+        default=None, description="pin only: seconds a set (or reps, not both)")
+    note: Annotated[str, Field(min_length=3, max_length=1000, description="why, in words")]
+    by: Annotated[str, Field(min_length=1, max_length=254, description="who made it")]
+    ended: Day | None = Field(default=None, description="the day the change was ended; it "
+                              "no longer applies from then")
+
+    @model_validator(mode="after")
+    def _fields_of_kind(self) -> PlanChange:
+        kind = self.kind
+        if kind is PlanChangeKind.SWAP:
+            if self.replacement is None:
+                raise ValueError("a swap needs a replacement exercise")
+            if self.replacement == self.exercise:
+                raise ValueError("a swap needs a replacement other than the exercise itself")
+        elif self.replacement is not None:
+            raise ValueError(f"replacement is for a swap only, not a {kind.value}")
+        if kind is PlanChangeKind.PIN:
+            if self.sets is None or (self.reps is None) == (self.seconds is None):
+                raise ValueError("a pinned dose needs sets and either reps or seconds")
+        elif self.sets is not None or self.reps is not None or self.seconds is not None:
+            raise ValueError(f"sets, reps and seconds are for a pinned dose only, not a "
+                             f"{kind.value}")
+        if self.ended is not None and self.ended < self.date:
+            raise ValueError("ended must be on or after the day the change was made")
+        return self
+
+    def active_on(self, day: dt.date) -> bool:
+        """Whether the change applies on ``day`` (made by then and not yet ended)."""
+        return self.date <= day and (self.ended is None or day < self.ended)
+
+
 class History(_Model):
     """Everything known about one person, in one document."""
 
@@ -485,9 +553,10 @@ class History(_Model):
     recorded_activities: list[RecordedActivity] = Field(default_factory=list)
     questionnaires: list[QuestionnaireResponse] = Field(default_factory=list)
     overrides: list[Override] = Field(default_factory=list)
+    plan_changes: list[PlanChange] = Field(default_factory=list)
 
     @field_validator("screenings", "measurements", "foot_observations", "sessions",
-                     "planned_runs", "questionnaires", "overrides")
+                     "planned_runs", "questionnaires", "overrides", "plan_changes")
     @classmethod
     def _sorted(cls, v: list[Any]) -> list[Any]:
         return sorted(v, key=lambda x: x.date)

@@ -34,11 +34,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
 from anklet.domain.decisions import CriterionResult, Decision, fmt
+from anklet.domain.errors import InputError
 from anklet.domain.exercises import Category, Exercise, Impact, Library, LoadType, Motion, load_library
 from anklet.domain.feasibility import (
     allowed_days,
@@ -52,10 +53,13 @@ from anklet.domain.history import (
     Availability,
     History,
     Person,
+    PlanChange,
+    PlanChangeKind,
     PlannedRun,
     RunKind,
     gait_off_since,
 )
+from anklet.domain.plan_changes import ChangeStatus, category_words, check_new, pin_text, statuses
 from anklet.domain.protocol import Blocker, Habit, PlannerRules, Protocol, Stage, Target, load_protocol
 from anklet.domain.runs import cadence_trend
 
@@ -70,6 +74,10 @@ _IMPACT_ORDER = {Impact.NONE: 0, Impact.LOW: 1, Impact.MODERATE: 2, Impact.HIGH:
 class PlanItem:
     exercise: Exercise
     dose: str
+    coach: str | None = None
+    """What the person's coach changed here, in words (None: nothing)."""
+    pinned: bool = False
+    """The dose is the coach's pinned dose (not scaled with the dose level)."""
 
     @property
     def minutes(self) -> int:
@@ -141,6 +149,8 @@ class WeekPlan:
     """The share of the normal dose this week's doses are written at (the week after a race
     is lighter); ``dose_level`` already includes it."""
     race_days: tuple[dt.date, ...] = field(default=())
+    coach_changes: tuple[ChangeStatus, ...] = ()
+    """The coach's changes in force this week, each applied or paused with the reason."""
 
     @property
     def ok(self) -> bool:
@@ -208,19 +218,28 @@ def _person(decision: Decision, history: History, protocol: Protocol, start: dt.
 
 def _suitable(e: Exercise, who: _Person) -> bool:
     """Whether ``e`` may be planned for this person at all (safety and prerequisites)."""
+    return _why_not(e, who) is None
+
+
+def _why_not(e: Exercise, who: _Person) -> str | None:
+    """Why ``e`` may not be planned for this person now, in words (None: it may)."""
     if e.prerequisite is not None and e.prerequisite not in who.logged:
-        return False
+        return f"it comes after {e.prerequisite.replace('-', ' ')}, which is not logged yet"
     if who.caution and (e.level > who.max_level or e.category in _NO_LANDING
                         or e.load is LoadType.PLYOMETRIC):
-        return False
+        return (f"{who.caution}, so no agility, landing or jumping and nothing above "
+                f"level {who.max_level} for now")
     if who.low_impact:
+        why = "for a walker or a person 60 or over"
         if e.heavy or e.impact is Impact.HIGH:
-            return False
+            return f"no high impact or heavy loads {why}"
         if e.category is Category.AGILITY and _IMPACT_ORDER[e.impact] > 1:
-            return False
+            return f"only low-impact agility {why}"
         if e.category in (Category.AGILITY, Category.LANDING) and e.level > who.quick_feet_max_level:
-            return False
-    return who.form_work or not _is_form_work(e)
+            return f"no quick footwork above level {who.quick_feet_max_level} {why}"
+    if not who.form_work and _is_form_work(e):
+        return "no changes to foot strike or cadence in the weeks before a race"
+    return None
 
 
 def _is_form_work(e: Exercise) -> bool:
@@ -373,6 +392,10 @@ class _Work:
     extra_side: str | None = None
     barred: frozenset[int] = frozenset()
     """Days it may not go on (around hard runs)."""
+    pins: Mapping[str, str] = field(default_factory=dict)
+    """The coach's pinned doses in words, by exercise id."""
+    marks: Mapping[str, str] = field(default_factory=dict)
+    """What the coach changed, in words, by exercise id."""
 
     @property
     def full_minutes(self) -> int:
@@ -398,7 +421,8 @@ def _block(w: _Work, level: float, extra_sets: int, *, short: bool = False,
            before_run: PlannedRun | None = None, note: str | None = None,
            exercises: Sequence[Exercise] | None = None) -> PlanBlock:
     chosen = exercises if exercises is not None else (w.short if short else w.full)
-    items = tuple(PlanItem(e, _dose(e, level, w.extra_side, extra_sets)) for e in chosen)
+    items = tuple(PlanItem(e, w.pins.get(e.id) or _dose(e, level, w.extra_side, extra_sets),
+                           w.marks.get(e.id), e.id in w.pins) for e in chosen)
     notes = [n for n in (w.note, note) if n]
     return PlanBlock(w.target.id, w.target.label, items, before_run, short,
                      "; ".join(notes) or None, w.extra_side)
@@ -799,6 +823,18 @@ class _Week:
     blocks: list[list[PlanBlock]] = field(default_factory=lambda: [[] for _ in range(7)])
     short_of: dict[str, int] = field(default_factory=dict)
     issues: list[RuleIssue] = field(default_factory=list)
+    coach: list[ChangeStatus] = field(default_factory=list)
+    """The coach's changes in force this week, applied or paused."""
+    added_done: set[str] = field(default_factory=set)
+    """Coach-added exercises already given a block this week."""
+
+    def applied(self, kind: PlanChangeKind) -> list[PlanChange]:
+        """The coach's changes of ``kind`` applied this week."""
+        return [s.change for s in self.coach if s.applied and s.change.kind is kind]
+
+    @property
+    def removed(self) -> frozenset[str]:
+        return frozenset(c.exercise for c in self.applied(PlanChangeKind.REMOVE))
 
     @property
     def rules(self) -> PlannerRules:
@@ -823,7 +859,7 @@ class _Week:
         landing or jumping in the week after a race."""
         recovering = self.past_race is not None and (e.category in _NO_LANDING
                                                      or e.load is LoadType.PLYOMETRIC)
-        return _suitable(e, self.who) and not recovering
+        return _suitable(e, self.who) and not recovering and e.id not in self.removed
 
     def candidates(self, t: Target) -> list[Exercise]:
         """The exercises of this stage that could serve ``t`` for this person this week."""
@@ -908,9 +944,33 @@ def _caution_notes_step(w: _Week) -> None:
                        "keep running the way you know.")
 
 
+def _coach_step(w: _Week) -> None:
+    """The coach's changes in force this week, each checked against the stage's rules:
+    applied, or paused with the reason."""
+    day = w.decision.as_of if w.start <= w.decision.as_of else w.start
+    w.coach = statuses(w.history.plan_changes, day, stage=w.stage, protocol=w.protocol,
+                       library=w.library, why_not=lambda e: _why_not(e, w.who))
+
+
 def _stage_targets_step(w: _Week) -> None:
     """The stage's own targets, in the protocol's order."""
     w.wanted = [_Wanted(t) for t in w.stage.targets]
+
+
+def _coach_targets_step(w: _Week) -> None:
+    """An exercise the coach added that none of the week's blocks is for gets a block of
+    its own, on ``planner.coach_added_per_week`` days."""
+    by_cat: dict[Category, list[Exercise]] = {}
+    for c in w.applied(PlanChangeKind.ADD):
+        e = w.library.by_id[c.exercise]
+        if not any(e.category in x.target.categories for x in w.wanted):
+            by_cat.setdefault(e.category, []).append(e)
+    for cat, es in by_cat.items():
+        t = Target(id=f"coach_{cat.value}",
+                   label=f"Added by your coach: {category_words(cat)}", categories=[cat],
+                   per_week=int(w.rules.coach_added_per_week.value), pick=min(6, len(es)),
+                   source=w.rules.coach_added_per_week.source)
+        w.wanted.append(_Wanted(t, None, None, 1))
 
 
 def _blockers_step(w: _Week) -> None:
@@ -1011,9 +1071,45 @@ def _work_for(w: _Week, x: _Wanted) -> _Work | None:
         note = note or "placed early: you lift, so loaded dorsiflexion starts this week"
     if Category.LOADED_DORSIFLEXION in t.categories and w.stage.number == 3 and not note:
         note = f"a building dose, {t.per_week} days a week"
+    full, short, marks = _coach_edit(w, t, full, short)
     side = x.side if x.side and any(e.dose.per_side for e in full) else None
+    pins = {c.exercise: pin_text(c, w.library) for c in w.applied(PlanChangeKind.PIN)}
     return _Work(t, tuple(full), tuple(short), need, gate, 100 if gate else weight, note,
-                 side, frozenset(barred))
+                 side, frozenset(barred), pins, marks)
+
+
+def _coach_edit(w: _Week, t: Target, full: list[Exercise], short: list[Exercise]
+                ) -> tuple[list[Exercise], list[Exercise], dict[str, str]]:
+    """The coach's swaps and additions applied to one block: a swapped-out exercise gives
+    way to its replacement, an added one joins the block of its kind (once a week)."""
+    marks = {c.exercise: "Dose set by your coach" for c in w.applied(PlanChangeKind.PIN)}
+    swaps = {c.exercise: w.library.by_id[c.replacement or ""]
+             for c in w.applied(PlanChangeKind.SWAP)}
+
+    def swapped(es: list[Exercise]) -> list[Exercise]:
+        out: list[Exercise] = []
+        for e in es:
+            b = swaps.get(e.id)
+            if b is not None and w.allowed(b):
+                marks[b.id] = f"Changed by your coach: in place of {e.name}"
+                e = b
+            if e not in out:
+                out.append(e)
+        return out
+
+    full, short = swapped(full), swapped(short)
+    added = [w.library.by_id[c.exercise] for c in w.applied(PlanChangeKind.ADD)]
+    if t.id.startswith("coach_"):
+        full = []
+    for e in added:
+        if e.category in t.categories and e.id not in w.added_done and w.allowed(e):
+            w.added_done.add(e.id)
+            marks[e.id] = "Added by your coach"
+            if e not in full:
+                full.append(e)
+    if t.id.startswith("coach_"):
+        short = list(full)
+    return full, short, marks
 
 
 def _balance_instead(w: _Week, t: Target) -> tuple[list[Exercise], str]:
@@ -1144,11 +1240,13 @@ def _issues_step(w: _Week) -> None:
 
 
 _STEPS: tuple[Callable[[_Week], None], ...] = (
+    _coach_step,
     _race_notes_step,
     _caution_notes_step,
     _stage_targets_step,
     _blockers_step,
     _gait_off_step,
+    _coach_targets_step,
     _content_step,
     _gait_check_step,
     _gait_prep_step,
@@ -1249,7 +1347,8 @@ def _assemble(w: _Week) -> WeekPlan:
     return WeekPlan(w.history.person.id, w.start, w.stage.number, w.stage.name, w.level, days,
                     tuple(w.issues), _habits(w.stage, w.who, w.library, w.decision.variant_level),
                     notes=tuple(w.notes), dose_factor=w.dose_factor,
-                    race_days=tuple(w.dates[i] for i in sorted(w.race_days)))
+                    race_days=tuple(w.dates[i] for i in sorted(w.race_days)),
+                    coach_changes=tuple(w.coach))
 
 
 def plan_week(
@@ -1270,6 +1369,27 @@ def plan_week(
     for step in _STEPS:
         step(w)
     return _assemble(w)
+
+
+def check_plan_change(change: PlanChange, decision: Decision, history: History, *,
+                      protocol: Protocol | None = None, library: Library | None = None
+                      ) -> list[str]:
+    """Check a coach's change before it is made, against the person's stage and state on
+    ``decision.as_of``: :class:`InputError` (the field, the value and why) when it breaks a
+    hard rule, else its warnings (advice), in words. No change is made for a person the
+    plan is refused for (a red flag, no screen yet)."""
+    protocol = protocol or load_protocol()
+    library = library or load_library()
+    if not decision.can_prescribe or decision.stage is None:
+        why = decision.reasons[0] if decision.reasons else "no plan is made for them now"
+        raise InputError("person", history.person.id, f"no plan is made for this person now "
+                         f"({why.rstrip('.')}), so there is nothing to change")
+    start = decision.as_of - dt.timedelta(days=decision.as_of.weekday())
+    who = _person(decision, history, protocol, start)
+    active = [c for c in history.plan_changes if c.active_on(decision.as_of)]
+    return check_new(change, active, stage=protocol.stage(decision.stage), protocol=protocol,
+                     library=library, why_not=lambda e: _why_not(e, who),
+                     dose_level=decision.dose_level)
 
 
 def _lunge_reps(item: PlanItem, level: float) -> int:
@@ -1324,9 +1444,10 @@ def _cap_lunges(blocks: list[list[PlanBlock]], words: Sequence[str], cap: int,
         for k, b in enumerate(day):
             if not any(is_lunge(i.exercise) for i in b.items):
                 continue
-            items = tuple(PlanItem(i.exercise, _dose(i.exercise, levels[at[id(i)]],
-                                                     b.extra_side, 0))
-                          if is_lunge(i.exercise) and at[id(i)] in levels else i
+            items = tuple(replace(i, dose=_dose(i.exercise, levels[at[id(i)]],
+                                                b.extra_side, 0))
+                          if is_lunge(i.exercise) and at[id(i)] in levels and not i.pinned
+                          else i
                           for i in b.items if not (is_lunge(i.exercise)
                                                    and at[id(i)] not in levels))
             dropped = [i.exercise.name.lower() for i in b.items if i in left_out]
@@ -1414,6 +1535,7 @@ __all__ = [
     "WeekPlan",
     "allowed_days",
     "check_plan",
+    "check_plan_change",
     "choose_exercises",
     "gate_days_needed",
     "plan_week",

@@ -348,6 +348,11 @@ class PlannerRules(DataModel):
     gait_off_days: Number = Number(value=7, source="Method")
     """A session logged with "my gait feels off" this many days before a week (or in it so
     far) puts a gait check in that week."""
+    coach_pin_sets_extra: Number = Number(value=1, source="convention")
+    """A coach's pinned dose may have at most this many sets more or fewer than the
+    exercise's own (its reps or seconds keep to the dose levels of ``dosing``)."""
+    coach_added_per_week: Number = Number(value=2, source="convention")
+    """Days a week for a coach's added exercise that no target of the stage holds."""
 
 
 class Protocol(DataModel):
