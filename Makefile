@@ -6,6 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench clean schema
 
+# axe-core, the accessibility checker the browser tests inject (from the npm registry, at
+# set-up only; nothing is fetched while the tests or the product run). Without npm or the
+# registry the accessibility test is skipped and says why.
+AXE_VERSION := 4.14.1
+AXE := .cache/axe-core-$(AXE_VERSION)/axe.min.js
+
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found); set PY=..."; exit 1; }
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -19,11 +25,18 @@ run: $(STAMP)
 	$(BIN)/anklet serve --demo-if-empty
 
 ## test: set up, lint, check the architecture contract, and run every test
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
+
+$(AXE):
+	@mkdir -p $(dir $(AXE))
+	@cd $(dir $(AXE)) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null 2>&1 \
+	  && tar -xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js && mv package/axe.min.js . \
+	  && rm -rf package axe-core-$(AXE_VERSION).tgz \
+	  || echo "axe-core $(AXE_VERSION) could not be fetched with npm: the accessibility test will be skipped"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -43,4 +56,4 @@ schema: $(STAMP)
 	$(BIN)/anklet schema > schema/history.schema.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

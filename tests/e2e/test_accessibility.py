@@ -1,0 +1,111 @@
+"""Every page, checked by axe-core in the real browser: zero violations, minor ones included.
+
+axe-core is fetched from the npm registry by ``make test`` at set-up (see the Makefile; it
+lands in ``.cache/``) and evaluated in each page by Playwright — not added as a script tag,
+which the Content-Security-Policy rightly refuses. Nothing is fetched while the tests run.
+Without the file (no npm, no registry) the test is skipped and says how to get it.
+
+The pages are seen as the people who use them — a coach, their client, and someone signed
+out — on the demo cast (weeks of history made by following the engine's own plans), at
+desktop and phone width. A new page belongs in :data:`PAGES`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browsertools import PASSWORD, Pages, Server, make_coach, sign_in
+
+from anklet.services import accounts as account_service
+from anklet.services import demo as demo_service
+from anklet.services import evaluation
+from anklet.services import people as people_service
+
+AXE_VERSION = "4.14.1"
+AXE = Path(__file__).resolve().parents[2] / ".cache" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
+
+COACH = "access.coach@example.org"
+CLIENT = "access.client@example.org"
+PERSON = "demo-runner"  # a client of the coach, with a sign-in
+
+# (who, path) — {key} is the client's person key. Signed out: None.
+PAGES: list[tuple[str | None, str]] = [
+    (None, "/sign-in"),
+    (None, "/sign-up"),
+    (None, "/no-such-page"),
+    ("coach", "/coach"),
+    ("coach", "/people/{key}"),
+    ("coach", "/people/{key}/assess"),
+    ("coach", "/people/{key}/calendar"),
+    ("coach", "/people/{key}/photo"),
+    ("coach", "/people/{key}/plan/print"),
+    ("coach", "/account"),
+    ("client", "/me"),
+    ("client", "/me/check-in"),
+    ("client", "/people/{key}/log"),
+    ("client", "/me/plan"),
+    ("client", "/me/progress"),
+]
+
+# WCAG 2.2 A and AA, plus axe's best practices (the "minor" findings count too).
+RUN_OPTIONS = {"resultTypes": ["violations"]}
+
+
+@pytest.fixture(scope="module")
+def cast(server: Server) -> str:
+    """The demo people (weeks of history) under one coach, one of them with a sign-in."""
+    ctx = server.ctx
+    make_coach(server, COACH, "Access Coach")
+    with ctx.uow() as uow:
+        demo_service.create(uow, protocol=ctx.protocol, library=ctx.library,
+                            today=dt.date.today())
+        evaluation.reevaluate_all(uow, protocol=ctx.protocol, library=ctx.library)
+        coach = uow.accounts.by_email(COACH)
+        assert coach is not None
+        for p in people_service.list(uow):
+            uow.accounts.set_coach(p.key, coach.id)
+        account_service.create_account(uow, email=CLIENT, name="Access Client",
+                                       password=PASSWORD, role="client", person_key=PERSON)
+        uow.commit()
+    return PERSON
+
+
+def _violations(page: Any) -> list[str]:
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("options => axe.run(document, options)", RUN_OPTIONS)
+    found = []
+    for v in result["violations"]:
+        where = [" ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
+                 for n in v["nodes"]][:5]
+        found.append(f"{v['id']} ({v['impact']}): {v['help']} at {json.dumps(where)}")
+    return found
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_every_page_has_no_accessibility_violations(server: Server, pages: Pages, cast: str,
+                                                    width: str) -> None:
+    if not AXE.exists():
+        pytest.skip(f"axe-core {AXE_VERSION} is not at {AXE}: `make test` fetches it with "
+                    "npm from the npm registry")
+    browsers: dict[str | None, Any] = {}
+    for who in ("coach", "client", None):
+        page = pages.desktop() if width == "desktop" else pages.phone()
+        if who is not None:
+            sign_in(page, server, COACH if who == "coach" else CLIENT)
+        browsers[who] = page
+    problems: dict[str, list[str]] = {}
+    for who, path in PAGES:
+        page = browsers[who]
+        url = server + path.format(key=cast)
+        page.goto(url)
+        page.wait_for_load_state("load")
+        assert "/sign-in" not in page.url or who is None, f"{path}: not signed in as {who}"
+        found = _violations(page)
+        if found:
+            problems[f"{who or 'signed out'} {path}"] = found
+    assert not problems, "axe-core found:\n" + "\n".join(
+        f"{where}:\n  " + "\n  ".join(found) for where, found in problems.items())
