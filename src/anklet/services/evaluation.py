@@ -9,11 +9,11 @@ import sys
 import threading
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from typing import Any
 
-from anklet.domain.adherence import Adherence, index_days, week_adherence
+from anklet.domain.adherence import Adherence, index_days, week_adherence, week_pct
 from anklet.domain.decisions import (
     Decision,
     DecisionSummary,
@@ -62,7 +62,9 @@ def get(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library,
     if save:
         d = ev.decision
         uow.people.save_decision(key, as_of=d.as_of, stage=d.stage, status=d.status,
-                                 clear_to_train=d.clear_to_train, summary=summary(d))
+                                 clear_to_train=d.clear_to_train,
+                                 summary=summary(d, activity(history, d, protocol, library,
+                                                             d.as_of)))
     return ev
 
 
@@ -78,19 +80,61 @@ def refresh(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library,
     history = uow.people.get(key)
     validate_references(history, protocol, library)
     d = decide(history, protocol=protocol, library=library, as_of=as_of, with_clearance=False)
+    kept = summary(d, activity(history, d, protocol, library, d.as_of))
     uow.people.save_decision(key, as_of=d.as_of, stage=d.stage, status=d.status,
-                             clear_to_train=d.clear_to_train, summary=summary(d))
-    return Refreshed(history, d)
+                             clear_to_train=d.clear_to_train, summary=kept)
+    return Refreshed(history, d, kept)
 
 
 @dataclass(frozen=True)
 class Refreshed:
     history: History
     decision: Decision
+    summary: dict[str, object] = field(default_factory=dict)
+    """What was stored for the lists (:func:`summary` with :func:`activity`)."""
 
 
-def summary(d: Decision | DecisionSummary) -> dict[str, object]:
-    """The small part of a decision kept in the database for lists and dashboards."""
+def activity(history: History, d: Decision | DecisionSummary, protocol: Protocol,
+             library: Library, as_of: dt.date) -> dict[str, object]:
+    """What the client list shows beside a decision: the last day a session was logged and
+    the share of the targets kept this week so far and last week (0–100, whole numbers;
+    None before the first stage and while nothing is prescribed: a red flag or a screen
+    to finish). Each week is counted against the stage of its Monday, the way the
+    decision counts last week for "missed sessions"."""
+    last = max((s.date for s in history.sessions if s.date <= as_of), default=None)
+    out: dict[str, object] = {"last_logged": last.isoformat() if last else None,
+                              "this_week_pct": None, "last_week_pct": None}
+    if d.stage is None or d.status in ("refer", "screen_needed"):
+        return out
+    b = d if isinstance(d, DecisionSummary) else DecisionSummary.of(d)
+    this_monday = as_of - dt.timedelta(days=as_of.weekday())
+    last_monday = this_monday - dt.timedelta(days=7)
+    days = index_days([s for s in history.sessions if last_monday <= s.date <= as_of],
+                      library)
+    recorded = (key_run_dates(history.recorded_activities, protocol.runs)
+                if any(last_monday <= a.date <= as_of for a in history.recorded_activities)
+                else frozenset())
+    minutes = history.availability.minutes()
+    for name, monday in (("this_week_pct", this_monday), ("last_week_pct", last_monday)):
+        number = d.stage
+        ch = b.last_change
+        if (b.stage_since is not None and monday < b.stage_since and ch is not None
+                and ch.date == b.stage_since):
+            number = ch.from_stage or d.stage  # the stage before the latest change
+        st = protocol.stage(number)
+        out[name] = round(week_pct(st, days, history.planned_runs, monday, recorded,
+                                   allowed=allowance(st, minutes, library)))
+    return out
+
+
+ACTIVITY_KEYS = ("last_logged", "this_week_pct", "last_week_pct")
+"""The keys :func:`activity` adds to a stored summary (one without them is from before)."""
+
+
+def summary(d: Decision | DecisionSummary,
+            activity: dict[str, object] | None = None) -> dict[str, object]:
+    """The small part of a decision kept in the database for lists and dashboards, with
+    ``activity`` (:func:`activity`) where the history is at hand."""
     b = d if isinstance(d, DecisionSummary) else DecisionSummary.of(d)
     # the latest change (None if the person is still where they started): the dashboard
     # shows a recent step back
@@ -104,6 +148,7 @@ def summary(d: Decision | DecisionSummary) -> dict[str, object]:
         "last_change": None if ch is None else {
             "date": ch.date.isoformat(), "kind": ch.kind, "from_stage": ch.from_stage,
             "to_stage": ch.to_stage, "cause": ch.cause},
+        **(activity or {}),
     }
 
 
@@ -126,7 +171,8 @@ def adherence(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library
 def _row(h: History, protocol: Protocol, library: Library, as_of: dt.date) -> dict[str, object]:
     d = summarize(h, protocol=protocol, library=library, as_of=as_of)
     return {"key": h.person.id, "as_of": as_of, "stage": d.stage, "status": d.status,
-            "clear_to_train": d.clear_to_train, "summary": summary(d)}
+            "clear_to_train": d.clear_to_train,
+            "summary": summary(d, activity(h, d, protocol, library, as_of))}
 
 
 def reevaluate_all(uow: UnitOfWork, *, protocol: Protocol, library: Library,

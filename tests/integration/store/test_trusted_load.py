@@ -113,7 +113,8 @@ def test_batch_reevaluation_stores_the_summary_of_the_validated_decision(
             assert saved is not None
             assert (saved.stage, saved.status, saved.clear_to_train) == (
                 d.stage, d.status, d.clear_to_train)
-            assert saved.summary == evaluation.summary(d)
+            assert saved.summary == evaluation.summary(
+                d, evaluation.activity(_validated(h), d, P, L, TODAY))
 
 
 def test_models_read_back_share_nothing_that_a_copy_changes(engine: Engine,

@@ -31,18 +31,24 @@ def _board(request: Request, uow: UnitOfWork, ctx: Ctx, coach: Account, *,
            values: Values | None = None, errors: Errors | None = None,
            status_code: int = 200) -> Response:
     today = dt.date.today()
+    # the search, filters, sort and page: one that cannot be used is named and left out
+    query, query_errors = dashboard.read_query(request.query_params)
+    if query_errors and status_code == 200:
+        status_code = 422
     if uow.writes or not any(dashboard.stale(p, today) for p in uow.accounts.coached(coach.id)):
         board = dashboard.get(uow, coach=coach, protocol=ctx.protocol, library=ctx.library,
-                              today=today)
+                              today=today, query=query)
         if board.refreshed:
             uow.commit()  # the decisions re-made on the way: the next visit reads them
     else:  # a view that re-makes decisions stores them in a short write of its own
         with ctx.writing(uow) as w:
             board = dashboard.get(w, coach=coach, protocol=ctx.protocol, library=ctx.library,
-                                  today=today)
+                                  today=today, query=query)
     return render(request, "coach/dashboard.html", account=coach, status_code=status_code,
                   board=board, values=values or {"activities": []}, errors=errors or {},
-                  activity_labels=ACTIVITY_LABELS, open_form=bool(errors))
+                  activity_labels=ACTIVITY_LABELS, open_form=bool(errors),
+                  query_errors=query_errors, statuses=dashboard.STATUSES,
+                  stages=dashboard.STAGES, flags=dashboard.FLAGS, sorts=dashboard.SORTS)
 
 
 @router.get("/coach")
