@@ -56,7 +56,8 @@ from anklet.domain.protocol import Protocol
 from anklet.domain.runs import key_run_dates
 from anklet.domain.units import DEGREES_PER_CM, SIDES, Side
 
-__all__ = ["COLOURS", "adherence_chart", "asymmetry_chart", "dorsiflexion_chart", "pain_chart"]
+__all__ = ["COLOURS", "Reading", "Target", "adherence_chart", "asymmetry_chart",
+           "dorsiflexion_chart", "pain_chart", "series_chart"]
 
 COLOURS = {Side.LEFT: "#2b6cb0", Side.RIGHT: "#c05621"}
 """Left and right, as in ``static/anklet.css`` (``--left``, ``--right``)."""
@@ -153,6 +154,115 @@ def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int 
     return f"<text {attrs}>{escape(content)}</text>"
 
 
+# --- label layout: no two texts ever overlap ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A rectangle in drawing units (x0 < x1, y0 < y1, y grows downwards)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def hits(self, other: Box, gap: float = 1.0) -> bool:
+        """Whether the two overlap, or come closer than ``gap``."""
+        return (self.x0 < other.x1 + gap and other.x0 < self.x1 + gap
+                and self.y0 < other.y1 + gap and other.y0 < self.y1 + gap)
+
+    def inside(self, x0: float, y0: float, x1: float, y1: float) -> bool:
+        return self.x0 >= x0 and self.y0 >= y0 and self.x1 <= x1 and self.y1 <= y1
+
+
+def text_width(content: str, size: float, bold: bool = False) -> float:
+    """A generous estimate of the drawn width of ``content``: per-character widths of DejaVu
+    Sans, the widest of the fonts a browser picks for the chart's font list (Liberation,
+    Roboto and Segoe UI are all narrower), so a label that fits here fits on screen."""
+    em = 0.0
+    for ch in content:
+        if ch == " ":
+            em += 0.33
+        elif ch in "il.,:;'|!·":
+            em += 0.34
+        elif ch in "mwMW%—–":
+            em += 1.0
+        elif ch.isupper() or ch in "≥≤±−+<>=":
+            em += 0.78
+        elif ch.isdigit():
+            em += 0.64
+        else:
+            em += 0.62
+    return em * size * (1.1 if bold else 1.0)
+
+
+def text_box(x: float, y: float, content: str, size: float, anchor: str = "start",
+             bold: bool = False) -> Box:
+    """The box a ``<text>`` at baseline (x, y) covers: ascent 0.93 em, descent 0.24 em
+    (DejaVu Sans), the width from :func:`text_width`."""
+    w = text_width(content, size, bold)
+    x0 = x - w if anchor == "end" else x - w / 2 if anchor == "middle" else x
+    return Box(x0, y - 0.93 * size, x0 + w, y + 0.24 * size)
+
+
+Spot = tuple[float, float, str]
+"""Where a label may go: its (x, baseline y, text-anchor)."""
+
+
+class Layout:
+    """The texts of one chart, placed so that no two overlap.
+
+    Fixed texts (axes, legend) are drawn where they are asked for and registered first;
+    marks (points, bars) are registered as things a label should not cover. A movable label
+    (a threshold's name, a point's value) then takes the first of its candidate spots that
+    is inside the picture and clear of every text already placed, preferring spots clear of
+    the marks too. A label with no clear spot is left out: its value is in the chart's
+    title, the point's tooltip and the table under the chart, never drawn over another."""
+
+    def __init__(self) -> None:
+        self.texts: list[Box] = []
+        self.marks: list[Box] = []
+
+    def fixed(self, x: float, y: float, content: str, *, anchor: str = "start",
+              size: int = 12, weight: str | None = None, **kw: object) -> str:
+        self.texts.append(text_box(x, y, content, size, anchor, weight is not None))
+        return _text(x, y, content, anchor=anchor, size=size, weight=weight, **kw)  # type: ignore[arg-type]
+
+    def mark(self, box: Box) -> None:
+        self.marks.append(box)
+
+    def dot(self, x: float, y: float, r: float = 5.0) -> None:
+        self.marks.append(Box(x - r, y - r, x + r, y + r))
+
+    def free(self, box: Box, *, over_marks: bool = False) -> bool:
+        if not box.inside(0, 0, W, H):
+            return False
+        if any(box.hits(t) for t in self.texts):
+            return False
+        return over_marks or not any(box.hits(m, 0) for m in self.marks)
+
+    def place(self, content: str, spots: Sequence[Spot], *, size: int = 11,
+              weight: str | None = "600", **kw: object) -> str:
+        """The ``<text>`` at the first clear spot, or "" when none is clear."""
+        bold = weight is not None
+        for over_marks in (False, True):
+            for x, y, anchor in spots:
+                box = text_box(x, y, content, size, anchor, bold)
+                if self.free(box, over_marks=over_marks):
+                    self.texts.append(box)
+                    return _text(x, y, content, anchor=anchor, size=size, weight=weight,
+                                 **kw)  # type: ignore[arg-type]
+        return ""
+
+    def value_label(self, x: float, y: float, content: str, *, fill: str,
+                    below_first: bool = False, cls: str = "value") -> str:
+        """A point's value: above it, below it, then to its right or left."""
+        above, below = (x, y - 9, "middle"), (x, y + 17, "middle")
+        spots = [below, above] if below_first else [above, below]
+        spots += [(x + 9, y + 4, "start"), (x - 9, y + 4, "end")]
+        return self.place(content, spots, fill=fill, cls=cls, halo=True)
+
+
 def _svg(label: str, body: Iterable[str], *, kind: str) -> Markup:
     """The outer ``<svg>`` element with its accessible name."""
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" '
@@ -173,14 +283,29 @@ def _empty(label: str, headline: str, hint: str, *, kind: str) -> Markup:
     return _svg(f"{label}: {headline}", body, kind=kind)
 
 
-def _legend(items: Sequence[tuple[str, str]], y: float = 16) -> list[str]:
-    """One row of legend entries; each item is (swatch SVG at origin, label)."""
+LEGEND_ROWS = (16.0, 33.0)
+"""Baselines of the legend's rows, above the plot (TOP_M)."""
+
+
+def _legend(items: Sequence[tuple[str, str]], lay: Layout | None = None) -> list[str]:
+    """The legend entries, each (swatch SVG at origin, label), in rows above the plot: an
+    entry that would run past the right edge starts the next row (two rows at most; an
+    entry beyond them is left out, the chart's title names everything)."""
+    lay = lay or Layout()
     out = ['<g class="legend">']
-    x = float(LEFT_M)
+    row, x = 0, float(LEFT_M)
     for swatch, label in items:
+        width = 14 + text_width(label, 12) + 14
+        if x + width - 14 > W - 4 and x > LEFT_M:
+            row, x = row + 1, float(LEFT_M)
+        if row >= len(LEGEND_ROWS):
+            break
+        y = LEGEND_ROWS[row]
+        lay.texts.append(text_box(x + 14, y + 4, label, 12))
+        lay.mark(Box(x - 4, y - 7, x + 12, y + 7))
         out.append(f'<g transform="translate({_f(x)},{_f(y)})">{swatch}'
                    f'{_text(14, 4, label, size=12)}</g>')
-        x += 24 + 6.6 * len(label)
+        x += width
     out.append("</g>")
     return out
 
@@ -234,20 +359,25 @@ def _date_frame(first: dt.date, last: dt.date, lo: float, hi: float) -> _Frame:
     return _Frame(x, Scale(lo, hi, H - BOTTOM_M, TOP_M))
 
 
-def _y_axis(fr: _Frame, values: Sequence[float], unit: str) -> list[str]:
+def _y_axis(fr: _Frame, values: Sequence[float], unit: str,
+            lay: Layout | None = None) -> list[str]:
+    lay = lay or Layout()
     out = ['<g class="y-axis">']
     for v in values:
         y = fr.y(v)
         out.append(f'<line x1="{fr.x0}" y1="{_f(y)}" x2="{fr.x1}" y2="{_f(y)}" '
                    f'stroke="{GRID}" stroke-width="1"/>')
-        out.append(_text(fr.x0 - 6, y + 4, shown(v), anchor="end", size=11, fill=MUTED))
-    out.append(_text(4, TOP_M - 10, unit, size=11, fill=MUTED))
+        out.append(lay.fixed(fr.x0 - 6, y + 4, shown(v), anchor="end", size=11, fill=MUTED))
+    out.append(lay.fixed(4, TOP_M - 10, unit, size=11, fill=MUTED))
     out.append("</g>")
     return out
 
 
-def _x_axis(fr: _Frame, first: dt.date, last: dt.date) -> list[str]:
-    """Up to five date labels, evenly spread, first and last always shown."""
+def _x_axis(fr: _Frame, first: dt.date, last: dt.date,
+            lay: Layout | None = None) -> list[str]:
+    """Up to five date labels, evenly spread, first and last always shown (one that would
+    touch its neighbour is left out)."""
+    lay = lay or Layout()
     span = (last - first).days
     n = min(5, span + 1)
     if n <= 1:
@@ -257,12 +387,17 @@ def _x_axis(fr: _Frame, first: dt.date, last: dt.date) -> list[str]:
     with_year = first.year != last.year
     out = ['<g class="x-axis">',
            f'<line x1="{fr.x0}" y1="{fr.y0}" x2="{fr.x1}" y2="{fr.y0}" stroke="{MUTED}"/>']
-    for d in picks:
+    # the ends first, so a crowded middle gives way
+    order = [*picks[:1], *picks[-1:], *picks[1:-1]] if len(picks) > 1 else picks
+    for d in order:
         x = fr.px(d)
         out.append(f'<line x1="{_f(x)}" y1="{fr.y0}" x2="{_f(x)}" y2="{fr.y0 + 4}" '
                    f'stroke="{MUTED}"/>')
-        out.append(_text(x, fr.y0 + 17, day_label(d, with_year and d in (first, last)),
-                         anchor="middle", size=11, fill=MUTED))
+        label = day_label(d, with_year and d in (first, last))
+        out.append(lay.place(label, [(x, fr.y0 + 17, "middle"), (max(x, fr.x0), fr.y0 + 17,
+                                                                  "start"),
+                                     (min(x, fr.x1), fr.y0 + 17, "end")],
+                             weight=None, fill=MUTED))
     out.append("</g>")
     return out
 
@@ -270,38 +405,25 @@ def _x_axis(fr: _Frame, first: dt.date, last: dt.date) -> list[str]:
 Point = tuple[float, float]
 
 
-def _label_spot(fr: _Frame, y: float, label: str, avoid: Sequence[Point],
-                below_first: bool) -> tuple[float, str, float]:
-    """Where a threshold's label collides least with the drawn points: (x, anchor, baseline),
-    trying the right end, then the left, above the line and below it."""
-    width = 6.4 * len(label) + 6
-    spots = []
-    for below in ((True, False) if below_first else (False, True)):
-        base = y + 14 if below else y - 5
-        spots += [(fr.x1 - 2, "end", base, fr.x1 - width), (fr.x0 + 4, "start", base,
-                                                            fr.x0 + width)]
-
-    def hits(spot: tuple[float, str, float, float]) -> int:
-        x, _, base, other = spot
-        lo, hi = min(x, other), max(x, other)
-        # a point's own value label sits just above or below it: keep 16 units clear
-        return sum(1 for px, py in avoid if lo - 6 <= px <= hi + 6 and abs(py - (base - 4)) < 16)
-
-    best = min(spots, key=hits)  # min keeps the first of equals: the preferred spot
-    return best[0], best[1], best[2]
-
-
 def _threshold(fr: _Frame, value: float, label: str, colour: str = INK, *,
-               avoid: Sequence[Point] = (), label_below: bool = False) -> list[str]:
-    """A dashed horizontal line at ``value``, labelled where the points leave room."""
+               avoid: Sequence[Point] = (), label_below: bool = False,
+               lay: Layout | None = None) -> list[str]:
+    """A dashed horizontal line at ``value``, labelled where the texts and points leave room:
+    the right end, then the left, above the line or below it."""
+    lay = lay or Layout()
+    for px, py in avoid:
+        lay.dot(px, py)
     y = fr.y(value)
     out = [f'<g class="threshold" data-value="{num(value)}">',
            f'<line x1="{fr.x0}" y1="{_f(y)}" x2="{fr.x1}" y2="{_f(y)}" stroke="{colour}" '
            f'stroke-width="1.5" stroke-dasharray="6 4"/>']
     if label:
-        x, anchor, base = _label_spot(fr, y, label, avoid, label_below)
-        out.append(_text(x, base, label, anchor=anchor, size=11, fill=colour, weight="600",
-                         halo=True))
+        above = [(fr.x1 - 2, y - 5, "end"), (fr.x0 + 4, y - 5, "start")]
+        below = [(fr.x1 - 2, y + 14, "end"), (fr.x0 + 4, y + 14, "start")]
+        spots = below + above if label_below else above + below
+        mid = (fr.x0 + fr.x1) / 2
+        spots += [(mid, y - 5, "middle"), (mid, y + 14, "middle")]
+        out.append(lay.place(label, spots, fill=colour, cls="threshold-label", halo=True))
     out.append("</g>")
     return out
 
@@ -335,6 +457,19 @@ def dorsiflexion_points(history: History, as_of: dt.date) -> list[DorsiPoint]:
 _OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 
 
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A line drawn across a chart: a value the person is working toward.
+
+    ``label`` is written by the line (where there is room), e.g. "Needed for stage 3:
+    ≥ 10 cm"; ``legend`` names the line's swatch; ``words`` says it in the chart's title."""
+
+    value: float
+    label: str
+    legend: str = "Target"
+    words: str = ""
+
+
 def dorsiflexion_thresholds(protocol: Protocol) -> list[tuple[float, str]]:
     """(cm, label) for each knee-to-wall gate criterion of the protocol, one per value."""
     seen: dict[float, str] = {}
@@ -342,13 +477,16 @@ def dorsiflexion_thresholds(protocol: Protocol) -> list[tuple[float, str]]:
         for c in stage.gate:
             if c.metric == "dorsiflexion_cm" and c.threshold not in seen:
                 op = _OPS.get(c.op, c.op)
-                seen[c.threshold] = f"Stage {stage.number + 1} needs {op} {num(c.threshold)} cm"
+                seen[c.threshold] = f"Target {op} {num(c.threshold)} cm"
     return sorted(seen.items())
 
 
 def dorsiflexion_chart(history: History, protocol: Protocol, *,
-                       as_of: dt.date | None = None) -> Markup:
-    """Knee-to-wall distance per side over time, thresholds dashed, lunge angles converted."""
+                       as_of: dt.date | None = None,
+                       targets: Sequence[Target] | None = None) -> Markup:
+    """Knee-to-wall distance per side over time, lunge angles converted, and the targets
+    dashed: ``targets`` (the person's own, see :mod:`anklet.web.progress`), or without
+    them every knee-to-wall threshold of the protocol."""
     as_of = _today(as_of)
     name = history.person.name
     title = f"Knee-to-wall distance for {name}"
@@ -356,25 +494,31 @@ def dorsiflexion_chart(history: History, protocol: Protocol, *,
     if not points:
         return _empty(title, "No measurements yet",
                       "A knee-to-wall test on both sides will show here.", kind="dorsiflexion")
-    thresholds = dorsiflexion_thresholds(protocol)
+    if targets is None:
+        targets = [Target(v, label) for v, label in dorsiflexion_thresholds(protocol)]
+    thresholds = [(t.value, t.label) for t in targets]
     top = nice_max(max([p.cm for p in points] + [t for t, _ in thresholds] + [5.0]) * 1.12)
     first, last = points[0].date, points[-1].date
     fr = _date_frame(first, last, 0, top)
+    lay = Layout()
     body: list[str] = []
     converted = any(p.converted for p in points)
     legend = [(_dot(COLOURS[Side.LEFT]), "Left"), (_dot(COLOURS[Side.RIGHT]), "Right")]
     if converted:
         legend.append((_dot(MUTED, hollow=True), "From lunge angle (rough)"))
-    if thresholds:
-        legend.append((_dash(INK), "Target"))
-    body += _legend(legend)
-    body += _y_axis(fr, ticks(0, top), "cm")
-    body += _x_axis(fr, first, last)
+    if targets:
+        legend.append((_dash(INK), targets[0].legend))
+    body += _legend(legend, lay)
+    body += _y_axis(fr, ticks(0, top), "cm", lay)
     drawn = [(fr.px(p.date), fr.y(p.cm)) for p in points]
+    for x, y in drawn:
+        lay.dot(x, y)
+    body += _x_axis(fr, first, last, lay)
     for value, label in thresholds:
-        body += _threshold(fr, value, label, avoid=drawn)
+        body += _threshold(fr, value, label, lay=lay)
     by_side = {s: [p for p in points if p.side is s] for s in SIDES}
     label_all = all(len(v) <= 6 for v in by_side.values())
+    labels: list[str] = []
     for side in SIDES:
         pts = by_side[side]
         if not pts:
@@ -402,18 +546,112 @@ def dorsiflexion_chart(history: History, protocol: Protocol, *,
                 f'data-value="{num(p.cm)}"><title>{escape(tip)}</title></circle>')
             if label_all or i == len(pts) - 1:
                 below = other.get(p.date, -1.0) > p.cm
-                body.append(_text(x, y + 17 if below else y - 9, num(p.cm), anchor="middle",
-                                  size=11, fill=colour, weight="600", cls="value", halo=True))
+                labels.append(lay.value_label(x, y, num(p.cm), fill=colour,
+                                              below_first=below))
         body.append("</g>")
+    body += labels
     latest = "; ".join(f"{s.value} {num(by_side[s][-1].cm)} cm on {day_label(by_side[s][-1].date, True)}"
                        for s in SIDES if by_side[s])
     words = f"{title}, {len(points)} measurement(s); latest: {latest}"
-    if thresholds:
-        words += "; target: " + ", ".join(f"{num(t)} cm" for t, _ in thresholds)
+    if targets:
+        words += "; " + ", ".join(t.words or t.label for t in targets)
     if converted:
         words += ("; hollow points are lunge angles converted roughly to cm (1 cm ≈ 3.6°, "
                   "studies differ); decisions judge the angle itself")
     return _svg(words + ".", body, kind="dorsiflexion")
+
+
+# --- any test or score over time ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One value to draw: a test on one side, or a questionnaire score."""
+
+    date: dt.date
+    series: str
+    """"left" or "right" for a test with sides, else the name of the line (e.g. "Score")."""
+    value: float
+    note: str | None = None
+
+
+SERIES_COLOURS = [INK, DURING, MORNING]
+"""Colours for lines that are not a side, in order."""
+
+
+def series_chart(title: str, readings: Sequence[Reading], *, kind: str, unit: str,
+                 targets: Sequence[Target] = (), empty: str = "Not tested yet",
+                 hint: str = "", lo: float = 0.0, hi: float | None = None) -> Markup:
+    """Values over time, one line per series (sides in their colours), each target dashed
+    and labelled where there is room, no label over another. ``unit`` is written after each
+    value ("reps", "s", "cm", "%", "/10", "points"); ``hi`` fixes the top of the scale (a
+    score's maximum), otherwise it is fitted to the values and targets."""
+    if not readings:
+        return _empty(title, empty, hint, kind=kind)
+    values = [r.value for r in readings] + [t.value for t in targets]
+    top = hi if hi is not None else nice_max(max([*values, 1.0]) * 1.15)
+    bottom = min(lo, min(values))
+    first, last = min(r.date for r in readings), max(r.date for r in readings)
+    fr = _date_frame(first, last, bottom, top)
+    lay = Layout()
+    names = list(dict.fromkeys(r.series for r in readings))
+    sides = [n for n in ("left", "right") if n in names]
+    others = [n for n in names if n not in sides]
+    colour = {**{s.value: COLOURS[s] for s in SIDES},
+              **{n: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, n in enumerate(others)}}
+    legend = [(_dot(colour[n]), n.capitalize() if n in sides else n) for n in sides + others]
+    for i, t in enumerate(targets):
+        legend.append((_dash(TARGET_COLOURS[i % len(TARGET_COLOURS)]), t.legend))
+    body: list[str] = []
+    body += _legend(legend, lay)
+    body += _y_axis(fr, ticks(bottom, top), unit, lay)
+    for r in readings:
+        lay.dot(fr.px(r.date), fr.y(r.value))
+    body += _x_axis(fr, first, last, lay)
+    for i, t in enumerate(targets):
+        body += _threshold(fr, t.value, t.label, TARGET_COLOURS[i % len(TARGET_COLOURS)],
+                           lay=lay)
+    by_series = {n: [r for r in readings if r.series == n] for n in sides + others}
+    label_all = all(len(v) <= 6 for v in by_series.values())
+    suffix = unit if unit in ("%", "/10", "°") else f" {unit}"
+    labels: list[str] = []
+    for n, pts in by_series.items():
+        c = colour[n]
+        slug = n if n in sides else "series-" + "".join(ch if ch.isalnum() else "-"
+                                                        for ch in n.lower())
+        body.append(f'<g class="series {slug}">')
+        if len(pts) > 1:
+            coords = " ".join(f"{_f(fr.px(r.date))},{_f(fr.y(r.value))}" for r in pts)
+            body.append(f'<polyline points="{coords}" fill="none" stroke="{c}" '
+                        f'stroke-width="2.5" stroke-linejoin="round"/>')
+        for i, r in enumerate(pts):
+            x, y = fr.px(r.date), fr.y(r.value)
+            who = n.capitalize() if n in sides else n
+            tip = f"{who}, {day_label(r.date, True)}: {num(r.value)}{suffix}"
+            if r.note:
+                tip += f". {r.note}"
+            body.append(f'<circle class="point {slug}" cx="{_f(x)}" cy="{_f(y)}" r="5" '
+                        f'fill="{c}" stroke="{c}" stroke-width="2" data-side="{escape(n)}" '
+                        f'data-date="{r.date.isoformat()}" data-value="{num(r.value)}">'
+                        f'<title>{escape(tip)}</title></circle>')
+            if label_all or i == len(pts) - 1:
+                others_here = [o.value for o in readings
+                               if o.date == r.date and o.series != n]
+                below = any(v > r.value for v in others_here)
+                labels.append(lay.value_label(x, y, num(r.value), fill=c, below_first=below))
+        body.append("</g>")
+    body += labels
+    latest = "; ".join(
+        f"{(n.capitalize() if n in sides else n)} {num(pts[-1].value)}{suffix} on "
+        f"{day_label(pts[-1].date, True)}" for n, pts in by_series.items())
+    words = f"{title}, {len(readings)} result(s); latest: {latest}"
+    if targets:
+        words += "; " + "; ".join(t.words or t.label for t in targets)
+    return _svg(words + ".", body, kind=kind)
+
+
+TARGET_COLOURS = [INK, "#8a4b00"]
+"""The first target line in ink, a second in dark amber (both over 4.5:1 on white)."""
 
 
 # --- asymmetry ------------------------------------------------------------------------------
@@ -443,35 +681,37 @@ def asymmetry_chart(history: History, protocol: Protocol, *,
     reach = nice_max(max([abs(d) for d in diffs] + [band or 0.0, 1.0]) * 1.25)
     first, last = pairs[0][0], pairs[-1][0]
     fr = _date_frame(first, last, -reach, reach)
+    lay = Layout()
     body: list[str] = []
     legend = [(_dot(INK), "Left − right")]
     if band is not None:
         legend.append((_box(OK_BG), f"Within ±{num(band)} cm"))
-    body += _legend(legend)
+    body += _legend(legend, lay)
     if band is not None:
         yt, yb = fr.y(band), fr.y(-band)
         body.append(f'<rect class="band" x="{fr.x0}" y="{_f(yt)}" width="{fr.x1 - fr.x0}" '
                     f'height="{_f(yb - yt)}" fill="{OK_BG}" data-low="{num(-band)}" '
                     f'data-high="{num(band)}"/>')
-    body += _y_axis(fr, ticks(-reach, reach), "cm")
-    body += _x_axis(fr, first, last)
+    body += _y_axis(fr, ticks(-reach, reach), "cm", lay)
+    for (d, _, _), v in zip(pairs, diffs, strict=True):
+        lay.dot(fr.px(d), fr.y(v))
+    body += _x_axis(fr, first, last, lay)
     body.append(f'<line x1="{fr.x0}" y1="{_f(fr.y(0))}" x2="{fr.x1}" y2="{_f(fr.y(0))}" '
                 f'stroke="{MUTED}" stroke-width="1"/>')
+    body.append(lay.fixed(fr.x0 + 6, fr.y1 + 14, "Left reaches further", size=11,
+                          fill=COLOURS[Side.LEFT], weight="600", halo=True))
+    body.append(lay.fixed(fr.x0 + 6, fr.y0 - 7, "Right reaches further", size=11,
+                          fill=COLOURS[Side.RIGHT], weight="600", halo=True))
     if band is not None:
-        source = f" ({rule.source})" if rule else ""
-        drawn = [(fr.px(d), fr.y(v)) for (d, _, _), v in zip(pairs, diffs, strict=True)]
-        body += _threshold(fr, band, f"±{num(band)} cm{source}", MUTED, avoid=drawn)
-        body += _threshold(fr, -band, "", MUTED)
-    body.append(_text(fr.x0 + 6, fr.y1 + 14, "Left reaches further", size=11,
-                      fill=COLOURS[Side.LEFT], weight="600", halo=True))
-    body.append(_text(fr.x0 + 6, fr.y0 - 7, "Right reaches further", size=11,
-                      fill=COLOURS[Side.RIGHT], weight="600", halo=True))
+        body += _threshold(fr, band, f"±{num(band)} cm", MUTED, lay=lay)
+        body += _threshold(fr, -band, "", MUTED, lay=lay)
     body.append('<g class="series difference">')
     if len(pairs) > 1:
         coords = " ".join(f"{_f(fr.px(d))},{_f(fr.y(v))}"
                           for (d, _, _), v in zip(pairs, diffs, strict=True))
         body.append(f'<polyline points="{coords}" fill="none" stroke="{INK}" stroke-width="2"/>')
     label_all = len(pairs) <= 8
+    labels: list[str] = []
     for i, ((d, lv, rv), v) in enumerate(zip(pairs, diffs, strict=True)):
         x, y = fr.px(d), fr.y(v)
         outside = band is not None and round(abs(v), 6) > band
@@ -482,9 +722,9 @@ def asymmetry_chart(history: History, protocol: Protocol, *,
                     f'cy="{_f(y)}" r="5" fill="{colour}" data-date="{d.isoformat()}" '
                     f'data-value="{num(v)}"><title>{escape(tip)}</title></circle>')
         if label_all or i == len(pairs) - 1:
-            body.append(_text(x, y - 9 if v >= 0 else y + 17, shown(v), anchor="middle",
-                              size=11, fill=colour, weight="600", cls="value", halo=True))
+            labels.append(lay.value_label(x, y, shown(v), fill=colour, below_first=v < 0))
     body.append("</g>")
+    body += labels
     latest = diffs[-1]
     side_more = "left" if latest > 0 else "right"
     words = (f"{title}: {len(pairs)} day(s) with both sides measured; latest "
@@ -512,9 +752,11 @@ def pain_chart(history: History, protocol: Protocol, *, as_of: dt.date | None = 
     safe = protocol.pain_monitoring.safe_max.value
     ok = protocol.pain_monitoring.acceptable_max.value
     fr = _date_frame(since, as_of, 0, 10)
+    lay = Layout()
     body: list[str] = []
     body += _legend([(_dot(DURING), "During"), (_dot(MORNING, hollow=True), "Next morning"),
-                     (_box(OK_BG), f"Safe 0–{num(safe)}"), (_box(BAD_BG), f"Over {num(ok)}")])
+                     (_box(OK_BG), f"Safe 0–{num(safe)}"), (_box(BAD_BG), f"Over {num(ok)}")],
+                    lay)
     zones = [(0, safe, OK_BG, "safe"), (safe, ok, WARN_BG, "acceptable"),
              (ok, 10, BAD_BG, "too-much")]
     for lo, hi, colour, name in zones:
@@ -522,12 +764,12 @@ def pain_chart(history: History, protocol: Protocol, *, as_of: dt.date | None = 
             body.append(f'<rect class="zone {name}" x="{fr.x0}" y="{_f(fr.y(hi))}" '
                         f'width="{fr.x1 - fr.x0}" height="{_f(fr.y(lo) - fr.y(hi))}" '
                         f'fill="{colour}" data-low="{num(lo)}" data-high="{num(hi)}"/>')
-    body += _y_axis(fr, [0, 2, 4, 6, 8, 10], "/10")
-    body += _x_axis(fr, since, as_of)
+    body += _y_axis(fr, [0, 2, 4, 6, 8, 10], "/10", lay)
+    body += _x_axis(fr, since, as_of, lay)
     drawn = [(fr.px(s.date), fr.y(v)) for s in sessions
              for v in (s.pain_during, s.pain_next_morning) if v is not None]
-    body += _threshold(fr, ok, f"Over {num(ok)}: too much", "#b3261e", avoid=drawn)
-    body += _threshold(fr, safe, "", "#1d7a3e")  # the legend names the safe zone
+    body += _threshold(fr, ok, f"Over {num(ok)}: too much", "#b3261e", avoid=drawn, lay=lay)
+    body += _threshold(fr, safe, "", "#1d7a3e", lay=lay)  # the legend names the safe zone
     series = {"during": [(s, s.pain_during) for s in sessions],
               "morning": [(s, s.pain_next_morning) for s in sessions
                           if s.pain_next_morning is not None]}
@@ -608,20 +850,23 @@ def adherence_chart(history: History, protocol: Protocol, library: Library, *,
                       "Each week's share of the plan kept will show here.", kind="adherence")
     line = protocol.settings.missed_sessions_pct.value
     fr = _Frame(Scale(0, len(rows), LEFT_M + 4, W - RIGHT_M), Scale(0, 100, H - BOTTOM_M, TOP_M))
+    lay = Layout()
     body: list[str] = []
     legend = [(_box(BAR), "Targets kept"), (_dash(INK), f"Aim: {num(line)}%")]
     if not rows[-1].complete:
         legend.insert(1, (_box(BAR_NOW), "This week so far"))
-    body += _legend(legend)
-    body += _y_axis(fr, [0, 25, 50, 75, 100], "%")
+    body += _legend(legend, lay)
+    body += _y_axis(fr, [0, 25, 50, 75, 100], "%", lay)
     slot = (fr.x1 - fr.x0) / len(rows)
     bar_w = min(34.0, slot * 0.62)
     body.append(f'<line x1="{fr.x0}" y1="{fr.y0}" x2="{fr.x1}" y2="{fr.y0}" stroke="{MUTED}"/>')
     body.append('<g class="bars">')
     step = max(1, math.ceil(len(rows) / 6))  # at most about six date labels
+    tops: list[tuple[float, float, WeekKept]] = []
     for i, r in enumerate(rows):
         cx = fr.x0 + slot * (i + 0.5)
         y = fr.y(r.pct)
+        tops.append((cx, y, r))
         colour = BAR if r.complete else BAR_NOW
         words = (f"Week of {day_label(r.start, True)} (stage {r.stage}): {num(r.pct)}% of the "
                  f"targets kept" + ("" if r.complete else " so far"))
@@ -629,16 +874,25 @@ def adherence_chart(history: History, protocol: Protocol, library: Library, *,
                     f'y="{_f(y)}" width="{_f(bar_w)}" height="{_f(fr.y0 - y)}" fill="{colour}" '
                     f'data-week="{r.start.isoformat()}" data-value="{num(r.pct)}" '
                     f'data-stage="{r.stage}"><title>{escape(words)}</title></rect>')
-        body.append(_text(cx, y - 5, f"{r.pct:.0f}%", anchor="middle", size=11, weight="600",
-                          cls="value"))
+        lay.mark(Box(cx - bar_w / 2, y, cx + bar_w / 2, fr.y0))
         if i % step == 0 or i == len(rows) - 1:
-            body.append(_text(cx, fr.y0 + 14, day_label(r.start), anchor="middle", size=11,
-                              fill=MUTED))
-        body.append(_text(cx, fr.y0 + 26, f"S{r.stage}", anchor="middle", size=10, fill=MUTED))
+            body.append(lay.place(day_label(r.start), [(cx, fr.y0 + 14, "middle")],
+                                  weight=None, fill=MUTED))
+        if i == 0 or rows[i - 1].stage != r.stage:  # the stage, where it starts or changes
+            body.append(lay.place(f"Stage {r.stage}", [(cx, fr.y0 + 27, "middle"),
+                                                       (cx - bar_w / 2, fr.y0 + 27, "start")],
+                                  size=10, weight=None, fill=MUTED, cls="stage"))
     body.append("</g>")
-    drawn = [(fr.x0 + slot * (i + 0.5), yy) for i, r in enumerate(rows)
-             for yy in range(int(fr.y(r.pct)) - 12, int(fr.y0), 8)]
-    body += _threshold(fr, line, f"Aim {num(line)}%", avoid=drawn)
+    body += _threshold(fr, line, f"Aim {num(line)}%", lay=lay)
+    body.append('<g class="bar-values">')
+    for cx, y, r in tops:
+        text = f"{r.pct:.0f}%"
+        inside = "#fff" if r.complete else INK
+        body.append(lay.place(text, [(cx, y - 5, "middle")], fill=INK, cls="value")
+                    or lay.place(text, [(cx, y + 14, "middle")], fill=inside, cls="value")
+                    if fr.y0 - y > 18 else lay.place(text, [(cx, y - 5, "middle")], fill=INK,
+                                                     cls="value"))
+    body.append("</g>")
     kept = sum(1 for r in rows if r.complete and r.pct >= line)
     complete = sum(1 for r in rows if r.complete)
     words = (f"{title}, week by week: {kept} of {complete} complete week(s) at or above "

@@ -24,7 +24,10 @@ The PDF is made with no network access: WeasyPrint's fetcher accepts only ``data
 
 from __future__ import annotations
 
+import base64
+import csv
 import datetime as dt
+import io
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -32,6 +35,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from weasyprint import HTML  # type: ignore[import-untyped]
 from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
+from anklet.domain.decisions import start_date
 from anklet.domain.errors import InputError
 from anklet.domain.exercises import HEEL_WARNING, Category
 from anklet.domain.history import History
@@ -42,6 +46,8 @@ from anklet.services import evaluation
 from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
+from anklet.web import progress
+from anklet.web.charts import num
 from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
 from anklet.web.templating import flash, render, templates
 
@@ -132,6 +138,66 @@ def plan_print(request: Request, key: str, account: PageAccount, uow: Uow, ctx: 
     html = _render_print(request, plan_document(ctx, history, monday, today), screen=True,
                          back_url=back)
     return HTMLResponse(html, headers={"Cache-Control": "private, no-store"})
+
+
+# --- the progress report (PDF and CSV) ----------------------------------------------------
+
+
+def _progress(ctx: Context, history: History, today: dt.date
+              ) -> tuple[list[progress.Section], Any]:
+    decision = evaluation.evaluate(history=history, protocol=ctx.protocol,
+                                   library=ctx.library, as_of=today).decision
+    return progress.sections(history, decision, ctx.protocol, today), decision
+
+
+def _svg_data_url(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+@router.get("/people/{key}/progress.pdf")
+def progress_pdf(request: Request, key: str, account: PageAccount, uow: Uow,
+                 ctx: Ctx) -> Response:
+    """Every test and questionnaire result over time, for a physio or doctor."""
+    history = account_service.person_for(uow, account, key)
+    today = dt.date.today()
+    found, decision = _progress(ctx, history, today)
+    tested = [s for s in found if s.tested]
+    template = templates.get_template("print/progress.html")
+    html = template.render(
+        request=request, person=history.person, decision=decision, made_on=today,
+        start=start_date(history), tested=tested,
+        untested=[s.test for s in found if not s.tested],
+        images={s.test.id: _svg_data_url(str(s.svg)) for s in tested},
+        rows=progress.report_rows(found), value_text=progress.row_value_text)
+    pdf = HTML(string=html, base_url=None, url_fetcher=local_only_fetcher()).write_pdf()
+    filename = f"anklet-progress-{key}-{today.isoformat()}.pdf"
+    return Response(bytes(pdf), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"',
+                             "Cache-Control": "private, no-store"})
+
+
+@router.get("/people/{key}/progress.csv")
+def progress_csv(key: str, account: PageAccount, uow: Uow, ctx: Ctx) -> Response:
+    """One row per test result or questionnaire score: date, test, side, value, unit, the
+    threshold the person is working toward and the stage it is for."""
+    history = account_service.person_for(uow, account, key)
+    today = dt.date.today()
+    found, _ = _progress(ctx, history, today)
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(progress.CSV_HEADER)
+    for r in progress.report_rows(found):
+        w.writerow([r.date.isoformat(), csv_safe(r.test), r.side, num(r.value), r.unit,
+                    csv_safe(r.threshold), csv_safe(r.needed_for)])
+    filename = f"anklet-progress-{key}-{today.isoformat()}.csv"
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "private, no-store"})
+
+
+def csv_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula (text starting =, +, - or @)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # --- the calendar feed ----------------------------------------------------------------------
