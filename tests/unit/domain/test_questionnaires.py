@@ -347,9 +347,19 @@ def test_judge_cait_against_its_mcid_of_3(delta: int, kind: str) -> None:
         assert "no MDC is known" in text
 
 
-def test_judge_pain_lower_is_better_and_no_figure_known() -> None:
+def test_judge_pain_lower_is_better_against_its_convention_margin_of_2() -> None:
     kind, direction, text = judge(READY.scale("pain_24h"), -2)
-    assert (kind, direction) == ("no_figure", "better")
+    assert (kind, direction) == ("important", "better")
+    assert "convention" in text
+    kind, direction, text = judge(READY.scale("pain_24h"), 1)
+    assert (kind, direction) == ("within_error", "worse")
+    assert "within measurement error" in text
+
+
+def test_judge_without_any_figure_says_so() -> None:
+    scale = READY.scale("confidence").model_copy(update={"mcid": None})
+    kind, _, text = judge(scale, 3)
+    assert kind == "no_figure"
     assert "no measurement-error figure" in text
 
 
