@@ -154,8 +154,7 @@ def read_history(file: Path) -> Any:
 
 def files_only() -> tuple[Protocol, Library]:
     """Protocol and library without opening a database (for stateless commands)."""
-    from anklet.domain.exercises import load_library
-    from anklet.domain.protocol import load_protocol
+    from anklet.services.data_files import load_library, load_protocol
 
     s = settings(protocol_file=state.protocol, exercises_file=state.exercises)
     return load_protocol(s.protocol_file), load_library(s.exercises_file)

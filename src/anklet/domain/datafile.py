@@ -7,11 +7,11 @@ which reads a file shipped in the package or given by a coach.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from anklet.domain.errors import DataFileError
@@ -20,9 +20,12 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class DataModel(BaseModel):
-    """Base of the models read from data files: frozen, and a misspelt key is an error."""
+    """Base of the models read from data files: frozen, and a misspelt key is an error.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Their validators are built when first used (``defer_build``): a command that finds the
+    files already checked in its cache (:mod:`anklet.services.data_files`) never needs them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Number(DataModel):
@@ -36,16 +39,9 @@ LINE_KEY = "__line__"
 KEY_LINES = "__keylines__"
 
 
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""LibYAML's parser where PyYAML was built with it (ten times faster: the shipped protocol and
-library are read by every command), else the pure-Python one; both give the same data and marks."""
+def _construct_mapping(loader: Any, node: Any) -> dict[str, Any]:
+    import yaml
 
-
-class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]
-    """A safe loader that records the 1-based line of each mapping under ``__line__``."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
     keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
     seen: set[str] = set()
     for (k, _), key in zip(node.value, keys, strict=False):
@@ -59,12 +55,27 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+@cache
+def _line_loader() -> Any:
+    """A safe loader that records the 1-based line of each mapping under ``__line__``.
+
+    LibYAML's parser where PyYAML was built with it (ten times faster), else the pure-Python
+    one; both give the same data and marks. Made (and PyYAML imported) on the first parse: a
+    command whose data files come from the cache (``anklet.services.data_files``) parses none.
+    """
+    import yaml
+
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader: Any = type("_LineLoader", (base,), {})
+    loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    return loader
 
 
 def parse_yaml(text: str, *, name: str) -> Any:
     """Parse YAML text; syntax errors become :class:`DataFileError` with the line."""
-    loader = _LineLoader(text)
+    import yaml
+
+    loader = _line_loader()(text)
     loader.name = name
     try:
         return loader.get_single_data()

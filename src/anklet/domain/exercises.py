@@ -109,7 +109,7 @@ class Equipment(StrEnum):
 class Dose(BaseModel):
     """A default dose; a plan scales reps/seconds/rounds with the person's dose level."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # see DataModel
     sets: Annotated[int, Field(ge=1, le=10)] = 1
     reps: Annotated[int, Field(ge=1, le=100)] | None = None
     seconds: Annotated[int, Field(ge=5, le=1800)] | None = None
@@ -161,7 +161,7 @@ def scale(base: int, level: float, low: int | None = None, high: int | None = No
 
 
 class Exercise(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # see DataModel
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
     name: Annotated[str, Field(min_length=3, max_length=120)]

@@ -287,6 +287,14 @@ def load_instruments(path: str | Path | None = None) -> Instruments:
     return result
 
 
+def use_instruments(instruments: Instruments) -> None:
+    """Make ``instruments`` what :func:`load_instruments` returns for the shipped file: a
+    caller holding them already checked (``anklet.services.data_files`` keeps them in the
+    user's cache) spares every later call the parse."""
+    global _DEFAULT
+    _DEFAULT = instruments
+
+
 # --- answers -----------------------------------------------------------------------------------
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from anklet.domain.exercises import Library, load_library
-from anklet.domain.protocol import Protocol, load_protocol
+from anklet.domain.exercises import Library
+from anklet.domain.protocol import Protocol
+from anklet.services.data_files import load_instruments, load_library, load_protocol
 from anklet.settings import Settings
 from anklet.store.db import make_engine, migrate
 from anklet.store.uow import UnitOfWork
@@ -43,9 +44,11 @@ class Context:
 
 
 def open_context(settings: Settings, *, migrate_schema: bool = True) -> Context:
-    """Load the protocol and library (validated) and open the database, creating the schema."""
+    """Load the protocol and library (validated, or as validated before: see
+    :mod:`anklet.services.data_files`) and open the database, creating the schema."""
     protocol = load_protocol(settings.protocol_file)
     library = load_library(settings.exercises_file)
+    load_instruments()  # the decisions score questionnaires with them
     engine = make_engine(settings.database_url)
     if migrate_schema:
         migrate(engine)
