@@ -25,6 +25,8 @@ from anklet.domain.history import (
     Measurement,
     Override,
     Person,
+    PlanChange,
+    PlanChangeKind,
     PlannedRun,
     QuestionnaireResponse,
     RecordedActivity,
@@ -209,6 +211,16 @@ def full_history(key: str = "ada", **kw: Any) -> History:
         "overrides": [Override(date=day(15), stage=2, reason="Moves well; tape test was off.",
                                by="coach@example.org"),
                       Override(date=day(15), stage=1, reason="Second thoughts.", by="c")],
+        "plan_changes": [
+            PlanChange(date=day(15), kind=PlanChangeKind.SWAP, exercise="ankle-circles",
+                       replacement="ankle-alphabet", note="Circles bother her knee.",
+                       by="coach@example.org", ended=day(20)),
+            PlanChange(date=day(15), kind=PlanChangeKind.PIN, exercise="knee-to-wall-rocks",
+                       sets=3, reps=12, note="Keep the dose steady.", by="coach@example.org"),
+            PlanChange(date=day(16), kind=PlanChangeKind.REMOVE, exercise="calf-wall-stretch",
+                       note="No wall at work.", by="c"),
+            PlanChange(date=day(16), kind=PlanChangeKind.ADD, exercise="star-reach",
+                       note="More reach work.", by="c")],
     }
     return History(**(fields | kw))
 

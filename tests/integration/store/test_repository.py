@@ -166,6 +166,8 @@ def test_parts_added_one_by_one_build_the_same_history(engine: Engine) -> None:
             repo.add_questionnaire("ada", q)
         for o in whole.overrides:
             repo.add_override("ada", o)
+        for c in whole.plan_changes:
+            repo.add_plan_change("ada", c)
         uow.commit()
     assert _get(engine, "ada") == whole
 
