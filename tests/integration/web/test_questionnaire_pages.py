@@ -15,7 +15,7 @@ import re
 
 from webtools import Web, WebClient
 
-from anklet.domain.history import QuestionnaireResponse, Screening
+from anklet.domain.history import Override, QuestionnaireResponse, Screening
 from anklet.domain.questionnaires import answers_scoring, load_instruments
 from anklet.services import records
 
@@ -229,3 +229,30 @@ def test_someone_elses_client_is_not_found(web: Web, coach: WebClient,
     assert r.status_code == 404
     assert _stored(web, key) == []
     assert coach.get(f"/people/{key}/questionnaires/cait").status_code == 200
+
+
+def test_progress_links_to_the_questionnaires_still_needed(
+        web: Web, client_of_coach: WebClient) -> None:
+    key = client_of_coach.person_key
+    assert key is not None
+    _screen(web, key)
+    page = client_of_coach.get(f"/people/{key}/progress").text
+    assert 'data-testid="questionnaires-due"' in page
+    assert f'href="/people/{key}/questionnaires/cait?side=left"' in page
+    assert f'href="/people/{key}/questionnaires/faam"' in page
+    # Today asks only once clearance is the next step: a stage-1 client is not asked yet
+    assert 'data-testid="questionnaires-due"' not in client_of_coach.get("/me").text
+
+
+def test_today_asks_for_the_questionnaires_once_clearance_is_next(
+        web: Web, client_of_coach: WebClient) -> None:
+    key = client_of_coach.person_key
+    assert key is not None
+    _screen(web, key)
+    with web.ctx.uow() as uow:
+        uow.people.add_override(key, Override(date=TODAY, stage=3, reason="Ready for more.",
+                                              by="coach@example.org"))
+        uow.commit()
+    page = client_of_coach.get("/me").text
+    assert 'data-testid="questionnaires-due"' in page
+    assert "Answer CAIT for your left ankle" in _text(page)

@@ -138,6 +138,24 @@ def due(decision: Decision, key: str) -> list[Link]:
     return out
 
 
+@dataclass(frozen=True)
+class Due:
+    links: list[Link]
+
+
+def questionnaires_due(decision: Decision, key: str, *, soon: bool = False) -> Due | None:
+    """For the person's own pages: what :func:`due` lists; with ``soon``, only once the
+    clearance checklist is the next step (stage 3 on), so stage 1 is not asked for it yet.
+    None when nothing should be shown (a red flag, or not soon)."""
+    if decision.status == "refer" or (soon and (decision.stage or 0) < 3):
+        return None
+    return Due(due(decision, key))
+
+
+templates.env.globals["questionnaires_due"] = questionnaires_due
+"""Today and Progress include ``questionnaires/_due.html``, which asks this."""
+
+
 # --- reading the path and the form ---------------------------------------------------------
 
 
