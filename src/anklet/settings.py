@@ -6,8 +6,12 @@ Nothing reads the environment at import time: call :func:`get_settings`.
 from __future__ import annotations
 
 import ipaddress
+import re
+from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Literal
+from urllib.parse import unquote, urlsplit
 
 from platformdirs import user_data_dir
 from pydantic import Field, ValidationError, field_validator
@@ -20,6 +24,52 @@ from anklet.domain.history import problems_from
 def default_database_url() -> str:
     """SQLite in the user's data directory (e.g. ~/.local/share/anklet/anklet.db)."""
     return f"sqlite:///{Path(user_data_dir('anklet', appauthor=False)) / 'anklet.db'}"
+
+
+_EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """An SMTP server from ``ANKLET_SMTP_URL``. ``tls``: "implicit" (smtps://, TLS from the
+    first byte) or "starttls" (smtp://, upgraded before anything is sent; refused when the
+    server cannot, unless the server is on this computer and no password is sent)."""
+
+    host: str
+    port: int
+    tls: Literal["implicit", "starttls"]
+    username: str = field(default="", repr=False)
+    password: str = field(default="", repr=False)
+
+    @property
+    def loopback(self) -> bool:
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+
+SMTP_ACCEPTED = ("smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 "
+                 "(TLS from the start); the user name and password are optional")
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """``smtp[s]://[user[:password]@]host[:port]``; ValueError saying what is accepted."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError(SMTP_ACCEPTED)
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(SMTP_ACCEPTED)
+    try:
+        port = parts.port or (465 if parts.scheme == "smtps" else 587)
+    except ValueError:
+        raise ValueError(SMTP_ACCEPTED) from None
+    return SmtpServer(host=parts.hostname, port=port,
+                      tls="implicit" if parts.scheme == "smtps" else "starttls",
+                      username=unquote(parts.username or ""),
+                      password=unquote(parts.password or ""))
 
 
 class Settings(BaseSettings):
@@ -42,12 +92,51 @@ class Settings(BaseSettings):
     # addresses of reverse proxies whose X-Forwarded-For / -Proto headers are believed
     # (comma-separated IP addresses or networks, or "*"); empty: none
     trusted_proxies: str = ""
+    # email (see anklet.services.mail): smtp://user:password@host:587 (STARTTLS) or
+    # smtps://user:password@host:465 (TLS from the start); empty: no email is sent, and
+    # whoever would have been emailed is shown the link instead
+    smtp_url: str = Field(default="", repr=False)
+    mail_from: str = ""
+    # the address people open Anklet at (https://anklet.example.org), for links in emails;
+    # empty: the address the request came to
+    public_url: str = ""
 
     @field_validator("database_url")
     @classmethod
     def _default_url(cls, v: str) -> str:
         v = v.strip()
         return v or default_database_url()
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp(cls, v: str) -> str:
+        v = v.strip()
+        if v:
+            parse_smtp_url(v)
+        return v
+
+    @field_validator("mail_from")
+    @classmethod
+    def _from(cls, v: str) -> str:
+        v = v.strip()
+        _name, address = parseaddr(v)
+        if v and (not _EMAIL.fullmatch(address) or any(c in v for c in "\r\n")):
+            raise ValueError("an address such as anklet@example.org or "
+                             "'Anklet <anklet@example.org>'")
+        return v
+
+    def smtp_server(self) -> SmtpServer | None:
+        """Where email goes, or None when no SMTP server is set."""
+        return parse_smtp_url(self.smtp_url) if self.smtp_url else None
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, v: str) -> str:
+        v = v.strip().rstrip("/")
+        if v and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", v):
+            raise ValueError("an address such as https://anklet.example.org (http or https, "
+                             "no query)")
+        return v
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -75,4 +164,6 @@ def get_settings(**overrides: object) -> Settings:
         field, value, accepted = problems_from(e)[0]
         if field == "secret_key":
             value = "(hidden)"
+        elif field == "smtp_url":  # the password, if any, stays hidden
+            value = re.sub(r"(//[^/@:]*:)[^@/]*@", r"\1(hidden)@", str(value))
         raise InputError(f"ANKLET_{field.upper()}", value, accepted) from None

@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from anklet.cli.common import JsonOpt, ctx, emit, out
-from anklet.domain.errors import InputError
+from anklet.domain.errors import AnkletError, InputError
 
 account_app = typer.Typer(help="Create accounts and reset passwords (there is no mail server).",
                           no_args_is_help=True)
@@ -192,6 +192,45 @@ def _log_config(quiet: bool) -> dict[str, Any]:
 
 def _address(host: str, port: int) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+@commands.command("mail-test")
+def mail_test(
+    address: Annotated[str, typer.Argument(help="Where to send the test message.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Send a test email through ANKLET_SMTP_URL, and say plainly what went wrong if it
+    fails (refused, TLS, user name or password, the address)."""
+    from anklet.cli.common import settings
+    from anklet.services import accounts as account_service
+    from anklet.services import mail
+
+    s = settings()
+    to = account_service.normalise_email(address)
+    server = s.smtp_server()
+    if server is None:
+        raise InputError("ANKLET_SMTP_URL", "(empty)", SMTP_ACCEPTED_TEXT,
+                         message="No mail server is set: put its address in ANKLET_SMTP_URL, "
+                                 f"for example {SMTP_ACCEPTED_TEXT}.")
+    message = mail.compose("test", to=to, site=s.public_url)
+    try:
+        secured = mail.send(s, message)
+    except mail.MailError as e:
+        raise MailFailedError(str(e)) from None
+    via = f"{server.host}:{server.port} ({secured})"
+    if not emit(as_json, {"sent": True, "to": to, "server": f"{server.host}:{server.port}",
+                          "secured": secured, "from": mail.sender(s, server)}):
+        out.print(f"Sent a test message to {escape(to)} through {escape(via)}, from "
+                  f"{escape(mail.sender(s, server))}. Check that it arrived (and not as spam).")
+
+
+SMTP_ACCEPTED_TEXT = "smtp://user:password@mail.example.org:587"
+
+
+class MailFailedError(AnkletError):
+    """The mail server did not take the test message (the reason is in the message)."""
+
+    exit_code = 8
 
 
 @commands.command("serve")

@@ -20,7 +20,16 @@ from anklet.domain.errors import ConflictError, NotFoundError
 from anklet.store import tables as t
 
 __all__ = ["Account", "AccountRepository", "ApiToken", "AuditEntry", "CoachedPerson",
-           "WebSession"]
+           "MailToken", "WebSession"]
+
+
+@dataclass(frozen=True)
+class MailToken:
+    id: int
+    account_id: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    used_at: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,7 @@ class CoachedPerson:
 
 
 SIGN_UP = "(sign-up)"  # the email of a sign_in_attempts row that counts a sign-up
+RESET = "(reset)"  # ... and of one that counts a "forgot password" request
 
 
 def _now() -> dt.datetime:
@@ -329,6 +339,43 @@ class AccountRepository:
                                         t.calendar_feeds.c.person_id == t.people.c.id)
             .where(t.calendar_feeds.c.token_hash == token_hash)).scalar_one_or_none()
 
+    # -- links sent by email (password resets, invitations) --------------------------------
+
+    def add_mail_token(self, *, account_id: int, purpose: str, token_hash: str,
+                       now: dt.datetime, expires_at: dt.datetime) -> None:
+        self._session.execute(insert(t.mail_tokens), {
+            "account_id": account_id, "purpose": purpose, "token_hash": token_hash,
+            "created_at": now, "expires_at": expires_at, "used_at": None})
+
+    def mail_token(self, token_hash: str, purpose: str) -> MailToken | None:
+        mt = t.mail_tokens
+        row = self._session.execute(
+            select(mt.c.id, mt.c.account_id, mt.c.created_at, mt.c.expires_at, mt.c.used_at)
+            .where(mt.c.token_hash == token_hash, mt.c.purpose == purpose)).first()
+        return MailToken(*row) if row else None
+
+    def use_mail_token(self, token_id: int, now: dt.datetime) -> bool:
+        """Marks the link used; False if it already was (two tabs racing: one wins)."""
+        mt = t.mail_tokens
+        result = self._session.execute(update(mt).where(mt.c.id == token_id,
+                                                        mt.c.used_at.is_(None))
+                                       .values(used_at=now))
+        return bool(getattr(result, "rowcount", 0))
+
+    def mail_tokens_since(self, account_id: int, purpose: str, since: dt.datetime) -> int:
+        mt = t.mail_tokens
+        return int(self._session.execute(
+            select(func.count()).select_from(mt).where(
+                mt.c.account_id == account_id, mt.c.purpose == purpose,
+                mt.c.created_at >= since)).scalar_one())
+
+    def end_mail_tokens(self, account_id: int, purpose: str, now: dt.datetime) -> None:
+        """Every unused link of this kind stops working (a newer one, or the password set)."""
+        mt = t.mail_tokens
+        self._session.execute(update(mt).where(mt.c.account_id == account_id,
+                                               mt.c.purpose == purpose, mt.c.used_at.is_(None))
+                              .values(used_at=now))
+
     # -- failed sign-ins (and sign-ups, counted per address under the email SIGN_UP) -------
 
     def add_failed_sign_in(self, email: str, address: str, at: dt.datetime) -> None:
@@ -342,7 +389,8 @@ class AccountRepository:
         by that email)."""
         sa_ = t.sign_in_attempts
         conds = [sa_.c.at >= since,
-                 sa_.c.email == email if email is not None else sa_.c.email != SIGN_UP]
+                 sa_.c.email == email if email is not None
+                 else sa_.c.email.not_in((SIGN_UP, RESET))]
         if address is not None:
             conds.append(sa_.c.address == address)
         return list(self._session.execute(

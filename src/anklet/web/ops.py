@@ -49,6 +49,7 @@ def healthz(request: Request) -> JSONResponse:
 
 
 _FEED = re.compile(r"^/calendar/[^/]+\.ics$")
+_MAIL_LINK = re.compile(r"^(/reset-password/|/invite/)[^/]+$")  # links sent by email
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 _MAX_PATH = 300
 
@@ -61,6 +62,8 @@ def log_path(scope: Scope) -> str:
     path = path.split("?", 1)[0]
     if _FEED.match(path):
         return "/calendar/(hidden).ics"
+    if (link := _MAIL_LINK.match(path)) is not None:
+        return f"{link.group(1)}(hidden)"
     path = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", path)
     return path if len(path) <= _MAX_PATH else path[:_MAX_PATH] + "…"
 

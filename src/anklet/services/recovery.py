@@ -1,0 +1,128 @@
+"""Links that reach people by email: "forgot my password" (and, built on the same tokens,
+invitations).
+
+A link carries a random token; only its SHA-256 is stored (``mail_tokens``), with what it is
+for, when it expires and when it was used, so each link works once and a copy of the
+database opens nothing. Asking for a reset answers the same whether or not the email has an
+account (the email goes out, or not, after the answer), and is limited per network address
+(``RESET_REQUESTS_PER_ADDRESS`` an hour) and per account (``RESETS_PER_ACCOUNT`` emails an
+hour), so the form can be used neither to find out who has an account nor to flood someone's
+inbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from anklet.domain.errors import AnkletError, TooManyAttemptsError
+from anklet.services import accounts as account_service
+from anklet.services.mail import Message, compose
+from anklet.store.accounts import RESET, Account
+from anklet.store.uow import UnitOfWork
+
+RESET_LIFETIME = dt.timedelta(hours=1)
+RESETS_PER_ACCOUNT = 3
+RESET_REQUESTS_PER_ADDRESS = 10
+WINDOW = dt.timedelta(hours=1)
+
+
+class LinkError(AnkletError):
+    """A link that is unknown, used or expired; says what to do instead."""
+
+    exit_code = 2
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class ResetMail:
+    """The email to send once the request is committed (None: nothing to send)."""
+
+    message: Message | None
+
+
+def request_reset(uow: UnitOfWork, *, email: str, address: str, link_for: LinkMaker,
+                  now: dt.datetime | None = None) -> ResetMail:
+    """Counts the request against the address; for an account with that email (and under
+    its hourly limit) makes a reset link and returns the email to send after commit."""
+    now = now or _now()
+    email = account_service.normalise_email(email)
+    recent = uow.accounts.failed_sign_ins(since=now - WINDOW, email=RESET, address=address[:64])
+    if len(recent) >= RESET_REQUESTS_PER_ADDRESS:
+        wait = int((recent[-RESET_REQUESTS_PER_ADDRESS] + WINDOW - now).total_seconds()) + 1
+        raise TooManyAttemptsError(max(wait, 1), "password reset requests from this network")
+    uow.accounts.add_failed_sign_in(RESET, address[:64], now)
+    account = uow.accounts.by_email(email)
+    if account is None:
+        return ResetMail(None)
+    if uow.accounts.mail_tokens_since(account.id, "reset", now - WINDOW) >= RESETS_PER_ACCOUNT:
+        return ResetMail(None)  # their inbox has enough of these; the latest links still work
+    token = secrets.token_urlsafe(32)
+    uow.accounts.add_mail_token(account_id=account.id, purpose="reset", token_hash=_hash(token),
+                                now=now, expires_at=now + RESET_LIFETIME)
+    uow.accounts.audit(account_id=account.id, actor=account.email, action="reset_requested",
+                       person_key=account.person_key, detail={"address": address[:64]})
+    return ResetMail(compose("reset", to=account.email, name=account.name,
+                             link=link_for(token)))
+
+
+class LinkMaker:
+    """Turns a token into the full address of the page that takes it."""
+
+    def __init__(self, base: str, path: str) -> None:
+        self.base = base.rstrip("/")
+        self.path = path
+
+    def __call__(self, token: str) -> str:
+        return f"{self.base}{self.path}{token}"
+
+
+EXPIRED = ("This link has expired or has already been used. Links to reset a password work "
+           "once, within an hour: ask for a new one.")
+
+
+def reset_account(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> Account:
+    """The account a live reset link belongs to; LinkError if it is unknown, used or
+    expired."""
+    now = now or _now()
+    found = uow.accounts.mail_token(_hash(token), "reset")
+    if found is None or found.used_at is not None or found.expires_at <= now:
+        raise LinkError(EXPIRED)
+    account = uow.accounts.by_id(found.account_id)
+    if account is None:
+        raise LinkError(EXPIRED)
+    return account
+
+
+def reset_password(uow: UnitOfWork, *, token: str, new: str,
+                   now: dt.datetime | None = None) -> Account:
+    """Sets the new password (checked like any other), uses up the link and every other
+    reset link of the account, ends every session and API token, and forgets the failed
+    sign-ins (whoever reads the email has shown the account is theirs)."""
+    now = now or _now()
+    account = reset_account(uow, token, now)
+    found = uow.accounts.mail_token(_hash(token), "reset")
+    assert found is not None
+    new_hash = account_service.hash_password(new, email=account.email, name=account.name)
+    if not uow.accounts.use_mail_token(found.id, now):
+        raise LinkError(EXPIRED)  # another tab used it a moment ago
+    uow.accounts.end_mail_tokens(account.id, "reset", now)
+    uow.accounts.set_password(account.id, new_hash, must_change=False)
+    sessions, tokens = account_service.end_everywhere(uow, account)
+    uow.accounts.clear_failed_sign_ins(account.email)
+    uow.accounts.audit(account_id=account.id, actor=account.email, action="password_reset",
+                       person_key=account.person_key,
+                       detail={"by": "email link", "sessions_ended": sessions,
+                               "tokens_deleted": tokens})
+    fresh = uow.accounts.by_id(account.id)
+    assert fresh is not None
+    return fresh

@@ -1,0 +1,125 @@
+"""Forgot password: ask for a link by email, then choose a new password with it.
+
+The request page answers the same whatever the email (the email is sent, or not, after the
+answer has gone), so it tells nobody who has an account. Without a mail server the page says
+so up front and who can help instead: a coach can give their client a new one-time password,
+and whoever runs Anklet can use ``anklet account reset-password``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+
+from anklet.domain.errors import InputError, TooManyAttemptsError
+from anklet.services import mail
+from anklet.services import recovery as recovery_service
+from anklet.settings import Settings
+from anklet.web.deps import Ctx, MaybeAccount, Uow, check_csrf, client_address, sign_in_session
+from anklet.web.templating import flash, render
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+_log = logging.getLogger("anklet.web")
+
+RESET_PATH = "/reset-password/"
+
+
+def site_base(request: Request, settings: Settings) -> str:
+    """The address links in emails start with: ANKLET_PUBLIC_URL, else this request's."""
+    return settings.public_url or str(request.base_url).rstrip("/")
+
+
+def _send_later(settings: Settings, message: mail.Message) -> None:
+    try:
+        mail.send(settings, message)
+    except mail.MailError as e:
+        _log.warning("An email to %s was not sent: %s", message.to, e)
+
+
+def _home(account: MaybeAccount) -> str | None:
+    if account is None:
+        return None
+    return "/coach" if account.role == "coach" else "/me"
+
+
+@router.get("/forgot-password")
+def forgot_password_page(request: Request, account: MaybeAccount, ctx: Ctx) -> Response:
+    if (home := _home(account)) is not None:
+        return RedirectResponse(home, 303)
+    return render(request, "auth/forgot_password.html", values={}, errors={}, sent=False,
+                  mail_on=ctx.settings.smtp_server() is not None)
+
+
+@router.post("/forgot-password")
+async def forgot_password(request: Request, uow: Uow, ctx: Ctx) -> Response:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    email = form.get("email", "")
+    mail_on = ctx.settings.smtp_server() is not None
+    if not mail_on:
+        return render(request, "auth/forgot_password.html", status_code=503, values=form,
+                      errors={}, sent=False, mail_on=False)
+    links = recovery_service.LinkMaker(site_base(request, ctx.settings), RESET_PATH)
+    try:
+        wanted = recovery_service.request_reset(uow, email=email,
+                                                address=client_address(request),
+                                                link_for=links)
+    except InputError as e:
+        return render(request, "auth/forgot_password.html", status_code=422, values=form,
+                      errors={"email": str(e)}, sent=False, mail_on=True)
+    except TooManyAttemptsError as e:
+        response = render(request, "auth/forgot_password.html", status_code=429, values=form,
+                          errors={"form": str(e)}, sent=False, mail_on=True)
+        response.headers["Retry-After"] = str(e.retry_after_s)
+        return response
+    uow.commit()
+    response = render(request, "auth/forgot_password.html", values={"email": email.strip()},
+                      errors={}, sent=True, mail_on=True)
+    if wanted.message is not None:  # sent after the answer: the timing tells nothing
+        response.background = BackgroundTask(_send_later, ctx.settings, wanted.message)
+    return response
+
+
+@router.get(RESET_PATH + "{token}")
+def reset_page(request: Request, token: str, account: MaybeAccount, uow: Uow) -> Response:
+    try:
+        who = recovery_service.reset_account(uow, token)
+    except recovery_service.LinkError as e:
+        return render(request, "auth/reset_password.html", status_code=410, account=account,
+                      expired=str(e), errors={}, token=token, email="")
+    return render(request, "auth/reset_password.html", account=account, expired=None,
+                  errors={}, token=token, email=who.email)
+
+
+@router.post(RESET_PATH + "{token}")
+async def reset_password(request: Request, token: str, uow: Uow) -> Response:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    new = form.get("new_password", "")
+    try:
+        who = recovery_service.reset_account(uow, token)
+    except recovery_service.LinkError as e:
+        return render(request, "auth/reset_password.html", status_code=410, expired=str(e),
+                      errors={}, token=token, email="")
+    if new != form.get("confirm_password", ""):
+        return render(request, "auth/reset_password.html", status_code=422, expired=None,
+                      token=token, email=who.email, errors={
+                          "new_password": "The two passwords are not the same; type it "
+                                          "twice, exactly the same."})
+    try:
+        account = await run_in_threadpool(functools.partial(
+            recovery_service.reset_password, uow, token=token, new=new))
+    except InputError as e:
+        return render(request, "auth/reset_password.html", status_code=422, expired=None,
+                      token=token, email=who.email, errors={"new_password": str(e)})
+    except recovery_service.LinkError as e:
+        return render(request, "auth/reset_password.html", status_code=410, expired=str(e),
+                      errors={}, token=token, email="")
+    sign_in_session(request, account, uow)
+    uow.commit()
+    flash(request, "Your new password is set. You are signed in here, and signed out "
+                   "everywhere else.")
+    return RedirectResponse("/coach" if account.role == "coach" else "/me", 303)

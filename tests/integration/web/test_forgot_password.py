@@ -1,0 +1,200 @@
+"""Forgot password, end to end: the request page, the email on a real SMTP server on loopback,
+the link followed, the new password, and everything the old password opened closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from webtools import PASSWORD, Web, WebClient
+
+from anklet.services import recovery
+from anklet.services.context import Context, open_context
+from anklet.settings import Settings
+from anklet.web.app import create_app
+from anklet.web.ops import log_path
+from mailtools import Mailbox
+
+NEW = "purple tractor sings loudly"
+LINK = re.compile(r"http://testserver(/reset-password/[A-Za-z0-9_-]+)")
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    box = Mailbox().start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def web_ctx(db_url: str, mailbox: Mailbox) -> Iterator[Context]:
+    ctx = open_context(Settings(database_url=db_url, secret_key="x" * 40,
+                                smtp_url=f"smtp://127.0.0.1:{mailbox.port}",
+                                mail_from="Anklet <anklet@example.org>"),
+                       migrate_schema=False)
+    yield ctx
+    ctx.engine.dispose()
+
+
+@pytest.fixture
+def app(web_ctx: Context) -> FastAPI:
+    return create_app(context=web_ctx)
+
+
+@pytest.fixture
+def web(app: FastAPI, web_ctx: Context) -> Web:
+    return Web(app, web_ctx)
+
+
+def _ask(browser: WebClient, email: str) -> str:
+    r = browser.form("/forgot-password", {"email": email})
+    assert r.status_code == 200, r.text
+    return r.text
+
+
+def _link(mailbox: Mailbox, n: int = 1) -> str:
+    message = mailbox.wait(n)[n - 1]
+    m = LINK.search(Mailbox.text(message))
+    assert m, Mailbox.text(message)
+    return m.group(1)
+
+
+def test_reset_by_email_signs_in_and_ends_everything_else(web: Web, mailbox: Mailbox) -> None:
+    old_browser = web.account("coach", "casey@example.org", "Casey Coach")
+    with web.ctx.uow() as uow:
+        account = uow.accounts.by_email("casey@example.org")
+        assert account is not None
+        from anklet.services import accounts as account_service
+        api_token = account_service.create_token(uow, account=account, name="script")
+        uow.commit()
+    stranger = web.browser()
+    assert "Forgot your password?" in stranger.get("/sign-in").text
+    page = _ask(stranger, "Casey@Example.org ")
+    assert "we have emailed it a link" in page
+    (message,) = mailbox.wait()
+    assert message["To"] == "casey@example.org"
+    assert message["Subject"] == "Choose a new Anklet password"
+    path = _link(mailbox)
+
+    form = stranger.get(path)
+    assert form.status_code == 200
+    assert "casey@example.org" in form.text
+    r = stranger.form(path, {"new_password": NEW, "confirm_password": NEW})
+    assert r.status_code == 303
+    assert r.headers["location"] == "/coach"
+    assert stranger.get("/coach").status_code == 200  # signed in with the new password
+    # the old browser is signed out, the API token is gone, the old password fails
+    assert old_browser.get("/coach").status_code == 303
+    assert web.browser().get("/api/v1/people", headers={
+        "Authorization": f"Bearer {api_token}"}).status_code == 401
+    assert web.browser().sign_in("casey@example.org", PASSWORD).status_code == 401
+    assert web.browser().sign_in("casey@example.org", NEW).status_code == 303
+    # the link worked once
+    again = stranger.get(path)
+    assert again.status_code == 410
+    assert "already been used" in again.text
+    assert web.browser().form(path, {"new_password": "another long phrase here",
+                                     "confirm_password": "another long phrase here"}
+                              ).status_code == 410
+
+
+def test_reset_unknown_email_answers_the_same_and_sends_nothing(web: Web,
+                                                                mailbox: Mailbox) -> None:
+    web.account("coach", "casey@example.org", "Casey Coach")
+    known = _ask(web.browser(), "casey@example.org")
+    unknown = _ask(web.browser(), "nobody@example.org")
+    strip = re.compile(r'"X-CSRF-Token": "[^"]+"|name="csrf_token" value="[^"]+"|'
+                       r'nobody@example\.org|casey@example\.org')
+    assert strip.sub("", known) == strip.sub("", unknown)
+    mailbox.wait(1)
+    assert [m["To"] for m in mailbox.received] == ["casey@example.org"]
+
+
+def test_reset_link_expires_after_an_hour(web: Web, mailbox: Mailbox) -> None:
+    web.account("coach", "casey@example.org", "Casey Coach")
+    _ask(web.browser(), "casey@example.org")
+    token = _link(mailbox).rsplit("/", 1)[1]
+    later = dt.datetime.now(dt.UTC) + recovery.RESET_LIFETIME + dt.timedelta(seconds=1)
+    with web.ctx.uow() as uow:
+        with pytest.raises(recovery.LinkError, match="expired"):
+            recovery.reset_password(uow, token=token, new=NEW, now=later)
+        # a moment before the hour is up it still works
+        just_in_time = later - dt.timedelta(seconds=2)
+        recovery.reset_password(uow, token=token, new=NEW, now=just_in_time)
+
+
+def test_reset_password_weak_or_mismatched_is_refused_and_link_kept(web: Web,
+                                                                     mailbox: Mailbox) -> None:
+    web.account("coach", "casey@example.org", "Casey Coach")
+    b = web.browser()
+    _ask(b, "casey@example.org")
+    path = _link(mailbox)
+    r = b.form(path, {"new_password": NEW, "confirm_password": NEW + "x"})
+    assert r.status_code == 422
+    assert "not the same" in r.text
+    r = b.form(path, {"new_password": "password123", "confirm_password": "password123"})
+    assert r.status_code == 422
+    assert b.get(path).status_code == 200  # still usable after the refusals
+    assert b.form(path, {"new_password": NEW, "confirm_password": NEW}).status_code == 303
+
+
+def test_reset_newer_link_ends_when_one_is_used(web: Web, mailbox: Mailbox) -> None:
+    web.account("coach", "casey@example.org", "Casey Coach")
+    _ask(web.browser(), "casey@example.org")
+    _ask(web.browser(), "casey@example.org")
+    first, second = _link(mailbox, 1), _link(mailbox, 2)
+    b = web.browser()
+    assert b.form(second, {"new_password": NEW, "confirm_password": NEW}).status_code == 303
+    assert web.browser().get(first).status_code == 410
+
+
+def test_reset_emails_per_account_are_limited(web: Web, mailbox: Mailbox) -> None:
+    web.account("coach", "casey@example.org", "Casey Coach")
+    for _ in range(recovery.RESETS_PER_ACCOUNT + 2):
+        _ask(web.browser(), "casey@example.org")
+    mailbox.wait(recovery.RESETS_PER_ACCOUNT)
+    assert len(mailbox.received) == recovery.RESETS_PER_ACCOUNT
+
+
+def test_reset_requests_per_address_are_limited(web: Web, mailbox: Mailbox) -> None:
+    b = web.browser()
+    for i in range(recovery.RESET_REQUESTS_PER_ADDRESS):
+        _ask(b, f"someone{i}@example.org")
+    r = b.form("/forgot-password", {"email": "one.more@example.org"})
+    assert r.status_code == 429
+    assert "Too many password reset requests" in r.text
+    assert int(r.headers["Retry-After"]) > 0
+
+
+def test_reset_request_with_a_malformed_email_names_it(web: Web) -> None:
+    r = web.browser().form("/forgot-password", {"email": "not-an-email"})
+    assert r.status_code == 422
+    assert "an email address such as" in r.text
+
+
+def test_reset_unknown_link_is_gone_not_an_error(web: Web) -> None:
+    r = web.browser().get("/reset-password/made-up-token")
+    assert r.status_code == 410
+    assert "Ask for a new link" in r.text
+
+
+def test_reset_links_are_hidden_in_the_request_log() -> None:
+    assert log_path({"path": "/reset-password/abcDEF123"}) == "/reset-password/(hidden)"
+
+
+def test_forgot_password_without_mail_server_says_who_can_help(db_url: str) -> None:
+    ctx = open_context(Settings(database_url=db_url, secret_key="x" * 40), migrate_schema=False)
+    try:
+        web = Web(create_app(context=ctx), ctx)
+        b = web.browser()
+        page = b.get("/forgot-password")
+        assert page.status_code == 200
+        assert "cannot send email" in page.text
+        assert "anklet account reset-password" in page.text
+        assert 'action="/forgot-password"' not in page.text  # no form that can do nothing
+        assert b.form("/forgot-password", {"email": "a@example.org"}).status_code == 503
+    finally:
+        ctx.engine.dispose()
