@@ -22,6 +22,7 @@ from rich.markup import escape
 from anklet.cli import (
     activities,
     assessment,
+    corrections,
     library,
     people,
     photo,
@@ -44,8 +45,8 @@ app = typer.Typer(
 
 # Every command, in the order `anklet --help` lists them: the groups' commands first, then
 # the commands with subcommands of their own.
-for group in (people, assessment, schedule, sessions, plans, library, activities, photo,
-              questionnaires, web):
+for group in (people, assessment, schedule, sessions, corrections, plans, library, activities,
+              photo, questionnaires, web):
     app.add_typer(group.commands)
 app.add_typer(questionnaires.questionnaire_app, name="questionnaire")
 app.add_typer(web.account_app, name="account")

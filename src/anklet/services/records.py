@@ -34,8 +34,14 @@ def create_screening(uow: UnitOfWork, *, key: str, screening: Screening,
                      protocol: Protocol) -> None:
     """Record a red-flag screen and symptoms; every protocol question must be answered.
     A check-in (symptoms only; the model refuses red-flag answers on one) is stored as is."""
+    check_screening(screening, protocol)
+    uow.people.add_screening(key, screening)
+
+
+def check_screening(screening: Screening, protocol: Protocol) -> None:
+    """What a screen must have beyond its model: an answer to every red-flag question of the
+    protocol and no other (a check-in asks none). For a new screen and a corrected one."""
     if screening.kind == "check_in":
-        uow.people.add_screening(key, screening)
         return
     known = {f.id for f in protocol.red_flags}
     for flag in screening.red_flags:
@@ -45,7 +51,6 @@ def create_screening(uow: UnitOfWork, *, key: str, screening: Screening,
     if missing:
         raise InputError("red_flags", ", ".join(missing), "an answer (yes or no) to every "
                          "red-flag question")
-    uow.people.add_screening(key, screening)
 
 
 def create_measurement(uow: UnitOfWork, *, key: str, measurement: Measurement) -> None:
@@ -60,11 +65,17 @@ def create_foot_observation(uow: UnitOfWork, *, key: str, observation: FootObser
 
 def create_session(uow: UnitOfWork, *, key: str, session: Session, library: Library) -> None:
     """Log a session; every exercise id must be in the library."""
+    check_session(session, library)
+    uow.people.add_session(key, session)
+
+
+def check_session(session: Session, library: Library) -> None:
+    """What a session must have beyond its model: every exercise id in the library. For a
+    new session and a corrected one."""
     for i, log in enumerate(session.exercises):
         if log.exercise_id not in library:
             raise InputError(f"exercises[{i}].exercise_id", log.exercise_id,
                              "an id from `anklet exercises`")
-    uow.people.add_session(key, session)
 
 
 def before_first_screen(history: History, day: dt.date) -> str | None:

@@ -79,7 +79,8 @@ from anklet.domain.units import Side
 from anklet.store import tables as t
 from anklet.store.errors import StoreError
 
-__all__ = ["PersonRepository", "PersonSummary", "StoredDecision", "gc_paused"]
+__all__ = ["RECORD_ID_MAX", "RECORD_KINDS", "PersonRepository", "PersonSummary", "Record",
+           "StoredDecision", "gc_paused"]
 
 _Rows = Sequence[Any]
 """Result rows of one table, unpacked by position (the column order of the ``_*_COLS``)."""
@@ -384,6 +385,73 @@ def _day_reader(dialect: str) -> Callable[[Any], dt.date]:
 
 def _float(value: float | None) -> float | None:
     return None if value is None else float(value)
+
+
+# --- single records by id (corrections) ----------------------------------------------------
+
+Record = Measurement | Screening | FootObservation | QuestionnaireResponse | Session
+"""A record a person can correct (edit or delete) by its id."""
+
+
+def _measurement_doc(row: Sequence[Any]) -> dict[str, Any]:
+    _, date, side, kind, value, method, pain, leg, rater, notes = row
+    return {"date": date, "side": side, "kind": kind, "value": value, "method": method,
+            "pain": pain, "leg_length_cm": leg, "rater": rater, "notes": notes}
+
+
+def _screening_doc(row: Sequence[Any]) -> dict[str, Any]:
+    _, date, kind, lrest, lact, lswell, lgive, rrest, ract, rswell, rgive, flags = row
+    return {"date": date, "kind": kind,
+            "left": {"pain_rest": lrest, "pain_activity": lact, "swelling": bool(lswell),
+                     "giving_way": bool(lgive)},
+            "right": {"pain_rest": rrest, "pain_activity": ract, "swelling": bool(rswell),
+                      "giving_way": bool(rgive)},
+            "red_flags": _decode(flags)}
+
+
+def _foot_doc(row: Sequence[Any]) -> dict[str, Any]:
+    _, date, side, posture, arch, notes = row
+    return {"date": date, "side": side, "posture": posture, "arch": arch, "notes": notes}
+
+
+def _session_doc(row: Sequence[Any]) -> dict[str, Any]:
+    _, date, rpe, before, during, morning, notes, exercises, gait_off = row
+    return {"date": date, "exercises": _decode(exercises), "rpe": rpe, "pain_before": before,
+            "pain_during": during, "pain_next_morning": morning, "notes": notes,
+            "gait_off": bool(gait_off)}
+
+
+@dataclass(frozen=True, slots=True)
+class _RecordSpec:
+    table: Table
+    cols: tuple[ColumnElement[Any], ...]
+    model: type[BaseModel]
+    doc: Callable[[Sequence[Any]], dict[str, Any]]
+    params: Callable[[int, Any], dict[str, Any]]
+    screening_kind: str | None = None
+
+
+_RECORD_SPECS: dict[str, _RecordSpec] = {
+    "measurement": _RecordSpec(t.measurements, _MEASUREMENT_COLS, Measurement,
+                               _measurement_doc, _measurement_params),
+    "screen": _RecordSpec(t.screenings, _SCREENING_COLS, Screening, _screening_doc,
+                          _screening_params, "screen"),
+    "check_in": _RecordSpec(t.screenings, _SCREENING_COLS, Screening, _screening_doc,
+                            _screening_params, "check_in"),
+    "foot_observation": _RecordSpec(t.foot_observations, _FOOT_COLS, FootObservation,
+                                    _foot_doc, _foot_params),
+    "questionnaire": _RecordSpec(t.questionnaire_responses, _QUESTIONNAIRE_COLS,
+                                 QuestionnaireResponse,
+                                 lambda row: _questionnaire_doc(row),  # defined below
+                                 _questionnaire_params),
+    "session": _RecordSpec(t.sessions, _SESSION_COLS, Session, _session_doc, _session_params),
+}
+RECORD_KINDS = tuple(_RECORD_SPECS)
+"""The kinds of record that can be corrected by id: a screen and a check-in share a table
+but are told apart (an id of one is not found as the other)."""
+
+RECORD_ID_MAX = 2**31 - 1
+"""The largest record id (the tables' integer ids); a larger one is never found."""
 
 
 class _Parts:
@@ -700,6 +768,65 @@ class PersonRepository:
     def add_override(self, key: str, override: Override) -> None:
         """Record a coach's stage override."""
         self._insert(t.overrides, [_override_params(self._id(key), override)])
+
+    # -- single records by id (corrections) ------------------------------------------------
+
+    def _spec(self, kind: str) -> _RecordSpec:
+        spec = _RECORD_SPECS.get(kind)
+        if spec is None:
+            raise InputError("kind", kind, f"one of: {', '.join(RECORD_KINDS)}")
+        return spec
+
+    def _record_where(self, spec: _RecordSpec,
+                      person_id: int) -> builtins.list[ColumnElement[bool]]:
+        where = [spec.table.c.person_id == person_id]
+        if spec.screening_kind is not None:
+            where.append(spec.table.c.kind == spec.screening_kind)
+        return where
+
+    def records(self, key: str, kind: str) -> builtins.list[tuple[int, Record]]:
+        """The person's records of ``kind`` (see :data:`RECORD_KINDS`) with their ids, by
+        date and in the order added within a date, as the history lists them."""
+        spec = self._spec(kind)
+        table = spec.table
+        rows = self._session.execute(
+            select(table.c.id, *spec.cols).where(*self._record_where(spec, self._id(key)))
+            .order_by(table.c.date, table.c.id)).all()
+        out: builtins.list[tuple[int, Record]] = []
+        for row in rows:
+            value = spec.model.model_validate(spec.doc(tuple(row)[1:]))
+            out.append((int(row[0]), value))  # type: ignore[arg-type]
+        return out
+
+    def record(self, key: str, kind: str, record_id: int) -> Record:
+        """One record of the person by its id; NotFoundError when the person has no
+        ``kind`` record with that id (another person's id looks the same as none)."""
+        spec = self._spec(kind)
+        table = spec.table
+        row = None
+        if 1 <= record_id <= RECORD_ID_MAX:
+            row = self._session.execute(
+                select(*spec.cols).where(table.c.id == record_id,
+                                         *self._record_where(spec, self._id(key)))
+            ).one_or_none()
+        if row is None:
+            raise NotFoundError(kind.replace("_", "-"), record_id)
+        return spec.model.model_validate(spec.doc(tuple(row)))  # type: ignore[return-value]
+
+    def replace_record(self, key: str, kind: str, record_id: int, value: Record) -> None:
+        """Store ``value`` in place of the person's record ``record_id`` (same id)."""
+        spec = self._spec(kind)
+        self.record(key, kind, record_id)  # NotFoundError unless it is theirs
+        params = spec.params(self._id(key), value)
+        _check_text(spec.table, [params])
+        self._session.execute(update(spec.table).where(spec.table.c.id == record_id)
+                              .values(**params))
+
+    def delete_record(self, key: str, kind: str, record_id: int) -> None:
+        """Delete the person's record ``record_id``; NotFoundError unless it is theirs."""
+        spec = self._spec(kind)
+        self.record(key, kind, record_id)
+        self._session.execute(delete(spec.table).where(spec.table.c.id == record_id))
 
     # -- decisions -------------------------------------------------------------------------
 

@@ -29,14 +29,18 @@ from webtools import PASSWORD, Web, WebClient
 
 from anklet.domain.history import ExerciseLog as Log
 from anklet.domain.history import (
+    FootObservation,
     Intake,
     MeasureKind,
     Measurement,
     Override,
     PlannedRun,
+    QuestionnaireResponse,
     RunKind,
+    Screening,
     Session,
 )
+from anklet.domain.measures import ArchShape, FootPosture
 from anklet.domain.units import Side
 from anklet.services import accounts as account_service
 
@@ -69,6 +73,19 @@ API_BODIES: dict[tuple[str, str], Any] = {
     ("PUT", "/api/v1/people/{key}/sessions/{date}/morning-pain"): {
         "pain_next_morning": 3},
     ("DELETE", "/api/v1/people/{key}/planned-runs"): None,  # her run: see API_QUERIES
+    # corrections of her records (each has a record with the id of PATH_VALUES)
+    ("PATCH", "/api/v1/people/{key}/measurements/{record_id}"): {"value": 9.5},
+    ("DELETE", "/api/v1/people/{key}/measurements/{record_id}"): None,
+    ("PATCH", "/api/v1/people/{key}/screenings/{record_id}"): {"left": {"pain_rest": 1}},
+    ("DELETE", "/api/v1/people/{key}/screenings/{record_id}"): None,
+    ("PATCH", "/api/v1/people/{key}/check-ins/{record_id}"): {"left": {"pain_rest": 1}},
+    ("DELETE", "/api/v1/people/{key}/check-ins/{record_id}"): None,
+    ("PATCH", "/api/v1/people/{key}/foot-observations/{record_id}"): {"notes": "looked again"},
+    ("DELETE", "/api/v1/people/{key}/foot-observations/{record_id}"): None,
+    ("PATCH", "/api/v1/people/{key}/questionnaires/{record_id}"): {"date": EARLIER.isoformat()},
+    ("DELETE", "/api/v1/people/{key}/questionnaires/{record_id}"): None,
+    ("PATCH", "/api/v1/people/{key}/sessions/{record_id}"): {"pain_during": 2},
+    ("DELETE", "/api/v1/people/{key}/sessions/{record_id}"): None,
 }
 # The query of a route that names what it acts on there (a run of hers that exists).
 VICTIMS_RUN = PlannedRun(date=TODAY + dt.timedelta(days=2), kind=RunKind.LONG, minutes=80,
@@ -84,7 +101,7 @@ API_QUERIES: dict[tuple[str, str], dict[str, str]] = {
 # (The form names her run, so that a page that removes runs would find it.)
 PAGE_RUN = {"date": VICTIMS_RUN.date.isoformat(), "kind": "long", "minutes": "80",
             "title": "Vera's long run"}
-PATH_VALUES = {"date": EARLIER.isoformat()}
+PATH_VALUES = {"date": EARLIER.isoformat(), "record_id": "1"}
 
 
 def _routes(app: FastAPI) -> Iterator[tuple[str, str]]:
@@ -123,6 +140,13 @@ class World:
             uow.people.add_session(self.key, Session(
                 date=EARLIER, exercises=[Log(exercise_id="ankle-circles", reps=10)],
                 pain_during=1))
+            # her first record of each kind (id 1: nobody else has one): the corrections
+            uow.people.add_screening(self.key, Screening(date=EARLIER, kind="check_in"))
+            uow.people.add_foot_observation(self.key, FootObservation(
+                date=EARLIER, side=Side.LEFT, posture=FootPosture.NEUTRAL,
+                arch=ArchShape.TYPICAL))
+            uow.people.add_questionnaire(self.key, QuestionnaireResponse(
+                date=EARLIER, instrument="confidence", answers={"confidence": "8"}))
             uow.people.add_override(self.key, Override(date=EARLIER, stage=2,
                                                        reason="Moves well.", by="casey"))
             uow.people.add_planned_run(self.key, VICTIMS_RUN)

@@ -47,6 +47,7 @@ from anklet.web.schemas.assessments import (
     IntakePublic,
     IntakeUpdate,
     MeasurementCreate,
+    MeasurementListed,
     MeasurementPublic,
     MeasurementsPublic,
     PlannedRunCreate,
@@ -101,7 +102,8 @@ def _record(uow: UnitOfWork, ctx: Context, account: Account, key: str, body: Bas
 def list_measurements(key: Key, account: ApiAccount, uow: Uow) -> Response:
     """Every measurement of the person, oldest first."""
     visible(uow, account, key)
-    rows = [MeasurementPublic.model_validate(dict(m)) for m in uow.people.get(key).measurements]
+    rows = [MeasurementListed.model_validate({**dict(m), "id": i})
+            for i, m in uow.people.records(key, "measurement")]
     return send(MeasurementsPublic(data=rows, count=len(rows)).model_dump(mode="json"))
 
 

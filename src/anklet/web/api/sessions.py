@@ -15,6 +15,7 @@ from anklet.web.schemas.common import DATE_ACCEPTED, INVALID, NOT_FOUND, IsoDate
 from anklet.web.schemas.sessions import (
     MorningPainUpdate,
     SessionCreate,
+    SessionListed,
     SessionPublic,
     SessionsPublic,
 )
@@ -34,7 +35,8 @@ def _public(s: Session) -> SessionPublic:
 def list_sessions(key: Key, account: ApiAccount, uow: Uow) -> Response:
     """Every session logged, oldest first."""
     visible(uow, account, key)
-    rows = [_public(s) for s in uow.people.get(key).sessions]
+    rows = [SessionListed.model_validate({**dict(s), "id": i})
+            for i, s in uow.people.records(key, "session")]
     return send(SessionsPublic(data=rows, count=len(rows)).model_dump(mode="json"))
 
 

@@ -13,12 +13,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from anklet.web.api import assessments, decisions, evaluate, people, sessions
+from anklet.web.api import (
+    assessments,
+    corrections,
+    decisions,
+    evaluate,
+    people,
+    sessions,
+)
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(people.router)
 router.include_router(assessments.router)
 router.include_router(decisions.router)
 router.include_router(sessions.router)
+router.include_router(corrections.router)
 router.include_router(people.export_router)
 router.include_router(evaluate.router)

@@ -64,10 +64,16 @@ class MeasurementPublic(Measurement):
     """A stored measurement."""
 
 
-class MeasurementsPublic(PublicModel):
-    """A person's measurements, oldest first."""
+class MeasurementListed(MeasurementPublic):
+    """A stored measurement with its id (to correct or delete it)."""
 
-    data: list[MeasurementPublic]
+    id: int = Field(ge=1, le=2**31 - 1, description="the record's id")
+
+
+class MeasurementsPublic(PublicModel):
+    """A person's measurements, oldest first, each with its id."""
+
+    data: list[MeasurementListed]
     count: int
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from anklet.domain.history import Pain, Session
 from anklet.web.schemas.common import PublicModel
@@ -22,10 +22,16 @@ class SessionPublic(Session):
     """A stored session."""
 
 
-class SessionsPublic(PublicModel):
-    """A person's sessions, oldest first."""
+class SessionListed(SessionPublic):
+    """A stored session with its id (to correct or delete it)."""
 
-    data: list[SessionPublic]
+    id: int = Field(ge=1, le=2**31 - 1, description="the record's id")
+
+
+class SessionsPublic(PublicModel):
+    """A person's sessions, oldest first, each with its id."""
+
+    data: list[SessionListed]
     count: int
 
 
