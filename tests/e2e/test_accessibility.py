@@ -37,6 +37,9 @@ PAGES: list[tuple[str | None, str]] = [
     (None, "/sign-in"),
     (None, "/sign-up"),
     (None, "/no-such-page"),
+    (None, "/forgot-password"),
+    (None, "/reset-password/an-unknown-link"),
+    (None, "/invite/an-unknown-link"),
     ("coach", "/coach"),
     ("coach", "/people/{key}"),
     ("coach", "/people/{key}/assess"),
@@ -49,6 +52,15 @@ PAGES: list[tuple[str | None, str]] = [
     ("client", "/people/{key}/log"),
     ("client", "/me/plan"),
     ("client", "/me/progress"),
+    ("client", "/exercises"),
+    ("client", "/exercises?q=zzz&stage=9"),
+    ("coach", "/exercises/standing-forefoot-press"),
+    ("client", "/exercises/no-such-exercise"),
+    ("client", "/people/{key}/questionnaires"),
+    ("client", "/people/{key}/questionnaires/cait?side=left"),
+    ("client", "/people/{key}/questionnaires/cait/result?side=right"),
+    ("client", "/people/{key}/questionnaires/faam"),
+    ("coach", "/people/{key}/questionnaires/confidence"),
 ]
 
 # WCAG 2.2 A and AA, plus axe's best practices (the "minor" findings count too).

@@ -126,3 +126,83 @@ def reset_password(uow: UnitOfWork, *, token: str, new: str,
     fresh = uow.accounts.by_id(account.id)
     assert fresh is not None
     return fresh
+
+
+# -- invitations -----------------------------------------------------------------------------
+
+INVITE_LIFETIME = dt.timedelta(days=7)
+INVITE_EXPIRED = ("This invitation has expired or has already been used. Invitations work "
+                  "once, within 7 days: ask your coach to send a new one (if you already "
+                  "chose a password, sign in with it).")
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A client's invitation: their account, the link (shown to the coach when it cannot be
+    emailed), when it ends, and the email to send."""
+
+    account: Account
+    link: str
+    expires_at: dt.datetime
+    message: Message
+
+
+def invite_client(uow: UnitOfWork, *, coach: Account, key: str, email: str,
+                  link_for: LinkMaker, now: dt.datetime | None = None) -> Invitation:
+    """Invite the coach's client ``key`` to sign in: their account is made (with the same
+    checks, and the same one answer for a malformed or taken email, as a sign-in made by
+    hand) with a password nobody knows, and a link lets them choose their own within 7
+    days. A client who has not yet chosen a password is invited again (the older links end);
+    one who has is refused (ConflictError)."""
+    now = now or _now()
+    existing = uow.accounts.by_person(key)
+    if existing is not None and account_service.can_see(uow, coach, key) \
+            and coach.role == "coach" and existing.must_change_password:
+        account = existing  # invited (or given a one-time password) before, not yet in
+    else:
+        account, _unknown = account_service.give_client_sign_in(uow, coach=coach, key=key,
+                                                                email=email)
+    uow.accounts.end_mail_tokens(account.id, "invite", now)
+    token = secrets.token_urlsafe(32)
+    expires = now + INVITE_LIFETIME
+    uow.accounts.add_mail_token(account_id=account.id, purpose="invite",
+                                token_hash=_hash(token), now=now, expires_at=expires)
+    uow.accounts.audit(account_id=coach.id, actor=coach.email, action="client_invited",
+                       person_key=key, detail={"email": account.email})
+    link = link_for(token)
+    message = compose("invite", to=account.email, name=account.name, coach=coach.name,
+                      link=link, until=expires)
+    return Invitation(account, link, expires, message)
+
+
+def invited_account(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> Account:
+    """The account a live invitation belongs to; LinkError if unknown, used or expired."""
+    now = now or _now()
+    found = uow.accounts.mail_token(_hash(token), "invite")
+    if found is None or found.used_at is not None or found.expires_at <= now:
+        raise LinkError(INVITE_EXPIRED)
+    account = uow.accounts.by_id(found.account_id)
+    if account is None:
+        raise LinkError(INVITE_EXPIRED)
+    return account
+
+
+def accept_invitation(uow: UnitOfWork, *, token: str, new: str,
+                      now: dt.datetime | None = None) -> Account:
+    """The client's own password (checked like any other) replaces the unknown one; the
+    link, and any other invitation of theirs, is used up."""
+    now = now or _now()
+    account = invited_account(uow, token, now)
+    found = uow.accounts.mail_token(_hash(token), "invite")
+    assert found is not None
+    new_hash = account_service.hash_password(new, email=account.email, name=account.name)
+    if not uow.accounts.use_mail_token(found.id, now):
+        raise LinkError(INVITE_EXPIRED)
+    uow.accounts.end_mail_tokens(account.id, "invite", now)
+    uow.accounts.set_password(account.id, new_hash, must_change=False)
+    account_service.end_everywhere(uow, account)
+    uow.accounts.audit(account_id=account.id, actor=account.email,
+                       action="invitation_accepted", person_key=account.person_key)
+    fresh = uow.accounts.by_id(account.id)
+    assert fresh is not None
+    return fresh

@@ -1,4 +1,4 @@
-"""Forgot password: ask for a link by email, then choose a new password with it.
+"""Links by email: "forgot password" and a coach's invitation to their client.
 
 The request page answers the same whatever the email (the email is sent, or not, after the
 answer has gone), so it tells nobody who has an account. Without a mail server the page says
@@ -16,11 +16,19 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from anklet.domain.errors import InputError, TooManyAttemptsError
+from anklet.domain.errors import ConflictError, InputError, TooManyAttemptsError
 from anklet.services import mail
 from anklet.services import recovery as recovery_service
 from anklet.settings import Settings
-from anklet.web.deps import Ctx, MaybeAccount, Uow, check_csrf, client_address, sign_in_session
+from anklet.web.deps import (
+    Ctx,
+    MaybeAccount,
+    PageAccount,
+    Uow,
+    check_csrf,
+    client_address,
+    sign_in_session,
+)
 from anklet.web.templating import flash, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -123,3 +131,88 @@ async def reset_password(request: Request, token: str, uow: Uow) -> Response:
     flash(request, "Your new password is set. You are signed in here, and signed out "
                    "everywhere else.")
     return RedirectResponse("/coach" if account.role == "coach" else "/me", 303)
+
+
+# --- invitations --------------------------------------------------------------------------
+
+INVITE_PATH = "/invite/"
+
+
+@router.post("/people/{key}/invite")
+async def invite(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx
+                 ) -> Response:
+    """A coach invites their client: by email when a mail server is set, else (or when the
+    email fails) the page shows the link for the coach to pass on."""
+    from anklet.web.pages.person import check_person
+
+    check_person(uow, account, key, coach_only=True)
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    email = form.get("signin_email", "")
+    links = recovery_service.LinkMaker(site_base(request, ctx.settings), INVITE_PATH)
+    name = uow.people.get(key).person.name
+    try:
+        invitation = await run_in_threadpool(functools.partial(
+            recovery_service.invite_client, uow, coach=account, key=key, email=email,
+            link_for=links))
+    except InputError as e:
+        return render(request, "auth/invitation.html", account=account, status_code=422,
+                      key=key, client_name=name, error=str(e), email=email, invitation=None)
+    except ConflictError as e:
+        return render(request, "auth/invitation.html", account=account, status_code=409,
+                      key=key, client_name=name, error=str(e), email=email, invitation=None)
+    uow.commit()
+    emailed, problem = False, None
+    if ctx.settings.smtp_server() is not None:
+        try:
+            await run_in_threadpool(mail.send, ctx.settings, invitation.message)
+            emailed = True
+        except mail.MailError as e:
+            problem = str(e)
+    response = render(request, "auth/invitation.html", account=account, key=key,
+                      client_name=name,
+                      error=None, email=invitation.account.email, invitation=invitation,
+                      emailed=emailed, problem=problem,
+                      mail_on=ctx.settings.smtp_server() is not None)
+    response.headers["Cache-Control"] = "no-store"  # the link is on this page
+    return response
+
+
+@router.get(INVITE_PATH + "{token}")
+def invitation_page(request: Request, token: str, account: MaybeAccount, uow: Uow) -> Response:
+    try:
+        who = recovery_service.invited_account(uow, token)
+    except recovery_service.LinkError as e:
+        return render(request, "auth/accept_invitation.html", status_code=410, account=account,
+                      expired=str(e), errors={}, token=token, who=None)
+    return render(request, "auth/accept_invitation.html", account=account, expired=None,
+                  errors={}, token=token, who=who)
+
+
+@router.post(INVITE_PATH + "{token}")
+async def accept_invitation(request: Request, token: str, uow: Uow) -> Response:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    new = form.get("new_password", "")
+    try:
+        who = recovery_service.invited_account(uow, token)
+    except recovery_service.LinkError as e:
+        return render(request, "auth/accept_invitation.html", status_code=410, expired=str(e),
+                      errors={}, token=token, who=None)
+    if new != form.get("confirm_password", ""):
+        return render(request, "auth/accept_invitation.html", status_code=422, expired=None,
+                      token=token, who=who, errors={
+                          "new_password": "The two passwords are not the same; type it "
+                                          "twice, exactly the same."})
+    try:
+        account = await run_in_threadpool(functools.partial(
+            recovery_service.accept_invitation, uow, token=token, new=new))
+    except InputError as e:
+        return render(request, "auth/accept_invitation.html", status_code=422, expired=None,
+                      token=token, who=who, errors={"new_password": str(e)})
+    except recovery_service.LinkError as e:
+        return render(request, "auth/accept_invitation.html", status_code=410, expired=str(e),
+                      errors={}, token=token, who=None)
+    sign_in_session(request, account, uow)
+    uow.commit()
+    flash(request, "Welcome! Your password is set; from now on, sign in with this email and "
+                   "your password.")
+    return RedirectResponse("/me", 303)

@@ -198,3 +198,129 @@ def test_forgot_password_without_mail_server_says_who_can_help(db_url: str) -> N
         assert b.form("/forgot-password", {"email": "a@example.org"}).status_code == 503
     finally:
         ctx.engine.dispose()
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+INVITE = re.compile(r"http://testserver(/invite/[A-Za-z0-9_-]+)")
+
+
+def _invite_link(mailbox: Mailbox, n: int = 1) -> str:
+    m = INVITE.search(Mailbox.text(mailbox.wait(n)[n - 1]))
+    assert m
+    return m.group(1)
+
+
+def test_invite_by_email_then_client_chooses_password(web: Web, mailbox: Mailbox) -> None:
+    coach = web.account("coach", "casey@example.org", "Casey Coach")
+    key = web.add_client("casey@example.org", "Cleo Client")
+    r = coach.form(f"/people/{key}/invite", {"signin_email": "Cleo@Example.org"})
+    assert r.status_code == 200, r.text
+    assert "We emailed an invitation to cleo@example.org" in r.text
+    assert "/invite/" not in r.text  # emailed: the link is not shown to the coach
+    assert r.headers["Cache-Control"] == "no-store"
+    (message,) = mailbox.wait()
+    assert message["To"] == "cleo@example.org"
+    assert message["Subject"] == "Casey Coach invites you to Anklet"
+    path = _invite_link(mailbox)
+
+    client = web.browser()
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "cleo@example.org" in page.text
+    r = client.form(path, {"new_password": NEW, "confirm_password": NEW})
+    assert r.status_code == 303
+    assert r.headers["location"] == "/me"
+    assert client.get(f"/people/{key}/plan").status_code == 200  # signed in as the client
+    assert client.get(path).status_code == 410  # once only
+    assert web.browser().sign_in("cleo@example.org", NEW).status_code == 303
+    # the person page no longer offers an invitation
+    person = coach.get(f"/people/{key}").text
+    assert "Send a new invitation" not in person
+    assert coach.form(f"/people/{key}/invite",
+                      {"signin_email": "cleo@example.org"}).status_code == 409
+
+
+def test_invite_again_ends_the_older_link(web: Web, mailbox: Mailbox) -> None:
+    coach = web.account("coach", "casey@example.org", "Casey Coach")
+    key = web.add_client("casey@example.org", "Cleo Client")
+    coach.form(f"/people/{key}/invite", {"signin_email": "cleo@example.org"})
+    assert "Send a new invitation" in coach.get(f"/people/{key}").text
+    coach.form(f"/people/{key}/invite", {"signin_email": "cleo@example.org"})
+    first, second = _invite_link(mailbox, 1), _invite_link(mailbox, 2)
+    assert web.browser().get(first).status_code == 410
+    assert web.browser().get(second).status_code == 200
+
+
+def test_invite_expires_after_seven_days(web: Web, mailbox: Mailbox) -> None:
+    coach = web.account("coach", "casey@example.org", "Casey Coach")
+    key = web.add_client("casey@example.org", "Cleo Client")
+    coach.form(f"/people/{key}/invite", {"signin_email": "cleo@example.org"})
+    token = _invite_link(mailbox).rsplit("/", 1)[1]
+    week = dt.datetime.now(dt.UTC) + recovery.INVITE_LIFETIME
+    with web.ctx.uow() as uow:
+        with pytest.raises(recovery.LinkError, match="expired"):
+            recovery.invited_account(uow, token, now=week + dt.timedelta(seconds=1))
+        assert recovery.invited_account(uow, token, now=week - dt.timedelta(minutes=1))
+
+
+def test_invite_another_coachs_client_is_not_found(web: Web) -> None:
+    web.account("coach", "casey@example.org", "Casey Coach")
+    other = web.account("coach", "olive@example.org", "Olive Other")
+    key = web.add_client("casey@example.org", "Cleo Client")
+    r = other.form(f"/people/{key}/invite", {"signin_email": "cleo@example.org"})
+    assert r.status_code == 404
+    with web.ctx.uow() as uow:
+        assert uow.accounts.by_person(key) is None
+
+
+def test_invite_taken_or_malformed_email_gets_one_answer(web: Web) -> None:
+    coach = web.account("coach", "casey@example.org", "Casey Coach")
+    web.account("coach", "olive@example.org", "Olive Other")
+    key = web.add_client("casey@example.org", "Cleo Client")
+    taken = coach.form(f"/people/{key}/invite", {"signin_email": "olive@example.org"})
+    bad = coach.form(f"/people/{key}/invite", {"signin_email": "nonsense"})
+    assert taken.status_code == bad.status_code == 422
+    assert "cannot be used for a new sign-in" in taken.text
+    assert "cannot be used for a new sign-in" in bad.text
+
+
+def test_invite_without_mail_server_shows_the_link(db_url: str) -> None:
+    ctx = open_context(Settings(database_url=db_url, secret_key="x" * 40), migrate_schema=False)
+    try:
+        web = Web(create_app(context=ctx), ctx)
+        coach = web.account("coach", "casey@example.org", "Casey Coach")
+        key = web.add_client("casey@example.org", "Cleo Client")
+        r = coach.form(f"/people/{key}/invite", {"signin_email": "cleo@example.org"})
+        assert r.status_code == 200
+        assert "cannot send email" in r.text
+        m = INVITE.search(r.text)
+        assert m, r.text
+        client = web.browser()
+        assert client.form(m.group(1), {"new_password": NEW,
+                                        "confirm_password": NEW}).status_code == 303
+    finally:
+        ctx.engine.dispose()
+
+
+def test_invite_when_the_mail_server_fails_shows_the_link(db_url: str) -> None:
+    from mailtools import free_port
+
+    ctx = open_context(Settings(database_url=db_url, secret_key="x" * 40,
+                                smtp_url=f"smtp://127.0.0.1:{free_port()}"),
+                       migrate_schema=False)
+    try:
+        web = Web(create_app(context=ctx), ctx)
+        coach = web.account("coach", "casey@example.org", "Casey Coach")
+        key = web.add_client("casey@example.org", "Cleo Client")
+        r = coach.form(f"/people/{key}/invite", {"signin_email": "cleo@example.org"})
+        assert r.status_code == 200
+        assert "The email could not be sent" in r.text
+        assert "refused the connection" in r.text
+        assert INVITE.search(r.text)
+    finally:
+        ctx.engine.dispose()
+
+
+def test_invite_links_are_hidden_in_the_request_log() -> None:
+    assert log_path({"path": "/invite/abcDEF123"}) == "/invite/(hidden)"
