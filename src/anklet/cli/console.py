@@ -74,6 +74,6 @@ class _CleanHook(RenderHook):
 def console(*, stderr: bool = False) -> Console:
     """A console for the CLI that never writes a control character from the data it prints
     (see :class:`_Cleaned`); ``--json`` output goes through :func:`print_json`."""
-    c = Console(stderr=stderr)
+    c = Console(stderr=stderr, emoji=False)  # ":warning:" in a name prints as written
     c.push_render_hook(_CleanHook())
     return c

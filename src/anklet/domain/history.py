@@ -77,7 +77,10 @@ Minutes = Annotated[int, Field(ge=0, le=240)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    # validators are built on first use: a command reading stored records gets them as
+    # trusted models (anklet.store.repository) and never needs most of them
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False,
+                              defer_build=True)
 
 
 class Activity(StrEnum):

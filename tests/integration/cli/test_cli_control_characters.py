@@ -82,3 +82,9 @@ def test_an_error_naming_a_typed_value_shows_it_without_controls(cli: Cli, perso
     assert r.code == 4  # not found
     _no_control(r.out + r.err)
     assert shown in r.text
+
+
+def test_people_shows_a_name_with_emoji_codes_as_typed(cli: Cli, db_path: Path) -> None:
+    _person_named(cli, db_path, "Ann :warning: :smile:")
+    r = ok(cli("people"))
+    assert "Ann :warning: :smile:" in r.text  # not turned into ⚠ and 😄
