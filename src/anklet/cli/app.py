@@ -2,15 +2,17 @@
 message and a non-zero exit, never a traceback.
 
 This module holds the one Typer app, its global options and the error handling of
-:func:`main`, and adds every command group to the app in one place (below). The groups
-live in their own modules, which import :mod:`anklet.cli.common` and never this module,
-so there is no import circle. Each imports what its commands need when they run (the
-database, importers, the web app, the vision stack), so ``anklet --help`` and a command
-that needs little answer at once.
+:func:`main`, and adds the command groups to the app in one place (:func:`add_commands`):
+all of them for ``anklet --help``, only the one holding the command that runs otherwise.
+The groups live in their own modules, which import :mod:`anklet.cli.common` and never this
+module, so there is no import circle. Each imports what its commands need when they run
+(the database, importers, the web app, the vision stack), so ``anklet --help`` and a
+command that needs little answer at once.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -19,40 +21,89 @@ from typing import Annotated, NoReturn
 import typer
 from rich.markup import escape
 
-from anklet.cli import (
-    activities,
-    assessment,
-    corrections,
-    library,
-    people,
-    photo,
-    plans,
-    questionnaires,
-    schedule,
-    sessions,
-    web,
-)
 from anklet.cli.common import err, state
 from anklet.domain.errors import AnkletError
 
-app = typer.Typer(
-    name="anklet",
-    help="Assess, stage, plan and track ankle and foot mobility work.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
 
-# Every command, in the order `anklet --help` lists them: the groups' commands first, then
-# the commands with subcommands of their own.
-for group in (people, assessment, schedule, sessions, corrections, plans, library, activities,
-              photo, questionnaires, web):
-    app.add_typer(group.commands)
-app.add_typer(questionnaires.questionnaire_app, name="questionnaire")
-app.add_typer(web.account_app, name="account")
+def _app() -> typer.Typer:
+    """The ``anklet`` app with its global options and no commands yet (see
+    :func:`add_commands`)."""
+    app = typer.Typer(
+        name="anklet",
+        help="Assess, stage, plan and track ankle and foot mobility work.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    app.callback()(_main)
+    return app
+
+GROUPS = ("people", "assessment", "schedule", "sessions", "corrections", "plans", "library",
+          "activities", "photo", "questionnaires", "web")
+"""The modules of ``anklet.cli`` holding commands (each a Typer app ``commands``), in the
+order ``anklet --help`` lists them."""
+
+SUBCOMMANDS = {"questionnaire": ("questionnaires", "questionnaire_app"),
+               "account": ("web", "account_app"),
+               "plan-change": ("plan_changes", "plan_change_app")}
+"""The commands with subcommands of their own: name → (module, its Typer app)."""
+
+COMMANDS = {
+    **dict.fromkeys(("add-person", "intake", "people", "delete", "export", "import-history"),
+                    "people"),
+    **dict.fromkeys(("screen", "check-in", "red-flags", "measure", "observe-foot"),
+                    "assessment"),
+    **dict.fromkeys(("availability", "add-run", "remove-run"), "schedule"),
+    **dict.fromkeys(("log", "morning"), "sessions"),
+    **dict.fromkeys(("records", "edit", "delete-record"), "corrections"),
+    **dict.fromkeys(("status", "override", "plan", "adherence", "evaluate", "reevaluate"),
+                    "plans"),
+    **dict.fromkeys(("exercises", "exercise", "schema", "where", "demo"), "library"),
+    **dict.fromkeys(("import", "runs"), "activities"),
+    "measure-photo": "photo",
+    "scores": "questionnaires",
+    "serve": "web",
+    "mail-test": "web",
+    **{name: module for name, (module, _) in SUBCOMMANDS.items()},
+}
+"""Which module holds each command, so that a run imports and builds only the command it
+runs (Typer builds every command it was given, options and all, before it runs one).
+``tests/integration/cli/test_cli_startup.py`` checks this against the modules."""
+
+GLOBAL_OPTIONS = ("--db", "--protocol", "--exercises")
 
 
-@app.callback()
+def add_commands(target: typer.Typer, only: str | None = None) -> typer.Typer:
+    """Add every command to ``target`` (in the order ``anklet --help`` lists them: the groups'
+    commands first, then those with subcommands), or only the module holding ``only``."""
+    module_of = COMMANDS.get(only or "")
+    for name in GROUPS:
+        if module_of in (None, name):
+            target.add_typer(importlib.import_module(f"anklet.cli.{name}").commands)
+    for command, (name, attribute) in SUBCOMMANDS.items():
+        if module_of in (None, name):
+            module = importlib.import_module(f"anklet.cli.{name}")
+            target.add_typer(getattr(module, attribute), name=command)
+    return target
+
+
+def command_of(args: list[str]) -> str | None:
+    """The command named in ``args`` (after the global options), or None when there is none
+    (``anklet --help``, ``anklet`` alone) or it is unknown (the whole app then says so)."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in GLOBAL_OPTIONS:
+            i += 2
+        elif arg.startswith(tuple(f"{o}=" for o in GLOBAL_OPTIONS)):
+            i += 1
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg if arg in COMMANDS else None
+    return None
+
+
 def _main(
     db: Annotated[str | None, typer.Option(
         "--db", help="SQLAlchemy database URL (default: SQLite in your data folder; "
@@ -78,6 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning product errors into clear messages."""
     args = sys.argv[1:] if argv is None else argv
     as_json = "--json" in args
+    app = add_commands(_app(), command_of(args))
     try:
         if not as_json:
             app(args=args, prog_name="anklet", standalone_mode=True)

@@ -8,14 +8,20 @@ modules it had imported when it ended: a behaviour, not a timing (the timing is
 from __future__ import annotations
 
 import ast
+import inspect
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
+import typer.main
 
 import anklet.cli
+import anklet.cli.app as cli_app
 from anklet.store.db import make_engine, migrate
 
 # What only some commands need: the web app, the importers and their parsers, Alembic, the
@@ -134,8 +140,70 @@ def test_commands_are_added_to_the_app_in_one_place_only() -> None:
     graph = _cli_imports()
     importers_of_app = [m for m, targets in graph.items() if "anklet.cli.app" in targets]
     assert importers_of_app == []
-    groups = {"people", "assessment", "schedule", "sessions", "plans", "library", "activities",
-              "photo", "questionnaires", "web"}
-    assert {f"anklet.cli.{g}" for g in groups} <= graph["anklet.cli.app"]
-    for g in groups:
-        assert not graph[f"anklet.cli.{g}"] & {f"anklet.cli.{o}" for o in groups}, g
+    folder = Path(anklet.cli.__file__).parent
+    with_commands = {p.stem for p in folder.glob("*.py")
+                     if "\ncommands = typer.Typer(" in p.read_text(encoding="utf-8")}
+    assert set(cli_app.GROUPS) == with_commands
+    for g in cli_app.GROUPS:
+        assert not graph[f"anklet.cli.{g}"] & {f"anklet.cli.{o}" for o in cli_app.GROUPS}, g
+
+
+def _names(app: typer.Typer) -> dict[str, str]:
+    """Each command of ``app`` (as the whole app is built for ``anklet --help``) and the module
+    of ``anklet.cli`` its function lives in."""
+    group: Any = typer.main.get_command(app)
+    found = {}
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):  # `account`, `questionnaire`: a Typer of their own
+            command = next(iter(command.commands.values()))
+        found[name] = inspect.unwrap(command.callback).__module__
+    return found
+
+
+def test_the_command_map_names_every_command_and_its_module() -> None:
+    whole = _names(cli_app.add_commands(cli_app._app()))
+    assert {n: m.removeprefix("anklet.cli.") for n, m in whole.items()} == cli_app.COMMANDS
+
+
+@pytest.mark.parametrize("args", [["status", "ann"], ["--db", "x", "plan", "ann"],
+                                  ["--db=x", "--protocol", "p.yaml", "account", "create"],
+                                  ["questionnaire", "--help"]])
+def test_a_run_builds_only_the_group_of_its_command(args: list[str]) -> None:
+    command = cli_app.command_of(args)
+    assert command is not None
+    only = _names(cli_app.add_commands(cli_app._app(), command))
+    assert command in only
+    assert set(only.values()) == {f"anklet.cli.{cli_app.COMMANDS[command]}"}
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["--db", "x"], ["--db", "x", "--help"],
+                                  ["stauts", "ann"], ["-x", "status"]])
+def test_help_and_unknown_commands_get_the_whole_app(args: list[str]) -> None:
+    assert cli_app.command_of(args) is None
+
+
+def _status(tmp_path: Path, url: str, *, cache: bool) -> tuple[str, list[str]]:
+    env = dict(os.environ, HOME=str(tmp_path / "home"), COLUMNS="100",
+               ANKLET_DATA_CACHE="1" if cache else "0")
+    env.pop("XDG_CACHE_HOME", None)
+    report = tmp_path / "modules.json"
+    done = subprocess.run([sys.executable, "-c", RUN, str(report), "--db", url, "status", "demo-runner"],
+                          check=True, capture_output=True, text=True, env=env, timeout=120)
+    return done.stdout, json.loads(report.read_text())["modules"]
+
+
+def test_status_shows_the_same_with_the_data_files_parsed_or_from_the_cache(
+        tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    subprocess.run([sys.executable, "-c", "from anklet.cli.app import main; main()",
+                    "--db", url, "demo"], check=True, capture_output=True,
+                   env=dict(os.environ, HOME=str(tmp_path / "home")), timeout=300)
+    parsed, parsed_modules = _status(tmp_path, url, cache=False)
+    first, _ = _status(tmp_path, url, cache=True)  # parses, then fills the cache
+    cached, cached_modules = _status(tmp_path, url, cache=True)
+    assert "Clearance checklist" in parsed
+    assert "Knee-to-wall" in parsed
+    assert first == parsed
+    assert cached == parsed
+    assert "yaml" in parsed_modules
+    assert "yaml" not in cached_modules  # nothing was parsed: all came from the cache
