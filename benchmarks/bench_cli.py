@@ -8,7 +8,9 @@ reported with its ratio to the floor's median (target: 1.5 or less for ``--help`
 ``status``).
 
 The commands run on a fresh SQLite database holding the demo people (``anklet demo``,
-made before timing), in a temporary folder that is removed afterwards.
+made before timing), in a temporary folder (also their home, so the parsed data files are
+cached there by the warm-up run, as they are after a user's first command) that is removed
+afterwards.
 
 Run: ``.venv/bin/python benchmarks/bench_cli.py [--runs N]`` (default 15).
 """
@@ -53,6 +55,9 @@ def main() -> None:
                    HOME=tmp, COLUMNS="100")
         env.pop("ANKLET_PROTOCOL_FILE", None)
         env.pop("ANKLET_EXERCISES_FILE", None)
+        # an installed anklet has its .pyc files (pip writes them); with this set (as some
+        # shells and containers do) every run would compile the package from source again
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         subprocess.run([*ANKLET, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
         for argv in COMMANDS.values():  # warm the file cache (and .pyc files) once
             timed([*ANKLET, *argv], env)
