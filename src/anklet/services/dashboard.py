@@ -104,7 +104,7 @@ FLAGS: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 SORTS: dict[str, str] = {
-    "attention": "Needs attention first",
+    "attention": "Attention first",
     "name": "Name",
     "status": "Status",
     "last_logged": "Longest since last logged",

@@ -98,9 +98,9 @@ def activity(history: History, d: Decision | DecisionSummary, protocol: Protocol
              library: Library, as_of: dt.date) -> dict[str, object]:
     """What the client list shows beside a decision: the last day a session was logged and
     the share of the targets kept this week so far and last week (0–100, whole numbers;
-    None before the first stage and while nothing is prescribed: a red flag or a screen
-    to finish). Each week is counted against the stage of its Monday, the way the
-    decision counts last week for "missed sessions"."""
+    None before the first stage, for a week over before it began, and while nothing is
+    prescribed: a red flag or a screen to finish). Each week is counted against the stage
+    of its Monday, the way the decision counts last week for "missed sessions"."""
     last = max((s.date for s in history.sessions if s.date <= as_of), default=None)
     out: dict[str, object] = {"last_logged": last.isoformat() if last else None,
                               "this_week_pct": None, "last_week_pct": None}
@@ -118,9 +118,12 @@ def activity(history: History, d: Decision | DecisionSummary, protocol: Protocol
     for name, monday in (("this_week_pct", this_monday), ("last_week_pct", last_monday)):
         number = d.stage
         ch = b.last_change
-        if (b.stage_since is not None and monday < b.stage_since and ch is not None
-                and ch.date == b.stage_since):
-            number = ch.from_stage or d.stage  # the stage before the latest change
+        if b.stage_since is not None and monday < b.stage_since:
+            if ch is None or ch.date != b.stage_since:  # a week before the first stage
+                if monday + dt.timedelta(days=6) < b.stage_since:
+                    continue  # nothing was asked of them yet: no figure
+            else:
+                number = ch.from_stage or d.stage  # the stage before the latest change
         st = protocol.stage(number)
         out[name] = round(week_pct(st, days, history.planned_runs, monday, recorded,
                                    allowed=allowance(st, minutes, library)))

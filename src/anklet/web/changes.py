@@ -15,6 +15,7 @@ from typing import Any
 from anklet.domain.change import Comparison, MeasureChange, changes, num, signed
 from anklet.domain.history import History
 from anklet.domain.protocol import Protocol
+from anklet.web.words import cite
 
 RATERS_WORDS = {
     "same": "the same person measured both",
@@ -47,10 +48,11 @@ def _note(c: Comparison, unit: str) -> str | None:
     """The small print: the margin used, why that one, and its source."""
     if c.error is None:
         return None
-    kind = ("smallest change that matters (MCID)" if c.figure == "mcid"
-            else "measurement error (MDC)")
+    size = num(c.error, unit)
+    said = (f"the smallest change people notice is {size}" if c.figure == "mcid"
+            else f"a change up to {size} can be measuring error")
     who = f"; {RATERS_WORDS[c.raters]}" if c.raters else ""
-    return f"{kind} {num(c.error, unit)}{who}; source: {c.source}"
+    return f"{said[0].upper()}{said[1:]}{who} ({cite(c.source)})."
 
 
 def _comparison(c: Comparison | None, unit: str) -> dict[str, Any] | None:

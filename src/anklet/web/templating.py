@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from anklet.store.accounts import Account
+from anklet.web import words
 from anklet.web.deps import CSRF_FIELD, csrf_token
 
 HERE = Path(__file__).resolve().parent
@@ -53,6 +54,9 @@ def _cite(key: str | None) -> str:
 
 
 templates.env.filters["cite"] = _cite
+templates.env.filters["plain"] = words.plain  # ISO dates and source keys in plain words
+templates.env.filters["amount"] = words.amount
+templates.env.filters["parts"] = words.parts
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:

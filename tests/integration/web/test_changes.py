@@ -85,8 +85,11 @@ def test_person_page_shows_each_retests_change_in_plain_words(coach: WebClient,
     # a lunge angle is its own row, not compared with the distances
     assert "Left lunge angle" in text
     assert "first test: the next one will show the change" in text
-    # the figure is small print only
-    assert "measurement error (MDC) 1.9 cm; the same person measured both; source: Powden2015" in text
+    # the figure is small print only, in plain words with a readable reference
+    assert ("A change up to 1.9 cm can be measuring error; the same person measured both "
+            "(Powden 2015).") in text
+    assert "MDC" not in text
+    assert "Powden2015" not in text
 
 
 def test_progress_page_shows_the_client_their_own_changes(client_of_coach: WebClient,
