@@ -116,6 +116,20 @@ def _block_dict(b: PlanBlock, library: Library) -> dict[str, Any]:
     }
 
 
+FREE_TIME_MISSING = ("No free time is set for any day of the week, so there is nothing to "
+                     "plan yet. Give the minutes you can spare on the days that suit you, "
+                     "and the plan fills them.")
+
+
+def plan_missing(p: WeekPlan) -> list[dict[str, str]]:
+    """What the person must still give before this week can hold any exercise: their weekly
+    time when a plan could be made (no red flag, a stage) but no day has free minutes. An
+    empty week then means "tell us your time", never a week of rest."""
+    if p.refused is None and p.stage is not None and not any(d.available > 0 for d in p.days):
+        return [{"what": "weekly_time", "message": FREE_TIME_MISSING}]
+    return []
+
+
 def plan_dict(p: WeekPlan, library: Library) -> dict[str, Any]:
     return {
         "person": p.person_id,
@@ -125,6 +139,7 @@ def plan_dict(p: WeekPlan, library: Library) -> dict[str, Any]:
         "dose_level": p.dose_level,
         "ok": p.ok,
         "refused": p.refused,
+        "missing": plan_missing(p),
         "habits": list(p.habits),
         "notes": list(p.notes),
         "dose_factor": p.dose_factor,

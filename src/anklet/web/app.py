@@ -277,6 +277,11 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     app.include_router(photo.router)
     app.include_router(me.router)
     app.include_router(documents.router)
+    from anklet.web.pages import imports as import_pages
+    from anklet.web.pages import onboarding
+
+    app.include_router(onboarding.router)  # /welcome walk-through, /people/{key}/time
+    app.include_router(import_pages.router)  # /people/{key}/imports: files from the web
     app.include_router(v1.router)
     app.include_router(docs.router)  # /api/docs: Swagger UI from static/swagger, no CDN
     _with_truthful_openapi(app)

@@ -40,7 +40,8 @@ def test_sign_up_coach_then_self_coached_gets_a_person(web: Web) -> None:
     s = web.browser()
     r = _sign_up(s, email="solo@example.org", role="self", name="Sol Solo")
     assert r.headers["location"] == "/sign-in"
-    assert s.sign_in("solo@example.org").headers["location"] == "/me"
+    # a new self-coached person goes on to getting started
+    assert s.sign_in("solo@example.org").headers["location"] == "/welcome"
     with web.ctx.uow() as uow:
         solo = uow.accounts.by_email("solo@example.org")
         assert solo is not None

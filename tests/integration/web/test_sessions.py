@@ -239,7 +239,7 @@ def test_one_time_password_cannot_be_kept_or_used_again(web: Web,
     r = b.form("/account/choose-password", {"new_password": NEW_PASSWORD,
                                             "confirm_password": NEW_PASSWORD})
     assert r.status_code == 303
-    assert r.headers["location"] == "/me"
+    assert r.headers["location"] == "/welcome"  # a new client: on to getting started
     assert b.get("/me").status_code == 200  # this browser stays signed in
     assert b.get("/account/choose-password").status_code == 303  # done: back to the account
     assert web.browser().sign_in(email, password).status_code == 401

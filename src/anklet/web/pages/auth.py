@@ -14,6 +14,7 @@ from anklet.domain.errors import ConflictError, InputError, SignInError, TooMany
 from anklet.services import accounts as account_service
 from anklet.store.accounts import Account
 from anklet.web.deps import (
+    Ctx,
     MaybeAccount,
     PageAccount,
     Uow,
@@ -25,6 +26,7 @@ from anklet.web.deps import (
     signed_in_account,
 )
 from anklet.web.devices import known_device, remember_device
+from anklet.web.pages import onboarding
 from anklet.web.templating import flash, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -114,7 +116,7 @@ def sign_in_page(request: Request, account: MaybeAccount, next: str | None = Non
 
 
 @router.post("/sign-in")
-async def sign_in(request: Request, uow: Uow) -> Response:
+async def sign_in(request: Request, uow: Uow, ctx: Ctx) -> Response:
     form = await _form(request)
     values = {"email": _field(form, "email"), "next": _safe_next(_field(form, "next")) or ""}
     device = known_device(request)
@@ -134,7 +136,8 @@ async def sign_in(request: Request, uow: Uow) -> Response:
         return response
     sign_in_session(request, account, uow)  # the new session is stored with this commit
     uow.commit()
-    done = RedirectResponse(values["next"] or home_for(account), 303)
+    # a client or self-coached person not yet through getting started goes on with it
+    done = RedirectResponse(values["next"] or onboarding.start_for(uow, ctx, account), 303)
     remember_device(request, done, device, account.id)
     return done
 
@@ -187,7 +190,8 @@ def choose_password_page(request: Request, account: ChoosingAccount) -> Response
 
 
 @router.post("/account/choose-password")
-async def choose_password(request: Request, account: ChoosingAccount, uow: Uow) -> Response:
+async def choose_password(request: Request, account: ChoosingAccount, uow: Uow, ctx: Ctx
+                          ) -> Response:
     if not account.must_change_password:
         return RedirectResponse("/account", 303)
     form = await _form(request)
@@ -207,7 +211,7 @@ async def choose_password(request: Request, account: ChoosingAccount, uow: Uow) 
     uow.commit()
     flash(request, "Your password is set. From now on, sign in with it; the one you were "
                    "given no longer works.")
-    return RedirectResponse(home_for(account), 303)
+    return RedirectResponse(onboarding.start_for(uow, ctx, account), 303)
 
 
 @router.post("/account/sign-out-everywhere")

@@ -36,6 +36,7 @@ from anklet.store.uow import UnitOfWork
 from anklet.web import charts, checkin
 from anklet.web.changes import change_rows
 from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
+from anklet.web.pages import onboarding
 from anklet.web.templating import flash, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -62,6 +63,14 @@ def _person(uow: UnitOfWork, account: Account, key: str) -> History:
 def _own_key(account: Account) -> str | None:
     """The account's own person (client or self-coached); None for a coach."""
     return None if account.role == "coach" else account.person_key
+
+
+def _elsewhere(request: Request, account: Account) -> Response:
+    """Where ``/me`` pages send an account with no person of its own: a coach to their list,
+    a sign-in whose person is gone to the page that says what happened (never a loop)."""
+    if account.role == "coach":
+        return RedirectResponse("/coach", 303)
+    return onboarding.no_person_page(request, account)
 
 
 def _is_own(account: Account, key: str) -> bool:
@@ -133,11 +142,12 @@ def _logged_dates(history: History, start: dt.date, end: dt.date) -> set[str]:
 @router.get("/me")
 def today_page(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Response:
     key = _own_key(account)
-    if key is None:
-        return RedirectResponse("/coach", 303)
+    if key is None or not uow.people.exists(key):
+        return _elsewhere(request, account)
     history = _person(uow, account, key)
     today = dt.date.today()
     ev = _evaluate(ctx, history, as_of=today)
+    setup = onboarding.progress(uow, ctx, history, ev.decision)
     plan = _plan_view(ev.plan, ctx.library)
     day = _day_dict(plan, today)
     next_day: dict[str, Any] | None = None
@@ -154,7 +164,7 @@ def today_page(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Re
                   today_iso=today.isoformat(), logged_today=logged_today,
                   logged=_logged_dates(history, ev.plan.week_start, week_end),
                   morning_due=_morning_due(history, today), lib=ctx.library.by_id,
-                  check_in_due=checkin.due(history, today),
+                  check_in_due=checkin.due(history, today), setup_due=setup.due,
                   answers_from=checkin.latest_answers(history))
 
 
@@ -171,7 +181,7 @@ def _check_in_page(request: Request, account: Account, *, values: dict[str, str]
 @router.get("/me/check-in")
 def check_in_form(request: Request, account: PageAccount) -> Response:
     if _own_key(account) is None:
-        return RedirectResponse("/coach", 303)
+        return _elsewhere(request, account)
     return _check_in_page(request, account, values={}, errors={})
 
 
@@ -181,7 +191,7 @@ async def check_in(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -
     nobody can check in for someone else here."""
     key = _own_key(account)
     if key is None:
-        return RedirectResponse("/coach", 303)
+        return _elsewhere(request, account)
     _person(uow, account, key)
     values = await _form(request)
     values.pop("csrf_token", None)
@@ -480,10 +490,10 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
 
 
 @router.get("/me/plan")
-def my_plan(account: PageAccount, week: str | None = None) -> Response:
+def my_plan(request: Request, account: PageAccount, week: str | None = None) -> Response:
     key = _own_key(account)
     if key is None:
-        return RedirectResponse("/coach", 303)
+        return _elsewhere(request, account)
     query = f"?week={week}" if week and _safe_week(week) else ""
     return RedirectResponse(f"/people/{key}/plan{query}", 303)
 
@@ -518,10 +528,10 @@ def plan_page(request: Request, key: str, account: PageAccount, uow: Uow, ctx: C
 
 
 @router.get("/me/progress")
-def my_progress(account: PageAccount) -> Response:
+def my_progress(request: Request, account: PageAccount) -> Response:
     key = _own_key(account)
     if key is None:
-        return RedirectResponse("/coach", 303)
+        return _elsewhere(request, account)
     return RedirectResponse(f"/people/{key}/progress", 303)
 
 

@@ -295,6 +295,7 @@ AUDIT_TEXT = {
     "calendar_issued": "Calendar address issued",
     "calendar_revoked": "Calendar address revoked",
     "signed_up": "Signed up",
+    "onboarding_skipped": "Left a getting-started step for later",
     "account_created": "Account created",
 }
 
@@ -514,19 +515,56 @@ async def check_in(request: Request, key: str, account: PageAccount, uow: Uow, c
 # --- availability and planned runs --------------------------------------------------------
 
 
+def read_availability(r: Reader) -> Availability | None:
+    """The minutes of each weekday from a form (blank is 0); None with ``r.errors`` set."""
+    minutes = {k: r.whole(k, MINUTES_PER_DAY) or 0 for k, _ in WEEKDAYS}
+    return None if r.errors else r.model(Availability, lambda f: f, **minutes)
+
+
+def store_availability(uow: UnitOfWork, ctx: Context, account: Account, key: str,
+                       a: Availability) -> None:
+    """Store the weekly time, audited, and re-decide (the caller commits)."""
+    records.update_availability(uow, key=key, availability=a)
+    uow.accounts.audit(account_id=account.id, actor=account.email,
+                       action="availability_updated", person_key=key, detail=a.model_dump())
+    _refresh(uow, ctx, key)
+
+
+def read_run(r: Reader) -> PlannedRun | None:
+    """A planned run from the ``run_*`` fields of a form; None with ``r.errors`` set."""
+    date = r.date("run_date")
+    if date is None and "run_date" not in r.errors:
+        r.errors["run_date"] = "Give the date of the run."
+    kind = r.text("run_kind")
+    if kind not in {k.value for k in RunKind}:
+        r.errors["run_kind"] = "Choose easy, long, intervals or race."
+    minutes = r.whole("run_minutes", Range(1, 1440, "min"))
+    title = r.text("run_title") or None
+    return None if r.errors else r.model(PlannedRun, _prefixed("run"), date=date, kind=kind,
+                                         minutes=minutes, title=title)
+
+
+def store_run(uow: UnitOfWork, ctx: Context, account: Account, key: str,
+              run: PlannedRun) -> str:
+    """Store a planned run, audited, and re-decide (the caller commits); what to tell."""
+    records.create_planned_run(uow, key=key, run=run)
+    uow.accounts.audit(account_id=account.id, actor=account.email, action="planned_run_added",
+                       person_key=key, detail={"date": run.date.isoformat(),
+                                               "kind": run.kind.value})
+    _refresh(uow, ctx, key)
+    prep = " Gait drills go before it in the plan." if run.needs_gait_prep else ""
+    return f"{RUN_LABELS[run.kind]} planned for {run.date:%a %-d %b}.{prep}"
+
+
 @router.post("/people/{key}/availability")
 async def availability(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx
                        ) -> Response:
     check_person(uow, account, key)
     r = Reader(await read_form(request))
-    minutes = {k: r.whole(k, MINUTES_PER_DAY) or 0 for k, _ in WEEKDAYS}
-    a = None if r.errors else r.model(Availability, lambda f: f, **minutes)
+    a = read_availability(r)
     if a is None:
         return _page_with_errors(request, uow, ctx, account, key, "availability", r)
-    records.update_availability(uow, key=key, availability=a)
-    uow.accounts.audit(account_id=account.id, actor=account.email,
-                       action="availability_updated", person_key=key, detail=a.model_dump())
-    _refresh(uow, ctx, key)
+    store_availability(uow, ctx, account, key, a)
     uow.commit()
     flash(request, f"Weekly time saved: {sum(a.minutes())} minutes a week. The plan follows it.")
     return RedirectResponse(f"/people/{key}#week", 303)
@@ -537,26 +575,12 @@ async def add_run(request: Request, key: str, account: PageAccount, uow: Uow, ct
                   ) -> Response:
     check_person(uow, account, key)
     r = Reader(await read_form(request))
-    date = r.date("run_date")
-    if date is None and "run_date" not in r.errors:
-        r.errors["run_date"] = "Give the date of the run."
-    kind = r.text("run_kind")
-    if kind not in {k.value for k in RunKind}:
-        r.errors["run_kind"] = "Choose easy, long, intervals or race."
-    minutes = r.whole("run_minutes", Range(1, 1440, "min"))
-    title = r.text("run_title") or None
-    run = None if r.errors else r.model(PlannedRun, _prefixed("run"), date=date, kind=kind,
-                                        minutes=minutes, title=title)
+    run = read_run(r)
     if run is None:
         return _page_with_errors(request, uow, ctx, account, key, "run", r)
-    records.create_planned_run(uow, key=key, run=run)
-    uow.accounts.audit(account_id=account.id, actor=account.email, action="planned_run_added",
-                       person_key=key, detail={"date": run.date.isoformat(),
-                                               "kind": run.kind.value})
-    _refresh(uow, ctx, key)
+    said = store_run(uow, ctx, account, key, run)
     uow.commit()
-    prep = " Gait drills go before it in the plan." if run.needs_gait_prep else ""
-    flash(request, f"{RUN_LABELS[run.kind]} planned for {run.date:%a %-d %b}.{prep}")
+    flash(request, said)
     return RedirectResponse(f"/people/{key}#week", 303)
 
 
@@ -575,13 +599,29 @@ async def remove_run(request: Request, key: str, account: PageAccount, uow: Uow,
                      ) -> Response:
     """Remove one planned run, named by its fields as the runs list shows them."""
     check_person(uow, account, key)
-    r = Reader(await read_form(request))
+    said = remove_listed_run(uow, ctx, account, key, Reader(await read_form(request)))
+    if said is None:
+        flash(request, RUN_GONE, "warn")
+        return RedirectResponse(f"/people/{key}#runs", 303)
+    uow.commit()
+    flash(request, said)
+    return RedirectResponse(f"/people/{key}#runs", 303)
+
+
+RUN_GONE = ("That run is not planned any more (removed already, perhaps in another window): "
+            "nothing was changed.")
+
+
+def remove_listed_run(uow: UnitOfWork, ctx: Context, account: Account, key: str,
+                      r: Reader) -> str | None:
+    """Remove the planned run a list's Remove button names (audited, re-decided; the caller
+    commits): what to tell, or None when no such run is planned (nothing changed)."""
     date, kind = r.date("date"), r.text("kind")
     minutes = r.whole("minutes", Range(1, 1440, "min"))
     if date is None or kind not in {k.value for k in RunKind} or r.errors:
-        raise InputError("run", None, "a run from the list of planned runs on the person page",
+        raise InputError("run", None, "a run from the list of planned runs",
                          message="That run could not be read from the form: use the Remove "
-                                 "button next to it in the list of runs on the person page.")
+                                 "button next to it in the list of planned runs.")
     # the title as sent (the list shows it as stored): compared as a person reads it
     title = r.values.get("title")
     found = records.list_planned_runs(uow, key=key, date=date, kind=RunKind(kind),
@@ -589,20 +629,16 @@ async def remove_run(request: Request, key: str, account: PageAccount, uow: Uow,
                                       title=title if isinstance(title, str) else None,
                                       exact=True)
     if not found:
-        flash(request, "That run is not planned any more (removed already, perhaps in another "
-              "window): nothing was changed.", "warn")
-        return RedirectResponse(f"/people/{key}#runs", 303)
+        return None
     run = found[0]  # the oldest, if it was added twice
     records.delete_planned_run(uow, key=key, run=run)
     uow.accounts.audit(account_id=account.id, actor=account.email, action="planned_run_removed",
                        person_key=key, detail=run.model_dump(mode="json", exclude_none=True))
     now = evaluation.refresh(uow, key=key, protocol=ctx.protocol, library=ctx.library)
-    uow.commit()
     drills = records.gait_prep_dropped(run, history=now.history, decision=now.decision,
                                        protocol=ctx.protocol)
-    flash(request, f"Removed: {run_words(run)}."
-          + (" Its gait drills are out of the plan." if drills else ""))
-    return RedirectResponse(f"/people/{key}#runs", 303)
+    return f"Removed: {run_words(run)}." + (" Its gait drills are out of the plan."
+                                             if drills else "")
 
 
 # --- the assessment -----------------------------------------------------------------------
@@ -696,6 +732,24 @@ def _side_history(r: Reader, side: str, current: SideHistory, today: dt.date
                    surgery=surgery, surgery_date=current.surgery_date if surgery else None)
 
 
+def read_measurement(r: Reader, kind: MeasureKind, side: str, field: str,
+                     pain_field: str | None = None, *, on: dt.date, rater: str | None = None,
+                     **extra: Any) -> Measurement | None:
+    """One side's test result from ``field`` (and its pain from ``pain_field``), taken with
+    the test's usual method; None when left blank or wrong (then ``r.errors`` says why)."""
+    value = r.number(field)
+    pain = r.whole(pain_field, PAIN) if pain_field else None
+    if value is None:
+        if pain is not None and pain_field:
+            r.errors[pain_field] = "Give the test result too, or leave the pain blank."
+        return None
+    names = {"value": field, "pain": pain_field or field, "leg_length_cm": "leg_length",
+             "rater": "rater"}
+    return r.model(Measurement, lambda f: names.get(f, field), date=on, side=side,
+                   kind=kind, value=value, method=DEFAULT_METHOD[kind], pain=pain,
+                   rater=rater, **extra)
+
+
 def parse_assessment(values: Values, *, protocol: Protocol, current: Intake, today: dt.date
                      ) -> tuple[Assessment | None, Errors]:
     """Everything on the assessment form, checked as the CLI's intake, screen, measure and
@@ -733,17 +787,7 @@ def parse_assessment(values: Values, *, protocol: Protocol, current: Intake, tod
 
     def add(kind: MeasureKind, side: str, field: str, pain_field: str | None = None,
             **extra: Any) -> None:
-        value = r.number(field)
-        pain = r.whole(pain_field, PAIN) if pain_field else None
-        if value is None:
-            if pain is not None and pain_field:
-                r.errors[pain_field] = "Give the test result too, or leave the pain blank."
-            return
-        names = {"value": field, "pain": pain_field or field, "leg_length_cm": "leg_length",
-                 "rater": "rater"}
-        m = r.model(Measurement, lambda f: names.get(f, field), date=on, side=side,
-                    kind=kind, value=value, method=DEFAULT_METHOD[kind], pain=pain,
-                    rater=rater, **extra)
+        m = read_measurement(r, kind, side, field, pain_field, on=on, rater=rater, **extra)
         if m is not None:
             measurements.append(m)
 
@@ -793,6 +837,24 @@ def parse_assessment(values: Values, *, protocol: Protocol, current: Intake, tod
     return Assessment(date, intake, screening, tuple(measurements), tuple(observations)), {}
 
 
+def store_assessment(uow: UnitOfWork, ctx: Context, account: Account, key: str,
+                     found: Assessment) -> Decision:
+    """Store a checked assessment (intake, screen, tests, feet), audited, and re-decide; the
+    caller commits (or rolls back on an InputError)."""
+    records.update_intake(uow, key=key, intake=found.intake)
+    records.create_screening(uow, key=key, screening=found.screening, protocol=ctx.protocol)
+    for m in found.measurements:
+        records.create_measurement(uow, key=key, measurement=m)
+    for o in found.observations:
+        records.create_foot_observation(uow, key=key, observation=o)
+    uow.accounts.audit(account_id=account.id, actor=account.email, action="assessment_recorded",
+                       person_key=key, detail={
+                           "date": found.date.isoformat(), "tests": len(found.measurements),
+                           "red_flags": sorted(f for f, v in found.screening.red_flags.items()
+                                               if v)})
+    return _refresh(uow, ctx, key)
+
+
 def _assess_page(request: Request, account: Account, h: History, ctx: Context, values: Values,
                  errors: Errors, status_code: int = 200) -> Response:
     return render(request, "person/assess.html", account=account, status_code=status_code,
@@ -823,22 +885,10 @@ async def assess(request: Request, key: str, account: PageAccount, uow: Uow, ctx
     if found is None:
         return _assess_page(request, account, h, ctx, values, errors, 422)
     try:
-        records.update_intake(uow, key=key, intake=found.intake)
-        records.create_screening(uow, key=key, screening=found.screening,
-                                 protocol=ctx.protocol)
-        for m in found.measurements:
-            records.create_measurement(uow, key=key, measurement=m)
-        for o in found.observations:
-            records.create_foot_observation(uow, key=key, observation=o)
+        d = store_assessment(uow, ctx, account, key, found)
     except InputError as e:  # the form checks all this first; kept as a last guard
         uow.rollback()
         return _assess_page(request, account, h, ctx, values, {"date": error_text(e)}, 422)
-    uow.accounts.audit(account_id=account.id, actor=account.email, action="assessment_recorded",
-                       person_key=key, detail={
-                           "date": found.date.isoformat(), "tests": len(found.measurements),
-                           "red_flags": sorted(f for f, v in found.screening.red_flags.items()
-                                               if v)})
-    d = _refresh(uow, ctx, key)
     uow.commit()
     if d.status == "refer":
         questions = "; ".join(f"“{hit.question}”" for hit in d.red_flags)

@@ -260,6 +260,15 @@ class PlanIssuePublic(PublicModel):
     message: str
 
 
+class PlanMissingPublic(PublicModel):
+    """Something the person must still give before the week can hold any exercise."""
+
+    what: Literal["weekly_time"] = Field(
+        description="weekly_time: no day has free minutes (set them with PUT "
+                    "/api/v1/people/{key}/availability); an empty week then is not rest")
+    message: str = Field(description="what is missing, in plain words")
+
+
 class PlanPublic(PublicModel):
     """A week's plan, Monday to Sunday, on the person's available days and around runs."""
 
@@ -270,6 +279,10 @@ class PlanPublic(PublicModel):
     dose_level: float
     ok: bool
     refused: str | None = Field(description="why there is no plan (a red flag, say)")
+    missing: list[PlanMissingPublic] = Field(
+        description="what must be set before any exercise can be planned (empty when "
+                    "nothing is missing): days without exercises are rest only when this is "
+                    "empty")
     habits: list[str]
     notes: list[str] = Field(description="what shaped this week as a whole (race week, the "
                                          "week after, caution after a sprain)")
