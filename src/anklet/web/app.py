@@ -277,6 +277,9 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     app.include_router(photo.router)
     app.include_router(me.router)
     app.include_router(documents.router)
+    from anklet.web.pages import exercises as exercise_pages
+
+    app.include_router(exercise_pages.router)  # /exercises: the library, any signed-in user
     from anklet.web.pages import imports as import_pages
     from anklet.web.pages import onboarding
 

@@ -26,14 +26,13 @@ from anklet.domain.exercises import Exercise, Library, LoadType
 from anklet.domain.history import ExerciseLog, History, Session
 from anklet.domain.planner import PlanDay, WeekPlan
 from anklet.domain.protocol import Protocol
-from anklet.domain.units import SIDES
 from anklet.domain.views import adherence_dict, plan_dict
 from anklet.services import accounts as account_service
 from anklet.services import evaluation, records
 from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
-from anklet.web import charts, checkin
+from anklet.web import charts, checkin, progress
 from anklet.web.changes import change_rows
 from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
 from anklet.web.pages import onboarding
@@ -544,22 +543,25 @@ def progress_page(request: Request, key: str, account: PageAccount, uow: Uow,
     _, adh = evaluation.adherence(uow, key=key, protocol=ctx.protocol, library=ctx.library,
                                   week_start=monday_of(today), as_of=today)
     p = ctx.protocol
+    tests = progress.sections(history, decision, p, today)
+    k2w = tests[0]  # knee-to-wall, with lunge angles converted, always shown
     charts_ = [
-        ("Knee-to-wall, each side", dorsiflexion_summary(history, decision, p, today),
-         charts.dorsiflexion_chart(history, p, as_of=today)),
+        ("Knee-to-wall, each side", k2w.summary, k2w.svg, k2w),
         ("Left and right compared", asymmetry_summary(history, p, today),
-         charts.asymmetry_chart(history, p, as_of=today)),
+         charts.asymmetry_chart(history, p, as_of=today), None),
         ("Pain during sessions and the next morning", pain_summary(history, p, today),
-         charts.pain_chart(history, p, as_of=today)),
+         charts.pain_chart(history, p, as_of=today), None),
         ("Weekly targets kept", adherence_summary(decision, adh, p),
-         charts.adherence_chart(history, p, ctx.library, as_of=today)),
+         charts.adherence_chart(history, p, ctx.library, as_of=today), None),
     ]
+    charts_ += [(s.test.title, s.summary, s.svg, s) for s in tests[1:] if s.tested]
     sessions = list(reversed(history.sessions[-10:]))
     return render(request, "me/progress.html", account=account, person=history.person, key=key,
                   own=_is_own(account, key), decision=decision, adherence=adherence_dict(adh),
                   week=adh,
                   sessions=sessions, lib=ctx.library.by_id, back=_back(account, key),
-                  charts=charts_, morning_due=_morning_due(history, today),
+                  charts=charts_, untested=[s.test for s in tests[1:] if not s.tested],
+                  morning_due=_morning_due(history, today),
                   changes=change_rows(history, p, today))
 
 
@@ -568,38 +570,6 @@ def progress_page(request: Request, key: str, account: PageAccount, uow: Uow,
 
 def _cm(value: float) -> str:
     return f"{charts.num(value)} cm"
-
-
-def dorsiflexion_summary(history: History, decision: Decision, protocol: Protocol,
-                         today: dt.date) -> str:
-    """Latest knee-to-wall per side and what the next gate asks, e.g. "Left 8.5 cm, right
-    11 cm (2 June); the next stage asks for 10 cm or more each side"."""
-    points = charts.dorsiflexion_points(history, today)
-    if not points:
-        return "No knee-to-wall test yet: one on each side will start this chart."
-    latest = {p.side: p for p in points}
-    parts = [f"{side.value.capitalize()} {_cm(latest[side].cm)}" for side in SIDES
-             if side in latest]
-    when = max(p.date for p in latest.values())
-    text = ", ".join(parts).capitalize() + f" ({when:%-d %B})"
-    gate = next((c for c in (decision.gate.criteria if decision.gate else ())
-                 if c.metric == "dorsiflexion_cm"), None)
-    if gate is not None:
-        op = {">=": "or more", ">": "or more"}.get(gate.op, "")
-        text += f"; the next stage asks for {_cm(gate.threshold)} {op} each side".rstrip()
-        if all(side in latest and gate_passes(gate.op, latest[side].cm, gate.threshold)
-               for side in SIDES):
-            text += ", and both sides are there"
-    else:
-        marks = charts.dorsiflexion_thresholds(protocol)
-        if marks:
-            text += f"; the target line is {_cm(marks[-1][0])}"
-    return text + "."
-
-
-def gate_passes(op: str, value: float, threshold: float) -> bool:
-    return {">=": value >= threshold, ">": value > threshold, "<=": value <= threshold,
-            "<": value < threshold}.get(op, False)
 
 
 def asymmetry_summary(history: History, protocol: Protocol, today: dt.date) -> str:

@@ -276,7 +276,9 @@ def _session_rows(h: History, library: Library, limit: int = 8) -> list[dict[str
         names = list(dict.fromkeys(
             library.get(x.exercise_id).name if x.exercise_id in library else x.exercise_id
             for x in s.exercises))
+        ids = list(dict.fromkeys(x.exercise_id for x in s.exercises))  # for links to /exercises
         rows.append({"date": s.date, "exercises": names, "rpe": s.rpe,
+                     "links": [i if i in library else None for i in ids],
                      "pain_during": s.pain_during, "pain_next_morning": s.pain_next_morning,
                      "notes": s.notes or ""})
     return rows
