@@ -1392,6 +1392,21 @@ def check_plan_change(change: PlanChange, decision: Decision, history: History, 
                      dose_level=decision.dose_level)
 
 
+def allowed_exercises(decision: Decision, history: History, *,
+                      protocol: Protocol | None = None, library: Library | None = None
+                      ) -> list[Exercise]:
+    """The exercises of the person's stage they may do now (what a coach may swap in or
+    add); none when no plan is made for them."""
+    protocol = protocol or load_protocol()
+    library = library or load_library()
+    if not decision.can_prescribe or decision.stage is None:
+        return []
+    start = decision.as_of - dt.timedelta(days=decision.as_of.weekday())
+    who = _person(decision, history, protocol, start)
+    return [e for e in library.exercises if decision.stage in e.stages
+            and _why_not(e, who) is None]
+
+
 def _lunge_reps(item: PlanItem, level: float) -> int:
     d = item.exercise.dose.scaled(level)
     return (d["reps"] or 0) * item.exercise.dose.sets
@@ -1534,6 +1549,7 @@ __all__ = [
     "RuleIssue",
     "WeekPlan",
     "allowed_days",
+    "allowed_exercises",
     "check_plan",
     "check_plan_change",
     "choose_exercises",

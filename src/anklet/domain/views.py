@@ -110,7 +110,8 @@ def _block_dict(b: PlanBlock, library: Library) -> dict[str, Any]:
             {"id": i.exercise.id, "name": i.exercise.name, "dose": i.dose,
              "minutes": i.minutes, "how": list(i.exercise.how),
              "cautions": list(i.exercise.cautions), "why": i.exercise.why,
-             "easier": link(i.exercise.easier), "harder": link(i.exercise.harder)}
+             "easier": link(i.exercise.easier), "harder": link(i.exercise.harder),
+             "coach": i.coach}
             for i in b.items
         ],
     }
@@ -152,6 +153,13 @@ def plan_dict(p: WeekPlan, library: Library) -> dict[str, Any]:
                       for r in d.runs],
              "blocks": [_block_dict(b, library) for b in d.blocks]}
             for d in p.days
+        ],
+        "coach_changes": [
+            {"kind": s.change.kind.value, "exercise": s.change.exercise,
+             "replacement": s.change.replacement, "since": s.change.date.isoformat(),
+             "applied": s.applied, "reason": s.reason, "words": s.words,
+             "note": s.change.note}
+            for s in p.coach_changes
         ],
     }
 

@@ -217,6 +217,8 @@ class PlanExercisePublic(PublicModel):
     why: str
     easier: ExerciseLinkPublic | None
     harder: ExerciseLinkPublic | None
+    coach: str | None = Field(default=None, description="what the person's coach changed "
+                                                        "here, in words (null: nothing)")
 
 
 class BeforeRunPublic(PublicModel):
@@ -269,6 +271,19 @@ class PlanMissingPublic(PublicModel):
     message: str = Field(description="what is missing, in plain words")
 
 
+class PlanCoachChangePublic(PublicModel):
+    """A coach's change to the plan, as this week applies it."""
+
+    kind: Literal["swap", "remove", "add", "pin"]
+    exercise: str
+    replacement: str | None
+    since: dt.date = Field(description="the day it was made")
+    applied: bool = Field(description="false: paused this week (``reason`` says why)")
+    reason: str | None
+    words: str = Field(description="what it does, in plain words")
+    note: str = Field(description="why, in the coach's words")
+
+
 class PlanPublic(PublicModel):
     """A week's plan, Monday to Sunday, on the person's available days and around runs."""
 
@@ -291,6 +306,9 @@ class PlanPublic(PublicModel):
                                            "includes it")
     issues: list[PlanIssuePublic]
     days: list[PlanDayPublic]
+    coach_changes: list[PlanCoachChangePublic] = Field(
+        default_factory=list, description="the coach's changes in force this week, each "
+                                          "applied or paused with the reason")
 
 
 class EvaluationPublic(PublicModel):
