@@ -139,12 +139,16 @@ def day_label(d: dt.date, with_year: bool = False) -> str:
     return f"{d.day} {d:%b}" + (f" {d.year}" if with_year else "")
 
 
+HALO = ' stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
+"""A label's white outline, drawn under its letters (``paint-order``)."""
+
+
 def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int = 12,
           fill: str = INK, weight: str | None = None, cls: str | None = None,
           halo: bool = False) -> str:
     attrs = f'x="{_f(x)}" y="{_f(y)}" font-size="{size}" fill="{fill}"'
     if halo:  # a white outline keeps a label readable over lines and points
-        attrs += ' stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
+        attrs += HALO
     if anchor != "start":
         attrs += f' text-anchor="{anchor}"'
     if weight:

@@ -334,7 +334,7 @@ def report_rows(found: Sequence[Section]) -> list[Row]:
         thr = "; ".join(f"{OP_SIGN.get(g.op, g.op)} {_unit(g.threshold, g.unit)}"
                         + ("" if g.shape == "each" else f" ({g.describe(s.test.unit)})")
                         for g in s.goals)
-        stage = "; ".join(g.phrase for g in s.goals)
+        stage = "; ".join(dict.fromkeys(g.phrase for g in s.goals))
         for r in s.readings:
             side = r.series if r.series in ("left", "right") else ""
             rows.append(Row(r.date, s.test.title, side, r.value, s.test.unit, thr, stage))
@@ -344,3 +344,28 @@ def report_rows(found: Sequence[Section]) -> list[Row]:
 
 def row_value_text(r: Row) -> str:
     return _unit(r.value, r.unit)
+
+
+@dataclass(frozen=True, slots=True)
+class PairedRow:
+    """One test on one day, both sides together (the PDF's table)."""
+
+    date: dt.date
+    test: str
+    left: str
+    right: str
+    result: str
+    """The value of a test without sides (a score); "" for a test with sides."""
+    threshold: str
+    needed_for: str
+
+
+def paired_rows(rows: Sequence[Row]) -> list[PairedRow]:
+    """:func:`report_rows` with a day's left and right of a test on one line."""
+    out: dict[tuple[dt.date, str], dict[str, str]] = {}
+    for r in rows:
+        line = out.setdefault((r.date, r.test), {"threshold": r.threshold,
+                                                 "needed_for": r.needed_for})
+        line[r.side or "result"] = row_value_text(r)
+    return [PairedRow(d, t, v.get("left", ""), v.get("right", ""), v.get("result", ""),
+                      v["threshold"], v["needed_for"]) for (d, t), v in out.items()]

@@ -47,7 +47,7 @@ from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
 from anklet.web import progress
-from anklet.web.charts import num
+from anklet.web.charts import HALO, num
 from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
 from anklet.web.templating import flash, render, templates
 
@@ -151,6 +151,9 @@ def _progress(ctx: Context, history: History, today: dt.date
 
 
 def _svg_data_url(svg: str) -> str:
+    """The chart as an image for the PDF, without the labels' white outline: WeasyPrint's
+    SVG drawing does not know ``paint-order`` and would draw it over the letters."""
+    svg = svg.replace(HALO, "")
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
@@ -168,7 +171,7 @@ def progress_pdf(request: Request, key: str, account: PageAccount, uow: Uow,
         start=start_date(history), tested=tested,
         untested=[s.test for s in found if not s.tested],
         images={s.test.id: _svg_data_url(str(s.svg)) for s in tested},
-        rows=progress.report_rows(found), value_text=progress.row_value_text)
+        rows=progress.paired_rows(progress.report_rows(found)))
     pdf = HTML(string=html, base_url=None, url_fetcher=local_only_fetcher()).write_pdf()
     filename = f"anklet-progress-{key}-{today.isoformat()}.pdf"
     return Response(bytes(pdf), media_type="application/pdf",
