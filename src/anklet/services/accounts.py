@@ -51,6 +51,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
 from anklet.domain.errors import (
+    AnkletError,
     ConflictError,
     InputError,
     NotFoundError,
@@ -195,14 +196,16 @@ def new_person_key(uow: UnitOfWork, name: str) -> str:
 
 def sign_up(uow: UnitOfWork, *, email: str, name: str, password: str, role: str,
             today: dt.date | None = None, address: str | None = None,
-            now: dt.datetime | None = None) -> Account:
+            now: dt.datetime | None = None, confirm: bool = False) -> Account:
     """Create a coach or self-coached account (a self-coached one gets its own person).
 
     With an ``address`` (the web), at most ``SIGN_UPS_PER_ADDRESS`` sign-ups an hour come
     from it (TooManyAttemptsError); every sign-up that gets past the checks counts, the one
     with a taken email too, and is recorded in the caller's transaction. A taken email is a
     ConflictError raised after the same slow hashing as a new account and before anything is
-    created, so the web can answer both alike (it commits to keep the count).
+    created, so the web can answer both alike (it commits to keep the count). ``confirm``
+    (the web, when it can send email): the account cannot sign in until the email is
+    confirmed with a link (:mod:`anklet.services.recovery`).
     """
     if address is not None:
         now = now or dt.datetime.now(dt.UTC)
@@ -230,7 +233,7 @@ def sign_up(uow: UnitOfWork, *, email: str, name: str, password: str, role: str,
         uow.people.add(History(person=Person(id=person_key, name=name, created=today),
                                intake=Intake(date=today)))
     return uow.accounts.add(email=email, name=name, role=role, password_hash=pw_hash,
-                            person_key=person_key)
+                            person_key=person_key, email_confirmed=not confirm)
 
 
 def create_account(uow: UnitOfWork, *, email: str, name: str, password: str, role: str,
@@ -295,6 +298,17 @@ def wait_after(fails: list[dt.datetime], free: int, now: dt.datetime) -> int:
     return max(0, math.ceil((fails[-1] + delay - now).total_seconds()))
 
 
+class UnconfirmedEmailError(AnkletError):
+    """The password is right, but the account's email is not confirmed yet."""
+
+    exit_code = 7
+
+    def __init__(self, email: str) -> None:
+        self.email = email
+        super().__init__(f"Please confirm your email first: open the link we sent to {email} "
+                         "when you signed up.")
+
+
 def sign_in(uow: UnitOfWork, *, email: str, password: str, address: str,
             device: Device | None = None, now: dt.datetime | None = None) -> Account:
     """The account for this email and password; SignInError or TooManyAttemptsError if not.
@@ -332,6 +346,8 @@ def sign_in(uow: UnitOfWork, *, email: str, password: str, address: str,
         uow.accounts.add_failed_sign_in(clean, address, now)
         raise SignInError("That email and password do not match an account.")
     uow.accounts.clear_failed_sign_ins(clean)
+    if not account.email_confirmed:  # told only to whoever knows the password
+        raise UnconfirmedEmailError(account.email)
     if _hasher.check_needs_rehash(account.password_hash):
         uow.accounts.set_password(account.id, _hasher.hash(password))
         refreshed = uow.accounts.by_id(account.id)

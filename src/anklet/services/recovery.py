@@ -117,6 +117,7 @@ def reset_password(uow: UnitOfWork, *, token: str, new: str,
         raise LinkError(EXPIRED)  # another tab used it a moment ago
     uow.accounts.end_mail_tokens(account.id, "reset", now)
     uow.accounts.set_password(account.id, new_hash, must_change=False)
+    uow.accounts.confirm_email(account.id)  # the link reached them: the email is theirs
     sessions, tokens = account_service.end_everywhere(uow, account)
     uow.accounts.clear_failed_sign_ins(account.email)
     uow.accounts.audit(account_id=account.id, actor=account.email, action="password_reset",
@@ -206,3 +207,63 @@ def accept_invitation(uow: UnitOfWork, *, token: str, new: str,
     fresh = uow.accounts.by_id(account.id)
     assert fresh is not None
     return fresh
+
+
+# -- confirming the email of a self sign-up --------------------------------------------------
+
+CONFIRM_LIFETIME = dt.timedelta(days=2)
+CONFIRM_EXPIRED = ("This confirmation link has expired or has already been used. Sign in: "
+                   "if your email still needs confirming, you can ask for a new link there.")
+
+
+def confirmation(uow: UnitOfWork, account: Account, *, link_for: LinkMaker,
+                 now: dt.datetime | None = None) -> Message | None:
+    """A link to confirm ``account``'s email (older ones end), as the email to send; None
+    when RESETS_PER_ACCOUNT links were sent in the last hour (their inbox has enough)."""
+    now = now or _now()
+    if uow.accounts.mail_tokens_since(account.id, "confirm", now - WINDOW) >= RESETS_PER_ACCOUNT:
+        return None
+    uow.accounts.end_mail_tokens(account.id, "confirm", now)
+    token = secrets.token_urlsafe(32)
+    uow.accounts.add_mail_token(account_id=account.id, purpose="confirm",
+                                token_hash=_hash(token), now=now,
+                                expires_at=now + CONFIRM_LIFETIME)
+    return compose("confirm", to=account.email, name=account.name, link=link_for(token))
+
+
+def taken_notice(account: Account, *, site: str) -> Message:
+    """To the owner of an email someone just tried to sign up with: no account was made."""
+    return compose("signup_taken", to=account.email, name=account.name, site=site)
+
+
+def resend_confirmation(uow: UnitOfWork, *, email: str, address: str, link_for: LinkMaker,
+                        now: dt.datetime | None = None) -> Message | None:
+    """A new confirmation link for an unconfirmed account with this email (limited like
+    reset requests); None, and the same answer, for any other email."""
+    now = now or _now()
+    email = account_service.normalise_email(email)
+    recent = uow.accounts.failed_sign_ins(since=now - WINDOW, email=RESET, address=address[:64])
+    if len(recent) >= RESET_REQUESTS_PER_ADDRESS:
+        wait = int((recent[-RESET_REQUESTS_PER_ADDRESS] + WINDOW - now).total_seconds()) + 1
+        raise TooManyAttemptsError(max(wait, 1), "requests for links from this network")
+    uow.accounts.add_failed_sign_in(RESET, address[:64], now)
+    account = uow.accounts.by_email(email)
+    if account is None or account.email_confirmed:
+        return None
+    return confirmation(uow, account, link_for=link_for, now=now)
+
+
+def confirm_email(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> Account:
+    """Marks the account's email confirmed; LinkError if the link is unknown, used or
+    expired."""
+    now = now or _now()
+    found = uow.accounts.mail_token(_hash(token), "confirm")
+    if found is None or found.used_at is not None or found.expires_at <= now \
+            or not uow.accounts.use_mail_token(found.id, now):
+        raise LinkError(CONFIRM_EXPIRED)
+    uow.accounts.confirm_email(found.account_id)
+    account = uow.accounts.by_id(found.account_id)
+    assert account is not None
+    uow.accounts.audit(account_id=account.id, actor=account.email, action="email_confirmed",
+                       person_key=account.person_key)
+    return account

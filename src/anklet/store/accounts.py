@@ -42,6 +42,7 @@ class Account:
     session_version: int  # not read since 0008 (sessions are rows of web_sessions)
     password_hash: str
     must_change_password: bool = False
+    email_confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def _now() -> dt.datetime:
 
 _ACCOUNT_COLS = (t.accounts.c.id, t.accounts.c.email, t.accounts.c.name, t.accounts.c.role,
                  t.people.c.key, t.accounts.c.session_version, t.accounts.c.password_hash,
-                 t.accounts.c.must_change_password)
+                 t.accounts.c.must_change_password, t.accounts.c.email_confirmed)
 
 
 class AccountRepository:
@@ -121,7 +122,8 @@ class AccountRepository:
     # -- accounts --------------------------------------------------------------------------
 
     def add(self, *, email: str, name: str, role: str, password_hash: str,
-            person_key: str | None = None, must_change_password: bool = False) -> Account:
+            person_key: str | None = None, must_change_password: bool = False,
+            email_confirmed: bool = True) -> Account:
         """Create an account; ConflictError if the email is taken."""
         person_id = self._person_id(person_key) if person_key else None
         try:
@@ -130,7 +132,8 @@ class AccountRepository:
                     insert(t.accounts).returning(t.accounts.c.id),
                     {"email": email, "name": name, "role": role, "password_hash": password_hash,
                      "person_id": person_id, "session_version": 1, "created_at": _now(),
-                     "must_change_password": must_change_password},
+                     "must_change_password": must_change_password,
+                     "email_confirmed": email_confirmed},
                 ).scalar_one()
         except IntegrityError as e:
             raise ConflictError(f"An account with the email {email!r} already exists.") from e
@@ -164,6 +167,10 @@ class AccountRepository:
         """The person must choose their own password before anything else."""
         self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
                               .values(must_change_password=True))
+
+    def confirm_email(self, account_id: int) -> None:
+        self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
+                              .values(email_confirmed=True))
 
     def set_name(self, account_id: int, name: str) -> None:
         self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)

@@ -49,7 +49,7 @@ def healthz(request: Request) -> JSONResponse:
 
 
 _FEED = re.compile(r"^/calendar/[^/]+\.ics$")
-_MAIL_LINK = re.compile(r"^(/reset-password/|/invite/)[^/]+$")  # links sent by email
+_MAIL_LINK = re.compile(r"^(/reset-password/|/invite/|/confirm-email/)[^/]+$")  # links sent by email
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 _MAX_PATH = 300
 

@@ -324,3 +324,96 @@ def test_invite_when_the_mail_server_fails_shows_the_link(db_url: str) -> None:
 
 def test_invite_links_are_hidden_in_the_request_log() -> None:
     assert log_path({"path": "/invite/abcDEF123"}) == "/invite/(hidden)"
+
+
+# --- confirming a self sign-up's email ------------------------------------------------------
+
+CONFIRM = re.compile(r"http://testserver(/confirm-email/[A-Za-z0-9_-]+)")
+
+
+def _sign_up(b: WebClient, email: str, role: str = "self") -> None:
+    r = b.form("/sign-up", {"name": "Sam Self", "email": email, "password": NEW,
+                            "role": role})
+    assert r.status_code == 303, r.text
+    assert r.headers["location"] == "/sign-in"
+
+
+def test_sign_up_confirms_the_email_before_sign_in(web: Web, mailbox: Mailbox) -> None:
+    b = web.browser()
+    _sign_up(b, "sam@example.org")
+    assert "We have sent an email to sam@example.org" in b.get("/sign-in").text
+    refused = b.sign_in("sam@example.org", NEW)
+    assert refused.status_code == 403
+    assert "Please confirm your email first" in refused.text
+    assert "Send me a new link" in refused.text
+    assert web.browser().sign_in("sam@example.org", "wrong password here").status_code == 401
+    (message,) = mailbox.wait()
+    assert message["Subject"] == "Confirm your email for Anklet"
+    m = CONFIRM.search(Mailbox.text(message))
+    assert m
+    page = b.get(m.group(1))  # opening the link changes nothing (mail scanners open links)
+    assert page.status_code == 200
+    assert b.sign_in("sam@example.org", NEW).status_code == 403
+    r = b.form(m.group(1))
+    assert r.status_code == 303
+    assert b.sign_in("sam@example.org", NEW).status_code == 303
+    assert web.browser().form(m.group(1)).status_code == 410  # once only
+
+
+def test_sign_up_with_a_taken_email_tells_its_owner(web: Web, mailbox: Mailbox) -> None:
+    web.account("coach", "casey@example.org", "Casey Coach")
+    new, taken = web.browser(), web.browser()
+    _sign_up(new, "fresh@example.org")
+    _sign_up(taken, "casey@example.org")
+    a = new.get("/sign-in").text.replace("fresh@example.org", "X")
+    b = taken.get("/sign-in").text.replace("casey@example.org", "X")
+    strip = re.compile(r'"X-CSRF-Token": "[^"]+"|name="csrf_token" value="[^"]+"')
+    assert strip.sub("", a) == strip.sub("", b)
+    mailbox.wait(2)
+    by_to = {m["To"]: m for m in mailbox.received}
+    assert by_to["casey@example.org"]["Subject"] == ("Someone tried to sign up to Anklet "
+                                                     "with your email")
+    assert "/confirm-email/" not in Mailbox.text(by_to["casey@example.org"])
+    # the existing account still signs in with its own password
+    assert web.browser().sign_in("casey@example.org", PASSWORD).status_code == 303
+
+
+def test_confirmation_resend_sends_a_new_link_and_ends_the_old(web: Web,
+                                                               mailbox: Mailbox) -> None:
+    b = web.browser()
+    _sign_up(b, "sam@example.org")
+    first = CONFIRM.search(Mailbox.text(mailbox.wait(1)[0]))
+    assert first
+    r = b.form("/confirm-email/resend", {"email": "sam@example.org"})
+    assert r.status_code == 200
+    assert "we have sent it a new link" in r.text
+    second = CONFIRM.search(Mailbox.text(mailbox.wait(2)[1]))
+    assert second
+    assert b.form(first.group(1)).status_code == 410
+    assert b.form(second.group(1)).status_code == 303
+    # a confirmed or unknown email gets the same answer and no mail
+    for email in ("sam@example.org", "nobody@example.org"):
+        assert "we have sent it a new link" in b.form("/confirm-email/resend",
+                                                       {"email": email}).text
+    assert len(mailbox.received) == 2
+
+
+def test_reset_link_also_confirms_the_email(web: Web, mailbox: Mailbox) -> None:
+    b = web.browser()
+    _sign_up(b, "sam@example.org")
+    _ask(web.browser(), "sam@example.org")
+    path = _link(mailbox, 2)
+    assert b.form(path, {"new_password": "a different long phrase",
+                         "confirm_password": "a different long phrase"}).status_code == 303
+    assert web.browser().sign_in("sam@example.org", "a different long phrase").status_code == 303
+
+
+def test_sign_up_without_mail_server_needs_no_confirmation(db_url: str) -> None:
+    ctx = open_context(Settings(database_url=db_url, secret_key="x" * 40), migrate_schema=False)
+    try:
+        web = Web(create_app(context=ctx), ctx)
+        b = web.browser()
+        _sign_up(b, "sam@example.org")
+        assert b.sign_in("sam@example.org", NEW).status_code == 303
+    finally:
+        ctx.engine.dispose()

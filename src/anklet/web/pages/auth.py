@@ -8,10 +8,13 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from anklet.domain.errors import ConflictError, InputError, SignInError, TooManyAttemptsError
 from anklet.services import accounts as account_service
+from anklet.services import recovery as recovery_service
+from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.web.deps import (
     Ctx,
@@ -26,7 +29,7 @@ from anklet.web.deps import (
     signed_in_account,
 )
 from anklet.web.devices import known_device, remember_device
-from anklet.web.pages import onboarding
+from anklet.web.pages import onboarding, recovery
 from anklet.web.templating import flash, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -70,10 +73,13 @@ def sign_up_page(request: Request, account: MaybeAccount) -> Response:
 
 SIGNED_UP = ("Thank you. Sign in below with the email and password you just used. (If that "
              "email already had an account, nothing was changed: use its own password.)")
+SIGNED_UP_CONFIRM = ("Thank you. We have sent an email to {email}: open the link in it to "
+                     "confirm the address, then sign in below. (If that email already had an "
+                     "account, nothing was changed and its owner has been told.)")
 
 
 @router.post("/sign-up")
-async def sign_up(request: Request, uow: Uow) -> Response:
+async def sign_up(request: Request, uow: Uow, ctx: Ctx) -> Response:
     """A new account, or none when the email is taken, and from outside the two look alike:
     the same redirect to the sign-in page with the same message, after the same slow hashing
     and the same count towards the per-address limit. So sign-up never signs in by itself
@@ -81,11 +87,13 @@ async def sign_up(request: Request, uow: Uow) -> Response:
     made it so for why."""
     form = await _form(request)
     account: Account | None = None
+    mail_on = ctx.settings.smtp_server() is not None  # then the email is confirmed first
+    taken = False
     try:
         account = await run_in_threadpool(functools.partial(
             account_service.sign_up, uow, email=_field(form, "email"),
             name=_field(form, "name"), password=_field(form, "password"),
-            role=_field(form, "role"), address=client_address(request)))
+            role=_field(form, "role"), address=client_address(request), confirm=mail_on))
     except InputError as e:
         return render(request, "auth/sign_up.html", status_code=422,
                       values={**form, "password": ""}, errors={e.field: str(e)})
@@ -95,14 +103,31 @@ async def sign_up(request: Request, uow: Uow) -> Response:
         response.headers["Retry-After"] = str(e.retry_after_s)
         return response
     except ConflictError:
-        pass  # the email is taken: answered exactly as a new account is, below
+        taken = True  # the email is taken: answered exactly as a new account is, below
+    message = None
     if account is not None:
         uow.accounts.audit(account_id=account.id, actor=account.email, action="signed_up",
                            person_key=account.person_key, detail={"role": account.role})
+        if mail_on:
+            message = recovery_service.confirmation(uow, account, link_for=_links(
+                request, ctx, recovery.CONFIRM_PATH))
+    elif taken and mail_on:
+        owner = uow.accounts.by_email(account_service.normalise_email(_field(form, "email")))
+        if owner is not None:
+            message = recovery_service.taken_notice(
+                owner, site=recovery.site_base(request, ctx.settings))
     uow.commit()  # the new account, or only the count of sign-ups from this address
-    request.session[SIGNED_UP_EMAIL] = _field(form, "email").strip()[:254]
-    flash(request, SIGNED_UP)
-    return RedirectResponse("/sign-in", 303)
+    email = _field(form, "email").strip()[:254]
+    request.session[SIGNED_UP_EMAIL] = email
+    flash(request, SIGNED_UP_CONFIRM.format(email=email) if mail_on else SIGNED_UP)
+    done = RedirectResponse("/sign-in", 303)
+    if message is not None:  # sent after the answer, so the timing tells nothing
+        done.background = BackgroundTask(recovery.send_later, ctx.settings, message)
+    return done
+
+
+def _links(request: Request, ctx: Context, path: str) -> recovery_service.LinkMaker:
+    return recovery_service.LinkMaker(recovery.site_base(request, ctx.settings), path)
 
 
 @router.get("/sign-in")
@@ -129,6 +154,10 @@ async def sign_in(request: Request, uow: Uow, ctx: Ctx) -> Response:
         uow.commit()  # keep the failed try: it counts towards the limit
         return render(request, "auth/sign_in.html", status_code=401, values=values,
                       error=str(e))
+    except account_service.UnconfirmedEmailError as e:
+        uow.commit()
+        return render(request, "auth/sign_in.html", status_code=403, values=values,
+                      error=str(e), unconfirmed=e.email)
     except TooManyAttemptsError as e:
         response = render(request, "auth/sign_in.html", status_code=429, values=values,
                           error=str(e))

@@ -35,6 +35,7 @@ router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 _log = logging.getLogger("anklet.web")
 
 RESET_PATH = "/reset-password/"
+CONFIRM_PATH = "/confirm-email/"
 
 
 def site_base(request: Request, settings: Settings) -> str:
@@ -42,7 +43,8 @@ def site_base(request: Request, settings: Settings) -> str:
     return settings.public_url or str(request.base_url).rstrip("/")
 
 
-def _send_later(settings: Settings, message: mail.Message) -> None:
+def send_later(settings: Settings, message: mail.Message) -> None:
+    """Send after the answer has gone (a failure goes to the server's log)."""
     try:
         mail.send(settings, message)
     except mail.MailError as e:
@@ -88,7 +90,7 @@ async def forgot_password(request: Request, uow: Uow, ctx: Ctx) -> Response:
     response = render(request, "auth/forgot_password.html", values={"email": email.strip()},
                       errors={}, sent=True, mail_on=True)
     if wanted.message is not None:  # sent after the answer: the timing tells nothing
-        response.background = BackgroundTask(_send_later, ctx.settings, wanted.message)
+        response.background = BackgroundTask(send_later, ctx.settings, wanted.message)
     return response
 
 
@@ -216,3 +218,45 @@ async def accept_invitation(request: Request, token: str, uow: Uow) -> Response:
     flash(request, "Welcome! Your password is set; from now on, sign in with this email and "
                    "your password.")
     return RedirectResponse("/me", 303)
+
+
+# --- confirming a self sign-up's email ----------------------------------------------------
+
+
+@router.get(CONFIRM_PATH + "{token}")
+def confirm_page(request: Request, token: str, account: MaybeAccount, uow: Uow) -> Response:
+    """Shows a button that confirms (a GET changes nothing: mail scanners open links)."""
+    return render(request, "auth/confirm_email.html", account=account, token=token,
+                  expired=None, resent=False, values={}, errors={})
+
+
+@router.post(CONFIRM_PATH + "resend")
+async def resend_confirmation(request: Request, uow: Uow, ctx: Ctx) -> Response:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    links = recovery_service.LinkMaker(site_base(request, ctx.settings), CONFIRM_PATH)
+    try:
+        message = recovery_service.resend_confirmation(
+            uow, email=form.get("email", ""), address=client_address(request), link_for=links)
+    except (InputError, TooManyAttemptsError) as e:
+        return render(request, "auth/confirm_email.html", status_code=422 if isinstance(
+            e, InputError) else 429, token=None, expired=str(e), resent=False, values=form,
+            errors={})
+    uow.commit()
+    response = render(request, "auth/confirm_email.html", token=None, expired=None,
+                      resent=True, values=form, errors={})
+    if message is not None and ctx.settings.smtp_server() is not None:
+        response.background = BackgroundTask(send_later, ctx.settings, message)
+    return response
+
+
+@router.post(CONFIRM_PATH + "{token}")
+def confirm(request: Request, token: str, uow: Uow) -> Response:
+    try:
+        account = recovery_service.confirm_email(uow, token)
+    except recovery_service.LinkError as e:
+        return render(request, "auth/confirm_email.html", status_code=410, token=None,
+                      expired=str(e), resent=False, values={}, errors={})
+    uow.commit()
+    request.session["signed_up_email"] = account.email
+    flash(request, "Thank you: your email is confirmed. Sign in below.")
+    return RedirectResponse("/sign-in", 303)

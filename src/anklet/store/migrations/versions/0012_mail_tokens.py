@@ -1,8 +1,10 @@
-"""Links sent by email: password resets and invitations.
+"""Links sent by email: password resets, invitations and email confirmations.
 
 ``mail_tokens`` keeps the SHA-256 of each link's token (never the token), what it is for,
-when it expires and when it was used (each link works once). The downgrade drops the table:
-links not yet used stop working.
+when it expires and when it was used (each link works once). ``accounts.email_confirmed``:
+a self sign-up made while email works confirms its address first; every account already
+there counts as confirmed. The downgrade drops both: links not yet used stop working, and
+unconfirmed accounts can sign in.
 
 Revision ID: 0012
 Revises: 0011
@@ -33,7 +35,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint("purpose IN ('reset', 'invite')", name=op.f("ck_mail_tokens_purpose")),
+        sa.CheckConstraint("purpose IN ('reset', 'invite', 'confirm')",
+                           name=op.f("ck_mail_tokens_purpose")),
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f("fk_mail_tokens_account_id_accounts"),
             ondelete="CASCADE"),
@@ -41,9 +44,15 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_mail_tokens_token_hash")),
     )
     op.create_index(op.f("ix_mail_tokens_account_id"), "mail_tokens", ["account_id"])
+    # a plain ADD COLUMN with a constant default: no batch rebuild of accounts on SQLite
+    op.add_column("accounts", sa.Column("email_confirmed", sa.Boolean(), nullable=False,
+                                        server_default=sa.true()))
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    # a plain DROP COLUMN (SQLite 3.35+), as 0008's downgrade: a batch rebuild of accounts
+    # would drop the table, and with foreign keys on that cascades
+    op.drop_column("accounts", "email_confirmed")
     op.drop_index(op.f("ix_mail_tokens_account_id"), table_name="mail_tokens")
     op.drop_table("mail_tokens")
