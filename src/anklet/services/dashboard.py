@@ -258,8 +258,7 @@ def badges(status: str | None, summary: dict[str, Any] | None,
     kinds = set(summary.get("flags") or ())
     if status == "refer":
         kinds.add("red_flag")
-    out = [Badge(k, *_BADGES[k]) for k in kinds if k in _BADGES]
-    out = [replace(b, title=_why(b, summary)) for b in out]
+    out = [_why(_STATIC[k], summary) for k in kinds if k in _STATIC]
     change = summary.get("last_change")
     if (isinstance(change, dict) and change.get("kind") == "step_back"
             and today is not None and _recent(change.get("date"), today)):
@@ -267,19 +266,26 @@ def badges(status: str | None, summary: dict[str, Any] | None,
         out.append(Badge("step_back", f"Stepped back to stage {to}", "bad", 1,
                          f"Moved back to the easier stage {to} on {_day(change.get('date'))} "
                          f"after pain or lost range."))
-    return tuple(sorted(out, key=lambda b: (b.priority, b.label)))
+    if len(out) > 1:
+        out.sort(key=lambda b: (b.priority, b.label))
+    return tuple(out)
 
 
-def _why(b: Badge, summary: dict[str, Any]) -> str:
-    """The badge's reason, with the numbers the stored summary has."""
+_STATIC = {k: Badge(k, *v) for k, v in _BADGES.items()}
+"""The badges whose reason has no number in it, made once (a list of 500 reuses them)."""
+
+
+def _why(b: Badge, summary: dict[str, Any]) -> Badge:
+    """The badge with its reason, and the numbers the stored summary has."""
     pct = summary.get("last_week_pct")
     if b.kind in ("missed_sessions", "maintenance_slipping") and isinstance(pct, int):
         what = "maintenance routine" if b.kind == "maintenance_slipping" else "targets"
-        return f"Kept {pct} % of last week's {what}."
+        return replace(b, title=f"Kept {pct} % of last week's {what}.")
     total = summary.get("gate_total")
     if b.kind == "ready_to_advance" and isinstance(total, int) and total:
-        return f"Meets all {total} criteria for the next stage: they move up on Monday."
-    return b.title
+        return replace(b, title=f"Meets all {total} criteria for the next stage: they move "
+                                f"up on Monday.")
+    return b
 
 
 def _recent(date: object, today: dt.date) -> bool:
