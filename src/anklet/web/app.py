@@ -285,6 +285,9 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
 
     app.include_router(onboarding.router)  # /welcome walk-through, /people/{key}/time
     app.include_router(import_pages.router)  # /people/{key}/imports: files from the web
+    from anklet.web.pages import corrections as correction_pages
+
+    app.include_router(correction_pages.router)  # /people/{key}/records: edit, delete
     app.include_router(v1.router)
     app.include_router(docs.router)  # /api/docs: Swagger UI from static/swagger, no CDN
     _with_truthful_openapi(app)

@@ -101,7 +101,7 @@ API_QUERIES: dict[tuple[str, str], dict[str, str]] = {
 # (The form names her run, so that a page that removes runs would find it.)
 PAGE_RUN = {"date": VICTIMS_RUN.date.isoformat(), "kind": "long", "minutes": "80",
             "title": "Vera's long run"}
-PATH_VALUES = {"date": EARLIER.isoformat(), "record_id": "1"}
+PATH_VALUES = {"date": EARLIER.isoformat(), "record_id": "1", "kind": "measurement"}
 
 
 def _routes(app: FastAPI) -> Iterator[tuple[str, str]]:
