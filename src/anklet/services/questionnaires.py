@@ -45,22 +45,24 @@ def get_scores(uow: UnitOfWork, *, key: str,
     return changes(scores(uow.people.questionnaires(key), instruments), instruments)
 
 
-Answered = tuple[QuestionnaireResponse, builtins.list[Change]]
+Answered = tuple[int, QuestionnaireResponse, builtins.list[Change]]
+"""A stored response's id (for corrections), the response, and its scores with their changes."""
 
 
 def answered(uow: UnitOfWork, *, key: str,
              instruments: Instruments | None = None) -> builtins.list[Answered]:
-    """Every response of the person, oldest first, each with its scores and their changes
-    (judged over the whole history, as :func:`get_scores` does)."""
+    """Every response of the person with its id, oldest first, each with its scores and
+    their changes (judged over the whole history, as :func:`get_scores` does)."""
     instruments = instruments or load_instruments()
-    responses = uow.people.questionnaires(key)
-    every = changes(scores(responses, instruments), instruments)
+    stored = [(i, r) for i, r in uow.people.records(key, "questionnaire")
+              if isinstance(r, QuestionnaireResponse)]
+    every = changes(scores([r for _, r in stored], instruments), instruments)
     out: builtins.list[Answered] = []
     at = 0
-    for r in responses:
+    for record_id, r in stored:
         n = len(score_response(instruments.get(r.instrument), r.answers, date=r.date,
                                side=r.side))
-        out.append((r, every[at:at + n]))
+        out.append((record_id, r, every[at:at + n]))
         at += n
     return out
 

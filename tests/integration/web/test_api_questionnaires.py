@@ -70,9 +70,11 @@ def test_get_lists_newest_first_with_their_scores(web: Web) -> None:
     assert coach.get(f"/api/v1/people/{key}/questionnaires").json() == {"data": [], "count": 0}
     _post(coach, key, {"instrument": "cait", "side": "right", "answers": CAIT_28,
                        "date": (TODAY - dt.timedelta(days=1)).isoformat()})
-    _post(coach, key, {"instrument": "confidence", "answers": {"confidence": "7"}})
+    posted = _post(coach, key, {"instrument": "confidence", "answers": {"confidence": "7"}})
     data = coach.get(f"/api/v1/people/{key}/questionnaires").json()
     assert data["count"] == 2
+    assert data["data"][0]["id"] == posted.json()["id"]  # the id corrections take
+    assert data["data"][0]["id"] != data["data"][1]["id"]
     assert [d["instrument"] for d in data["data"]] == ["confidence", "cait"]
     assert [s["scale"] for s in data["data"][0]["scores"]] == ["confidence"]  # no pain asked
     assert data["data"][1]["scores"][0]["value"] == 28

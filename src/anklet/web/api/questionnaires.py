@@ -88,7 +88,7 @@ class QuestionnaireRoute(ApiRoute):
 router = make_router("questionnaires", route_class=QuestionnaireRoute)
 
 
-def _public(response: QuestionnaireResponse, got: list[Change], ctx: Context,
+def _public(record_id: int, response: QuestionnaireResponse, got: list[Change], ctx: Context,
             instruments: Instruments) -> dict[str, Any]:
     scores = []
     for ch in got:
@@ -98,7 +98,7 @@ def _public(response: QuestionnaireResponse, got: list[Change], ctx: Context,
             part for part in (f"{words.name}: {words.score}.", words.change, words.clearance)
             if part)
         scores.append(data)
-    out = {"date": response.date.isoformat(), "instrument": response.instrument,
+    out = {"id": record_id, "date": response.date.isoformat(), "instrument": response.instrument,
            "name": instruments.get(response.instrument).name,
            "side": response.side.value if response.side else None,
            "answers": dict(response.answers), "scores": scores}
@@ -113,8 +113,8 @@ def list_questionnaires(key: Key, account: ApiAccount, uow: Uow, ctx: Ctx) -> Re
     measurement error, and what the clearance checklist asks of it."""
     visible(uow, account, key)
     instruments = load_instruments()
-    rows = [_public(r, got, ctx, instruments)
-            for r, got in reversed(service.answered(uow, key=key, instruments=instruments))]
+    rows = [_public(i, r, got, ctx, instruments)
+            for i, r, got in reversed(service.answered(uow, key=key, instruments=instruments))]
     return send({"data": rows, "count": len(rows)})
 
 
@@ -132,7 +132,8 @@ def answer_questionnaire(key: Key, body: QuestionnaireCreate, account: ApiAccoun
         date=body.date or dt.date.today(), instrument=body.instrument,
         side=getattr(body, "side", None), answers=answers_dict(body.answers))
     got = service.create(uow, key=key, response=response)
+    record_id = max(i for i, _ in uow.people.records(key, "questionnaire"))  # the new one
     redecide(uow, ctx, key)
-    data = _public(response, got, ctx, load_instruments())
+    data = _public(record_id, response, got, ctx, load_instruments())
     uow.commit()
     return send(data, 201)

@@ -258,7 +258,7 @@ def questionnaires_page(request: Request, key: str, account: PageAccount, uow: U
     history = _person(uow, account, key)
     instruments = load_instruments()
     latest: dict[tuple[str, str | None], Any] = {}
-    for response, got in service.answered(uow, key=key, instruments=instruments):
+    for _, response, got in service.answered(uow, key=key, instruments=instruments):
         side = response.side.value if response.side else None
         latest[(response.instrument, side)] = {
             "date": response.date,
@@ -327,14 +327,14 @@ def result(request: Request, key: str, instrument: str, account: PageAccount, uo
     ins = _instrument(instrument)
     chosen = _side(ins, side)
     instruments = load_instruments()
-    found = [(r, got) for r, got in service.answered(uow, key=key, instruments=instruments)
+    found = [(r, got) for _, r, got in service.answered(uow, key=key, instruments=instruments)
              if r.instrument == ins.id and r.side == chosen]
     if not found:
         return RedirectResponse(form_url(key, ins.id, chosen.value if chosen else None), 303)
     response, got = found[-1]
     other = None
     if chosen is not None and not any(r.instrument == ins.id and r.side == chosen.other
-                                      for r, _ in service.answered(uow, key=key)):
+                                      for _, r, _ in service.answered(uow, key=key)):
         whose = "your" if _own(account, key) else "the"
         other = Link(form_url(key, ins.id, chosen.other.value),
                      f"Answer CAIT for {whose} {chosen.other.value} ankle too")

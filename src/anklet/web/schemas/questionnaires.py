@@ -178,6 +178,8 @@ class ScoreChangePublic(ScorePublic):
 class QuestionnairePublic(PublicModel):
     """An answered questionnaire: its answers and each of its scores."""
 
+    id: int = Field(description="the answer's id: PATCH or DELETE "
+                                "/people/{key}/questionnaires/{id} corrects it")
     date: dt.date
     instrument: Literal["cait", "faam", "confidence"]
     name: str = Field(description="the questionnaire's name")
