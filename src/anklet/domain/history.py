@@ -356,6 +356,8 @@ class Sport(StrEnum):
     RUN = "run"
     WALK = "walk"
     RIDE = "ride"
+    SWIM = "swim"
+    """A pool or open-water swim: no impact, never a run."""
     OTHER = "other"
 
 

@@ -122,8 +122,8 @@ class ActivityDraft:
     utc_offset_min: int | None = None
     notes: tuple[str, ...] = ()
     sport_word: str | None = None
-    """What the file calls a sport the gait rules do not tell apart ("pool swim"); it is
-    stored as "other" but named so in the import's report."""
+    """What the file calls a sport stored as "other" ("rowing") or a swim ("pool swim"):
+    the import's report names it so."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +178,7 @@ class Parsed:
     notes: tuple[str, ...] = ()
     sport_words: tuple[str | None, ...] = ()
     """For each activity, what the file calls its sport where it is stored as "other"
-    ("pool swim"), else None."""
+    ("rowing") or is a swim ("pool swim"), else None."""
     calendar: Calendar | None = None
     """For a calendar: which one, and the days its runs were read for."""
 
@@ -260,9 +260,10 @@ have; a faster one is refused with its numbers (a watch left on in a car or a tr
 ride imported as a run with ``--sport run``). Convention, set well above the world
 records: the marathon record (2:00:35) averages 21.0 km/h and the 100 m record 37.6 km/h
 over under 10 s; the 20 km race-walk record 15.7 km/h; the cycling hour record 56.8 km/h
-(e-bikes assist to 25–45 km/h). "Other" (skiing, rowing, a swim, a sport not named) is not
-checked, and no sport has a lowest speed: stops, steep climbs and a watch left running
-make any slow average possible. The gait rules never read these numbers; they only keep
+(e-bikes assist to 25–45 km/h). Swims (a pool's length is often miscounted, open water
+has currents) and "other" (skiing, rowing, a sport not named) are not checked, and no sport
+has a lowest speed: stops, steep climbs and a watch left running make any slow average
+possible. The gait rules never read these numbers; they only keep
 impossible records out of the history."""
 
 

@@ -352,6 +352,7 @@ def _gunzipped(src: Source, limits: Limits, budget: _Budget | None) -> Source:
 _STRAVA = {
     Sport.RUN: ("run", "trailrun", "virtualrun"),
     Sport.WALK: ("walk", "hike"),
+    Sport.SWIM: ("swim",),
     Sport.RIDE: ("ride", "virtualride", "ebikeride", "mountainbikeride", "gravelride",
                  "emountainbikeride", "velomobile", "handcycle"),
 }
@@ -368,7 +369,7 @@ class _Listed:
 
 def strava_sport(kind: str) -> Sport | None:
     """The sport for a Strava activity type ("Run", "Trail Run", "Virtual Ride", "Hike"):
-    None when blank; a type that is none of ours (a swim, yoga) is "other", so that no
+    None when blank; a type that is none of ours (yoga, rowing) is "other", so that no
     ``--sport`` turns it into a run."""
     key = "".join(c for c in kind.lower() if c.isalpha())
     if not key:

@@ -7,8 +7,9 @@
   within it; and, for runs, cadence from the ``record`` messages written during it, where
   it is per leg: steps per minute = 2 × (cadence + fractional_cadence). A file without
   sessions gives one activity from its records. The local UTC offset comes from the
-  ``activity`` message (``local_timestamp`` − ``timestamp``), rounded to 15 minutes. Sports
-  the gait rules do not tell apart (a swim) are stored as "other" and named in the report.
+  ``activity`` message (``local_timestamp`` − ``timestamp``), rounded to 15 minutes. A swim
+  (pool or open water) is stored as a swim; sports the gait rules do not tell apart
+  (rowing, skiing) as "other"; the report names either as the file does ("pool swim").
 - **Device-relative clocks**: FIT times count seconds from 1989-12-31 UTC, except values
   below 0x10000000, which count from when the watch was switched on (older watches write
   them until they know the time). The real time is recovered from a
@@ -70,6 +71,7 @@ _SPORTS = {
     "hiking": Sport.WALK,
     "cycling": Sport.RIDE,
     "e_biking": Sport.RIDE,
+    "swimming": Sport.SWIM,  # in a pool or open water (its sub-sport says which)
 }
 
 _SPORT_WORDS = {
@@ -89,6 +91,9 @@ _SPORT_WORDS = {
 """Plain words for FIT sports (and the sub-sports that say more than their sport)."""
 
 _NOT_NAMED = frozenset({"generic", "all", "transition"})
+
+_NAMED = frozenset({Sport.OTHER, Sport.SWIM})
+"""Sports whose file's own word goes into the import's report ("rowing", "pool swim")."""
 
 _NOT_ACTIVITY = {
     "monitoring_a": "a daily monitoring file (steps and heart rate through the day)",
@@ -325,7 +330,7 @@ def _activity(fit: _Fit, name: str) -> ActivityDraft | ActivitiesDraft:
             sport=sport, start=start, duration_s=seconds,
             distance_m=number(s["total_distance"]), laps=laps[i], cadence=cadence[i],
             cadence_per_leg=False, utc_offset_min=offset,
-            sport_word=sport_word(sport_name, sub) if sport is Sport.OTHER else None))
+            sport_word=sport_word(sport_name, sub) if sport in _NAMED else None))
     if transitions:
         notes.append(f"{transitions} transition(s) between sports left out")
     if not parts:
@@ -379,7 +384,7 @@ def _from_records(fit: _Fit, name: str, clock: _Clock, offset: int | None,
         distance_m=number(fit.last_distance), laps=[m for lap in fit.laps if (m := _lap(lap))],
         cadence=[spm for _, spm in fit.records if spm is not None], cadence_per_leg=False,
         utc_offset_min=offset, notes=tuple(notes),
-        sport_word=sport_word(sport_name, fit.sub_sport) if sport is Sport.OTHER else None)
+        sport_word=sport_word(sport_name, fit.sub_sport) if sport in _NAMED else None)
 
 
 def _offset(fit: _Fit) -> int | None:

@@ -9,8 +9,8 @@
   2-D length of the timed segments. GPX has no laps.
 - A file with points but no timed segment is refused with a clear message: without times
   neither the day nor the duration can be known.
-- **Sport** from the track's ``<type>`` (run…, walk…/hik…, bik…/cycl…/ride); otherwise the
-  file names none and ``--sport`` (or "other") decides.
+- **Sport** from the track's ``<type>`` (run…, walk…/hik…, bik…/cycl…/ride, …swim…);
+  otherwise the file names none and ``--sport`` (or "other") decides.
 - **Cadence** from Garmin's TrackPointExtension ``<cad>``: per leg when the median is below
   120 (then doubled), as watches write it.
 
@@ -61,7 +61,8 @@ def refuse_dtd(text: str, name: str) -> None:
 
 
 def sport_from_text(text: str | None) -> Sport | None:
-    """A sport from a free-text type ("running", "Trail Run", "hiking", "Road Bike")."""
+    """A sport from a free-text type ("running", "Trail Run", "hiking", "Road Bike",
+    "open_water_swimming")."""
     if not text:
         return None
     t = text.lower()
@@ -71,6 +72,8 @@ def sport_from_text(text: str | None) -> Sport | None:
         return Sport.WALK
     if "bik" in t or "cycl" in t or "ride" in t:
         return Sport.RIDE
+    if "swim" in t:
+        return Sport.SWIM
     return None
 
 

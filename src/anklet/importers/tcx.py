@@ -1,8 +1,8 @@
 """TCX (Garmin Training Center) files, read with defusedxml's ElementTree.
 
 - The first ``Activity`` is imported (a note says so when there are more).
-- **Sport** from its ``Sport`` attribute: Running → run, Biking → ride; "Other" names
-  none, so ``--sport`` (or "other") decides.
+- **Sport** from its ``Sport`` attribute: Running → run, Biking → ride, Swimming (which
+  some apps write) → swim; "Other" names none, so ``--sport`` (or "other") decides.
 - **Start** from the activity's ``Id`` (else the first lap's ``StartTime``); **duration**
   and **distance** are the sums of the laps' ``TotalTimeSeconds`` and ``DistanceMeters``;
   one lap per ``Lap``.
@@ -27,7 +27,8 @@ from anklet.importers.base import ActivityDraft, Draft, Importer, ImportOptions,
 
 __all__ = ["TcxImporter"]
 
-_SPORTS = {"running": Sport.RUN, "biking": Sport.RIDE}
+_SPORTS = {"running": Sport.RUN, "biking": Sport.RIDE,
+           "swimming": Sport.SWIM}  # not in the TCX schema, but some apps write it
 
 
 def _local(el: Element) -> str:

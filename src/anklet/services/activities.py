@@ -71,8 +71,10 @@ def describe(a: RecordedActivity, sport_word: str | None = None) -> str:
     s = a.duration_s
     length = (f"{s:.0f} s" if s < 60 else f"{s / 60:.0f} min" if s < 90 * 60
               else f"{int(s // 3600)} h {round(s % 3600 / 60):02d} min")
-    noun = (sport_word or "activity (sport not named)") if a.sport is Sport.OTHER else (
-        a.sport.value)
+    if a.sport is Sport.OTHER:
+        noun = sport_word or "activity (sport not named)"
+    else:  # a swim says which ("pool swim") where the file does
+        noun = sport_word if a.sport is Sport.SWIM and sport_word else a.sport.value
     parts = [f"a {length} {noun}"]
     if a.distance_m is not None:
         parts.append(f"{a.distance_m / 1000:.2f} km")

@@ -72,7 +72,7 @@ def test_parse_multisport_file_gives_one_activity_per_sport_without_transition()
 def test_parse_triathlon_gives_swim_ride_and_run_with_its_cadence() -> None:
     p = parse(FITPARSE / "sample_mulitple_header.fit")
     assert [(a.sport, round(a.minutes)) for a in p.activities] == [
-        (Sport.OTHER, 33), (Sport.RIDE, 74), (Sport.RUN, 48)]
+        (Sport.SWIM, 33), (Sport.RIDE, 74), (Sport.RUN, 48)]
     assert p.sport_words == ("open-water swim", None, None)
     run = p.activities[2]
     assert (run.start, run.distance_m, run.cadence_spm) == (
@@ -205,10 +205,22 @@ def test_parse_workout_without_sport_with_sport_ride_is_not_planned() -> None:
 # --- swims -------------------------------------------------------------------------------
 
 
-def test_parse_pool_swim_is_named_a_pool_swim() -> None:
+def test_parse_pool_swim_is_a_swim_named_a_pool_swim() -> None:
     p = parse(FITPARSE / "event_timestamp.fit")
     [a] = p.activities
-    assert (a.sport, round(a.minutes), a.distance_m, len(a.laps)) == (Sport.OTHER, 73, 2606.04,
+    assert (a.sport, round(a.minutes), a.distance_m, len(a.laps)) == (Sport.SWIM, 73, 2606.04,
                                                                       99)
+    assert a.cadence_spm is None  # strokes are not steps
     assert p.sport_words == ("pool swim",)
     assert activities.describe(a, p.sport_words[0]).startswith("a 73 min pool swim, 2.61 km")
+    assert activities.describe(a).startswith("a 73 min swim, 2.61 km")
+
+
+def test_parse_generated_open_water_swim_is_a_swim_and_never_a_run() -> None:
+    t = fit_time(T0)
+    p = _fit(activity_file([Part(FitSport.SWIMMING, t, 3600, 3000.0, cadence=30,
+                                 sub_sport=SubSport.OPEN_WATER)]), sport=Sport.RUN)
+    [a] = p.activities
+    assert (a.sport, a.cadence_spm) == (Sport.SWIM, None)  # --sport run names no sport here
+    assert p.sport_words == ("open-water swim",)
+    assert tag_runs(p.activities, load_protocol().runs) == []  # no long-run tag, no gait prep

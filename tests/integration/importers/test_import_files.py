@@ -20,6 +20,7 @@ from anklet.importers.base import cadence_stats
 from anklet.importers.fit import FitImporter
 from anklet.importers.gpx import GpxImporter
 from anklet.importers.tcx import TcxImporter
+from anklet.services import activities
 
 UTC = dt.UTC
 
@@ -205,6 +206,25 @@ def test_parse_gpx_run_reads_type_and_per_leg_cadence() -> None:
     a = GpxImporter().process(GPX_RUN.encode(), name="run.gpx").activity
     assert a is not None
     assert (a.sport, a.duration_s, a.cadence_spm, a.cadence_sd) == (Sport.RUN, 60.0, 172.0, 2.0)
+
+
+@pytest.mark.parametrize("kind", ["swim", "Swimming", "open_water_swimming"])
+def test_parse_gpx_swim_is_a_swim_even_with_sport_run(kind: str) -> None:
+    data = GPX_RUN.replace("<type>running</type>", f"<type>{kind}</type>").encode()
+    a = GpxImporter().process(data, name="swim.gpx", options=_options(sport=Sport.RUN)).activity
+    assert a is not None
+    assert (a.sport, a.cadence_spm) == (Sport.SWIM, None)  # arm strokes are not steps
+
+
+def test_parse_tcx_swimming_is_a_swim() -> None:
+    data = (DATA / "intervals-3x1200.tcx").read_text(encoding="utf-8")
+    assert 'Sport="Running"' in data
+    p = TcxImporter().process(data.replace('Sport="Running"', 'Sport="Swimming"').encode(),
+                              name="swim.tcx")
+    a = p.activity
+    assert a is not None
+    assert (a.sport, a.cadence_spm) == (Sport.SWIM, None)
+    assert activities.describe(a).startswith("a 36 min swim, 7.80 km")
 
 
 def test_parse_gpx_with_a_dtd_is_refused_before_parsing() -> None:

@@ -13,6 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
+from anklet.domain.history import Sport
 from anklet.domain.units import Side
 from anklet.services import accounts as account_service
 from anklet.store import tables as t
@@ -338,5 +339,53 @@ def test_downgrade_from_0009_drops_the_event_and_keeps_the_run(engine: Engine) -
         columns = {c["name"] for c in inspect(conn).get_columns("planned_runs")}
     assert titles == ["Sunday long run"]
     assert not {"calendar", "event"} & columns
+    migrate(engine)
+    assert _diff(engine) == []
+
+
+# --- 0010: swims are stored as swims --------------------------------------------------------
+
+_ACTIVITY = ("INSERT INTO recorded_activities (person_id, start, sport, duration_s, laps, "
+             "content_hash, source) VALUES (1, '2026-12-01 07:00:00', :sport, 1800, '[]', "
+             ":hash, 'fit')")
+
+
+def _at_0009_with_activities(engine: Engine) -> None:
+    _downgrade(engine, "0009")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO people (id, key, name, created) "
+                          "VALUES (1, 'ada', 'Ada', '2026-11-02')"))
+        for i, sport in enumerate(("run", "other")):
+            conn.execute(text(_ACTIVITY), {"sport": sport, "hash": f"{i}" * 64})
+
+
+def test_upgrade_to_0010_accepts_swims_and_keeps_what_was_stored(engine: Engine) -> None:
+    _at_0009_with_activities(engine)
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # 0009 refuses a swim
+        conn.execute(text(_ACTIVITY), {"sport": "swim", "hash": "s" * 64})
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(text(_ACTIVITY), {"sport": "swim", "hash": "s" * 64})
+    with UnitOfWork(engine) as uow:
+        sports = [a.sport for a in uow.people.get("ada").recorded_activities]
+    assert sorted(sports) == [Sport.OTHER, Sport.RUN, Sport.SWIM]
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # the check is still there
+        conn.execute(text(_ACTIVITY), {"sport": "yoga", "hash": "y" * 64})
+    assert _diff(engine) == []
+
+
+def test_downgrade_from_0010_stores_swims_as_other_and_refuses_them_again(
+        engine: Engine) -> None:
+    _at_0009_with_activities(engine)
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(text(_ACTIVITY), {"sport": "swim", "hash": "s" * 64})
+    _downgrade(engine, "0009")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT content_hash, sport FROM recorded_activities "
+                                 "ORDER BY content_hash")).all()
+    assert [(h[0], s) for h, s in rows] == [("0", "run"), ("1", "other"), ("s", "other")]
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text(_ACTIVITY), {"sport": "swim", "hash": "t" * 64})
     migrate(engine)
     assert _diff(engine) == []
