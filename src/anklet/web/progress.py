@@ -299,7 +299,7 @@ def section(history: History, test: Test, decision: Decision | None, protocol: P
     else:
         svg = charts.series_chart(f"{test.title} for {history.person.name}", rs,
                                   kind=test.id.replace("_", "-"), unit=test.unit,
-                                  targets=lines, hint=test.how[:60], hi=test.top)
+                                  targets=lines, hint="A result will show here.", hi=test.top)
     return Section(test, summary(test, goals, rs), svg, tuple(rs), tuple(goals))
 
 
