@@ -61,6 +61,14 @@ PAGES: list[tuple[str | None, str]] = [
     ("client", "/people/{key}/questionnaires/cait/result?side=right"),
     ("client", "/people/{key}/questionnaires/faam"),
     ("coach", "/people/{key}/questionnaires/confidence"),
+    ("client", "/welcome/time"),
+    ("client", "/welcome/screen"),
+    ("client", "/welcome/tests"),
+    ("client", "/welcome/plan"),
+    ("client", "/people/{key}/time"),
+    ("client", "/people/{key}/imports"),
+    ("coach", "/people/{key}/time"),
+    ("coach", "/people/{key}/imports"),
 ]
 
 # WCAG 2.2 A and AA, plus axe's best practices (the "minor" findings count too).

@@ -4,7 +4,23 @@ first plan on Today. Leaving halfway and signing in again resumes where they wer
 
 from __future__ import annotations
 
-from browsertools import Pages, Server, no_sideways_scroll, shot
+import re
+from pathlib import Path
+
+import pytest
+from browsertools import (
+    Pages,
+    Server,
+    make_client,
+    make_coach,
+    nav,
+    no_sideways_scroll,
+    shot,
+    sign_in,
+)
+
+SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "activities"
+          ).resolve()
 
 NAME = "Nora New"
 EMAIL = "nora@new.example"
@@ -87,3 +103,42 @@ def test_sign_up_walk_through_and_first_plan_on_today(server: Server, pages: Pag
     again.get_by_label("Password").fill(PASSWORD)
     again.get_by_role("button", name="Sign in").click()
     again.wait_for_url(server + "/me")
+
+
+def test_client_adds_watch_files_from_the_week_page_on_a_phone(server: Server,
+                                                              pages: Pages) -> None:
+    fit = SHARED / "activity-small-fenix2-run.fit"
+    broken = SHARED / "activity-unexpected-eof.fit"
+    if not fit.is_file():
+        pytest.skip(f"the real activity files are not at {SHARED}")
+    make_coach(server, "files.coach@example.org", "Fay Coach")
+    _, password = make_client(server, coach_email="files.coach@example.org",
+                              name="Finn Files", email="finn@example.org")
+    assert password
+    page = pages.phone()
+    sign_in(page, server, "finn@example.org", password)
+    page.wait_for_url(server + "/me")
+    nav(page, "Week").click()
+    page.wait_for_url(re.compile(r"/people/[^/]+/plan"))
+    page.get_by_test_id("self-service").get_by_role("link", name="Add runs from files").tap()
+    page.wait_for_url(re.compile(r"/people/[^/]+/imports$"))
+    no_sideways_scroll(page)
+    page.get_by_label("Files").set_input_files([str(fit), str(broken)])
+    page.get_by_role("button", name="Add the files").tap()
+    report = page.get_by_test_id("import-report")
+    report.wait_for()
+    assert report.get_by_text("1 added, 0 already here, 0 passed over, 1 refused.").is_visible()
+    assert report.get_by_text("a 47 min run", exact=False).is_visible()
+    no_sideways_scroll(page)
+    shot(page, "imports-report")
+
+    # weekly time and a planned run from the same pages
+    page.get_by_role("link", name="Your time and planned runs").tap()
+    page.wait_for_url(re.compile(r"/people/[^/]+/time$"))
+    page.get_by_label("Saturday", exact=True).fill("45")
+    page.get_by_role("button", name="Save the weekly time").tap()
+    saved = page.get_by_text("Weekly time saved: 225 minutes a week.")  # 6 x 30 + 45
+    saved.wait_for()  # the same page again, after the save
+    assert page.get_by_label("Saturday", exact=True).input_value() == "45"
+    no_sideways_scroll(page)
+    shot(page, "my-time")

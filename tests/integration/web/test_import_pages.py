@@ -69,6 +69,8 @@ def test_client_adds_watch_files_and_sees_a_report_per_file(
     text = html.unescape(r.text)
     assert "3 added, 0 already here, 1 passed over, 1 refused." in text
     assert "a 47 min run" in text
+    assert "on Sat 15 Aug 2015" in text  # dates as a page says them
+    assert "2015-08-15" not in text
     assert 'class="refused"><span class="status">Refused</span> <strong>broken.fit' in text
     assert "Nothing of a refused file was stored" in text
     assert _stored(web, key) == (2, 1)  # the run and the lake walk; one planned run

@@ -16,6 +16,8 @@ then held to the importer's own limits (:class:`anklet.importers.base.Limits`).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import AsyncIterator, Iterator
 
 from fastapi import APIRouter, Depends, Request
@@ -80,6 +82,20 @@ router = APIRouter(dependencies=[Depends(close_form), Depends(limit_body), Depen
                    include_in_schema=False)
 
 
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def page_words(text: str) -> str:
+    """The importer's report line as a page says it: its dates as "Sat 15 Aug 2015" (the
+    command line's report keeps YYYY-MM-DD)."""
+    def day(m: re.Match[str]) -> str:
+        try:
+            return f"{dt.date(int(m[1]), int(m[2]), int(m[3])):%a %-d %b %Y}"
+        except ValueError:
+            return m[0]
+    return _ISO_DAY.sub(day, text)
+
+
 def _page(request: Request, account: Account, key: str, name: str, *,
           reports: list[activities.FileReport] | None = None, error: str | None = None,
           status_code: int = 200) -> Response:
@@ -89,7 +105,7 @@ def _page(request: Request, account: Account, key: str, name: str, *,
     return render(request, "onboarding/imports.html", account=account, key=key, who=name,
                   own=own, back="/me" if own else f"/people/{key}", reports=reports,
                   counts=counts, error=error, status_code=status_code, accept=ACCEPT,
-                  max_files=MAX_FILES, max_mb=MAX_UPLOAD_BYTES // MiB,
+                  max_files=MAX_FILES, max_mb=MAX_UPLOAD_BYTES // MiB, words=page_words,
                   file_mb=DEFAULT_LIMITS.file_bytes // MiB)
 
 
