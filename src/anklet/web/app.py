@@ -280,6 +280,9 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     from anklet.web.pages import exercises as exercise_pages
 
     app.include_router(exercise_pages.router)  # /exercises: the library, any signed-in user
+    from anklet.web.pages import questionnaires as questionnaire_pages
+
+    app.include_router(questionnaire_pages.router)  # CAIT, FAAM, readiness on the web
     from anklet.web.pages import imports as import_pages
     from anklet.web.pages import onboarding
 

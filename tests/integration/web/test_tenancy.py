@@ -73,6 +73,9 @@ API_BODIES: dict[tuple[str, str], Any] = {
     ("PUT", "/api/v1/people/{key}/sessions/{date}/morning-pain"): {
         "pain_next_morning": 3},
     ("DELETE", "/api/v1/people/{key}/planned-runs"): None,  # her run: see API_QUERIES
+    ("POST", "/api/v1/people/{key}/questionnaires"): {
+        "instrument": "confidence", "date": EARLIER.isoformat(),
+        "answers": {"confidence": "8", "pain_24h": "1"}},
     # corrections of her records (each has a record with the id of PATH_VALUES)
     ("PATCH", "/api/v1/people/{key}/measurements/{record_id}"): {"value": 9.5},
     ("DELETE", "/api/v1/people/{key}/measurements/{record_id}"): None,
@@ -101,7 +104,8 @@ API_QUERIES: dict[tuple[str, str], dict[str, str]] = {
 # (The form names her run, so that a page that removes runs would find it.)
 PAGE_RUN = {"date": VICTIMS_RUN.date.isoformat(), "kind": "long", "minutes": "80",
             "title": "Vera's long run"}
-PATH_VALUES = {"date": EARLIER.isoformat(), "record_id": "1", "kind": "measurement"}
+PATH_VALUES = {"date": EARLIER.isoformat(), "instrument": "cait", "record_id": "1",
+               "kind": "measurement"}
 
 
 def _routes(app: FastAPI) -> Iterator[tuple[str, str]]:
@@ -265,6 +269,9 @@ def test_the_victims_own_coach_and_client_do_reach_her(world: World, app: FastAP
     assert vera.get(f"/people/{world.key}/progress").status_code == 200
     assert vera.get(f"/people/{world.key}/plan").status_code == 200
     assert vera.get("/me").status_code == 200
+    for path in ("questionnaires", "questionnaires/cait?side=left"):
+        assert vera.get(f"/people/{world.key}/{path}").status_code == 200
+        assert casey.get(f"/people/{world.key}/{path}").status_code == 200
 
 
 def test_someone_elses_api_token_cannot_be_deleted(world: World) -> None:

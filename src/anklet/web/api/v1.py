@@ -19,6 +19,7 @@ from anklet.web.api import (
     decisions,
     evaluate,
     people,
+    questionnaires,
     sessions,
 )
 
@@ -27,6 +28,7 @@ router.include_router(people.router)
 router.include_router(assessments.router)
 router.include_router(decisions.router)
 router.include_router(sessions.router)
+router.include_router(questionnaires.router)
 router.include_router(corrections.router)
 router.include_router(people.export_router)
 router.include_router(evaluate.router)
