@@ -25,7 +25,7 @@ from anklet.domain.exercises import Library
 from anklet.domain.feasibility import allowance
 from anklet.domain.history import History, check_day
 from anklet.domain.planner import WeekPlan, plan_week
-from anklet.domain.protocol import Protocol
+from anklet.domain.protocol import Protocol, Stage
 from anklet.domain.runs import key_run_dates
 from anklet.store.db import make_engine
 from anklet.store.repository import gc_paused
@@ -126,8 +126,26 @@ def activity(history: History, d: Decision | DecisionSummary, protocol: Protocol
                 number = ch.from_stage or d.stage  # the stage before the latest change
         st = protocol.stage(number)
         out[name] = round(week_pct(st, days, history.planned_runs, monday, recorded,
-                                   allowed=allowance(st, minutes, library)))
+                                   allowed=_allowance(st, minutes, library)))
     return out
+
+
+_ALLOWED: dict[tuple[int, int, tuple[int, ...]], tuple[object, object, dict[str, int] | None]]
+_ALLOWED = {}
+
+
+def _allowance(st: Stage, minutes: tuple[int, ...], library: Library) -> dict[str, int] | None:
+    """:func:`allowance`, remembered: most people share a stage and a weekly time, and
+    working out what a week can hold was two thirds of :func:`activity` for a batch."""
+    key = (id(st), id(library), minutes)
+    found = _ALLOWED.get(key)
+    if found is not None and found[0] is st and found[1] is library:
+        return found[2]
+    if len(_ALLOWED) > 4096:
+        _ALLOWED.clear()
+    result = allowance(st, minutes, library)
+    _ALLOWED[key] = (st, library, result)
+    return result
 
 
 ACTIVITY_KEYS = ("last_logged", "this_week_pct", "last_week_pct")
