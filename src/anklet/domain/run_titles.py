@@ -1,11 +1,15 @@
-"""Is a calendar event a run, and what kind: read from its title by word lists.
+"""Is a calendar event a run, and what kind: read from its title by word lists. The one rule
+for words that name runs: calendar titles (:func:`title_verdict`) and the names of running
+workouts (:func:`run_kind`) are read by it.
 
 The words (English, German, Spanish, French) and the order they are tried in live in
 ``anklet/data/run_titles.yaml``, which also says how a title is read; this module only
 applies them. In short: a few phrases are runs whatever else is said ("Lunch run"); then a
 title naming something that is not a run wins over every running word ("Lunch with the
 running club committee", "Swim intervals"); then a running word makes it a run; its kind is
-the first kind with a word in the title (race pace work, race, interval, long), else easy.
+the first kind with a word in the title (race-pace work, "long run", race, interval, long), else
+easy. A workout file says itself that it is a run (its sport), so its name only sets the
+kind: "Long" or "Track" alone are a long run and an interval session there.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from anklet.domain.datafile import (
 )
 from anklet.domain.history import RunKind
 
-__all__ = ["TitleRules", "load_title_rules", "title_kind", "title_verdict"]
+__all__ = ["TitleRules", "load_title_rules", "run_kind", "title_kind", "title_verdict"]
 
 
 class _KindWords(DataModel):
@@ -106,6 +110,17 @@ def title_verdict(title: str, rules: TitleRules | None = None) -> Verdict:
     is_run = anyway or _search(r.runs, text) or any(_search(rw, text) for _, rw, _ in r.kinds)
     if not is_run:
         return "unknown"
+    return _kind(text, r)
+
+
+def run_kind(name: str, rules: TitleRules | None = None) -> RunKind:
+    """The kind of a run already known to be one (a running workout) that its name says:
+    the first kind with a word in ``name``, else easy. Whether it is a run is not asked
+    again: the words that make a calendar event no run ("Lunch", "Swim") do not apply."""
+    return _kind(_plain(name), rules or load_title_rules())
+
+
+def _kind(text: str, r: TitleRules) -> RunKind:
     for kind, run_words, words in r.kinds:
         if _search(run_words, text) or _search(words, text):
             return kind

@@ -31,13 +31,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from anklet.domain.history import Lap, RecordedActivity, RunKind, Sport
+from anklet.domain.history import Lap, RecordedActivity, Sport
 from anklet.domain.protocol import RunRules
 
 __all__ = [
@@ -47,7 +46,6 @@ __all__ = [
     "interval_work_laps",
     "is_interval",
     "key_run_dates",
-    "kind_from_text",
     "long_threshold_min",
     "tag_runs",
 ]
@@ -211,47 +209,3 @@ def cadence_trend(activities: Iterable[RecordedActivity], rules: RunRules) -> Ca
                            "rising" if change_pct >= threshold else "steady")
     return CadenceTrend(status, len(runs), slope * 7, change_pct, runs[0].date, runs[-1].date,
                         threshold)
-
-
-# --- planned runs from words (calendar events, workout names) -----------------------------------
-
-_RUN_WORD = re.compile(
-    r"\b(run(?!\s+(through|by|into)\b)|runs|running|jog|jogging|parkrun|marathon|"
-    r"half[- ]marathon)\b", re.IGNORECASE)
-_RUN_HINT = re.compile(
-    r"\b(tempo|intervals?|fartlek|track session|reps|repeats|strides|\d+\s*k|\d+\s*km)\b|"
-    r"\d+\s*[x×]\s*\d+", re.IGNORECASE)
-_OTHER_SPORT = re.compile(
-    r"\b(ride|riding|bike|biking|cycling|cycle|spin|swim|swimming|row|rowing|yoga|gym|walk|"
-    r"walking|hike|hiking)\b", re.IGNORECASE)
-_RACE = re.compile(r"\b(race|parkrun|marathon|half[- ]marathon)\b(?![- ]pace)", re.IGNORECASE)
-_INTERVAL = re.compile(
-    r"\b(intervals?|tempo|reps|repeats|fartlek|track|threshold|race[- ]pace)\b|"
-    r"\d+\s*[x×]\s*\d+",
-    re.IGNORECASE)
-_LONG = re.compile(r"\b(long|lsd)\b", re.IGNORECASE)
-
-
-def kind_from_text(text: str) -> RunKind | None:
-    """The kind of run a calendar event or workout name describes, or None if not a run.
-
-    The keyword rule (case-insensitive, whole words):
-
-    - it is a run when it says so (run, running, jog, parkrun, marathon, half marathon;
-      not "run through"), or when it names no other sport (ride, bike, swim, walk, hike,
-      yoga, gym, ...) and has a running hint: tempo, interval(s), fartlek, reps, repeats,
-      strides, track session, a distance such as "10k" / "5 km", or a repeat such as
-      "6 x 400";
-    - then: **race** for race, parkrun, marathon, half marathon (but not "race pace");
-      else **interval** for interval(s), tempo, reps, repeats, fartlek, track, threshold or
-      an "N x M" repeat; else **long** for long or LSD; else **easy**.
-    """
-    if not _RUN_WORD.search(text) and (_OTHER_SPORT.search(text) or not _RUN_HINT.search(text)):
-        return None
-    if _RACE.search(text):
-        return RunKind.RACE
-    if _INTERVAL.search(text):
-        return RunKind.INTERVAL
-    if _LONG.search(text):
-        return RunKind.LONG
-    return RunKind.EASY

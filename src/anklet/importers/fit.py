@@ -22,10 +22,11 @@
 - **Workout files** become a planned run on ``--workout-date`` (they carry no date): an
   interval run when a repeat step repeats steps (at least twice, or until a time, distance
   or heart rate) or when two or more work steps (active or interval) have a rest or
-  recovery step between them; otherwise the kind the workout's name says (see
-  :func:`~anklet.domain.runs.kind_from_text`), else easy. Minutes only when every step is
-  timed. A workout for another sport (a swim, a ride) is not planned; one that names no
-  sport is planned only with ``--sport run`` and is otherwise skipped, asking for it.
+  recovery step between them; otherwise the kind the workout's name says, by the word lists
+  calendar titles are read by (:func:`~anklet.domain.run_titles.run_kind`), else easy.
+  Minutes only when every step is timed. A workout for another sport (a swim, a ride) is
+  not planned; one that names no sport is planned only with ``--sport run`` and is
+  otherwise skipped, asking for it.
 - **Other FIT files** (monitoring, settings, weight scale, courses, …) are named for what
   they are and not stored.
 
@@ -45,7 +46,7 @@ import fitdecode
 
 from anklet.domain.errors import FileImportError
 from anklet.domain.history import Lap, PlannedRun, RunKind, Sport
-from anklet.domain.runs import kind_from_text
+from anklet.domain.run_titles import run_kind
 from anklet.importers.base import (
     ActivitiesDraft,
     ActivityDraft,
@@ -422,7 +423,7 @@ def _workout(fit: _Fit, name: str, options: ImportOptions) -> Draft:
     title_raw = fit.workout.get("wkt_name")
     title = (title_raw if isinstance(title_raw, str) and title_raw.strip()
              else name.replace("\\", "/").rsplit("/", 1)[-1])[:200]
-    kind = kind_from_text(title) or RunKind.EASY
+    kind = run_kind(title)  # the words calendar titles are read by
     if kind is not RunKind.RACE and _has_intervals(steps):
         kind = RunKind.INTERVAL
     seconds = _timed_seconds(steps)

@@ -190,6 +190,16 @@ def test_parse_run_workout_with_repeats_or_work_and_rest_is_intervals(
     assert run.needs_gait_prep is (kind is RunKind.INTERVAL)
 
 
+@pytest.mark.parametrize(("name", "kind"), [
+    ("LSD", RunKind.LONG), ("Long", RunKind.LONG), ("Sortie longue", RunKind.LONG),
+    ("Threshold", RunKind.INTERVAL), ("Parkrun", RunKind.RACE), ("Recovery", RunKind.EASY)])
+def test_parse_steady_run_workout_takes_its_kind_from_its_name(name: str,
+                                                               kind: RunKind) -> None:
+    steady = [WARM, Step(Intensity.ACTIVE, seconds=5400), COOL]
+    [run] = _fit(workout_file(name, steady, sport=FitSport.RUNNING)).planned_runs
+    assert (run.title, run.kind, run.minutes) == (name, kind, 110)
+
+
 def test_parse_swim_workout_is_named_a_swim_and_not_planned() -> None:
     p = _fit(workout_file("Pool 10x100", [WARM], sport=FitSport.SWIMMING,
                           sub_sport=SubSport.LAP_SWIMMING), sport=Sport.RUN)

@@ -14,14 +14,13 @@ import pytest
 
 from anklet.domain.adherence import index_days, week_adherence
 from anklet.domain.exercises import load_library
-from anklet.domain.history import ExerciseLog, Lap, RecordedActivity, RunKind, Session, Sport
+from anklet.domain.history import ExerciseLog, Lap, RecordedActivity, Session, Sport
 from anklet.domain.protocol import load_protocol
 from anklet.domain.runs import (
     cadence_trend,
     interval_work_laps,
     is_interval,
     key_run_dates,
-    kind_from_text,
     long_threshold_min,
     tag_runs,
 )
@@ -150,30 +149,6 @@ def test_cadence_trend_needs_four_runs_and_uses_the_last_ten() -> None:
     old_drop = series(200, 190, 180, 170, 170, 170, 170, 170, 170, 170, 170, 170, 170)
     t = cadence_trend(old_drop, RULES)
     assert (t.runs, t.status) == (10, "steady")
-
-
-# --- planned runs from words -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("text", "kind"), [
-    ("Sunday long run", RunKind.LONG),
-    ("LSD 2h", None),  # no run word and no running hint: "LSD" alone is not taken for a run
-    ("Long run with 3 x 2 km at race pace", RunKind.INTERVAL),
-    ("Track: 6 x 400m", RunKind.INTERVAL),
-    ("Tempo 5k", RunKind.INTERVAL),
-    ("Intervals", RunKind.INTERVAL),
-    ("Parkrun", RunKind.RACE),
-    ("10k race", RunKind.RACE),
-    ("Half marathon", RunKind.RACE),
-    ("Easy run", RunKind.EASY),
-    ("jog with Ana", RunKind.EASY),
-    ("Dentist", None),
-    ("Bike 40 km", None),
-    ("Swim 2k", None),
-    ("Team meeting: run through slides", None),
-])
-def test_kind_from_text_keyword_rule(text: str, kind: RunKind | None) -> None:
-    assert kind_from_text(text) == kind
 
 
 # --- adherence: gait prep before recorded key runs (stage 4) ------------------------------------
