@@ -364,7 +364,7 @@ class PlannedRunRow(Base):
     person: Mapped[PersonRow] = relationship(back_populates="planned_runs")
 
 
-SPORTS_SQL = "('run', 'walk', 'ride', 'other')"
+SPORTS_SQL = "('run', 'walk', 'ride', 'swim', 'other')"
 
 
 class RecordedActivityRow(Base):
