@@ -1,6 +1,7 @@
 """Chart labels never overlap, as the browser draws them, at phone and desktop width.
 
-The client has crowded values on purpose (#15): knee-to-wall 9.9 and 10.2 cm next to a 10 cm
+The demo people (weeks of history at every stage) are looked at, and one more client with
+crowded values on purpose (#15): knee-to-wall 9.9 and 10.2 cm next to a 10 cm
 target, heel raises around the 21-rep line, balance a breath from 23.5 s, a sport score of
 75 % under an 80 % aim, confidence 7 of an aim of 8, and weeks of sessions for the pain and
 adherence charts. Every pair of text elements in every chart is compared by its drawn box
@@ -18,7 +19,9 @@ from browsertools import PASSWORD, Pages, Server, make_client, make_coach, shot,
 from anklet.domain.history import Measurement, Override, QuestionnaireResponse
 from anklet.domain.measures import MeasureKind
 from anklet.domain.units import Side
+from anklet.services import demo as demo_service
 from anklet.services import evaluation, records
+from anklet.services import people as people_service
 
 COACH = "labels.coach@example.org"
 TODAY = dt.date.today()
@@ -47,7 +50,7 @@ OVERLAPS = """() => {
 
 
 @pytest.fixture(scope="module")
-def crowded(server: Server) -> str:
+def crowded(server: Server) -> list[str]:
     make_coach(server, COACH, "Label Coach")
     key, _ = make_client(server, coach_email=COACH, name="Crowded Client",
                          knee_to_wall=(9.9, 10.2), session_on=TODAY - DAY)
@@ -75,18 +78,32 @@ def crowded(server: Server) -> str:
                 date=when, instrument="confidence",
                 answers={"confidence": str(7 + i % 2), "pain_24h": "2"}))
         evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library, save=True)
+        demo_service.create(uow, protocol=ctx.protocol, library=ctx.library, today=TODAY)
+        evaluation.reevaluate_all(uow, protocol=ctx.protocol, library=ctx.library)
+        coach = uow.accounts.by_email(COACH)
+        assert coach is not None
+        demo = [p.key for p in people_service.list(uow) if p.key.startswith("demo-")]
+        for d in demo:
+            uow.accounts.set_coach(d, coach.id)
         uow.commit()
-    return key
+    return [key, *demo]
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_no_two_chart_labels_overlap_on_the_progress_page(server: Server, pages: Pages,
-                                                          crowded: str, width: str) -> None:
+                                                          crowded: list[str],
+                                                          width: str) -> None:
     page: Any = pages.phone() if width == "phone" else pages.desktop()
     sign_in(page, server, COACH, PASSWORD)
-    page.goto(f"{server}/people/{crowded}/progress")
-    charts = page.locator(".chart svg")
-    assert charts.count() >= 9  # knee-to-wall, compared, pain, weeks, and five more tests
-    assert page.locator(".chart svg .threshold-label").count() >= 5
-    shot(page, f"progress-crowded-{width}")
-    assert page.evaluate(OVERLAPS) == []
+    assert len(crowded) >= 6
+    found: dict[str, list[str]] = {}
+    for key in crowded:
+        page.goto(f"{server}/people/{key}/progress")
+        if key == crowded[0]:
+            charts = page.locator(".chart svg")
+            assert charts.count() >= 9  # knee-to-wall, compared, pain, weeks and five more
+            assert page.locator(".chart svg .threshold-label").count() >= 5
+            shot(page, f"progress-crowded-{width}")
+        if problems := page.evaluate(OVERLAPS):
+            found[key] = problems
+    assert found == {}
