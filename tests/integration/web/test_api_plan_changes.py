@@ -58,13 +58,13 @@ def test_a_coach_pins_a_dose_and_a_dose_out_of_range_is_refused(people: People) 
     assert key is not None
     _in_stage(people, key, 2)
     ok = _ok(people.coach.post(_url(key), json={
-        "kind": "pin", "exercise": "knee-to-wall-rocks", "dose": {"sets": 3, "reps": 22},
+        "kind": "pin", "exercise": "knee-to-wall-rocks", "sets": 3, "reps": 22,
         "note": "Keep it steady"}), 201)
     assert ok["sets"] == 3
     assert ok["reps"] == 22
     assert any("more than the plan gives now" in w for w in ok["warnings"])
     r = people.coach.post(_url(key), json={
-        "kind": "pin", "exercise": "calf-wall-stretch", "dose": {"sets": 2, "seconds": 600},
+        "kind": "pin", "exercise": "calf-wall-stretch", "sets": 2, "seconds": 600,
         "note": "Longer holds"})
     assert r.status_code == 409, r.text
     assert r.json()["field"] == "seconds"
@@ -95,16 +95,24 @@ def test_a_swap_to_another_kind_of_work_is_refused(people: People) -> None:
     assert r.json()["field"] == "replacement"
 
 
-def test_a_body_of_the_wrong_shape_is_422_naming_the_field(people: People) -> None:
+def test_a_body_of_the_wrong_shape_is_422_and_fields_of_another_kind_409(
+        people: People) -> None:
     key = people.client.key
     assert key is not None
+    _in_stage(people, key, 2)
     r = people.coach.post(_url(key), json={"kind": "pin", "exercise": "ankle-circles",
-                                           "dose": {"sets": 2, "reps": 10, "seconds": 30},
-                                           "note": "both"})
+                                           "dose": {"sets": 2}, "note": "nested"})
     assert r.status_code == 422, r.text
+    assert "dose" in r.text
     r = people.coach.post(_url(key), json={"kind": "add", "exercise": "ankle-circles"})
     assert r.status_code == 422
     assert "note" in r.text
+    r = people.coach.post(_url(key), json={"kind": "pin", "exercise": "ankle-circles",
+                                           "sets": 2, "reps": 10, "seconds": 30,
+                                           "note": "both"})
+    assert r.status_code == 409, r.text
+    assert "either reps or seconds" in r.json()["message"]
+    assert _ok(people.coach.get(_url(key)))["count"] == 0
 
 
 def test_ending_a_change_keeps_it_in_the_history_and_the_export(people: People) -> None:

@@ -23,7 +23,6 @@ from anklet.web.api.common import Key, make_router, must_assess, send, visible
 from anklet.web.deps import ApiAccount, Ctx, Uow
 from anklet.web.schemas.common import FORBIDDEN, INVALID, NOT_FOUND, ErrorPublic, Responses
 from anklet.web.schemas.plan_changes import (
-    PinCreate,
     PlanChangeCreate,
     PlanChangeMade,
     PlanChangePublic,
@@ -33,8 +32,9 @@ from anklet.web.schemas.plan_changes import (
 router = make_router("plan changes")
 
 REFUSED: Responses = {409: {"model": ErrorPublic, "description": (
-    "The change is well formed but the person's stage or state does not allow it, or the "
-    "exercise is not in the library, or the exercise already has a change in force: "
+    "The change is well formed but the person's stage or state does not allow it, the "
+    "exercise is not in the library or already has a change in force, or a field does not "
+    "fit the kind (a swap without a replacement, a pin without its dose): "
     "`field`, `value` and `accepted` say which and why. Nothing is stored.")}}
 
 ChangeId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the change's id (`id` in "
@@ -77,9 +77,7 @@ def make_plan_change(key: Key, body: PlanChangeCreate, account: ApiAccount, uow:
     advice in `warnings`."""
     must_assess(account)
     visible(uow, account, key)
-    fields = body.model_dump(exclude={"dose"})
-    if isinstance(body, PinCreate):
-        fields |= body.dose.model_dump()
+    fields = body.model_dump(exclude_none=True)
     today = dt.date.today()
     try:
         try:

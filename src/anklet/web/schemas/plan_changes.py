@@ -14,61 +14,31 @@ Note = Annotated[str, Field(min_length=3, max_length=1000,
                             description="why, in words (the client sees it with the change)")]
 
 
-class _Body(BaseModel):
+class PlanChangeCreate(BaseModel):
+    """A plan change. ``kind`` says which, and which other fields it takes:
+
+    * ``swap``: give ``replacement`` wherever the plan gives ``exercise`` (the same kind of
+      work, of the person's stage and safe for them now);
+    * ``remove``: leave ``exercise`` out (its block takes another; a block the stage's gate
+      counts always keeps one);
+    * ``add``: add ``exercise`` (of the person's stage and safe for them now) to the block of
+      its kind, or to a block of its own;
+    * ``pin``: always give ``exercise`` at ``sets`` × ``reps`` (or × ``seconds`` for a timed
+      one), within one set of its own and the dose levels of the progression.
+
+    Fields a kind does not take, or one it needs left out, answer 409 naming the field."""
+
     model_config = ConfigDict(extra="forbid")
 
-
-class SwapCreate(_Body):
-    """Give ``replacement`` wherever the plan would give ``exercise``: the same kind of work
-    (category), of the person's stage and safe for them now."""
-
-    kind: Literal["swap"]
+    kind: Literal["swap", "remove", "add", "pin"]
     exercise: ExerciseId
-    replacement: ExerciseId
+    replacement: ExerciseId | None = Field(default=None, description="swap only")
+    sets: Annotated[int, Field(ge=1, le=10)] | None = Field(default=None, description="pin only")
+    reps: Annotated[int, Field(ge=1, le=100)] | None = Field(
+        default=None, description="pin only: reps a set (or seconds, not both)")
+    seconds: Annotated[int, Field(ge=5, le=1800)] | None = Field(
+        default=None, description="pin only: seconds a set (or reps, not both)")
     note: Note
-
-
-class RemoveCreate(_Body):
-    """Leave ``exercise`` out of the plan (its block takes another; a block the stage's gate
-    counts always keeps one)."""
-
-    kind: Literal["remove"]
-    exercise: ExerciseId
-    note: Note
-
-
-class AddCreate(_Body):
-    """Add ``exercise`` (of the person's stage and safe for them now) to the block of its
-    kind, or to a block of its own."""
-
-    kind: Literal["add"]
-    exercise: ExerciseId
-    note: Note
-
-
-class RepsDose(_Body):
-    sets: Annotated[int, Field(ge=1, le=10)]
-    reps: Annotated[int, Field(ge=1, le=100)]
-
-
-class SecondsDose(_Body):
-    sets: Annotated[int, Field(ge=1, le=10)]
-    seconds: Annotated[int, Field(ge=5, le=1800)]
-
-
-class PinCreate(_Body):
-    """Always give ``exercise`` at this dose: sets and reps for an exercise counted in reps,
-    sets and seconds for one that is timed; within one set of its own and within the dose
-    levels of the progression."""
-
-    kind: Literal["pin"]
-    exercise: ExerciseId
-    dose: RepsDose | SecondsDose
-    note: Note
-
-
-PlanChangeCreate = Annotated[SwapCreate | RemoveCreate | AddCreate | PinCreate,
-                             Field(discriminator="kind")]
 
 
 class PlanChangePublic(PublicModel):
