@@ -79,17 +79,21 @@ _LONG = 200
 def parts(text: str) -> tuple[str, list[str]]:
     """A long reason as a headline and its items, for a page to fold: "Last change Mon 30
     Nov: Every criterion for stage 3 was met: A; B; C." → ("Last change Mon 30 Nov: Every
-    criterion for stage 3 was met", ["A", "B", "C"]). A short one, or one without a list,
-    comes back whole with no items."""
+    criterion for stage 3 was met", ["A", "B", "C"]). The list starts after "… was met: "
+    (the engine's words for a passed checklist), else after the first colon. A short
+    reason, or one without a list, comes back whole with no items."""
     if len(text) <= _LONG:
         return text, []
-    pieces = text.split(": ", 2)
-    head, rest = (": ".join(pieces[:2]), pieces[2]) if len(pieces) == 3 else (
-        pieces[0], pieces[-1])
+    m = _MET.match(text)
+    head, rest = (m.group(1), m.group(2)) if m else (text.partition(": ")[0],
+                                                     text.partition(": ")[2])
     items = [i.strip() for i in _split(rest.rstrip(".")) if i.strip()]
-    if len(pieces) < 2 or len(items) < 2:
+    if not rest or len(items) < 2:
         return text, []
     return head, items
+
+
+_MET = re.compile(r"^(.*? was met): (.*)$", re.S)
 
 
 def _split(text: str) -> list[str]:
