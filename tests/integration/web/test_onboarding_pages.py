@@ -9,6 +9,7 @@ import html
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from webtools import PASSWORD, Web, WebClient
 
 from anklet.domain.history import Availability, MeasureKind, Measurement, Screening
@@ -412,3 +413,20 @@ def test_measurements_from_the_tests_step_are_dated_today(web: Web) -> None:
     ms: list[Measurement] = _history(web, b.person_key or "").measurements
     assert {m.date for m in ms} == {TODAY}
     assert all(m.rater is None for m in ms)
+
+
+def test_api_plan_says_weekly_time_is_missing_until_it_is_set(web: Web,
+                                                              self_coached: WebClient) -> None:
+    key = self_coached.person_key or ""
+    _screened(web, key)
+    with web.ctx.uow() as uow:
+        account = uow.accounts.by_email("solo@example.org")
+        assert account is not None
+        token = account_service.create_token(uow, account=account, name="app")
+        uow.commit()
+    api = TestClient(web.app, headers={"Authorization": f"Bearer {token}"})
+    plan = api.get(f"/api/v1/people/{key}/plan").json()
+    assert [m["what"] for m in plan["missing"]] == ["weekly_time"]
+    assert all(not d["blocks"] for d in plan["days"])
+    assert api.put(f"/api/v1/people/{key}/availability", json={"mon": 20}).status_code == 200
+    assert api.get(f"/api/v1/people/{key}/plan").json()["missing"] == []

@@ -36,7 +36,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from anklet.domain.decisions import Decision
-from anklet.domain.errors import NotFoundError
+from anklet.domain.errors import AnkletError, NotFoundError
 from anklet.domain.history import History, Intake
 from anklet.domain.measures import DORSIFLEXION_KINDS, MEASURE_INFO, MeasureKind
 from anklet.domain.units import SIDES
@@ -116,14 +116,22 @@ def has_range_tests(h: History) -> bool:
 
 def progress(uow: UnitOfWork, ctx: Context, h: History,
              decision: Decision | None = None) -> Progress:
-    skipped = frozenset(str(a.detail.get("step")) for a in uow.accounts.audit_for(h.person.id)
-                        if a.action == SKIPPED)
+    timed, tested = sum(h.availability.minutes()) > 0, has_range_tests(h)
+    skipped: frozenset[str] = frozenset()
+    if not (timed and tested):  # the audit log is read only while a step is open
+        skipped = frozenset(str(a.detail.get("step"))
+                            for a in uow.accounts.audit_for(h.person.id, limit=AUDIT_READ)
+                            if a.action == SKIPPED)
     d = decision or evaluation.evaluate(history=h, protocol=ctx.protocol, library=ctx.library,
                                         as_of=dt.date.today()).decision
-    return Progress(time=sum(h.availability.minutes()) > 0 or "time" in skipped,
-                    screen=d.status != "screen_needed",
-                    tests=has_range_tests(h) or "tests" in skipped,
-                    referred=d.status == "refer", skipped=skipped)
+    return Progress(time=timed or "time" in skipped, screen=d.status != "screen_needed",
+                    tests=tested or "tests" in skipped, referred=d.status == "refer",
+                    skipped=skipped)
+
+
+AUDIT_READ = 5000
+"""Audit entries read for a "later" (newest first): far more than a person gathers before
+the steps they left are done."""
 
 
 def start_for(uow: UnitOfWork, ctx: Context, account: Account) -> str:
@@ -133,7 +141,11 @@ def start_for(uow: UnitOfWork, ctx: Context, account: Account) -> str:
         return "/coach"
     if key is None or not uow.people.exists(key):
         return "/me"  # says what happened to their records
-    return "/welcome" if progress(uow, ctx, uow.people.get(key)).due else "/me"
+    try:
+        due = progress(uow, ctx, uow.people.get(key)).due
+    except AnkletError:  # a history the engine refuses: Today says why; signing in works
+        return "/me"
+    return "/welcome" if due else "/me"
 
 
 # --- a sign-in without a person ---------------------------------------------------------------
