@@ -54,9 +54,9 @@ def status(
     from anklet.services import evaluation
 
     c = ctx()
-    with c.uow() as uow:
-        ev = evaluation.get(uow, key=person, protocol=c.protocol, library=c.library,
-                            as_of=parse_date(as_of, "as-of"))
+    with c.uow() as uow:  # the decision as `get` makes it, without the week plan it shows not
+        ev = evaluation.refresh(uow, key=person, protocol=c.protocol, library=c.library,
+                                as_of=parse_date(as_of, "as-of"), with_clearance=True)
         uow.commit()
     feet = latest_feet(ev.history)
     data = decision_dict(ev.decision, c.protocol)

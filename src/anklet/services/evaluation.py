@@ -69,17 +69,20 @@ def get(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library,
 
 
 def refresh(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library,
-            as_of: dt.date | None = None) -> Refreshed:
+            as_of: dt.date | None = None, with_clearance: bool = False) -> Refreshed:
     """Re-decide a stored person after a change and store the decision's summary.
 
     For writes that answer with a redirect or a short reply: the decision is made as the
     nightly re-evaluation makes it (no week plan, no clearance checklist: the summary the
     lists keep needs neither), which is a third of the work of :func:`get` after the load.
+    ``with_clearance``: the decision with its clearance checklist, as :func:`get` makes it,
+    still without the week plan (``anklet status`` shows the one, not the other).
     """
     check_day("as_of", as_of)
     history = uow.people.get(key)
     validate_references(history, protocol, library)
-    d = decide(history, protocol=protocol, library=library, as_of=as_of, with_clearance=False)
+    d = decide(history, protocol=protocol, library=library, as_of=as_of,
+               with_clearance=with_clearance)
     kept = summary(d, activity(history, d, protocol, library, d.as_of))
     uow.people.save_decision(key, as_of=d.as_of, stage=d.stage, status=d.status,
                              clear_to_train=d.clear_to_train, summary=kept)
