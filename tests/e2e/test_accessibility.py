@@ -69,6 +69,8 @@ PAGES: list[tuple[str | None, str]] = [
     ("client", "/people/{key}/imports"),
     ("coach", "/people/{key}/time"),
     ("coach", "/people/{key}/imports"),
+    ("coach", "/people/{key}/records"),
+    ("client", "/people/{key}/records"),
 ]
 
 # WCAG 2.2 A and AA, plus axe's best practices (the "minor" findings count too).

@@ -298,8 +298,10 @@ def summary(record: Record) -> str:
         for side, s in (("left", record.left), ("right", record.right)))
     if record.kind == "check_in":
         return sides
-    flags = [f for f, present in record.red_flags.items() if present]
-    return (f"red flags: {', '.join(flags)}" if flags else "no red flags") + f"; {sides}"
+    flags = sum(record.red_flags.values())
+    said = ("no red flags" if not flags else
+            f"{flags} red-flag question{'s' if flags != 1 else ''} answered yes")
+    return f"{said}; {sides}"
 
 
 def list_records(uow: UnitOfWork, *, key: str,

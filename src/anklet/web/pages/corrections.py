@@ -233,6 +233,8 @@ def records_page(request: Request, key: str, account: PageAccount, uow: Uow) -> 
         items.reverse()  # newest first
         sections.append({"kind": kind, "heading": heading, "records": items,
                          "editable": _may_correct(account, kind)})
+    if account.role == "client":  # what they can correct first
+        sections.sort(key=lambda s: not s["editable"])
     back, back_text = _back(account, key)
     return render(request, "corrections/records.html", account=account,
                   person=history.person, own=_own(account, key), sections=sections,
