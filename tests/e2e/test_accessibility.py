@@ -1,4 +1,5 @@
-"""Every page, checked by axe-core in the real browser: zero violations, minor ones included.
+"""Every page, checked by axe-core in the real browser: zero violations, minor ones included
+(and, at phone width, no page wider than the phone).
 
 axe-core is fetched from the npm registry by ``make test`` at set-up (see the Makefile; it
 lands in ``.cache/``) and evaluated in each page by Playwright — not added as a script tag,
@@ -20,6 +21,7 @@ from typing import Any
 import pytest
 from browsertools import PASSWORD, Pages, Server, make_coach, sign_in
 
+from anklet.domain.history import PlanChange, PlanChangeKind
 from anklet.services import accounts as account_service
 from anklet.services import demo as demo_service
 from anklet.services import evaluation
@@ -73,6 +75,15 @@ PAGES: list[tuple[str | None, str]] = [
     ("client", "/people/{key}/records"),
 ]
 
+PLAN_CHANGES = [
+    PlanChange(date=dt.date.today(), kind=PlanChangeKind.REMOVE, exercise="towel-calf-pull",
+               note="No towel at work", by=COACH),
+    PlanChange(date=dt.date.today(), kind=PlanChangeKind.ADD, exercise="pogo-hops",
+               note="Jumping when the stage allows it", by=COACH),
+]
+"""A coach's changes for the person: the person page lists them (applied, or paused where the
+stage does not allow them), the client's Today and week plan mark them."""
+
 # WCAG 2.2 A and AA, plus axe's best practices (the "minor" findings count too).
 RUN_OPTIONS = {"resultTypes": ["violations"]}
 
@@ -92,6 +103,8 @@ def cast(server: Server) -> str:
             uow.accounts.set_coach(p.key, coach.id)
         account_service.create_account(uow, email=CLIENT, name="Access Client",
                                        password=PASSWORD, role="client", person_key=PERSON)
+        for change in PLAN_CHANGES:  # the person page lists them, the client's pages mark them
+            uow.people.add_plan_change(PERSON, change)
         uow.commit()
     return PERSON
 
@@ -127,6 +140,11 @@ def test_every_page_has_no_accessibility_violations(server: Server, pages: Pages
         page.wait_for_load_state("load")
         assert "/sign-in" not in page.url or who is None, f"{path}: not signed in as {who}"
         found = _violations(page)
+        if width == "phone":  # and nothing makes a phone scroll sideways
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > page.viewport_size["width"]:
+                found.append(f"the page is {wide} px wide on a "
+                             f"{page.viewport_size['width']} px phone (it scrolls sideways)")
         if found:
             problems[f"{who or 'signed out'} {path}"] = found
     assert not problems, "axe-core found:\n" + "\n".join(

@@ -61,6 +61,8 @@ from anklet.domain.history import (
     Measurement,
     Override,
     Person,
+    PlanChange,
+    PlanChangeKind,
     PlannedRun,
     QuestionnaireResponse,
     RecordedActivity,
@@ -243,6 +245,15 @@ def _override_params(person_id: int, o: Override) -> dict[str, Any]:
             "by": o.by}
 
 
+def _plan_change_params(person_id: int, c: PlanChange,
+                        created_at: dt.datetime | None = None) -> dict[str, Any]:
+    return {"person_id": person_id, "date": c.date,
+            "created_at": created_at or dt.datetime.now(dt.UTC), "kind": c.kind.value,
+            "exercise": c.exercise, "replacement": c.replacement, "sets": c.sets,
+            "reps": c.reps, "seconds": c.seconds, "note": c.note, "author": c.by,
+            "active": c.ended is None, "ended": c.ended}
+
+
 def _activity_params(person_id: int, a: RecordedActivity) -> dict[str, Any]:
     return {"person_id": person_id, "start": a.start, "utc_offset_min": a.utc_offset_min,
             "sport": _v(a.sport), "duration_s": a.duration_s, "distance_m": a.distance_m,
@@ -314,6 +325,11 @@ _ACTIVITY_COLS = (t.recorded_activities.c.person_id, t.recorded_activities.c.sta
 
 _OVERRIDE_COLS = (t.overrides.c.person_id, t.overrides.c.date, t.overrides.c.stage,
                   t.overrides.c.reason, t.overrides.c.by)
+_PLAN_CHANGE_COLS = (t.plan_changes.c.person_id, t.plan_changes.c.date, t.plan_changes.c.kind,
+                     t.plan_changes.c.exercise, t.plan_changes.c.replacement,
+                     t.plan_changes.c.sets, t.plan_changes.c.reps, t.plan_changes.c.seconds,
+                     t.plan_changes.c.note, t.plan_changes.c.author, t.plan_changes.c.ended)
+_PLAN_CHANGE_KINDS: dict[str, PlanChangeKind] = {k.value: k for k in PlanChangeKind}
 
 
 # Stored text -> enum member (None stays None where the column may be empty).
@@ -457,8 +473,9 @@ RECORD_ID_MAX = 2**31 - 1
 class _Parts:
     """The lists of one history while its batch is assembled."""
 
-    __slots__ = ("foot_observations", "measurements", "overrides", "planned_runs",
-                 "questionnaires", "recorded_activities", "screenings", "sessions")
+    __slots__ = ("foot_observations", "measurements", "overrides", "plan_changes",
+                 "planned_runs", "questionnaires", "recorded_activities", "screenings",
+                 "sessions")
 
     def __init__(self) -> None:
         self.screenings: list[Screening] = []
@@ -469,6 +486,7 @@ class _Parts:
         self.recorded_activities: list[RecordedActivity] = []
         self.questionnaires: list[QuestionnaireResponse] = []
         self.overrides: list[Override] = []
+        self.plan_changes: list[PlanChange] = []
 
 
 class PersonRepository:
@@ -577,6 +595,8 @@ class PersonRepository:
                                                  for q in h.questionnaires])
         self._insert(t.overrides, [_override_params(pid, o) for pid, h in pairs
                                    for o in h.overrides])
+        self._insert(t.plan_changes, [_plan_change_params(pid, c) for pid, h in pairs
+                                      for c in h.plan_changes])
 
     def get(self, key: str) -> History:
         """The whole history of one person; raise NotFoundError if there is none."""
@@ -769,6 +789,37 @@ class PersonRepository:
         """Record a coach's stage override."""
         self._insert(t.overrides, [_override_params(self._id(key), override)])
 
+    def add_plan_change(self, key: str, change: PlanChange) -> int:
+        """Record a coach's change to the person's plan; its id."""
+        row = _plan_change_params(self._id(key), change)
+        _check_text(t.plan_changes, [row])
+        new_id = self._session.execute(
+            insert(t.plan_changes).returning(t.plan_changes.c.id), row).scalar_one()
+        return int(new_id)
+
+    def plan_changes(self, key: str) -> builtins.list[tuple[int, PlanChange]]:
+        """The person's plan changes with their ids, ended ones too, oldest first."""
+        rows = self._session.execute(
+            select(t.plan_changes.c.id, *_PLAN_CHANGE_COLS[1:])
+            .where(t.plan_changes.c.person_id == self._id(key))
+            .order_by(t.plan_changes.c.date, t.plan_changes.c.id)).all()
+        return [(int(i), PlanChange(date=date, kind=_PLAN_CHANGE_KINDS[kind], exercise=ex,
+                                    replacement=rep, sets=sets, reps=reps, seconds=secs,
+                                    note=note, by=by, ended=ended))
+                for i, date, kind, ex, rep, sets, reps, secs, note, by, ended in rows]
+
+    def end_plan_change(self, key: str, change_id: int, day: dt.date) -> bool:
+        """End the person's plan change ``change_id`` on ``day`` (it no longer applies from
+        then; the record stays). False when the person has no such change in force."""
+        c = t.plan_changes.c
+        where = (c.id == change_id, c.person_id == self._id(key), c.active.is_(True))
+        made = self._session.execute(select(c.date).where(*where)).scalar_one_or_none()
+        if made is None:
+            return False
+        self._session.execute(update(t.plan_changes).where(*where)
+                              .values(active=False, ended=max(made, day)))
+        return True
+
     # -- single records by id (corrections) ------------------------------------------------
 
     def _spec(self, kind: str) -> _RecordSpec:
@@ -940,6 +991,7 @@ class PersonRepository:
                 questionnaires=self._rows(t.questionnaire_responses, _QUESTIONNAIRE_COLS, lo, hi,
                                           plain=True),
                 overrides=self._rows(t.overrides, _OVERRIDE_COLS, lo, hi),
+                plan_changes=self._rows(t.plan_changes, _PLAN_CHANGE_COLS, lo, hi),
             )
 
     def _build_one_pipelined(self, person: tuple[Any, ...]) -> History:
@@ -961,7 +1013,7 @@ class PersonRepository:
                 cur.execute(sql, params)
                 cursors.append(cur)
         (intakes, screenings, measurements, foot, sessions, availability, runs, activities,
-         questionnaires, overrides) = (cur.fetchall() for cur in cursors)
+         questionnaires, overrides, plan_changes) = (cur.fetchall() for cur in cursors)
         for cur in cursors:
             cur.close()
         with gc_paused():
@@ -969,7 +1021,8 @@ class PersonRepository:
                              measurements=measurements, foot_observations=foot,
                              sessions=sessions, availability=availability,
                              planned_runs=runs, recorded_activities=_utc_rows(activities, 1),
-                             questionnaires=questionnaires, overrides=overrides)[0]
+                             questionnaires=questionnaires, overrides=overrides,
+                             plan_changes=plan_changes)[0]
 
 
 _ONE_PERSON_TABLES: tuple[tuple[Table, tuple[ColumnElement[Any], ...]], ...] = (
@@ -977,7 +1030,8 @@ _ONE_PERSON_TABLES: tuple[tuple[Table, tuple[ColumnElement[Any], ...]], ...] = (
     (t.measurements, _MEASUREMENT_COLS), (t.foot_observations, _FOOT_COLS),
     (t.sessions, _SESSION_COLS), (t.availability, _AVAILABILITY_COLS),
     (t.planned_runs, _RUN_COLS), (t.recorded_activities, _ACTIVITY_COLS),
-    (t.questionnaire_responses, _QUESTIONNAIRE_COLS), (t.overrides, _OVERRIDE_COLS))
+    (t.questionnaire_responses, _QUESTIONNAIRE_COLS), (t.overrides, _OVERRIDE_COLS),
+    (t.plan_changes, _PLAN_CHANGE_COLS))
 _one_person_compiled: dict[str, tuple[str, ...]] = {}
 
 
@@ -1054,7 +1108,8 @@ def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: 
               measurements: _Rows, foot_observations: _Rows, sessions: _Rows,
               availability: _Rows, planned_runs: _Rows,
               recorded_activities: _Rows = (), questionnaires: _Rows = (),
-              overrides: _Rows = (), day: Callable[[Any], dt.date] = _same) -> list[History]:
+              overrides: _Rows = (), plan_changes: _Rows = (),
+              day: Callable[[Any], dt.date] = _same) -> list[History]:
     """Build histories from the rows of each table (the columns of ``_*_COLS``).
 
     The models are built as trusted (see :func:`_trusted`): each part as the frozen model
@@ -1065,7 +1120,8 @@ def _assemble(people: Sequence[tuple[Any, ...]], *, intakes: _Rows, screenings: 
     try:
         return _assemble_trusted(people, intakes, screenings, measurements, foot_observations,
                                  sessions, availability, planned_runs,
-                                 recorded_activities, questionnaires, overrides, day)
+                                 recorded_activities, questionnaires, overrides, plan_changes,
+                                 day)
     except KeyError as e:  # a stored enum text no member has (a newer Anklet wrote it)
         raise StoreError(f"The database holds {e.args[0]!r}, a value this version of Anklet "
                          f"does not know; use the version that stored it.") from None
@@ -1075,7 +1131,8 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
                       measurements: _Rows, foot_observations: _Rows, sessions: _Rows,
                       availability: _Rows, planned_runs: _Rows,
                       recorded_activities: _Rows, questionnaires: _Rows,
-                      overrides: _Rows, day: Callable[[Any], dt.date]) -> list[History]:
+                      overrides: _Rows, plan_changes: _Rows,
+                      day: Callable[[Any], dt.date]) -> list[History]:
     new = _trusted
     parts: dict[int, _Parts] = {pid: _Parts() for pid, *_ in people}
     intake_of: dict[int, Intake] = {}
@@ -1171,6 +1228,12 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
         if (p := parts.get(pid)) is not None:
             p.overrides.append(new(Override, {"date": date, "stage": stage, "reason": reason,
                                               "by": by}))
+    for pid, date, kind, exercise, replacement, sets, reps, seconds, note, by, ended in plan_changes:
+        if (p := parts.get(pid)) is not None:
+            p.plan_changes.append(new(PlanChange, {
+                "date": date, "kind": _PLAN_CHANGE_KINDS[kind], "exercise": exercise,
+                "replacement": replacement, "sets": sets, "reps": reps, "seconds": seconds,
+                "note": note, "by": by, "ended": ended}))
     default_availability = Availability()
     out = []
     for pid, key, name, created, dominant in people:
@@ -1190,6 +1253,7 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
             "recorded_activities": _in_order(p.recorded_activities, _START),
             "questionnaires": _in_order(p.questionnaires, _DATE),
             "overrides": _in_order(p.overrides, _DATE),
+            "plan_changes": _in_order(p.plan_changes, _DATE),
         }))
     return out
 

@@ -36,6 +36,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, relationship
 
@@ -53,6 +54,7 @@ __all__ = [
     "MeasurementRow",
     "OverrideRow",
     "PersonRow",
+    "PlanChangeRow",
     "PlannedRunRow",
     "QuestionnaireResponseRow",
     "RecordedActivityRow",
@@ -74,6 +76,7 @@ __all__ = [
     "metadata",
     "overrides",
     "people",
+    "plan_changes",
     "planned_runs",
     "questionnaire_responses",
     "recorded_activities",
@@ -467,6 +470,34 @@ class OverrideRow(Base):
     person: Mapped[PersonRow] = relationship(back_populates="overrides")
 
 
+PLAN_CHANGE_KINDS_SQL = "('swap', 'remove', 'add', 'pin')"
+
+
+class PlanChangeRow(Base):
+    """A coach's change to one person's plan (part of the history): a swap, a removal, an
+    addition or a pinned dose, with who made it, when and why. Ending it keeps the row
+    (``active`` false, ``ended`` the day), so the history still shows it."""
+
+    __tablename__ = "plan_changes"
+    __table_args__ = (CheckConstraint(f"kind IN {PLAN_CHANGE_KINDS_SQL}", name="kind"),
+                      Index(None, "person_id", "date"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(10))
+    exercise: Mapped[str] = mapped_column(String(80))
+    replacement: Mapped[str | None] = mapped_column(String(80))
+    sets: Mapped[int | None] = mapped_column(Integer)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    seconds: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(254))
+    active: Mapped[bool] = mapped_column(Boolean)
+    ended: Mapped[dt.date | None] = mapped_column(Date)
+
+
 # -- accounts: who may sign in, and whom they may see ----------------------------------------
 
 ROLES_SQL = "('coach', 'client', 'self')"
@@ -496,6 +527,9 @@ class AccountRow(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     must_change_password: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # a self sign-up made while email works confirms its address with a link first (0012);
+    # every other account (made by a coach, the CLI, or before) counts as confirmed
+    email_confirmed: Mapped[bool] = mapped_column(Boolean, server_default=true())
 
 
 class WebSessionRow(Base):
@@ -549,6 +583,24 @@ class CalendarFeedRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class MailTokenRow(Base):
+    """A link sent by email (or shown to a coach when there is no email): a password reset
+    or an invitation. Only the SHA-256 of the link's token is kept; ``used_at`` makes it
+    single-use and ``expires_at`` ends it."""
+
+    __tablename__ = "mail_tokens"
+    __table_args__ = (CheckConstraint("purpose IN ('reset', 'invite', 'confirm')", name="purpose"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            index=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
 class SignInAttemptRow(Base):
     """Failed sign-ins, counted per account and per address to slow down guessing."""
 
@@ -595,10 +647,12 @@ recorded_activities = cast(Table, RecordedActivityRow.__table__)
 questionnaire_responses = cast(Table, QuestionnaireResponseRow.__table__)
 decisions = cast(Table, DecisionRow.__table__)
 overrides = cast(Table, OverrideRow.__table__)
+plan_changes = cast(Table, PlanChangeRow.__table__)
 accounts = cast(Table, AccountRow.__table__)
 coaching = cast(Table, CoachingRow.__table__)
 api_tokens = cast(Table, ApiTokenRow.__table__)
 calendar_feeds = cast(Table, CalendarFeedRow.__table__)
 sign_in_attempts = cast(Table, SignInAttemptRow.__table__)
+mail_tokens = cast(Table, MailTokenRow.__table__)
 audit_log = cast(Table, AuditRow.__table__)
 web_sessions = cast(Table, WebSessionRow.__table__)

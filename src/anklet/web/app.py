@@ -288,6 +288,12 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
 
     app.include_router(onboarding.router)  # /welcome walk-through, /people/{key}/time
     app.include_router(import_pages.router)  # /people/{key}/imports: files from the web
+    from anklet.web.pages import recovery
+
+    app.include_router(recovery.router)  # /forgot-password, /reset-password/{token}
+    from anklet.web.pages import plan_changes as plan_change_pages
+
+    app.include_router(plan_change_pages.router)  # the person page's "Plan changes" forms
     from anklet.web.pages import corrections as correction_pages
 
     app.include_router(correction_pages.router)  # /people/{key}/records: edit, delete

@@ -34,6 +34,8 @@ from anklet.domain.history import (
     MeasureKind,
     Measurement,
     Override,
+    PlanChange,
+    PlanChangeKind,
     PlannedRun,
     QuestionnaireResponse,
     RunKind,
@@ -73,9 +75,6 @@ API_BODIES: dict[tuple[str, str], Any] = {
     ("PUT", "/api/v1/people/{key}/sessions/{date}/morning-pain"): {
         "pain_next_morning": 3},
     ("DELETE", "/api/v1/people/{key}/planned-runs"): None,  # her run: see API_QUERIES
-    ("POST", "/api/v1/people/{key}/questionnaires"): {
-        "instrument": "confidence", "date": EARLIER.isoformat(),
-        "answers": {"confidence": "8", "pain_24h": "1"}},
     # corrections of her records (each has a record with the id of PATH_VALUES)
     ("PATCH", "/api/v1/people/{key}/measurements/{record_id}"): {"value": 9.5},
     ("DELETE", "/api/v1/people/{key}/measurements/{record_id}"): None,
@@ -89,6 +88,13 @@ API_BODIES: dict[tuple[str, str], Any] = {
     ("DELETE", "/api/v1/people/{key}/questionnaires/{record_id}"): None,
     ("PATCH", "/api/v1/people/{key}/sessions/{record_id}"): {"pain_during": 2},
     ("DELETE", "/api/v1/people/{key}/sessions/{record_id}"): None,
+    # a coach's plan changes (hers has the id of PATH_VALUES)
+    ("POST", "/api/v1/people/{key}/plan-changes"): {
+        "kind": "remove", "exercise": "ankle-circles", "note": "Not for her"},
+    ("DELETE", "/api/v1/people/{key}/plan-changes/{change_id}"): None,
+    ("POST", "/api/v1/people/{key}/questionnaires"): {
+        "instrument": "confidence", "date": EARLIER.isoformat(),
+        "answers": {"confidence": "8", "pain_24h": "1"}},
 }
 # The query of a route that names what it acts on there (a run of hers that exists).
 VICTIMS_RUN = PlannedRun(date=TODAY + dt.timedelta(days=2), kind=RunKind.LONG, minutes=80,
@@ -105,7 +111,7 @@ API_QUERIES: dict[tuple[str, str], dict[str, str]] = {
 PAGE_RUN = {"date": VICTIMS_RUN.date.isoformat(), "kind": "long", "minutes": "80",
             "title": "Vera's long run"}
 PATH_VALUES = {"date": EARLIER.isoformat(), "instrument": "cait", "record_id": "1",
-               "kind": "measurement"}
+               "change_id": "1", "kind": "measurement"}
 
 
 def _routes(app: FastAPI) -> Iterator[tuple[str, str]]:
@@ -154,6 +160,9 @@ class World:
             uow.people.add_override(self.key, Override(date=EARLIER, stage=2,
                                                        reason="Moves well.", by="casey"))
             uow.people.add_planned_run(self.key, VICTIMS_RUN)
+            uow.people.add_plan_change(self.key, PlanChange(
+                date=EARLIER, kind=PlanChangeKind.SWAP, exercise="ankle-circles",
+                replacement="ankle-alphabet", note="Easier on her knee", by="casey"))
             self.feed = account_service.issue_feed(uow, account=coach, key=self.key)
             account_service.create_token(uow, account=coach, name="casey's app")
             other = account_service.create_account(uow, email="olive@example.org",

@@ -19,6 +19,7 @@ from anklet.web.api import (
     decisions,
     evaluate,
     people,
+    plan_changes,
     questionnaires,
     sessions,
 )
@@ -30,5 +31,6 @@ router.include_router(decisions.router)
 router.include_router(sessions.router)
 router.include_router(questionnaires.router)
 router.include_router(corrections.router)
+router.include_router(plan_changes.router)
 router.include_router(people.export_router)
 router.include_router(evaluate.router)

@@ -61,6 +61,7 @@ from anklet.store.uow import UnitOfWork
 from anklet.web import checkin
 from anklet.web.changes import change_rows
 from anklet.web.deps import Ctx, ForbiddenError, PageAccount, Uow, check_csrf
+from anklet.web.pages.plan_changes import section as plan_change_section
 from anklet.web.templating import flash, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -331,13 +332,15 @@ def default_forms(h: History, d: Decision) -> dict[str, FormState]:
         "check_in": FormState({"check_in_date": dt.date.today().isoformat()}, {}), }
 
 
-def _keep_decision(uow: UnitOfWork, ctx: Context, key: str, d: Decision) -> None:
+def _keep_decision(uow: UnitOfWork, ctx: Context, key: str, d: Decision,
+                   h: History) -> None:
     """From a page that only reads: store the decision just made if the stored one differs
     (a new day, say), in a short write of its own, so that viewing stays a read."""
     s = uow.people.get_decision(key)
     if s is not None and ((s.as_of, s.stage, s.status, s.clear_to_train, s.summary)
                           == (d.as_of, d.stage, d.status, d.clear_to_train,
-                              evaluation.summary(d))):
+                              evaluation.summary(d, evaluation.activity(
+                                  h, d, ctx.protocol, ctx.library, d.as_of)))):
         return
     with ctx.writing(uow) as w:
         evaluation.refresh(w, key=key, protocol=ctx.protocol, library=ctx.library)
@@ -350,7 +353,7 @@ def person_page(request: Request, uow: UnitOfWork, ctx: Context, account: Accoun
     ev = evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library,
                         save=uow.writes)
     if not uow.writes:
-        _keep_decision(uow, ctx, key, ev.decision)
+        _keep_decision(uow, ctx, key, ev.decision, ev.history)
     h, d = ev.history, ev.decision
     decision = decision_dict(d, ctx.protocol)
     for c in (decision["gate"] or {}).get("criteria", []):
@@ -379,6 +382,7 @@ def person_page(request: Request, uow: UnitOfWork, ctx: Context, account: Accoun
         charts=_charts(h, ctx.protocol, d.as_of), weekdays=WEEKDAYS,
         changes=change_rows(h, ctx.protocol, d.as_of),
         activity_labels=ACTIVITY_LABELS, run_labels=RUN_LABELS, fmt=fmt,
+        plan_changes=plan_change_section(uow, ctx, account, key, ev, all_forms),
         check_in_sides=checkin.SIDES, check_in_pain=checkin.PAIN_FIELDS,
         check_in_yes_no=checkin.YES_NO_FIELDS)
 
