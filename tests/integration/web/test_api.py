@@ -866,10 +866,12 @@ def test_openapi_names_operations_tags_and_the_bearer_scheme(people: People) -> 
             "create_planned_run", "delete_planned_run", "get_decision", "get_plan", "get_adherence",
             "get_changes",
             "list_sessions", "log_session", "update_morning_pain", "export_person",
+            "list_plan_changes", "make_plan_change", "end_plan_change",
             "evaluate"} == set(ops)
     assert all(path.startswith("/api/v1/") for _, path, _ in ops.values())
     assert {op["tags"][0] for _, _, op in ops.values()} == {
-        "people", "assessments", "decisions", "sessions", "export", "evaluate"}
+        "people", "assessments", "decisions", "sessions", "export", "evaluate",
+        "plan changes"}
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     for _, path, op in ops.values():
         assert op["security"] == [{"HTTPBearer": []}], path
