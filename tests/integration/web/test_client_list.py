@@ -19,6 +19,7 @@ from sqlalchemy import event
 from webtools import Web, WebClient
 
 from anklet.domain.history import Availability, History, Intake, Person
+from anklet.services import accounts as account_service
 from anklet.services import evaluation
 from anklet.services.demo import Script, simulate
 
@@ -331,3 +332,18 @@ def test_targets_kept_are_the_weeks_adherence(web: Web, coach: WebClient) -> Non
     assert stored.summary["this_week_pct"] == round(this.pct)
     assert stored.summary["last_week_pct"] == round(last.pct)
     assert stored.summary["last_logged"] == max(s.date for s in h.sessions).isoformat()
+
+
+def test_api_people_list_gives_the_same_activity_figures(web: Web, coach: WebClient) -> None:
+    _cast(web)
+    with web.ctx.uow() as uow:
+        account = uow.accounts.by_email(COACH)
+        assert account is not None
+        token = account_service.create_token(uow, account=account, name="tests")
+        uow.commit()
+    r = web.browser().get("/api/v1/people", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200, r.text
+    rows = {p["name"]: p["summary"] for p in r.json()["data"]}
+    assert rows["Ben Calm"]["last_logged"] == TODAY.isoformat()
+    assert (rows["Ben Calm"]["this_week_pct"], rows["Ben Calm"]["last_week_pct"]) == (90, 100)
+    assert rows["Eve Referred"]["last_week_pct"] is None

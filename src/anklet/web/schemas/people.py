@@ -51,6 +51,17 @@ class DecisionSummaryPublic(PublicModel):
     gate_total: int = Field(description="required criteria of the next gate")
     last_change: LastChangePublic | None = Field(
         default=None, description="the latest change of stage or dose (null before any)")
+    last_logged: dt.date | None = Field(
+        default=None, description="the last day a session was logged (null before the first)")
+    this_week_pct: int | None = Field(
+        default=None, ge=0, le=100,
+        description="share of this week's targets kept so far, 0–100, against the stage of "
+                    "the week (null before the first stage and while nothing is prescribed)")
+    last_week_pct: int | None = Field(
+        default=None, ge=0, le=100,
+        description="share of last week's targets kept, 0–100, against the stage of that week "
+                    "(null before the first stage, for a week before it, and while nothing "
+                    "is prescribed)")
 
 
 class PersonPublic(PublicModel):
