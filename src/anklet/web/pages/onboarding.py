@@ -294,7 +294,12 @@ def _screen_page(request: Request, account: Account, ctx: Context, values: Value
     return _step_page(request, account, "screen", "screen.html", status_code=status_code,
                       values=values, errors=errors, red_flags=ctx.protocol.red_flags,
                       sides=checkin.SIDES, pain_fields=checkin.PAIN_FIELDS,
-                      yes_no_fields=checkin.YES_NO_FIELDS)
+                      yes_no_fields=FIRST_YES_NO)
+
+
+FIRST_YES_NO = (("swelling", "Is it swollen?"), ("giving_way", "Has it given way recently?"))
+"""The check-in's yes/no questions as a first screen asks them (there is no "last check-in"
+yet); the same fields and answers."""
 
 
 SCREEN_HISTORY = tuple(f"{side}_{f}" for side in ("left", "right")
