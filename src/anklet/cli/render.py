@@ -171,6 +171,9 @@ def plan(console: Console, p: WeekPlan, library: Library, *, details: bool = Fal
         console.print(Text(f"• {note}"), soft_wrap=True)
     for issue in p.issues:
         console.print(Text(f"⚠ {issue.message}", style="yellow"))
+    for c in p.coach_changes:  # the coach's plan changes: applied, or paused with why
+        state = "" if c.applied else f" (paused: {c.reason})"
+        console.print(Text(f"✎ Coach's change: {c.words}{state}"), soft_wrap=True)
     for day in p.days:
         runs = ", ".join(f"{r.kind.value} run" + (f" {r.minutes} min" if r.minutes else "")
                          for r in day.runs)
@@ -190,6 +193,8 @@ def plan(console: Console, p: WeekPlan, library: Library, *, details: bool = Fal
                 console.print(Text(f"     ⚠ {HEEL_WARNING}", style="yellow"))
             for item in b.items:
                 console.print(f"     - {item.exercise.name}: {item.dose}  [dim]({item.exercise.id})[/]")
+                if item.coach:
+                    console.print(Text(f"       {item.coach}", style="italic"), soft_wrap=True)
                 if details:
                     _exercise_details(console, item.exercise, library, indent="         ")
     if p.habits:

@@ -18,8 +18,9 @@ hard rules (a change that breaks one is refused when made, and paused later, wit
 - one active change per exercise: end the old one first.
 
 advice (accepted, with a warning): a removal that leaves a block that is not gate-counted
-without exercises, a pin above the dose the plan gives now, an added exercise that is hard
-work (kept off the days around hard runs).
+without exercises, a pin above the dose the plan gives now, a swap that moves the ankle in
+fewer directions in a block that must cover all four, an added exercise that is hard work
+(kept off the days around hard runs).
 
 Changes never touch the decision: gates and clearance count what was logged, the same for
 everyone, so no change can make a gate easier to pass.
@@ -229,6 +230,12 @@ def _warnings(change: PlanChange, active: Sequence[PlanChange], stage: Stage,
                 out.append(f"This is more than the plan gives now ({e.dose.describe(dose_level)}):"
                            f" the dose no longer follows the weekly steps or a cut after a "
                            f"flare while it is pinned.")
+    if change.kind is PlanChangeKind.SWAP and (b := library.by_id.get(change.replacement or "")):
+        lost = [m.value for m in e.motions if m not in b.motions]
+        if lost and any(t.cover_motions and e.category in t.categories for t in stage.targets):
+            out.append(f"{b.name} does not move the ankle into {' or '.join(lost)} as "
+                       f"{e.name} does: the stage's gate counts days whose ankle work covers "
+                       f"all four motions, so check the block still does.")
     added = library.by_id.get(change.replacement or change.exercise)
     if (change.kind in (PlanChangeKind.ADD, PlanChangeKind.SWAP) and added is not None
             and added.category in protocol.planner.hard_run_categories):

@@ -50,6 +50,8 @@ def test_plan_change_swap_is_stored_audited_and_listed(cli: Cli, cli_url: str) -
     assert "plan_change" in _audit(cli_url)
     assert "Ankle alphabet in place of Ankle circles" in ok(cli("plan-change", "list",
                                                                 "sam")).text
+    assert "Coach's change: Ankle alphabet in place of Ankle circles" in ok(cli("plan",
+                                                                              "sam")).text
 
 
 def test_plan_change_hopping_before_the_gate_is_refused(cli: Cli) -> None:

@@ -94,6 +94,14 @@ def test_swap_within_the_category_is_accepted() -> None:
     assert check(change("swap", "ankle-circles", replacement="ankle-alphabet"), 2) == []
 
 
+def test_swap_that_moves_the_ankle_fewer_ways_warns() -> None:
+    e = LIBRARY.get("ankle-circles")
+    b = next(x for x in LIBRARY.exercises if x.category is e.category and 2 in x.stages
+             and set(e.motions) - set(x.motions))
+    warnings = check(change("swap", e.id, replacement=b.id), 2)
+    assert any("all four motions" in w for w in warnings)
+
+
 def test_swap_to_another_category_is_refused_naming_both_kinds() -> None:
     with pytest.raises(InputError) as err:
         check(change("swap", "ankle-circles", replacement="single-leg-stance"), 2)
