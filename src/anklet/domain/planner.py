@@ -1274,7 +1274,13 @@ def _issue_for(w: _Week, work: _Work, free: list[int]) -> RuleIssue | None:
 
 
 def _no_exercises_issue(w: _Week, work: _Work) -> RuleIssue:
-    """The library has nothing this person may do for the target at this stage."""
+    """The library has nothing this person may do for the target at this stage (or the
+    coach left out all there was)."""
+    if any(w.library.by_id[x].category in work.target.categories for x in w.removed
+           if x in w.library):
+        return RuleIssue(work.target.id, "no_exercises",
+                         f"{work.target.label} has no exercise this week: your coach left "
+                         f"out the ones there were.")
     return RuleIssue(work.target.id, "no_exercises",
                      f"No exercise in the library fits {work.target.label} at "
                      f"stage {w.stage.number} for you this week.")

@@ -174,6 +174,14 @@ def test_remove_the_last_exercise_of_a_block_not_gate_counted_warns() -> None:
     assert any("balance has no exercise left" in w for w in warnings)
 
 
+def test_plan_says_the_coach_left_out_a_block_that_has_no_exercise_left() -> None:
+    balance = [e.id for e in LIBRARY.exercises if e.category.value == "balance" and 2 in e.stages]
+    plan = plan_week(decision(2), history(*(change("remove", x) for x in balance)),
+                     week_start=MONDAY)
+    issue = next(i for i in plan.issues if i.target_id == "balance")
+    assert "your coach left out" in issue.message
+
+
 def test_second_change_for_the_same_exercise_is_refused() -> None:
     with pytest.raises(InputError, match="already has a change in force"):
         check(change("pin", "ankle-circles", sets=1, reps=10), 2, change("remove", "ankle-circles"))
