@@ -192,6 +192,11 @@ def _cross_field_rules(components: dict[str, Any], red_flags: list[str],
             {"if": {"not": _when("kind", {"const": "check_in"}, {})["if"]},
              "then": {"properties": {"red_flags": {"required": red_flags}},
                       "required": ["red_flags"]}}]
+    patch = components.get("ScreenPatch")  # a screen's correction: only the protocol's ids
+    if patch is not None and red_flags:
+        patch["properties"]["red_flags"].update(
+            {"type": "object", "additionalProperties": False,
+             "properties": {flag: {"type": "boolean"} for flag in red_flags}})
     log = components.get("ExerciseLog")
     if log is not None and exercises:
         log["properties"]["exercise_id"]["enum"] = exercises
