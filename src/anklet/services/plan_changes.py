@@ -58,7 +58,7 @@ def add(uow: UnitOfWork, *, key: str, change: PlanChange, protocol: Protocol,
     change_id = uow.people.add_plan_change(key, change)
     uow.accounts.audit(account_id=account_id, actor=actor, action="plan_change",
                        person_key=key, detail={"id": change_id, **_audit_detail(change)})
-    evaluation.refresh(uow, key=key, protocol=protocol, library=library, as_of=change.date)
+    evaluation.refresh(uow, key=key, protocol=protocol, library=library)
     return Made(change_id, change, tuple(warnings))
 
 
@@ -73,7 +73,7 @@ def end(uow: UnitOfWork, *, key: str, change_id: int, day: dt.date, protocol: Pr
     uow.accounts.audit(account_id=account_id, actor=actor, action="plan_change_ended",
                        person_key=key, detail={"id": change_id, **_audit_detail(found),
                                                "ended": day.isoformat()})
-    evaluation.refresh(uow, key=key, protocol=protocol, library=library, as_of=day)
+    evaluation.refresh(uow, key=key, protocol=protocol, library=library)
     return found
 
 
