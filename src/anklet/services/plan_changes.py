@@ -9,6 +9,7 @@ audit-log entry, and the person is re-decided. Who may make them is the caller's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from anklet.domain.decisions import decide
@@ -78,11 +79,15 @@ def end(uow: UnitOfWork, *, key: str, change_id: int, day: dt.date, protocol: Pr
 
 
 def listing(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library,
-            as_of: dt.date, history: History | None = None) -> list[Listed]:
-    """The person's changes, newest first, each with where it stands on ``as_of``."""
-    history = history or uow.people.get(key)
+            as_of: dt.date, history: History | None = None,
+            week: Sequence[ChangeStatus] | None = None) -> list[Listed]:
+    """The person's changes, newest first, each with where it stands on ``as_of`` (``week``:
+    this week's plan's ``coach_changes`` when the caller has the plan already)."""
     rows = uow.people.plan_changes(key)
-    now = this_week(history, protocol=protocol, library=library, as_of=as_of)
+    if week is None:
+        history = history or uow.people.get(key)
+        week = this_week(history, protocol=protocol, library=library, as_of=as_of)
+    now = week
     out = []
     for change_id, c in rows:
         words = change_words(c, library)

@@ -81,7 +81,7 @@ def section(uow: UnitOfWork, ctx: Context, account: Account, key: str, ev: Evalu
         return None
     d = ev.decision
     rows = service.listing(uow, key=key, protocol=ctx.protocol, library=ctx.library,
-                           as_of=d.as_of, history=ev.history)
+                           as_of=d.as_of, week=ev.plan.coach_changes)
     in_plan = _in_plan(ev.plan)
     allowed = allowed_exercises(d, ev.history, protocol=ctx.protocol, library=ctx.library)
     planned = {e.id for e in in_plan}
