@@ -64,6 +64,7 @@ COMMANDS = {
     "scores": "questionnaires",
     "serve": "web",
     "mail-test": "web",
+    "send-mail": "web",
     **{name: module for name, (module, _) in SUBCOMMANDS.items()},
 }
 """Which module holds each command, so that a run imports and builds only the command it

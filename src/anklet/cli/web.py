@@ -224,6 +224,33 @@ def mail_test(
                   f"{escape(mail.sender(s, server))}. Check that it arrived (and not as spam).")
 
 
+@commands.command("send-mail")
+def send_mail(as_json: JsonOpt = False) -> None:
+    """Send the queued emails (coaches' alerts) now; for cron when the server does not run
+    all the time (`anklet serve` sends them itself every 30 seconds). Each goes once."""
+    from anklet.cli.common import ctx as context
+    from anklet.services import outbox
+
+    c = context()
+    if c.settings.smtp_server() is None:
+        raise InputError("ANKLET_SMTP_URL", "(empty)", SMTP_ACCEPTED_TEXT,
+                         message="No mail server is set, so nothing can be sent: put its "
+                                 f"address in ANKLET_SMTP_URL, for example {SMTP_ACCEPTED_TEXT}.")
+    total = outbox.Delivery()
+    while True:  # batch after batch, until a batch leaves nothing claimed
+        done = outbox.deliver(c)
+        total = outbox.Delivery(total.sent + done.sent, total.failed + done.failed,
+                                total.too_old + done.too_old)
+        if done.sent + done.failed + done.too_old < outbox.BATCH:
+            break
+    if not emit(as_json, {"sent": total.sent, "failed": total.failed,
+                          "too_old": total.too_old}):
+        out.print(f"Sent {total.sent} email{'s' if total.sent != 1 else ''}"
+                  + (f"; {total.failed} failed (tried again next time; the reason is in the "
+                     "log above)" if total.failed else "")
+                  + (f"; {total.too_old} too old to send" if total.too_old else "") + ".")
+
+
 SMTP_ACCEPTED_TEXT = "smtp://user:password@mail.example.org:587"
 
 

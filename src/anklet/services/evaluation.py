@@ -28,7 +28,7 @@ from anklet.domain.planner import WeekPlan, plan_week
 from anklet.domain.protocol import Protocol, Stage
 from anklet.domain.runs import key_run_dates
 from anklet.store.db import make_engine
-from anklet.store.repository import gc_paused
+from anklet.store.repository import StoredDecision, gc_paused
 from anklet.store.uow import UnitOfWork
 
 
@@ -61,11 +61,22 @@ def get(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library,
                   week_start=week_start)
     if save:
         d = ev.decision
+        before = uow.people.get_decision(key)
+        kept = summary(d, activity(history, d, protocol, library, d.as_of))
         uow.people.save_decision(key, as_of=d.as_of, stage=d.stage, status=d.status,
-                                 clear_to_train=d.clear_to_train,
-                                 summary=summary(d, activity(history, d, protocol, library,
-                                                             d.as_of)))
+                                 clear_to_train=d.clear_to_train, summary=kept)
+        _alert(uow, key, history, d, before, kept)
     return ev
+
+
+def _alert(uow: UnitOfWork, key: str, history: History, d: Decision,
+           before: StoredDecision | None, kept: dict[str, object]) -> None:
+    """Queue the coach's alert emails for what turned for the worse (services.alerts)."""
+    from anklet.services import alerts
+
+    alerts.queue_for_change(uow, key=key, name=history.person.name, before=before,
+                            status=d.status, as_of=d.as_of, summary=kept,
+                            texts=alerts.texts_of(d))
 
 
 def refresh(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library,
@@ -84,8 +95,10 @@ def refresh(uow: UnitOfWork, *, key: str, protocol: Protocol, library: Library,
     d = decide(history, protocol=protocol, library=library, as_of=as_of,
                with_clearance=with_clearance)
     kept = summary(d, activity(history, d, protocol, library, d.as_of))
+    before = uow.people.get_decision(key)
     uow.people.save_decision(key, as_of=d.as_of, stage=d.stage, status=d.status,
                              clear_to_train=d.clear_to_train, summary=kept)
+    _alert(uow, key, history, d, before, kept)
     return Refreshed(history, d, kept)
 
 

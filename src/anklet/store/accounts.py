@@ -33,6 +33,17 @@ class MailToken:
 
 
 @dataclass(frozen=True)
+class QueuedMail:
+    id: int
+    key: str
+    account_id: int
+    template: str
+    values: dict[str, Any]
+    created_at: dt.datetime
+    attempts: int
+
+
+@dataclass(frozen=True)
 class Account:
     id: int
     email: str
@@ -43,6 +54,7 @@ class Account:
     password_hash: str
     must_change_password: bool = False
     email_confirmed: bool = True
+    alert_emails: bool = True
 
 
 @dataclass(frozen=True)
@@ -96,7 +108,12 @@ def _now() -> dt.datetime:
 
 _ACCOUNT_COLS = (t.accounts.c.id, t.accounts.c.email, t.accounts.c.name, t.accounts.c.role,
                  t.people.c.key, t.accounts.c.session_version, t.accounts.c.password_hash,
-                 t.accounts.c.must_change_password, t.accounts.c.email_confirmed)
+                 t.accounts.c.must_change_password, t.accounts.c.email_confirmed,
+                 t.accounts.c.alert_emails)
+
+
+def _account(row: Any) -> Account:
+    return Account(*row)
 
 
 class AccountRepository:
@@ -117,7 +134,7 @@ class AccountRepository:
             select(*_ACCOUNT_COLS).select_from(
                 t.accounts.outerjoin(t.people, t.people.c.id == t.accounts.c.person_id))
             .where(where)).one_or_none()
-        return Account(*row) if row is not None else None
+        return _account(row) if row is not None else None
 
     # -- accounts --------------------------------------------------------------------------
 
@@ -167,6 +184,10 @@ class AccountRepository:
         """The person must choose their own password before anything else."""
         self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
                               .values(must_change_password=True))
+
+    def set_alert_emails(self, account_id: int, on: bool) -> None:
+        self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
+                              .values(alert_emails=on))
 
     def confirm_email(self, account_id: int) -> None:
         self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
@@ -228,7 +249,7 @@ class AccountRepository:
             select(*_ACCOUNT_COLS).select_from(
                 t.accounts.outerjoin(t.people, t.people.c.id == t.accounts.c.person_id))
             .order_by(t.accounts.c.email))
-        return [Account(*row) for row in rows]
+        return [_account(row) for row in rows]
 
     def count(self) -> int:
         return int(self._session.execute(select(func.count()).select_from(t.accounts))
@@ -382,6 +403,64 @@ class AccountRepository:
         self._session.execute(update(mt).where(mt.c.account_id == account_id,
                                                mt.c.purpose == purpose, mt.c.used_at.is_(None))
                               .values(used_at=now))
+
+    # -- the outbox: emails queued with what caused them, sent once --------------------------
+
+    def queue_mail(self, *, key: str, account_id: int, template: str, values: dict[str, Any],
+                   now: dt.datetime) -> bool:
+        """Queue an email unless one with this ``key`` was ever queued; True if queued."""
+        ob = t.outbox
+        if self._session.execute(select(ob.c.id).where(ob.c.key == key)).first() is not None:
+            return False
+        try:
+            with self._session.begin_nested():
+                self._session.execute(insert(ob), {
+                    "key": key, "account_id": account_id, "template": template,
+                    "values": values, "created_at": now, "attempts": 0})
+        except IntegrityError:
+            return False  # queued a moment ago by another writer
+        return True
+
+    def claim_mail(self, *, now: dt.datetime, stale_before: dt.datetime, limit: int,
+                   max_attempts: int) -> list[QueuedMail]:
+        """Claim up to ``limit`` unsent emails (not claimed, or claimed before
+        ``stale_before`` by a sender that died), oldest first. Each is claimed by one
+        sender only: the claim is a conditional update."""
+        ob = t.outbox
+        free = (ob.c.sent_at.is_(None) & (ob.c.attempts < max_attempts)
+                & (ob.c.claimed_at.is_(None) | (ob.c.claimed_at < stale_before)))
+        rows = self._session.execute(
+            select(ob.c.id, ob.c.key, ob.c.account_id, ob.c.template, ob.c["values"],
+                   ob.c.created_at, ob.c.attempts)
+            .where(free).order_by(ob.c.created_at, ob.c.id).limit(limit)).all()
+        claimed = []
+        for row in rows:
+            result = self._session.execute(update(ob).where(ob.c.id == row[0], free)
+                                           .values(claimed_at=now))
+            if getattr(result, "rowcount", 0):
+                claimed.append(QueuedMail(row[0], row[1], row[2], row[3], dict(row[4]),
+                                          row[5], row[6]))
+        return claimed
+
+    def mail_sent(self, mail_id: int, now: dt.datetime) -> None:
+        self._session.execute(update(t.outbox).where(t.outbox.c.id == mail_id)
+                              .values(sent_at=now, last_error=None))
+
+    def mail_failed(self, mail_id: int, error: str, *, final: bool = False) -> None:
+        """Count a failed try (``final``: never try again)."""
+        ob = t.outbox
+        self._session.execute(update(ob).where(ob.c.id == mail_id).values(
+            attempts=10_000 if final else ob.c.attempts + 1, claimed_at=None,
+            last_error=error[:2000]))
+
+    def queued_mail(self, account_id: int | None = None) -> list[tuple[str, dt.datetime | None,
+                                                                       int, str | None]]:
+        """(key, sent_at, attempts, last_error) of the queued emails, oldest first."""
+        ob = t.outbox
+        q = select(ob.c.key, ob.c.sent_at, ob.c.attempts, ob.c.last_error).order_by(ob.c.id)
+        if account_id is not None:
+            q = q.where(ob.c.account_id == account_id)
+        return [(r[0], r[1], r[2], r[3]) for r in self._session.execute(q)]
 
     # -- failed sign-ins (and sign-ups, counted per address under the email SIGN_UP) -------
 

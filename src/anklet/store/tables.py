@@ -530,6 +530,9 @@ class AccountRow(Base):
     # a self sign-up made while email works confirms its address with a link first (0012);
     # every other account (made by a coach, the CLI, or before) counts as confirmed
     email_confirmed: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # a coach is emailed when a client gets a red flag, a flare, a step back or a "see a
+    # clinician" (0012); they can turn it off on their account page
+    alert_emails: Mapped[bool] = mapped_column(Boolean, server_default=true())
 
 
 class WebSessionRow(Base):
@@ -647,6 +650,27 @@ recorded_activities = cast(Table, RecordedActivityRow.__table__)
 questionnaire_responses = cast(Table, QuestionnaireResponseRow.__table__)
 decisions = cast(Table, DecisionRow.__table__)
 overrides = cast(Table, OverrideRow.__table__)
+class OutboxRow(Base):
+    """An email waiting to be sent (alerts to coaches), written in the same transaction as
+    what caused it. ``key`` makes each one unique (the same alert is never queued twice);
+    a sender claims a row (``claimed_at``) before sending, so several workers or a cron job
+    beside the server send it once."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            index=True)
+    template: Mapped[str] = mapped_column(String(40))
+    values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
 plan_changes = cast(Table, PlanChangeRow.__table__)
 accounts = cast(Table, AccountRow.__table__)
 coaching = cast(Table, CoachingRow.__table__)
@@ -654,5 +678,6 @@ api_tokens = cast(Table, ApiTokenRow.__table__)
 calendar_feeds = cast(Table, CalendarFeedRow.__table__)
 sign_in_attempts = cast(Table, SignInAttemptRow.__table__)
 mail_tokens = cast(Table, MailTokenRow.__table__)
+outbox = cast(Table, OutboxRow.__table__)
 audit_log = cast(Table, AuditRow.__table__)
 web_sessions = cast(Table, WebSessionRow.__table__)

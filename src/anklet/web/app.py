@@ -46,6 +46,7 @@ from anklet.web.deps import (
     PasswordChangeNeededError,
     SignInNeededError,
 )
+from anklet.web.mailer import lifespan as mail_lifespan
 from anklet.web.ops import RequestLog
 from anklet.web.ops import router as ops_router
 from anklet.web.schemas.common import openapi_truth
@@ -251,7 +252,8 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     ctx = context or open_context(settings)
     app = FastAPI(title="Anklet", version=anklet.__version__,
                   summary="Assess, stage, plan and track ankle and foot work.",
-                  docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json",
+                  lifespan=mail_lifespan)  # sends queued emails while it runs (web.mailer)
     app.state.ctx = ctx
     app.state.settings = settings
     app.add_middleware(ApiBodyLimit)

@@ -69,7 +69,10 @@ def flash(request: Request, message: str, kind: str = "ok") -> None:
 def render(request: Request, name: str, *, account: Account | None = None,
            status_code: int = 200, **values: Any) -> HTMLResponse:
     messages = request.session.pop("flash", []) if "flash" in request.session else []
+    ctx = getattr(request.app.state, "ctx", None)
     context = {"account": account, "csrf_input": _csrf_input(request),
                "csrf_token": csrf_token(request), "flashes": messages, "today": dt.date.today(),
+               # whether this Anklet can send email (pages say what happens instead)
+               "mail_on": ctx is not None and ctx.settings.smtp_server() is not None,
                **values}
     return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -417,3 +417,38 @@ def test_sign_up_without_mail_server_needs_no_confirmation(db_url: str) -> None:
         assert b.sign_in("sam@example.org", NEW).status_code == 303
     finally:
         ctx.engine.dispose()
+
+
+# --- a coach's alert emails -------------------------------------------------------------------
+
+
+def test_coach_turns_alert_emails_off_and_on(web: Web) -> None:
+    coach = web.account("coach", "casey@example.org", "Casey Coach")
+    page = coach.get("/account").text
+    assert "Alerts by email" in page
+    assert "Stop the alert emails" in page
+    r = coach.form("/account/alerts", {"on": "no"})
+    assert r.status_code == 303
+    with web.ctx.uow() as uow:
+        account = uow.accounts.by_email("casey@example.org")
+        assert account is not None
+        assert account.alert_emails is False
+    assert "Email me these alerts" in coach.get("/account").text
+    assert coach.form("/account/alerts", {"on": "maybe"}).status_code == 422
+    coach.form("/account/alerts", {"on": "yes"})
+    with web.ctx.uow() as uow:
+        account = uow.accounts.by_email("casey@example.org")
+        assert account is not None
+        assert account.alert_emails is True
+
+
+def test_client_has_no_alert_setting(web: Web) -> None:
+    web.account("coach", "casey@example.org", "Casey Coach")
+    client = web.account("client", "cleo@example.org", "Cleo Client",
+                         coach_email="casey@example.org")
+    assert "Alerts by email" not in client.get("/account").text
+    assert client.form("/account/alerts", {"on": "no"}).status_code == 303
+    with web.ctx.uow() as uow:
+        account = uow.accounts.by_email("cleo@example.org")
+        assert account is not None
+        assert account.alert_emails is True  # unchanged

@@ -260,3 +260,24 @@ def confirm(request: Request, token: str, uow: Uow) -> Response:
     request.session["signed_up_email"] = account.email
     flash(request, "Thank you: your email is confirmed. Sign in below.")
     return RedirectResponse("/sign-in", 303)
+
+
+# --- a coach's alert emails -----------------------------------------------------------------
+
+
+@router.post("/account/alerts")
+async def alert_emails(request: Request, account: PageAccount, uow: Uow) -> Response:
+    """A coach turns the alert emails on or off (``on``: yes or no)."""
+    if account.role != "coach":
+        return RedirectResponse("/account", 303)
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    on = form.get("on", "")
+    if on not in ("yes", "no"):
+        raise InputError("on", on, "yes or no")
+    uow.accounts.set_alert_emails(account.id, on == "yes")
+    uow.accounts.audit(account_id=account.id, actor=account.email,
+                       action="alert_emails_on" if on == "yes" else "alert_emails_off")
+    uow.commit()
+    flash(request, "Alert emails are on." if on == "yes" else
+          "Alert emails are off; your client list still shows who needs attention.")
+    return RedirectResponse("/account#alerts", 303)
