@@ -31,7 +31,7 @@ def test_a_coach_leaves_an_exercise_out_and_the_client_reads_why(server: Server,
     form.get_by_role("button", name="Leave it out").tap()
     coach.wait_for_url(f"{server}/people/{key}#plan-changes")
     assert coach.get_by_text(f"Plan changed: {name} left out").is_visible()
-    assert section.get_by_text("In the plan").first.is_visible()
+    assert section.get_by_text("In force").first.is_visible()
     shot(coach, "plan-change-coach")
 
     client = pages.phone()

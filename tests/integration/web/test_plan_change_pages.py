@@ -77,7 +77,7 @@ def test_coach_swaps_and_the_client_sees_changed_by_your_coach(
     [c] = _changes(web, key)
     assert (c.kind.value, c.exercise, c.replacement, c.by) == ("swap", a, b, "coach@example.org")
     page = _text(coach.get(f"/people/{key}").text)
-    assert "In the plan" in page
+    assert "In force" in page
     assert "Easier on her knee" in page
     week = _text(client_of_coach.get(f"/people/{key}/plan").text)
     assert "Changed by your coach" in week

@@ -35,7 +35,7 @@ from anklet.web.templating import flash
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 
 KINDS = ("swap", "remove", "add", "pin")
-STATE_TEXT = {"applied": "In the plan", "paused": "Paused", "ended": "Ended",
+STATE_TEXT = {"applied": "In force", "paused": "Paused", "ended": "Ended",
               "waiting": "From a later day"}
 
 
