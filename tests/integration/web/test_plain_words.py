@@ -313,3 +313,22 @@ def test_week_strip_on_today_marks_missed_days_in_words(web: Web,
             assert "is-missed" not in classes
             assert "missed" not in visible(body)
     assert "✗ missed" in visible(page)  # the legend
+
+
+def test_pain_taps_are_tinted_by_the_protocols_zones_and_say_them(
+        web: Web, client_of_coach: WebClient) -> None:
+    key = str(client_of_coach.person_key)
+    _ready(web, key)
+    page = client_of_coach.get(f"/people/{key}/log").text
+    pm = web.ctx.protocol.pain_monitoring
+    safe, acceptable = int(pm.safe_max.value), int(pm.acceptable_max.value)
+    fieldset = page[page.index('id="f-pain_during"'):]
+    fieldset = fieldset[:fieldset.index("</fieldset>")]
+    zones = {int(v): z for z, v in re.findall(
+        r'class="pill zone-(\w+)"><input type="radio" name="pain_during" value="(\d+)"',
+        fieldset)}
+    assert zones == {n: "safe" if n <= safe else "ok" if n <= acceptable else "high"
+                     for n in range(11)}
+    said = (f"0–{safe} is fine, {safe + 1}–{acceptable} is acceptable, above {acceptable} is "
+            f"too much.")
+    assert said in html.unescape(fieldset)  # in words, not colour alone

@@ -34,7 +34,7 @@ from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
 from anklet.web import charts, checkin, progress
 from anklet.web.changes import change_rows
-from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
+from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf, get_context
 from anklet.web.pages import onboarding
 from anklet.web.templating import flash, render
 
@@ -343,7 +343,14 @@ def _log_page(request: Request, account: Account, history: History, *, rows: lis
                   rows=[r for r in rows if r.planned], extra_rows=extra, extra_open=extra_open,
                   values=values, errors=errors, refused=plan.refused if plan else None,
                   back=_back(account, key), sides=SIDE_CHOICES, labels=LABELS,
-                  max_date=dt.date.today().isoformat())
+                  max_date=dt.date.today().isoformat(), pain_zones=_pain_zones(request))
+
+
+def _pain_zones(request: Request) -> tuple[int, int]:
+    """The highest pain that is safe and the highest that is acceptable during a session
+    (the protocol's pain-monitoring zones): the log form's pain taps are coloured by them."""
+    pm = get_context(request).protocol.pain_monitoring
+    return int(pm.safe_max.value), int(pm.acceptable_max.value)
 
 
 @router.get("/people/{key}/log")
