@@ -228,8 +228,8 @@ def _warnings(change: PlanChange, active: Sequence[PlanChange], stage: Stage,
             if pinned is not None and plan is not None and (
                     pinned > plan or (change.sets or 0) > e.dose.sets):
                 out.append(f"This is more than the plan gives now ({e.dose.describe(dose_level)}):"
-                           f" the dose no longer follows the weekly steps or a cut after a "
-                           f"flare while it is pinned.")
+                           f" while it is pinned the dose no longer follows the weekly steps. "
+                           f"It waits whenever the plan cuts the dose for pain or after a race.")
     if change.kind is PlanChangeKind.SWAP and (b := library.by_id.get(change.replacement or "")):
         lost = [m.value for m in e.motions if m not in b.motions]
         if lost and any(t.cover_motions and e.category in t.categories for t in stage.targets):

@@ -948,8 +948,34 @@ def _coach_step(w: _Week) -> None:
     """The coach's changes in force this week, each checked against the stage's rules:
     applied, or paused with the reason."""
     day = w.decision.as_of if w.start <= w.decision.as_of else w.start
-    w.coach = statuses(w.history.plan_changes, day, stage=w.stage, protocol=w.protocol,
-                       library=w.library, why_not=lambda e: _why_not(e, w.who))
+    w.coach = [_pin_while_cut(s, w) for s in statuses(
+        w.history.plan_changes, day, stage=w.stage, protocol=w.protocol, library=w.library,
+        why_not=lambda e: _why_not(e, w.who))]
+
+
+_PAIN_TROUBLE = frozenset({"pain_flare", "not_settled", "rising_pain"})
+
+
+def _pin_while_cut(s: ChangeStatus, w: _Week) -> ChangeStatus:
+    """A pinned dose above what the plan gives this week waits while the dose is cut for
+    pain (a flare, pain not settled by the morning, rising pain) or after a race: a pin
+    holds the dose up, and these are exactly the weeks the engine takes it down."""
+    c = s.change
+    if not s.applied or c.kind is not PlanChangeKind.PIN:
+        return s
+    trouble = sorted(_PAIN_TROUBLE & {f.kind for f in w.decision.flags})
+    if not trouble and w.dose_factor >= 1:
+        return s
+    e = w.library.by_id[c.exercise]
+    now = e.dose.scaled(w.level)
+    above = any(pinned is not None and plan is not None and pinned > plan
+                for pinned, plan in ((c.reps, now["reps"]), (c.seconds, now["seconds"])))
+    if not above and (c.sets or 0) <= e.dose.sets:
+        return s
+    why = ("the dose is lighter this week after your race" if not trouble
+           else "the dose is cut while pain settles")
+    return ChangeStatus(c, False, f"{why}, so {e.name} follows the plan's dose "
+                        f"({e.dose.describe(w.level)}) until then", s.words)
 
 
 def _stage_targets_step(w: _Week) -> None:
