@@ -43,6 +43,8 @@ PAGES: list[tuple[str | None, str]] = [
     (None, "/reset-password/an-unknown-link"),
     (None, "/invite/an-unknown-link"),
     ("coach", "/coach"),
+    ("coach", "/coach?q=a&flag=attention&sort=adherence"),  # a search with filters kept
+    ("coach", "/coach?stage=9"),  # a filter value not offered: named on the form
     ("coach", "/people/{key}"),
     ("coach", "/people/{key}/assess"),
     ("coach", "/people/{key}/calendar"),
