@@ -160,7 +160,7 @@ def test_a_coach_signs_up_assesses_a_client_and_prints_the_plan(server: Server,
     # a sign-in for the client: the one-time password is shown once
     page.goto(f"{server}/people/{key}")
     page.get_by_label("Their email").fill(CLIENT_EMAIL)
-    page.get_by_role("button", name="Make a sign-in").click()
+    page.get_by_role("button", name="Make a one-time password instead").click()
     made = page.get_by_role("status").filter(has_text=f"Sign-in made for {CLIENT}")
     expect(made).to_be_visible()
     password = made.locator("code.secret").inner_text().strip()

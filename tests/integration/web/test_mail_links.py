@@ -230,7 +230,7 @@ def test_invite_by_email_then_client_chooses_password(web: Web, mailbox: Mailbox
     assert "cleo@example.org" in page.text
     r = client.form(path, {"new_password": NEW, "confirm_password": NEW})
     assert r.status_code == 303
-    assert r.headers["location"] == "/me"
+    assert r.headers["location"] == "/welcome"  # getting started comes first
     assert client.get(f"/people/{key}/plan").status_code == 200  # signed in as the client
     assert client.get(path).status_code == 410  # once only
     assert web.browser().sign_in("cleo@example.org", NEW).status_code == 303

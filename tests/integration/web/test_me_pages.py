@@ -249,7 +249,8 @@ def test_me_before_a_screen_asks_for_the_safety_questions(
         client_of_coach: WebClient, self_coached: WebClient) -> None:
     page = html.unescape(client_of_coach.get("/me").text)
     assert "A few safety questions first" in page
-    assert "Your coach will go through them" in page
+    assert 'href="/welcome/screen"' in page  # a client answers them too (or with the coach)
+    assert "go through them with your coach" in page
     page = html.unescape(self_coached.get("/me").text)
     assert f'href="/people/{self_coached.person_key}/assess"' in page
 

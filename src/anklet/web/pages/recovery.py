@@ -191,7 +191,7 @@ def invitation_page(request: Request, token: str, account: MaybeAccount, uow: Uo
 
 
 @router.post(INVITE_PATH + "{token}")
-async def accept_invitation(request: Request, token: str, uow: Uow) -> Response:
+async def accept_invitation(request: Request, token: str, uow: Uow, ctx: Ctx) -> Response:
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     new = form.get("new_password", "")
     try:
@@ -217,7 +217,9 @@ async def accept_invitation(request: Request, token: str, uow: Uow) -> Response:
     uow.commit()
     flash(request, "Welcome! Your password is set; from now on, sign in with this email and "
                    "your password.")
-    return RedirectResponse("/me", 303)
+    from anklet.web.pages import onboarding  # the walk-through while it is due, else Today
+
+    return RedirectResponse(onboarding.start_for(uow, ctx, account), 303)
 
 
 # --- confirming a self sign-up's email ----------------------------------------------------
