@@ -75,6 +75,9 @@ PAGES: list[tuple[str | None, str]] = [
     ("coach", "/people/{key}/imports"),
     ("coach", "/people/{key}/records"),
     ("client", "/people/{key}/records"),
+    # the guided session before Start; test_guided_session checks it running and at the end
+    ("client", "/people/{key}/guided"),
+    ("coach", "/people/{key}/guided"),
 ]
 
 PLAN_CHANGES = [

@@ -234,6 +234,8 @@ class Settings(DataModel):
     """Swelling or giving way this long after a sprain, with an unstable-ankle CAI score,
     suggests seeing a clinician for an assessment."""
     referral_cait_max: Number = Number(value=25, source="Wright2014")
+    rest_between_sets_s: Number = Number(value=30, source="convention")
+    """The rest a guided session gives between two sets of an exercise, in seconds."""
 
 
 class Placement(DataModel):

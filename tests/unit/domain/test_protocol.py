@@ -71,8 +71,9 @@ def _numbers(p: Protocol) -> list[tuple[str, Number]]:
 def test_protocol_every_setting_number_has_a_known_source() -> None:
     p = load_protocol()
     numbers = _numbers(p)
-    # settings 6, pain monitoring 5, range loss 3, dosing 5, placement 3, stages 4
-    assert len(numbers) == 6 + 5 + 3 + 5 + 3 + 4
+    # settings 7 (with the guided session's rest between sets), pain monitoring 5, range
+    # loss 3, dosing 5, placement 3, stages 4
+    assert len(numbers) == 7 + 5 + 3 + 5 + 3 + 4
     for where, num in numbers:
         assert num.source in p.sources, where
 
@@ -84,6 +85,11 @@ def test_protocol_settings_hold_how_long_self_reports_count_and_when_to_refer() 
     # CAIT 25 or less suggests an unstable ankle (Wright2014)
     assert (s.referral_cait_max.value, s.referral_cait_max.source) == (25, "Wright2014")
     assert s.self_report_days.value < s.retest_days.value
+
+
+def test_protocol_settings_give_a_guided_session_a_short_rest_between_sets() -> None:
+    rest = load_protocol().settings.rest_between_sets_s
+    assert (rest.value, rest.source) == (30, "convention")
 
 
 def test_protocol_placement_starts_an_injury_free_person_at_the_ankle_or_the_build() -> None:
