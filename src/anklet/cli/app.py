@@ -65,6 +65,7 @@ COMMANDS = {
     "serve": "web",
     "mail-test": "web",
     "send-mail": "web",
+    "send-reminders": "web",
     **{name: module for name, (module, _) in SUBCOMMANDS.items()},
 }
 """Which module holds each command, so that a run imports and builds only the command it

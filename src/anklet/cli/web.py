@@ -226,16 +226,18 @@ def mail_test(
 
 @commands.command("send-mail")
 def send_mail(as_json: JsonOpt = False) -> None:
-    """Send the queued emails (coaches' alerts) now; for cron when the server does not run
-    all the time (`anklet serve` sends them itself every 30 seconds). Each goes once."""
+    """Queue the reminders due now and send the queued emails (coaches' alerts, reminders);
+    for cron when the server does not run all the time (`anklet serve` does it itself
+    every 30 seconds). Each goes once; a reminder more than an hour late is not sent."""
     from anklet.cli.common import ctx as context
-    from anklet.services import outbox
+    from anklet.services import outbox, reminders
 
     c = context()
     if c.settings.smtp_server() is None:
         raise InputError("ANKLET_SMTP_URL", "(empty)", SMTP_ACCEPTED_TEXT,
                          message="No mail server is set, so nothing can be sent: put its "
                                  f"address in ANKLET_SMTP_URL, for example {SMTP_ACCEPTED_TEXT}.")
+    queued = reminders.queue_due(c)
     total = outbox.Delivery()
     while True:  # batch after batch, until a batch leaves nothing claimed
         done = outbox.deliver(c)
@@ -243,12 +245,20 @@ def send_mail(as_json: JsonOpt = False) -> None:
                                 total.too_old + done.too_old)
         if done.sent + done.failed + done.too_old < outbox.BATCH:
             break
-    if not emit(as_json, {"sent": total.sent, "failed": total.failed,
-                          "too_old": total.too_old}):
-        out.print(f"Sent {total.sent} email{'s' if total.sent != 1 else ''}"
+    if not emit(as_json, {"reminders_queued": queued, "sent": total.sent,
+                          "failed": total.failed, "too_old": total.too_old}):
+        out.print((f"Queued {queued} reminder{'s' if queued != 1 else ''}. " if queued else "")
+                  + f"Sent {total.sent} email{'s' if total.sent != 1 else ''}"
                   + (f"; {total.failed} failed (tried again next time; the reason is in the "
                      "log above)" if total.failed else "")
                   + (f"; {total.too_old} too old to send" if total.too_old else "") + ".")
+
+
+@commands.command("send-reminders")
+def send_reminders(as_json: JsonOpt = False) -> None:
+    """The same as `anklet send-mail` (reminders are queued and sent in one step, so one
+    cron line does both): queue the reminders due now and send the queued emails."""
+    send_mail(as_json=as_json)
 
 
 SMTP_ACCEPTED_TEXT = "smtp://user:password@mail.example.org:587"

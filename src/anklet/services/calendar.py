@@ -14,6 +14,9 @@ Events are all-day (the plan gives days, not times):
 * one **gait prep** event on the day of each planned long, interval or race run, with the
   drills to do before it (the planner places them on that day as part of the warm-up).
 
+When the person chose day-plan reminders (:mod:`anklet.services.reminders`), each session
+event has an alarm (VALARM) at that time of its day.
+
 UIDs are made from the person and the date (``{key}-{date}-session@anklet``), so a
 calendar app updates an event when the plan changes instead of adding a second one. A plan
 the engine refuses (a red flag, a missing screen) gives one event this week that says why.
@@ -32,6 +35,7 @@ from anklet.domain.history import History
 from anklet.domain.planner import PlanBlock, PlanDay, WeekPlan, plan_week
 from anklet.domain.protocol import Protocol
 from anklet.services.accounts import feed_person
+from anklet.services.reminders import day_plan_alarm
 from anklet.store.uow import UnitOfWork
 
 __all__ = ["REFRESH", "WEEKS_AHEAD", "build", "feed_for_token", "plans"]
@@ -93,15 +97,31 @@ def _event(uid: str, day: dt.date, summary: str, description: str,
     return event
 
 
-def _day_events(key: str, day: PlanDay, stamp: dt.datetime) -> list[icalendar.Event]:
+def _alarm(at: dt.time) -> icalendar.Alarm:
+    """A reminder at ``at`` on the day of an all-day event: relative to its start (midnight
+    of that day where the calendar is), so it rings at that time of day whatever the zone
+    and across a change of clocks."""
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", _text("Time for your Anklet exercises"))
+    alarm.add("trigger", dt.timedelta(hours=at.hour, minutes=at.minute),
+              parameters={"RELATED": "START"})
+    return alarm
+
+
+def _day_events(key: str, day: PlanDay, stamp: dt.datetime,
+                alarm: dt.time | None = None) -> list[icalendar.Event]:
     out = []
     free = [b for b in day.blocks if b.uses_free_time]
     if free:
         minutes = sum(b.minutes for b in free)
         summary = f"Anklet: {', '.join(b.label for b in free)} ({minutes} min)"
         text = "\n\n".join("\n".join(_block_lines(b)) for b in free)
-        out.append(_event(f"{key}-{day.date.isoformat()}-session@anklet", day.date, summary,
-                          text + "\n\nLog it in Anklet when you are done.", stamp))
+        session = _event(f"{key}-{day.date.isoformat()}-session@anklet", day.date, summary,
+                         text + "\n\nLog it in Anklet when you are done.", stamp)
+        if alarm is not None:  # the person chose day-plan reminders at this time
+            session.add_component(_alarm(alarm))
+        out.append(session)
     prep = [b for b in day.blocks if b.before_run is not None]
     if prep:
         run = prep[0].before_run
@@ -117,8 +137,9 @@ def _day_events(key: str, day: PlanDay, stamp: dt.datetime) -> list[icalendar.Ev
 
 
 def build(history: History, week_plans: list[WeekPlan], *,
-          now: dt.datetime | None = None) -> bytes:
-    """The ICS file for these plans."""
+          now: dt.datetime | None = None, alarm: dt.time | None = None) -> bytes:
+    """The ICS file for these plans; with ``alarm``, each session rings at that time of
+    its day (the person's day-plan reminder time)."""
     stamp = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     key, name = history.person.id, history.person.name
     cal = icalendar.Calendar()
@@ -140,7 +161,7 @@ def build(history: History, week_plans: list[WeekPlan], *,
                 f"{plan.refused}\n\nOpen Anklet to see what to do next.", stamp))
             continue
         for day in plan.days:
-            for event in _day_events(key, day, stamp):
+            for event in _day_events(key, day, stamp, alarm):
                 cal.add_component(event)
     return bytes(cal.to_ical())
 
@@ -154,5 +175,6 @@ def feed_for_token(uow: UnitOfWork, *, token: str, protocol: Protocol, library: 
         return None
     history = uow.people.get(key)
     today = today or dt.date.today()
+    chosen = day_plan_alarm(uow, key)
     return build(history, plans(history, protocol=protocol, library=library, today=today),
-                 now=now)
+                 now=now, alarm=chosen[0] if chosen else None)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from anklet.services import mail
+from anklet.services import mail, reminders
 from anklet.services.context import Context
 
 MAX_ATTEMPTS = 5
@@ -41,6 +41,10 @@ def deliver(ctx: Context, *, now: dt.datetime | None = None, limit: int = BATCH)
         batch = uow.accounts.claim_mail(now=now, stale_before=now - CLAIM_TIMEOUT,
                                         limit=limit, max_attempts=MAX_ATTEMPTS)
         accounts = {m.account_id: uow.accounts.by_id(m.account_id) for m in batch}
+        # reminders get their links now (only the tokens' hashes are stored), or a reason
+        # not to go after all (turned off since, too late)
+        ready = {m.id: reminders.prepare(uow, m, base=ctx.settings.public_url, now=now)
+                 for m in batch if reminders.is_reminder(m.template)}
         uow.commit()
     results: list[tuple[int, str | None]] = []
     sent = failed = too_old = 0
@@ -53,8 +57,16 @@ def deliver(ctx: Context, *, now: dt.datetime | None = None, limit: int = BATCH)
             results.append((m.id, "too old to send"))
             too_old += 1
             continue
+        prepared = ready.get(m.id)
+        if isinstance(prepared, str):
+            results.append((m.id, prepared))
+            too_old += 1
+            continue
         link = f"{base}/people/{m.values.get('person', '')}" if base else ""
-        message = mail.compose(m.template, to=account.email, link=link, **m.values)
+        values = m.values | (prepared.values if prepared else {})
+        message = mail.compose(m.template, to=account.email, link=link, **values)
+        if prepared:
+            message = replace(message, headers=message.headers | prepared.headers)
         try:
             mail.send(ctx.settings, message)
             results.append((m.id, None))
@@ -68,9 +80,17 @@ def deliver(ctx: Context, *, now: dt.datetime | None = None, limit: int = BATCH)
             for mail_id, error in results:
                 if error is None:
                     uow.accounts.mail_sent(mail_id, now)
-                elif error == "too old to send":
+                elif error == "too old to send" or error in reminders.NOT_SENT:
                     uow.accounts.mail_failed(mail_id, error, final=True)
                 else:
                     uow.accounts.mail_failed(mail_id, error)
             uow.commit()
     return Delivery(sent, failed, too_old)
+
+def send_due(ctx: Context, *, now: dt.datetime | None = None) -> tuple[int, Delivery]:
+    """One round of the sender: queue the reminders due now (:mod:`anklet.services.reminders`),
+    then send what is queued. The server's loop and ``anklet send-mail`` both do this."""
+    if ctx.settings.smtp_server() is None:
+        return 0, Delivery()
+    queued = reminders.queue_due(ctx, now=now)
+    return queued, deliver(ctx, now=now)

@@ -671,6 +671,47 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+class ReminderRow(Base):
+    """A reminder an account chose (0013): the day's plan, the next-morning pain question,
+    or a coach's weekly summary; on which weekdays (``days``: Monday = 0, e.g. "01234"), at
+    what local time (``at``: "HH:MM") in which IANA time zone. Sent through the outbox."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        CheckConstraint("kind IN ('day_plan', 'morning_pain', 'weekly_summary')", name="kind"),
+        UniqueConstraint("account_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    days: Mapped[str] = mapped_column(String(7))
+    at: Mapped[str] = mapped_column(String(5))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class ReminderLinkRow(Base):
+    """A link in a reminder email (0013): ``stop`` turns that kind of reminder off without
+    signing in; ``pain`` records the morning pain for the session of ``day``, once. Only
+    the SHA-256 of the link's token is kept."""
+
+    __tablename__ = "reminder_links"
+    __table_args__ = (CheckConstraint("purpose IN ('stop', 'pain')", name="purpose"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(String(10))
+    day: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
 plan_changes = cast(Table, PlanChangeRow.__table__)
 accounts = cast(Table, AccountRow.__table__)
 coaching = cast(Table, CoachingRow.__table__)
@@ -679,5 +720,7 @@ calendar_feeds = cast(Table, CalendarFeedRow.__table__)
 sign_in_attempts = cast(Table, SignInAttemptRow.__table__)
 mail_tokens = cast(Table, MailTokenRow.__table__)
 outbox = cast(Table, OutboxRow.__table__)
+reminders = cast(Table, ReminderRow.__table__)
+reminder_links = cast(Table, ReminderLinkRow.__table__)
 audit_log = cast(Table, AuditRow.__table__)
 web_sessions = cast(Table, WebSessionRow.__table__)

@@ -299,9 +299,10 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     from anklet.web.pages import corrections as correction_pages
 
     app.include_router(correction_pages.router)  # /people/{key}/records: edit, delete
-    from anklet.web.pages import guided
+    from anklet.web.pages import reminders as reminder_pages
 
-    app.include_router(guided.router)  # /people/{key}/guided: today's session step by step
+    app.include_router(reminder_pages.router)  # /reminders: settings, links in reminder emails
+    app.include_router(reminder_pages.one_click)  # RFC 8058 one-click stop: no session
     app.include_router(v1.router)
     app.include_router(docs.router)  # /api/docs: Swagger UI from static/swagger, no CDN
     _with_truthful_openapi(app)

@@ -1,6 +1,7 @@
-"""The server sends queued emails (coaches' alerts) itself: every ``EVERY_S`` seconds, while
-it runs, when a mail server is set. Several workers may each do it; the outbox's claims
-(:mod:`anklet.services.outbox`) make every email go once. ``anklet send-mail`` does the same
+"""The server queues due reminders and sends queued emails (coaches' alerts, reminders)
+itself: every ``EVERY_S`` seconds, while it runs, when a mail server is set. Several
+workers may each do it; the outbox's keys and claims (:mod:`anklet.services.outbox`) make
+every email go once. ``anklet send-mail`` does the same
 from cron for a server run without it."""
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ _log = logging.getLogger("anklet.web")
 async def _loop(ctx: Context) -> None:
     while True:
         try:
-            await run_in_threadpool(outbox.deliver, ctx)
+            await run_in_threadpool(outbox.send_due, ctx)  # reminders due, then the queue
         except Exception:  # a database hiccup must not end the loop for good
             _log.exception("Sending queued emails failed; trying again in %.0f s", EVERY_S)
         await asyncio.sleep(EVERY_S)

@@ -68,10 +68,11 @@ def test_send_mail_sends_the_queued_alerts_once(cli: Cli, monkeypatch: pytest.Mo
         assert r.code == 0, r.text
         r = cli("send-mail", "--json")
         assert r.code == 0, r.text
-        assert r.json() == {"sent": 1, "failed": 0, "too_old": 0}
+        assert r.json() == {"reminders_queued": 0, "sent": 1, "failed": 0, "too_old": 0}
         (message,) = box.wait()
         assert message["Subject"] == "Cleo Client answered yes to a red-flag question"
-        assert cli("send-mail", "--json").json() == {"sent": 0, "failed": 0, "too_old": 0}
+        assert cli("send-mail", "--json").json() == {"reminders_queued": 0, "sent": 0,
+                                                      "failed": 0, "too_old": 0}
     finally:
         box.stop()
 

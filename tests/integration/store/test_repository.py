@@ -51,7 +51,7 @@ def _counts(engine: Engine) -> dict[str, int]:
 
 
 _ACCOUNT_TABLES = {"accounts", "coaching", "api_tokens", "calendar_feeds", "sign_in_attempts",
-                   "web_sessions", "mail_tokens", "outbox",
+                   "web_sessions", "mail_tokens", "outbox", "reminders", "reminder_links",
                    "audit_log"}  # the web app's tables: empty here
 
 

@@ -278,8 +278,7 @@ def test_the_victims_own_coach_and_client_do_reach_her(world: World, app: FastAP
     assert vera.get(f"/people/{world.key}/progress").status_code == 200
     assert vera.get(f"/people/{world.key}/plan").status_code == 200
     assert vera.get("/me").status_code == 200
-    for url in (f"/people/{world.key}/time", f"/people/{world.key}/imports",
-                f"/people/{world.key}/guided"):
+    for url in (f"/people/{world.key}/time", f"/people/{world.key}/imports"):
         assert vera.get(url).status_code == 200
         assert VICTIM in casey.get(url).text
     for path in ("questionnaires", "questionnaires/cait?side=left"):
@@ -294,4 +293,57 @@ def test_someone_elses_api_token_cannot_be_deleted(world: World) -> None:
         r = b.request("POST", f"/account/tokens/{token_ids[0]}/delete",
                       data={"csrf_token": b.csrf()})
         assert r.status_code in (303, 401, 403, 404), who
+    assert world.snapshot() == before
+
+
+def test_reminders_pages_and_links_reach_only_their_own_account(world: World) -> None:
+    """/reminders names no person: each account sees and changes only its own choices;
+    a link's token opens only what it was made for (a wrong one: 410, nothing changed)."""
+    import hashlib
+
+    from anklet.services import reminders
+    from anklet.store.reminders import ReminderRepository
+
+    now = dt.datetime.now(dt.UTC)
+    with world.web.ctx.uow() as uow:
+        vera = uow.accounts.by_email("vera@example.org")
+        assert vera is not None
+        reminders.save(uow, vera, {"day_plan": reminders.Choice(
+            "day_plan", True, frozenset({0, 3}), dt.time(6, 45), "Asia/Tokyo")})
+        for purpose, kind in (("stop", "day_plan"), ("pain", "morning_pain")):
+            ReminderRepository(uow.session).add_link(
+                token_hash=hashlib.sha256(f"vera-{purpose}".encode()).hexdigest(),
+                account_id=vera.id, kind=kind, purpose=purpose, day=EARLIER, now=now,
+                expires_at=now + dt.timedelta(days=1))
+        uow.commit()
+
+    def veras() -> object:
+        with world.web.ctx.uow(write=False) as uow:
+            account = uow.accounts.by_email("vera@example.org")
+            assert account is not None
+            return reminders.settings_for(uow, account)
+
+    before, choices = world.snapshot(), veras()
+    for who, b in world.browsers().items():
+        page = b.get("/reminders")
+        if who == "signed out":
+            assert page.status_code in (303, 401), who
+        else:
+            assert page.status_code == 200, who
+            assert "Asia/Tokyo" not in page.text, who
+            _assert_nothing_leaked(page.text, f"{who} GET /reminders")
+        r = b.request("POST", "/reminders", data={
+            "csrf_token": b.csrf(), "day_plan_on": "on", "day_plan_days": "1",
+            "day_plan_at": "09:00", "weekly_summary_on": "on", "weekly_summary_days": "1",
+            "time_zone": "UTC"})
+        assert r.status_code in (303, 401, 403), who
+        for url in ("/reminders/stop/not-veras", "/reminders/pain/not-veras"):
+            r = b.request("POST", url, data={"csrf_token": b.csrf(), "pain": "9",
+                                             "List-Unsubscribe": "One-Click"})
+            assert r.status_code == 410, (who, url)
+            _assert_nothing_leaked(r.text, f"{who} POST {url}")
+            got = b.get(url + "?pain=9")
+            assert got.status_code == 410, (who, url)
+            _assert_nothing_leaked(got.text, f"{who} GET {url}")
+    assert veras() == choices
     assert world.snapshot() == before

@@ -1,0 +1,118 @@
+"""Reminders an account chose, and the links sent in reminder emails.
+
+Works inside a unit of work's session and never commits, like the other repositories.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as DbSession
+
+from anklet.store import tables as t
+
+__all__ = ["ReminderLink", "ReminderRepository", "StoredReminder"]
+
+
+@dataclass(frozen=True)
+class StoredReminder:
+    account_id: int
+    kind: str
+    enabled: bool
+    days: str
+    at: str
+    time_zone: str
+
+
+@dataclass(frozen=True)
+class ReminderLink:
+    id: int
+    account_id: int
+    kind: str
+    purpose: str
+    day: dt.date | None
+    expires_at: dt.datetime
+    used_at: dt.datetime | None
+
+
+class ReminderRepository:
+    def __init__(self, session: DbSession) -> None:
+        self._session = session
+
+    def for_account(self, account_id: int) -> dict[str, StoredReminder]:
+        r = t.reminders
+        rows = self._session.execute(
+            select(r.c.account_id, r.c.kind, r.c.enabled, r.c.days, r.c.at, r.c.time_zone)
+            .where(r.c.account_id == account_id))
+        return {row[1]: StoredReminder(*row) for row in rows}
+
+    def enabled(self) -> list[StoredReminder]:
+        """Every reminder that is on, by account."""
+        r = t.reminders
+        rows = self._session.execute(
+            select(r.c.account_id, r.c.kind, r.c.enabled, r.c.days, r.c.at, r.c.time_zone)
+            .where(r.c.enabled.is_(True)).order_by(r.c.account_id, r.c.kind))
+        return [StoredReminder(*row) for row in rows]
+
+    def save(self, reminder: StoredReminder, now: dt.datetime) -> None:
+        """Insert or replace the account's reminder of this kind."""
+        r = t.reminders
+        values = {"enabled": reminder.enabled, "days": reminder.days, "at": reminder.at,
+                  "time_zone": reminder.time_zone, "updated_at": now}
+        done = self._session.execute(
+            update(r).where(r.c.account_id == reminder.account_id, r.c.kind == reminder.kind)
+            .values(**values))
+        if getattr(done, "rowcount", 0):
+            return
+        try:
+            with self._session.begin_nested():
+                self._session.execute(insert(r), {"account_id": reminder.account_id,
+                                                  "kind": reminder.kind, **values})
+        except IntegrityError:  # saved a moment ago by another request: update that one
+            self._session.execute(
+                update(r).where(r.c.account_id == reminder.account_id,
+                                r.c.kind == reminder.kind).values(**values))
+
+    def turn_off(self, account_id: int, kind: str, now: dt.datetime) -> bool:
+        """True when it was on."""
+        r = t.reminders
+        done = self._session.execute(
+            update(r).where(r.c.account_id == account_id, r.c.kind == kind,
+                            r.c.enabled.is_(True)).values(enabled=False, updated_at=now))
+        return bool(getattr(done, "rowcount", 0))
+
+    def queued(self, key: str) -> bool:
+        """Whether an email with this outbox key was ever queued."""
+        ob = t.outbox
+        return self._session.execute(select(ob.c.id).where(ob.c.key == key)).first() is not None
+
+    # -- links ----------------------------------------------------------------------------
+
+    def add_link(self, *, token_hash: str, account_id: int, kind: str, purpose: str,
+                 day: dt.date | None, now: dt.datetime, expires_at: dt.datetime) -> None:
+        self._session.execute(insert(t.reminder_links), {
+            "token_hash": token_hash, "account_id": account_id, "kind": kind,
+            "purpose": purpose, "day": day, "created_at": now, "expires_at": expires_at})
+
+    def link(self, token_hash: str, purpose: str) -> ReminderLink | None:
+        rl = t.reminder_links
+        row = self._session.execute(
+            select(rl.c.id, rl.c.account_id, rl.c.kind, rl.c.purpose, rl.c.day,
+                   rl.c.expires_at, rl.c.used_at)
+            .where(rl.c.token_hash == token_hash, rl.c.purpose == purpose)).first()
+        return ReminderLink(*row) if row is not None else None
+
+    def use_link(self, link_id: int, now: dt.datetime) -> bool:
+        """Mark a link used; False when it was used already (another tab, a moment ago)."""
+        rl = t.reminder_links
+        done = self._session.execute(update(rl).where(and_(rl.c.id == link_id,
+                                                           rl.c.used_at.is_(None)))
+                                     .values(used_at=now))
+        return bool(getattr(done, "rowcount", 0))
+
+    def delete_expired_links(self, now: dt.datetime) -> None:
+        rl = t.reminder_links
+        self._session.execute(delete(rl).where(rl.c.expires_at < now))
