@@ -303,6 +303,9 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
 
     app.include_router(reminder_pages.router)  # /reminders: settings, links in reminder emails
     app.include_router(reminder_pages.one_click)  # RFC 8058 one-click stop: no session
+    from anklet.web.pages import guided
+
+    app.include_router(guided.router)  # /people/{key}/guided: today's session step by step
     app.include_router(v1.router)
     app.include_router(docs.router)  # /api/docs: Swagger UI from static/swagger, no CDN
     _with_truthful_openapi(app)

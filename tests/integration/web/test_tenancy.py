@@ -278,7 +278,8 @@ def test_the_victims_own_coach_and_client_do_reach_her(world: World, app: FastAP
     assert vera.get(f"/people/{world.key}/progress").status_code == 200
     assert vera.get(f"/people/{world.key}/plan").status_code == 200
     assert vera.get("/me").status_code == 200
-    for url in (f"/people/{world.key}/time", f"/people/{world.key}/imports"):
+    for url in (f"/people/{world.key}/time", f"/people/{world.key}/imports",
+                f"/people/{world.key}/guided"):
         assert vera.get(url).status_code == 200
         assert VICTIM in casey.get(url).text
     for path in ("questionnaires", "questionnaires/cait?side=left"):
