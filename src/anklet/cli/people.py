@@ -251,7 +251,7 @@ def export(
 
     c = ctx()
     with c.uow(write=False) as uow:
-        h = people.get(uow, key=person)
+        h = people.export(uow, key=person)
     text = h.to_json()
     if output is None:
         sys.stdout.write(text + "\n")

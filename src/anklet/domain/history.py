@@ -541,6 +541,29 @@ class PlanChange(_Model):
         return self.date <= day and (self.ended is None or day < self.ended)
 
 
+MESSAGE_MAX = 4000
+"""The longest message, in characters (a few paragraphs; a longer one belongs in a call)."""
+
+
+class ThreadMessage(_Model):
+    """A message between the person and their coach, or the coach's comment on a session.
+
+    Kept in the export so a move to another Anklet keeps the conversation; the decisions
+    never read it."""
+
+    at: AwareDatetime = Field(description="when it was sent")
+    author: Literal["coach", "client"] = Field(description="who wrote it: the coach or the "
+                                                           "person")
+    name: Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$",
+                               description="the writer's name as it was then")]
+    text: Annotated[str, Field(min_length=1, max_length=MESSAGE_MAX,
+                               pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$",
+                               description="the message (line breaks kept)")]
+    session: Day | None = Field(default=None, description=(
+        "a comment on the session logged that day (the first one that day, when there "
+        "were several)"))
+
+
 class History(_Model):
     """Everything known about one person, in one document."""
 
@@ -558,6 +581,9 @@ class History(_Model):
     questionnaires: list[QuestionnaireResponse] = Field(default_factory=list)
     overrides: list[Override] = Field(default_factory=list)
     plan_changes: list[PlanChange] = Field(default_factory=list)
+    messages: list[ThreadMessage] | None = Field(default=None, description=(
+        "the person's messages with their coach, oldest first (left out when there are "
+        "none; the decisions never read them)"))
 
     @field_validator("screenings", "measurements", "foot_observations", "sessions",
                      "planned_runs", "questionnaires", "overrides", "plan_changes")

@@ -62,7 +62,8 @@ def deliver(ctx: Context, *, now: dt.datetime | None = None, limit: int = BATCH)
             results.append((m.id, prepared))
             too_old += 1
             continue
-        link = f"{base}/people/{m.values.get('person', '')}" if base else ""
+        path = m.values.get("path") or f"/people/{m.values.get('person', '')}"
+        link = f"{base}{path}" if base else ""
         values = m.values | (prepared.values if prepared else {})
         message = mail.compose(m.template, to=account.email, link=link, **values)
         if prepared:
@@ -86,6 +87,7 @@ def deliver(ctx: Context, *, now: dt.datetime | None = None, limit: int = BATCH)
                     uow.accounts.mail_failed(mail_id, error)
             uow.commit()
     return Delivery(sent, failed, too_old)
+
 
 def send_due(ctx: Context, *, now: dt.datetime | None = None) -> tuple[int, Delivery]:
     """One round of the sender: queue the reminders due now (:mod:`anklet.services.reminders`),

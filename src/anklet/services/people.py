@@ -10,6 +10,7 @@ from anklet.domain.exercises import Library
 from anklet.domain.history import History, Intake, Person
 from anklet.domain.protocol import Protocol
 from anklet.domain.text import check_line
+from anklet.services import messages
 from anklet.store.repository import PersonSummary
 from anklet.store.uow import UnitOfWork
 
@@ -25,6 +26,12 @@ def create(uow: UnitOfWork, *, person: Person, intake: Intake | None = None) -> 
 def get(uow: UnitOfWork, *, key: str) -> History:
     """A person's whole history; NotFoundError if there is no such person."""
     return uow.people.get(key)
+
+
+def export(uow: UnitOfWork, *, key: str) -> History:
+    """A person's whole history as exported: with their messages with their coach
+    (``messages``, left out when there are none; the decisions never read them)."""
+    return messages.export(uow, uow.people.get(key))
 
 
 def list(uow: UnitOfWork) -> builtins.list[PersonSummary]:
@@ -55,6 +62,8 @@ def import_history(uow: UnitOfWork, *, history: History, protocol: Protocol, lib
         replace_data(uow, history)
         return history
     uow.people.add(history)
+    if history.messages:
+        messages.restore(uow, history.person.id, history.messages)
     return history
 
 
@@ -65,9 +74,15 @@ def replace_data(uow: UnitOfWork, history: History) -> None:
     key = history.person.id
     account = uow.accounts.by_person(key)
     coach = uow.accounts.coach_of(key)
+    # the thread with the coach: the file's when it has one, else the one stored (a file
+    # written before messages were exported must not wipe the conversation)
+    thread = (history.messages if history.messages is not None
+              else messages.export(uow, uow.people.get(key)).messages)
     uow.people.delete(key)
     uow.session.flush()
     uow.people.add(history)
+    if thread:
+        messages.restore(uow, key, thread)
     if account is not None:
         uow.accounts.link_person(account.id, key)
     if coach is not None:

@@ -1254,6 +1254,7 @@ def _assemble_trusted(people: Sequence[tuple[Any, ...]], intakes: _Rows, screeni
             "questionnaires": _in_order(p.questionnaires, _DATE),
             "overrides": _in_order(p.overrides, _DATE),
             "plan_changes": _in_order(p.plan_changes, _DATE),
+            "messages": None,  # the thread is exported by services.messages, not read here
         }))
     return out
 

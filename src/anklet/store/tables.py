@@ -724,3 +724,41 @@ reminders = cast(Table, ReminderRow.__table__)
 reminder_links = cast(Table, ReminderLinkRow.__table__)
 audit_log = cast(Table, AuditRow.__table__)
 web_sessions = cast(Table, WebSessionRow.__table__)
+
+
+class MessageRow(Base):
+    """A message in a person's thread with their coach; with ``session_id``, a comment on
+    one logged session (migration 0014). The author's role and name are kept with it, so the
+    thread still reads right after an account is deleted or the history is imported
+    elsewhere; a deleted session leaves its comments in the thread as plain messages."""
+
+    __tablename__ = "messages"
+    __table_args__ = (CheckConstraint("author_role IN ('coach', 'client')", name="author_role"),
+                      Index(None, "person_id", "id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"))
+    author_role: Mapped[str] = mapped_column(String(6))
+    author_name: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), index=True)
+
+
+class MessageReadRow(Base):
+    """How far an account has read a person's thread: the last message id it has seen."""
+
+    __tablename__ = "message_reads"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           primary_key=True, index=True)
+    last_read_id: Mapped[int] = mapped_column(Integer)
+
+
+messages = cast(Table, MessageRow.__table__)
+message_reads = cast(Table, MessageReadRow.__table__)

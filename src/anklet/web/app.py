@@ -306,6 +306,9 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     from anklet.web.pages import guided
 
     app.include_router(guided.router)  # /people/{key}/guided: today's session step by step
+    from anklet.web.pages import messages as message_pages
+
+    app.include_router(message_pages.router)  # /people/{key}/messages: coach and client
     app.include_router(v1.router)
     app.include_router(docs.router)  # /api/docs: Swagger UI from static/swagger, no CDN
     _with_truthful_openapi(app)

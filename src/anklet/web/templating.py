@@ -66,6 +66,21 @@ def flash(request: Request, message: str, kind: str = "ok") -> None:
     request.session["flash"] = [*request.session.get("flash", []), {"kind": kind, "text": message}]
 
 
+def _unread_messages(ctx: Any, account: Account | None) -> int:
+    """A client's unread messages from their coach, in a short read of its own (0 for
+    anyone else, or when the database cannot say)."""
+    if ctx is None or account is None or account.role != "client" or not account.person_key:
+        return 0
+    from anklet.services import messages
+    from anklet.store.errors import StoreError
+
+    try:
+        with ctx.uow(write=False) as uow:
+            return messages.unread_for_client(uow, account)
+    except StoreError:
+        return 0
+
+
 def render(request: Request, name: str, *, account: Account | None = None,
            status_code: int = 200, **values: Any) -> HTMLResponse:
     messages = request.session.pop("flash", []) if "flash" in request.session else []
@@ -74,5 +89,7 @@ def render(request: Request, name: str, *, account: Account | None = None,
                "csrf_token": csrf_token(request), "flashes": messages, "today": dt.date.today(),
                # whether this Anklet can send email (pages say what happens instead)
                "mail_on": ctx is not None and ctx.settings.smtp_server() is not None,
+               # a client's unread messages from their coach (the top bar, Today)
+               "unread_messages": _unread_messages(ctx, account),
                **values}
     return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -45,6 +45,8 @@ from anklet.domain.history import (
 from anklet.domain.measures import ArchShape, FootPosture
 from anklet.domain.units import Side
 from anklet.services import accounts as account_service
+from anklet.services import messages
+from anklet.store.messages import MessageRepository
 
 TODAY = dt.date.today()
 EARLIER = TODAY - dt.timedelta(days=3)
@@ -95,6 +97,7 @@ API_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/people/{key}/questionnaires"): {
         "instrument": "confidence", "date": EARLIER.isoformat(),
         "answers": {"confidence": "8", "pain_24h": "1"}},
+    ("POST", "/api/v1/people/{key}/messages"): {"body": "Let me in"},
 }
 # The query of a route that names what it acts on there (a run of hers that exists).
 VICTIMS_RUN = PlannedRun(date=TODAY + dt.timedelta(days=2), kind=RunKind.LONG, minutes=80,
@@ -163,6 +166,7 @@ class World:
             uow.people.add_plan_change(self.key, PlanChange(
                 date=EARLIER, kind=PlanChangeKind.SWAP, exercise="ankle-circles",
                 replacement="ankle-alphabet", note="Easier on her knee", by="casey"))
+            messages.post(uow, coach, self.key, "How is the ankle?")  # her thread
             self.feed = account_service.issue_feed(uow, account=coach, key=self.key)
             account_service.create_token(uow, account=coach, name="casey's app")
             other = account_service.create_account(uow, email="olive@example.org",
@@ -189,7 +193,8 @@ class World:
             return (uow.people.get(self.key).to_dict(), uow.accounts.feed_made_at(self.key),
                     account_service.feed_person(uow, self.feed),
                     vera, [tk.id for tk in uow.accounts.tokens(coach.id)],
-                    uow.accounts.coach_of(self.key))
+                    uow.accounts.coach_of(self.key),
+                    MessageRepository(uow.session).thread(self.key))
 
     def browsers(self) -> dict[str, WebClient]:
         out = {"signed out": self.web.browser()}
@@ -285,6 +290,8 @@ def test_the_victims_own_coach_and_client_do_reach_her(world: World, app: FastAP
     for path in ("questionnaires", "questionnaires/cait?side=left"):
         assert vera.get(f"/people/{world.key}/{path}").status_code == 200
         assert casey.get(f"/people/{world.key}/{path}").status_code == 200
+    for who in (casey, vera):  # her thread: her coach and herself
+        assert "How is the ankle?" in who.get(f"/people/{world.key}/messages").text
 
 
 def test_someone_elses_api_token_cannot_be_deleted(world: World) -> None:

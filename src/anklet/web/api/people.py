@@ -120,4 +120,4 @@ def export_person(key: Key, account: ApiAccount, uow: Uow) -> Response:
     """Everything about the person as one history document: the format ``anklet export``
     writes and ``anklet import-history``, ``anklet evaluate`` and ``POST /evaluate`` read."""
     visible(uow, account, key)
-    return send(people_service.get(uow, key=key).to_dict())
+    return send(people_service.export(uow, key=key).to_dict())

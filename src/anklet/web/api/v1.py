@@ -18,6 +18,7 @@ from anklet.web.api import (
     corrections,
     decisions,
     evaluate,
+    messages,
     people,
     plan_changes,
     questionnaires,
@@ -32,5 +33,6 @@ router.include_router(sessions.router)
 router.include_router(questionnaires.router)
 router.include_router(corrections.router)
 router.include_router(plan_changes.router)
+router.include_router(messages.router)
 router.include_router(people.export_router)
 router.include_router(evaluate.router)

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from anklet.domain.errors import InputError
 from anklet.domain.history import Intake
 from anklet.services import accounts as account_service
-from anklet.services import dashboard, evaluation
+from anklet.services import dashboard, evaluation, messages
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
 from anklet.web.deps import Ctx, ForbiddenError, PageAccount, Uow, check_csrf
@@ -48,7 +48,8 @@ def _board(request: Request, uow: UnitOfWork, ctx: Ctx, coach: Account, *,
                   board=board, values=values or {"activities": []}, errors=errors or {},
                   activity_labels=ACTIVITY_LABELS, open_form=bool(errors),
                   query_errors=query_errors, statuses=dashboard.STATUSES,
-                  stages=dashboard.STAGES, flags=dashboard.FLAGS, sorts=dashboard.SORTS)
+                  stages=dashboard.STAGES, flags=dashboard.FLAGS, sorts=dashboard.SORTS,
+                  unread=messages.unread_for_coach(uow, coach))  # one query, whole list
 
 
 @router.get("/coach")

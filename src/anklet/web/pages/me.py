@@ -28,7 +28,7 @@ from anklet.domain.planner import PlanDay, WeekPlan
 from anklet.domain.protocol import Protocol
 from anklet.domain.views import adherence_dict, plan_dict
 from anklet.services import accounts as account_service
-from anklet.services import evaluation, records
+from anklet.services import evaluation, messages, records
 from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
@@ -563,10 +563,16 @@ def progress_page(request: Request, key: str, account: PageAccount, uow: Uow,
     ]
     charts_ += [(s.test.title, s.summary, s.svg, s) for s in tests[1:] if s.tested]
     sessions = list(reversed(history.sessions[-10:]))
+    refs: list[dict[str, Any]] = []  # each shown session's id and comments (messages)
+    if account.role in ("coach", "client"):
+        ids, notes = messages.comments_by_session(uow, key)
+        if len(ids) == len(history.sessions):
+            refs = [{"id": i, "comments": notes.get(i, [])} for i in reversed(ids[-10:])]
     return render(request, "me/progress.html", account=account, person=history.person, key=key,
                   own=_is_own(account, key), decision=decision, adherence=adherence_dict(adh),
                   week=adh,
-                  sessions=sessions, lib=ctx.library.by_id, back=_back(account, key),
+                  sessions=sessions, session_refs=refs, lib=ctx.library.by_id,
+                  back=_back(account, key),
                   charts=charts_, untested=[s.test for s in tests[1:] if not s.tested],
                   morning_due=_morning_due(history, today),
                   changes=change_rows(history, p, today))

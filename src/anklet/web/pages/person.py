@@ -54,7 +54,7 @@ from anklet.domain.protocol import Protocol
 from anklet.domain.units import MINUTES_PER_DAY, PAIN, Range
 from anklet.domain.views import decision_dict, plan_dict
 from anklet.services import accounts as account_service
-from anklet.services import evaluation, people, records
+from anklet.services import evaluation, messages, people, records
 from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
@@ -271,9 +271,16 @@ def _screening_rows(h: History, protocol: Protocol, limit: int = 10) -> list[dic
     return rows
 
 
-def _session_rows(h: History, library: Library, limit: int = 8) -> list[dict[str, Any]]:
+def _session_rows(h: History, library: Library, limit: int = 8,
+                  notes: tuple[list[int], dict[int, Any]] | None = None) -> list[dict[str, Any]]:
+    """The latest sessions; with ``notes`` (session ids in the history's order and the
+    comments on each, from services.messages) each row has its id and comments."""
+    sids: list[int | None] = list(notes[0]) if notes else []
+    if len(sids) != len(h.sessions):
+        sids = [None] * len(h.sessions)
     rows = []
-    for s in sorted(h.sessions, key=lambda s: s.date, reverse=True)[:limit]:
+    for s, sid in sorted(zip(h.sessions, sids, strict=True), key=lambda p: p[0].date,
+                         reverse=True)[:limit]:
         names = list(dict.fromkeys(
             library.get(x.exercise_id).name if x.exercise_id in library else x.exercise_id
             for x in s.exercises))
@@ -281,7 +288,8 @@ def _session_rows(h: History, library: Library, limit: int = 8) -> list[dict[str
         rows.append({"date": s.date, "exercises": names, "rpe": s.rpe,
                      "links": [i if i in library else None for i in ids],
                      "pain_during": s.pain_during, "pain_next_morning": s.pain_next_morning,
-                     "notes": s.notes or ""})
+                     "notes": s.notes or "", "id": sid,
+                     "comments": notes[1].get(sid, []) if notes and sid else []})
     return rows
 
 
@@ -371,7 +379,8 @@ def person_page(request: Request, uow: UnitOfWork, ctx: Context, account: Accoun
         plan=plan_dict(ev.plan, ctx.library), protocol=ctx.protocol,
         stages=[(s.number, s.name) for s in ctx.protocol.stages],
         measurements=_measure_rows(h), screenings=_screening_rows(h, ctx.protocol),
-        sessions=_session_rows(h, ctx.library),
+        sessions=_session_rows(h, ctx.library, notes=messages.comments_by_session(uow, key)
+                               if is_coach else None),
         observations=sorted(h.foot_observations, key=lambda o: o.date, reverse=True)[:6],
         overrides=sorted(h.overrides, key=lambda o: o.date, reverse=True),
         timeline=[c for c in reversed(d.timeline) if c.kind != "start"],
