@@ -46,7 +46,7 @@ from anklet.services import evaluation
 from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
-from anklet.web import progress
+from anklet.web import illustrations, progress
 from anklet.web.charts import HALO, num
 from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
 from anklet.web.templating import flash, render, templates
@@ -105,6 +105,7 @@ def plan_document(ctx: Context, history: History, week: dt.date, today: dt.date,
         "heel_warning": HEEL_WARNING, "has_foot_release": _has_foot_release,
         "run_words": RUN_WORDS, "made_on": today, "pain": ctx.protocol.pain_monitoring,
         "prev_week": week - dt.timedelta(days=7), "next_week": week + dt.timedelta(days=7),
+        "picture": illustrations.data_url,  # inline: the PDF renderer fetches nothing
     }
 
 

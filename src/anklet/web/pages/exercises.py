@@ -33,6 +33,7 @@ from anklet.domain.exercises import (
     Region,
 )
 from anklet.domain.protocol import Protocol
+from anklet.web import illustrations
 from anklet.web.deps import Ctx, PageAccount, check_csrf
 from anklet.web.templating import render
 
@@ -186,6 +187,25 @@ def library_page(request: Request, account: PageAccount, ctx: Ctx) -> Response:
                   equipment=EQUIPMENT_WORDS)
 
 
+PICTURE_CACHE = "private, max-age=3600"
+"""The pictures change only with a new release: a browser keeps one for an hour and then
+asks again with its ETag (a 304, no body). ``private``: the route needs a sign-in, so no
+shared cache keeps it. (Pages and the API are ``no-store``; see ``web/security.py``.)"""
+
+
+@router.get("/exercises/{exercise_id}/illustration.svg")
+def exercise_picture(request: Request, exercise_id: str, account: PageAccount) -> Response:
+    """The exercise's picture (start and end positions) as SVG; 404 for an unknown id."""
+    served = illustrations.picture(exercise_id)
+    if served is None:
+        return Response("No picture: there is no exercise with this id.\n", status_code=404,
+                        media_type="text/plain")
+    headers = {"ETag": served.etag, "Cache-Control": PICTURE_CACHE}
+    if served.etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(served.svg, media_type="image/svg+xml", headers=headers)
+
+
 @router.get("/exercises/{exercise_id}")
 def exercise_page(request: Request, exercise_id: str, account: PageAccount,
                   ctx: Ctx) -> Response:
@@ -205,7 +225,8 @@ def exercise_page(request: Request, exercise_id: str, account: PageAccount,
                   planes=[PLANE_WORDS[p] for p in e.planes],
                   equipment=[EQUIPMENT_WORDS[q] for q in e.equipment],
                   doses=dose_by_stage(e, ctx.protocol), easier=easier, harder=harder,
-                  before=before, heel_warning=HEEL_WARNING
+                  before=before, picture=illustrations.describe(e.id),
+                  heel_warning=HEEL_WARNING
                   if e.category is Category.FOOT_RELEASE else None,
                   same_kind=[x for x in lib.exercises
                              if x.category is e.category and x.id != e.id][:6])
