@@ -128,6 +128,10 @@ def test_guided_session_with_timers_easier_and_skip_is_logged(server: Server,
                         page.clock.run_for(30_000)
             done[ex.id] = ex.dose.sets
         elif ex.id == HARDER:
+            if page.evaluate("JSON.parse(document.getElementById('g-data').textContent)"
+                             ".pictures"):  # the server draws pictures: shown once loaded
+                expect(page.locator("#g-picture img")).to_have_attribute(
+                    "alt", f"{ex.name}: how it looks")
             shot(page, "guided-exercise")
             if AXE.exists():  # the running session, as axe-core reads it
                 assert _violations(page) == []

@@ -44,6 +44,8 @@ def test_guided_page_lists_todays_exercises_for_the_client(
     assert [s["name"] for s in data["steps"]] == names
     assert data["rest"] == web.ctx.protocol.settings.rest_between_sets_s.value
     assert data["date"] == TODAY.isoformat()
+    # a picture only where the server draws them (never a broken image)
+    assert ('class="g-picture"' in page) == data["pictures"]
     first = data["steps"][0]
     ex = web.ctx.library.by_id[first["id"]]
     assert first["how"] == list(ex.how)

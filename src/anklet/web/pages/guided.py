@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -41,9 +42,15 @@ def has_pictures(request: Request) -> bool:
     """Whether this server draws exercise pictures (the route exists): the plain page shows
     an ``<img>`` only then, so it is never a broken image. The script also checks each
     picture loads before it shows one."""
-    return any(str(getattr(r, "path", "")).startswith("/exercises/")
-               and str(getattr(r, "path", "")).endswith("/illustration.svg")
-               for r in request.app.routes)
+    def paths(routes: Any) -> Iterator[str]:
+        for r in routes:
+            if hasattr(r, "original_router"):  # an included router (FastAPI keeps it whole)
+                yield from paths(r.original_router.routes)
+            else:
+                yield str(getattr(r, "path", ""))
+
+    return any(p.startswith("/exercises/") and p.endswith("/illustration.svg")
+               for p in paths(request.app.routes))
 
 
 def _exercise(ex: Exercise, level: float | None) -> dict[str, Any]:
