@@ -78,6 +78,11 @@ PAGES: list[tuple[str | None, str]] = [
     # the guided session before Start; test_guided_session checks it running and at the end
     ("client", "/people/{key}/guided"),
     ("coach", "/people/{key}/guided"),
+    # reminders by email: the choices, and an email's links when the link is unknown
+    ("client", "/reminders"),
+    ("coach", "/reminders"),
+    (None, "/reminders/stop/an-unknown-link"),
+    (None, "/reminders/pain/an-unknown-link?pain=3"),
 ]
 
 PLAN_CHANGES = [

@@ -180,7 +180,7 @@ def read_form(kinds: Sequence[str], form: Mapping[str, Sequence[str]]) -> FormRe
         try:
             zone(zone_name)
         except InputError as e:
-            errors["time_zone"] = str(e)
+            errors["time_zone"] = f"Time zone: {zone_name!r} is not accepted; {e.accepted}."
     else:
         browser = one("browser_zone").strip()
         try:
@@ -197,17 +197,17 @@ def read_form(kinds: Sequence[str], form: Mapping[str, Sequence[str]]) -> FormRe
             if raw.isascii() and raw.isdigit() and 0 <= int(raw) <= 6:
                 days.add(int(raw))
             else:
-                errors[f"{kind}_days"] = (f"{kind}_days: {raw!r} is not accepted; accepted: "
-                                          "0 (Monday) to 6 (Sunday)")
+                errors[f"{kind}_days"] = (f"{KINDS[kind]}, days: {raw!r} is not accepted; "
+                                          "accepted: 0 (Monday) to 6 (Sunday)")
         at_raw = one(f"{kind}_at") or DEFAULTS[kind][1]
         try:
             at = parse_time(at_raw, f"{kind}_at")
         except InputError as e:
-            errors[f"{kind}_at"] = str(e)
+            errors[f"{kind}_at"] = f"{KINDS[kind]}, time: {at_raw!r} is not accepted; {e.accepted}."
             at = dt.time(0, 0)
         if on and not days and f"{kind}_days" not in errors:
-            errors[f"{kind}_days"] = (f"{kind}_days: no day chosen; accepted: at least one day "
-                                      "of the week when the reminder is on")
+            errors[f"{kind}_days"] = (f"{KINDS[kind]}, days: none chosen; accepted: at least "
+                                      "one day of the week when the reminder is on")
         choices[kind] = Choice(kind, on, frozenset(days), at, zone_name)
     return FormResult(choices, errors, zone_name)
 

@@ -99,11 +99,12 @@ def test_save_reminders_with_bad_values_names_each_and_saves_nothing(
     assert r.status_code == 422
     text = html.unescape(r.text)
     assert "Nothing was saved" in text
-    assert "time_zone: 'Mars/Base' is not accepted" in text
+    assert "Time zone: 'Mars/Base' is not accepted" in text
     assert "Europe/Berlin" in text
-    assert "day_plan_at: '25:00' is not accepted; accepted: a time from 00:00 to 23:59" in text
-    assert "day_plan_days: '9' is not accepted; accepted: 0 (Monday) to 6 (Sunday)" in text
-    assert "morning_pain_days: no day chosen" in text
+    assert ("The day's plan, time: '25:00' is not accepted; accepted: a time from 00:00 to "
+            "23:59") in text
+    assert "The day's plan, days: '9' is not accepted; accepted: 0 (Monday) to 6 (Sunday)" in text
+    assert "The morning pain question, days: none chosen" in text
     assert 'value="Mars/Base"' in r.text  # what was typed stays in the form
     assert not any(c.enabled for c in _choices(web, "solo@example.org").values())
 
