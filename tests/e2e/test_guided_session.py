@@ -192,3 +192,35 @@ def test_guided_session_with_timers_easier_and_skip_is_logged(server: Server,
     assert session.rpe == 6
     assert session.notes
     assert f"Made easier: {easier.name}" in session.notes
+
+
+def test_guided_page_without_javascript_is_a_plain_list_with_the_log_form(
+        server: Server, pages: Pages) -> None:
+    """Without JavaScript (at phone width) the steps are a plain list and the normal log
+    form is one tap away; the coach at a desk sees the same list for their client."""
+    coach = "gus@coach.example"
+    make_coach(server, coach, "Gus Coach")
+    key, password = make_client(server, coach_email=coach, name="Nia NoScript",
+                                email="nia@client.example", minutes=10)
+    assert password
+    plan = _today_steps(server, key)
+    page = pages._open(viewport={"width": 390, "height": 844}, is_mobile=True,
+                       has_touch=True, java_script_enabled=False)
+    sign_in(page, server, "nia@client.example", password)
+    page.goto(f"{server}/people/{key}/guided")
+    for ex in plan:
+        expect(page.get_by_role("heading", name=ex.name, exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Start the session")).to_be_hidden()
+    no_sideways_scroll(page)
+    shot(page, "guided-no-script")
+    page.get_by_role("link", name="Done? Log the session").tap()
+    page.wait_for_url(f"{server}/people/{key}/log")
+
+    desk = pages.desktop()
+    sign_in(desk, server, coach)
+    desk.goto(f"{server}/people/{key}/guided")
+    expect(desk.get_by_role("heading", name="Guided session for Nia NoScript")).to_be_visible()
+    expect(desk.get_by_role("button", name="Start the session")).to_be_visible()
+    for ex in plan:
+        expect(desk.get_by_role("heading", name=ex.name, exact=True)).to_be_visible()
+    shot(desk, "guided-coach-desktop")
