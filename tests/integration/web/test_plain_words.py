@@ -112,7 +112,7 @@ def flared(web: Web, coach: WebClient) -> WebClient:
 
 
 CLIENT_PAGES = ["/me", "/people/{key}/plan", "/people/{key}/progress", "/people/{key}/log", "/me/check-in",
-                "/people/{key}/plan/print"]
+                "/people/{key}/plan/print", "/people/{key}/guided"]
 
 
 @pytest.mark.parametrize("path", CLIENT_PAGES)
