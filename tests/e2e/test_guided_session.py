@@ -77,6 +77,7 @@ def test_guided_session_with_timers_easier_and_skip_is_logged(server: Server,
     easier = lib[lib[HARDER].easier or ""]
 
     page = pages.phone()
+    page.emulate_media(reduced_motion="reduce")  # and nothing may move on screen
     page.clock.install()
     sign_in(page, server, CLIENT_EMAIL, password)
     page.get_by_role("link", name="Start: step by step, with timers").tap()
@@ -112,6 +113,7 @@ def test_guided_session_with_timers_easier_and_skip_is_logged(server: Server,
                     page.clock.run_for(secs * 1000 - 25_000)  # 25 s left
                     expect(timer).to_have_text("25")
                     expect(live).to_have_text("30 seconds left.")
+                    assert page.evaluate("document.getAnimations().length") == 0
                     if s == 1 and side in ("left", None):  # pause: the hold waits
                         page.get_by_role("button", name="Pause").tap()
                         page.clock.run_for(60_000)
