@@ -45,8 +45,9 @@ Point = tuple[float, float]
 # --- the figure model ----------------------------------------------------------------------
 
 SIZES = {"trunk": 50.0, "neck": 4.0, "head": 10.0, "upper": 27.0, "fore": 25.0,
-         "thigh": 42.0, "shank": 41.0, "ankle": 6.0, "heel": 5.0, "ball": 16.0, "toes": 7.0}
-"""Segment lengths in drawing units (about a centimetre each for a 1.7 m person)."""
+         "thigh": 42.0, "shank": 41.0, "ankle": 7.0, "heel": 6.0, "ball": 18.0, "toes": 8.0}
+"""Segment lengths in drawing units (about a centimetre each for a 1.7 m person; the feet
+a little larger than life, since most of the work is theirs)."""
 
 PANEL_W, PANEL_H, FLOOR, TOP, SIDE = 200.0, 232.0, 200.0, 8.0, 8.0
 """Each panel is 200 wide; the floor line is at y=200, captions sit under it."""
@@ -56,6 +57,7 @@ INK, FAR, MOVE, PROP, PROP_FILL, BALL, BAND, BG = (
 """Dark figure on white; the moving part in a dark orange (5:1 on white) and thicker."""
 
 LIMB, LIMB_MOVE, TRUNK, FOOT = 7.0, 10.5, 12.0, 3.5
+MIN_ARROW = 26.0
 
 PARTS = ("near_thigh", "near_shank", "near_foot", "far_thigh", "far_shank", "far_foot",
          "near_upper", "near_fore", "far_upper", "far_fore", "trunk", "head")
@@ -125,8 +127,8 @@ class Pose(_Model):
             thigh, shank, foot = (getattr(self, f"{side}_{s}") for s in ("thigh", "shank",
                                                                           "foot"))
             knee = thigh - shank
-            if not 0 <= knee <= 160:
-                out.append(f"the {side} knee bends {knee:g}° (0 to 160 forward is possible)")
+            if not 0 <= knee <= 165:
+                out.append(f"the {side} knee bends {knee:g}° (0 to 165 forward is possible)")
             hip = thigh + self.lean
             if not -40 <= hip <= 150:
                 out.append(f"the {side} hip bends {hip:g}° (-40 to 150 is possible)")
@@ -155,7 +157,7 @@ class Pose(_Model):
 class Ball(_Model):
     kind: Literal["ball", "roller"] = "ball"
     at: str
-    r: Annotated[float, Field(ge=3, le=12)] = 6
+    r: Annotated[float, Field(ge=3, le=12)] = 7
     dx: float = 0
     dy: float | None = None  # None: resting under the point (the limb lies on it)
 
@@ -205,7 +207,7 @@ class Arrow(_Model):
 
 class Ground(_Model):
     at: str
-    h: Annotated[float, Field(ge=0, le=60)] = 0
+    h: Annotated[float, Field(ge=0, le=100)] = 0
 
 
 class Entry(_Model):
@@ -222,6 +224,7 @@ class Entry(_Model):
     arrows: list[Arrow] = Field(default_factory=list)
     ground: Ground | None = None
     labels: tuple[str, str] = ("Start", "End")
+    air: tuple[float, float] = (0, 0)  # how high each panel's figure is off the ground
     note: str | None = None
 
 
@@ -387,15 +390,16 @@ def _lowest(pts: dict[str, Point], entry: Entry) -> float:
     return max(ys)
 
 
-def _place(entry: Entry, pose: Pose) -> tuple[dict[str, Point], float]:
+def _place(entry: Entry, pose: Pose, air: float = 0) -> tuple[dict[str, Point], float]:
     """The figure's points with the floor at y=0 (the lowest point on it, or the ground
-    point at its height), and the x of the anchor."""
+    point at its height, raised by ``air`` in a jump), and the x of the anchor."""
     pts = joints(pose)
     if entry.ground is not None:
         gy = pts[entry.ground.at][1] + LIMB / 2
         dy = -entry.ground.h - gy
     else:
         dy = -_lowest(pts, entry)
+    dy -= air
     ax = pts[entry.anchor][0]
     return {k: (x - ax, y + dy) for k, (x, y) in pts.items()}, 0.0
 
@@ -440,7 +444,7 @@ def layout(exercise_id: str) -> Picture:
     data = _data()
     entry, start, end = data.entries[exercise_id]
     ex = load_library().get(exercise_id)
-    placed = [_place(entry, p)[0] for p in (start, end)]
+    placed = [_place(entry, p, h)[0] for p, h in zip((start, end), entry.air, strict=True)]
     boxes = [_bounds(p, entry) for p in placed]
     x0 = min(b[0] for b in boxes)
     x1 = max(b[1] for b in boxes)
@@ -610,10 +614,16 @@ def _arrows(entry: Entry, which: str, here: dict[str, Point], other: dict[str, P
         length = math.dist(start, end)
         if length < 4:
             continue
-        # pull the ends off the limb a little, bend the shaft to one side
         ux, uy = (end[0] - start[0]) / length, (end[1] - start[1]) / length
-        start = (start[0] + ux * 4, start[1] + uy * 4)
-        end = (end[0] - ux * 4, end[1] - uy * 4)
+        if length < MIN_ARROW:  # a short move still gets an arrow one can see
+            grow = (MIN_ARROW - length) / 2
+            start = (start[0] - ux * grow, start[1] - uy * grow)
+            end = (end[0] + ux * grow, end[1] + uy * grow)
+            length = MIN_ARROW
+        else:  # pull the ends off the limb a little
+            start = (start[0] + ux * 4, start[1] + uy * 4)
+            end = (end[0] - ux * 4, end[1] - uy * 4)
+        # bend the shaft to one side
         mid = ((start[0] + end[0]) / 2 - uy * length * a.bend,
                (start[1] + end[1]) / 2 + ux * length * a.bend)
         out.append(Shape("path", [start, mid, end],
