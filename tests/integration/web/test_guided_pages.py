@@ -113,11 +113,35 @@ def test_guided_steps_carry_the_easier_version_and_the_extra_sets() -> None:
     plan = WeekPlan.__new__(WeekPlan)
     object.__setattr__(plan, "days", (PlanDay(TODAY, 30, (block,), ()),))
     object.__setattr__(plan, "dose_level", 1.0)
+    object.__setattr__(plan, "coach_changes", ())
     (step,) = steps(plan, TODAY, lib, extra_sets=1)
     assert step["easier"]["id"] == ex.easier
     assert step["extra_side"] == "left"
     assert step["extra_sets"] == 1
     assert step["sets"] == ex.dose.sets
+
+
+def test_guided_steps_follow_the_coachs_pinned_dose() -> None:
+    """A dose the coach pinned is what the session counts (the plan says it in words)."""
+    from anklet.domain.exercises import load_library
+    from anklet.domain.history import PlanChange, PlanChangeKind
+    from anklet.domain.plan_changes import ChangeStatus
+    from anklet.domain.planner import PlanBlock, PlanDay, PlanItem, WeekPlan
+
+    lib = load_library()
+    ex = next(e for e in lib.exercises if e.dose.reps and e.dose.per_side)
+    pin = PlanChange(date=TODAY, kind=PlanChangeKind.PIN, exercise=ex.id, sets=3, reps=7,
+                     note="Go steady", by="coach")
+    block = PlanBlock("t", "Strength", (PlanItem(ex, "3 × 7 reps, each side", pinned=True),),
+                      extra_side="right")
+    plan = WeekPlan.__new__(WeekPlan)
+    object.__setattr__(plan, "days", (PlanDay(TODAY, 30, (block,), ()),))
+    object.__setattr__(plan, "dose_level", 1.4)
+    object.__setattr__(plan, "coach_changes", (ChangeStatus(pin, applied=True),))
+    (step,) = steps(plan, TODAY, lib, extra_sets=1)
+    assert (step["sets"], step["reps"], step["seconds"]) == (3, 7, None)
+    assert step["plan_text"] == "3 × 7 reps, each side"
+    assert step["extra_sets"] == 0  # a pinned dose is the coach's: no extra set added
 
 
 def test_a_session_posted_as_the_guided_page_does_is_saved_and_shown_on_today(

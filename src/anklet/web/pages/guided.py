@@ -25,6 +25,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from anklet.domain.exercises import Exercise, Library
+from anklet.domain.history import PlanChangeKind
 from anklet.domain.planner import WeekPlan
 from anklet.services import accounts as account_service
 from anklet.services import evaluation
@@ -68,11 +69,17 @@ def steps(plan: WeekPlan, date: dt.date, library: Library, *, extra_sets: int
     """The day's exercises in the plan's order, each with its easier version (if any) and
     the extra sets on a side that is behind."""
     day = next((d for d in plan.days if d.date == date), None)
+    pins = {s.change.exercise: s.change for s in plan.coach_changes
+            if s.applied and s.change.kind is PlanChangeKind.PIN}
     out: list[dict[str, Any]] = []
     for b in day.blocks if day else ():
         for item in b.items:
             ex = item.exercise
             step = _exercise(ex, plan.dose_level)
+            pin = pins.get(ex.id) if item.pinned else None
+            if pin is not None:  # the coach's dose, as the plan gives it in words
+                step.update(sets=pin.sets or 1, reps=pin.reps, seconds=pin.seconds,
+                            rounds=None, dose=item.dose)
             step["block"] = b.label
             step["plan_text"] = item.dose
             step["extra_side"] = b.extra_side if ex.dose.per_side and not item.pinned else None
