@@ -24,7 +24,7 @@ from browsertools import PASSWORD, Pages, Server, make_coach, sign_in
 from anklet.domain.history import PlanChange, PlanChangeKind
 from anklet.services import accounts as account_service
 from anklet.services import demo as demo_service
-from anklet.services import evaluation
+from anklet.services import evaluation, messages
 from anklet.services import people as people_service
 
 AXE_VERSION = "4.14.1"
@@ -83,6 +83,10 @@ PAGES: list[tuple[str | None, str]] = [
     ("coach", "/reminders"),
     (None, "/reminders/stop/an-unknown-link"),
     (None, "/reminders/pain/an-unknown-link?pain=3"),
+    # messages: the thread (a comment on a session in it), after the client's pages above
+    # have shown the unread count in the top bar and on Today
+    ("coach", "/people/{key}/messages"),
+    ("client", "/people/{key}/messages"),
 ]
 
 PLAN_CHANGES = [
@@ -111,10 +115,16 @@ def cast(server: Server) -> str:
         assert coach is not None
         for p in people_service.list(uow):
             uow.accounts.set_coach(p.key, coach.id)
-        account_service.create_account(uow, email=CLIENT, name="Access Client",
-                                       password=PASSWORD, role="client", person_key=PERSON)
+        client = account_service.create_account(uow, email=CLIENT, name="Access Client",
+                                                password=PASSWORD, role="client",
+                                                person_key=PERSON)
         for change in PLAN_CHANGES:  # the person page lists them, the client's pages mark them
             uow.people.add_plan_change(PERSON, change)
+        # a thread: a comment on the latest session, a message and an answer
+        session_ids, _ = messages.comments_by_session(uow, PERSON)
+        messages.post(uow, coach, PERSON, "Good work.", session_id=session_ids[-1])
+        messages.post(uow, coach, PERSON, "How did the ankle feel\nthis morning?")
+        messages.post(uow, client, PERSON, "Stiff, then fine.")
         uow.commit()
     return PERSON
 
