@@ -57,6 +57,11 @@ INK, FAR, MOVE, PROP, PROP_FILL, BALL, BAND, BG = (
 """Dark figure on white; the moving part in a dark orange (5:1 on white) and thicker."""
 
 LIMB, LIMB_MOVE, TRUNK, FOOT = 7.0, 10.5, 12.0, 3.5
+CAPTION = {"font-family": "DejaVu Sans, system-ui, sans-serif", "font-size": "15",
+           "font-weight": "bold", "fill": INK, "text-anchor": "middle"}
+ARROW = {"fill": "none", "stroke": MOVE, "stroke-width": "2.5", "marker-end": "url(#h)"}
+"""Presentation attributes, not a <style> sheet: the PDF renderer's SVG drawing reads these
+and not every CSS rule inside an SVG."""
 MIN_ARROW = 26.0
 
 PARTS = ("near_thigh", "near_shank", "near_foot", "far_thigh", "far_shank", "far_foot",
@@ -465,7 +470,7 @@ def layout(exercise_id: str) -> Picture:
         shapes += _figure(screen, moving, scale)
         shapes += _arrows(entry, "start" if i == 0 else "end", screen, other, scale)
         shapes.append(Shape("text", [(i * PANEL_W + PANEL_W / 2, FLOOR + 22)],
-                            {"class": "c"}, text=label))
+                            dict(CAPTION), text=label))
         panels.append(Panel(label, screen, balls, shapes))
     what = _words(entry.moves)
     arrows = " Arrows show which way it moves." if entry.arrows else ""
@@ -627,7 +632,7 @@ def _arrows(entry: Entry, which: str, here: dict[str, Point], other: dict[str, P
         mid = ((start[0] + end[0]) / 2 - uy * length * a.bend,
                (start[1] + end[1]) / 2 + ux * length * a.bend)
         out.append(Shape("path", [start, mid, end],
-                         {"class": "a2" if a.both else "a"}))
+                         {**ARROW, **({"marker-start": "url(#t)"} if a.both else {})}))
     return out
 
 
@@ -657,10 +662,6 @@ def _svg_shape(s: Shape) -> str:
     return f'<text x="{_n(x)}" y="{_n(y)}"{attrs}>{escape(s.text)}</text>'
 
 
-STYLE = (f"line{{stroke-linecap:round}}polygon{{stroke-linejoin:round}}"
-         f".a,.a2{{fill:none;stroke:{MOVE};stroke-width:2.5;marker-end:url(#h)}}"
-         f".a2{{marker-start:url(#t)}}"
-         f".c{{font:600 15px system-ui,sans-serif;fill:{INK};text-anchor:middle}}")
 
 
 def render(pic: Picture) -> str:
@@ -682,8 +683,8 @@ def render(pic: Picture) -> str:
             f'{_n(pic.height)}" role="img" aria-labelledby="t-{pic.exercise_id} '
             f'd-{pic.exercise_id}"><title id="t-{pic.exercise_id}">{escape(pic.title)}</title>'
             f'<desc id="d-{pic.exercise_id}">{escape(pic.desc)}</desc>'
-            f'<defs>{marker}<style>{STYLE}</style></defs>'
-            f'<rect width="100%" height="100%" fill="{BG}"/>' + "".join(body) + "</svg>")
+            f'<defs>{marker}</defs><rect width="100%" height="100%" fill="{BG}"/>'
+            f'<g stroke-linecap="round" stroke-linejoin="round">' + "".join(body) + "</g></svg>")
 
 
 @dataclass(frozen=True)
