@@ -39,7 +39,7 @@ from anklet.web.schemas.decisions import (
     PlanPublic,
 )
 from anklet.web.schemas.people import PeoplePublic, PersonDetailPublic
-from anklet.web.schemas.sessions import SessionPublic, SessionsPublic
+from anklet.web.schemas.sessions import SessionListed, SessionsPublic
 
 TODAY = dt.date.today()
 MONDAY = TODAY - dt.timedelta(days=TODAY.weekday())
@@ -324,7 +324,8 @@ def test_an_assessment_is_stored_and_re_decides_the_person(people: People) -> No
     m = _ok(people.coach.post(f"/api/v1/people/{key}/measurements",
                               json=_measure("left", 6, method="tape", pain=2)), 201)
     assert m == {**_measure("left", 6.0, method="tape", pain=2), "leg_length_cm": None,
-                 "rater": None, "notes": None}
+                 "rater": None, "notes": None, "id": m["id"]}  # the id to correct it by
+    assert isinstance(m["id"], int)
     _ok(people.coach.post(f"/api/v1/people/{key}/measurements", json=_measure("right", 9.5)),
         201)
     listed = _valid(MeasurementsPublic, _ok(people.coach.get(f"/api/v1/people/{key}/measurements")))
@@ -621,7 +622,7 @@ def test_a_session_log_is_validated_like_anklet_log(people: People) -> None:
     p = _problem(people.coach.post(url, json=_session(dt.date(2300, 1, 1))), "date")
     assert p["accepted"] == DATE_ACCEPTED
     assert _ok(people.coach.get(url))["count"] == 0  # nothing half-written
-    logged = _valid(SessionPublic, _ok(people.coach.post(url, json=_session(notes="easy")), 201))
+    logged = _valid(SessionListed, _ok(people.coach.post(url, json=_session(notes="easy")), 201))
     assert logged["exercises"][1] == {"exercise_id": "ankle-circles", "side": "left",
                                       "sets": None, "reps": 10, "seconds": None,
                                       "load_kg": None, "rounds": None}
@@ -659,9 +660,9 @@ def test_a_session_log_takes_gait_off_and_gives_it_back(people: People) -> None:
     url = f"/api/v1/people/{people.quiet_key}/sessions"
     _problem(people.coach.post(url, json=_session(gait_off="sometimes")), "gait_off")
     assert _ok(people.coach.get(url))["count"] == 0  # nothing half-written
-    off = _valid(SessionPublic, _ok(people.coach.post(url, json=_session(gait_off=True)), 201))
+    off = _valid(SessionListed, _ok(people.coach.post(url, json=_session(gait_off=True)), 201))
     assert off["gait_off"] is True
-    plain = _valid(SessionPublic, _ok(people.coach.post(url, json=_session()), 201))
+    plain = _valid(SessionListed, _ok(people.coach.post(url, json=_session()), 201))
     assert plain["gait_off"] is False
     assert [s["gait_off"] for s in _ok(people.coach.get(url))["data"]] == [True, False]
     with people.web.ctx.uow() as uow:
@@ -867,11 +868,17 @@ def test_openapi_names_operations_tags_and_the_bearer_scheme(people: People) -> 
             "get_changes",
             "list_sessions", "log_session", "update_morning_pain", "export_person",
             "list_plan_changes", "make_plan_change", "end_plan_change",
+            "list_messages", "post_message",
+            "list_questionnaires", "answer_questionnaire",
+            "list_screenings", "list_check_ins", "list_foot_observations",
+            *(f"{verb}_{kind}" for verb in ("edit", "delete")
+              for kind in ("measurement", "screening", "check_in", "foot_observation",
+                           "questionnaire", "session")),
             "evaluate"} == set(ops)
     assert all(path.startswith("/api/v1/") for _, path, _ in ops.values())
     assert {op["tags"][0] for _, _, op in ops.values()} == {
         "people", "assessments", "decisions", "sessions", "export", "evaluate",
-        "plan changes"}
+        "plan changes", "messages", "questionnaires", "corrections"}
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     for _, path, op in ops.values():
         assert op["security"] == [{"HTTPBearer": []}], path

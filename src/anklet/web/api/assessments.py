@@ -64,6 +64,7 @@ from anklet.web.schemas.common import (
     Line,
     Responses,
 )
+from anklet.web.schemas.corrections import FootObservationListed, ScreeningListed
 
 router = make_router("assessments")
 
@@ -85,16 +86,25 @@ def _public(value: BaseModel, model: type[BaseModel]) -> dict[str, object]:
 
 def _record(uow: UnitOfWork, ctx: Context, account: Account, key: str, body: BaseModel,
             model: type[M], store: Callable[[M], None], public: type[BaseModel],
-            status: int = 200) -> Response:
+            status: int = 200, kind: str | None = None) -> Response:
     """What every assessment write does: check the role and the person, turn the body into
-    the domain model, store it, re-decide, commit once, and answer with what was stored."""
+    the domain model, store it, re-decide, commit once, and answer with what was stored
+    (with ``kind``, and its ``id``, to correct or delete it by)."""
     must_assess(account)
     visible(uow, account, key)
     value = _domain(body, model)
     store(value)
     redecide(uow, ctx, key)
+    data = _public(value, public)
+    if kind is not None:
+        data = {**data, "id": new_record_id(uow, key, kind, value)}
     uow.commit()
-    return send(_public(value, public), status)
+    return send(data, status)
+
+
+def new_record_id(uow: UnitOfWork, key: str, kind: str, value: object) -> int:
+    """The id of the record just stored: the newest of the person's records equal to it."""
+    return max(i for i, r in uow.people.records(key, kind) if r == value)
 
 
 @router.get("/people/{key}/measurements", response_model=MeasurementsPublic,
@@ -107,7 +117,7 @@ def list_measurements(key: Key, account: ApiAccount, uow: Uow) -> Response:
     return send(MeasurementsPublic(data=rows, count=len(rows)).model_dump(mode="json"))
 
 
-@router.post("/people/{key}/measurements", status_code=201, response_model=MeasurementPublic,
+@router.post("/people/{key}/measurements", status_code=201, response_model=MeasurementListed,
              responses=WRITE)
 def create_measurement(key: Key, body: MeasurementCreate, account: ApiAccount, uow: Uow,
                        ctx: Ctx) -> Response:
@@ -115,10 +125,10 @@ def create_measurement(key: Key, body: MeasurementCreate, account: ApiAccount, u
     Y-balance reach, side hop, single-leg hop)."""
     return _record(uow, ctx, account, key, body, Measurement,
                    lambda v: records.create_measurement(uow, key=key, measurement=v),
-                   MeasurementPublic, 201)
+                   MeasurementPublic, 201, "measurement")
 
 
-@router.post("/people/{key}/screenings", status_code=201, response_model=ScreeningPublic,
+@router.post("/people/{key}/screenings", status_code=201, response_model=ScreeningListed,
              responses=WRITE)
 def create_screening(key: Key, body: ScreeningCreate, account: ApiAccount, uow: Uow,
                      ctx: Ctx) -> Response:
@@ -126,10 +136,10 @@ def create_screening(key: Key, body: ScreeningCreate, account: ApiAccount, uow: 
     answered (true = present). A red flag refers the person to a clinician first."""
     return _record(uow, ctx, account, key, body, Screening,
                    lambda v: records.create_screening(uow, key=key, screening=v, protocol=ctx.protocol),
-                   ScreeningPublic, 201)
+                   ScreeningPublic, 201, "screen")
 
 
-@router.post("/people/{key}/check-ins", status_code=201, response_model=ScreeningPublic,
+@router.post("/people/{key}/check-ins", status_code=201, response_model=ScreeningListed,
              responses={**NOT_FOUND, **INVALID})
 def create_check_in(key: Key, body: CheckInCreate, account: ApiAccount, uow: Uow,
                     ctx: Ctx) -> Response:
@@ -140,18 +150,19 @@ def create_check_in(key: Key, body: CheckInCreate, account: ApiAccount, uow: Uow
     value = Screening(date=body.date, kind="check_in", left=body.left, right=body.right)
     records.create_screening(uow, key=key, screening=value, protocol=ctx.protocol)
     redecide(uow, ctx, key)
+    data = {**_public(value, ScreeningPublic), "id": new_record_id(uow, key, "check_in", value)}
     uow.commit()
-    return send(_public(value, ScreeningPublic), 201)
+    return send(data, 201)
 
 
 @router.post("/people/{key}/foot-observations", status_code=201,
-             response_model=FootObservationPublic, responses=WRITE)
+             response_model=FootObservationListed, responses=WRITE)
 def create_foot_observation(key: Key, body: FootObservationCreate, account: ApiAccount,
                             uow: Uow, ctx: Ctx) -> Response:
     """Record how one foot looks: posture and arch."""
     return _record(uow, ctx, account, key, body, FootObservation,
                    lambda v: records.create_foot_observation(uow, key=key, observation=v),
-                   FootObservationPublic, 201)
+                   FootObservationPublic, 201, "foot_observation")
 
 
 @router.put("/people/{key}/intake", response_model=IntakePublic, responses=WRITE)

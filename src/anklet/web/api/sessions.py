@@ -9,6 +9,7 @@ from fastapi import Path, Response
 
 from anklet.domain.history import Session
 from anklet.services import records
+from anklet.web.api.assessments import new_record_id
 from anklet.web.api.common import Key, check_date, check_dates, make_router, redecide, send, visible
 from anklet.web.deps import ApiAccount, Ctx, Uow
 from anklet.web.schemas.common import DATE_ACCEPTED, INVALID, NOT_FOUND, IsoDate
@@ -40,7 +41,7 @@ def list_sessions(key: Key, account: ApiAccount, uow: Uow) -> Response:
     return send(SessionsPublic(data=rows, count=len(rows)).model_dump(mode="json"))
 
 
-@router.post("/people/{key}/sessions", status_code=201, response_model=SessionPublic,
+@router.post("/people/{key}/sessions", status_code=201, response_model=SessionListed,
              responses={**NOT_FOUND, **INVALID})
 def log_session(key: Key, body: SessionCreate, account: ApiAccount, uow: Uow,
                 ctx: Ctx) -> Response:
@@ -52,8 +53,10 @@ def log_session(key: Key, body: SessionCreate, account: ApiAccount, uow: Uow,
     session = Session.model_validate(dict(body))
     records.create_session(uow, key=key, session=session, library=ctx.library)
     redecide(uow, ctx, key)
+    data = {**_public(session).model_dump(mode="json"),
+            "id": new_record_id(uow, key, "session", session)}
     uow.commit()
-    return send(_public(session).model_dump(mode="json"), 201)
+    return send(data, 201)
 
 
 @router.put("/people/{key}/sessions/{date}/morning-pain", response_model=SessionPublic,
