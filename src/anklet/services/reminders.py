@@ -132,15 +132,20 @@ def due_day(choice: Choice, now: dt.datetime) -> dt.date | None:
     reminder at 23:30 is still due at 00:10 the next day, for the day before."""
     if not choice.enabled or not choice.days:
         return None
-    tz = zone(choice.time_zone)
-    local = now.astimezone(tz)
+    local = now.astimezone(zone(choice.time_zone))
     for day in (local.date(), local.date() - dt.timedelta(days=1)):
         if day.weekday() not in choice.days:
             continue
-        start = dt.datetime.combine(day, choice.at, tzinfo=tz).astimezone(dt.UTC)
+        start = due_at(choice, day)
         if start <= now < start + LATE:
             return day
     return None
+
+
+def due_at(choice: Choice, day: dt.date) -> dt.datetime:
+    """The moment (UTC) the reminder of local ``day`` is due."""
+    tz = zone(choice.time_zone)
+    return dt.datetime.combine(day, choice.at, tzinfo=tz).astimezone(dt.UTC)
 
 
 def outbox_key(account_id: int, kind: str, day: dt.date) -> str:
@@ -337,7 +342,8 @@ def queue_due(ctx: Context, *, now: dt.datetime | None = None) -> int:
                     values = _morning_values(uow, account.person_key, day)
                 if values is None:
                     continue  # nothing to remind of today (looked at again next round)
-                values |= {"kind": r.kind, "date": day.isoformat()}
+                values |= {"kind": r.kind, "date": day.isoformat(),
+                           "due_at": due_at(choice_of(r), day).isoformat()}
                 if uow.accounts.queue_mail(key=key, account_id=r.account_id,
                                            template=template_of(r.kind), values=values,
                                            now=now):
@@ -377,12 +383,14 @@ def prepare(uow: UnitOfWork, m: QueuedMail, *, base: str, now: dt.datetime) -> P
 
 def _prepare(uow: UnitOfWork, m: QueuedMail, *, base: str, now: dt.datetime) -> Prepared | str:
     kind = str(m.values.get("kind", ""))
-    if now - m.created_at > LATE:
+    due = dt.datetime.fromisoformat(str(m.values.get("due_at") or m.created_at.isoformat()))
+    if now - due > LATE:  # counted from the time chosen, not from when it was queued
         return "too late to send"
-    stored = ReminderRepository(uow.session).for_account(m.account_id).get(kind)
+    repo = ReminderRepository(uow.session)
+    stored = repo.for_account(m.account_id).get(kind)
     if stored is None or not stored.enabled:
         return "reminder turned off"
-    repo = ReminderRepository(uow.session)
+    repo.delete_expired_links(now)  # the links of older reminders that ended
     stop = secrets.token_urlsafe(32)
     repo.add_link(token_hash=_hash(stop), account_id=m.account_id, kind=kind, purpose="stop",
                   day=None, now=now, expires_at=now + STOP_LIFETIME)
@@ -391,6 +399,8 @@ def _prepare(uow: UnitOfWork, m: QueuedMail, *, base: str, now: dt.datetime) -> 
     values: dict[str, Any] = {"stop_link": stop_link, "settings_link": f"{base}/reminders",
                               "home_link": f"{base}/coach" if kind == WEEKLY_SUMMARY
                               else f"{base}/me", "what": KINDS[kind]}
+    if kind == DAY_PLAN:  # straight to the log form
+        values["home_link"] = f"{base}/people/{m.values['person']}/log"
     if kind == MORNING_PAIN:
         session = dt.date.fromisoformat(str(m.values["session"]))
         history = uow.people.get(str(m.values["person"]))
@@ -481,6 +491,6 @@ def record_pain(ctx: Context, uow: UnitOfWork, token: str, pain: int,
 
 
 __all__ = ["DAY_PLAN", "KINDS", "LATE", "MORNING_PAIN", "WEEKLY_SUMMARY", "Choice",
-           "FormResult", "Prepared", "choice_of", "day_plan_alarm", "due_day", "is_reminder",
+           "FormResult", "Prepared", "choice_of", "day_plan_alarm", "due_at", "due_day", "is_reminder",
            "kinds_for", "outbox_key", "pain_link", "parse_pain", "prepare", "queue_due",
            "read_form", "record_pain", "save", "settings_for", "stop", "stop_link", "zone"]

@@ -134,9 +134,11 @@ def test_deliver_sends_a_queued_reminder_too_late_not_at_all(ctx: Context,
                                                              mailbox: Mailbox) -> None:
     _, client, _ = _people(ctx)
     _choose(ctx, client, reminders.MORNING_PAIN, "08:00")
-    now = _at(dt.date.today(), "08:00")
-    reminders.queue_due(ctx, now=now)
-    done = outbox.deliver(ctx, now=now + dt.timedelta(minutes=61))  # the mail server was down
+    now = _at(dt.date.today(), "08:00", minutes=0)
+    # queued 58 minutes late; the mail server took it 3 minutes later: too late, counted
+    # from the time chosen (08:00), not from when it was queued
+    assert reminders.queue_due(ctx, now=now + dt.timedelta(minutes=58)) == 1
+    done = outbox.deliver(ctx, now=now + dt.timedelta(minutes=61))
     assert (done.sent, done.too_old) == (0, 1)
     assert _queued(ctx)[0][3] == "too late to send"
     assert mailbox.received == []
@@ -217,7 +219,7 @@ def test_day_plan_mail_lists_the_days_exercises_with_doses(ctx: Context,
     items = [i for d in plan.days if d.date == day for b in d.blocks for i in b.items]
     assert items
     assert all(f"{i.exercise.name}: {i.dose}" in text for i in items)
-    assert "https://anklet.example.org/me" in text
+    assert f"https://anklet.example.org/people/{key}/log" in text
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
