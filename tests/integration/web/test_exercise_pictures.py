@@ -33,6 +33,9 @@ def test_picture_is_svg_for_a_known_exercise(coach: WebClient) -> None:
     # made once per release: kept by the browser, checked again with its ETag
     assert r.headers["cache-control"] == "private, max-age=3600"
     assert r.headers["etag"] == illustrations.svg_for("seated-arch-roll").etag
+    # the app's other headers still apply: opened on its own, the picture runs nothing
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'self'" in r.headers["content-security-policy"]
 
 
 def test_picture_answers_304_when_the_browser_has_it(coach: WebClient) -> None:
