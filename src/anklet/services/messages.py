@@ -51,7 +51,7 @@ class Thread:
     side: str  # the reader's side: coach | client
     messages: list[StoredMessage]
     other_name: str | None  # the coach's name for a client, the client's for a coach
-    unread_before: int  # the id up to which the reader had read before this visit
+    unread_before: int  # the last message id the reader had read before this visit
 
 
 def _repo(uow: UnitOfWork) -> MessageRepository:
@@ -135,10 +135,7 @@ def thread(uow: UnitOfWork, account: Account, key: str, *, limit: int | None = N
         coach_id = uow.accounts.coach_of(key)
         coach = uow.accounts.by_id(coach_id) if coach_id is not None else None
         other_name = coach.name if coach is not None else None
-    unread = repo.unread(account.id, [key], from_role="client" if side == "coach" else "coach")
-    seen = len(messages) - unread.get(key, 0)
-    before = messages[seen - 1].id if 0 < seen <= len(messages) else 0
-    return Thread(key, side, messages, other_name, before)
+    return Thread(key, side, messages, other_name, repo.last_read(account.id, key))
 
 
 def mark_read(uow: UnitOfWork, account: Account, key: str, up_to: int) -> None:

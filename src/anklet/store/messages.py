@@ -122,6 +122,15 @@ class MessageRepository:
             self._session.execute(insert(r), {"account_id": account_id, "person_id": pid,
                                               "last_read_id": up_to})
 
+    def last_read(self, account_id: int, key: str) -> int:
+        """The last message of the person's thread the account has read (0: none)."""
+        r = t.message_reads
+        found = self._session.execute(
+            select(r.c.last_read_id).where(r.c.account_id == account_id,
+                                           r.c.person_id == self._person_id(key))
+        ).scalar_one_or_none()
+        return int(found or 0)
+
     def unread(self, account_id: int, keys: Iterable[str], *, from_role: str) -> dict[str, int]:
         """How many messages by ``from_role`` each person's thread has that the account has
         not read, in one query for all of ``keys`` (people with none are left out)."""

@@ -246,3 +246,24 @@ def test_delete_person_deletes_their_messages(world: World, ctx: Context) -> Non
         assert uow.session.execute(select(func.count()).select_from(t.messages)).scalar() == 0
         assert uow.session.execute(
             select(func.count()).select_from(t.message_reads)).scalar() == 0
+
+
+def test_thread_knows_what_was_read_when_answers_came_in_between(
+        world: World, ctx: Context) -> None:
+    first = world.post(world.casey, world.cleo_key, "Unread by Cleo")
+    with ctx.uow() as uow:  # a message of hers that came another way (an import)
+        MessageRepository(uow.session).add(
+            world.cleo_key, author_id=None, author_role="client", author_name="Cleo Client",
+            body="imported", created_at=dt.datetime.now(dt.UTC))
+        uow.commit()
+    with ctx.uow(write=False) as uow:
+        thread = messages.thread(uow, world.cleo, world.cleo_key)
+        assert thread.unread_before == 0
+        assert messages.unread_for_client(uow, world.cleo) == 1
+    with ctx.uow() as uow:
+        messages.mark_read(uow, world.cleo, world.cleo_key, first.id)
+        messages.mark_read(uow, world.cleo, world.cleo_key, first.id - 1)  # never back
+        uow.commit()
+    with ctx.uow(write=False) as uow:
+        assert messages.thread(uow, world.cleo, world.cleo_key).unread_before == first.id
+        assert messages.unread_for_client(uow, world.cleo) == 0

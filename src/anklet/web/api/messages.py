@@ -42,7 +42,7 @@ def list_messages(key: Key, account: ApiAccount, uow: Uow, ctx: Ctx) -> Response
     thread = service.thread(uow, account, key, limit=SHOWN)
     unread = sum(1 for m in thread.messages
                  if m.author_role != thread.side and m.id > thread.unread_before)
-    if thread.messages:
+    if unread:  # a write only when there is something new
         try:
             with ctx.writing(uow) as w:
                 service.mark_read(w, account, key, thread.messages[-1].id)

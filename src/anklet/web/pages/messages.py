@@ -82,7 +82,9 @@ def _page(request: Request, uow: UnitOfWork, ctx: Context, account: Account, key
     thread = service.thread(uow, account, key, limit=SHOWN)
     choice = _session_choice(uow, key, session) if account.role == "coach" else None
     newest = thread.messages[-1].id if thread.messages else 0
-    if newest and status_code == 200:
+    unread = any(m.author_role != thread.side and m.id > thread.unread_before
+                 for m in thread.messages)
+    if unread and status_code == 200:  # a write only when there is something new
         try:
             with ctx.writing(uow) as w:
                 service.mark_read(w, account, key, newest)
