@@ -210,6 +210,15 @@ class Arrow(_Model):
     panel: Literal["start", "end"] = "end"
 
 
+class Zoom(_Model):
+    """A magnified circle of a small part (the foot and the ball), in the panel's top
+    corner on ``side``; the figure moves over to leave it room."""
+
+    at: str
+    side: Literal["left", "right"] = "right"
+    m: Annotated[float, Field(ge=1.5, le=4)] = 1.9
+
+
 class Ground(_Model):
     at: str
     h: Annotated[float, Field(ge=0, le=100)] = 0
@@ -230,6 +239,7 @@ class Entry(_Model):
     ground: Ground | None = None
     labels: tuple[str, str] = ("Start", "End")
     air: tuple[float, float] = (0, 0)  # how high each panel's figure is off the ground
+    zoom: Zoom | None = None
     note: str | None = None
 
 
@@ -300,7 +310,8 @@ def parse(text: str, library: Library, *, name: str = "illustrations.yaml") -> D
         points = [entry.anchor, *(b.at for b in entry.balls), *(b.at for b in entry.bands),
                   *(b.to for b in entry.bands if isinstance(b.to, str)),
                   *(w.at for w in entry.weights), *(b.at for b in entry.blocks),
-                  *(a.at for a in entry.arrows), *([entry.ground.at] if entry.ground else [])]
+                  *(a.at for a in entry.arrows), *([entry.ground.at] if entry.ground else []),
+                  *([entry.zoom.at] if entry.zoom else [])]
         for p in points:
             _check_point(p, where)
         entries[ex_id] = (entry, start, end)
@@ -359,6 +370,7 @@ class Shape:
     attrs: dict[str, str] = field(default_factory=dict)
     r: float = 0.0
     text: str = ""
+    children: list[Shape] = field(default_factory=list)
 
 
 @dataclass
@@ -454,11 +466,13 @@ def layout(exercise_id: str) -> Picture:
     x0 = min(b[0] for b in boxes)
     x1 = max(b[1] for b in boxes)
     top = min(b[2] for b in boxes)
-    scale = min(1.0, (PANEL_W - 2 * SIDE) / (x1 - x0), (FLOOR - TOP) / -top)
+    room = 2 * ZOOM_R + 4 if entry.zoom else 0.0  # the magnified circle's share
+    scale = min(1.0, (PANEL_W - 2 * SIDE - room) / (x1 - x0), (FLOOR - TOP) / -top)
     moving = _expand(entry.moves)
     panels: list[Panel] = []
     for i, (pts, label) in enumerate(zip(placed, entry.labels, strict=True)):
-        ox = i * PANEL_W + PANEL_W / 2 - (x0 + x1) / 2 * scale
+        away = (-1 if entry.zoom.side == "right" else 1) if entry.zoom else 0
+        ox = i * PANEL_W + PANEL_W / 2 + away * room / 2 - (x0 + x1) / 2 * scale
 
         def tr(p: Point, ox: float = ox) -> Point:
             return round(ox + p[0] * scale, 1), round(FLOOR + p[1] * scale, 1)
@@ -468,12 +482,17 @@ def layout(exercise_id: str) -> Picture:
         balls = [(tr(_ball_centre(b, pts)), b.r * scale) for b in entry.balls]
         shapes = _props(entry, pts, screen, tr, scale, balls)
         shapes += _figure(screen, moving, scale)
+        if entry.zoom:
+            shapes.append(_zoom(entry.zoom, screen[entry.zoom.at], shapes, i,
+                                entry_id=exercise_id))
         shapes += _arrows(entry, "start" if i == 0 else "end", screen, other, scale)
         shapes.append(Shape("text", [(i * PANEL_W + PANEL_W / 2, FLOOR + 22)],
                             dict(CAPTION), text=label))
         panels.append(Panel(label, screen, balls, shapes))
     what = _words(entry.moves)
     arrows = " Arrows show which way it moves." if entry.arrows else ""
+    if entry.zoom:
+        arrows += " A circle in each picture shows the foot larger."
     desc = (f"Two pictures of {ex.name}, seen from the side: on the left where you start, "
             f"on the right where you end. The {what} that move"
             f"{'s' if ' and ' not in what and not what.endswith('s') else ''} "
@@ -482,6 +501,91 @@ def layout(exercise_id: str) -> Picture:
             f"{' ' + entry.note if entry.note else ''}")
     desc = desc.replace("The foot and toes that moves is", "The foot and toes that move are")
     return Picture(exercise_id, ex.name, desc, panels, 2 * PANEL_W, PANEL_H)
+
+
+ZOOM_R = 34.0
+
+
+def _clip(a: Point, b: Point, lo: Point, hi: Point) -> tuple[Point, Point] | None:
+    """The part of segment a-b inside the box lo-hi (Liang–Barsky), or None."""
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - lo[0]), (dx, hi[0] - a[0]), (-dy, a[1] - lo[1]),
+                 (dy, hi[1] - a[1])):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return None
+    return (a[0] + t0 * dx, a[1] + t0 * dy), (a[0] + t1 * dx, a[1] + t1 * dy)
+
+
+def _clip_poly(pts: list[Point], lo: Point, hi: Point) -> list[Point]:
+    """The polygon cut to the box lo-hi (Sutherland–Hodgman)."""
+    for axis, bound, keep_low in ((0, lo[0], False), (0, hi[0], True), (1, lo[1], False),
+                                  (1, hi[1], True)):
+        def inside(p: Point, axis: int = axis, bound: float = bound,
+                   keep_low: bool = keep_low) -> bool:
+            return p[axis] <= bound if keep_low else p[axis] >= bound
+
+        out: list[Point] = []
+        for i, cur in enumerate(pts):
+            prev = pts[i - 1]
+            if inside(cur) != inside(prev):
+                t = (bound - prev[axis]) / (cur[axis] - prev[axis])
+                out.append((prev[0] + t * (cur[0] - prev[0]), prev[1] + t * (cur[1] - prev[1])))
+            if inside(cur):
+                out.append(cur)
+        pts = out
+        if not pts:
+            break
+    return pts
+
+
+def _zoom(zoom: Zoom, focus: Point, shapes: list[Shape], panel: int, *, entry_id: str
+          ) -> Shape:
+    """The magnified circle: the shapes near ``focus``, ``zoom.m`` times larger, cut to the
+    circle (every point kept inside its square, so inside the picture)."""
+    r = ZOOM_R
+    cx = panel * PANEL_W + (PANEL_W - r - 6 if zoom.side == "right" else r + 6)
+    centre = (cx, r + 8)
+    lo, hi = (centre[0] - r, centre[1] - r), (centre[0] + r, centre[1] + r)
+
+    def mag(p: Point) -> Point:
+        return centre[0] + (p[0] - focus[0]) * zoom.m, centre[1] + (p[1] - focus[1]) * zoom.m
+
+    inner: list[Shape] = [Shape("circle", [centre], {"fill": BG}, r=r)]
+    for sh in shapes:
+        if sh.kind == "line":
+            part = _clip(mag(sh.pts[0]), mag(sh.pts[1]), lo, hi)
+            if part:
+                width = float(sh.attrs.get("stroke-width", "1")) * zoom.m
+                inner.append(Shape("line", list(part), {**sh.attrs,
+                                                        "stroke-width": f"{width:.1f}"}))
+        elif sh.kind == "poly":
+            pts = _clip_poly([mag(p) for p in sh.pts], lo, hi)
+            if len(pts) >= 3:
+                inner.append(Shape("poly", pts, dict(sh.attrs)))
+        elif sh.kind == "circle":
+            c, rr = mag(sh.pts[0]), sh.r * zoom.m
+            if lo[0] <= c[0] - rr and c[0] + rr <= hi[0] and lo[1] <= c[1] - rr \
+                    and c[1] + rr <= hi[1]:
+                inner.append(Shape("circle", [c], dict(sh.attrs), r=rr))
+            else:  # partly out: as a 20-sided polygon, cut to the box
+                ring20 = [_at(c, k * 18.0, rr) for k in range(20)]
+                cut = _clip_poly(ring20, lo, hi)
+                if len(cut) >= 3:
+                    inner.append(Shape("poly", cut, dict(sh.attrs)))
+    ring = Shape("circle", [centre], {"fill": "none", "stroke": PROP, "stroke-width": "2"},
+                 r=r)
+    return Shape("zoom", [centre], {"id": f"z-{entry_id}-{panel}"}, r=r,
+                 children=[*inner, ring])
 
 
 def _line(a: Point, b: Point, colour: str, width: float) -> Shape:
@@ -658,6 +762,13 @@ def _svg_shape(s: Shape) -> str:
         (x1, y1), (cx, cy), (x2, y2) = s.pts
         return (f'<path d="M{_n(x1)} {_n(y1)} Q{_n(cx)} {_n(cy)} {_n(x2)} {_n(y2)}"'
                 f'{attrs}/>')
+    if s.kind == "zoom":
+        (x, y), = s.pts
+        clip = s.attrs["id"]
+        inner = "".join(_svg_shape(c) for c in s.children[:-1])
+        return (f'<clipPath id="{clip}"><circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(s.r)}"/>'
+                f'</clipPath><g clip-path="url(#{clip})">{inner}</g>'
+                + _svg_shape(s.children[-1]))
     (x, y), = s.pts
     return f'<text x="{_n(x)}" y="{_n(y)}"{attrs}>{escape(s.text)}</text>'
 
