@@ -92,6 +92,7 @@ def test_comment_on_session_shown_under_it_for_coach_and_client(
     assert key is not None
     sid = _log_session(web, key, TODAY - dt.timedelta(days=1))
     person = coach.get(f"/people/{key}")
+    assert f'href="/people/{key}/messages">Messages</a>' in person.text  # the thread itself
     assert f"/people/{key}/messages?session={sid}" in person.text
     form = coach.get(f"/people/{key}/messages?session={sid}")
     assert "Your comment on the session on" in _text(form.text)
