@@ -124,6 +124,9 @@ class Pose(_Model):
     far_upper: Angle = -8
     far_fore: Angle = -2
     head: Annotated[float, Field(ge=-60, le=60)] = 0
+    near_out: Annotated[float, Field(ge=0, le=75)] = 0
+    """How far the near leg turns out of the picture's plane (an ankle resting on the other
+    knee): its thigh and shin are drawn foreshortened by this angle."""
 
     def problems(self) -> list[str]:
         """What a body cannot do in this pose, in words (empty when it is fine)."""
@@ -131,6 +134,8 @@ class Pose(_Model):
         for side in ("near", "far"):
             thigh, shank, foot = (getattr(self, f"{side}_{s}") for s in ("thigh", "shank",
                                                                           "foot"))
+            if side == "near" and self.near_out > 30:
+                continue  # drawn foreshortened: its angles in the picture are not the joint's
             knee = thigh - shank
             if not 0 <= knee <= 165:
                 out.append(f"the {side} knee bends {knee:g}° (0 to 165 forward is possible)")
@@ -341,8 +346,9 @@ def joints(pose: Pose) -> dict[str, Point]:
                                          s["neck"] + s["head"])}
     for side in ("near", "far"):
         thigh, shank, foot = (getattr(pose, f"{side}_{k}") for k in ("thigh", "shank", "foot"))
-        knee = _at(hip, thigh, s["thigh"])
-        ankle = _at(knee, shank, s["shank"])
+        short = math.cos(math.radians(pose.near_out)) if side == "near" else 1.0
+        knee = _at(hip, thigh, s["thigh"] * short)
+        ankle = _at(knee, shank, s["shank"] * short)
         sole = _at(ankle, foot - 90, s["ankle"])
         heel = _at(sole, foot + 180, s["heel"])
         ball = _at(sole, foot, s["ball"])
