@@ -489,8 +489,8 @@ def layout(exercise_id: str) -> Picture:
         shapes = _props(entry, pts, screen, tr, scale, balls)
         shapes += _figure(screen, moving, scale)
         if entry.zoom:
-            shapes.append(_zoom(entry.zoom, screen[entry.zoom.at], shapes, i,
-                                entry_id=exercise_id))
+            fx, fy = screen[entry.zoom.at]  # a little above the sole: the floor sits low
+            shapes.append(_zoom(entry.zoom, (fx, fy - 2), shapes, i, entry_id=exercise_id))
         shapes += _arrows(entry, "start" if i == 0 else "end", screen, other, scale)
         shapes.append(Shape("text", [(i * PANEL_W + PANEL_W / 2, FLOOR + 22)],
                             dict(CAPTION), text=label))
@@ -567,6 +567,10 @@ def _zoom(zoom: Zoom, focus: Point, shapes: list[Shape], panel: int, *, entry_id
         return centre[0] + (p[0] - focus[0]) * zoom.m, centre[1] + (p[1] - focus[1]) * zoom.m
 
     inner: list[Shape] = [Shape("circle", [centre], {"fill": BG}, r=r)]
+    floor = _clip(mag((focus[0] - PANEL_W, FLOOR + 1.5)), mag((focus[0] + PANEL_W, FLOOR + 1.5)),
+                  lo, hi)
+    if floor:
+        inner.append(Shape("line", list(floor), {"stroke": PROP, "stroke-width": "4"}))
     for sh in shapes:
         if sh.kind == "line":
             part = _clip(mag(sh.pts[0]), mag(sh.pts[1]), lo, hi)
