@@ -54,6 +54,7 @@ def test_coach_writes_client_sees_badge_reads_and_answers(server: Server, pages:
     shot(client, "messages-client-thread")
     client.goto(f"{server}/people/{key}/progress")
     assert client.get_by_text("Lovely work on the foot roll.").is_visible()
+    no_sideways_scroll(client)  # the comment wraps inside the sessions table
 
     coach.goto(f"{server}/coach")
     badge = coach.get_by_role("link", name="1 unread message from Kit Client")
