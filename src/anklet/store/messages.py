@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from anklet.domain.errors import NotFoundError
@@ -115,12 +116,14 @@ class MessageRepository:
                             r.c.last_read_id < up_to).values(last_read_id=up_to))
         if getattr(done, "rowcount", 0):
             return
-        exists = self._session.execute(
-            select(r.c.last_read_id).where(r.c.account_id == account_id,
-                                           r.c.person_id == pid)).first()
-        if exists is None:
-            self._session.execute(insert(r), {"account_id": account_id, "person_id": pid,
-                                              "last_read_id": up_to})
+        try:  # the first read (a marker at or past up_to already: its key is taken)
+            with self._session.begin_nested():
+                self._session.execute(insert(r), {"account_id": account_id, "person_id": pid,
+                                                  "last_read_id": up_to})
+        except IntegrityError:  # there already, or just made by another request
+            self._session.execute(
+                update(r).where(r.c.account_id == account_id, r.c.person_id == pid,
+                                r.c.last_read_id < up_to).values(last_read_id=up_to))
 
     def last_read(self, account_id: int, key: str) -> int:
         """The last message of the person's thread the account has read (0: none)."""
