@@ -20,6 +20,7 @@ from anklet.domain.decisions import Decision, GateResult, checklist, fmt
 from anklet.domain.exercises import HEEL_WARNING, Category, Exercise, Library
 from anklet.domain.planner import WeekPlan
 from anklet.domain.protocol import Protocol
+from anklet.domain.units import amount
 
 STATUS_STYLE = {"refer": "bold red", "screen_needed": "yellow", "working": "cyan",
                 "clear": "bold green", "maintain_check": "yellow"}
@@ -39,7 +40,8 @@ def decision(console: Console, d: Decision, protocol: Protocol) -> None:
     head.append(d.status_text, style=STATUS_STYLE.get(d.status, ""))
     if d.stage:
         head.append(f"   Stage {d.stage} · {d.stage_name}", style="bold")
-        head.append(f" since {d.stage_since} ({d.days_in_stage} days)   dose ×{d.dose_level:.2f}")
+        head.append(f" since {d.stage_since} ({d.days_in_stage} days)   amounts: "
+                    f"{amount(d.dose_level)}")
     head.append(f"   as of {d.as_of}", style="dim")
     console.print(head)
     for f in d.flags:
@@ -68,7 +70,7 @@ def decision(console: Console, d: Decision, protocol: Protocol) -> None:
         t = Table(title="Left / right (a gap past the threshold is called one; where the "
                         "test's own left-right error is larger, re-test to confirm)",
                   title_justify="left")
-        for col in ("Test", "Left", "Right", "Gap", "LSI", "Judged by", "Error", ""):
+        for col in ("Test", "Left", "Right", "Gap", "Weaker side", "Judged by", "Error", ""):
             t.add_column(col)
         for a in d.asymmetries:
             judged = (f"> {fmt(a.threshold, a.threshold_unit)} ({a.source})"
@@ -81,7 +83,8 @@ def decision(console: Console, d: Decision, protocol: Protocol) -> None:
                        else Text("behind", style="yellow") if a.meaningful
                        else Text("ok", style="green"))
             t.add_row(a.label, fmt(a.left, a.unit), fmt(a.right, a.unit),
-                      fmt(a.difference, a.unit), f"{a.lsi:.0f}%", judged, error, verdict)
+                      fmt(a.difference, a.unit), f"{a.lsi:.0f}% of the other", judged, error,
+                      verdict)
         console.print(t)
     # escaped: reasons carry free text (a coach's override reason), never Rich markup
     console.print(Panel("\n".join(f"• {escape(r)}" for r in d.reasons), title="Why",
@@ -166,7 +169,7 @@ def plan(console: Console, p: WeekPlan, library: Library, *, details: bool = Fal
         console.print(Text(f"No plan this week: {p.refused}", style="bold red"))
         return
     console.print(Text(f"Week of {p.week_start} · stage {p.stage} ({p.stage_name}) · "
-                       f"dose ×{p.dose_level:.2f}", style="bold"))
+                       f"amounts: {amount(p.dose_level)}", style="bold"))
     for note in p.notes:
         console.print(Text(f"• {note}"), soft_wrap=True)
     for issue in p.issues:

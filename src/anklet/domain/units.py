@@ -62,3 +62,16 @@ RPE = Range(0, 10, "")
 """Rating of perceived exertion on the 0–10 scale."""
 MINUTES_PER_DAY = Range(0, 240, "min")
 """Minutes a person can give on a day; four hours is more than any plan asks."""
+
+
+def amount(level: float | None) -> str:
+    """How much of each exercise, in words, against the starting amount (``level`` 1.0 = the
+    start): "40 % more than at the start", never a factor such as "×1.40"."""
+    if level is None or level != level:  # NaN: not worked out
+        return "the starting amount"
+    pct = round((level - 1.0) * 100)
+    if pct == 0:
+        return "the starting amount"
+    if pct > 0:
+        return f"{pct} % more than at the start"
+    return f"{-pct} % less than at the start"

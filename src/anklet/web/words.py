@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from anklet.domain.units import amount
+
 __all__ = ["amount", "cite", "day", "parts", "plain"]
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -57,19 +59,6 @@ def plain(text: object, coach: bool = False, today: dt.date | None = None) -> st
         return f" ({cite(m.group(1))})" if coach else ""
 
     return _SOURCE.sub(source, _ISO.sub(date, str(text)))
-
-
-def amount(level: float | None) -> str:
-    """How much of each exercise, against the starting amount (``level`` 1.0 = the
-    start)."""
-    if level is None or level != level:  # NaN: not worked out
-        return "the starting amount"
-    pct = round((level - 1.0) * 100)
-    if pct == 0:
-        return "the starting amount"
-    if pct > 0:
-        return f"{pct} % more than at the start"
-    return f"{-pct} % less than at the start"
 
 
 _LONG = 200
