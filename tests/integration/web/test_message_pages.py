@@ -110,3 +110,11 @@ def test_comment_on_session_shown_under_it_for_coach_and_client(
     assert coach.form(f"/people/{key}/messages",
                       {"body": "wrong one", "session": str(other_sid)}).status_code == 404
     assert _thread(web, key) == ["Nice work, keep the pain low."]
+
+
+def test_my_messages_leads_a_client_to_their_own_thread(
+        coach: WebClient, client_of_coach: WebClient) -> None:
+    r = client_of_coach.get("/me/messages")
+    assert r.status_code == 303
+    assert r.headers["location"] == f"/people/{client_of_coach.person_key}/messages"
+    assert coach.get("/me/messages").headers["location"] == "/coach"
