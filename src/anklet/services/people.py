@@ -10,7 +10,6 @@ from anklet.domain.exercises import Library
 from anklet.domain.history import History, Intake, Person
 from anklet.domain.protocol import Protocol
 from anklet.domain.text import check_line
-from anklet.services import messages
 from anklet.store.repository import PersonSummary
 from anklet.store.uow import UnitOfWork
 
@@ -31,6 +30,8 @@ def get(uow: UnitOfWork, *, key: str) -> History:
 def export(uow: UnitOfWork, *, key: str) -> History:
     """A person's whole history as exported: with their messages with their coach
     (``messages``, left out when there are none; the decisions never read them)."""
+    from anklet.services import messages  # the accounts service, only when needed
+
     return messages.export(uow, uow.people.get(key))
 
 
@@ -53,6 +54,8 @@ def delete(uow: UnitOfWork, *, key: str) -> None:
 def import_history(uow: UnitOfWork, *, history: History, protocol: Protocol, library: Library,
                    replace: bool = False, source: str = "history") -> History:
     """Store a whole history document; ``replace`` swaps an existing person's data for it."""
+    from anklet.services import messages  # the accounts service, only when needed
+
     validate_references(history, protocol, library, source=source)
     if uow.people.exists(history.person.id):
         if not replace:
@@ -71,6 +74,8 @@ def replace_data(uow: UnitOfWork, history: History) -> None:
     """Swap a stored person's data for ``history`` (same id), keeping their sign-in and
     their coach: those rows hang on the stored person and would otherwise go with it (a
     client left signed in to nobody, a coach who no longer sees them)."""
+    from anklet.services import messages  # the accounts service, only when needed
+
     key = history.person.id
     account = uow.accounts.by_person(key)
     coach = uow.accounts.coach_of(key)
