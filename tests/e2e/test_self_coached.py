@@ -23,6 +23,9 @@ def test_a_self_coached_person_assesses_themself_on_a_phone(server: Server,
     page.wait_for_url(server + "/sign-in")  # with the email filled in
     page.get_by_label("Password").fill("my ankles are stiff")
     page.get_by_role("button", name="Sign in").click()
+    # a first sign-in starts getting started; this person goes their own way, to Today
+    page.wait_for_url(re.compile(r"/welcome"))
+    nav(page, "Today").click()
     page.wait_for_url(server + "/me")
     no_sideways_scroll(page)
 

@@ -103,8 +103,12 @@ def _record(uow: UnitOfWork, ctx: Context, account: Account, key: str, body: Bas
 
 
 def new_record_id(uow: UnitOfWork, key: str, kind: str, value: object) -> int:
-    """The id of the record just stored: the newest of the person's records equal to it."""
-    return max(i for i, r in uow.people.records(key, kind) if r == value)
+    """The id of the record just stored: the newest of the person's records equal to it
+    (of its kind: a screen posted with ``kind: check_in`` is stored as a check-in)."""
+    if kind == "screen" and getattr(value, "kind", None) == "check_in":
+        kind = "check_in"
+    stored = uow.people.records(key, kind)
+    return max([i for i, r in stored if r == value] or [i for i, _ in stored])
 
 
 @router.get("/people/{key}/measurements", response_model=MeasurementsPublic,
