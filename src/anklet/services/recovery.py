@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from anklet.domain.errors import AnkletError, TooManyAttemptsError
 from anklet.services import accounts as account_service
 from anklet.services.mail import Message, compose
-from anklet.store.accounts import RESET, Account
+from anklet.store.accounts import RESET, Account, MailToken
 from anklet.store.uow import UnitOfWork
 
 RESET_LIFETIME = dt.timedelta(hours=1)
@@ -90,17 +90,32 @@ EXPIRED = ("This link has expired or has already been used. Links to reset a pas
            "once, within an hour: ask for a new one.")
 
 
+def _live(uow: UnitOfWork, token: str, purpose: str, expired: str,
+          now: dt.datetime) -> tuple[MailToken, Account]:
+    """A link that is known, unused and not expired, with its account; LinkError
+    (``expired``) otherwise."""
+    found = uow.accounts.mail_token(_hash(token), purpose)
+    if found is None or found.used_at is not None or found.expires_at <= now:
+        raise LinkError(expired)
+    account = uow.accounts.by_id(found.account_id)
+    if account is None:
+        raise LinkError(expired)
+    return found, account
+
+
+def _use(uow: UnitOfWork, found: MailToken, purpose: str, expired: str,
+         now: dt.datetime) -> None:
+    """Uses up the link, and every other of its kind of the account; LinkError if another
+    tab used it a moment ago."""
+    if not uow.accounts.use_mail_token(found.id, now):
+        raise LinkError(expired)
+    uow.accounts.end_mail_tokens(found.account_id, purpose, now)
+
+
 def reset_account(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> Account:
     """The account a live reset link belongs to; LinkError if it is unknown, used or
     expired."""
-    now = now or _now()
-    found = uow.accounts.mail_token(_hash(token), "reset")
-    if found is None or found.used_at is not None or found.expires_at <= now:
-        raise LinkError(EXPIRED)
-    account = uow.accounts.by_id(found.account_id)
-    if account is None:
-        raise LinkError(EXPIRED)
-    return account
+    return _live(uow, token, "reset", EXPIRED, now or _now())[1]
 
 
 def reset_password(uow: UnitOfWork, *, token: str, new: str,
@@ -109,13 +124,9 @@ def reset_password(uow: UnitOfWork, *, token: str, new: str,
     reset link of the account, ends every session and API token, and forgets the failed
     sign-ins (whoever reads the email has shown the account is theirs)."""
     now = now or _now()
-    account = reset_account(uow, token, now)
-    found = uow.accounts.mail_token(_hash(token), "reset")
-    assert found is not None
+    found, account = _live(uow, token, "reset", EXPIRED, now)
     new_hash = account_service.hash_password(new, email=account.email, name=account.name)
-    if not uow.accounts.use_mail_token(found.id, now):
-        raise LinkError(EXPIRED)  # another tab used it a moment ago
-    uow.accounts.end_mail_tokens(account.id, "reset", now)
+    _use(uow, found, "reset", EXPIRED, now)
     uow.accounts.set_password(account.id, new_hash, must_change=False)
     uow.accounts.confirm_email(account.id)  # the link reached them: the email is theirs
     sessions, tokens = account_service.end_everywhere(uow, account)
@@ -178,14 +189,7 @@ def invite_client(uow: UnitOfWork, *, coach: Account, key: str, email: str,
 
 def invited_account(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> Account:
     """The account a live invitation belongs to; LinkError if unknown, used or expired."""
-    now = now or _now()
-    found = uow.accounts.mail_token(_hash(token), "invite")
-    if found is None or found.used_at is not None or found.expires_at <= now:
-        raise LinkError(INVITE_EXPIRED)
-    account = uow.accounts.by_id(found.account_id)
-    if account is None:
-        raise LinkError(INVITE_EXPIRED)
-    return account
+    return _live(uow, token, "invite", INVITE_EXPIRED, now or _now())[1]
 
 
 def accept_invitation(uow: UnitOfWork, *, token: str, new: str,
@@ -193,13 +197,9 @@ def accept_invitation(uow: UnitOfWork, *, token: str, new: str,
     """The client's own password (checked like any other) replaces the unknown one; the
     link, and any other invitation of theirs, is used up."""
     now = now or _now()
-    account = invited_account(uow, token, now)
-    found = uow.accounts.mail_token(_hash(token), "invite")
-    assert found is not None
+    found, account = _live(uow, token, "invite", INVITE_EXPIRED, now)
     new_hash = account_service.hash_password(new, email=account.email, name=account.name)
-    if not uow.accounts.use_mail_token(found.id, now):
-        raise LinkError(INVITE_EXPIRED)
-    uow.accounts.end_mail_tokens(account.id, "invite", now)
+    _use(uow, found, "invite", INVITE_EXPIRED, now)
     uow.accounts.set_password(account.id, new_hash, must_change=False)
     account_service.end_everywhere(uow, account)
     uow.accounts.audit(account_id=account.id, actor=account.email,
@@ -257,13 +257,10 @@ def confirm_email(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -
     """Marks the account's email confirmed; LinkError if the link is unknown, used or
     expired."""
     now = now or _now()
-    found = uow.accounts.mail_token(_hash(token), "confirm")
-    if found is None or found.used_at is not None or found.expires_at <= now \
-            or not uow.accounts.use_mail_token(found.id, now):
-        raise LinkError(CONFIRM_EXPIRED)
-    uow.accounts.confirm_email(found.account_id)
-    account = uow.accounts.by_id(found.account_id)
-    assert account is not None
+    found, account = _live(uow, token, "confirm", CONFIRM_EXPIRED, now)
+    _use(uow, found, "confirm", CONFIRM_EXPIRED, now)
+    uow.accounts.confirm_email(account.id)
+    account = uow.accounts.by_id(account.id) or account
     uow.accounts.audit(account_id=account.id, actor=account.email, action="email_confirmed",
                        person_key=account.person_key)
     return account
