@@ -4,9 +4,6 @@ server on loopback, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-
-import pytest
 
 from anklet.domain.history import Intake, Measurement, Screening
 from anklet.domain.measures import DEFAULT_METHOD, MeasureKind
@@ -19,22 +16,6 @@ from mailtools import Mailbox, free_port
 
 DAY = dt.timedelta(days=1)
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox().start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture
-def ctx(db_url: str, mailbox: Mailbox) -> Iterator[Context]:
-    c = open_context(Settings(database_url=db_url, smtp_url=f"smtp://127.0.0.1:{mailbox.port}",
-                              public_url="https://anklet.example.org"),
-                     migrate_schema=False)
-    yield c
-    c.engine.dispose()
 
 
 def _client(ctx: Context, *, alerts: bool = True) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,6 @@ from anklet.domain.errors import InputError
 from anklet.services import mail
 from anklet.settings import Settings, get_settings, parse_smtp_url
 from mailtools import Mailbox, free_port, self_signed
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture(scope="module")

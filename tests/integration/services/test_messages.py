@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import event
@@ -16,30 +15,13 @@ from anklet.domain.errors import InputError, NotFoundError
 from anklet.domain.history import ExerciseLog, History, Intake, Session
 from anklet.services import accounts as account_service
 from anklet.services import messages, outbox, people
-from anklet.services.context import Context, open_context
-from anklet.settings import Settings
+from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.messages import MessageRepository
 from mailtools import Mailbox
 
 PASSWORD = "correct horse battery"
 TODAY = dt.date.today()
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox().start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture
-def ctx(db_url: str, mailbox: Mailbox) -> Iterator[Context]:
-    c = open_context(Settings(database_url=db_url, smtp_url=f"smtp://127.0.0.1:{mailbox.port}",
-                              public_url="https://anklet.example.org"),
-                     migrate_schema=False)
-    yield c
-    c.engine.dispose()
 
 
 class World:

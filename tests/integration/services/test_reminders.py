@@ -6,7 +6,6 @@ outbox to a real SMTP server on loopback with one-click unsubscribe headers, the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import icalendar
@@ -26,22 +25,6 @@ from mailtools import Mailbox
 DAY = dt.timedelta(days=1)
 PASSWORD = "correct horse battery"
 ZONE = "Europe/Berlin"
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    box = Mailbox().start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture
-def ctx(db_url: str, mailbox: Mailbox) -> Iterator[Context]:
-    c = open_context(Settings(database_url=db_url, smtp_url=f"smtp://127.0.0.1:{mailbox.port}",
-                              public_url="https://anklet.example.org"),
-                     migrate_schema=False)
-    yield c
-    c.engine.dispose()
 
 
 def _people(ctx: Context, *, logged_yesterday: bool = True) -> tuple[Account, Account, str]:
