@@ -660,9 +660,12 @@ class PersonRepository:
         """Record a foot observation."""
         self._insert(t.foot_observations, [_foot_params(self._id(key), observation)])
 
-    def add_session(self, key: str, session: Session) -> None:
-        """Record an exercise session with its exercises."""
-        self._insert(t.sessions, [_session_params(self._id(key), session)])
+    def add_session(self, key: str, session: Session) -> int:
+        """Record an exercise session with its exercises; its id."""
+        row = _session_params(self._id(key), session)
+        _check_text(t.sessions, [row])
+        stmt = insert(t.sessions).returning(t.sessions.c.id)
+        return int(self._session.execute(stmt, row).scalar_one())
 
     def set_next_morning_pain(self, key: str, date: dt.date, pain: int) -> bool:
         """Set next-morning pain on the person's last session of ``date``; False if none."""
