@@ -28,6 +28,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -762,3 +763,40 @@ class MessageReadRow(Base):
 
 messages = cast(Table, MessageRow.__table__)
 message_reads = cast(Table, MessageReadRow.__table__)
+
+
+class ExerciseMediaRow(Base):
+    """A coach's own photo, short video or link for one library exercise (0015), shown to
+    the coach's clients; a self-coached person's, to themself. ``owner_id`` is the coach
+    (or self-coached) account: deleting it deletes its media. A photo or video keeps its
+    bytes here (``data``, already checked and, for a photo, re-encoded without its
+    metadata), so an upload is stored, replaced or refused in one transaction; a link keeps
+    only its ``url``. ``version`` grows on each replacement (the file's address carries it,
+    so a browser never shows the old one)."""
+
+    __tablename__ = "exercise_media"
+    __table_args__ = (
+        CheckConstraint("kind IN ('photo', 'video', 'link')", name="kind"),
+        CheckConstraint("(kind = 'link' AND url IS NOT NULL AND data IS NULL) OR "
+                        "(kind <> 'link' AND url IS NULL AND data IS NOT NULL)", name="content"),
+        Index(None, "owner_id", "exercise_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    exercise_id: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(5))
+    caption: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(Text)
+    content_type: Mapped[str | None] = mapped_column(String(40))
+    filename: Mapped[str | None] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer, server_default="0")
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+exercise_media = cast(Table, ExerciseMediaRow.__table__)
