@@ -98,7 +98,8 @@ def log_session(
             day = next(x for x in ev.plan.days if x.date == d)
             if ev.plan.refused:
                 raise InputError("planned", d.isoformat(), f"a day with a plan ({ev.plan.refused})")
-            logs += [ExerciseLog(exercise_id=i.exercise.id, **i.exercise.dose.scaled(ev.plan.dose_level))
+            logs += [ExerciseLog(exercise_id=i.exercise.id,
+                                 **i.prescribed(ev.plan.dose_level).as_dict())
                      for b in day.blocks for i in b.items]
         if not logs and planned:
             raise InputError("planned", d.isoformat(), "a day with exercises in the plan "

@@ -71,6 +71,26 @@ _IMPACT_ORDER = {Impact.NONE: 0, Impact.LOW: 1, Impact.MODERATE: 2, Impact.HIGH:
 
 
 @dataclass(frozen=True, slots=True)
+class Amounts:
+    """The numbers of a prescribed dose: what a log form is filled in with."""
+
+    sets: int
+    reps: int | None = None
+    seconds: int | None = None
+    rounds: int | None = None
+
+    @classmethod
+    def at(cls, e: Exercise, level: float) -> Amounts:
+        """``e``'s own dose at ``level``."""
+        d = e.dose.scaled(level)
+        return cls(d["sets"] or 1, d["reps"], d["seconds"], d["rounds"])
+
+    def as_dict(self) -> dict[str, int | None]:
+        return {"sets": self.sets, "reps": self.reps, "seconds": self.seconds,
+                "rounds": self.rounds}
+
+
+@dataclass(frozen=True, slots=True)
 class PlanItem:
     exercise: Exercise
     dose: str
@@ -78,10 +98,18 @@ class PlanItem:
     """What the person's coach changed here, in words (None: nothing)."""
     pinned: bool = False
     """The dose is the coach's pinned dose (not scaled with the dose level)."""
+    amounts: Amounts | None = None
+    """The dose in numbers, exactly as ``dose`` says it in words (the coach's pin, a lunge
+    cap's lower level); None only for an item built by hand, read as the exercise's own
+    dose at the plan's level (see :meth:`prescribed`)."""
 
     @property
     def minutes(self) -> int:
         return self.exercise.minutes
+
+    def prescribed(self, level: float) -> Amounts:
+        """The numbers this item prescribes, in a plan written at ``level``."""
+        return self.amounts or Amounts.at(self.exercise, level)
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,8 +420,8 @@ class _Work:
     extra_side: str | None = None
     barred: frozenset[int] = frozenset()
     """Days it may not go on (around hard runs)."""
-    pins: Mapping[str, str] = field(default_factory=dict)
-    """The coach's pinned doses in words, by exercise id."""
+    pins: Mapping[str, tuple[str, Amounts]] = field(default_factory=dict)
+    """The coach's pinned doses in words and in numbers, by exercise id."""
     marks: Mapping[str, str] = field(default_factory=dict)
     """What the coach changed, in words, by exercise id."""
 
@@ -417,12 +445,21 @@ def _dose(e: Exercise, level: float, extra_side: str | None, extra_sets: int) ->
     return text
 
 
+def _item(w: _Work, e: Exercise, level: float, extra_sets: int) -> PlanItem:
+    """``e`` at the coach's pinned dose, or at its own dose scaled to ``level``."""
+    pin = w.pins.get(e.id)
+    if pin is None:
+        return PlanItem(e, _dose(e, level, w.extra_side, extra_sets), w.marks.get(e.id),
+                        amounts=Amounts.at(e, level))
+    words, amounts = pin
+    return PlanItem(e, words, w.marks.get(e.id), True, amounts)
+
+
 def _block(w: _Work, level: float, extra_sets: int, *, short: bool = False,
            before_run: PlannedRun | None = None, note: str | None = None,
            exercises: Sequence[Exercise] | None = None) -> PlanBlock:
     chosen = exercises if exercises is not None else (w.short if short else w.full)
-    items = tuple(PlanItem(e, w.pins.get(e.id) or _dose(e, level, w.extra_side, extra_sets),
-                           w.marks.get(e.id), e.id in w.pins) for e in chosen)
+    items = tuple(_item(w, e, level, extra_sets) for e in chosen)
     notes = [n for n in (w.note, note) if n]
     return PlanBlock(w.target.id, w.target.label, items, before_run, short,
                      "; ".join(notes) or None, w.extra_side)
@@ -1099,7 +1136,9 @@ def _work_for(w: _Week, x: _Wanted) -> _Work | None:
         note = f"a building dose, {t.per_week} days a week"
     full, short, marks = _coach_edit(w, t, full, short)
     side = x.side if x.side and any(e.dose.per_side for e in full) else None
-    pins = {c.exercise: pin_text(c, w.library) for c in w.applied(PlanChangeKind.PIN)}
+    pins = {c.exercise: (pin_text(c, w.library),
+                         Amounts(c.sets or 1, c.reps, c.seconds))
+            for c in w.applied(PlanChangeKind.PIN)}
     return _Work(t, tuple(full), tuple(short), need, gate, 100 if gate else weight, note,
                  side, frozenset(barred), pins, marks)
 
@@ -1491,8 +1530,8 @@ def _cap_lunges(blocks: list[list[PlanBlock]], words: Sequence[str], cap: int,
         for k, b in enumerate(day):
             if not any(is_lunge(i.exercise) for i in b.items):
                 continue
-            items = tuple(replace(i, dose=_dose(i.exercise, levels[at[id(i)]],
-                                                b.extra_side, 0))
+            items = tuple(replace(i, dose=_dose(i.exercise, levels[at[id(i)]], b.extra_side, 0),
+                                  amounts=Amounts.at(i.exercise, levels[at[id(i)]]))
                           if is_lunge(i.exercise) and at[id(i)] in levels and not i.pinned
                           else i
                           for i in b.items if not (is_lunge(i.exercise)
@@ -1575,6 +1614,7 @@ def check_plan(plan: WeekPlan, protocol: Protocol | None = None) -> list[str]:
 
 
 __all__ = [
+    "Amounts",
     "PlanBlock",
     "PlanDay",
     "PlanItem",

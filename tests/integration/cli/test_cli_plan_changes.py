@@ -111,3 +111,24 @@ def test_plan_changes_survive_export_import_history_and_evaluate(cli: Cli,
     names = {e["id"] for d in evaluated["plan"]["days"] for b in d["blocks"]
              for e in b["exercises"] if e.get("coach")}
     assert names == {"single-leg-heel-raise"}
+
+
+def test_log_planned_logs_a_pinned_exercise_at_the_pinned_dose(cli: Cli) -> None:
+    from anklet.domain.exercises import load_library
+    from anklet.domain.plan_changes import dose_bounds
+    from anklet.domain.protocol import load_protocol
+
+    _stage_two(cli)
+    library = load_library()
+    plan = ok(cli("plan", "sam", "--json")).json()
+    (today,) = [d for d in plan["days"] if d["date"] == TODAY.isoformat()]
+    ex = next(library.by_id[e["id"]] for b in today["blocks"] for e in b["exercises"]
+              if library.by_id[e["id"]].dose.reps)
+    lo, hi = dose_bounds(ex, load_protocol())["reps"]
+    reps = hi if ex.dose.reps != hi else lo
+    ok(cli("plan-change", "pin", "sam", ex.id, "--sets", str(ex.dose.sets + 1), "--reps",
+           str(reps), "--note", "a steadier dose", "--date", (TODAY - dt.timedelta(days=1))
+           .isoformat()))
+    r = ok(cli("log", "sam", "--planned", "--pain-during", "1", "--json")).json()
+    (logged,) = [e for e in r["exercises"] if e["exercise_id"] == ex.id]
+    assert (logged["sets"], logged["reps"]) == (ex.dose.sets + 1, reps)

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from webtools import Web, WebClient
 
-from anklet.domain.history import Availability, RunKind, Screening, Session
+from anklet.domain.history import Availability, PlanChange, PlanChangeKind, RunKind, Screening, Session
+from anklet.domain.plan_changes import dose_bounds
 from anklet.domain.planner import PlanDay
 from anklet.services import demo, evaluation, records
 
@@ -344,6 +345,37 @@ def test_log_form_is_prefilled_from_todays_plan(web: Web, cleo: WebClient) -> No
     assert all((f"{rows[e]}_done", "on") not in form.checked for e in others)
     assert 'name="pain_during"' in r.text
     assert 'inputmode="numeric"' in r.text
+
+
+def test_log_form_offers_the_coachs_pinned_dose_as_the_plan_says_it(
+        web: Web, cleo: WebClient) -> None:
+    """A coach's pin is the dose the plan prescribes, so it is what the form is filled in
+    with (not the library's dose at the person's level), and the row's words say it."""
+    key = cleo.person_key
+    assert key
+    item = next(i for b in plan_day(web, key).blocks for i in b.items if i.exercise.dose.reps)
+    ex = item.exercise
+    lo, hi = dose_bounds(ex, web.ctx.protocol)["reps"]
+    usual = ex.dose.scaled(1.0)["reps"]
+    reps = hi if usual != hi else lo
+    sets = ex.dose.sets + 1
+    with web.ctx.uow() as uow:
+        uow.people.add_plan_change(key, PlanChange(
+            date=TODAY - DAY, kind=PlanChangeKind.PIN, exercise=ex.id, sets=sets, reps=reps,
+            note="a steadier dose for now", by="coach@example.org"))
+        uow.commit()
+    r = cleo.get(f"/people/{key}/log")
+    form = log_fields(r.text)
+    prefix = row_ids(form)[ex.id]
+    assert form.values[f"{prefix}_sets"] == str(sets)
+    assert form.values[f"{prefix}_reps"] == str(reps)
+    row = r.text.split(f'value="{ex.id}"')[1].split('class="nums"')[0]
+    assert f"Plan: {sets} × {reps} reps" in html.unescape(row)
+    # logging the form as filled in stores the pinned dose
+    data = {**form.values, "pain_during": "1"}
+    assert cleo.form(f"/people/{key}/log", data).status_code == 303
+    (logged,) = [x for x in sessions(web, key)[-1].exercises if x.exercise_id == ex.id]
+    assert (logged.sets, logged.reps) == (sets, reps)
 
 
 def test_log_a_session_then_it_shows_and_the_adherence_count_moves(

@@ -79,3 +79,14 @@ def test_paused_pin_gives_the_plan_its_own_dose() -> None:
     cut = _items(_plan(_today(level) + 3, level, "pain_flare"))
     assert cut
     assert not any(i.pinned for i in cut)  # ... and the plan's own dose with it
+
+
+def test_items_carry_the_pinned_numbers_and_the_cut_ones_while_the_pin_waits() -> None:
+    """What a log form is filled in with: the pin's numbers while it holds, the plan's own
+    (cut) numbers while it waits, never the library's dose at the normal level."""
+    level = 0.8
+    pinned = _today(level) + 3
+    held = _items(_plan(pinned, level))
+    assert {(i.prescribed(level).sets, i.prescribed(level).reps) for i in held} == {(2, pinned)}
+    cut = _items(_plan(pinned, level, "pain_flare"))
+    assert {i.prescribed(level).reps for i in cut} == {_today(level)}

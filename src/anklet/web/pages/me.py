@@ -24,7 +24,7 @@ from anklet.domain.decisions import Decision
 from anklet.domain.errors import InputError, NotFoundError
 from anklet.domain.exercises import Exercise, Library, LoadType
 from anklet.domain.history import ExerciseLog, History, Session
-from anklet.domain.planner import PlanDay, WeekPlan
+from anklet.domain.planner import PlanDay, PlanItem, WeekPlan
 from anklet.domain.protocol import Protocol
 from anklet.domain.views import adherence_dict, plan_dict
 from anklet.services import accounts as account_service
@@ -287,44 +287,56 @@ def _fields_for(ex: Exercise) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _row(index: int, exercise_id: str, library: Library, level: float | None,
+def _row(index: int, exercise_id: str, library: Library, plan_text: str | None,
          planned: bool) -> LogRow:
     ex = library.by_id.get(exercise_id)
     if ex is None:  # only a hand-made form names an unknown id; shown so its error has a home
         return LogRow(index, exercise_id, exercise_id, "", ("sets", "reps"), False, planned,
                       known=False)
-    return LogRow(index, ex.id, ex.name, "" if level is None else ex.dose.describe(level),
-                  _fields_for(ex), ex.dose.per_side, planned)
+    return LogRow(index, ex.id, ex.name, plan_text or "", _fields_for(ex), ex.dose.per_side,
+                  planned)
+
+
+def _plan_items(plan: WeekPlan, date: dt.date) -> tuple[list[PlanItem], list[PlanItem]]:
+    """The day's planned exercises, then the week's others, each once (its first time)."""
+    day = _day(plan, date)
+    today = [i for b in day.blocks for i in b.items] if day else []
+    week = [i for d in plan.days if d is not day for b in d.blocks for i in b.items]
+    seen: set[str] = set()
+    out: tuple[list[PlanItem], list[PlanItem]] = ([], [])
+    for items, into in ((today, out[0]), (week, out[1])):
+        for i in items:
+            if i.exercise.id not in seen:
+                seen.add(i.exercise.id)
+                into.append(i)
+    return out
+
+
+def _plan_texts(plan: WeekPlan | None, date: dt.date) -> dict[str, str]:
+    """The plan's dose in words, by exercise id (the day's first, then the week's)."""
+    if plan is None or plan.refused:
+        return {}
+    today, week = _plan_items(plan, date)
+    return {i.exercise.id: i.dose for i in (*today, *week)}
 
 
 def _plan_rows(plan: WeekPlan, date: dt.date, library: Library
                ) -> tuple[list[LogRow], dict[str, str]]:
     """Rows for the day's planned exercises (ticked, at the planned dose), then the week's other
-    exercises (not ticked), with the form values that pre-fill them."""
-    day = _day(plan, date)
-    today_ids: list[str] = []
-    for b in day.blocks if day else ():
-        for item in b.items:
-            if item.exercise.id not in today_ids:
-                today_ids.append(item.exercise.id)
-    week_ids: list[str] = []
-    for d in plan.days:
-        for b in d.blocks:
-            for item in b.items:
-                if item.exercise.id not in today_ids and item.exercise.id not in week_ids:
-                    week_ids.append(item.exercise.id)
-    rows = [_row(i, eid, library, plan.dose_level, True) for i, eid in enumerate(today_ids)]
-    rows += [_row(len(rows) + i, eid, library, plan.dose_level, False)
-             for i, eid in enumerate(week_ids)]
+    exercises (not ticked), with the form values that pre-fill them: the numbers the plan
+    prescribes, so a coach's pinned dose (or the lighter one while a pin waits) and a day's
+    lunge cap are what the form offers, as the plan says them in words."""
+    today, week = _plan_items(plan, date)
+    items = [(i, True) for i in today] + [(i, False) for i in week]
+    rows = [_row(k, i.exercise.id, library, i.dose, planned) for k, (i, planned) in enumerate(items)]
     values: dict[str, str] = {}
-    for row in rows:
-        ex = library.by_id[row.exercise_id]
-        scaled = ex.dose.scaled(plan.dose_level)
+    for row, (item, _) in zip(rows, items, strict=True):
+        amounts = item.prescribed(plan.dose_level).as_dict()
         values[row.name_of("id")] = row.exercise_id
         if row.planned:
             values[row.name_of("done")] = "on"
         for f in row.fields:
-            v = scaled.get(f)
+            v = amounts.get(f)
             values[row.name_of(f)] = "" if v is None else str(v)
         values[row.name_of("side")] = "both"
     return rows, values
@@ -395,14 +407,17 @@ def _load(values: dict[str, str], errors: dict[str, str], name: str) -> float | 
     return kg
 
 
-def _read_rows(values: dict[str, str], library: Library, level: float | None) -> list[LogRow]:
-    """The rows the form was sent with (so a re-rendered form shows exactly what was there)."""
+def _read_rows(values: dict[str, str], library: Library, texts: dict[str, str]
+               ) -> list[LogRow]:
+    """The rows the form was sent with (so a re-rendered form shows exactly what was there),
+    each with the plan's dose in words from ``texts`` (by exercise id)."""
     rows = []
     for i in range(MAX_ROWS):
         eid = values.get(f"ex{i}_id")
         if eid is None:
             break
-        rows.append(_row(i, eid.strip(), library, level, values.get(f"ex{i}_planned") == "1"))
+        rows.append(_row(i, eid.strip(), library, texts.get(eid.strip()),
+                         values.get(f"ex{i}_planned") == "1"))
     return rows
 
 
@@ -415,7 +430,7 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
     values.pop("csrf_token", None)
     errors: dict[str, str] = {}
     today = dt.date.today()
-    rows = _read_rows(values, ctx.library, None)
+    rows = _read_rows(values, ctx.library, {})
 
     day: dt.date | None = None
     try:
@@ -473,7 +488,7 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
     if errors:  # nothing was stored: show the form again as it was sent, with the errors
         history = uow.people.get(key)
         plan = _evaluate(ctx, history, as_of=today).plan
-        rows = _read_rows(values, ctx.library, plan.dose_level)
+        rows = _read_rows(values, ctx.library, _plan_texts(plan, day or today))
         return _log_page(request, account, history, rows=rows, values=values, errors=errors,
                          plan=plan, status_code=422)
     assert day is not None
