@@ -5,9 +5,10 @@ protocol and library before anything is stored."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from anklet.domain.decisions import Decision, stage_numbers_text
-from anklet.domain.errors import InputError, NotFoundError
+from anklet.domain.errors import ConflictError, InputError, NotFoundError
 from anklet.domain.exercises import Library
 from anklet.domain.history import (
     Availability,
@@ -22,6 +23,7 @@ from anklet.domain.history import (
     Session,
 )
 from anklet.domain.protocol import Protocol
+from anklet.store.session_keys import SessionKeyRepository
 from anklet.store.uow import UnitOfWork
 
 
@@ -63,10 +65,45 @@ def create_foot_observation(uow: UnitOfWork, *, key: str, observation: FootObser
     uow.people.add_foot_observation(key, observation)
 
 
-def create_session(uow: UnitOfWork, *, key: str, session: Session, library: Library) -> None:
-    """Log a session; every exercise id must be in the library."""
+@dataclass(frozen=True)
+class Once:
+    """An idempotency key a session is sent with, and a fingerprint of what was sent (the
+    same key with another fingerprint is not a repeat but a mistake, and is refused)."""
+
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A session logged: its id (None only for a repeat whose session was deleted since) and
+    whether it was stored before, by an earlier request with the same key."""
+
+    session_id: int | None
+    date: dt.date | None
+    repeat: bool = False
+
+
+def create_session(uow: UnitOfWork, *, key: str, session: Session, library: Library,
+                   once: Once | None = None) -> Logged:
+    """Log a session; every exercise id must be in the library. With ``once``, a repeat of
+    the same key stores nothing and answers with the session stored the first time
+    (ConflictError if the key came with something else)."""
     check_session(session, library)
-    uow.people.add_session(key, session)
+    keys = SessionKeyRepository(uow.session) if once is not None else None
+    if keys is not None and once is not None:
+        earlier = keys.claim(key, once.key, once.fingerprint, dt.datetime.now(dt.UTC))
+        if earlier is not None:
+            if earlier.fingerprint != once.fingerprint:
+                raise ConflictError(
+                    f"A different session was already sent with the key {once.key!r} "
+                    f"({earlier.created_at:%Y-%m-%d %H:%M} UTC); nothing was stored. Send "
+                    f"a new session with a new key.")
+            return Logged(earlier.session_id, earlier.session_date, repeat=True)
+    session_id = uow.people.add_session(key, session)
+    if keys is not None and once is not None:
+        keys.attach(key, once.key, session_id)
+    return Logged(session_id, session.date)
 
 
 def check_session(session: Session, library: Library) -> None:

@@ -800,3 +800,25 @@ class ExerciseMediaRow(Base):
 
 
 exercise_media = cast(Table, ExerciseMediaRow.__table__)
+
+
+class SessionKeyRow(Base):
+    """An idempotency key a person's session was sent with (0016): a phone that logged a
+    session offline sends it again until it gets an answer, and a repeat of the key stores
+    nothing new. ``fingerprint`` is the SHA-256 of what was sent (the same key with other
+    details is refused); ``session_id`` is the session it made (NULL once that is deleted:
+    the key still answers "already received")."""
+
+    __tablename__ = "session_keys"
+    __table_args__ = (UniqueConstraint("person_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+session_keys = cast(Table, SessionKeyRow.__table__)
