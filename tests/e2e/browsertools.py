@@ -112,9 +112,10 @@ class Pages:
     def desktop(self) -> Any:
         return self._open(viewport=DESKTOP)
 
-    def phone(self) -> Any:
+    def phone(self, **options: Any) -> Any:
+        """A 390 px phone; ``options`` are more of Playwright's (``timezone_id=...``)."""
         return self._open(viewport=PHONE, is_mobile=True, has_touch=True,
-                          device_scale_factor=2)
+                          device_scale_factor=2, **options)
 
     def open_pages(self) -> list[Any]:
         return [p for c in self.contexts for p in c.pages]

@@ -5,6 +5,7 @@ goes), and answers; the coach sees the unread badge on the client list and reads
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from browsertools import Pages, Server, make_client, make_coach, nav, no_sideways_scroll, shot, sign_in
 
@@ -64,3 +65,24 @@ def test_coach_writes_client_sees_badge_reads_and_answers(server: Server, pages:
     badge.tap()
     coach.wait_for_url(f"{server}/people/{key}/messages")
     assert coach.get_by_text("A little stiff, then fine.").is_visible()
+
+
+def test_message_time_shows_on_the_readers_clock(server: Server, pages: Pages) -> None:
+    """The page says the time in UTC; the browser rewrites it in its own time zone (here
+    Auckland, 13 hours ahead in December), the same way the server words it."""
+    make_coach(server, "tz-coach@example.org", "Tz Coach")
+    coach = pages.phone(timezone_id="Pacific/Auckland")
+    sign_in(coach, server, "tz-coach@example.org")
+    key, _ = make_client(server, coach_email="tz-coach@example.org", name="Tz Client",
+                         email="tz-client@example.org")
+    coach.goto(f"{server}/people/{key}/messages")
+    coach.get_by_label("Write to Tz Client").fill("Morning or evening for you?")
+    coach.get_by_role("button", name="Send", exact=True).tap()
+    stamp = coach.locator("#latest time[data-local]")
+    stamp.wait_for()
+    at = dt.datetime.fromisoformat(stamp.get_attribute("datetime").replace("Z", "+00:00"))
+    local = at.astimezone(ZoneInfo("Pacific/Auckland"))
+    today = dt.datetime.now(ZoneInfo("Pacific/Auckland")).date()
+    day = "today" if local.date() == today else "yesterday"  # sent a moment ago
+    assert stamp.inner_text() == f"{day} {local:%H:%M}"
+    assert "UTC" not in stamp.inner_text()

@@ -42,6 +42,36 @@ def _date(value: dt.date | dt.datetime | None, fmt: str = "%a %-d %b %Y") -> str
 
 templates.env.filters["date"] = _date
 
+RECENT = "recent"
+"""A :func:`local_time` format: ``today 09:05``, ``yesterday 09:05`` or ``Fri 4 Dec 09:05``."""
+
+
+def _recent(at: dt.datetime, today: dt.date) -> str:
+    time = f"{at:%H:%M}"
+    if at.date() == today:
+        return f"today {time}"
+    if at.date() == today - dt.timedelta(days=1):
+        return f"yesterday {time}"
+    return f"{at:%a} {at.day} {at:%b} {time}"
+
+
+def local_time(value: dt.datetime | None, fmt: str = "%a %-d %b %Y %H:%M") -> Markup | str:
+    """A stored moment for the reader's own clock: a ``<time>`` element whose text is the
+    moment in UTC, saying so ("09:05 UTC"), which ``anklet.js`` rewrites in the browser's
+    time zone with the same ``fmt`` (or :data:`RECENT`). Without JavaScript the page stays
+    right, just in UTC; the server's own zone never shows."""
+    if value is None:
+        return "—"
+    at = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    text = _recent(at, dt.datetime.now(dt.UTC).date()) if fmt == RECENT else at.strftime(fmt)
+    if fmt == RECENT or "%H" in fmt:
+        text += " UTC"
+    return Markup('<time datetime="{}" data-format="{}">{}</time>').format(
+        at.strftime("%Y-%m-%dT%H:%M:%SZ"), fmt, text)
+
+
+templates.env.filters["local_time"] = local_time
+
 
 def _cite(key: str | None) -> str:
     """A source key as people read a citation: "Silbernagel2007" → "Silbernagel 2007";

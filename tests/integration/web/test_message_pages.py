@@ -8,10 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import time
+from collections.abc import Iterator
 
+import pytest
+from sqlalchemy import update
 from webtools import Web, WebClient
 
 from anklet.domain.history import ExerciseLog, Session
+from anklet.store import tables as t
 from anklet.store.messages import MessageRepository
 
 TODAY = dt.date.today()
@@ -118,3 +123,29 @@ def test_my_messages_leads_a_client_to_their_own_thread(
     assert r.status_code == 303
     assert r.headers["location"] == f"/people/{client_of_coach.person_key}/messages"
     assert coach.get("/me/messages").headers["location"] == "/coach"
+
+
+@pytest.fixture
+def server_in_tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The server's own clock set nine hours ahead of UTC, so a time shown in the server's
+    zone would be wrong for nearly every reader."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_message_time_is_for_the_readers_clock_not_the_servers(
+        web: Web, coach: WebClient, client_of_coach: WebClient, server_in_tokyo: None) -> None:
+    key = client_of_coach.person_key
+    assert coach.form(f"/people/{key}/messages", {"body": "Late one"}).status_code == 303
+    at = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0) - dt.timedelta(days=3)
+    at = at.replace(hour=23, minute=40)
+    with web.ctx.engine.begin() as conn:
+        conn.execute(update(t.messages).values(created_at=at))
+    page = client_of_coach.get(f"/people/{key}/messages").text
+    # in UTC, saying so (the Tokyo server would have said 08:40 the next day) ...
+    assert f"{at:%a} {at.day} {at:%b} 23:40 UTC" in _text(page)
+    # ... in an element the browser rewrites on the reader's clock
+    assert f'<time datetime="{at:%Y-%m-%dT%H:%M:%S}Z" data-format="recent">' in page

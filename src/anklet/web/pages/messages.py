@@ -24,7 +24,7 @@ from anklet.store.errors import StoreError
 from anklet.store.messages import MessageRepository, StoredMessage
 from anklet.store.uow import UnitOfWork
 from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
-from anklet.web.templating import flash, render
+from anklet.web.templating import RECENT, flash, local_time, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 
@@ -35,22 +35,11 @@ def _day(d: dt.date) -> str:
     return f"{d:%a} {d.day} {d:%b}"
 
 
-def _when(at: dt.datetime, today: dt.date) -> str:
-    local = at.astimezone()
-    time = f"{local:%H:%M}"
-    if local.date() == today:
-        return f"today {time}"
-    if local.date() == today - dt.timedelta(days=1):
-        return f"yesterday {time}"
-    return f"{_day(local.date())} {time}"
-
-
 def message_rows(messages: list[StoredMessage], side: str, *, last_read: int = 0
                  ) -> list[dict[str, Any]]:
     """What the template shows of each message."""
-    today = dt.date.today()
     return [{"id": m.id, "mine": m.author_role == side, "who": m.author_name,
-             "coach": m.author_role == "coach", "when": _when(m.created_at, today),
+             "coach": m.author_role == "coach", "when": local_time(m.created_at, RECENT),
              "new": m.author_role != side and m.id > last_read,
              "session": _day(m.session_date) if m.session_date else None,
              "paragraphs": m.body.split("\n")} for m in messages]
