@@ -309,6 +309,9 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
     from anklet.web.pages import messages as message_pages
 
     app.include_router(message_pages.router)  # /people/{key}/messages: coach and client
+    from anklet.web.pages import offline
+
+    app.include_router(offline.router)  # /sw.js, /offline/state: Anklet on a phone offline
     app.include_router(v1.router)
     app.include_router(docs.router)  # /api/docs: Swagger UI from static/swagger, no CDN
     _with_truthful_openapi(app)

@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from anklet.domain.adherence import Adherence
 from anklet.domain.decisions import Decision
-from anklet.domain.errors import InputError, NotFoundError
+from anklet.domain.errors import ConflictError, InputError, NotFoundError
 from anklet.domain.exercises import Exercise, Library, LoadType
 from anklet.domain.history import ExerciseLog, History, Session
 from anklet.domain.planner import PlanDay, PlanItem, WeekPlan
@@ -35,7 +35,7 @@ from anklet.store.uow import UnitOfWork
 from anklet.web import charts, checkin, progress
 from anklet.web.changes import change_rows
 from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf, get_context
-from anklet.web.pages import onboarding
+from anklet.web.pages import offline, onboarding
 from anklet.web.templating import flash, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -424,11 +424,16 @@ def _read_rows(values: dict[str, str], library: Library, texts: dict[str, str]
 @router.post("/people/{key}/log")
 async def log_session(request: Request, key: str, account: PageAccount, uow: Uow,
                       ctx: Ctx) -> Response:
+    as_json = offline.wants_json(request)  # the phone's offline queue sending a session
     if not account_service.can_see(uow, account, key):
+        if as_json:
+            return offline.refused_answer(404, f"No person {key!r} was found (or they are "
+                                               f"not yours to log for).")
         raise NotFoundError("person", key)
     values = await _form(request)
     values.pop("csrf_token", None)
     errors: dict[str, str] = {}
+    once = offline.once_from(request, values, errors)  # a repeat of its key stores nothing
     today = dt.date.today()
     rows = _read_rows(values, ctx.library, {})
 
@@ -481,10 +486,18 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
         session = Session(date=day, exercises=logs, rpe=rpe, pain_before=pain_before,
                           pain_during=pain_during, notes=notes, gait_off=gait_off)
         try:
-            records.create_session(uow, key=key, session=session, library=ctx.library)
+            logged = records.create_session(uow, key=key, session=session,
+                                            library=ctx.library, once=once)
+        except ConflictError as e:  # the same key sent before with another session
+            if as_json:
+                return offline.refused_answer(409, str(e))
+            raise
         except InputError as e:  # an exercise the library does not know (a hand-made form)
             index = int(e.field.split("[")[1].split("]")[0]) if "[" in e.field else 0
             errors[logged_rows[index].name_of("id")] = str(e)
+    if errors and as_json:
+        return offline.refused_answer(422, "Anklet did not take this session: "
+                                      + " ".join(dict.fromkeys(errors.values())), errors)
     if errors:  # nothing was stored: show the form again as it was sent, with the errors
         history = uow.people.get(key)
         plan = _evaluate(ctx, history, as_of=today).plan
@@ -492,9 +505,18 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
         return _log_page(request, account, history, rows=rows, values=values, errors=errors,
                          plan=plan, status_code=422)
     assert day is not None
+    if logged.repeat:  # sent before (a second tap, or a phone's queue sending again)
+        if as_json:
+            return offline.logged_answer(logged, next_url=_back(account, key), message="")
+        flash(request, "This session was already logged; it is logged once.")
+        return RedirectResponse(_back(account, key), 303)
     early = records.before_first_screen(uow.people.get(key), day)
     evaluation.refresh(uow, key=key, protocol=ctx.protocol, library=ctx.library)
     uow.commit()
+    if as_json:
+        return offline.logged_answer(logged, next_url=_back(account, key),
+                                     message=LOGGED if day == today
+                                     else f"Logged for {day:%A %-d %B}.")
     flash(request, LOGGED if day == today else f"Logged for {day:%A %-d %B}.")
     if early is not None:
         flash(request, early, "warn")
