@@ -44,11 +44,13 @@ __all__ = [
     "MAX_PIXELS",
     "MAX_SIDE",
     "MAX_UPLOAD_BYTES",
+    "MEDIA_MAX_SIDE",
     "MIN_SIDE",
     "Image",
     "annotate",
     "check_bytes",
     "check_size",
+    "clean_photo",
     "load_image",
     "original_size",
     "to_data_url",
@@ -310,3 +312,66 @@ def to_jpeg(image: Image, quality: int = 88) -> bytes:
 def to_data_url(image: Image, quality: int = 88) -> str:
     """The image as a ``data:image/jpeg;base64,...`` URL (for a page, with nothing stored)."""
     return "data:image/jpeg;base64," + base64.b64encode(to_jpeg(image, quality)).decode("ascii")
+
+
+# --- a coach's own photo -------------------------------------------------------------------
+
+MEDIA_MAX_SIDE = 2048
+"""A coach's photo for an exercise is kept at most this many pixels on its longer side:
+sharp on any phone or laptop screen, a fraction of a camera original's size."""
+
+
+def clean_photo(data: bytes, *, name: str = "photo", limit: int = MAX_UPLOAD_BYTES
+                ) -> tuple[bytes, str, int, int]:
+    """A photo for showing to others, re-encoded from its pixels alone: ``(bytes,
+    content type, width, height)``.
+
+    The kind is read from the bytes (a JPEG, PNG or WebP signature; what the upload claimed
+    to be is never trusted), the picture is turned upright and made at most
+    :data:`MEDIA_MAX_SIDE` px, and it is written afresh, so no EXIF (time, place, camera),
+    XMP or comment of the original is kept; a PNG stays PNG (with its transparency), a
+    JPEG or WebP becomes JPEG. Every way it can be wrong is an InputError naming ``name``."""
+    check_bytes(data, name=name, limit=limit)
+    if not _signed_as_image(data):
+        raise InputError(name, "not a JPEG, PNG or WebP photo", ACCEPTED,
+                         message=f"{name}: this file is not {ACCEPTED} (its first bytes say "
+                                 "so, whatever its name). Please choose a photo saved as JPEG, "
+                                 "PNG or WebP.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            im = PILImage.open(io.BytesIO(data), formats=FORMATS)
+    except (PILImage.DecompressionBombWarning, PILImage.DecompressionBombError):
+        raise _too_many_pixels(name, None) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+        raise _damaged(name, e) from None
+    try:
+        w, h = im.size
+        if w * h > MAX_PIXELS:
+            raise _too_many_pixels(name, (w, h))
+        png = im.format == "PNG"
+        with _strict_loading():
+            im.load()
+        upright = ImageOps.exif_transpose(im)
+        keep_alpha = png and (upright.mode in ("RGBA", "LA", "PA")
+                              or "transparency" in upright.info)
+        pixels = upright.convert("RGBA" if keep_alpha else "RGB")
+        icc = upright.info.get("icc_profile")  # colours, not a person's data: kept
+    except InputError:
+        raise
+    except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as e:
+        raise _damaged(name, e) from None
+    finally:
+        im.close()
+    if max(pixels.size) > MEDIA_MAX_SIDE:
+        pixels.thumbnail((MEDIA_MAX_SIDE, MEDIA_MAX_SIDE), PILImage.Resampling.LANCZOS)
+    pixels.info = {}  # convert() copies the original's info (EXIF, XMP, text) along
+    extra = {"icc_profile": icc} if isinstance(icc, bytes) else {}
+    buf = io.BytesIO()
+    if png:
+        pixels.save(buf, "PNG", optimize=True, **extra)
+        kind = "image/png"
+    else:
+        pixels.save(buf, "JPEG", quality=85, optimize=True, **extra)
+        kind = "image/jpeg"
+    return buf.getvalue(), kind, pixels.width, pixels.height

@@ -10,19 +10,32 @@ Search words are matched against an exercise's name and its how-to steps (the cu
 coach says), and its purpose: every word must appear somewhere. Filters narrow by stage,
 region, plane of motion and equipment. A filter value the library does not have is answered
 with the page again (422), the problem named next to the form, never an error page.
+
+A coach's own media (issue #18, item 2; :mod:`anklet.services.media`): on an exercise's page
+a coach (or a self-coached person) adds a photo, a short video or a link with a caption, and
+replaces or deletes their own; their clients see them there, marked "From your coach".
+The file itself is served at ``/exercises/{id}/media/{media_id}`` to those who may see it
+(anyone else: 404, as for nothing), with its real type, ``nosniff``, ``inline`` with a plain
+file name, private caching and byte ranges (206), so a video plays and seeks on an iPhone.
+An upload's body is refused from its ``Content-Length`` when it is over the video limit,
+before any of it is read (413).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
-from anklet.domain.errors import NotFoundError
+from anklet.domain.errors import InputError, NotFoundError
 from anklet.domain.exercises import (
     HEEL_WARNING,
     Category,
@@ -33,11 +46,43 @@ from anklet.domain.exercises import (
     Region,
 )
 from anklet.domain.protocol import Protocol
+from anklet.services import media as media_service
+from anklet.store.accounts import Account
+from anklet.store.media import StoredMedia
+from anklet.store.uow import UnitOfWork
 from anklet.web import illustrations
-from anklet.web.deps import Ctx, PageAccount, check_csrf
-from anklet.web.templating import render
+from anklet.web.deps import Ctx, ForbiddenError, PageAccount, Uow, check_csrf
+from anklet.web.templating import flash, render
 
-router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+BODY_SLACK = 256 * 1024
+"""Bytes an upload may carry beyond the video limit: the caption, the link and the framing."""
+MAX_MEDIA_BODY = media_service.MAX_VIDEO_BYTES + BODY_SLACK
+
+
+async def limit_body(request: Request) -> None:
+    """Refuse an upload too large for any kind of media from its length alone, before
+    anything reads it (413); the file's own limit (photo or video) is checked next."""
+    if request.method != "POST":
+        return
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_MEDIA_BODY:
+        raise HTTPException(413, (
+            f"That upload is {int(length) / (1024 * 1024):.0f} MB; a video of up to "
+            f"{media_service.MAX_VIDEO_BYTES // (1024 * 1024)} MB or a photo of up to "
+            f"{media_service.MAX_PHOTO_BYTES // (1024 * 1024)} MB is accepted. Go back and "
+            "choose a shorter clip. Nothing was stored."))
+
+
+async def close_form(request: Request) -> AsyncIterator[None]:
+    """Whatever happens (a refusal included), an uploaded file's temporary copy is closed."""
+    try:
+        yield
+    finally:
+        await request.close()
+
+
+router = APIRouter(dependencies=[Depends(close_form), Depends(limit_body), Depends(check_csrf)],
+                   include_in_schema=False)
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -153,17 +198,28 @@ def stage_names(protocol: Protocol) -> dict[int, str]:
 
 
 def dose_by_stage(e: Exercise, protocol: Protocol) -> list[dict[str, Any]]:
-    """For each stage using the exercise: the amount at the start of the stage and the most
-    it builds up to (the dose rises week by week within a stage and starts again at the next
-    one), in words."""
+    """The amounts of the exercise, each once, with the stages it is used in: the amount at
+    the start of a stage and the most it builds up to (the dose rises week by week within a
+    stage and starts again at the next one), in words. Stages with the same amounts share
+    one row."""
     d = protocol.dosing
     start, top = d.start_level.value, d.max_level.value
     names = stage_names(protocol)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for n in sorted(set(e.stages)):
         first, most = e.dose.describe(start), e.dose.describe(top)
-        rows.append({"stage": n, "name": names.get(n, ""), "start": first,
-                     "most": most if most != first else None})
+        most_or_none = most if most != first else None
+        same = next((r for r in rows if r["start"] == first and r["most"] == most_or_none), None)
+        stage = {"number": n, "name": names.get(n, "")}
+        if same is not None:
+            same["stages"].append(stage)
+        else:
+            rows.append({"stages": [stage], "start": first, "most": most_or_none})
+    for r in rows:
+        numbers = [str(st["number"]) for st in r["stages"]]
+        r["label"] = ("Stage " + numbers[0] if len(numbers) == 1 else
+                      "Stages " + ", ".join(numbers[:-1]) + " and " + numbers[-1])
+        r["names"] = [st["name"] for st in r["stages"] if st["name"]]
     return rows
 
 
@@ -206,21 +262,44 @@ def exercise_picture(request: Request, exercise_id: str, account: PageAccount) -
     return Response(served.svg, media_type="image/svg+xml", headers=headers)
 
 
-@router.get("/exercises/{exercise_id}")
-def exercise_page(request: Request, exercise_id: str, account: PageAccount,
-                  ctx: Ctx) -> Response:
+def media_view(item: StoredMedia) -> dict[str, Any]:
+    """What a page shows of one item: its kind, caption, and where it is."""
+    size_mb = f"{item.size / (1024 * 1024):.1f} MB" if item.size else ""
+    return {"id": item.id, "kind": item.kind, "caption": item.caption, "url": item.url,
+            "src": None if item.kind == "link" else
+            f"/exercises/{item.exercise_id}/media/{item.id}?v={item.version}",
+            "content_type": item.content_type, "width": item.width, "height": item.height,
+            "size": size_mb, "host": _host(item.url) if item.url else "",
+            "edit": f"/exercises/{item.exercise_id}/media/{item.id}/edit"}
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+def limits() -> dict[str, Any]:
+    """The numbers the form states."""
+    return {"photo_mb": media_service.MAX_PHOTO_BYTES // (1024 * 1024),
+            "video_mb": media_service.MAX_VIDEO_BYTES // (1024 * 1024),
+            "caption_max": media_service.CAPTION_MAX, "per_exercise": media_service.MAX_PER_EXERCISE,
+            "max_bytes": media_service.MAX_VIDEO_BYTES}
+
+
+def exercise_view(request: Request, account: Account, uow: UnitOfWork, ctx: Ctx, e: Exercise,
+                  *, status_code: int = 200, errors: dict[str, str] | None = None,
+                  values: dict[str, str] | None = None) -> Response:
     lib = ctx.library
-    e = lib.by_id.get(exercise_id)
-    if e is None:
-        return render(request, "exercises/missing.html", account=account, status_code=404,
-                      asked=exercise_id[:80])
     try:
         easier = lib.get(e.easier) if e.easier else None
         harder = lib.get(e.harder) if e.harder else None
         before = lib.get(e.prerequisite) if e.prerequisite else None
     except NotFoundError:  # pragma: no cover - the library checks its links when loaded
         easier = harder = before = None
+    items = [media_view(m) for m in media_service.list(uow, account=account, exercise_id=e.id)]
     return render(request, "exercises/exercise.html", account=account, e=e,
+                  status_code=status_code,
                   category=CATEGORY_WORDS[e.category], region=REGION_WORDS[e.region],
                   planes=[PLANE_WORDS[p] for p in e.planes],
                   equipment=[EQUIPMENT_WORDS[q] for q in e.equipment],
@@ -229,4 +308,201 @@ def exercise_page(request: Request, exercise_id: str, account: PageAccount,
                   heel_warning=HEEL_WARNING
                   if e.category is Category.FOOT_RELEASE else None,
                   same_kind=[x for x in lib.exercises
-                             if x.category is e.category and x.id != e.id][:6])
+                             if x.category is e.category and x.id != e.id][:6],
+                  media=items, manage=media_service.can_manage(account),
+                  limits=limits(), errors=errors or {}, values=values or {})
+
+
+@router.get("/exercises/{exercise_id}")
+def exercise_page(request: Request, exercise_id: str, account: PageAccount, uow: Uow,
+                  ctx: Ctx) -> Response:
+    e = ctx.library.by_id.get(exercise_id)
+    if e is None:
+        return render(request, "exercises/missing.html", account=account, status_code=404,
+                      asked=exercise_id[:80])
+    return exercise_view(request, account, uow, ctx, e)
+
+
+# --- a coach's own media -----------------------------------------------------------------------
+
+
+def _media_id(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        raise NotFoundError("exercise media", text[:20])
+    return int(text)
+
+
+def _exercise(ctx: Ctx, exercise_id: str) -> Exercise:
+    e = ctx.library.by_id.get(exercise_id)
+    if e is None:
+        raise NotFoundError("exercise", exercise_id[:80])
+    return e
+
+
+def _must_manage(account: Account) -> None:
+    if not media_service.can_manage(account):
+        raise ForbiddenError("Your coach adds the photos, videos and links for your exercises; "
+                             "you can open them on each exercise's page.")
+
+
+async def _upload(request: Request) -> tuple[media_service.Upload, dict[str, str]]:
+    """What the form sent (the file read only after its size and first bytes passed), and
+    its text fields to show again."""
+    form = await request.form()
+    values = {k: v for k in ("caption", "url") if isinstance(v := form.get(k, ""), str)}
+    upload = form.get("file")
+    data: bytes | None = None
+    filename = ""
+    if isinstance(upload, UploadFile) and upload.filename:
+        filename = upload.filename[-120:]
+        head = await upload.read(16)
+        await upload.seek(0)
+        media_service.check_file_size(upload.size or 0, head, filename[-80:])
+        data = await upload.read()
+    return media_service.Upload(caption=values.get("caption", ""), url=values.get("url", ""),
+                                data=data, filename=filename), values
+
+
+def _field(e: InputError) -> str:
+    return e.field if e.field in ("caption", "url", "file") else "file"
+
+
+@router.post("/exercises/{exercise_id}/media")
+async def add_media(request: Request, exercise_id: str, account: PageAccount, uow: Uow,
+                    ctx: Ctx) -> Response:
+    _must_manage(account)
+    e = _exercise(ctx, exercise_id)
+    values: dict[str, str] = {}
+    try:
+        upload, values = await _upload(request)
+        item = await run_in_threadpool(lambda: media_service.create(
+            uow, account=account, library=ctx.library, exercise_id=e.id, upload=upload))
+    except InputError as err:
+        return exercise_view(request, account, uow, ctx, e, status_code=422,
+                             errors={_field(err): str(err)}, values=values)
+    uow.commit()
+    flash(request, {"photo": "Photo added.", "video": "Video added.",
+                    "link": "Link added."}[item.kind] + " Your clients see it with this exercise.")
+    return RedirectResponse(f"/exercises/{e.id}#coach-media", 303)
+
+
+def _edit_page(request: Request, account: Account, e: Exercise, item: StoredMedia, *,
+               status_code: int = 200, errors: dict[str, str] | None = None,
+               values: dict[str, str] | None = None) -> Response:
+    return render(request, "exercises/media_edit.html", account=account, e=e,
+                  status_code=status_code, m=media_view(item), limits=limits(),
+                  errors=errors or {}, values=values or {"caption": item.caption})
+
+
+@router.get("/exercises/{exercise_id}/media/{media_id}/edit")
+def edit_media_form(request: Request, exercise_id: str, media_id: str, account: PageAccount,
+                    uow: Uow, ctx: Ctx) -> Response:
+    _must_manage(account)
+    e = _exercise(ctx, exercise_id)
+    item = media_service.get_or_raise(uow, account=account, exercise_id=e.id,
+                                      media_id=_media_id(media_id))
+    return _edit_page(request, account, e, item)
+
+
+@router.post("/exercises/{exercise_id}/media/{media_id}")
+async def replace_media(request: Request, exercise_id: str, media_id: str, account: PageAccount,
+                        uow: Uow, ctx: Ctx) -> Response:
+    _must_manage(account)
+    e = _exercise(ctx, exercise_id)
+    item = media_service.get_or_raise(uow, account=account, exercise_id=e.id,
+                                      media_id=_media_id(media_id))
+    values: dict[str, str] = {}
+    try:
+        upload, values = await _upload(request)
+        changed = await run_in_threadpool(lambda: media_service.update(
+            uow, account=account, exercise_id=e.id, media_id=item.id, upload=upload))
+    except InputError as err:
+        return _edit_page(request, account, e, item, status_code=422,
+                          errors={_field(err): str(err)}, values=values)
+    uow.commit()
+    flash(request, "Replaced." if changed.version != item.version else "Caption saved.")
+    return RedirectResponse(f"/exercises/{e.id}#coach-media", 303)
+
+
+@router.post("/exercises/{exercise_id}/media/{media_id}/delete")
+def delete_media(request: Request, exercise_id: str, media_id: str, account: PageAccount,
+                 uow: Uow, ctx: Ctx) -> Response:
+    _must_manage(account)
+    e = _exercise(ctx, exercise_id)
+    media_service.delete(uow, account=account, exercise_id=e.id, media_id=_media_id(media_id))
+    uow.commit()
+    flash(request, "Deleted: your clients no longer see it.")
+    return RedirectResponse(f"/exercises/{e.id}#coach-media", 303)
+
+
+MEDIA_CACHE = "private, max-age=3600"
+"""Health-app data, behind a sign-in: only the person's own browser keeps a copy, for an
+hour (the address carries the item's version, so a replaced one is fetched afresh)."""
+RANGE_CHUNK = 4 * 1024 * 1024
+"""The most bytes one ranged answer carries: a player asking for ``bytes=0-`` gets the first
+4 MiB and asks on (as browsers do), so a request never holds a whole video in memory."""
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
+    """The (first, last) byte asked for by one ``Range`` header, at most
+    :data:`RANGE_CHUNK` long; None to send the whole file (no header, several ranges, or one
+    we do not read), ``"unsatisfiable"`` for a range past the end."""
+    if not header:
+        return None
+    m = _RANGE.fullmatch(header.strip())
+    if m is None:
+        return None
+    first, last = m.group(1), m.group(2)
+    if not first and not last:
+        return None
+    if not first:  # the last n bytes
+        n = int(last)
+        if n == 0:
+            return "unsatisfiable"
+        start, end = max(0, size - n), size - 1
+    else:
+        start = int(first)
+        end = min(int(last), size - 1) if last else size - 1
+        if start >= size:
+            return "unsatisfiable"
+        if end < start:
+            return None
+    return start, min(end, start + RANGE_CHUNK - 1)
+
+
+def serve(request: Request, uow: UnitOfWork, item: StoredMedia) -> Response:
+    """The item's file, whole or the range asked for, with headers a phone's player and a
+    careful browser want."""
+    if item.kind == "link" or item.content_type is None:
+        raise NotFoundError("exercise media file", item.id)
+    etag = f'"m{item.id}v{item.version}"'
+    headers = {"ETag": etag, "Cache-Control": MEDIA_CACHE, "Accept-Ranges": "bytes",
+               "X-Content-Type-Options": "nosniff",
+               "Content-Disposition": f'inline; filename="{item.filename or "exercise"}"'}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    wanted = byte_range(request.headers.get("range"), item.size)
+    if_range = request.headers.get("if-range")
+    if if_range is not None and if_range != etag:
+        wanted = None  # the range was for another version: the whole new one
+    if wanted == "unsatisfiable":
+        return Response(status_code=416, headers={**headers,
+                                                  "Content-Range": f"bytes */{item.size}"})
+    if isinstance(wanted, tuple):
+        start, end = wanted
+        body = media_service.read(uow, item, start, end - start + 1)
+        return Response(body, status_code=206, media_type=item.content_type, headers={
+            **headers, "Content-Range": f"bytes {start}-{start + len(body) - 1}/{item.size}"})
+    return Response(media_service.read(uow, item), media_type=item.content_type,
+                    headers=headers)
+
+
+@router.get("/exercises/{exercise_id}/media/{media_id}")
+def media_file(request: Request, exercise_id: str, media_id: str, account: PageAccount,
+               uow: Uow, ctx: Ctx) -> Response:
+    """A photo or video of a coach's, to the coach and their clients (anyone else: 404)."""
+    e = _exercise(ctx, exercise_id)
+    item = media_service.get_or_raise(uow, account=account, exercise_id=e.id,
+                                      media_id=_media_id(media_id))
+    return serve(request, uow, item)
