@@ -55,7 +55,10 @@ _ACCOUNT_TABLES = {"accounts", "coaching", "api_tokens", "calendar_feeds", "sign
                    "audit_log",
                    # written by the messages service, not a history's add: their cascade on a
                    # person's deletion is tested in tests/integration/services/test_messages.py
-                   "messages", "message_reads"}  # the web app's tables: empty here
+                   "messages", "message_reads",
+                   # written when a phone sends a session with an idempotency key (0016):
+                   # tested in tests/integration/services/test_session_keys.py
+                   "session_keys"}  # the web app's tables: empty here
 
 
 def test_get_returns_full_history_unchanged(engine: Engine) -> None:
