@@ -49,6 +49,7 @@ from anklet.web.deps import (
 from anklet.web.mailer import lifespan as mail_lifespan
 from anklet.web.ops import RequestLog
 from anklet.web.ops import router as ops_router
+from anklet.web.pages.exercises import MAX_MEDIA_BODY as MEDIA_MAX_BODY
 from anklet.web.schemas.common import openapi_truth
 from anklet.web.secret import resolve_secret
 from anklet.web.security import SecurityHeaders
@@ -136,6 +137,9 @@ async def _anklet_error(request: Request, e: Exception) -> Response:
                   title=_TITLES.get(code, "Problem"), message=safe_echo(str(e)))
 
 
+_MEDIA_UPLOAD = re.compile(r"/api/v1/exercises/[^/]+/media(/[0-9]+)?")
+
+
 class ApiBodyLimit:
     """An API request whose ``Content-Length`` is over the API's limit is answered 413 in
     the API's JSON (field, value, accepted) before anything reads it; the routers' own
@@ -147,10 +151,13 @@ class ApiBodyLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith("/api/"):
             length = Headers(scope=scope).get("content-length", "")
-            if length.isdigit() and int(length) > API_MAX_BODY:
+            # a coach's photo or video for an exercise may be larger (its own limits apply)
+            limit = (MEDIA_MAX_BODY if _MEDIA_UPLOAD.fullmatch(scope["path"])
+                     else API_MAX_BODY)
+            if length.isdigit() and int(length) > limit:
                 e = InputError("body", f"{int(length)} bytes",
-                               f"a request body of at most {API_MAX_BODY} bytes "
-                               f"({API_MAX_BODY // (1024 * 1024)} MB)")
+                               f"a request body of at most {limit} bytes "
+                               f"({limit // (1024 * 1024)} MB)")
                 await JSONResponse(e.to_dict(), status_code=413)(scope, receive, send)
                 return
         await self.app(scope, receive, send)

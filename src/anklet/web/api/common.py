@@ -301,10 +301,11 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def make_router(tag: str, *, route_class: type[ApiRoute] = ApiRoute) -> APIRouter:
+def make_router(tag: str, *, route_class: type[ApiRoute] = ApiRoute,
+                max_body_size: int = MAX_BODY) -> APIRouter:
     """A router for one resource: its tag, readable operation ids, the 401 documented."""
     return APIRouter(tags=[tag], route_class=route_class, responses={**UNAUTHORIZED},
-                     generate_unique_id_function=_operation_id, max_body_size=MAX_BODY)
+                     generate_unique_id_function=_operation_id, max_body_size=max_body_size)
 
 
 PERSON_KEY = r"^[a-z0-9][a-z0-9_-]*$"

@@ -5,8 +5,8 @@ reaches only the people that account may see: a coach their clients, a client or
 self-coached person themself. Anyone else's person answers 404, exactly as a missing one.
 A client reads and logs; assessments are for coaches and self-coached people (403).
 Each resource has its module and tag: people (and export), assessments, decisions,
-sessions, evaluate. The OpenAPI document is ``/api/v1/openapi.json``, shown at
-``/api/docs``.
+sessions, evaluate, media (a coach's own photos, videos and links for exercises). The
+OpenAPI document is ``/api/v1/openapi.json``, shown at ``/api/docs``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from anklet.web.api import (
     corrections,
     decisions,
     evaluate,
+    media,
     messages,
     people,
     plan_changes,
@@ -34,5 +35,6 @@ router.include_router(questionnaires.router)
 router.include_router(corrections.router)
 router.include_router(plan_changes.router)
 router.include_router(messages.router)
+router.include_router(media.router)
 router.include_router(people.export_router)
 router.include_router(evaluate.router)
