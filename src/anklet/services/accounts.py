@@ -77,6 +77,11 @@ FIRST_DELAY = dt.timedelta(seconds=30)
 MAX_DELAY = dt.timedelta(minutes=15)
 SIGN_UPS_PER_ADDRESS = 10
 SIGN_UP_WINDOW = dt.timedelta(hours=1)
+ATTEMPTS_KEPT = ACCOUNT_MEMORY
+"""How long a row of ``sign_in_attempts`` is kept: the longest window any limit reads (a
+day of an account's failed sign-ins; the address, sign-up and link-request limits read an
+hour). Older rows are deleted whenever a new one is recorded, so the table holds at most a
+day of tries."""
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _hasher = PasswordHasher()  # argon2id, RFC 9106's second recommended parameters
@@ -94,6 +99,14 @@ def use_hasher(hasher: PasswordHasher) -> None:
     global _hasher
     _hasher = hasher
     _dummy_hash.cache_clear()
+
+
+def count_attempt(uow: UnitOfWork, *, email: str, address: str, now: dt.datetime) -> None:
+    """Record a failed sign-in (or, under their own emails, a sign-up or a request for a
+    link) in the caller's transaction, and forget those older than :data:`ATTEMPTS_KEPT`,
+    which no limit reads any more."""
+    uow.accounts.add_failed_sign_in(email, address[:64], now)
+    uow.accounts.forget_sign_ins_before(now - ATTEMPTS_KEPT)
 
 
 def normalise_email(email: str) -> str:
@@ -222,7 +235,7 @@ def sign_up(uow: UnitOfWork, *, email: str, name: str, password: str, role: str,
     name = _check_name(name)
     pw_hash = hash_password(password, email=email, name=name)
     if address is not None and now is not None:
-        uow.accounts.add_failed_sign_in(SIGN_UP, address[:64], now)
+        count_attempt(uow, email=SIGN_UP, address=address, now=now)
     if uow.accounts.by_email(email) is not None:
         raise ConflictError(f"An account with the email {email!r} already exists. Sign in "
                             "instead, or ask for a password reset.")
@@ -343,7 +356,7 @@ def sign_in(uow: UnitOfWork, *, email: str, password: str, address: str,
     except (VerificationError, InvalidHashError, UnicodeError):  # a lone surrogate: no match
         ok = False
     if not ok or account is None:
-        uow.accounts.add_failed_sign_in(clean, address, now)
+        count_attempt(uow, email=clean, address=address, now=now)
         raise SignInError("That email and password do not match an account.")
     uow.accounts.clear_failed_sign_ins(clean)
     if not account.email_confirmed:  # told only to whoever knows the password

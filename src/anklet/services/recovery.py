@@ -60,7 +60,7 @@ def request_reset(uow: UnitOfWork, *, email: str, address: str, link_for: LinkMa
     if len(recent) >= RESET_REQUESTS_PER_ADDRESS:
         wait = int((recent[-RESET_REQUESTS_PER_ADDRESS] + WINDOW - now).total_seconds()) + 1
         raise TooManyAttemptsError(max(wait, 1), "password reset requests from this network")
-    uow.accounts.add_failed_sign_in(RESET, address[:64], now)
+    account_service.count_attempt(uow, email=RESET, address=address, now=now)
     account = uow.accounts.by_email(email)
     if account is None:
         return ResetMail(None)
@@ -246,7 +246,7 @@ def resend_confirmation(uow: UnitOfWork, *, email: str, address: str, link_for: 
     if len(recent) >= RESET_REQUESTS_PER_ADDRESS:
         wait = int((recent[-RESET_REQUESTS_PER_ADDRESS] + WINDOW - now).total_seconds()) + 1
         raise TooManyAttemptsError(max(wait, 1), "requests for links from this network")
-    uow.accounts.add_failed_sign_in(RESET, address[:64], now)
+    account_service.count_attempt(uow, email=RESET, address=address, now=now)
     account = uow.accounts.by_email(email)
     if account is None or account.email_confirmed:
         return None

@@ -482,6 +482,13 @@ class AccountRepository:
         return list(self._session.execute(
             select(sa_.c.at).where(*conds).order_by(sa_.c.at)).scalars())
 
+    def forget_sign_ins_before(self, before: dt.datetime) -> int:
+        """Delete every failed sign-in (and sign-up, and link request) older than ``before``;
+        how many went."""
+        r = self._session.execute(delete(t.sign_in_attempts)
+                                  .where(t.sign_in_attempts.c.at < before))
+        return int(getattr(r, "rowcount", 0) or 0)
+
     def clear_failed_sign_ins(self, email: str) -> None:
         self._session.execute(delete(t.sign_in_attempts).where(t.sign_in_attempts.c.email == email))
 

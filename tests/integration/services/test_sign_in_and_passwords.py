@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from anklet.domain.errors import ConflictError, InputError, SignInError, TooManyAttemptsError
-from anklet.services import accounts
+from anklet.services import accounts, recovery
 from anklet.services.accounts import Device
+from anklet.store import tables
+from anklet.store.accounts import RESET, SIGN_UP
 from anklet.store.uow import UnitOfWork
 
 T0 = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
@@ -266,3 +268,42 @@ def test_wait_after_is_zero_for_the_free_tries() -> None:
     assert accounts.wait_after(fails, 5, s(4)) == 0
     assert accounts.wait_after([*fails, s(4)], 5, s(4)) == 30
     assert accounts.wait_after([s(0)] * 500, 5, s(0)) == 900  # no overflow, capped
+
+
+def _attempts(engine: Engine) -> list[tuple[str, dt.datetime]]:
+    with engine.connect() as conn:
+        return sorted((r.email, r.at.astimezone(dt.UTC))
+                      for r in conn.execute(select(tables.sign_in_attempts)))
+
+
+def test_attempts_older_than_a_day_are_forgotten_when_a_new_one_is_counted(
+        engine: Engine) -> None:
+    """The rows the limits count grow no further than a day's worth: each new one clears
+    those no limit reads any more (a second past the day goes; the day's edge stays)."""
+    kept = accounts.ATTEMPTS_KEPT
+    assert kept >= max(accounts.ACCOUNT_MEMORY, accounts.ADDRESS_MEMORY,
+                       accounts.SIGN_UP_WINDOW, recovery.WINDOW)
+    now = s(0) + kept
+    with UnitOfWork(engine) as uow:
+        uow.accounts.add_failed_sign_in("gone@example.org", HERE, s(-1))
+        uow.accounts.add_failed_sign_in("edge@example.org", HERE, s(0))
+        uow.accounts.add_failed_sign_in(SIGN_UP, THERE, s(-3600))
+        uow.commit()
+    assert try_sign_in(engine, now, email="someone@example.org") == "wrong"
+    assert _attempts(engine) == [("edge@example.org", s(0)), ("someone@example.org", now)]
+
+
+@pytest.mark.usefixtures("owner")
+def test_a_sign_up_and_a_reset_request_forget_old_attempts_too(engine: Engine) -> None:
+    with UnitOfWork(engine) as uow:
+        uow.accounts.add_failed_sign_in(EMAIL, HERE, s(0))
+        uow.commit()
+    later = s(0) + accounts.ATTEMPTS_KEPT + dt.timedelta(seconds=1)
+    with UnitOfWork(engine) as uow:
+        recovery.request_reset(uow, email=EMAIL, address=HERE, now=later,
+                               link_for=recovery.LinkMaker("https://anklet.test", "/reset/"))
+        uow.commit()
+    assert [e for e, _ in _attempts(engine)] == [RESET]
+    assert sign_up(engine, later + accounts.ATTEMPTS_KEPT + dt.timedelta(seconds=1),
+                   "new@example.org") == "created"
+    assert [e for e, _ in _attempts(engine)] == [SIGN_UP]
