@@ -9,6 +9,8 @@ the network: every script, style and chart is served from here.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import re
 from pathlib import Path
 from typing import Any
@@ -111,6 +113,17 @@ def _unread_messages(ctx: Any, account: Account | None) -> int:
         return 0
 
 
+def account_tag(request: Request, account: Account | None) -> str:
+    """An opaque, stable name for an account on this server ("" for nobody): the phone keeps
+    its saved pages and its offline queue per account by it (``static/offline.js``), never
+    the account's id or email."""
+    secret_ = getattr(request.app.state, "secret", None)
+    if account is None or secret_ is None:
+        return ""
+    secret = secret_.value.encode()
+    return hmac.new(secret, f"account:{account.id}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
 def render(request: Request, name: str, *, account: Account | None = None,
            status_code: int = 200, **values: Any) -> HTMLResponse:
     messages = request.session.pop("flash", []) if "flash" in request.session else []
@@ -121,5 +134,7 @@ def render(request: Request, name: str, *, account: Account | None = None,
                "mail_on": ctx is not None and ctx.settings.smtp_server() is not None,
                # a client's unread messages from their coach (the top bar, Today)
                "unread_messages": _unread_messages(ctx, account),
+               # the account as the phone's offline cache and queue know it (base.html)
+               "offline_account": account_tag(request, account),
                **values}
     return templates.TemplateResponse(request, name, context, status_code=status_code)

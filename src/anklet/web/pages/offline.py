@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
 import json
 import re
 from typing import Any
@@ -35,9 +34,9 @@ import anklet
 from anklet.services.records import Logged, Once
 from anklet.store.session_keys import KEY_MAX
 from anklet.web.deps import MaybeAccount, csrf_token
-from anklet.web.templating import STATIC_DIR
+from anklet.web.templating import STATIC_DIR, account_tag
 
-__all__ = ["KEY_FIELD", "account_tag", "once_from", "router", "wants_json"]
+__all__ = ["KEY_FIELD", "once_from", "router", "wants_json"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,13 +46,6 @@ _KEY = re.compile(rf"[A-Za-z0-9_-]{{8,{KEY_MAX}}}")
 KEY_ACCEPTED = f"8 to {KEY_MAX} letters, digits, '-' or '_' (a UUID, say)"
 
 _PRECACHE_SKIP = {"sw.js", "htmx-LICENSE.txt", "swagger-init.js"}
-
-
-def account_tag(request: Request, account_id: int) -> str:
-    """An opaque, stable name for an account on this server: the phone's caches and queue
-    are kept per account by it, without keeping the account's id or email there."""
-    secret = request.app.state.secret.value.encode()
-    return hmac.new(secret, f"account:{account_id}".encode(), hashlib.sha256).hexdigest()[:20]
 
 
 @functools.cache
@@ -86,7 +78,7 @@ def offline_state(request: Request, account: MaybeAccount) -> Response:
     if account is None or account.must_change_password:
         return JSONResponse({"signed_in": False,
                              "message": "Sign in to send what is saved on this phone."}, 401)
-    return JSONResponse({"signed_in": True, "account": account_tag(request, account.id),
+    return JSONResponse({"signed_in": True, "account": account_tag(request, account),
                          "csrf": csrf_token(request)})
 
 
