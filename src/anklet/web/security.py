@@ -11,7 +11,9 @@ the API's early 413 and the error pages get the headers too). What it sets, and 
   ``style=`` attribute, so ``'unsafe-inline'`` is not needed for styles either (scripts may
   still set ``element.style``, which CSP allows). Images may be ``data:`` URLs: the photo
   page shows the uploaded picture that way, since the photo is never stored. Nothing may
-  frame a page (``frame-ancestors 'none'``), plugins are off, forms post only here.
+  frame a page (``frame-ancestors 'none'``), plugins are off, forms post only here. The web
+  app manifest and the service worker (``/sw.js``) come from here too (``manifest-src``,
+  ``worker-src``).
 * ``X-Frame-Options: DENY`` for browsers that predate ``frame-ancestors``;
   ``X-Content-Type-Options: nosniff``; ``Referrer-Policy: same-origin`` (a link to another
   site never carries a person's id in the address); ``Permissions-Policy`` turning off the
@@ -59,6 +61,8 @@ def content_security_policy(nonce: str) -> str:
         "script-src 'self'",
         f"style-src 'self' 'nonce-{nonce}'",
         "img-src 'self' data:",
+        "manifest-src 'self'",  # the web app manifest (installable on a phone)
+        "worker-src 'self'",  # the service worker, /sw.js (works offline)
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
