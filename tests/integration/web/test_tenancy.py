@@ -355,3 +355,94 @@ def test_reminders_pages_and_links_reach_only_their_own_account(world: World) ->
             _assert_nothing_leaked(got.text, f"{who} GET {url}")
     assert veras() == choices
     assert world.snapshot() == before
+
+
+def test_a_coachs_media_reaches_only_the_coach_and_their_clients(world: World,
+                                                                  app: FastAPI) -> None:
+    """Every media route (read from the app, page and API) tried by everyone who must not
+    reach Casey's photo and link for an exercise: refused (404 as for nothing, 403 for a
+    change by a role that may not change, 401/303 signed out), nothing of them in the
+    answer, nothing changed; Casey and her client Vera do reach them."""
+    import io
+
+    from PIL import Image
+
+    from anklet.services import media
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 20, 30)).save(buf, "JPEG")
+    with world.web.ctx.uow() as uow:
+        casey = uow.accounts.by_email("casey@example.org")
+        assert casey is not None
+        photo = media.create(uow, account=casey, library=world.web.ctx.library,
+                             exercise_id="ankle-circles",
+                             upload=media.Upload(caption="Casey's secret cue",
+                                                 data=buf.getvalue(), filename="cue.jpg"))
+        media.create(uow, account=casey, library=world.web.ctx.library,
+                     exercise_id="ankle-circles",
+                     upload=media.Upload(caption="Casey's link", url="https://example.org/c"))
+        uow.commit()
+
+    def stored() -> object:
+        with world.web.ctx.uow(write=False) as uow:
+            return [(m.id, m.caption, m.version) for m in media.list(
+                uow, account=casey, exercise_id="ankle-circles")]
+
+    before = stored()
+    values = {"exercise_id": "ankle-circles", "media_id": str(photo.id)}
+    routes = [(m, p) for m, p in _routes(app) if "/media" in p and "{exercise_id}" in p]
+    assert len(routes) >= 9  # pages: file, edit, add, replace, delete; API: five
+
+    def url(path: str) -> str:
+        for name, value in values.items():
+            path = path.replace("{" + name + "}", value)
+        return path
+
+    def clean(raw: str, where: str) -> None:
+        text = html.unescape(raw)
+        assert "Casey's secret cue" not in text, f"{where}: her caption leaked"
+        assert "Casey's link" not in text, f"{where}: her link leaked"
+        assert "example.org/c" not in text, f"{where}: her link leaked"
+
+    for who, b in world.browsers().items():
+        for method, path in routes:
+            if path.startswith("/api/"):
+                continue
+            where = f"{who} {method} {url(path)}"
+            r = (b.get(url(path)) if method == "GET" else
+                 b.request(method, url(path), data={"csrf_token": b.csrf(), "caption": "mine",
+                                                    "url": "https://example.org/x"}))
+            assert r.status_code in (303, 401, 403, 404), f"{where}: {r.status_code}"
+            if r.status_code == 303:  # to sign in, or (adding one's own) back to the page
+                own_add = path.endswith("/media") and who != "signed out"
+                assert r.headers["location"].startswith("/sign-in") or (
+                    own_add and r.headers["location"].startswith("/exercises/ankle-circles")), \
+                    where
+            clean(r.text, where)
+        page = b.get("/exercises/ankle-circles")
+        clean(page.text, f"{who} GET the exercise page")
+    clients = {"no token": TestClient(app)}
+    for email, token in world.tokens.items():
+        clients[email] = TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    for who, c in clients.items():
+        for method, path in routes:
+            if not path.startswith("/api/"):
+                continue
+            where = f"{who} {method} {url(path)}"
+            r = c.request(method, url(path), data={"caption": "mine"}
+                          if method in ("POST", "PUT") else None)
+            if method == "GET" and path.endswith("/media") and who != "no token":
+                assert r.status_code == 200, where  # the list: their own (or their coach's)
+                assert all(m["caption"] == "mine" for m in r.json()["data"]), where
+            elif method == "POST" and who in ("olive@example.org", "sol@example.org"):
+                assert r.status_code == 422, where  # their own add: nothing was sent
+            else:
+                assert r.status_code in (401, 403, 404), f"{where}: {r.status_code}"
+            clean(r.text, where)
+    assert stored() == before
+    casey_b, vera_b = world.web.browser(), world.web.browser()
+    assert casey_b.sign_in("casey@example.org").status_code == 303
+    assert vera_b.sign_in("vera@example.org").status_code == 303
+    for b in (casey_b, vera_b):
+        assert "Casey's secret cue" in html.unescape(b.get("/exercises/ankle-circles").text)
+        assert b.get(url("/exercises/{exercise_id}/media/{media_id}")).status_code == 200
