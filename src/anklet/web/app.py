@@ -14,12 +14,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import anklet
 from anklet.domain.errors import (
@@ -163,6 +163,52 @@ class ApiBodyLimit:
         await self.app(scope, receive, send)
 
 
+UNEXPECTED = ("Something went wrong on our side; it was not anything you did. Please try "
+              "again in a moment; if it keeps happening, tell the person who runs this server.")
+
+
+class Unexpected:
+    """An exception no handler knows (a bug) answers like every other error: the error page,
+    or the API's JSON, never a traceback; the traceback goes to the server's log. It sits
+    inside the session and the security headers, so this answer gets the headers too:
+    Starlette's last resort answered plain text from outside every middleware, without
+    them. An answer already under way when the exception comes cannot be replaced: it is
+    left to the server to end."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            if started:
+                raise
+            _log.exception("%s %s failed", scope.get("method", "?"), scope.get("path", "?"))
+            await _unexpected_answer(Request(scope))(scope, receive, send)
+
+
+def _unexpected_answer(request: Request) -> Response:
+    if _is_api(request):
+        return JSONResponse({"error": "ServerError", "message": UNEXPECTED}, status_code=500)
+    try:
+        return render(request, "error.html", account=_signed_in(request), status_code=500,
+                      title="Something went wrong", message=UNEXPECTED)
+    except Exception:  # the page itself failed (the bug may be in the templates): plain words
+        _log.exception("The error page failed too")
+        return PlainTextResponse(UNEXPECTED, status_code=500)
+
+
 _TITLES = {401: "Please sign in", 403: "Not allowed", 404: "Not found", 409: "Already there",
            422: "Please check what you entered", 429: "Too many tries",
            503: "The database is not available", 500: "Set-up problem"}
@@ -263,6 +309,7 @@ def create_app(settings: Settings | None = None, *, context: Context | None = No
                   lifespan=mail_lifespan)  # sends queued emails while it runs (web.mailer)
     app.state.ctx = ctx
     app.state.settings = settings
+    app.add_middleware(Unexpected)  # innermost: its answer passes the session and headers
     app.add_middleware(ApiBodyLimit)
     app.state.secret = secret
     app.add_middleware(SessionMiddleware, secret_key=secret.value,

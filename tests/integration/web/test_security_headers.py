@@ -239,3 +239,33 @@ def test_a_database_that_cannot_be_opened_answers_503_without_its_path(
         assert path.name not in r.text
         _assert_secured(r)
     assert any(str(path) in r.getMessage() for r in caplog.records)
+
+
+def test_an_unexpected_exception_answers_the_error_page_with_the_headers_and_logs_it(
+        app: FastAPI, web: Web, coach: WebClient, caplog: pytest.LogCaptureFixture) -> None:
+    """A bug in a route (an exception no handler knows) answers like every other error:
+    the friendly page or the API's JSON, with the security headers, never a traceback; the
+    traceback goes to the server's log."""
+    def broken() -> None:
+        raise ZeroDivisionError(f"a bug near {SECRET_PATH}")
+
+    for prefix in ("/test-failing", "/api/v1/test-failing"):
+        app.add_api_route(f"{prefix}/bug", broken)
+    caplog.set_level(logging.ERROR, logger="anklet.web")
+    page = coach.get("/test-failing/bug")
+    assert page.status_code == 500
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Something went wrong" in page.text
+    assert "not anything you did" in page.text
+    assert 'href="/coach"' in page.text  # the signed-in navigation, as on any page
+    for secret in ("ZeroDivisionError", "Traceback", "/srv"):
+        assert secret not in page.text
+    _assert_secured(page)
+    api = web.browser().get("/api/v1/test-failing/bug")
+    assert api.status_code == 500
+    assert api.json() == {"error": "ServerError", "message": api.json()["message"]}
+    assert "/srv" not in api.text
+    _assert_secured(api)
+    logged = [r for r in caplog.records if r.name == "anklet.web" and r.exc_info]
+    assert len(logged) == 2
+    assert all(r.exc_info and r.exc_info[0] is ZeroDivisionError for r in logged)
