@@ -191,7 +191,10 @@ def limit_for(kind: str | None) -> int:
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+    mb = n / (1024 * 1024)
+    if n % (1024 * 1024) == 0:
+        return f"{mb:.0f} MB"
+    return f"{mb:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
 def check_file_size(size: int, head: bytes, name: str) -> None:
