@@ -32,6 +32,7 @@ from anklet.services import dashboard, evaluation, records
 from anklet.services.context import Context
 from anklet.services.recovery import LinkError
 from anklet.store.accounts import Account, QueuedMail
+from anklet.store.errors import StoreError
 from anklet.store.reminders import ReminderLink, ReminderRepository, StoredReminder
 from anklet.store.uow import UnitOfWork
 
@@ -62,6 +63,8 @@ DEFAULTS: dict[str, tuple[str, str]] = {  # kind: (days, time) offered before a 
     WEEKLY_SUMMARY: ("0", "08:00"),
 }
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+NOTHING_TODAY = "nothing to remind of that day"
+"""Why a due reminder was passed over (a day with nothing planned, no session the day before)."""
 NOT_SENT = frozenset({"too late to send", "reminder turned off",
                       "morning pain already recorded", "nothing to remind of any more"})
 """Why a claimed reminder is not sent after all (never tried again)."""
@@ -312,46 +315,66 @@ def _summary_values(ctx: Context, uow: UnitOfWork, coach: Account, day: dt.date
 
 
 def queue_due(ctx: Context, *, now: dt.datetime | None = None) -> int:
-    """Queue every reminder due at ``now`` (once each: the outbox key); how many were
-    queued. Nothing without ANKLET_PUBLIC_URL (the links need it)."""
+    """Queue every reminder due at ``now``, once each (the outbox key); how many were
+    queued. One with nothing to remind of that day (a rest day, no session the day before)
+    is passed over once, noted in the outbox with why, so the rounds of the rest of its
+    hour neither plan the day again nor open a write; an already queued one is seen in the
+    first read. Nothing without ANKLET_PUBLIC_URL (the links need it)."""
     if not ctx.settings.public_url:
         return 0
     now = now or dt.datetime.now(dt.UTC)
     with ctx.uow(write=False) as uow:
-        wanted = [(r, due_day(choice_of(r), now)) for r in
-                  ReminderRepository(uow.session).enabled()]
-    due = [(r, day) for r, day in wanted if day is not None]
+        repo = ReminderRepository(uow.session)
+        wanted = [(r, due_day(choice_of(r), now)) for r in repo.enabled()]
+        due = [(r, day, outbox_key(r.account_id, r.kind, day))
+               for r, day in wanted if day is not None]
+        done = repo.queued_keys([key for *_, key in due])
     queued = 0
-    for r, day in due:
-        key = outbox_key(r.account_id, r.kind, day)
+    for r, day, key in due:
+        if key in done:
+            continue
         try:
             with ctx.uow() as uow:
-                if ReminderRepository(uow.session).queued(key):
-                    continue
-                account = uow.accounts.by_id(r.account_id)
-                if account is None or r.kind not in kinds_for(account):
-                    continue
-                values: dict[str, Any] | None
-                if r.kind == WEEKLY_SUMMARY:
-                    values = _summary_values(ctx, uow, account, day)
-                elif account.person_key is None or not uow.people.exists(account.person_key):
-                    values = None
-                elif r.kind == DAY_PLAN:
-                    values = _day_plan_values(ctx, uow, account.person_key, day)
-                else:
-                    values = _morning_values(uow, account.person_key, day)
-                if values is None:
-                    continue  # nothing to remind of today (looked at again next round)
-                values |= {"kind": r.kind, "date": day.isoformat(),
-                           "due_at": due_at(choice_of(r), day).isoformat()}
-                if uow.accounts.queue_mail(key=key, account_id=r.account_id,
-                                           template=template_of(r.kind), values=values,
-                                           now=now):
-                    queued += 1
+                queued += _queue_one(ctx, uow, r, day, key, now)
                 uow.commit()
-        except AnkletError as e:  # a record the engine refuses: the others still go
+        except StoreError as e:  # the database (busy, say): tried again next round
             _log.warning("A reminder (%s) was not queued: %s", key, e)
+        except AnkletError as e:  # a record the engine refuses: passed over; others still go
+            _log.warning("A reminder (%s) was not queued: %s", key, e)
+            with ctx.uow() as uow:
+                ReminderRepository(uow.session).pass_over(
+                    key=key, account_id=r.account_id, template=template_of(r.kind),
+                    reason=f"not queued: {e}", now=now)
+                uow.commit()
     return queued
+
+
+def _queue_one(ctx: Context, uow: UnitOfWork, r: StoredReminder, day: dt.date, key: str,
+               now: dt.datetime) -> int:
+    """Queue (1) or pass over (0) the reminder ``r`` of local ``day``."""
+    repo = ReminderRepository(uow.session)
+    if repo.queued(key):  # queued a moment ago by another worker
+        return 0
+    account = uow.accounts.by_id(r.account_id)
+    if account is None or r.kind not in kinds_for(account):
+        return 0
+    values: dict[str, Any] | None
+    if r.kind == WEEKLY_SUMMARY:
+        values = _summary_values(ctx, uow, account, day)
+    elif account.person_key is None or not uow.people.exists(account.person_key):
+        values = None
+    elif r.kind == DAY_PLAN:
+        values = _day_plan_values(ctx, uow, account.person_key, day)
+    else:
+        values = _morning_values(uow, account.person_key, day)
+    if values is None:
+        repo.pass_over(key=key, account_id=r.account_id, template=template_of(r.kind),
+                       reason=NOTHING_TODAY, now=now)
+        return 0
+    values |= {"kind": r.kind, "date": day.isoformat(),
+               "due_at": due_at(choice_of(r), day).isoformat()}
+    return int(uow.accounts.queue_mail(key=key, account_id=r.account_id,
+                                       template=template_of(r.kind), values=values, now=now))
 
 
 # -- sending: the links ----------------------------------------------------------------------

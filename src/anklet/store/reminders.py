@@ -6,6 +6,7 @@ Works inside a unit of work's session and never commits, like the other reposito
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, delete, insert, select, update
@@ -14,7 +15,10 @@ from sqlalchemy.orm import Session as DbSession
 
 from anklet.store import tables as t
 
-__all__ = ["ReminderLink", "ReminderRepository", "StoredReminder"]
+__all__ = ["PASSED_OVER", "ReminderLink", "ReminderRepository", "StoredReminder"]
+
+PASSED_OVER = 10_000
+"""The tries of an outbox row that is never to be sent (as the outbox marks a final failure)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,25 @@ class ReminderRepository:
         """Whether an email with this outbox key was ever queued."""
         ob = t.outbox
         return self._session.execute(select(ob.c.id).where(ob.c.key == key)).first() is not None
+
+    def queued_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of these outbox keys were ever queued (or passed over)."""
+        if not keys:
+            return set()
+        ob = t.outbox
+        return set(self._session.execute(select(ob.c.key).where(ob.c.key.in_(keys))).scalars())
+
+    def pass_over(self, *, key: str, account_id: int, template: str, reason: str,
+                  now: dt.datetime) -> None:
+        """Note in the outbox that the reminder of ``key`` has nothing to send (its tries
+        spent, ``reason`` as its last error): it is looked at once a day, never sent."""
+        try:
+            with self._session.begin_nested():
+                self._session.execute(insert(t.outbox), {
+                    "key": key, "account_id": account_id, "template": template, "values": {},
+                    "created_at": now, "attempts": PASSED_OVER, "last_error": reason[:2000]})
+        except IntegrityError:
+            pass  # queued (or passed over) a moment ago by another writer
 
     # -- links ----------------------------------------------------------------------------
 

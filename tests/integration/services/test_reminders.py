@@ -6,6 +6,7 @@ outbox to a real SMTP server on loopback with one-click unsubscribe headers, the
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlsplit
 
 import icalendar
@@ -20,6 +21,7 @@ from anklet.services.context import Context, open_context
 from anklet.services.recovery import LinkError
 from anklet.settings import Settings
 from anklet.store.accounts import Account
+from anklet.store.reminders import PASSED_OVER
 from mailtools import Mailbox
 
 DAY = dt.timedelta(days=1)
@@ -111,6 +113,46 @@ def test_queue_due_asks_no_pain_question_without_a_session_the_day_before(ctx: C
     _, client, _ = _people(ctx, logged_yesterday=False)
     _choose(ctx, client, reminders.MORNING_PAIN, "08:00")
     assert reminders.queue_due(ctx, now=_at(dt.date.today(), "08:00")) == 0
+
+
+def _rest_today(ctx: Context, key: str, minutes_today: int = 0) -> None:
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    with ctx.uow() as uow:
+        records.update_availability(uow, key=key, availability=Availability(**{
+            d: minutes_today if i == dt.date.today().weekday() else 30
+            for i, d in enumerate(names)}))
+        uow.commit()
+
+
+def test_a_rest_day_reminder_is_planned_once_not_every_round_of_its_hour(
+        ctx: Context, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sender runs every 30 s; a day with nothing planned is looked at in the first
+    round of its hour, noted as passed over with why, and never planned again that day."""
+    _, client, key = _people(ctx)
+    _rest_today(ctx, key)
+    _choose(ctx, client, reminders.DAY_PLAN, "07:30")
+    plans: list[dt.date] = []
+    real = evaluation.evaluate
+
+    def counted(**kw: Any) -> Any:
+        plans.append(kw["as_of"])
+        return real(**kw)
+
+    monkeypatch.setattr(evaluation, "evaluate", counted)
+    start = _at(dt.date.today(), "07:30", minutes=0)
+    rounds = [start + dt.timedelta(seconds=30 * n) for n in range(4)]
+    assert [reminders.queue_due(ctx, now=t) for t in rounds[:2]] == [0, 0]
+    assert len(plans) == 1
+    key_today = f"reminder:{client.id}:day_plan:{dt.date.today().isoformat()}"
+    assert _queued(ctx) == [(key_today, None, PASSED_OVER, reminders.NOTHING_TODAY)]
+    _rest_today(ctx, key, 30)  # time found later in the hour: the day's reminder is past
+    assert [reminders.queue_due(ctx, now=t) for t in rounds[2:]] == [0, 0]
+    assert len(plans) == 1
+    assert outbox.deliver(ctx, now=rounds[-1]).sent == 0  # a passed-over row never goes
+    assert mailbox.received == []
+    # the next day is planned afresh
+    assert reminders.queue_due(ctx, now=start + DAY) == 1
+    assert len(plans) == 2
 
 
 def test_deliver_sends_a_queued_reminder_too_late_not_at_all(ctx: Context,
