@@ -301,3 +301,32 @@ def test_the_dose_shows_once_naming_its_stages(web: Web, coach: WebClient) -> No
     table = table[:table.index("</table>")]
     assert table.count("<tr data-stages=") == 1
     assert f"Stages {', '.join(map(str, sorted(set(e.stages))[:-1]))} and" in table
+
+
+def test_today_the_week_plan_and_the_guided_session_point_to_the_coachs_media(
+        web: Web, coach: WebClient, client_of_coach: WebClient) -> None:
+    from test_me_pages import plan_day, ready
+
+    key = client_of_coach.person_key
+    assert key is not None
+    ready(web, key)
+    todays = [i.exercise.id for b in plan_day(web, key).blocks for i in b.items]
+    first = todays[0]
+    to = f"/exercises/{first}/media"
+    assert upload(coach, {"file": ("p.jpg", jpeg_with_gps(), "image/jpeg")}, to=to,
+                  caption="Look here").status_code == 303
+    assert upload(coach, to=to, url="https://example.org/more").status_code == 303
+    for url in ("/me", f"/people/{key}/plan"):
+        page = client_of_coach.get(url).text
+        marks = page.count('data-testid="media-mark"')  # the plan: each day it comes
+        assert marks == 1 if url == "/me" else marks >= 1, url
+        assert "From your coach: a photo and a link" in page
+        assert f'href="/exercises/{first}#coach-media"' in page
+        thumbs = set(re.findall(r'class="ex-media-thumb" src="([^"]+)"', page))
+        assert len(thumbs) == 1
+        assert client_of_coach.get(thumbs.pop()).status_code == 200
+    # the coach sees the same marks on the client's week, as theirs
+    assert "Your own: a photo and a link" in coach.get(f"/people/{key}/plan").text
+    guided = client_of_coach.get(f"/people/{key}/guided").text
+    assert guided.count('data-testid="guided-media"') == 1
+    assert f'"media": {{"href": "/exercises/{first}#coach-media"' in guided

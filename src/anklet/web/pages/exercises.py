@@ -279,6 +279,54 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
+_KIND_WORDS = {"photo": ("a photo", "photos"), "video": ("a video", "videos"),
+               "link": ("a link", "links")}
+
+
+def _what(items: list[StoredMedia]) -> str:
+    """``a photo and 2 links``: what an exercise has, in words."""
+    parts = []
+    for kind, (one, many) in _KIND_WORDS.items():
+        n = sum(1 for m in items if m.kind == kind)
+        if n:
+            parts.append(one if n == 1 else f"{n} {many}")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def media_marks(uow: UnitOfWork, account: Account, *plans: dict[str, Any] | None
+                ) -> dict[str, dict[str, Any]]:
+    """For each exercise of these plan days or weeks (as :func:`plan_dict` gives them) that
+    has media this account sees: what Today and the week plan show (one query), i.e. whose
+    they are, what there is in words, the first photo to show small, and the link to them."""
+    ids: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("exercises"), list):
+                ids.update(str(e["id"]) for e in node["exercises"] if isinstance(e, dict))
+            for value in node.values():
+                if isinstance(value, list | dict):
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for plan in plans:
+        walk(plan)
+    found = media_service.marks(uow, account=account, exercise_ids=ids)
+    whose = "Your own" if media_service.can_manage(account) else "From your coach"
+    out: dict[str, dict[str, Any]] = {}
+    for exercise_id, items in found.items():
+        photo = next((m for m in items if m.kind == "photo"), None)
+        out[exercise_id] = {
+            "whose": whose, "what": _what(items), "href": f"/exercises/{exercise_id}#coach-media",
+            "thumb": None if photo is None else media_view(photo)["src"],
+            "thumb_alt": (photo.caption if photo is not None and photo.caption else
+                          "A photo from your coach" if whose == "From your coach" else
+                          "Your photo")}
+    return out
+
+
 def limits() -> dict[str, Any]:
     """The numbers the form states."""
     return {"photo_mb": media_service.MAX_PHOTO_BYTES // (1024 * 1024),

@@ -31,6 +31,7 @@ from anklet.services import accounts as account_service
 from anklet.services import evaluation
 from anklet.services.context import Context
 from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
+from anklet.web.pages.exercises import media_marks
 from anklet.web.pages.me import _elsewhere, _fields_for, _is_own, _own_key, _pain_zones
 from anklet.web.templating import render
 
@@ -113,6 +114,11 @@ def guided_page(request: Request, key: str, account: PageAccount, uow: Uow,
     items = ([] if ev.decision.status == "refer" or ev.plan.refused else
              steps(ev.plan, today, ctx.library,
                    extra_sets=int(ctx.protocol.planner.lagging_side_extra_sets.value)))
+    marks = media_marks(uow, account, {"exercises": items})
+    for step in items:  # a link to the coach's own photos, videos and links, where there are
+        mark = marks.get(step["id"])
+        step["media"] = None if mark is None else {
+            "href": mark["href"], "text": f"{mark['whose']}: {mark['what']}"}
     rest = int(ctx.protocol.settings.rest_between_sets_s.value)
     data = {"steps": items, "rest": rest, "date": today.isoformat(),
             "pictures": has_pictures(request)}

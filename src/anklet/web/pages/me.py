@@ -36,6 +36,7 @@ from anklet.web import charts, checkin, progress
 from anklet.web.changes import change_rows
 from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf, get_context
 from anklet.web.pages import offline, onboarding
+from anklet.web.pages.exercises import media_marks
 from anklet.web.templating import flash, render
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -164,7 +165,8 @@ def today_page(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Re
                   logged=_logged_dates(history, ev.plan.week_start, week_end),
                   morning_due=_morning_due(history, today), lib=ctx.library.by_id,
                   check_in_due=checkin.due(history, today), setup_due=setup.due,
-                  answers_from=checkin.latest_answers(history))
+                  answers_from=checkin.latest_answers(history),
+                  media=media_marks(uow, account, day, next_day))
 
 
 # --- the quick symptom check-in ----------------------------------------------------------
@@ -564,7 +566,8 @@ def plan_page(request: Request, key: str, account: PageAccount, uow: Uow, ctx: C
                   week_start=start, week_end=end, today_iso=today.isoformat(),
                   prev_week=(start - 7 * DAY).isoformat(), next_week=(start + 7 * DAY).isoformat(),
                   this_week=monday_of(today), logged=_logged_dates(history, start, end),
-                  lib=ctx.library.by_id, back=_back(account, key))
+                  lib=ctx.library.by_id, back=_back(account, key),
+                  media=media_marks(uow, account, plan))
 
 
 # --- progress -------------------------------------------------------------------------------
