@@ -144,6 +144,25 @@ def test_guided_steps_follow_the_coachs_pinned_dose() -> None:
     assert step["extra_sets"] == 0  # a pinned dose is the coach's: no extra set added
 
 
+def test_guided_steps_count_a_lunge_the_days_cap_cut() -> None:
+    """A lunge the day's cap cut to fewer reps is counted at those reps, as the plan says."""
+    from anklet.domain.exercises import load_library
+    from anklet.domain.planner import Amounts, PlanBlock, PlanDay, PlanItem, WeekPlan
+
+    lib = load_library()
+    ex = lib.get("reverse-lunge")
+    capped = Amounts.at(ex, 0.5)
+    block = PlanBlock("t", "Three planes", (PlanItem(ex, ex.dose.describe(0.5),
+                                                     amounts=capped),))
+    plan = WeekPlan.__new__(WeekPlan)
+    object.__setattr__(plan, "days", (PlanDay(TODAY, 30, (block,), ()),))
+    object.__setattr__(plan, "dose_level", 1.4)
+    object.__setattr__(plan, "coach_changes", ())
+    (step,) = steps(plan, TODAY, lib, extra_sets=1)
+    assert (step["sets"], step["reps"]) == (capped.sets, capped.reps)
+    assert step["reps"] != Amounts.at(ex, 1.4).reps
+
+
 def test_a_session_posted_as_the_guided_page_does_is_saved_and_shown_on_today(
         web: Web, client_of_coach: WebClient) -> None:
     key = client_of_coach.person_key

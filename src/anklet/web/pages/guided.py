@@ -26,7 +26,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from anklet.domain.exercises import Exercise, Library
 from anklet.domain.history import PlanChangeKind
-from anklet.domain.planner import WeekPlan
+from anklet.domain.planner import Amounts, WeekPlan
 from anklet.services import accounts as account_service
 from anklet.services import evaluation
 from anklet.services.context import Context
@@ -81,6 +81,9 @@ def steps(plan: WeekPlan, date: dt.date, library: Library, *, extra_sets: int
             if pin is not None:  # the coach's dose, as the plan gives it in words
                 step.update(sets=pin.sets or 1, reps=pin.reps, seconds=pin.seconds,
                             rounds=None, dose=item.dose)
+            elif item.amounts is not None and item.amounts != Amounts.at(ex, plan.dose_level):
+                a = item.amounts  # a day's lunge cap: fewer reps than the week's level
+                step.update(sets=a.sets, reps=a.reps, seconds=a.seconds, rounds=a.rounds)
             step["block"] = b.label
             step["plan_text"] = item.dose
             step["extra_side"] = b.extra_side if ex.dose.per_side and not item.pinned else None
