@@ -99,7 +99,11 @@ class Pages:
         return page
 
     def _check_response(self, response: Any) -> None:
-        # a page itself may answer 404 or 422 on purpose; what it loads may not fail
+        # a page itself may answer 404 or 422 on purpose; what it loads may not fail. The
+        # service worker's own fetch of a page's request is left out: the page's request is
+        # checked itself (a page fetched by the worker is that page answering, not a load)
+        if response.request.service_worker is not None:
+            return
         if response.request.resource_type != "document" and response.status >= 400:
             self.failed_loads.append(f"{response.status} {response.url}")
 

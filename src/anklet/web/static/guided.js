@@ -76,7 +76,7 @@
   function record(v) {
     var last = records[records.length - 1];
     if (last && last.v === v && last.open) return last;
-    var r = {v: v, sets: {}, sides: {}, open: true};
+    var r = {v: v, sets: {}, sides: {}, held: [], open: true};
     records.push(r);
     return r;
   }
@@ -226,11 +226,12 @@
   }
 
   // --- the buttons ------------------------------------------------------------------------------
-  function unitDone() {
+  function unitDone(held) {  // held: the seconds actually held, for a timed hold
     var u = units[unit];
     var r = record(variant);
     r.sets[u.key] = true;
     r.sides[u.side || "both"] = true;
+    if (held !== undefined) r.held.push(held);
     var next = unit + 1;
     if (next >= units.length) {
       r.open = false;
@@ -262,11 +263,14 @@
       say("Hold for " + seconds(variant.seconds) + ". Go.");
       startTimer(variant.seconds * 1000, function () {
         say("Time. " + (units[unit].side ? "Well held." : "Well done."));
-        unitDone();
+        unitDone(variant.seconds);
       }, "hold");
-    } else if (phase === "hold") {  // stopped early: the set still counts as done
+    } else if (phase === "hold") {  // stopped early: the set counts, for the time held
+      var held = timer ? Math.max(0, Math.floor((timer.ms - left()) / 1000)) : 0;
       stopTimer();
-      unitDone();
+      notes.push("Held " + seconds(held) + " of " + variant.seconds + " (" + variant.name + ", "
+                 + setWord(variant, units[unit]).replace(" · ", ", ").toLowerCase() + ").");
+      unitDone(held);
     } else if (phase === "rest") {
       stopTimer();
       showUnit(false);
@@ -343,14 +347,18 @@
       var n = Object.keys(r.sets).length;
       if (!n) return;
       var got = byId[r.v.id];
-      if (!got) { got = byId[r.v.id] = {v: r.v, n: 0, sides: {}}; order.push(got); }
+      if (!got) { got = byId[r.v.id] = {v: r.v, n: 0, sides: {}, held: []}; order.push(got); }
       got.n += n;
+      got.held = got.held.concat(r.held);
       Object.keys(r.sides).forEach(function (s) { got.sides[s] = true; });
     });
     el.summary.textContent = "";
     el.fields.textContent = "";
     order.forEach(function (g, i) {
       var v = g.v;
+      // a hold logs the seconds held (their mean over the sets, when one was stopped early)
+      var secs = g.held.length ? Math.round(g.held.reduce(function (a, b) { return a + b; }, 0)
+                                            / g.held.length) : v.seconds;
       var side = v.per_side ? ((g.sides.left && g.sides.right) || g.sides.both ? "both"
                                 : g.sides.left ? "left" : "right") : "both";
       hidden("ex" + i + "_id", v.id);
@@ -360,12 +368,12 @@
         if (f === "sets") hidden("ex" + i + "_sets", g.n);
         else if (f === "rounds") hidden("ex" + i + "_rounds", g.n);
         else if (f === "reps" && v.reps) hidden("ex" + i + "_reps", v.reps);
-        else if (f === "seconds" && v.seconds) hidden("ex" + i + "_seconds", v.seconds);
+        else if (f === "seconds" && v.seconds) hidden("ex" + i + "_seconds", secs);
       });
       var li = document.createElement("li");
       var what = v.rounds ? plural(g.n, "round", "rounds")
         : plural(g.n, "set", "sets") + (v.reps ? " of " + plural(v.reps, "rep", "reps")
-                                            : v.seconds ? " of " + v.seconds + " s" : "");
+                                            : v.seconds ? " of " + secs + " s" : "");
       li.textContent = v.name + ": " + what + (v.per_side ? (side === "both" ? ", each side" : ", " + side + " side") : "")
         + (v.easierOf ? " (easier version)" : "");
       el.summary.appendChild(li);
