@@ -14,17 +14,19 @@ desktop and phone width. A new page belongs in :data:`PAGES`.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browsertools import PASSWORD, Pages, Server, make_coach, sign_in
+from PIL import Image
 
 from anklet.domain.history import PlanChange, PlanChangeKind
 from anklet.services import accounts as account_service
 from anklet.services import demo as demo_service
-from anklet.services import evaluation, messages
+from anklet.services import evaluation, media, messages
 from anklet.services import people as people_service
 
 AXE_VERSION = "4.14.1"
@@ -87,6 +89,10 @@ PAGES: list[tuple[str | None, str]] = [
     # have shown the unread count in the top bar and on Today
     ("coach", "/people/{key}/messages"),
     ("client", "/people/{key}/messages"),
+    # a coach's own photo and link for an exercise (made in `cast`): managed, and seen
+    ("coach", "/exercises/ankle-circles"),
+    ("coach", "/exercises/ankle-circles/media/1/edit"),
+    ("client", "/exercises/ankle-circles"),
 ]
 
 PLAN_CHANGES = [
@@ -125,6 +131,14 @@ def cast(server: Server) -> str:
         messages.post(uow, coach, PERSON, "Good work.", session_id=session_ids[-1])
         messages.post(uow, coach, PERSON, "How did the ankle feel\nthis morning?")
         messages.post(uow, client, PERSON, "Stiff, then fine.")
+        # the coach's own photo (id 1) and link for an exercise
+        picture = io.BytesIO()
+        Image.new("RGB", (480, 320), (30, 110, 90)).save(picture, "JPEG")
+        for upload in (media.Upload(caption="Keep the knee still", data=picture.getvalue(),
+                                    filename="knee.jpg"),
+                       media.Upload(caption="A slow version", url="https://example.org/slow")):
+            media.create(uow, account=coach, library=ctx.library, exercise_id="ankle-circles",
+                         upload=upload)
         uow.commit()
     return PERSON
 

@@ -1,0 +1,70 @@
+"""A coach's own media on a 390 px phone: the coach adds a photo (chosen from the phone's
+files) and a link to an exercise from its page; the client opens the exercise and sees
+both under "From your coach": the photo loads (its bytes served to them, without the
+original's EXIF) and the link opens in a new tab, never embedded; nothing scrolls sideways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from browsertools import Pages, Server, make_client, make_coach, no_sideways_scroll, shot, sign_in
+
+from mediatools import jpeg_with_gps
+
+COACH = "media-coach@example.org"
+CLIENT = "media-client@example.org"
+EXERCISE = "ankle-circles"
+
+
+def test_coach_adds_a_photo_and_a_link_the_client_sees_them(server: Server, pages: Pages,
+                                                            tmp_path: Path) -> None:
+    make_coach(server, COACH, "Mia Coach")
+    _, password = make_client(server, coach_email=COACH, name="Kai Client", email=CLIENT)
+    assert password is not None
+    photo = tmp_path / "knee-over-toe.jpg"
+    photo.write_bytes(jpeg_with_gps((1200, 900)))
+
+    coach = pages.phone()
+    sign_in(coach, server, COACH)
+    coach.goto(f"{server}/exercises/{EXERCISE}")
+    form = coach.get_by_role("heading", name="Add your own photo, video or link")
+    form.scroll_into_view_if_needed()
+    coach.get_by_label("A photo or video").set_input_files(str(photo))
+    coach.get_by_label("Caption").fill("Knee goes over the second toe")
+    coach.get_by_role("button", name="Add", exact=True).tap()
+    coach.wait_for_url(f"{server}/exercises/{EXERCISE}#coach-media")
+    assert coach.get_by_text("Photo added.").is_visible()
+    coach.get_by_label("…or a link").fill("https://example.org/slow-ankle-circles")
+    coach.get_by_label("Caption").fill("The same, slowly")
+    coach.get_by_role("button", name="Add", exact=True).tap()
+    coach.get_by_text("Link added.").wait_for()  # the same address: wait for the new page
+    items = coach.get_by_test_id("coach-media")
+    assert items.get_by_role("link", name="Replace or edit").count() == 2
+    no_sideways_scroll(coach)
+    shot(coach, "media-coach")
+
+    client = pages.phone()
+    sign_in(client, server, CLIENT, password)
+    client.goto(f"{server}/exercises/{EXERCISE}")
+    section = client.get_by_test_id("coach-media")
+    section.scroll_into_view_if_needed()
+    assert section.get_by_role("heading", name="From your coach").is_visible()
+    img = section.get_by_role("img", name="Knee goes over the second toe")
+    img.scroll_into_view_if_needed()
+    client.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
+    width = img.evaluate("img => img.naturalWidth")
+    assert width == 1200
+    shown = img.evaluate("img => img.getBoundingClientRect().width")
+    assert shown <= 390
+    served = client.request.get(server + str(img.get_attribute("src")))
+    assert served.headers["content-type"] == "image/jpeg"
+    assert b"Test Camera Maker" not in served.body()  # the EXIF stayed behind
+    link = section.get_by_role("link", name="The same, slowly")
+    assert link.get_attribute("href") == "https://example.org/slow-ankle-circles"
+    assert link.get_attribute("target") == "_blank"
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    assert client.locator("iframe").count() == 0
+    assert section.get_by_role("link", name="Replace or edit").count() == 0
+    assert client.get_by_role("heading", name="Add your own photo, video or link").count() == 0
+    no_sideways_scroll(client)
+    shot(client, "media-client")
