@@ -68,3 +68,40 @@ def test_coach_adds_a_photo_and_a_link_the_client_sees_them(server: Server, page
     assert client.get_by_role("heading", name="Add your own photo, video or link").count() == 0
     no_sideways_scroll(client)
     shot(client, "media-client")
+
+
+def test_the_guided_session_and_today_link_to_the_coachs_media(server: Server,
+                                                               pages: Pages) -> None:
+    import datetime as dt
+
+    from anklet.services import evaluation, media
+
+    make_coach(server, "guide-coach@example.org", "Gus Coach")
+    key, password = make_client(server, coach_email="guide-coach@example.org",
+                                name="Gail Client", email="guide-client@example.org")
+    assert password is not None
+    ctx = server.ctx
+    with ctx.uow() as uow:
+        ev = evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library,
+                            save=False)
+        first = next(i.exercise for d in ev.plan.days if d.date == dt.date.today()
+                     for b in d.blocks for i in b.items)
+        coach = uow.accounts.by_email("guide-coach@example.org")
+        assert coach is not None
+        media.create(uow, account=coach, library=ctx.library, exercise_id=first.id,
+                     upload=media.Upload(caption="Watch this", url="https://example.org/w"))
+        uow.commit()
+
+    client = pages.phone()
+    sign_in(client, server, "guide-client@example.org", password)
+    client.goto(f"{server}/me")
+    mark = client.get_by_test_id("media-mark").first
+    assert mark.inner_text() == "From your coach: a link"
+    client.goto(f"{server}/people/{key}/guided")
+    client.get_by_role("button", name="Start the session").tap()
+    link = client.get_by_test_id("guided-run-media").get_by_role("link")
+    link.wait_for()
+    assert link.inner_text() == "From your coach: a link"
+    assert link.get_attribute("href") == f"/exercises/{first.id}#coach-media"
+    assert link.get_attribute("target") == "_blank"
+    no_sideways_scroll(client)

@@ -162,6 +162,11 @@
     });
     show(el.easier, !!step.easier && !easierFor[step.id]);
     picture(variant);
+    var media = $("g-media");  // the coach's own photos, videos and links, on the exercise page
+    if (media) {
+      media.hidden = !step.media;
+      if (step.media) { media.firstChild.href = step.media.href; media.firstChild.textContent = step.media.text; }
+    }
   }
 
   function showUnit(announceName) {
