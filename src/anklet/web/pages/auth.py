@@ -176,7 +176,19 @@ def sign_out(request: Request, uow: Uow) -> Response:
     sign_out_session(request, uow)  # ended on the server: a copy of the cookie is refused too
     uow.commit()
     flash(request, "You are signed out.")
-    return RedirectResponse("/sign-in", 303)
+    return _forget_pages(RedirectResponse("/sign-in", 303))
+
+
+CLEAR_CACHE = '"cache"'
+"""``Clear-Site-Data`` at sign-out: the browser's copies of this site's pages go. Not
+``"storage"``: that would also wipe a session saved on the phone and not yet sent (the
+offline queue, ``static/outbox.js``); the pages the service worker kept are deleted by
+``static/offline.js`` at sign-out and whenever a page shows another account, or nobody."""
+
+
+def _forget_pages(response: Response) -> Response:
+    response.headers["Clear-Site-Data"] = CLEAR_CACHE
+    return response
 
 
 @router.get("/account")
@@ -254,7 +266,7 @@ def sign_out_everywhere(request: Request, account: PageAccount, uow: Uow) -> Res
     flash(request, "You are signed out on every device"
           + (f", and your {tokens} API token{'s were' if tokens != 1 else ' was'} deleted."
              if tokens else "."))
-    return RedirectResponse("/sign-in", 303)
+    return _forget_pages(RedirectResponse("/sign-in", 303))
 
 
 @router.post("/account/tokens")

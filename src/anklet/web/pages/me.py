@@ -435,7 +435,12 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
     values = await _form(request)
     values.pop("csrf_token", None)
     errors: dict[str, str] = {}
-    once = offline.once_from(request, values, errors)  # a repeat of its key stores nothing
+    try:
+        once = offline.once_from(request, values)  # a repeat of its key stores nothing
+    except InputError as e:
+        if as_json:
+            return offline.refused_answer(422, str(e), {offline.KEY_FIELD: str(e)})
+        raise
     today = dt.date.today()
     rows = _read_rows(values, ctx.library, {})
 

@@ -31,6 +31,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 import anklet
+from anklet.domain.errors import InputError
+from anklet.domain.text import safe_echo
 from anklet.services.records import Logged, Once
 from anklet.store.session_keys import KEY_MAX
 from anklet.web.deps import MaybeAccount, csrf_token
@@ -87,22 +89,23 @@ def wants_json(request: Request) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
 
-def once_from(request: Request, values: dict[str, str], errors: dict[str, str]) -> Once | None:
+def once_from(request: Request, values: dict[str, str]) -> Once | None:
     """The idempotency key the session came with (header or form field; taken out of
-    ``values``) and the fingerprint of the rest of the form; None without a key. A key
-    that is not one is an error in ``errors``, named like a field."""
+    ``values``) and the fingerprint of the rest of the form; None without a key.
+    InputError, naming the field, for a key that is not one (only a hand-made form or
+    client sends one: the pages make UUIDs)."""
     field = values.pop(KEY_FIELD, "").strip()
     header = request.headers.get(KEY_HEADER, "").strip()
     key = header or field
     if not key:
         return None
     if header and field and header != field:
-        errors[KEY_FIELD] = (f"The {KEY_HEADER} header and the {KEY_FIELD} field differ "
-                             f"(“{header[:70]}”, “{field[:70]}”): send one key.")
-        return None
+        raise InputError(KEY_FIELD, field, "the same key as the header", message=(
+            f"The {KEY_HEADER} header and the {KEY_FIELD} field differ "
+            f"(“{safe_echo(header[:70])}”, “{safe_echo(field[:70])}”): send one key."))
     if not _KEY.fullmatch(key):
-        errors[KEY_FIELD] = (f"{KEY_HEADER} “{key[:70]}” is not a key: use {KEY_ACCEPTED}.")
-        return None
+        raise InputError(KEY_FIELD, key, KEY_ACCEPTED, message=(
+            f"{KEY_HEADER} “{safe_echo(key[:70])}” is not a key: use {KEY_ACCEPTED}."))
     body = json.dumps(sorted(values.items()), ensure_ascii=True)
     return Once(key, hashlib.sha256(body.encode()).hexdigest())
 
