@@ -12,6 +12,7 @@ command that needs little answer at once.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import sys
@@ -128,8 +129,16 @@ def fail(e: AnkletError, as_json: bool) -> NoReturn:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, turning product errors into clear messages."""
+    """Entry point: run the app, turning product errors into clear messages.
+
+    Without ``argv`` this is the ``anklet`` process itself (the console script), which
+    starts with the garbage collector held off (see :func:`anklet.cli.common.settle`); a
+    caller in a process of its own (a test) passes ``argv`` and keeps its collector as it
+    was."""
     args = sys.argv[1:] if argv is None else argv
+    state.own_process = argv is None
+    if state.own_process:
+        gc.disable()
     as_json = "--json" in args
     app = add_commands(_app(), command_of(args))
     try:

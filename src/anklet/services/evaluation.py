@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing as mp
 import queue
 import sys
 import threading
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from multiprocessing.context import BaseContext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from anklet.domain.adherence import Adherence, index_days, week_adherence, week_pct
 from anklet.domain.decisions import (
@@ -30,6 +27,10 @@ from anklet.domain.runs import key_run_dates
 from anklet.store.db import make_engine
 from anklet.store.repository import StoredDecision, gc_paused
 from anklet.store.uow import UnitOfWork
+
+if TYPE_CHECKING:  # the process pool is imported when a batch runs in parallel
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
 
 
 @dataclass(frozen=True)
@@ -267,6 +268,8 @@ def _reevaluate_in_parallel(uow: UnitOfWork, pieces: list[tuple[int, int]], proc
     its first batch. It gives each worker one batch at a time and hands back finished ones:
     a worker holding more when none is left would keep this process waiting at the end.
     """
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
     url = uow.engine.url.render_as_string(hide_password=False)
     todo = deque(pieces)
     taking = threading.Lock()
@@ -344,6 +347,8 @@ def _reevaluate_in_parallel(uow: UnitOfWork, pieces: list[tuple[int, int]], proc
 
 
 def _worker_context() -> BaseContext:
+    import multiprocessing as mp
+
     # not "fork": a forked child would share (and, exiting, close) this process's database
     # connections
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"

@@ -8,6 +8,7 @@ modules it had imported when it ended: a behaviour, not a timing (the timing is
 from __future__ import annotations
 
 import ast
+import gc
 import inspect
 import json
 import os
@@ -25,12 +26,14 @@ import anklet.cli.app as cli_app
 from anklet.store.db import make_engine, migrate
 
 # What only some commands need: the web app, the importers and their parsers, Alembic, the
-# vision stack, password hashing and strength, PDF and templates.
+# vision stack, password hashing and strength, PDF and templates, the process pool of a
+# parallel re-evaluation; and pydantic-settings, which the settings no longer need.
 NEVER_AT_START = ("alembic", "fastapi", "starlette", "uvicorn", "jinja2", "weasyprint", "cv2",
                   "numpy", "mediapipe", "PIL", "argon2", "zxcvbn", "fitdecode", "gpxpy",
                   "icalendar", "anklet.importers", "anklet.web", "anklet.vision",
                   "anklet.services.photo", "anklet.services.accounts",
-                  "anklet.services.activities")
+                  "anklet.services.activities", "multiprocessing", "concurrent.futures.process",
+                  "pydantic_settings", "dotenv")
 # --help needs neither the database nor the decision engine.
 NOT_FOR_HELP = (*NEVER_AT_START, "sqlalchemy", "anklet.store", "anklet.services",
                 "anklet.domain.decisions", "anklet.domain.planner", "anklet.cli.render")
@@ -207,3 +210,66 @@ def test_status_shows_the_same_with_the_data_files_parsed_or_from_the_cache(
     assert cached == parsed
     assert "yaml" in parsed_modules
     assert "yaml" not in cached_modules  # nothing was parsed: all came from the cache
+
+
+# The ``anklet`` process itself: main() with no arguments, as the console script calls it.
+OWN = """
+import gc, json, sys
+report = sys.argv[1]
+sys.argv = ["anklet", *sys.argv[2:]]
+from anklet.cli.app import main
+from anklet.cli.common import state
+early = []  # a collection that started before the command had its context
+gc.callbacks.append(lambda phase, info: early.append(1)
+                    if phase == "start" and state.ctx is None else None)
+try:
+    main()
+except SystemExit as e:
+    code = e.code
+else:
+    code = 0
+with open(report, "w") as f:
+    json.dump({"code": code, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count(),
+               "early": len(early)}, f)
+"""
+
+
+def _own(tmp_path: Path, *args: str) -> dict[str, Any]:
+    """How the collector stood when a fresh ``anklet ARGS`` process (main() with no
+    arguments, as the console script calls it) ended."""
+    report = tmp_path / "gc.json"
+    subprocess.run([sys.executable, "-c", OWN, str(report), *args], check=True,
+                   capture_output=True, env=dict(os.environ, HOME=str(tmp_path / "home")),
+                   timeout=120)
+    return dict(json.loads(report.read_text()))
+
+
+def test_the_anklet_process_starts_without_collecting_and_collects_afterwards(
+        tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    subprocess.run([sys.executable, "-c", "from anklet.cli.app import main; main()", "--db",
+                    url, "add-person", "ann", "--name", "Ann"], check=True,
+                   capture_output=True, timeout=120)
+    found = _own(tmp_path, "--db", url, "status", "ann")
+    assert found["code"] in (0, None)
+    # what start-up made is frozen, not walked again and again; from the context on, the
+    # collector is back for what the command makes
+    assert found["early"] == 0
+    assert found["frozen"] > 10_000
+    assert found["enabled"] is True
+    found = _own(tmp_path, "--db", url, "exercises")  # no database: the files alone
+    assert found["enabled"] is True
+    assert found["frozen"] > 0
+
+
+def test_main_called_with_arguments_in_a_test_leaves_the_collector_as_it_was(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    frozen = gc.get_freeze_count()
+    with pytest.raises(SystemExit):
+        cli_app.main(["--help"])
+    capsys.readouterr()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
