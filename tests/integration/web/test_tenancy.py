@@ -446,3 +446,39 @@ def test_a_coachs_media_reaches_only_the_coach_and_their_clients(world: World,
     for b in (casey_b, vera_b):
         assert "Casey's secret cue" in html.unescape(b.get("/exercises/ankle-circles").text)
         assert b.get(url("/exercises/{exercise_id}/media/{media_id}")).status_code == 200
+
+
+def test_the_offline_routes_and_session_keys_reach_only_their_own(world: World) -> None:
+    """/sw.js and /offline/state name no person; /offline/state names only this browser's
+    own account (a tag). A key the victim's phone sent her session with lets nobody else
+    log, repeat or learn of it: the queue's post to her log is 404 (signed out: sign in)."""
+    form = {"date": TODAY.isoformat(), "ex0_id": "ankle-circles", "ex0_done": "on",
+            "ex0_reps": "10", "ex0_side": "both", "pain_during": "1"}
+    key = "c0ffee00-1234-4abc-8def-0123456789ab"
+
+    def queue_post(b: WebClient) -> Any:
+        token = b.csrf()
+        return b.post(f"/people/{world.key}/log", data={**form, "csrf_token": token},
+                      headers={"Accept": "application/json", "Idempotency-Key": key,
+                               "X-CSRF-Token": token})
+
+    vera = world.web.browser()
+    assert vera.sign_in("vera@example.org").status_code == 303
+    assert queue_post(vera).status_code == 201
+    before = world.snapshot()
+    tags = {vera.get("/offline/state").json()["account"]}
+    for who, b in world.browsers().items():
+        for path in ("/sw.js", "/offline/state"):
+            _assert_nothing_leaked(b.get(path).text, f"{who}: {path}")
+        r = queue_post(b)
+        if who == "signed out":
+            assert r.status_code == 303, who
+            assert r.headers["location"].startswith("/sign-in")
+            continue
+        assert r.status_code == 404, who
+        assert r.json()["status"] == "refused"
+        _assert_nothing_leaked(r.text, f"{who}: the queue's post")
+        tag = b.get("/offline/state").json()["account"]
+        assert tag not in tags, f"{who} has another account's tag"
+        tags.add(tag)
+    assert world.snapshot() == before
