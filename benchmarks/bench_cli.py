@@ -5,7 +5,9 @@ The floor is what Python needs to import the libraries every command uses anyway
 are run N times, interleaved (floor, command 1, command 2, ..., floor, ...), so a machine
 that speeds up or slows down during the run affects them alike; the median of each is
 reported with its ratio to the floor's median (target: 1.5 or less for ``--help`` and
-``status``).
+``status``), wall-clock time (the target's measure) and CPU time (user + system: less
+disturbed by other work on the machine), with the machine's load average before and after
+(compare figures taken at a similar load).
 
 The commands run on a fresh SQLite database holding the demo people (``anklet demo``,
 made before timing), in a temporary folder (also their home, so the parsed data files are
@@ -21,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,16 +43,23 @@ COMMANDS = {
 TARGET = 1.5
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """The wall-clock and CPU (user + system) seconds of one whole run of ``cmd``."""
+    start, cpu = time.perf_counter(), _cpu()
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs of each command")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, ANKLET_DATABASE_URL=f"sqlite:///{Path(tmp) / 'bench.db'}",
                    HOME=tmp, COLUMNS="100")
@@ -61,20 +71,29 @@ def main() -> None:
         subprocess.run([*ANKLET, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
         for argv in COMMANDS.values():  # warm the file cache (and .pyc files) once
             timed([*ANKLET, *argv], env)
-        times: dict[str, list[float]] = {"floor": [], **{name: [] for name in COMMANDS}}
+        times: dict[str, list[tuple[float, float]]] = {"floor": [],
+                                                        **{name: [] for name in COMMANDS}}
         for _ in range(args.runs):
             times["floor"].append(timed(FLOOR, env))
             for name, argv in COMMANDS.items():
                 times[name].append(timed([*ANKLET, *argv], env))
-    floor = statistics.median(times["floor"])
+
+    def median(name: str, which: int) -> float:
+        return statistics.median(t[which] for t in times[name])
+
+    floor, floor_cpu = median("floor", 0), median("floor", 1)
     print(json.dumps({
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
+        "load_average": {"before": [round(x, 2) for x in load_before],
+                         "after": [round(x, 2) for x in os.getloadavg()]},
         "runs": args.runs,
         "floor": {"command": 'python -c "import sqlalchemy, pydantic, typer, rich"',
-                  "median_s": round(floor, 3)},
-        "commands": {name: {"median_s": round(statistics.median(times[name]), 3),
-                            "ratio": round(statistics.median(times[name]) / floor, 2)}
+                  "median_s": round(floor, 3), "cpu_median_s": round(floor_cpu, 3)},
+        "commands": {name: {"median_s": round(median(name, 0), 3),
+                            "ratio": round(median(name, 0) / floor, 2),
+                            "cpu_median_s": round(median(name, 1), 3),
+                            "cpu_ratio": round(median(name, 1) / floor_cpu, 2)}
                      for name in COMMANDS},
         "target_ratio": TARGET,
     }, indent=2))
