@@ -330,3 +330,14 @@ def test_today_the_week_plan_and_the_guided_session_point_to_the_coachs_media(
     guided = client_of_coach.get(f"/people/{key}/guided").text
     assert guided.count('data-testid="guided-media"') == 1
     assert f'"media": {{"href": "/exercises/{first}#coach-media"' in guided
+
+
+def test_an_upload_of_unknown_length_is_refused_before_it_is_read(web: Web,
+                                                                  coach: WebClient) -> None:
+    token = coach.csrf()
+    r = coach.post("/exercises/ankle-circles/media", content=iter([b"x" * 100]),
+                   headers={"content-type": "multipart/form-data; boundary=b",
+                            "x-csrf-token": token})
+    assert r.status_code == 411
+    assert "Nothing was stored" in r.text
+    assert rows(web) == []

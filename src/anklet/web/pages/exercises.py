@@ -65,6 +65,9 @@ async def limit_body(request: Request) -> None:
     if request.method != "POST":
         return
     length = request.headers.get("content-length", "")
+    if not length and request.headers.get("transfer-encoding"):
+        raise HTTPException(411, "Please send the file from the page's form (the upload must "
+                                 "say how large it is). Nothing was stored.")
     if length.isdigit() and int(length) > MAX_MEDIA_BODY:
         raise HTTPException(413, (
             f"That upload is {int(length) / (1024 * 1024):.0f} MB; a video of up to "
