@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from anklet.domain.datafile import line_of, parse_yaml, read_text, strip_lines
 from anklet.domain.errors import DataFileError, NotFoundError
 from anklet.domain.history import Activity, problems_from
+from anklet.domain.measures import MeasureKind
 
 HEEL_WARNING = ("Never roll or press on the heel: it has many sensitive nerves. Work the ball "
                 "of the foot, the toe pads and the arch only.")
@@ -116,9 +117,15 @@ class Dose(BaseModel):
     rounds: Annotated[int, Field(ge=1, le=10)] | None = None
     per_side: bool = True
     load: Annotated[str, Field(max_length=120)] | None = None
+    grows: bool = Field(default=True, description=(
+        "false: the amount is the studied one (soft-tissue release); a plan may lower it "
+        "while the dose is cut, but never raises it above this"))
 
     def scaled(self, level: float = 1.0) -> dict[str, int | None]:
-        """Sets, reps, seconds and rounds at ``level`` (timed work of 20 s or more in 5 s steps)."""
+        """Sets, reps, seconds and rounds at ``level`` (timed work of 20 s or more in 5 s steps;
+        a dose that does not grow stays at its own amount above level 1.0)."""
+        if not self.grows:
+            level = min(level, 1.0)
         secs = None
         if self.seconds:
             secs = scale(self.seconds, level)
@@ -188,6 +195,9 @@ class Exercise(BaseModel):
                                                     "heavy deadlifts)")
     prerequisite: str | None = Field(default=None, description="an exercise id to have done "
                                                                "before this one")
+    needs: dict[MeasureKind, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=dict, description="a test result the weaker side must reach first "
+                                          "(for example balance_eyes_open: 30)")
 
 
 @dataclass(frozen=True)

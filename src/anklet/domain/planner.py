@@ -59,6 +59,7 @@ from anklet.domain.history import (
     RunKind,
     gait_off_since,
 )
+from anklet.domain.measures import MEASURE_INFO, MeasureKind
 from anklet.domain.plan_changes import ChangeStatus, category_words, check_new, pin_text, statuses
 from anklet.domain.protocol import Blocker, Habit, PlannerRules, Protocol, Stage, Target, load_protocol
 from anklet.domain.runs import cadence_trend
@@ -207,6 +208,8 @@ class _Person:
     quick_feet_max_level: int = 5
     """The highest level of agility or landing work (quick footwork is a fall risk for a
     walker or an older person; ``planner.low_impact_agility_max_level``)."""
+    weaker: Mapping[MeasureKind, float] = field(default_factory=dict)
+    """The weaker side's latest result of each test (what an exercise's ``needs`` reads)."""
 
 
 def _person(decision: Decision, history: History, protocol: Protocol, start: dt.date) -> _Person:
@@ -241,7 +244,19 @@ def _person(decision: Decision, history: History, protocol: Protocol, start: dt.
                        for x in s.exercises)
     quick = int(rules.low_impact_agility_max_level.value) if low_impact else 5
     return _Person(activities, profile, age, low_impact, caution, max_level, logged,
-                   form_work=not race_ahead, quick_feet_max_level=quick)
+                   form_work=not race_ahead, quick_feet_max_level=quick,
+                   weaker=_weaker_side(history, decision.as_of))
+
+
+def _weaker_side(history: History, as_of: dt.date) -> dict[MeasureKind, float]:
+    """Each test's result on the weaker side: the lower of each side's latest up to ``as_of``."""
+    latest: dict[tuple[MeasureKind, str], float] = {}
+    for m in sorted((m for m in history.measurements if m.date <= as_of), key=lambda m: m.date):
+        latest[m.kind, m.side] = m.value
+    out: dict[MeasureKind, float] = {}
+    for (kind, _side), value in latest.items():
+        out[kind] = min(value, out.get(kind, value))
+    return out
 
 
 def _suitable(e: Exercise, who: _Person) -> bool:
@@ -253,6 +268,12 @@ def _why_not(e: Exercise, who: _Person) -> str | None:
     """Why ``e`` may not be planned for this person now, in words (None: it may)."""
     if e.prerequisite is not None and e.prerequisite not in who.logged:
         return f"it comes after {e.prerequisite.replace('-', ' ')}, which is not logged yet"
+    for kind, least in e.needs.items():
+        have = who.weaker.get(kind)
+        if have is not None and have < least:
+            label, rng, _ = MEASURE_INFO[kind]
+            return (f"it needs {label.lower()} of at least {least:g} {rng.unit} on each side "
+                    f"first (the weaker side: {have:g} {rng.unit} at the last test)")
     if who.caution and (e.level > who.max_level or e.category in _NO_LANDING
                         or e.load is LoadType.PLYOMETRIC):
         return (f"{who.caution}, so no agility, landing or jumping and nothing above "

@@ -1,0 +1,106 @@
+"""Plans a physio would sign: a harder balance variant only once plain single-leg balance holds
+what it asks (the weaker side's last test), and timed soft-tissue release stays at its studied
+amount however high the dose level climbs (it is still lowered while the dose is cut)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from anklet.domain.decisions import Decision
+from anklet.domain.exercises import Category, load_library
+from anklet.domain.history import Availability, History, Measurement, Person
+from anklet.domain.measures import MeasureKind
+from anklet.domain.planner import plan_week
+from anklet.domain.protocol import load_protocol
+
+PROTOCOL = load_protocol()
+LIBRARY = load_library()
+MONDAY = dt.date(2026, 11, 23)
+HARDER_BALANCE = {e.id for e in LIBRARY.exercises if MeasureKind.BALANCE_EYES_OPEN in e.needs}
+
+
+def _decision(stage: int, level: float, variant: int) -> Decision:
+    return Decision(person_id="p", as_of=MONDAY, status="working", stage=stage,
+                    stage_name=PROTOCOL.stage(stage).name, stage_since=MONDAY - dt.timedelta(30),
+                    dose_level=level, variant_level=variant, gate=None, clear_to_train=False,
+                    asymmetries=(), flags=(), reasons=("a reason",), timeline=())
+
+
+def _plan(stage: int, level: float, variant: int, balance: tuple[float, float] | None = None):  # type: ignore[no-untyped-def]
+    measures = []
+    if balance is not None:
+        for side, value in zip(("left", "right"), balance, strict=True):
+            measures.append(Measurement(date=MONDAY - dt.timedelta(days=3), side=side,
+                                        kind=MeasureKind.BALANCE_EYES_OPEN, value=value))
+    h = History(person=Person(id="p", name="P"), measurements=measures,
+                availability=Availability(mon=60, tue=60, wed=60, thu=60, fri=60, sat=60,
+                                          sun=60))
+    return plan_week(_decision(stage, level, variant), h, week_start=MONDAY, protocol=PROTOCOL,
+                     library=LIBRARY)
+
+
+def _items(plan):  # type: ignore[no-untyped-def]
+    return [i for d in plan.days for b in d.blocks for i in b.items]
+
+
+def test_every_balance_exercise_but_the_plain_stance_needs_thirty_seconds_first() -> None:
+    balance = {e.id for e in LIBRARY.exercises if e.category is Category.BALANCE}
+    assert balance - {"single-leg-stance"} == HARDER_BALANCE
+    assert {LIBRARY.by_id[x].needs[MeasureKind.BALANCE_EYES_OPEN] for x in HARDER_BALANCE} == {30}
+
+
+@pytest.mark.parametrize("variant", [2, 3])
+def test_a_person_who_holds_twenty_seconds_gets_plain_single_leg_balance(variant: int) -> None:
+    plan = _plan(3, 1.3, variant, balance=(35, 20))
+    balance = {i.exercise.id for i in _items(plan) if i.exercise.category is Category.BALANCE}
+    assert balance, "a stage-3 week has balance work"
+    assert not balance & HARDER_BALANCE
+    assert "single-leg-stance" in balance
+
+
+def test_once_both_sides_hold_thirty_seconds_the_harder_variant_comes() -> None:
+    plan = _plan(3, 1.3, 2, balance=(35, 31))
+    balance = {i.exercise.id for i in _items(plan) if i.exercise.category is Category.BALANCE}
+    assert balance & HARDER_BALANCE
+
+
+def test_an_older_test_does_not_count_once_a_newer_one_is_in() -> None:
+    # tested at 20 s on the weaker side, then retested a week later at 32 s
+    measures = [Measurement(date=MONDAY - dt.timedelta(days=d), side=s,
+                            kind=MeasureKind.BALANCE_EYES_OPEN, value=v)
+                for d, s, v in ((10, "left", 35), (10, "right", 20),
+                                (2, "left", 36), (2, "right", 32))]
+    hist = History(person=Person(id="p", name="P"), measurements=measures,
+                   availability=Availability(mon=60, tue=60, wed=60, thu=60, fri=60, sat=60,
+                                             sun=60))
+    again = plan_week(_decision(3, 1.3, 2), hist, week_start=MONDAY, protocol=PROTOCOL,
+                      library=LIBRARY)
+    balance = {i.exercise.id for i in _items(again) if i.exercise.category is Category.BALANCE}
+    assert balance & HARDER_BALANCE
+
+
+def test_timed_release_stays_at_its_studied_amount_at_the_top_dose_level() -> None:
+    top = PROTOCOL.dosing.max_level.value
+    release = [i for i in _items(_plan(2, top, 1))
+               if i.exercise.category in (Category.FOOT_RELEASE, Category.SHIN_CALF_RELEASE)
+               and i.exercise.dose.seconds]
+    assert release, "a stage-2 week has timed release"
+    for item in release:
+        amounts = item.prescribed(top)
+        assert amounts.seconds == item.exercise.dose.seconds, item.exercise.id
+        assert f"{item.exercise.dose.seconds} s" in item.dose
+
+
+def test_timed_release_is_still_lowered_while_the_dose_is_cut() -> None:
+    calf = LIBRARY.by_id["calf-roll-seated"]
+    assert calf.dose.scaled(0.8)["seconds"] == 50
+    assert calf.dose.scaled(1.5)["seconds"] == 60
+
+
+def test_strength_still_grows_with_the_dose_level() -> None:
+    raise_ = next(e for e in LIBRARY.exercises if e.category is Category.CALF_STRENGTH
+                  and e.dose.reps)
+    assert raise_.dose.grows
+    assert (raise_.dose.scaled(1.5)["reps"] or 0) > (raise_.dose.scaled(1.0)["reps"] or 0)
