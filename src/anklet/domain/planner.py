@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -534,6 +535,30 @@ def _exact(jobs: list[_Job], cap: list[int], taken: list[set[int]]) -> list[list
     n = len(jobs)
     spaced = sum(1 << i for i, j in enumerate(jobs) if j.spaced)
     visited = [0]
+    fits: dict[tuple[int, tuple[int, ...]], list[tuple[int, int]]] = {}
+    drops: dict[int, tuple[int, ...]] = {}
+
+    def subsets(day: int, options: tuple[int, ...]) -> list[tuple[int, int]]:
+        """(mask, weight) of each subset of ``options`` that fits the day's minutes, the
+        subsets taking a job before those leaving it out (the order the search tries them,
+        which decides between equally good placements). Many week states share a day's
+        options, so each list is made once."""
+        found = fits.get((day, options))
+        if found is None:
+            found = []
+            stack: list[tuple[int, int, int, int]] = [(0, 0, 0, 0)]
+            while stack:
+                k, mask, used, weight = stack.pop()
+                if k == len(options):
+                    found.append((mask, weight))
+                    continue
+                i = options[k]
+                stack.append((k + 1, mask, used, weight))
+                if used + jobs[i].minutes <= cap[day]:
+                    stack.append((k + 1, mask | 1 << i, used + jobs[i].minutes,
+                                  weight + jobs[i].weight))
+            fits[day, options] = found
+        return found
 
     @cache
     def best(day: int, needs: tuple[int, ...], prev: int) -> tuple[int, tuple[int, ...]]:
@@ -544,26 +569,18 @@ def _exact(jobs: list[_Job], cap: list[int], taken: list[set[int]]) -> list[list
         if day == 7 or not any(needs):
             return 0, ()
         result: tuple[int, tuple[int, ...]] = (-1, ())
-        options = [i for i in range(n) if needs[i] > 0 and jobs[i].minutes <= cap[day]
-                   and day not in taken[jobs[i].index]
-                   and not (jobs[i].spaced and prev >> i & 1)]
-        # enumerate subsets of the options that fit the day's minutes
-        stack: list[tuple[int, int, int, int]] = [(0, 0, 0, 0)]
-        while stack:
-            k, mask, used, weight = stack.pop()
-            if k == len(options):
-                nxt = tuple(needs[i] - (mask >> i & 1) for i in range(n))
-                # only the spaced jobs' days matter to the next day: a smaller memo
-                sub, masks = best(day + 1, nxt, mask & spaced)
-                total = sub + weight
-                if total > result[0]:
-                    result = (total, (mask, *masks))
-                continue
-            i = options[k]
-            stack.append((k + 1, mask, used, weight))
-            if used + jobs[i].minutes <= cap[day]:
-                stack.append((k + 1, mask | 1 << i, used + jobs[i].minutes,
-                              weight + jobs[i].weight))
+        options = tuple(i for i in range(n) if needs[i] > 0 and jobs[i].minutes <= cap[day]
+                        and day not in taken[jobs[i].index]
+                        and not (jobs[i].spaced and prev >> i & 1))
+        for mask, weight in subsets(day, options):
+            drop = drops.get(mask)
+            if drop is None:
+                drop = drops[mask] = tuple(mask >> i & 1 for i in range(n))
+            # only the spaced jobs' days matter to the next day: a smaller memo
+            sub, masks = best(day + 1, tuple(map(operator.sub, needs, drop)), mask & spaced)
+            total = sub + weight
+            if total > result[0]:
+                result = (total, (mask, *masks))
         return result
 
     _, masks = best(0, tuple(j.need for j in jobs), 0)
