@@ -6,6 +6,12 @@ session with ``initdb`` and ``pg_ctl``). The PostgreSQL half is marked
 ``postgres`` (deselect it with ``-m "not postgres"``) and is skipped, with the
 reason, where no PostgreSQL binaries are installed.
 
+Every fresh database is a copy of one migrated per test session (per xdist worker): a
+SQLite template file copied, a PostgreSQL template database cloned with ``CREATE DATABASE
+… TEMPLATE``. Running the migrations once instead of for every test is most of the set-up
+time saved; what a test gets is the same as a freshly migrated database (the migrations
+themselves are tested from an empty database in ``tests/integration/store``).
+
 ``initdb`` refuses to run as root; under root (containers, CI) the server is
 run as the ``postgres`` user (or ``nobody``) through ``runuser``, in a
 temporary folder owned by that user.
@@ -13,6 +19,7 @@ temporary folder owned by that user.
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -53,6 +60,30 @@ def _postgres_admin(postgres_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the newest revision, copied for each fresh database. The
+    migrations run in WAL mode; closing the last connection folds the log into the file and
+    removes it, so the one file is the whole database (checked)."""
+    path = tmp_path_factory.mktemp("template") / "anklet.db"
+    _migrate(f"sqlite:///{path}")
+    for leftover in ("-wal", "-journal"):
+        assert not path.with_name(path.name + leftover).exists(), f"{leftover} left by migrate"
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(_postgres_admin: Engine, postgres_url: str) -> str:
+    """The name of a database migrated to the newest revision on the session's server, the
+    template each fresh PostgreSQL database is cloned from (no one stays connected to it:
+    PostgreSQL copies a template only while it has no sessions)."""
+    name = "anklet_template"
+    with _postgres_admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    _migrate(postgres_url.rsplit("/", 1)[0] + f"/{name}")
+    return name
+
+
 FreshDatabase = Callable[[str, Path], AbstractContextManager[str]]
 
 
@@ -65,18 +96,18 @@ def fresh_database(request: pytest.FixtureRequest) -> FreshDatabase:
     @contextmanager
     def make(kind: str, folder: Path) -> Iterator[str]:
         if kind == "sqlite":
-            url = f"sqlite:///{folder / 'anklet.db'}"
-            _migrate(url)
-            yield url
+            template: Path = request.getfixturevalue("_sqlite_template")
+            shutil.copyfile(template, folder / "anklet.db")
+            yield f"sqlite:///{folder / 'anklet.db'}"
             return
         base: str = request.getfixturevalue("postgres_url")
         admin: Engine = request.getfixturevalue("_postgres_admin")
+        source: str = request.getfixturevalue("_postgres_template")
         name = f"test_{uuid.uuid4().hex[:12]}"
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
         try:
             url = base.rsplit("/", 1)[0] + f"/{name}"
-            _migrate(url)
             yield url
         finally:
             with admin.connect() as conn:
