@@ -7,8 +7,8 @@ offline queue's questions to the server, and sending a session exactly once.
   static files) replaces the old caches.
 * ``/offline/state`` — for the offline queue (``static/outbox.js``), before it sends what
   was saved on the phone: who is signed in here (an opaque tag of the account, never the
-  email) and this session's CSRF token; 401 when nobody is (the queue then waits and says
-  "sign in to send").
+  email) and this session's CSRF token; ``signed_in: false`` when nobody is (the queue then
+  waits and says "sign in to send").
 * A session sent with an ``Idempotency-Key`` header or an ``idempotency_key`` form field is
   stored once: :func:`once_from` reads the key and makes the fingerprint of what was sent;
   the log form's route (:func:`anklet.web.pages.me.log_session`) hands both to
@@ -77,9 +77,9 @@ def service_worker() -> Response:
 @router.get("/offline/state")
 def offline_state(request: Request, account: MaybeAccount) -> Response:
     """Who is signed in on this browser (a tag) and the CSRF token to send with."""
-    if account is None or account.must_change_password:
+    if account is None or account.must_change_password:  # an answer, not an error: 200
         return JSONResponse({"signed_in": False,
-                             "message": "Sign in to send what is saved on this phone."}, 401)
+                             "message": "Sign in to send what is saved on this phone."})
     return JSONResponse({"signed_in": True, "account": account_tag(request, account),
                          "csrf": csrf_token(request)})
 

@@ -117,14 +117,14 @@
       return fetch("/offline/state", {credentials: "same-origin", cache: "no-store",
                                       headers: {"Accept": "application/json"}})
         .then(function (r) {
-          if (r.status === 401) {  // signed out: keep everything, say "sign in to send"
+          return r.ok ? r.json() : null;  // the server is busy: try again later
+        })
+        .then(function (state) {
+          if (state && !state.signed_in) {  // signed out: keep everything, "sign in to send"
             return Promise.all(todo.map(function (i) {
               return api.update(i.key, {state: "sign-in"});
             })).then(function () { return null; });
           }
-          return r.ok ? r.json() : null;  // the server is busy: try again later
-        })
-        .then(function (state) {
           if (!state) return null;
           return todo.reduce(function (p, item) {
             return p.then(function () { return sendOne(item, state); });
