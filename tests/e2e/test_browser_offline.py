@@ -49,7 +49,7 @@ def _sessions_today(server: Server, key: str) -> list[Any]:
         return [s for s in uow.people.get(key).sessions if s.date == dt.date.today()]
 
 
-def _until(page: Any, what: str, check: Any) -> Any:
+def _until(page: Any, what: str, check: Any, why: str | None = None) -> Any:
     """Wait for ``check()`` to be truthy, polled from here (the page's clock is fake, so
     nothing in the page may do the waiting). Between polls Playwright handles its events
     (``wait_for_timeout`` is Playwright's own wait, not the page's clock)."""
@@ -59,7 +59,8 @@ def _until(page: Any, what: str, check: Any) -> Any:
         if got:
             return got
         if time.monotonic() > deadline:
-            raise AssertionError(f"still not so after {TIMEOUT_MS // 1000} s: {what}")
+            seen = f" ({page.evaluate(why)})" if why else ""
+            raise AssertionError(f"still not so after {TIMEOUT_MS // 1000} s: {what}{seen}")
         page.wait_for_timeout(250)
 
 
@@ -89,7 +90,10 @@ def test_offline_session_is_kept_on_the_phone_and_arrives_once(server: Server,
         "href", "/static/manifest.webmanifest")
     # the worker takes the page over and keeps the week's pages, with their pictures
     _until(page, "a service worker controls Today",
-           lambda: page.evaluate("!!navigator.serviceWorker.controller"))
+           lambda: page.evaluate("!!navigator.serviceWorker.controller"),
+           why="""navigator.serviceWorker.getRegistration().then(r => r ? JSON.stringify({
+               installing: !!r.installing, waiting: !!r.waiting,
+               active: r.active && r.active.state}) : 'no registration')""")
     guided = f"/people/{key}/guided"
     for url in ("/me", guided, f"/people/{key}/plan", f"/people/{key}/log"):
         _until(page, f"{url} is kept on the phone", lambda u=url: _kept(page, u))

@@ -4,8 +4,8 @@
 //
 // * Static files: cached at install under the version (a hash of every static file), served
 //   from there; a new deploy is a new version, and the old caches go when it activates.
-// * The plan pages a person opens (Today, the guided session, the week, the log form) and the
-//   exercise pictures in them: network first; the copy kept is shown only when the network
+// * The plan pages a person opens (Today, the guided session, the week, the log form: their
+//   own, never a client's on a coach's phone) and the exercise pictures in them: network first; the copy kept is shown only when the network
 //   fails, marked with the time it was saved (the page shows "You're offline — this is the
 //   plan as of ..."). Kept in one cache for the account signed in here: offline.js empties it
 //   when another account (or nobody) is signed in, and at sign-out.
@@ -25,8 +25,11 @@ var CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'sel
   + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(STATIC).then(function (c) { return c.addAll(PRECACHE); })
-    .then(function () { return self.skipWaiting(); }));
+  // each file on its own: one that fails to load (a deploy in progress) never stops the
+  // worker installing; it is fetched from the network when asked for
+  event.waitUntil(caches.open(STATIC).then(function (c) {
+    return Promise.all(PRECACHE.map(function (u) { return c.add(u).catch(function () {}); }));
+  }).then(function () { return self.skipWaiting(); }));
 });
 
 self.addEventListener("activate", function (event) {
@@ -44,9 +47,12 @@ function signedIn() {  // the account offline.js last saw here ("" or null: nobo
 }
 
 function keep(url, response) {
-  // a copy with the time it was saved; an HTML page's pictures kept with it
-  return signedIn().then(function (account) {
-    if (!account) return null;
+  // a copy with the time it was saved; an HTML page's pictures kept with it. Only the signed-in
+  // person's own pages: a coach's phone keeps no client's page (only the pictures)
+  var whose = /^\/people\/([^/?]+)\//.exec(url);
+  return Promise.all([signedIn(), self.AnkletOutbox.getMeta("person")]).then(function (got) {
+    var account = got[0], person = got[1];
+    if (!account || (whose && decodeURIComponent(whose[1]) !== person)) return null;
     return response.blob().then(function (blob) {
       var headers = new Headers(response.headers);
       headers.set("X-Anklet-Saved", new Date().toISOString());
@@ -112,7 +118,8 @@ function alias(path) {  // /me/plan and /me/guided lead to the person's own page
 function networkFirst(request, url) {
   var key = url.pathname + url.search;
   return fetch(request).then(function (response) {
-    if (response.ok && response.type === "basic" && !response.redirected && kept(url.pathname)) {
+    if (response.ok && response.type === "basic" && !response.redirected && kept(url.pathname)
+        && !request.headers.get("HX-Request")) {  // a page, never an htmx fragment
       return keep(key, response.clone()).then(function () { return response; });
     }
     return response;
