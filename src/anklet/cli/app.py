@@ -17,13 +17,16 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.markup import escape
 
-from anklet.cli.common import err, state
-from anklet.domain.errors import AnkletError
+if TYPE_CHECKING:
+    from anklet.domain.errors import AnkletError
+
+# Nothing of anklet's is imported here: main() first holds the garbage collector off (in the
+# anklet process itself), then imports the rest (the command modules' shared part brings
+# pydantic and the history's models), so that start-up is not walked by the collector.
 
 
 def _app() -> typer.Typer:
@@ -116,10 +119,16 @@ def _main(
     exercises: Annotated[Path | None, typer.Option(
         "--exercises", help="An adjusted exercise library YAML file.")] = None,
 ) -> None:
+    from anklet.cli.common import state
+
     state.db, state.protocol, state.exercises, state.ctx = db, protocol, exercises, None
 
 
 def fail(e: AnkletError, as_json: bool) -> NoReturn:
+    from rich.markup import escape
+
+    from anklet.cli.common import err
+
     if as_json:
         print(json.dumps(e.to_dict(), ensure_ascii=False, default=str))
     else:
@@ -135,10 +144,13 @@ def main(argv: list[str] | None = None) -> None:
     starts with the garbage collector held off (see :func:`anklet.cli.common.settle`); a
     caller in a process of its own (a test) passes ``argv`` and keeps its collector as it
     was."""
+    if argv is None:
+        gc.disable()
+    from anklet.cli.common import err, state
+    from anklet.domain.errors import AnkletError
+
     args = sys.argv[1:] if argv is None else argv
     state.own_process = argv is None
-    if state.own_process:
-        gc.disable()
     as_json = "--json" in args
     app = add_commands(_app(), command_of(args))
     try:

@@ -273,3 +273,12 @@ def test_main_called_with_arguments_in_a_test_leaves_the_collector_as_it_was(
     capsys.readouterr()
     assert gc.isenabled()
     assert gc.get_freeze_count() == frozen
+
+
+def test_the_app_module_alone_imports_nothing_of_anklet_s_own() -> None:
+    # main() holds the collector off before it imports the rest (see test above): what the
+    # console script imports first must stay this small
+    done = subprocess.run([sys.executable, "-c", "import sys, anklet.cli.app; print(sorted("
+                           "m for m in sys.modules if m.startswith(('anklet', 'pydantic.'))))"],
+                          check=True, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "['anklet', 'anklet.cli', 'anklet.cli.app']"
