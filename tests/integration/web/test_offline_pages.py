@@ -13,6 +13,7 @@ import struct
 from fastapi import FastAPI
 from webtools import Web, WebClient
 
+from anklet.services import accounts as account_service
 from anklet.web.templating import STATIC_DIR
 
 TODAY = dt.date.today().isoformat()
@@ -223,3 +224,32 @@ def test_sign_out_clears_the_browsers_copies_but_not_its_storage(
     r = self_coached.form("/account/sign-out-everywhere")
     assert r.status_code == 303
     assert r.headers["clear-site-data"] == '"cache"'
+
+
+def test_the_api_logs_a_session_once_per_idempotency_key(web: Web,
+                                                         self_coached: WebClient) -> None:
+    key = self_coached.person_key
+    assert key
+    with web.ctx.uow() as uow:
+        me = uow.accounts.by_email("solo@example.org")
+        assert me is not None
+        token = account_service.create_token(uow, account=me, name="phone")
+        uow.commit()
+    api = web.browser()
+    url = f"/api/v1/people/{key}/sessions"
+    body = {"date": TODAY, "pain_during": 2,
+            "exercises": [{"exercise_id": "seated-forefoot-roll", "sets": 2}]}
+    auth = {"Authorization": f"Bearer {token}", "Idempotency-Key": KEY}
+    first = api.post(url, json=body, headers=auth)
+    assert first.status_code == 201, first.text
+    again = api.post(url, json=body, headers=auth)
+    assert again.status_code == 200
+    assert again.json() == first.json()  # the same session, the same id
+    other = api.post(url, json={**body, "pain_during": 6}, headers=auth)
+    assert other.status_code == 409
+    assert "A different session was already sent with the key" in other.json()["message"]
+    bad = api.post(url, json=body, headers={**auth, "Idempotency-Key": "no good"})
+    assert bad.status_code == 422
+    plain = api.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
+    assert plain.status_code == 201  # no key: a session each time, as before
+    assert len(_sessions(web, key)) == 2
