@@ -89,11 +89,17 @@ def test_offline_session_is_kept_on_the_phone_and_arrives_once(server: Server,
     expect(page.locator("link[rel=manifest]")).to_have_attribute(
         "href", "/static/manifest.webmanifest")
     # the worker takes the page over and keeps the week's pages, with their pictures
+    registration = """navigator.serviceWorker.getRegistration().then(r => r ? JSON.stringify({
+        installing: !!r.installing, waiting: !!r.waiting,
+        active: r.active && r.active.state}) : 'no registration')"""
+    _until(page, "the service worker is active", lambda: '"active":"activated"' in str(
+        page.evaluate(registration)), why=registration)
+    if not page.evaluate("!!navigator.serviceWorker.controller"):
+        # Today loaded while the worker was still installing (a busy machine): the worker
+        # claims the pages open when it starts, but one still loading may be missed
+        page.reload()
     _until(page, "a service worker controls Today",
-           lambda: page.evaluate("!!navigator.serviceWorker.controller"),
-           why="""navigator.serviceWorker.getRegistration().then(r => r ? JSON.stringify({
-               installing: !!r.installing, waiting: !!r.waiting,
-               active: r.active && r.active.state}) : 'no registration')""")
+           lambda: page.evaluate("!!navigator.serviceWorker.controller"), why=registration)
     guided = f"/people/{key}/guided"
     for url in ("/me", guided, f"/people/{key}/plan", f"/people/{key}/log"):
         _until(page, f"{url} is kept on the phone", lambda u=url: _kept(page, u))
