@@ -58,7 +58,10 @@ _ACCOUNT_TABLES = {"accounts", "coaching", "api_tokens", "calendar_feeds", "sign
                    "messages", "message_reads",
                    # written when a phone sends a session with an idempotency key (0016):
                    # tested in tests/integration/services/test_session_keys.py
-                   "session_keys"}  # the web app's tables: empty here
+                   "session_keys",
+                   # a coach's own photos, videos and links: the account's, not a person's
+                   # (0015); their cascade is tested in tests/integration/services/test_media_service.py
+                   "exercise_media"}  # the web app's tables: empty here
 
 
 def test_get_returns_full_history_unchanged(engine: Engine) -> None:

@@ -869,6 +869,7 @@ def test_openapi_names_operations_tags_and_the_bearer_scheme(people: People) -> 
             "list_sessions", "log_session", "update_morning_pain", "export_person",
             "list_plan_changes", "make_plan_change", "end_plan_change",
             "list_messages", "post_message",
+            "list_media", "add_media", "replace_media", "delete_media", "media_file",
             "list_questionnaires", "answer_questionnaire",
             "list_screenings", "list_check_ins", "list_foot_observations",
             *(f"{verb}_{kind}" for verb in ("edit", "delete")
@@ -878,13 +879,15 @@ def test_openapi_names_operations_tags_and_the_bearer_scheme(people: People) -> 
     assert all(path.startswith("/api/v1/") for _, path, _ in ops.values())
     assert {op["tags"][0] for _, _, op in ops.values()} == {
         "people", "assessments", "decisions", "sessions", "export", "evaluate",
-        "plan changes", "messages", "questionnaires", "corrections"}
+        "plan changes", "messages", "questionnaires", "corrections", "media"}
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     for _, path, op in ops.values():
         assert op["security"] == [{"HTTPBearer": []}], path
         assert "401" in op["responses"], path
         ok = next(code for code in op["responses"] if code.startswith("2"))
-        if ok != "204":
+        if op["operationId"] == "media_file":  # a photo's or video's bytes, not JSON
+            assert {"image/jpeg", "video/mp4"} <= set(op["responses"][ok]["content"]), path
+        elif ok != "204":
             assert "$ref" in op["responses"][ok]["content"]["application/json"]["schema"], path
         if "422" in op["responses"]:
             assert op["responses"]["422"]["content"]["application/json"]["schema"] == {

@@ -41,7 +41,7 @@ FILE: Responses = {200: {"content": {"image/jpeg": {}, "image/png": {}, "video/m
                                      "video/webm": {}},
                          "description": "the file (with Range: a part of it, 206)"},
                    206: {"description": "the part asked for with Range"},
-                   **NOT_FOUND}
+                   **NOT_FOUND, **INVALID}
 
 
 def _public(m: StoredMedia) -> dict[str, object]:
@@ -80,7 +80,7 @@ def _exercise(ctx: Ctx, exercise_id: str) -> str:
 
 
 @router.get("/exercises/{exercise_id}/media", response_model=MediaListPublic,
-            responses={**NOT_FOUND})
+            responses={**NOT_FOUND, **INVALID})
 def list_media(exercise_id: ExerciseId, account: ApiAccount, uow: Uow, ctx: Ctx) -> Response:
     """The photos, videos and links this account sees for the exercise: a coach's or a
     self-coached person's own, a client's coach's."""
@@ -120,7 +120,7 @@ async def replace_media(exercise_id: ExerciseId, media_id: MediaId, account: Api
 
 
 @router.delete("/exercises/{exercise_id}/media/{media_id}", status_code=204,
-               responses={**NOT_FOUND, **FORBIDDEN})
+               responses={**NOT_FOUND, **FORBIDDEN, **INVALID})
 def delete_media(exercise_id: ExerciseId, media_id: MediaId, account: ApiAccount,
                  uow: Uow) -> Response:
     """Delete one of your items; your clients no longer see it."""
