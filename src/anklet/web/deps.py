@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -28,6 +28,16 @@ from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.errors import StoreError
 from anklet.store.uow import UnitOfWork
+
+
+async def close_form(request: Request) -> AsyncIterator[None]:
+    """For upload pages: whatever happens (a refusal included), the uploaded files' temporary
+    copies are closed."""
+    try:
+        yield
+    finally:
+        await request.close()
+
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"

@@ -24,7 +24,7 @@ before any of it is read (413).
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -51,7 +51,7 @@ from anklet.store.accounts import Account
 from anklet.store.media import StoredMedia
 from anklet.store.uow import UnitOfWork
 from anklet.web import illustrations
-from anklet.web.deps import Ctx, ForbiddenError, PageAccount, Uow, check_csrf
+from anklet.web.deps import Ctx, ForbiddenError, PageAccount, Uow, check_csrf, close_form
 from anklet.web.templating import flash, render
 
 BODY_SLACK = 256 * 1024
@@ -75,13 +75,6 @@ async def limit_body(request: Request) -> None:
             f"{media_service.MAX_PHOTO_BYTES // (1024 * 1024)} MB is accepted. Go back and "
             "choose a shorter clip. Nothing was stored."))
 
-
-async def close_form(request: Request) -> AsyncIterator[None]:
-    """Whatever happens (a refusal included), an uploaded file's temporary copy is closed."""
-    try:
-        yield
-    finally:
-        await request.close()
 
 
 router = APIRouter(dependencies=[Depends(close_form), Depends(limit_body), Depends(check_csrf)],

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -34,7 +34,7 @@ from anklet.services import activities, evaluation
 from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
-from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
+from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf, close_form
 from anklet.web.templating import render
 
 MiB = 1024 * 1024
@@ -68,14 +68,6 @@ async def limit_body(request: Request) -> None:
                                  f"send fewer files, or a big export in parts. Nothing was "
                                  f"stored.")
 
-
-async def close_form(request: Request) -> AsyncIterator[None]:
-    """Whatever happens (a refusal included), the uploaded files' temporary copies are
-    closed."""
-    try:
-        yield
-    finally:
-        await request.close()
 
 
 router = APIRouter(dependencies=[Depends(close_form), Depends(limit_body), Depends(check_csrf)],

@@ -50,7 +50,6 @@ import binascii
 import datetime as dt
 import json
 import math
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +69,7 @@ from anklet.services import photo as photo_service
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
 from anklet.vision.pose import MAX_PEOPLE
-from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
+from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf, close_form
 from anklet.web.pages.person import Errors, Reader, check_person
 from anklet.web.templating import flash, render
 
@@ -117,13 +116,6 @@ async def limit_body(request: Request) -> None:
                                  "fine), and videos of a few seconds. Go back and choose a "
                                  "smaller file. Nothing was stored.")
 
-
-async def close_form(request: Request) -> AsyncIterator[None]:
-    """Whatever happens (a refusal included), the uploaded file's temporary copy is closed."""
-    try:
-        yield
-    finally:
-        await request.close()
 
 
 router = APIRouter(dependencies=[Depends(close_form), Depends(limit_body), Depends(check_csrf)],
