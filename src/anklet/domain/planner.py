@@ -273,8 +273,9 @@ def _why_not(e: Exercise, who: _Person) -> str | None:
         have = who.weaker.get(kind)
         if have is not None and have < least:
             label, rng, _ = MEASURE_INFO[kind]
-            return (f"it needs {label.lower()} of at least {least:g} {rng.unit} on each side "
-                    f"first (the weaker side: {have:g} {rng.unit} at the last test)")
+            return (f"it comes once each side reaches {least:g} {rng.unit} in the test "
+                    f"\"{label.lower()}\" (the weaker side had {have:g} {rng.unit} at the last "
+                    f"test)")
     if who.caution and (e.level > who.max_level or e.category in _NO_LANDING
                         or e.load is LoadType.PLYOMETRIC):
         return (f"{who.caution}, so no agility, landing or jumping and nothing above "

@@ -121,11 +121,7 @@ def load_image(data: bytes, *, name: str = "photo") -> Image:
                                  "or email the photo (on an iPhone: Settings › Camera › Formats › "
                                  "Most Compatible).")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            im = PILImage.open(io.BytesIO(data), formats=FORMATS)
-    except (PILImage.DecompressionBombWarning, PILImage.DecompressionBombError):
-        raise _too_many_pixels(name, None) from None
+        im = _open(data, name)
     except UnidentifiedImageError as e:
         if _signed_as_image(data):  # a JPEG/PNG/WebP start, then nothing Pillow can use
             raise _damaged(name, e) from None
@@ -183,6 +179,17 @@ def original_size(image: Image) -> tuple[int, int]:
         return int(size[0]), int(size[1])
     return image.size
 
+
+
+def _open(data: bytes, name: str) -> PILImage.Image:
+    """Pillow's lazy open of ``data`` in :data:`FORMATS`, a decompression bomb refused as too
+    many pixels; what else Pillow raises is the caller's to name."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            return PILImage.open(io.BytesIO(data), formats=FORMATS)
+    except (PILImage.DecompressionBombWarning, PILImage.DecompressionBombError):
+        raise _too_many_pixels(name, None) from None
 
 def _too_many_pixels(name: str, size: tuple[int, int] | None) -> InputError:
     what = f"{size[0]}×{size[1]} px" if size else "too many pixels"
@@ -338,11 +345,7 @@ def clean_photo(data: bytes, *, name: str = "photo", limit: int = MAX_UPLOAD_BYT
                                  "so, whatever its name). Please choose a photo saved as JPEG, "
                                  "PNG or WebP.")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            im = PILImage.open(io.BytesIO(data), formats=FORMATS)
-    except (PILImage.DecompressionBombWarning, PILImage.DecompressionBombError):
-        raise _too_many_pixels(name, None) from None
+        im = _open(data, name)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
         raise _damaged(name, e) from None
     try:
