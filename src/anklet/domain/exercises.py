@@ -8,6 +8,7 @@ the line of the offending entry.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -122,19 +123,15 @@ class Dose(BaseModel):
         "while the dose is cut, but never raises it above this"))
 
     def scaled(self, level: float = 1.0) -> dict[str, int | None]:
-        """Sets, reps, seconds and rounds at ``level`` (timed work of 20 s or more in 5 s steps;
-        a dose that does not grow stays at its own amount above level 1.0)."""
+        """Sets, reps, seconds and rounds at ``level`` (timed work in steps a person can count:
+        see :func:`timed`; a dose that does not grow stays at its own amount above level 1.0).
+        Every prescribed amount (the plan, the log form, the guided session) comes from here."""
         if not self.grows:
             level = min(level, 1.0)
-        secs = None
-        if self.seconds:
-            secs = scale(self.seconds, level)
-            if secs >= 20:  # nobody times 78 s: round to 5 s
-                secs = 5 * round(secs / 5)
         return {
             "sets": self.sets,
             "reps": scale(self.reps, level) if self.reps else None,
-            "seconds": secs,
+            "seconds": timed(self.seconds, level) if self.seconds else None,
             "rounds": scale(self.rounds, level, 3, 5) if self.rounds else None,
         }
 
@@ -165,6 +162,27 @@ def scale(base: int, level: float, low: int | None = None, high: int | None = No
     if high is not None:
         v = min(high, v)
     return v
+
+
+SECONDS_STEP = 5
+"""Timed amounts go in steps of this many seconds: nobody counts a 16 s hold or times 78 s."""
+
+
+def timed(base: int, level: float) -> int:
+    """A timed amount of ``base`` seconds at ``level``, in :data:`SECONDS_STEP` steps: the
+    nearest step (a tie goes toward ``base``, the smaller change), never below one step (the
+    shortest hold the library allows). Rising with the level and equal to ``base`` at level
+    1.0 for any base in whole steps, so no level between the lowest and highest dose level
+    gives less than the lowest level or more than the highest: a 20 s hold runs 10, 15, 20,
+    25, 30 s over levels 0.6 to 1.5, never 12 or 16 s."""
+    exact = round(base * level, 6)  # 20 × 1.1 is 22.000000000000004
+    below = SECONDS_STEP * math.floor(exact / SECONDS_STEP)
+    above = below + SECONDS_STEP
+    if exact - below != above - exact:
+        v = below if exact - below < above - exact else above
+    else:
+        v = below if exact > base else above
+    return max(SECONDS_STEP, v)
 
 
 class Exercise(BaseModel):

@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from anklet.domain.errors import InputError
-from anklet.domain.exercises import Category, Exercise, Library, scale
+from anklet.domain.exercises import Category, Exercise, Library, scale, timed
 from anklet.domain.history import PlanChange, PlanChangeKind
 from anklet.domain.protocol import Protocol, Stage
 
@@ -142,7 +142,8 @@ def dose_bounds(e: Exercise, protocol: Protocol) -> dict[str, tuple[int, int]]:
     if e.dose.reps is not None:
         out["reps"] = (scale(e.dose.reps, low), scale(e.dose.reps, high))
     if e.dose.seconds is not None:
-        out["seconds"] = (max(5, scale(e.dose.seconds, low)), scale(e.dose.seconds, high))
+        # in the plan's own steps, so every amount a plan can give is one a coach can pin
+        out["seconds"] = (timed(e.dose.seconds, low), timed(e.dose.seconds, high))
     return out
 
 

@@ -11,6 +11,7 @@ import pytest
 from anklet.domain.decisions import Decision
 from anklet.domain.exercises import load_library
 from anklet.domain.history import Availability, History, Person, PlanChange
+from anklet.domain.plan_changes import dose_bounds
 from anklet.domain.planner import Amounts, PlanBlock, PlanItem, WeekPlan, _cap_lunges, plan_week
 from anklet.domain.protocol import load_protocol
 
@@ -68,3 +69,60 @@ def test_a_lunge_cut_by_the_days_cap_carries_the_lower_numbers() -> None:
 def test_a_hand_built_item_reads_as_the_library_dose_at_the_plans_level() -> None:
     e = LIBRARY.get("reverse-lunge")
     assert PlanItem(e, "").prescribed(1.2) == Amounts.at(e, 1.2)
+
+
+# --- timed amounts in steps a person can count ------------------------------------------
+
+
+def _levels() -> list[float]:
+    low, high = PROTOCOL.dosing.min_level.value, PROTOCOL.dosing.max_level.value
+    return [round(low + k / 100, 2) for k in range(round((high - low) * 100) + 1)]
+
+
+def test_every_timed_amount_is_in_five_second_steps_within_the_exercises_range() -> None:
+    # 16 s or 12 s is not a hold anyone counts: every level, every timed exercise
+    low, high = PROTOCOL.dosing.min_level.value, PROTOCOL.dosing.max_level.value
+    timed_ones = [e for e in LIBRARY.exercises if e.dose.seconds]
+    assert len(timed_ones) >= 30
+    for e in timed_ones:
+        least, most = e.dose.scaled(low)["seconds"], e.dose.scaled(high)["seconds"]
+        assert least is not None
+        assert most is not None
+        assert least >= 5
+        for level in _levels():
+            s = e.dose.scaled(level)["seconds"]
+            assert s is not None
+            assert s % 5 == 0, (e.id, level, s)
+            assert least <= s <= most, (e.id, level, s)
+        assert e.dose.scaled(1.0)["seconds"] == e.dose.seconds
+
+
+@pytest.mark.parametrize(("level", "seconds"), [(0.6, 10), (0.8, 15), (1.0, 20), (1.1, 20),
+                                                (1.2, 25), (1.4, 30), (1.5, 30)])
+def test_a_twenty_second_hold_moves_in_five_second_steps(level: float, seconds: int) -> None:
+    e = LIBRARY.get("single-leg-eyes-closed")
+    assert e.dose.seconds == 20
+    assert e.dose.scaled(level)["seconds"] == seconds
+
+
+def test_a_fifteen_second_hold_at_a_cut_dose_is_ten_seconds_in_the_plan_and_its_numbers() -> None:
+    # the plan's words, the numbers the log form is filled in with and the guided session
+    # (both read PlanItem.prescribed) say the same counted amount
+    plan = _plan(3, 0.8)
+    items = [i for d in plan.days for b in d.blocks for i in b.items if i.exercise.dose.seconds]
+    assert items
+    for i in items:
+        a = i.prescribed(plan.dose_level)
+        assert a.seconds is not None
+        assert a.seconds % 5 == 0, (i.exercise.id, a.seconds)
+        assert f"{a.seconds} s" in i.dose
+
+
+def test_a_coach_may_pin_every_timed_amount_a_plan_can_give() -> None:
+    for e in LIBRARY.exercises:
+        if not e.dose.seconds or not e.dose.grows:
+            continue
+        lo, hi = dose_bounds(e, PROTOCOL)["seconds"]
+        given = {e.dose.scaled(level)["seconds"] for level in _levels()}
+        assert min(given) == lo, e.id
+        assert max(given) == hi, e.id
