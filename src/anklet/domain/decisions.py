@@ -38,7 +38,7 @@ from anklet.domain.protocol import AsymmetryRule, Criterion, Protocol, Stage, lo
 from anklet.domain.questionnaires import Score, load_instruments, score_response
 from anklet.domain.rules import Checkpoint, checkpoint_findings, clearance_pause, see_clinician
 from anklet.domain.runs import key_run_dates
-from anklet.domain.units import SIDES, Side
+from anklet.domain.units import SIDES, Side, amount
 
 Status = Literal["refer", "screen_needed", "working", "clear", "maintain_check"]
 DAY = dt.timedelta(days=1)
@@ -1265,8 +1265,23 @@ def _checkpoint(view: _View, protocol: Protocol, r: _Replay, cp: Checkpoint,
         r.timeline.append(StageChange(
             c, "advance", r.stage, r.stage + 1, f"Every criterion for stage {r.stage + 1} was met",
             met))
+        level = _new_stage_level(view, protocol, r, c, brief)
         r.stage, r.stage_since, r.in_effect = r.stage + 1, c, None
-        r.level_base, r.level_since = protocol.dosing.start_level.value, c
+        r.level_base, r.level_since = level, c
+
+
+def _new_stage_level(view: _View, protocol: Protocol, r: _Replay, c: dt.date,
+                     brief: bool) -> float:
+    """The dose level a new stage starts at on ``c`` (worked out before the stage changes):
+    the protocol's start level, or the level now while a dose cut still holds it below that.
+    The pain-monitoring model (Silbernagel2007) sets the load by how the body answered the
+    last sessions; a new stage's exercises are new and mostly harder load, so starting them
+    at full amounts right after a cut would undo the cut. The level climbs back as usual,
+    one step each week the targets are kept."""
+    start = protocol.dosing.start_level.value
+    if brief:
+        return start  # no dose level in a summary
+    return min(start, _level_at(view, protocol, r, c))
 
 
 def _apply_override(view: _View, protocol: Protocol, r: _Replay, o: Override,
@@ -1275,8 +1290,9 @@ def _apply_override(view: _View, protocol: Protocol, r: _Replay, o: Override,
     r.timeline.append(StageChange(c, "override", r.stage, o.stage, override_text(o, protocol),
                                   cause="override"))
     if o.stage != r.stage:
+        level = _new_stage_level(view, protocol, r, c, brief=False)
         r.stage, r.stage_since = o.stage, c
-        r.level_base, r.level_since = protocol.dosing.start_level.value, c
+        r.level_base, r.level_since = level, c
         window = int(protocol.pain_monitoring.flare_window_days.value)
         troubled = view.troubled_in(c - dt.timedelta(days=window - 1), c)
         if troubled:
@@ -1341,6 +1357,8 @@ def _at(view: _View, protocol: Protocol, r: _Replay, screen: Screening, as_of: d
     if not brief and (referral := see_clinician(view, protocol, as_of)) is not None:
         flags.append(Flag("see_clinician", referral))
         reasons.append(referral)
+    if not brief and (carried := _carried_cut(protocol, r, level)) is not None:
+        reasons.append(carried)
     if easier_reasons:
         reasons.append("Starting with easier versions: " + "; ".join(easier_reasons) + ".")
     reasons.extend(a.reason for a in asym if a.meaningful)
@@ -1350,6 +1368,22 @@ def _at(view: _View, protocol: Protocol, r: _Replay, screen: Screening, as_of: d
                     reasons=tuple(reasons), timeline=tuple(r.timeline), red_flags=hits,
                     missing_screen=missing, last_week=last_week, clearance=clearance,
                     override=r.in_effect)
+
+
+def _carried_cut(protocol: Protocol, r: _Replay, level: float) -> str | None:
+    """Why the amounts are still below the start in a stage that began after a dose cut (see
+    :func:`_new_stage_level`); None when they are not, or the cut came in this stage (its
+    own timeline entry says why)."""
+    if level >= protocol.dosing.start_level.value:
+        return None
+    cut = next((ch for ch in reversed(r.timeline) if ch.kind in ("reduce_dose", "step_back")),
+               None)
+    if cut is None or cut.date >= r.stage_since:
+        return None
+    return (f"Stage {r.stage} started with the amounts still cut ({amount(level)}), not at "
+            f"its full amounts. {cut.text} The amounts were cut on {cut.date.isoformat()} and "
+            f"had not climbed back, so the new exercises start lighter too; they rise again "
+            f"each week the targets are kept.")
 
 
 def _status(view: _View, protocol: Protocol, r: _Replay, gate: GateResult,

@@ -1190,6 +1190,44 @@ def test_dose_level_resets_to_start_on_advancing() -> None:
     assert d.dose_level == pytest.approx(DOSING.start_level.value)
 
 
+@pytest.mark.parametrize(("pain", "cut"), [(ACCEPTABLE, False), (ACCEPTABLE + 1, True)])
+def test_a_new_stage_starts_with_the_dose_still_cut_after_a_pain_cut(pain: int,
+                                                                     cut: bool) -> None:
+    # as above, with a painful session on day 5: its cut (to 80 %) is out of the hold window
+    # by day 14 and has climbed one kept week (to 90 %): stage 2 starts there, not at 100 %
+    sore = Symptoms(pain_rest=3)
+    h = history(screenings=[screening(0, left=sore, right=sore), screening(10)],
+                sessions=sessions(0, 20, [FOOT_RELEASE, FOOT_AWARENESS],
+                                  override={5: {"pain_during": pain}}))
+    d = run(h, 14)
+    assert d.stage == 2
+    assert kinds(d) == (["start", "reduce_dose", "advance"] if cut else ["start", "advance"])
+    carried = [r for r in d.reasons if "still cut" in r]
+    if cut:
+        expected = DOSING.start_level.value * DOSING.flare_factor.value \
+            + DOSING.weekly_increase.value
+        assert d.dose_level == pytest.approx(round(expected, 2))
+        assert d.dose_level < DOSING.start_level.value
+        assert len(carried) == 1
+        assert f"{pain}/10" in carried[0]
+        assert day(5).isoformat() in carried[0]
+        assert "10 % less than at the start" in carried[0]
+    else:
+        assert d.dose_level == pytest.approx(DOSING.start_level.value)
+        assert carried == []
+
+
+def test_a_cut_dose_climbs_back_in_the_new_stage_and_the_reason_goes_with_it() -> None:
+    sore = Symptoms(pain_rest=3)
+    daily = [FOOT_RELEASE, FOOT_AWARENESS, SHIN_CALF, ANKLE_ALL_FOUR, BALANCE]
+    h = history(screenings=[screening(0, left=sore, right=sore), screening(10), screening(20)],
+                sessions=sessions(0, 27, daily, override={5: {"pain_during": ACCEPTABLE + 1}}))
+    d = run(h, 21)  # a kept week in stage 2: back at the start level
+    assert d.stage == 2
+    assert d.dose_level == pytest.approx(DOSING.start_level.value)
+    assert not [r for r in d.reasons if "still cut" in r]
+
+
 # --- asymmetry ----------------------------------------------------------------------------------
 
 

@@ -165,6 +165,19 @@ def test_override_up_takes_effect_on_its_date() -> None:
     assert on.dose_level == PROTOCOL.dosing.start_level.value
 
 
+def test_override_up_keeps_a_dose_cut_that_is_still_in_force() -> None:
+    # a session above 5/10 two days before the override cuts the dose: the coach moves
+    # the stage, not the pain response, so stage 3 starts at the cut dose, with the reason
+    flare = WED - 2
+    h = history([override(WED, 3)], pain={flare: ACCEPTABLE + 1})
+    before, d = run(h, WED - 1), run(h, WED)
+    assert before.stage == 2
+    assert before.dose_level < PROTOCOL.dosing.start_level.value
+    assert d.stage == 3
+    assert d.dose_level == before.dose_level
+    assert any("still cut" in r and day(flare).isoformat() in r for r in d.reasons)
+
+
 def test_override_down_takes_effect_and_the_gate_moves_them_up_on_a_monday() -> None:
     o = override(WED, 1, "ankle sore after a fall")
     h = history([o])
