@@ -47,6 +47,28 @@ MEASURE_INFO: dict[MeasureKind, tuple[str, Range, bool]] = {
     MeasureKind.SINGLE_LEG_HOP: ("Single-leg hop test", Range(0, 10, "hops"), True),
 }
 
+_REACHED: dict[MeasureKind, str] = {
+    MeasureKind.KNEE_TO_WALL: "your knee touches the wall with the foot {v} from it, on each "
+                              "side, in the knee-to-wall test",
+    MeasureKind.LUNGE_ANGLE: "each shin leans {v} in the lunge-angle test",
+    MeasureKind.HEEL_RAISE: "you can do {n} single-leg heel raises on each leg",
+    MeasureKind.BALANCE_EYES_OPEN: "you can stand {v} on each leg, eyes open, in the balance test",
+    MeasureKind.BALANCE_EYES_CLOSED: "you can stand {v} on each leg, eyes closed, in the "
+                                     "balance test",
+    MeasureKind.Y_BALANCE_ANTERIOR: "each leg reaches {v} forward in the Y-balance test",
+    MeasureKind.SIDE_HOP: "you can finish the side hop test in {v} or less on each leg",
+    MeasureKind.SINGLE_LEG_HOP: "you can do {n} hops in place on each leg in the hop test",
+}
+
+
+def reached_words(kind: MeasureKind, value: float) -> str:
+    """A test result reached on both sides, in plain words ("you can stand 30 s on each leg,
+    eyes open, in the balance test"): what an exercise's ``needs`` waits for."""
+    unit = MEASURE_INFO[kind][1].unit
+    amount = f"{value:g}{unit}" if unit == "°" else f"{value:g} {unit}"
+    return _REACHED[kind].format(v=amount, n=f"{value:g}")
+
+
 LEG_LENGTH = Range(40, 130, "cm")
 """Leg length for normalising Y-balance reach (ASIS to medial malleolus)."""
 

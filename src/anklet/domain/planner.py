@@ -60,7 +60,7 @@ from anklet.domain.history import (
     RunKind,
     gait_off_since,
 )
-from anklet.domain.measures import MEASURE_INFO, MeasureKind
+from anklet.domain.measures import MEASURE_INFO, MeasureKind, reached_words
 from anklet.domain.plan_changes import ChangeStatus, category_words, check_new, pin_text, statuses
 from anklet.domain.protocol import Blocker, Habit, PlannerRules, Protocol, Stage, Target, load_protocol
 from anklet.domain.runs import cadence_trend
@@ -272,10 +272,9 @@ def _why_not(e: Exercise, who: _Person) -> str | None:
     for kind, least in e.needs.items():
         have = who.weaker.get(kind)
         if have is not None and have < least:
-            label, rng, _ = MEASURE_INFO[kind]
-            return (f"it comes once each side reaches {least:g} {rng.unit} in the test "
-                    f"\"{label.lower()}\" (the weaker side had {have:g} {rng.unit} at the last "
-                    f"test)")
+            unit = MEASURE_INFO[kind][1].unit
+            return (f"it comes once {reached_words(kind, least)} (the weaker side had "
+                    f"{have:g} {unit} at the last test)")
     if who.caution and (e.level > who.max_level or e.category in _NO_LANDING
                         or e.load is LoadType.PLYOMETRIC):
         return (f"{who.caution}, so no agility, landing or jumping and nothing above "

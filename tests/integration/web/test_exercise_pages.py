@@ -8,7 +8,8 @@ from markupsafe import escape
 from webtools import Web, WebClient
 
 from anklet.domain.exercises import Category, Equipment, Plane, Region, load_library
-from anklet.web.pages.exercises import Search, read_search, search
+from anklet.domain.measures import MeasureKind
+from anklet.web.pages.exercises import Search, read_search, search, waits_for
 
 LIB = load_library()
 
@@ -109,6 +110,32 @@ def test_exercise_page_shows_purpose_steps_doses_and_variants(coach: WebClient) 
 def test_foot_release_page_carries_the_heel_warning(coach: WebClient) -> None:
     e = next(x for x in LIB.exercises if x.category is Category.FOOT_RELEASE)
     assert "Heel warning" in coach.get(f"/exercises/{e.id}").text
+
+
+def test_a_balance_variant_page_says_it_waits_for_thirty_seconds_of_plain_balance(
+        client_of_coach: WebClient) -> None:
+    waiting = [e for e in LIB.exercises if MeasureKind.BALANCE_EYES_OPEN in e.needs]
+    assert len(waiting) >= 5  # head turns, eyes closed, cushion, Y and star reach
+    for e in waiting:
+        r = client_of_coach.get(f"/exercises/{e.id}")
+        assert r.status_code == 200
+        found = re.findall(r'data-testid="waits-for">([^<]*)<', r.text)
+        least = f"{e.needs[MeasureKind.BALANCE_EYES_OPEN]:g} s"
+        assert found == [f"This comes once you can stand {least} on each leg, eyes open, in "
+                         f"the balance test. Until then, plans leave it out."], e.id
+
+
+def test_an_exercise_that_waits_for_nothing_says_nothing_of_it(coach: WebClient) -> None:
+    e = LIB.get("single-leg-stance")
+    assert not e.needs
+    assert 'data-testid="waits-for"' not in coach.get(f"/exercises/{e.id}").text
+
+
+def test_the_waiting_sentence_is_read_from_needs_for_any_test() -> None:
+    e = LIB.get("single-leg-stance").model_copy(
+        update={"needs": {MeasureKind.HEEL_RAISE: 20, MeasureKind.LUNGE_ANGLE: 35}})
+    assert waits_for(e) == ("This comes once you can do 20 single-leg heel raises on each leg "
+                            "and each shin leans 35° in the lunge-angle test.")
 
 
 def test_unknown_exercise_gets_a_friendly_404(coach: WebClient) -> None:

@@ -11,7 +11,7 @@ import pytest
 from anklet.domain.decisions import Decision
 from anklet.domain.exercises import Category, load_library
 from anklet.domain.history import Availability, History, Measurement, Person
-from anklet.domain.measures import MeasureKind
+from anklet.domain.measures import MeasureKind, reached_words
 from anklet.domain.planner import plan_week
 from anklet.domain.protocol import load_protocol
 
@@ -104,3 +104,25 @@ def test_strength_still_grows_with_the_dose_level() -> None:
                   and e.dose.reps)
     assert raise_.dose.grows
     assert (raise_.dose.scaled(1.5)["reps"] or 0) > (raise_.dose.scaled(1.0)["reps"] or 0)
+
+
+def test_every_test_kind_has_plain_words_for_the_result_an_exercise_waits_for() -> None:
+    for kind in MeasureKind:
+        words = reached_words(kind, 12)
+        assert "12" in words, kind
+        assert "{" not in words, kind
+    assert reached_words(MeasureKind.BALANCE_EYES_OPEN, 30) == (
+        "you can stand 30 s on each leg, eyes open, in the balance test")
+
+
+def test_the_planners_reason_for_holding_back_a_variant_reads_as_the_exercise_page_does() -> None:
+    from anklet.domain.planner import _person, _why_not
+
+    measures = [Measurement(date=MONDAY - dt.timedelta(days=3), side=s,
+                            kind=MeasureKind.BALANCE_EYES_OPEN, value=v)
+                for s, v in (("left", 35), ("right", 20))]
+    h = History(person=Person(id="p", name="P"), measurements=measures)
+    who = _person(_decision(3, 1.0, 2), h, PROTOCOL, MONDAY)
+    why = _why_not(LIBRARY.get("single-leg-eyes-closed"), who)
+    assert why == ("it comes once you can stand 30 s on each leg, eyes open, in the balance "
+                   "test (the weaker side had 20 s at the last test)")

@@ -45,6 +45,7 @@ from anklet.domain.exercises import (
     Plane,
     Region,
 )
+from anklet.domain.measures import reached_words
 from anklet.domain.protocol import Protocol
 from anklet.services import media as media_service
 from anklet.store.accounts import Account
@@ -331,6 +332,16 @@ def limits() -> dict[str, Any]:
             "max_bytes": media_service.MAX_VIDEO_BYTES}
 
 
+def waits_for(e: Exercise) -> str | None:
+    """When a plan brings in an exercise that waits for a test result (its ``needs``), as
+    one plain sentence; None when it waits for none. The planner leaves it out until then
+    and says the same (``planner._why_not``)."""
+    if not e.needs:
+        return None
+    parts = [reached_words(kind, least) for kind, least in e.needs.items()]
+    return "This comes once " + " and ".join(parts) + "."
+
+
 def exercise_view(request: Request, account: Account, uow: UnitOfWork, ctx: Ctx, e: Exercise,
                   *, status_code: int = 200, errors: dict[str, str] | None = None,
                   values: dict[str, str] | None = None) -> Response:
@@ -348,7 +359,8 @@ def exercise_view(request: Request, account: Account, uow: UnitOfWork, ctx: Ctx,
                   planes=[PLANE_WORDS[p] for p in e.planes],
                   equipment=[EQUIPMENT_WORDS[q] for q in e.equipment],
                   doses=dose_by_stage(e, ctx.protocol), easier=easier, harder=harder,
-                  before=before, picture=illustrations.describe(e.id),
+                  before=before, waits_for=waits_for(e),
+                  picture=illustrations.describe(e.id),
                   heel_warning=HEEL_WARNING
                   if e.category is Category.FOOT_RELEASE else None,
                   same_kind=[x for x in lib.exercises
