@@ -77,9 +77,27 @@ Minutes = Annotated[int, Field(ge=0, le=240)]
 
 
 class _Model(BaseModel):
-    # not defer_build: FastAPI's OpenAPI document, built from the API's request bodies, then
-    # meets a Field(alias=...) on an Annotated body it refuses (test_api_schemathesis)
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    # defer_build: each model's validator is built when it first validates, not at import. A
+    # command that only reads (the store builds its models without validating) never pays
+    # for the thirty validators. The web app builds them all first (build_models). For the
+    # same reason a default that is itself a model is made with model_construct (its
+    # defaults, unvalidated): calling the model would build its validator at import.
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False,
+                              defer_build=True)
+
+
+def build_models() -> None:
+    """Build every history model's validator now (they are built on first use otherwise),
+    and stop deferring: a type adapter over a model (FastAPI's request bodies) follows the
+    model's ``defer_build``, and one built later, outside FastAPI's set-up, warns about the
+    body's ``alias``."""
+    todo: list[type[BaseModel]] = [_Model]
+    while todo:
+        model = todo.pop()
+        todo.extend(model.__subclasses__())
+        if model is not _Model:
+            model.model_rebuild()
+        model.model_config["defer_build"] = False
 
 
 class Activity(StrEnum):
@@ -148,8 +166,8 @@ class Intake(_Model):
     date: Day
     goals: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
-    left: SideHistory = SideHistory()
-    right: SideHistory = SideHistory()
+    left: SideHistory = SideHistory.model_construct()
+    right: SideHistory = SideHistory.model_construct()
     age: Annotated[int, Field(ge=AGE_MIN, le=AGE_MAX,
                               description="age in years on the intake date")] | None = None
     sex: Sex | None = Field(default=None, description="used only to pick published norms")
@@ -217,8 +235,8 @@ class Screening(_Model):
     date: Day
     kind: Literal["screen", "check_in"] = Field(
         default="screen", description="screen: symptoms and red flags; check_in: symptoms only")
-    left: Symptoms = Symptoms()
-    right: Symptoms = Symptoms()
+    left: Symptoms = Symptoms.model_construct()
+    right: Symptoms = Symptoms.model_construct()
     red_flags: dict[str, bool] = Field(
         default_factory=dict, description="red-flag question id -> answer (true = present); "
                                           "empty for a check_in")
@@ -575,7 +593,7 @@ class History(_Model):
     measurements: list[Measurement] = Field(default_factory=list)
     foot_observations: list[FootObservation] = Field(default_factory=list)
     sessions: list[Session] = Field(default_factory=list)
-    availability: Availability = Availability()
+    availability: Availability = Availability.model_construct()
     planned_runs: list[PlannedRun] = Field(default_factory=list)
     recorded_activities: list[RecordedActivity] = Field(default_factory=list)
     questionnaires: list[QuestionnaireResponse] = Field(default_factory=list)

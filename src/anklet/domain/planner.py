@@ -1327,10 +1327,62 @@ def _placement_step(w: _Week) -> None:
 
 
 def _lunge_cap_step(w: _Week) -> None:
-    """No day holds more lunges per leg than the protocol allows."""
+    """No day holds more lunges per leg than the protocol allows. A lunge the cap leaves out
+    gives its place to work of the same target that is not a lunge (a carry, a rotational
+    squat), moving in the planes it moved in where one can, within the day's minutes: a
+    three-plane block made only of lunges would otherwise leave the day, and the week,
+    without three-plane work and without saying so."""
     load = w.rules.load
-    _cap_lunges(w.blocks, load.lunge_words, int(load.lunge_reps_per_leg_max.value), w.level,
-                int(load.lunge_min_reps_per_set.value))
+    dropped = _cap_lunges(w.blocks, load.lunge_words, int(load.lunge_reps_per_leg_max.value),
+                          w.level, int(load.lunge_min_reps_per_set.value))
+    by_id = {x.target.id: x for x in w.works}
+    lost: dict[tuple[int, str], list[Exercise]] = {}
+    for i, tid, e in dropped:
+        lost.setdefault((i, tid), []).append(e)
+    for (i, tid), gone in lost.items():
+        work = by_id.get(tid)
+        if work is not None:
+            _fill_in_for_lunges(w, i, work, gone)
+    for tid in {tid for _, tid in lost}:
+        work = by_id.get(tid)
+        if work is not None and not work.target.daily:
+            got = sum(any(b.target_id == tid for b in day) for day in w.blocks)
+            if got < work.need:
+                w.short_of[tid] = work.need - got
+
+
+def _fill_in_for_lunges(w: _Week, i: int, work: _Work, gone: list[Exercise]) -> None:
+    """Put non-lunge work of ``work``'s target on day ``i`` in place of the lunges ``gone``
+    (see :func:`_lunge_cap_step`)."""
+    words = w.rules.load.lunge_words
+    day = w.blocks[i]
+    on_day = {it.exercise.id for b in day for it in b.items} | {e.id for e in gone}
+    room = w.caps[i] - sum(b.minutes for b in day if b.uses_free_time)
+    variant = w.decision.variant_level
+    pool = sorted((e for e in w.candidates(work.target)
+                   if not _is_lunge(e, words) and e.id not in on_day),
+                  key=lambda e: (abs(e.level - variant), e.level, e.id))
+    added: list[Exercise] = []
+    for e in gone:
+        fits = [x for x in pool if x not in added and x.minutes <= room]
+        if not fits:
+            break
+        best = next((x for x in fits if set(x.planes) & set(e.planes)), fits[0])
+        added.append(best)
+        room -= best.minutes
+    if not added:
+        return
+    words_in = ", ".join(x.name.lower() for x in added)
+    k = next((k for k, b in enumerate(day) if b.target_id == work.target.id), None)
+    if k is None:
+        lead = f"lunges kept to {int(w.rules.load.lunge_reps_per_leg_max.value)} a leg for the day"
+        day.append(_block(work, w.level, w.extra_sets, exercises=added,
+                          note=f"{lead}: {words_in} in place of the lunges"))
+        return
+    b = day[k]
+    items = b.items + tuple(_item(work, x, w.level, w.extra_sets) for x in added)
+    day[k] = replace(b, items=items, note=f"{b.note}, {words_in} in their place" if b.note
+                     else f"{words_in} in place of the lunges")
 
 
 def _issues_step(w: _Week) -> None:
@@ -1552,14 +1604,20 @@ def _fit_lunges(lunges: list[PlanItem], cap: int, level: float,
     return {}, list(lunges)
 
 
-def _cap_lunges(blocks: list[list[PlanBlock]], words: Sequence[str], cap: int,
-                level: float, min_reps: int) -> None:
-    """Keep a day's lunges within ``cap`` reps per leg: scaled down evenly but never below
-    ``min_reps`` a set; past that, whole lunges are left out, the day's last first."""
-    def is_lunge(e: Exercise) -> bool:
-        return any(w in e.id for w in words)
+def _is_lunge(e: Exercise, words: Sequence[str]) -> bool:
+    return any(w in e.id for w in words)
 
-    for day in blocks:
+
+def _cap_lunges(blocks: list[list[PlanBlock]], words: Sequence[str], cap: int,
+                level: float, min_reps: int) -> list[tuple[int, str, Exercise]]:
+    """Keep a day's lunges within ``cap`` reps per leg: scaled down evenly but never below
+    ``min_reps`` a set; past that, whole lunges are left out, the day's last first. Returns
+    what was left out: (day, target id, exercise)."""
+    def is_lunge(e: Exercise) -> bool:
+        return _is_lunge(e, words)
+
+    out: list[tuple[int, str, Exercise]] = []
+    for n, day in enumerate(blocks):
         lunges = [i for b in day for i in b.items if is_lunge(i.exercise)]
         if sum(_lunge_reps(i, level) for i in lunges) <= cap:
             continue
@@ -1575,11 +1633,13 @@ def _cap_lunges(blocks: list[list[PlanBlock]], words: Sequence[str], cap: int,
                           for i in b.items if not (is_lunge(i.exercise)
                                                    and at[id(i)] not in levels))
             dropped = [i.exercise.name.lower() for i in b.items if i in left_out]
+            out += [(n, b.target_id, i.exercise) for i in b.items if i in left_out]
             note = f"lunges kept to {cap} a leg for the day"
             if dropped:
                 note += f": {' and '.join(dropped)} left out today"
             day[k] = replace(b, items=items, note="; ".join(x for x in (b.note, note) if x))
         day[:] = [b for b in day if b.items]
+    return out
 
 
 _CAPACITY: dict[tuple[int, int, int, tuple[int, ...]],
@@ -1602,8 +1662,11 @@ def week_capacity(stage: Stage, minutes: tuple[int, ...], protocol: Protocol,
                         dose_level=1.0, variant_level=1, gate=None, clear_to_train=False,
                         asymmetries=(), flags=(), reasons=(), timeline=())
     names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    history = History(person=Person(id="capacity", name="capacity"),
-                      availability=Availability(**dict(zip(names, minutes, strict=True))))
+    # made without validating (model_construct, from known-good values): validating would
+    # build the history models' validators, a third of a quick command's own time
+    history = History.model_construct(
+        person=Person.model_construct(id="capacity", name="capacity"),
+        availability=Availability.model_construct(**dict(zip(names, minutes, strict=True))))
     plan = plan_week(decision, history, week_start=_CAPACITY_WEEK, protocol=protocol,
                      library=library)
     counts = {t.id: plan.count(t.id) for t in stage.targets}

@@ -212,7 +212,7 @@ class PainMonitoring(DataModel):
 
 class RangeLoss(DataModel):
     mdc_cm: Number
-    mdc_deg: Number = Number(value=4.7, source="Powden2015")
+    mdc_deg: Number = Number.model_construct(value=4.7, source="Powden2015")
     lookback_days: Number
 
 
@@ -228,13 +228,13 @@ class Settings(DataModel):
     retest_days: Number
     recent_sprain_days: Number
     missed_sessions_pct: Number
-    self_report_days: Number = Number(value=14, source="convention")
+    self_report_days: Number = Number.model_construct(value=14.0, source="convention")
     """Symptom answers (pain, swelling, giving way) older than this no longer count."""
-    referral_after_days: Number = Number(value=90, source="convention")
+    referral_after_days: Number = Number.model_construct(value=90.0, source="convention")
     """Swelling or giving way this long after a sprain, with an unstable-ankle CAI score,
     suggests seeing a clinician for an assessment."""
-    referral_cait_max: Number = Number(value=25, source="Wright2014")
-    rest_between_sets_s: Number = Number(value=30, source="convention")
+    referral_cait_max: Number = Number.model_construct(value=25.0, source="Wright2014")
+    rest_between_sets_s: Number = Number.model_construct(value=30.0, source="convention")
     """The rest a guided session gives between two sets of an exercise, in seconds."""
 
 
@@ -345,15 +345,15 @@ class PlannerRules(DataModel):
     no_form_work_before_race_weeks: Number
     hard_run_categories: list[Category] = Field(default_factory=list)
     load: LoadRules
-    low_impact_agility_max_level: Number = Number(value=2, source="convention")
+    low_impact_agility_max_level: Number = Number.model_construct(value=2.0, source="convention")
     """The highest agility or landing level for walkers and people 60 and over."""
-    gait_off_days: Number = Number(value=7, source="Method")
+    gait_off_days: Number = Number.model_construct(value=7.0, source="Method")
     """A session logged with "my gait feels off" this many days before a week (or in it so
     far) puts a gait check in that week."""
-    coach_pin_sets_extra: Number = Number(value=1, source="convention")
+    coach_pin_sets_extra: Number = Number.model_construct(value=1.0, source="convention")
     """A coach's pinned dose may have at most this many sets more or fewer than the
     exercise's own (its reps or seconds keep to the dose levels of ``dosing``)."""
-    coach_added_per_week: Number = Number(value=2, source="convention")
+    coach_added_per_week: Number = Number.model_construct(value=2.0, source="convention")
     """Days a week for a coach's added exercise that no target of the stage holds."""
 
 
