@@ -413,7 +413,12 @@ def _smallest_change(need: int, usable: list[bool], room: list[int], minutes: in
     return sorted(adds) if most_days(chosen, spaced) >= need else []
 
 
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
 def _add_text(adds: list[tuple[int, int]], dates: Sequence[dt.date]) -> str:
+    adds = [(d, m) for d, m in adds if m > 0]  # a day with room already needs no minutes
     if not adds:
         return ""
     by_minutes: dict[int, list[str]] = {}
@@ -1460,7 +1465,7 @@ def _gate_days_issue(w: _Week, work: _Work, free: list[int]) -> RuleIssue | None
         where += (", and doing it on each of them counts toward the next stage."
                   if every else ".")
     return RuleIssue(t.id, "gate_days", (
-        f"{t.label} needs {gate_need} days a week to count toward the next stage "
+        f"{t.label} needs {_days(gate_need)} a week to count toward the next stage "
         f"({work.short_minutes} min each at its shortest); your week allows "
         f"{allows}.{where}{_add_text(adds, w.dates)}"))
 
@@ -1490,7 +1495,7 @@ def _per_week_issue(w: _Week, work: _Work, free: list[int]) -> RuleIssue:
     spacing = " with a rest day between them" if work.spaced else ""
     first = "with the work that comes first, " if not work.gate else ""
     return RuleIssue(t.id, "per_week", (
-        f"{t.label} needs {work.need} days a week{spacing} ({work.short_minutes} min each at "
+        f"{t.label} needs {_days(work.need)} a week{spacing} ({work.short_minutes} min each at "
         f"its shortest); {first}this week has room for {got}, so this plan keeps {got}."
         f"{_add_text(adds, w.dates)}"))
 

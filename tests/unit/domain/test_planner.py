@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import random
+import re
 from importlib import resources
 
 import pytest
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from anklet.domain.decisions import AsymmetryResult, CriterionResult, Decision, GateResult
 from anklet.domain.errors import DataFileError
-from anklet.domain.exercises import Category, Library, Motion, load_library
+from anklet.domain.exercises import Category, Library, Motion, Plane, load_library
 from anklet.domain.history import (
     Activity,
     Availability,
@@ -603,6 +604,45 @@ def test_cap_lunges_one_block_names_what_it_left_out() -> None:
     assert (blocks[0][0].note or "").endswith(": rotational (transverse) lunge left out today")
 
 
+def _lunge_heavy_week() -> WeekPlan:
+    """A runner's stage-3 week at the top level and the hardest variants: the loaded
+    dorsiflexion block's lunges fill the day's lunge cap before the three-plane lunges."""
+    monday = dt.date(2027, 4, 19)
+    d = Decision(person_id="p", as_of=monday, status="working", stage=3, stage_name="Build",
+                 stage_since=monday - dt.timedelta(30), dose_level=PROTOCOL.dosing.max_level.value,
+                 variant_level=3, gate=None, clear_to_train=False, asymmetries=(), flags=(),
+                 reasons=("a reason",), timeline=())
+    runs = [PlannedRun(date=monday + dt.timedelta(days=k), kind=kind, minutes=m)
+            for k, kind, m in ((0, RunKind.EASY, 40), (3, RunKind.INTERVAL, 45),
+                               (6, RunKind.LONG, 90))]
+    h = History(person=Person(id="p", name="P"), planned_runs=runs,
+                availability=Availability(mon=50, tue=0, wed=40, thu=0, fri=45, sat=0, sun=45))
+    return plan_week(d, h, week_start=monday, protocol=PROTOCOL, library=LIBRARY)
+
+
+def test_a_lunge_the_cap_leaves_out_gives_way_to_three_plane_work_that_is_not_a_lunge() -> None:
+    load = PROTOCOL.planner.load
+    plan = _lunge_heavy_week()
+    days = [d for d in plan.days if d.has("three_plane")]
+    assert len(days) == 2
+    for d in days:
+        block = next(b for b in d.blocks if b.target_id == "three_plane")
+        planes = {p for i in block.items for p in i.exercise.planes}
+        assert planes == set(Plane), (d.date, [i.exercise.id for i in block.items])
+        assert "in place of" in (block.note or "") or "in their place" in (block.note or "")
+        lunges = [i for b in d.blocks for i in b.items
+                  if any(w in i.exercise.id for w in load.lunge_words)]
+        per_leg = sum((i.prescribed(plan.dose_level).reps or 0) * i.prescribed(
+            plan.dose_level).sets for i in lunges)
+        assert per_leg <= load.lunge_reps_per_leg_max.value
+    assert [x for x in check_plan(plan) if "three_plane" in x or "min planned" in x] == []
+
+
+def test_an_unkept_rule_never_asks_for_minus_minutes() -> None:
+    for i in _lunge_heavy_week().issues:
+        assert not re.search(r"Add -\d|Add 0 minute", i.message), i.message
+
+
 def test_plan_race_week_is_a_taper_and_race_day_only_warm_up() -> None:
     plan = plan_week(decision(3), history([60] * 7, [(5, RunKind.RACE)]))
     allowed = {c.value for c in PROTOCOL.planner.load.race_week_categories}
@@ -764,3 +804,11 @@ def test_a_perfect_follower_of_a_tight_week_is_never_short() -> None:
     assert after.last_week is not None
     assert after.last_week.pct == 100.0
     assert "missed_sessions" not in {f.kind for f in after.flags}
+
+
+def test_a_target_of_one_day_a_week_reads_one_day() -> None:
+    # stage 3 gait drills are a one-day target: a week with no room says "1 day", not "1 days"
+    plan = plan_week(decision(3), history([15, 0, 0, 0, 0, 0, 0]))
+    gait = [i.message for i in plan.issues if i.target_id == "gait"]
+    assert len(gait) == 1
+    assert gait[0].startswith("Gait drills needs 1 day a week ("), gait
