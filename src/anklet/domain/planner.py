@@ -1456,14 +1456,17 @@ def _gate_days_issue(w: _Week, work: _Work, free: list[int]) -> RuleIssue | None
     if allows >= gate_need:
         return None
     adds = _smallest_change(gate_need, usable, free, work.short_minutes, work.spaced)
-    where = ("" if not (t.daily and allows) else
+    got = sum(any(b.target_id == t.id for b in day) for day in w.blocks)
+    where = ("" if not allows or got < allows else
              " This plan puts it on the one day you have" if allows == 1 else
+             " This plan puts it on both days you have" if allows == 2 else
              f" This plan puts it on all {allows} days you have")
     every = any(c.metric == "category_days" and c.params.get("or_every_available_day")
                 and str(c.params.get("category")) in t.categories for c in w.stage.gate)
     if where:
-        where += (", and doing it on each of them counts toward the next stage."
-                  if every else ".")
+        where += ("." if not every else
+                  ", and doing it there counts toward the next stage." if allows == 1 else
+                  ", and doing it on each of them counts toward the next stage.")
     return RuleIssue(t.id, "gate_days", (
         f"{t.label} needs {_days(gate_need)} a week to count toward the next stage "
         f"({work.short_minutes} min each at its shortest); your week allows "

@@ -295,12 +295,16 @@ def test_plan_stage2_says_the_smallest_change_that_keeps_the_gate() -> None:
     # Tuesday and Thursday have 1 minute short of the 3-minute shortest block each
     plan = plan_week(decision(2), history([3, 2, 0, 2, 0, 3, 0]))
     msg = next(i.message for i in plan.issues if i.target_id == "ankle_mobility")
+    # the gate counts every day the week can hold, so both days count: the message says so
+    # (it used to leave that out for a target that is not daily)
     assert msg == ("Ankle mobility, all four motions needs 3 days a week to count toward the "
-                   "next stage (3 min each at its shortest); your week allows 2. Add 1 minute "
-                   "on Tuesday to keep it.")
+                   "next stage (3 min each at its shortest); your week allows 2. This plan "
+                   "puts it on both days you have, and doing it on each of them counts toward "
+                   "the next stage. Add 1 minute on Tuesday to keep it.")
     plan = plan_week(decision(2), history([3, 0, 0, 0, 0, 0, 0]))
     msg = next(i.message for i in plan.issues if i.target_id == "ankle_mobility")
     assert "allows 1" in msg
+    assert "This plan puts it on the one day you have, and doing it there counts" in msg
     assert "Add 3 minutes on Tuesday and Wednesday" in msg
 
 
