@@ -4,11 +4,12 @@ amount however high the dose level climbs (it is still lowered while the dose is
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
-from anklet.domain.decisions import Decision
+from anklet.domain.decisions import CriterionResult, Decision, GateResult
 from anklet.domain.exercises import Category, load_library
 from anklet.domain.history import Availability, History, Measurement, Person
 from anklet.domain.measures import MeasureKind, reached_words
@@ -126,3 +127,48 @@ def test_the_planners_reason_for_holding_back_a_variant_reads_as_the_exercise_pa
     why = _why_not(LIBRARY.get("single-leg-eyes-closed"), who)
     assert why == ("it comes once you can stand 30 s on each leg, eyes open, in the balance "
                    "test (the weaker side had 20 s at the last test)")
+
+
+SINGLE_LEG_RAISES = {e.id for e in LIBRARY.exercises if MeasureKind.HEEL_RAISE in e.needs}
+
+
+def _calf_plan(heel: tuple[float, float], variant: int) -> set[str]:
+    measures = [Measurement(date=MONDAY - dt.timedelta(days=3), side=side,
+                            kind=MeasureKind.HEEL_RAISE, value=value)
+                for side, value in zip(("left", "right"), heel, strict=True)]
+    h = History(person=Person(id="p", name="P"), measurements=measures,
+                availability=Availability(mon=60, tue=60, wed=60, thu=60, fri=60, sat=60,
+                                          sun=60))
+    lsi = round(100 * min(heel) / max(heel), 1)
+    behind = CriterionResult(id="heel_raise_lsi", label="Heel raises, weaker side as % of "
+                             "stronger", metric="heel_raise_lsi", op=">=", threshold=90,
+                             unit="%", source="convention", met=lsi >= 90, assessed=True,
+                             values={"both": lsi}, where="")
+    d = dataclasses.replace(_decision(3, 1.5, variant), gate=GateResult(
+        from_stage=3, to_stage=4, criteria=(behind,)))
+    plan = plan_week(d, h, week_start=MONDAY, protocol=PROTOCOL, library=LIBRARY)
+    assert plan.count("calf_strength") >= 2  # the blocker puts calf work in the week
+    return {i.exercise.id for i in _items(plan) if i.exercise.category is Category.CALF_STRENGTH}
+
+
+def test_every_single_leg_heel_raise_waits_for_a_calf_that_manages_its_sets() -> None:
+    calf = {e.id for e in LIBRARY.exercises if e.category is Category.CALF_STRENGTH}
+    assert calf - SINGLE_LEG_RAISES == {"double-leg-heel-raise"}
+    for x in SINGLE_LEG_RAISES:
+        e = LIBRARY.by_id[x]
+        most = e.dose.scaled(PROTOCOL.dosing.max_level.value)["reps"]
+        assert most is not None
+        assert e.needs[MeasureKind.HEEL_RAISE] >= most, x  # the top dose is not past failure
+
+
+@pytest.mark.parametrize("variant", [1, 2, 3])
+def test_a_calf_that_manages_six_raises_gets_the_double_leg_raise(variant: int) -> None:
+    # 6 single-leg raises to fatigue on the weaker side: 3 x 10 (or 3 x 15) on one leg is
+    # out of reach; the double-leg raise builds the calf up first
+    calf = _calf_plan((9, 6), variant)
+    assert calf == {"double-leg-heel-raise"}
+
+
+def test_once_the_weaker_calf_manages_fifteen_the_single_leg_raises_come() -> None:
+    assert _calf_plan((19, 15), 2) & SINGLE_LEG_RAISES
+    assert not _calf_plan((19, 14), 2) & SINGLE_LEG_RAISES
