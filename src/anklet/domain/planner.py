@@ -1225,8 +1225,17 @@ def _balance_instead(w: _Week, t: Target) -> tuple[list[Exercise], str]:
     place, with why."""
     sub = t.model_copy(update={"categories": [Category.BALANCE], "spacing": None,
                                "cover_planes": False})
+    # not the exercises the stage's own balance block gives: a day may hold both blocks,
+    # and the same stance twice in one session reads as a mistake
+    own = {e.id for x in w.stage.targets if x.categories == [Category.BALANCE]
+           for e in choose_exercises(x, w.stage.number, w.library, w.decision.variant_level,
+                                     w.rotation, w.who.activities, w.allowed)}
     full = choose_exercises(sub, w.stage.number, w.library, w.decision.variant_level,
-                            w.rotation + 1, w.who.activities, w.allowed)
+                            w.rotation + 1, w.who.activities,
+                            lambda e: w.allowed(e) and e.id not in own)
+    if not full:
+        full = choose_exercises(sub, w.stage.number, w.library, w.decision.variant_level,
+                                w.rotation + 1, w.who.activities, w.allowed)
     why = w.who.caution or "the week after a race is for recovery"
     w.replaced.append(t.id)
     return full, f"balance in place of {t.label.lower()}: {why}"

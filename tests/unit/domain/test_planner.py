@@ -671,6 +671,23 @@ def test_plan_week_after_a_race_is_lighter() -> None:
     assert later.dose_factor == 1.0
 
 
+@pytest.mark.parametrize("minutes", [25, 40, 60])
+def test_balance_in_place_of_agility_is_not_the_days_own_balance_again(minutes: int) -> None:
+    # the week after a race: agility gives way to balance, and a day may hold both that
+    # block and the stage's own balance block; never the same exercise twice in a day
+    for week in range(4):  # a few weeks, so the rotation of exercises varies
+        start = MONDAY + dt.timedelta(days=7 * week)
+        h = History(person=Person(id="p", name="P"),
+                    availability=Availability(**dict(zip(DAYS, [minutes] * 7, strict=True))),
+                    planned_runs=[PlannedRun(date=start - dt.timedelta(days=2),
+                                             kind=RunKind.RACE)])
+        plan = plan_week(dataclasses.replace(decision(3), as_of=start), h, week_start=start)
+        assert any(b.target_id == "agility" for d in plan.days for b in d.blocks)
+        for d in plan.days:
+            ids = [i.exercise.id for b in d.blocks for i in b.items]
+            assert len(ids) == len(set(ids)), (start, d.date, ids)
+
+
 def test_plan_falling_cadence_schedules_a_gait_check() -> None:
     start = dt.datetime(2026, 10, 1, 7, tzinfo=dt.UTC)
     acts = [RecordedActivity(start=start + dt.timedelta(days=3 * k), sport=Sport.RUN,
