@@ -119,14 +119,19 @@ class Dose(BaseModel):
     per_side: bool = True
     load: Annotated[str, Field(max_length=120)] | None = None
     grows: bool = Field(default=True, description=(
-        "false: the amount is the studied one (soft-tissue release); a plan may lower it "
-        "while the dose is cut, but never raises it above this"))
+        "false: the amount is the studied one (soft-tissue release, a stretch's 30 s hold); "
+        "a plan may lower it while the dose is cut, but never raises it above this"))
+    fixed: bool = Field(default=False, description=(
+        "true: the amount is part of how the exercise works (count strides for 30 s and "
+        "double them); no dose level changes it, up or down"))
 
     def scaled(self, level: float = 1.0) -> dict[str, int | None]:
         """Sets, reps, seconds and rounds at ``level`` (timed work in steps a person can count:
         see :func:`timed`; a dose that does not grow stays at its own amount above level 1.0).
         Every prescribed amount (the plan, the log form, the guided session) comes from here."""
-        if not self.grows:
+        if self.fixed:
+            level = 1.0
+        elif not self.grows:
             level = min(level, 1.0)
         return {
             "sets": self.sets,

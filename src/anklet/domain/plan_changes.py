@@ -138,6 +138,8 @@ def dose_bounds(e: Exercise, protocol: Protocol) -> dict[str, tuple[int, int]]:
     """The sets and the reps or seconds a pinned dose of ``e`` may have (both ends in)."""
     extra = int(protocol.planner.coach_pin_sets_extra.value)
     low, high = protocol.dosing.min_level.value, protocol.dosing.max_level.value
+    if e.dose.fixed:  # the amount is how the exercise works: only the sets may change
+        low = high = 1.0
     out = {"sets": (max(1, e.dose.sets - extra), min(10, e.dose.sets + extra))}
     if e.dose.reps is not None:
         out["reps"] = (scale(e.dose.reps, low), scale(e.dose.reps, high))

@@ -13,6 +13,7 @@ from anklet.domain.decisions import CriterionResult, Decision, GateResult
 from anklet.domain.exercises import Category, load_library
 from anklet.domain.history import Availability, History, Measurement, Person
 from anklet.domain.measures import MeasureKind, reached_words
+from anklet.domain.plan_changes import dose_bounds
 from anklet.domain.planner import plan_week
 from anklet.domain.protocol import load_protocol
 
@@ -172,3 +173,29 @@ def test_a_calf_that_manages_six_raises_gets_the_double_leg_raise(variant: int) 
 def test_once_the_weaker_calf_manages_fifteen_the_single_leg_raises_come() -> None:
     assert _calf_plan((19, 15), 2) & SINGLE_LEG_RAISES
     assert not _calf_plan((19, 14), 2) & SINGLE_LEG_RAISES
+
+
+def test_a_held_stretch_never_grows_past_thirty_seconds() -> None:
+    # ACSM: static stretches held 10-30 s (about 60 s a muscle group); every timed
+    # ankle-mobility exercise is such a hold, so a higher dose level does not lengthen it
+    top, low = PROTOCOL.dosing.max_level.value, PROTOCOL.dosing.min_level.value
+    holds = [e for e in LIBRARY.exercises
+             if e.category is Category.ANKLE_MOBILITY and e.dose.seconds]
+    assert len(holds) >= 5
+    for e in holds:
+        assert e.dose.seconds is not None
+        assert e.dose.seconds <= 30, e.id
+        assert e.dose.scaled(top)["seconds"] == e.dose.seconds, e.id
+        least = e.dose.scaled(low)["seconds"]
+        assert least is not None
+        assert least < e.dose.seconds, e.id  # still lowered while the dose is cut
+
+
+@pytest.mark.parametrize("level", [0.6, 0.8, 1.0, 1.2, 1.5])
+def test_the_cadence_check_counts_for_thirty_seconds_at_every_level(level: float) -> None:
+    # "count every foot strike for 30 seconds and double it": 25 or 35 s gives a wrong count
+    e = LIBRARY.by_id["cadence-check"]
+    assert "30 seconds" in e.how[0]
+    assert e.dose.scaled(level)["seconds"] == 30
+    assert "2 × 30 s" in e.dose.describe(level)
+    assert dose_bounds(e, PROTOCOL)["seconds"] == (30, 30)
