@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 
@@ -199,3 +200,23 @@ def test_the_cadence_check_counts_for_thirty_seconds_at_every_level(level: float
     assert e.dose.scaled(level)["seconds"] == 30
     assert "2 × 30 s" in e.dose.describe(level)
     assert dose_bounds(e, PROTOCOL)["seconds"] == (30, 30)
+
+
+_TIME_WORDS = re.compile(r"\b(\d+|one|two|three|five|ten|twenty|thirty|forty|sixty)\s+"
+                         r"(seconds?|minutes?)\b", re.IGNORECASE)
+
+
+def test_a_timed_amount_that_grows_is_not_also_written_into_its_steps() -> None:
+    # "Stand tall for 30 seconds" beside a plan that says 3 × 40 s: the steps say "for the
+    # time in your plan" and the plan (and the exercise page's table) give the number
+    checked = 0
+    for e in LIBRARY.exercises:
+        d = e.dose
+        if not d.seconds or not d.grows or d.fixed:
+            continue
+        checked += 1
+        for step in e.how:
+            if "could" in step:  # a load: "ones you could carry for about a minute"
+                continue
+            assert not _TIME_WORDS.search(step), (e.id, step)
+    assert checked >= 20
