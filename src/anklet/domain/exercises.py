@@ -151,7 +151,7 @@ class Dose(BaseModel):
             if d["reps"]:
                 parts.append(f"{head}{d['reps']} reps")
             if d["seconds"]:
-                parts.append(f"{head}{d['seconds']} s")
+                parts.append(f"{head}{seconds_words(d['seconds'])}")
         if self.per_side:
             parts.append("each side")
         if self.load:
@@ -171,18 +171,31 @@ def scale(base: int, level: float, low: int | None = None, high: int | None = No
 
 SECONDS_STEP = 5
 """Timed amounts go in steps of this many seconds: nobody counts a 16 s hold or times 78 s."""
+LONG_SECONDS, LONG_STEP = 120, 30
+"""From two minutes on, in half minutes: a walk of 8 min 50 s is as odd as a 16 s hold."""
+
+
+def seconds_words(seconds: int) -> str:
+    """A timed amount as a person reads it: "45 s" below two minutes, then "10 min" or
+    "5 min 30 s"."""
+    if seconds < LONG_SECONDS:
+        return f"{seconds} s"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min" + (f" {rest} s" if rest else "")
 
 
 def timed(base: int, level: float) -> int:
-    """A timed amount of ``base`` seconds at ``level``, in :data:`SECONDS_STEP` steps: the
-    nearest step (a tie goes toward ``base``, the smaller change), never below one step (the
-    shortest hold the library allows). Rising with the level and equal to ``base`` at level
-    1.0 for any base in whole steps, so no level between the lowest and highest dose level
-    gives less than the lowest level or more than the highest: a 20 s hold runs 10, 15, 20,
-    25, 30 s over levels 0.6 to 1.5, never 12 or 16 s."""
+    """A timed amount of ``base`` seconds at ``level``, in :data:`SECONDS_STEP` steps (half
+    minutes from :data:`LONG_SECONDS` on): the nearest step (a tie goes toward ``base``, the
+    smaller change), never below one step (the shortest hold the library allows). Rising
+    with the level and equal to ``base`` at level 1.0 for any base in whole steps, so no
+    level between the lowest and highest dose level gives less than the lowest level or more
+    than the highest: a 20 s hold runs 10, 15, 20, 25, 30 s over levels 0.6 to 1.5, never 12
+    or 16 s, and a 10-minute walk 6, 6 min 30 s, … 15 min, never 8 min 50 s."""
     exact = round(base * level, 6)  # 20 × 1.1 is 22.000000000000004
-    below = SECONDS_STEP * math.floor(exact / SECONDS_STEP)
-    above = below + SECONDS_STEP
+    step = LONG_STEP if exact >= LONG_SECONDS else SECONDS_STEP
+    below = step * math.floor(exact / step)
+    above = below + step
     if exact - below != above - exact:
         v = below if exact - below < above - exact else above
     else:

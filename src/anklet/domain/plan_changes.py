@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from anklet.domain.errors import InputError
-from anklet.domain.exercises import Category, Exercise, Library, scale, timed
+from anklet.domain.exercises import Category, Exercise, Library, scale, seconds_words, timed
 from anklet.domain.history import PlanChange, PlanChangeKind
 from anklet.domain.protocol import Protocol, Stage
 
@@ -83,7 +83,8 @@ def pin_text(change: PlanChange, library: Library) -> str:
     """A pinned dose in words: ``3 × 12 reps each side``."""
     e = library.by_id.get(change.exercise)
     head = f"{change.sets} × " if (change.sets or 1) > 1 else ""
-    body = f"{change.reps} reps" if change.reps is not None else f"{change.seconds} s"
+    body = (f"{change.reps} reps" if change.reps is not None
+            else seconds_words(change.seconds or 0))
     tail = ", each side" if e is not None and e.dose.per_side else ""
     load = f", {e.dose.load}" if e is not None and e.dose.load else ""
     return f"{head}{body}{tail}{load}"

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from anklet.domain.decisions import Decision
-from anklet.domain.exercises import load_library
+from anklet.domain.exercises import load_library, seconds_words
 from anklet.domain.history import Availability, History, Person, PlanChange
 from anklet.domain.plan_changes import dose_bounds
 from anklet.domain.planner import Amounts, PlanBlock, PlanItem, WeekPlan, _cap_lunges, plan_week
@@ -36,7 +36,8 @@ def _words(item: PlanItem, a: Amounts) -> list[str]:
     head = f"{a.sets} × " if a.sets > 1 else ""
     if a.rounds:
         return [f"{a.rounds} rounds"]
-    return [f"{head}{n} {unit}" for n, unit in ((a.reps, "reps"), (a.seconds, "s")) if n]
+    return [f"{head}{w}" for w in (f"{a.reps} reps" if a.reps else "",
+                                    seconds_words(a.seconds) if a.seconds else "") if w]
 
 
 @pytest.mark.parametrize(("stage", "level"), [(1, 1.0), (2, 0.8), (3, 1.0), (3, 1.6), (4, 1.2)])
@@ -115,7 +116,7 @@ def test_a_fifteen_second_hold_at_a_cut_dose_is_ten_seconds_in_the_plan_and_its_
         a = i.prescribed(plan.dose_level)
         assert a.seconds is not None
         assert a.seconds % 5 == 0, (i.exercise.id, a.seconds)
-        assert f"{a.seconds} s" in i.dose
+        assert seconds_words(a.seconds) in i.dose
 
 
 def test_a_coach_may_pin_every_timed_amount_a_plan_can_give() -> None:
@@ -126,3 +127,20 @@ def test_a_coach_may_pin_every_timed_amount_a_plan_can_give() -> None:
         given = {e.dose.scaled(level)["seconds"] for level in _levels()}
         assert min(given) == lo, e.id
         assert max(given) == hi, e.id
+
+
+@pytest.mark.parametrize(("seconds", "words"), [(45, "45 s"), (115, "115 s"), (120, "2 min"),
+                                                (330, "5 min 30 s"), (600, "10 min")])
+def test_a_long_timed_amount_reads_in_minutes(seconds: int, words: str) -> None:
+    assert seconds_words(seconds) == words
+
+
+def test_a_ten_minute_walk_moves_in_half_minutes_and_reads_in_minutes() -> None:
+    e = LIBRARY.get("barefoot-home-walking")
+    assert e.dose.seconds == 600
+    assert e.dose.describe(1.0) == "10 min"
+    for level in _levels():
+        s = e.dose.scaled(level)["seconds"]
+        assert s is not None
+        assert s % 30 == 0, (level, s)
+    assert e.dose.describe(0.88) == "9 min"  # not "528 s" or "8 min 50 s"
