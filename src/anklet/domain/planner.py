@@ -1678,12 +1678,13 @@ def week_capacity(stage: Stage, minutes: tuple[int, ...], protocol: Protocol,
                         stage=stage.number, stage_name=stage.name, stage_since=_CAPACITY_WEEK,
                         dose_level=1.0, variant_level=1, gate=None, clear_to_train=False,
                         asymmetries=(), flags=(), reasons=(), timeline=())
-    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    mon, tue, wed, thu, fri, sat, sun = minutes
     # made without validating (model_construct, from known-good values): validating would
     # build the history models' validators, a third of a quick command's own time
     history = History.model_construct(
         person=Person.model_construct(id="capacity", name="capacity"),
-        availability=Availability.model_construct(**dict(zip(names, minutes, strict=True))))
+        availability=Availability.model_construct(mon=mon, tue=tue, wed=wed, thu=thu, fri=fri,
+                                                  sat=sat, sun=sun))
     plan = plan_week(decision, history, week_start=_CAPACITY_WEEK, protocol=protocol,
                      library=library)
     counts = {t.id: plan.count(t.id) for t in stage.targets}
