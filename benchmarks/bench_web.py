@@ -136,15 +136,15 @@ def populate(url: str, coaches: int, clients: int, weeks: int) -> dict[str, Any]
                     id=f"c{c:04d}-p{j:02d}", name=f"Client {j} of coach {c}",
                     created=h.person.created)}))
             uow.people.add_many(batch)
-            coach_id = uow.session.execute(insert(t.accounts).returning(t.accounts.c.id), {
+            coach_id = uow.connection.execute(insert(t.accounts).returning(t.accounts.c.id), {
                 "email": f"coach{c}@bench.anklet", "name": f"Coach {c}", "role": "coach",
                 "password_hash": pw_hash, "person_id": None, "session_version": 1,
                 "created_at": now}).scalar_one()
-            ids = dict(uow.session.execute(select(t.people.c.key, t.people.c.id).where(
+            ids = dict(uow.connection.execute(select(t.people.c.key, t.people.c.id).where(
                 t.people.c.key.like(f"c{c:04d}-p%"))).all())
-            uow.session.execute(insert(t.coaching), [
+            uow.connection.execute(insert(t.coaching), [
                 {"person_id": pid, "coach_id": coach_id} for pid in ids.values()])
-            uow.session.execute(insert(t.accounts), {
+            uow.connection.execute(insert(t.accounts), {
                 "email": f"client{c}@bench.anklet", "name": f"Client 0 of coach {c}",
                 "role": "client", "password_hash": pw_hash, "person_id": ids[f"c{c:04d}-p00"],
                 "session_version": 1, "created_at": now})
@@ -411,11 +411,11 @@ def reset(url: str, clients: int, coaches: int, import_key: str) -> dict[str, in
     engine = make_engine(url)
     protocol, library = load_protocol(), load_library()
     with UnitOfWork(engine) as uow:
-        removed = getattr(uow.session.execute(
+        removed = getattr(uow.connection.execute(
             text("DELETE FROM sessions WHERE date >= :today"), {"today": TODAY}), "rowcount", 0)
-        uow.session.execute(text("DELETE FROM recorded_activities WHERE person_id = "
+        uow.connection.execute(text("DELETE FROM recorded_activities WHERE person_id = "
                                  "(SELECT id FROM people WHERE key = :k)"), {"k": import_key})
-        uow.session.execute(text("DELETE FROM api_tokens WHERE name = 'bench'"))
+        uow.connection.execute(text("DELETE FROM api_tokens WHERE name = 'bench'"))
         for c in range(clients):
             evaluation.get(uow, key=f"c{c:04d}-p00", protocol=protocol, library=library)
         for c in range(coaches):

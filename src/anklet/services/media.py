@@ -104,7 +104,7 @@ def can_manage(account: Account) -> bool:
 
 
 def _repo(uow: UnitOfWork) -> MediaRepository:
-    return MediaRepository(uow.session)
+    return MediaRepository(uow.connection)
 
 
 def list(uow: UnitOfWork, *, account: Account, exercise_id: str) -> builtins.list[StoredMedia]:

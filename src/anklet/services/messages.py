@@ -55,7 +55,7 @@ class Thread:
 
 
 def _repo(uow: UnitOfWork) -> MessageRepository:
-    return MessageRepository(uow.session)
+    return MessageRepository(uow.connection)
 
 
 def side_of(uow: UnitOfWork, account: Account, key: str) -> str:

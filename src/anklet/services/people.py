@@ -84,7 +84,6 @@ def replace_data(uow: UnitOfWork, history: History) -> None:
     thread = (history.messages if history.messages is not None
               else messages.export(uow, uow.people.get(key)).messages)
     uow.people.delete(key)
-    uow.session.flush()
     uow.people.add(history)
     if thread:
         messages.restore(uow, key, thread)

@@ -90,7 +90,7 @@ def create_session(uow: UnitOfWork, *, key: str, session: Session, library: Libr
     the same key stores nothing and answers with the session stored the first time
     (ConflictError if the key came with something else)."""
     check_session(session, library)
-    keys = SessionKeyRepository(uow.session) if once is not None else None
+    keys = SessionKeyRepository(uow.connection) if once is not None else None
     if keys is not None and once is not None:
         earlier = keys.claim(key, once.key, once.fingerprint, dt.datetime.now(dt.UTC))
         if earlier is not None:

@@ -222,7 +222,7 @@ def read_form(kinds: Sequence[str], form: Mapping[str, Sequence[str]]) -> FormRe
 
 def settings_for(uow: UnitOfWork, account: Account) -> dict[str, Choice]:
     """The account's choices, each kind it can choose (off, with defaults, before a save)."""
-    stored = ReminderRepository(uow.session).for_account(account.id)
+    stored = ReminderRepository(uow.connection).for_account(account.id)
     out: dict[str, Choice] = {}
     zone_name = next((s.time_zone for s in stored.values()), DEFAULT_ZONE)
     for kind in kinds_for(account):
@@ -236,13 +236,13 @@ def settings_for(uow: UnitOfWork, account: Account) -> dict[str, Choice]:
 
 
 def has_saved(uow: UnitOfWork, account: Account) -> bool:
-    return bool(ReminderRepository(uow.session).for_account(account.id))
+    return bool(ReminderRepository(uow.connection).for_account(account.id))
 
 
 def save(uow: UnitOfWork, account: Account, choices: Mapping[str, Choice],
          now: dt.datetime | None = None) -> None:
     now = now or dt.datetime.now(dt.UTC)
-    repo = ReminderRepository(uow.session)
+    repo = ReminderRepository(uow.connection)
     allowed = kinds_for(account)
     for kind, c in choices.items():
         if kind not in allowed:
@@ -262,7 +262,7 @@ def day_plan_alarm(uow: UnitOfWork, key: str) -> tuple[dt.time, str] | None:
     account = uow.accounts.by_person(key)
     if account is None:
         return None
-    stored = ReminderRepository(uow.session).for_account(account.id).get(DAY_PLAN)
+    stored = ReminderRepository(uow.connection).for_account(account.id).get(DAY_PLAN)
     if stored is None or not stored.enabled:
         return None
     return parse_time(stored.at, "at"), stored.time_zone
@@ -324,7 +324,7 @@ def queue_due(ctx: Context, *, now: dt.datetime | None = None) -> int:
         return 0
     now = now or dt.datetime.now(dt.UTC)
     with ctx.uow(write=False) as uow:
-        repo = ReminderRepository(uow.session)
+        repo = ReminderRepository(uow.connection)
         wanted = [(r, due_day(choice_of(r), now)) for r in repo.enabled()]
         due = [(r, day, outbox_key(r.account_id, r.kind, day))
                for r, day in wanted if day is not None]
@@ -342,7 +342,7 @@ def queue_due(ctx: Context, *, now: dt.datetime | None = None) -> int:
         except AnkletError as e:  # a record the engine refuses: passed over; others still go
             _log.warning("A reminder (%s) was not queued: %s", key, e)
             with ctx.uow() as uow:
-                ReminderRepository(uow.session).pass_over(
+                ReminderRepository(uow.connection).pass_over(
                     key=key, account_id=r.account_id, template=template_of(r.kind),
                     reason=f"not queued: {e}", now=now)
                 uow.commit()
@@ -352,7 +352,7 @@ def queue_due(ctx: Context, *, now: dt.datetime | None = None) -> int:
 def _queue_one(ctx: Context, uow: UnitOfWork, r: StoredReminder, day: dt.date, key: str,
                now: dt.datetime) -> int:
     """Queue (1) or pass over (0) the reminder ``r`` of local ``day``."""
-    repo = ReminderRepository(uow.session)
+    repo = ReminderRepository(uow.connection)
     if repo.queued(key):  # queued a moment ago by another worker
         return 0
     account = uow.accounts.by_id(r.account_id)
@@ -409,7 +409,7 @@ def _prepare(uow: UnitOfWork, m: QueuedMail, *, base: str, now: dt.datetime) -> 
     due = dt.datetime.fromisoformat(str(m.values.get("due_at") or m.created_at.isoformat()))
     if now - due > LATE:  # counted from the time chosen, not from when it was queued
         return "too late to send"
-    repo = ReminderRepository(uow.session)
+    repo = ReminderRepository(uow.connection)
     stored = repo.for_account(m.account_id).get(kind)
     if stored is None or not stored.enabled:
         return "reminder turned off"
@@ -451,7 +451,7 @@ PAIN_EXPIRED = ("This link has expired or has already been used. Open Anklet to 
 def stop_link(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> ReminderLink:
     """The live stop link ``token`` opens; LinkError otherwise."""
     now = now or dt.datetime.now(dt.UTC)
-    found = ReminderRepository(uow.session).link(_hash(token), "stop")
+    found = ReminderRepository(uow.connection).link(_hash(token), "stop")
     if found is None or found.expires_at <= now:
         raise LinkError(STOP_EXPIRED)
     return found
@@ -461,7 +461,7 @@ def stop(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> Reminde
     """Turns off the kind of reminder the link is for (using it again changes nothing)."""
     now = now or dt.datetime.now(dt.UTC)
     found = stop_link(uow, token, now)
-    if ReminderRepository(uow.session).turn_off(found.account_id, found.kind, now):
+    if ReminderRepository(uow.connection).turn_off(found.account_id, found.kind, now):
         account = uow.accounts.by_id(found.account_id)
         if account is not None:
             uow.accounts.audit(account_id=account.id, actor=account.email,
@@ -473,7 +473,7 @@ def stop(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> Reminde
 def pain_link(uow: UnitOfWork, token: str, now: dt.datetime | None = None) -> ReminderLink:
     """The live, unused pain link ``token`` opens; LinkError otherwise."""
     now = now or dt.datetime.now(dt.UTC)
-    found = ReminderRepository(uow.session).link(_hash(token), "pain")
+    found = ReminderRepository(uow.connection).link(_hash(token), "pain")
     if found is None or found.used_at is not None or found.expires_at <= now \
             or found.day is None:
         raise LinkError(PAIN_EXPIRED)
@@ -501,7 +501,7 @@ def record_pain(ctx: Context, uow: UnitOfWork, token: str, pain: int,
     if any(s.date == found.day and s.pain_next_morning is not None for s in history.sessions):
         raise LinkError("Your morning pain for that session is already recorded. Open Anklet "
                         "to see it or change it.")
-    if not ReminderRepository(uow.session).use_link(found.id, now):
+    if not ReminderRepository(uow.connection).use_link(found.id, now):
         raise LinkError(PAIN_EXPIRED)
     try:
         records.update_morning_pain(uow, key=key, date=found.day, pain=pain)

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session as DbSession
 
 from anklet.domain.errors import ConflictError, NotFoundError
 from anklet.store import tables as t
@@ -119,18 +118,18 @@ def _account(row: Any) -> Account:
 class AccountRepository:
     """Accounts and everything hung on them, inside one unit of work's session."""
 
-    def __init__(self, session: DbSession) -> None:
-        self._session = session
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
 
     def _person_id(self, key: str) -> int:
-        pid = self._session.execute(
+        pid = self._conn.execute(
             select(t.people.c.id).where(t.people.c.key == key)).scalar_one_or_none()
         if pid is None:
             raise NotFoundError("person", key)
         return int(pid)
 
     def _one(self, where: Any) -> Account | None:
-        row = self._session.execute(
+        row = self._conn.execute(
             select(*_ACCOUNT_COLS).select_from(
                 t.accounts.outerjoin(t.people, t.people.c.id == t.accounts.c.person_id))
             .where(where)).one_or_none()
@@ -144,8 +143,8 @@ class AccountRepository:
         """Create an account; ConflictError if the email is taken."""
         person_id = self._person_id(person_key) if person_key else None
         try:
-            with self._session.begin_nested():
-                new_id = self._session.execute(
+            with self._conn.begin_nested():
+                new_id = self._conn.execute(
                     insert(t.accounts).returning(t.accounts.c.id),
                     {"email": email, "name": name, "role": role, "password_hash": password_hash,
                      "person_id": person_id, "session_version": 1, "created_at": _now(),
@@ -177,93 +176,93 @@ class AccountRepository:
         values: dict[str, Any] = {"password_hash": password_hash}
         if must_change is not None:
             values["must_change_password"] = must_change
-        self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
+        self._conn.execute(update(t.accounts).where(t.accounts.c.id == account_id)
                               .values(**values))
 
     def require_password_change(self, account_id: int) -> None:
         """The person must choose their own password before anything else."""
-        self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
+        self._conn.execute(update(t.accounts).where(t.accounts.c.id == account_id)
                               .values(must_change_password=True))
 
     def set_alert_emails(self, account_id: int, on: bool) -> None:
-        self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
+        self._conn.execute(update(t.accounts).where(t.accounts.c.id == account_id)
                               .values(alert_emails=on))
 
     def confirm_email(self, account_id: int) -> None:
-        self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
+        self._conn.execute(update(t.accounts).where(t.accounts.c.id == account_id)
                               .values(email_confirmed=True))
 
     def set_name(self, account_id: int, name: str) -> None:
-        self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
+        self._conn.execute(update(t.accounts).where(t.accounts.c.id == account_id)
                               .values(name=name))
 
     # -- web sessions ----------------------------------------------------------------------
 
     def add_web_session(self, session_id: str, account_id: int, now: dt.datetime,
                         expires_at: dt.datetime) -> None:
-        self._session.execute(insert(t.web_sessions), {
+        self._conn.execute(insert(t.web_sessions), {
             "id": session_id, "account_id": account_id, "created_at": now,
             "last_seen_at": now, "expires_at": expires_at})
 
     def web_session(self, session_id: str) -> WebSession | None:
         ws = t.web_sessions
-        row = self._session.execute(
+        row = self._conn.execute(
             select(ws.c.id, ws.c.account_id, ws.c.last_seen_at, ws.c.expires_at)
             .where(ws.c.id == session_id)).one_or_none()
         return WebSession(*row) if row is not None else None
 
     def touch_web_session(self, session_id: str, now: dt.datetime,
                           expires_at: dt.datetime) -> None:
-        self._session.execute(update(t.web_sessions).where(t.web_sessions.c.id == session_id)
+        self._conn.execute(update(t.web_sessions).where(t.web_sessions.c.id == session_id)
                               .values(last_seen_at=now, expires_at=expires_at))
 
     def delete_web_session(self, session_id: str) -> None:
-        self._session.execute(delete(t.web_sessions).where(t.web_sessions.c.id == session_id))
+        self._conn.execute(delete(t.web_sessions).where(t.web_sessions.c.id == session_id))
 
     def end_sessions(self, account_id: int, *, keep: str | None = None) -> int:
         """Sign out everywhere (but the session ``keep``, if given); how many were ended."""
         cond = t.web_sessions.c.account_id == account_id
         if keep is not None:
             cond = cond & (t.web_sessions.c.id != keep)
-        result = self._session.execute(delete(t.web_sessions).where(cond))
+        result = self._conn.execute(delete(t.web_sessions).where(cond))
         return int(getattr(result, "rowcount", 0) or 0)
 
     def delete_expired_web_sessions(self, now: dt.datetime) -> None:
-        self._session.execute(delete(t.web_sessions).where(t.web_sessions.c.expires_at < now))
+        self._conn.execute(delete(t.web_sessions).where(t.web_sessions.c.expires_at < now))
 
     def web_session_count(self, account_id: int) -> int:
-        return int(self._session.execute(
+        return int(self._conn.execute(
             select(func.count()).select_from(t.web_sessions)
             .where(t.web_sessions.c.account_id == account_id)).scalar_one())
 
     def delete(self, account_id: int) -> None:
         """Delete an account (its tokens go with it; audit entries keep the actor's email)."""
-        self._session.execute(delete(t.accounts).where(t.accounts.c.id == account_id))
+        self._conn.execute(delete(t.accounts).where(t.accounts.c.id == account_id))
 
     def link_person(self, account_id: int, key: str) -> None:
-        self._session.execute(update(t.accounts).where(t.accounts.c.id == account_id)
+        self._conn.execute(update(t.accounts).where(t.accounts.c.id == account_id)
                               .values(person_id=self._person_id(key)))
 
     def all(self) -> list[Account]:
-        rows = self._session.execute(
+        rows = self._conn.execute(
             select(*_ACCOUNT_COLS).select_from(
                 t.accounts.outerjoin(t.people, t.people.c.id == t.accounts.c.person_id))
             .order_by(t.accounts.c.email))
         return [_account(row) for row in rows]
 
     def count(self) -> int:
-        return int(self._session.execute(select(func.count()).select_from(t.accounts))
+        return int(self._conn.execute(select(func.count()).select_from(t.accounts))
                    .scalar_one())
 
     # -- coaching --------------------------------------------------------------------------
 
     def set_coach(self, key: str, coach_id: int) -> None:
         pid = self._person_id(key)
-        self._session.execute(delete(t.coaching).where(t.coaching.c.person_id == pid))
-        self._session.execute(insert(t.coaching), {"person_id": pid, "coach_id": coach_id})
+        self._conn.execute(delete(t.coaching).where(t.coaching.c.person_id == pid))
+        self._conn.execute(insert(t.coaching), {"person_id": pid, "coach_id": coach_id})
 
     def coach_of(self, key: str) -> int | None:
-        return self._session.execute(
+        return self._conn.execute(
             select(t.coaching.c.coach_id).join(t.people, t.people.c.id == t.coaching.c.person_id)
             .where(t.people.c.key == key)).scalar_one_or_none()
 
@@ -281,7 +280,7 @@ class AccountRepository:
                               None if clear is None else bool(clear), as_of,
                               dict(summary) if summary is not None else None, acc is not None)
                 for key, name, stage, status, clear, as_of, summary, acc
-                in self._session.execute(stmt)]
+                in self._conn.execute(stmt)]
 
     def is_coached_by(self, key: str, coach_id: int) -> bool:
         return self.coach_of(key) == coach_id
@@ -289,7 +288,7 @@ class AccountRepository:
     # -- API tokens ------------------------------------------------------------------------
 
     def add_token(self, account_id: int, name: str, token_hash: str) -> int:
-        return int(self._session.execute(
+        return int(self._conn.execute(
             insert(t.api_tokens).returning(t.api_tokens.c.id),
             {"account_id": account_id, "name": name, "token_hash": token_hash,
              "created_at": _now()}).scalar_one())
@@ -306,7 +305,7 @@ class AccountRepository:
         older than :data:`TOKEN_USE_EVERY`) is left in :attr:`token_to_touch`."""
         at = t.api_tokens
         due = or_(at.c.last_used_at.is_(None), at.c.last_used_at < _now() - self.TOKEN_USE_EVERY)
-        row = self._session.execute(
+        row = self._conn.execute(
             select(at.c.account_id, due).where(at.c.token_hash == token_hash)).one_or_none()
         self.token_to_touch = token_hash if row is not None and row[1] else None
         return None if row is None else self.by_id(int(row[0]))
@@ -316,7 +315,7 @@ class AccountRepository:
         it was (throttled in SQL, so many requests at once write it once)."""
         at = t.api_tokens
         now = _now()
-        result = self._session.execute(
+        result = self._conn.execute(
             update(at).where(at.c.token_hash == token_hash,
                              or_(at.c.last_used_at.is_(None),
                                  at.c.last_used_at < now - self.TOKEN_USE_EVERY))
@@ -325,19 +324,19 @@ class AccountRepository:
 
     def tokens(self, account_id: int) -> list[ApiToken]:
         at = t.api_tokens
-        rows = self._session.execute(
+        rows = self._conn.execute(
             select(at.c.id, at.c.name, at.c.created_at, at.c.last_used_at)
             .where(at.c.account_id == account_id).order_by(at.c.id))
         return [ApiToken(*row) for row in rows]
 
     def delete_tokens(self, account_id: int) -> int:
         """Every API token of the account stops working; how many there were."""
-        result = self._session.execute(
+        result = self._conn.execute(
             delete(t.api_tokens).where(t.api_tokens.c.account_id == account_id))
         return int(getattr(result, "rowcount", 0) or 0)
 
     def delete_token(self, account_id: int, token_id: int) -> bool:
-        result = self._session.execute(
+        result = self._conn.execute(
             delete(t.api_tokens).where(t.api_tokens.c.id == token_id,
                                        t.api_tokens.c.account_id == account_id))
         return bool(getattr(result, "rowcount", 0))
@@ -347,22 +346,22 @@ class AccountRepository:
     def set_feed(self, key: str, token_hash: str) -> None:
         """The person's feed is now the one whose token has this SHA-256 (the old one ends)."""
         pid = self._person_id(key)
-        self._session.execute(delete(t.calendar_feeds).where(t.calendar_feeds.c.person_id == pid))
-        self._session.execute(insert(t.calendar_feeds),
+        self._conn.execute(delete(t.calendar_feeds).where(t.calendar_feeds.c.person_id == pid))
+        self._conn.execute(insert(t.calendar_feeds),
                               {"person_id": pid, "token_hash": token_hash, "created_at": _now()})
 
     def feed_made_at(self, key: str) -> dt.datetime | None:
         """When the person's current feed address was made; None if they have none."""
-        return self._session.execute(
+        return self._conn.execute(
             select(t.calendar_feeds.c.created_at)
             .where(t.calendar_feeds.c.person_id == self._person_id(key))).scalar_one_or_none()
 
     def delete_feed(self, key: str) -> None:
-        self._session.execute(delete(t.calendar_feeds)
+        self._conn.execute(delete(t.calendar_feeds)
                               .where(t.calendar_feeds.c.person_id == self._person_id(key)))
 
     def person_for_feed(self, token_hash: str) -> str | None:
-        return self._session.execute(
+        return self._conn.execute(
             select(t.people.c.key).join(t.calendar_feeds,
                                         t.calendar_feeds.c.person_id == t.people.c.id)
             .where(t.calendar_feeds.c.token_hash == token_hash)).scalar_one_or_none()
@@ -371,13 +370,13 @@ class AccountRepository:
 
     def add_mail_token(self, *, account_id: int, purpose: str, token_hash: str,
                        now: dt.datetime, expires_at: dt.datetime) -> None:
-        self._session.execute(insert(t.mail_tokens), {
+        self._conn.execute(insert(t.mail_tokens), {
             "account_id": account_id, "purpose": purpose, "token_hash": token_hash,
             "created_at": now, "expires_at": expires_at, "used_at": None})
 
     def mail_token(self, token_hash: str, purpose: str) -> MailToken | None:
         mt = t.mail_tokens
-        row = self._session.execute(
+        row = self._conn.execute(
             select(mt.c.id, mt.c.account_id, mt.c.created_at, mt.c.expires_at, mt.c.used_at)
             .where(mt.c.token_hash == token_hash, mt.c.purpose == purpose)).first()
         return MailToken(*row) if row else None
@@ -385,14 +384,14 @@ class AccountRepository:
     def use_mail_token(self, token_id: int, now: dt.datetime) -> bool:
         """Marks the link used; False if it already was (two tabs racing: one wins)."""
         mt = t.mail_tokens
-        result = self._session.execute(update(mt).where(mt.c.id == token_id,
+        result = self._conn.execute(update(mt).where(mt.c.id == token_id,
                                                         mt.c.used_at.is_(None))
                                        .values(used_at=now))
         return bool(getattr(result, "rowcount", 0))
 
     def mail_tokens_since(self, account_id: int, purpose: str, since: dt.datetime) -> int:
         mt = t.mail_tokens
-        return int(self._session.execute(
+        return int(self._conn.execute(
             select(func.count()).select_from(mt).where(
                 mt.c.account_id == account_id, mt.c.purpose == purpose,
                 mt.c.created_at >= since)).scalar_one())
@@ -400,7 +399,7 @@ class AccountRepository:
     def end_mail_tokens(self, account_id: int, purpose: str, now: dt.datetime) -> None:
         """Every unused link of this kind stops working (a newer one, or the password set)."""
         mt = t.mail_tokens
-        self._session.execute(update(mt).where(mt.c.account_id == account_id,
+        self._conn.execute(update(mt).where(mt.c.account_id == account_id,
                                                mt.c.purpose == purpose, mt.c.used_at.is_(None))
                               .values(used_at=now))
 
@@ -410,11 +409,11 @@ class AccountRepository:
                    now: dt.datetime) -> bool:
         """Queue an email unless one with this ``key`` was ever queued; True if queued."""
         ob = t.outbox
-        if self._session.execute(select(ob.c.id).where(ob.c.key == key)).first() is not None:
+        if self._conn.execute(select(ob.c.id).where(ob.c.key == key)).first() is not None:
             return False
         try:
-            with self._session.begin_nested():
-                self._session.execute(insert(ob), {
+            with self._conn.begin_nested():
+                self._conn.execute(insert(ob), {
                     "key": key, "account_id": account_id, "template": template,
                     "values": values, "created_at": now, "attempts": 0})
         except IntegrityError:
@@ -429,13 +428,13 @@ class AccountRepository:
         ob = t.outbox
         free = (ob.c.sent_at.is_(None) & (ob.c.attempts < max_attempts)
                 & (ob.c.claimed_at.is_(None) | (ob.c.claimed_at < stale_before)))
-        rows = self._session.execute(
+        rows = self._conn.execute(
             select(ob.c.id, ob.c.key, ob.c.account_id, ob.c.template, ob.c["values"],
                    ob.c.created_at, ob.c.attempts)
             .where(free).order_by(ob.c.created_at, ob.c.id).limit(limit)).all()
         claimed = []
         for row in rows:
-            result = self._session.execute(update(ob).where(ob.c.id == row[0], free)
+            result = self._conn.execute(update(ob).where(ob.c.id == row[0], free)
                                            .values(claimed_at=now))
             if getattr(result, "rowcount", 0):
                 claimed.append(QueuedMail(row[0], row[1], row[2], row[3], dict(row[4]),
@@ -443,13 +442,13 @@ class AccountRepository:
         return claimed
 
     def mail_sent(self, mail_id: int, now: dt.datetime) -> None:
-        self._session.execute(update(t.outbox).where(t.outbox.c.id == mail_id)
+        self._conn.execute(update(t.outbox).where(t.outbox.c.id == mail_id)
                               .values(sent_at=now, last_error=None))
 
     def mail_failed(self, mail_id: int, error: str, *, final: bool = False) -> None:
         """Count a failed try (``final``: never try again)."""
         ob = t.outbox
-        self._session.execute(update(ob).where(ob.c.id == mail_id).values(
+        self._conn.execute(update(ob).where(ob.c.id == mail_id).values(
             attempts=10_000 if final else ob.c.attempts + 1, claimed_at=None,
             last_error=error[:2000]))
 
@@ -460,12 +459,12 @@ class AccountRepository:
         q = select(ob.c.key, ob.c.sent_at, ob.c.attempts, ob.c.last_error).order_by(ob.c.id)
         if account_id is not None:
             q = q.where(ob.c.account_id == account_id)
-        return [(r[0], r[1], r[2], r[3]) for r in self._session.execute(q)]
+        return [(r[0], r[1], r[2], r[3]) for r in self._conn.execute(q)]
 
     # -- failed sign-ins (and sign-ups, counted per address under the email SIGN_UP) -------
 
     def add_failed_sign_in(self, email: str, address: str, at: dt.datetime) -> None:
-        self._session.execute(insert(t.sign_in_attempts),
+        self._conn.execute(insert(t.sign_in_attempts),
                               {"email": email, "address": address, "at": at})
 
     def failed_sign_ins(self, *, since: dt.datetime, email: str | None = None,
@@ -479,32 +478,32 @@ class AccountRepository:
                  else sa_.c.email.not_in((SIGN_UP, RESET))]
         if address is not None:
             conds.append(sa_.c.address == address)
-        return list(self._session.execute(
+        return list(self._conn.execute(
             select(sa_.c.at).where(*conds).order_by(sa_.c.at)).scalars())
 
     def forget_sign_ins_before(self, before: dt.datetime) -> int:
         """Delete every failed sign-in (and sign-up, and link request) older than ``before``;
         how many went."""
-        r = self._session.execute(delete(t.sign_in_attempts)
+        r = self._conn.execute(delete(t.sign_in_attempts)
                                   .where(t.sign_in_attempts.c.at < before))
         return int(getattr(r, "rowcount", 0) or 0)
 
     def clear_failed_sign_ins(self, email: str) -> None:
-        self._session.execute(delete(t.sign_in_attempts).where(t.sign_in_attempts.c.email == email))
+        self._conn.execute(delete(t.sign_in_attempts).where(t.sign_in_attempts.c.email == email))
 
     # -- audit log -------------------------------------------------------------------------
 
     def audit(self, *, account_id: int | None, actor: str, action: str,
               person_key: str | None = None, detail: dict[str, Any] | None = None) -> None:
         pid = self._person_id(person_key) if person_key else None
-        self._session.execute(insert(t.audit_log), {
+        self._conn.execute(insert(t.audit_log), {
             "at": _now(), "account_id": account_id, "actor": actor, "person_id": pid,
             "action": action, "detail": {**(detail or {}), **({"person": person_key}
                                                               if person_key else {})}})
 
     def audit_for(self, key: str, limit: int = 200) -> Sequence[AuditEntry]:
         al = t.audit_log
-        rows = self._session.execute(
+        rows = self._conn.execute(
             select(al.c.at, al.c.actor, al.c.action, al.c.detail)
             .where(al.c.person_id == self._person_id(key))
             .order_by(al.c.at.desc(), al.c.id.desc()).limit(limit))

@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from anklet.store import tables as t
 
@@ -77,12 +76,12 @@ def _values(new: NewMedia) -> dict[str, object]:
 class MediaRepository:
     """Coach media, inside one unit of work's session."""
 
-    def __init__(self, session: DbSession) -> None:
-        self._session = session
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
 
     def add(self, owner_id: int, exercise_id: str, new: NewMedia, *, now: dt.datetime) -> int:
         """Store an item; its id."""
-        made = self._session.execute(
+        made = self._conn.execute(
             insert(_m).returning(_m.c.id),
             {"owner_id": owner_id, "exercise_id": exercise_id, "created_at": now,
              "updated_at": now, "version": 1, **_values(new)}).scalar_one()
@@ -90,15 +89,15 @@ class MediaRepository:
 
     def replace(self, media_id: int, new: NewMedia, *, now: dt.datetime) -> None:
         """Put new content (and caption) in place of an item's, under the same id."""
-        self._session.execute(update(_m).where(_m.c.id == media_id).values(
+        self._conn.execute(update(_m).where(_m.c.id == media_id).values(
             updated_at=now, version=_m.c.version + 1, **_values(new)))
 
     def set_caption(self, media_id: int, caption: str, *, now: dt.datetime) -> None:
-        self._session.execute(update(_m).where(_m.c.id == media_id).values(
+        self._conn.execute(update(_m).where(_m.c.id == media_id).values(
             caption=caption, updated_at=now))
 
     def get(self, media_id: int) -> StoredMedia | None:
-        row = self._session.execute(select(*_COLS).where(_m.c.id == media_id)).one_or_none()
+        row = self._conn.execute(select(*_COLS).where(_m.c.id == media_id)).one_or_none()
         return _item(row) if row is not None else None
 
     def list(self, owner_id: int, exercise_id: str | None = None) -> list[StoredMedia]:
@@ -106,10 +105,10 @@ class MediaRepository:
         q = select(*_COLS).where(_m.c.owner_id == owner_id)
         if exercise_id is not None:
             q = q.where(_m.c.exercise_id == exercise_id)
-        return [_item(r) for r in self._session.execute(q.order_by(_m.c.id))]
+        return [_item(r) for r in self._conn.execute(q.order_by(_m.c.id))]
 
     def count(self, owner_id: int, exercise_id: str) -> int:
-        return int(self._session.execute(
+        return int(self._conn.execute(
             select(func.count()).select_from(_m)
             .where(_m.c.owner_id == owner_id, _m.c.exercise_id == exercise_id)).scalar_one())
 
@@ -121,7 +120,7 @@ class MediaRepository:
         if not wanted:
             return {}
         out: dict[str, builtins.list[StoredMedia]] = {}
-        for r in self._session.execute(select(*_COLS).where(
+        for r in self._conn.execute(select(*_COLS).where(
                 _m.c.owner_id == owner_id, _m.c.exercise_id.in_(wanted)).order_by(_m.c.id)):
             item = _item(r)
             out.setdefault(item.exercise_id, []).append(item)
@@ -133,8 +132,8 @@ class MediaRepository:
         col: Any = _m.c.data
         if start != 0 or length is not None:
             col = func.substr(_m.c.data, start + 1, length if length is not None else _m.c.size)
-        data = self._session.execute(select(col).where(_m.c.id == media_id)).scalar_one_or_none()
+        data = self._conn.execute(select(col).where(_m.c.id == media_id)).scalar_one_or_none()
         return bytes(data) if data is not None else b""
 
     def delete(self, media_id: int) -> None:
-        self._session.execute(delete(_m).where(_m.c.id == media_id))
+        self._conn.execute(delete(_m).where(_m.c.id == media_id))

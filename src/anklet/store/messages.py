@@ -11,9 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session as DbSession
 
 from anklet.domain.errors import NotFoundError
 from anklet.store import tables as t
@@ -41,18 +40,18 @@ _COLS = (t.messages.c.id, t.messages.c.author_id, t.messages.c.author_role,
 class MessageRepository:
     """Threads and read markers, inside one unit of work's session."""
 
-    def __init__(self, session: DbSession) -> None:
-        self._session = session
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
 
     def _person_id(self, key: str) -> int:
-        pid = self._session.execute(
+        pid = self._conn.execute(
             select(t.people.c.id).where(t.people.c.key == key)).scalar_one_or_none()
         if pid is None:
             raise NotFoundError("person", key)
         return int(pid)
 
     def person_name(self, key: str) -> str:
-        name = self._session.execute(
+        name = self._conn.execute(
             select(t.people.c.name).where(t.people.c.key == key)).scalar_one_or_none()
         if name is None:
             raise NotFoundError("person", key)
@@ -61,7 +60,7 @@ class MessageRepository:
     def add(self, key: str, *, author_id: int | None, author_role: str, author_name: str,
             body: str, created_at: dt.datetime, session_id: int | None = None) -> int:
         """Store a message in the person's thread; its id."""
-        new_id = self._session.execute(
+        new_id = self._conn.execute(
             insert(t.messages).returning(t.messages.c.id),
             {"person_id": self._person_id(key), "author_id": author_id,
              "author_role": author_role, "author_name": author_name[:120], "body": body,
@@ -80,7 +79,7 @@ class MessageRepository:
         q = q.order_by(m.c.id.desc())
         if limit is not None:
             q = q.limit(limit)
-        rows = [StoredMessage(*r) for r in self._session.execute(q)]
+        rows = [StoredMessage(*r) for r in self._conn.execute(q)]
         rows.reverse()
         return rows
 
@@ -96,14 +95,14 @@ class MessageRepository:
         """The person's sessions' ids and dates, in the order the history lists them (by
         date, then as added)."""
         s = t.sessions
-        return [(int(i), d) for i, d in self._session.execute(
+        return [(int(i), d) for i, d in self._conn.execute(
             select(s.c.id, s.c.date).where(s.c.person_id == self._person_id(key))
             .order_by(s.c.date, s.c.id))]
 
     def session_of(self, key: str, session_id: int) -> dt.date | None:
         """The date of the person's session ``session_id``; None when it is not theirs."""
         s = t.sessions
-        return self._session.execute(
+        return self._conn.execute(
             select(s.c.date).where(s.c.id == session_id,
                                    s.c.person_id == self._person_id(key))).scalar_one_or_none()
 
@@ -111,24 +110,24 @@ class MessageRepository:
         """The account has read the person's thread up to message ``up_to`` (never back)."""
         pid = self._person_id(key)
         r = t.message_reads
-        done = self._session.execute(
+        done = self._conn.execute(
             update(r).where(r.c.account_id == account_id, r.c.person_id == pid,
                             r.c.last_read_id < up_to).values(last_read_id=up_to))
         if getattr(done, "rowcount", 0):
             return
         try:  # the first read (a marker at or past up_to already: its key is taken)
-            with self._session.begin_nested():
-                self._session.execute(insert(r), {"account_id": account_id, "person_id": pid,
+            with self._conn.begin_nested():
+                self._conn.execute(insert(r), {"account_id": account_id, "person_id": pid,
                                                   "last_read_id": up_to})
         except IntegrityError:  # there already, or just made by another request
-            self._session.execute(
+            self._conn.execute(
                 update(r).where(r.c.account_id == account_id, r.c.person_id == pid,
                                 r.c.last_read_id < up_to).values(last_read_id=up_to))
 
     def last_read(self, account_id: int, key: str) -> int:
         """The last message of the person's thread the account has read (0: none)."""
         r = t.message_reads
-        found = self._session.execute(
+        found = self._conn.execute(
             select(r.c.last_read_id).where(r.c.account_id == account_id,
                                            r.c.person_id == self._person_id(key))
         ).scalar_one_or_none()
@@ -148,7 +147,7 @@ class MessageRepository:
              .where(p.c.key.in_(wanted), m.c.author_role == from_role,
                     m.c.id > func.coalesce(r.c.last_read_id, 0))
              .group_by(p.c.key))
-        return {k: int(n) for k, n in self._session.execute(q)}
+        return {k: int(n) for k, n in self._conn.execute(q)}
 
     def unread_for_coach(self, coach_id: int) -> dict[str, int]:
         """How many client messages each of the coach's people has that the coach has not
@@ -162,11 +161,11 @@ class MessageRepository:
              .where(c.c.coach_id == coach_id, m.c.author_role == "client",
                     m.c.id > func.coalesce(r.c.last_read_id, 0))
              .group_by(p.c.key))
-        return {k: int(n) for k, n in self._session.execute(q)}
+        return {k: int(n) for k, n in self._conn.execute(q)}
 
     def delete_all(self, key: str) -> None:
         """Every message in the person's thread (an import replacing their history)."""
-        self._session.execute(delete(t.messages).where(
+        self._conn.execute(delete(t.messages).where(
             t.messages.c.person_id == self._person_id(key)))
 
     def add_many(self, key: str, rows: Sequence[dict[str, object]]) -> None:
@@ -175,5 +174,5 @@ class MessageRepository:
         if not rows:
             return
         pid = self._person_id(key)
-        self._session.execute(insert(t.messages), [
+        self._conn.execute(insert(t.messages), [
             {"person_id": pid, "author_id": None, **row} for row in rows])

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from pydantic_core import from_json
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     CursorResult,
     Dialect,
     Select,
@@ -43,7 +44,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.sql.elements import BindParameter
 
 from anklet.domain.errors import ConflictError, InputError, NotFoundError
@@ -490,17 +490,18 @@ class _Parts:
 
 
 class PersonRepository:
-    """People and their whole histories, inside one unit of work's session; never commits."""
+    """People and their whole histories, inside one unit of work's connection; never commits."""
 
-    def __init__(self, session: DbSession) -> None:
-        self._session = session
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
         # Internal ids of people already looked up in this unit of work, by key: a request
         # that logs a session, re-decides and saves the decision asks for the same id three
         # times. A key never changes its id while the person exists; the cache is dropped on
         # delete and whenever the transaction (or a savepoint) rolls back, which could undo
         # the row an id was read from.
         self._known: dict[str, int] = {}
-        event.listen(session, "after_soft_rollback", self._forget)
+        event.listen(conn, "rollback", self._forget)
+        event.listen(conn, "rollback_savepoint", self._forget)
 
     def _forget(self, *_: object) -> None:
         self._known.clear()
@@ -510,7 +511,7 @@ class PersonRepository:
     def _id(self, key: str) -> int:
         if (known := self._known.get(key)) is not None:
             return known
-        person_id = self._session.execute(
+        person_id = self._conn.execute(
             select(t.people.c.id).where(t.people.c.key == key)).scalar_one_or_none()
         if person_id is None:
             raise NotFoundError("person", key)
@@ -524,7 +525,7 @@ class PersonRepository:
         found: dict[str, int] = {}
         for i in range(0, len(wanted), _KEY_CHUNK):
             chunk = wanted[i:i + _KEY_CHUNK]
-            rows = self._session.execute(
+            rows = self._conn.execute(
                 select(t.people.c.key, t.people.c.id).where(t.people.c.key.in_(chunk)))
             found.update({key: int(pid) for key, pid in rows})
         return found
@@ -532,7 +533,7 @@ class PersonRepository:
     def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
         if rows:
             _check_text(table, rows)
-            self._session.execute(insert(table), rows)
+            self._conn.execute(insert(table), rows)
 
     def _upsert(self, table: Table, rows: list[dict[str, Any]], key_cols: Sequence[str],
                 update_cols: Sequence[str]) -> None:
@@ -540,8 +541,8 @@ class PersonRepository:
         if not rows:
             return
         _check_text(table, rows)
-        dialect = self._session.get_bind().dialect.name
-        self._session.execute(_upsert_statement(dialect, table, tuple(key_cols),
+        dialect = self._conn.dialect.name
+        self._conn.execute(_upsert_statement(dialect, table, tuple(key_cols),
                                                 tuple(update_cols)), rows)
 
     # -- whole people ----------------------------------------------------------------------
@@ -569,7 +570,7 @@ class PersonRepository:
         _check_text(t.people, rows)
         stmt = insert(t.people).returning(t.people.c.id, sort_by_parameter_order=True)
         try:
-            ids = [int(i) for i in self._session.execute(stmt, rows).scalars()]
+            ids = [int(i) for i in self._conn.execute(stmt, rows).scalars()]
         except IntegrityError as e:  # someone else added the same id since we looked
             which = f"the id {keys[0]!r}" if len(keys) == 1 else "one of these ids"
             raise ConflictError(f"A person with {which} already exists "
@@ -600,18 +601,18 @@ class PersonRepository:
 
     def get(self, key: str) -> History:
         """The whole history of one person; raise NotFoundError if there is none."""
-        row = self._session.execute(
+        row = self._conn.execute(
             select(*_PEOPLE_COLS).where(t.people.c.key == key)).one_or_none()
         if row is None:
             raise NotFoundError("person", key)
         self._known[key] = int(row[0])
-        if self._session.get_bind().dialect.name == "postgresql":
+        if self._conn.dialect.name == "postgresql":
             return self._build_one_pipelined(tuple(row))
         return self._build([tuple(row)])[0]
 
     def exists(self, key: str) -> bool:
         """Whether a person with this id is stored."""
-        return self._session.execute(
+        return self._conn.execute(
             select(t.people.c.id).where(t.people.c.key == key)).first() is not None
 
     def list(self) -> list[PersonSummary]:
@@ -625,7 +626,7 @@ class PersonRepository:
                 .order_by(t.people.c.key))
         out = []
         for (key, name, created, stage, status, clear, as_of, goal_type, activities, age, date,
-             sex) in self._session.execute(stmt):
+             sex) in self._conn.execute(stmt):
             profile = None if activities is None else profile_of(
                 _GOAL_TYPES[goal_type], [_ACTIVITIES[a] for a in _decode(activities)])
             out.append(PersonSummary(key, name, created, stage, status, clear, as_of,
@@ -637,7 +638,7 @@ class PersonRepository:
         """Delete a person and everything recorded about them; NotFoundError if missing."""
         person_id = self._id(key)
         # ON DELETE CASCADE removes the records (SQLite: foreign_keys=ON, set by make_engine).
-        self._session.execute(delete(t.people).where(t.people.c.id == person_id))
+        self._conn.execute(delete(t.people).where(t.people.c.id == person_id))
         self._known.pop(key, None)
 
     # -- parts of a history ----------------------------------------------------------------
@@ -645,7 +646,7 @@ class PersonRepository:
     def set_intake(self, key: str, intake: Intake) -> None:
         """Set (or replace) the person's intake."""
         person_id = self._id(key)
-        self._session.execute(delete(t.intakes).where(t.intakes.c.person_id == person_id))
+        self._conn.execute(delete(t.intakes).where(t.intakes.c.person_id == person_id))
         self._insert(t.intakes, [_intake_params(person_id, intake)])
 
     def add_screening(self, key: str, screening: Screening) -> None:
@@ -665,18 +666,18 @@ class PersonRepository:
         row = _session_params(self._id(key), session)
         _check_text(t.sessions, [row])
         stmt = insert(t.sessions).returning(t.sessions.c.id)
-        return int(self._session.execute(stmt, row).scalar_one())
+        return int(self._conn.execute(stmt, row).scalar_one())
 
     def set_next_morning_pain(self, key: str, date: dt.date, pain: int) -> bool:
         """Set next-morning pain on the person's last session of ``date``; False if none."""
         person_id = self._id(key)
-        row = self._session.execute(
+        row = self._conn.execute(
             select(t.sessions.c.id).where(t.sessions.c.person_id == person_id,
                                           t.sessions.c.date == date)
             .order_by(t.sessions.c.id.desc()).limit(1)).scalar_one_or_none()
         if row is None:
             return False
-        self._session.execute(update(t.sessions).where(t.sessions.c.id == row)
+        self._conn.execute(update(t.sessions).where(t.sessions.c.id == row)
                               .values(pain_next_morning=pain))
         return True
 
@@ -701,7 +702,7 @@ class PersonRepository:
                 pr.c.minutes.is_(None) if run.minutes is None else pr.c.minutes == run.minutes,
                 pr.c.title.is_(None) if run.title is None else pr.c.title == run.title)
         first = select(pr.c.id).where(*same).order_by(pr.c.id).limit(1).scalar_subquery()
-        result = self._session.execute(delete(pr).where(pr.c.id == first))
+        result = self._conn.execute(delete(pr).where(pr.c.id == first))
         assert isinstance(result, CursorResult)  # what a Core delete gives
         return bool(result.rowcount)
 
@@ -716,7 +717,7 @@ class PersonRepository:
         calendars' runs, are left alone. Returns (added, updated, removed)."""
         pr = t.planned_runs
         person_id = self._id(key)
-        rows = self._session.execute(
+        rows = self._conn.execute(
             select(pr.c.id, *_RUN_COLS[1:]).where(pr.c.person_id == person_id)
             .order_by(pr.c.date, pr.c.id)).all()
         by_event = {row.event: row for row in rows if row.event is not None}
@@ -736,17 +737,17 @@ class PersonRepository:
             keep.add(old.id)
             if any(getattr(old, c) != params[c] for c in
                    ("date", "kind", "minutes", "title", "calendar", "event")):
-                self._session.execute(update(pr).where(pr.c.id == old.id).values(**params))
+                self._conn.execute(update(pr).where(pr.c.id == old.id).values(**params))
                 updated += old.event is not None
         gone = [row.id for row in rows if row.calendar == calendar and row.id not in keep
                 and start <= row.date < end]
         if gone:
-            self._session.execute(delete(pr).where(pr.c.id.in_(gone)))
+            self._conn.execute(delete(pr).where(pr.c.id.in_(gone)))
         return added, updated, len(gone)
 
     def planned_runs(self, key: str) -> builtins.list[PlannedRun]:
         """The person's planned runs, by date."""
-        rows = self._session.execute(
+        rows = self._conn.execute(
             select(*_RUN_COLS).where(t.planned_runs.c.person_id == self._id(key))
             .order_by(t.planned_runs.c.date, t.planned_runs.c.id))
         return [PlannedRun(date=date, kind=_RUN_KINDS[kind], minutes=minutes, title=title,
@@ -756,7 +757,7 @@ class PersonRepository:
     def add_recorded_activity(self, key: str, activity: RecordedActivity) -> None:
         """Record an imported activity; ConflictError if the same file is already stored."""
         try:
-            with self._session.begin_nested():
+            with self._conn.begin_nested():
                 self._insert(t.recorded_activities, [_activity_params(self._id(key), activity)])
         except IntegrityError as e:
             raise ConflictError(f"This file is already stored for {key!r} (same content "
@@ -765,13 +766,13 @@ class PersonRepository:
     def has_activity_hash(self, key: str, content_hash: str) -> bool:
         """Whether a file with this content hash is already stored for the person."""
         ra = t.recorded_activities
-        return self._session.execute(
+        return self._conn.execute(
             select(ra.c.id).where(ra.c.person_id == self._id(key),
                                   ra.c.content_hash == content_hash)).first() is not None
 
     def recorded_activities(self, key: str) -> builtins.list[RecordedActivity]:
         """The person's recorded activities, by start time."""
-        rows = self._session.execute(
+        rows = self._conn.execute(
             select(*_ACTIVITY_COLS).where(t.recorded_activities.c.person_id == self._id(key))
             .order_by(t.recorded_activities.c.start, t.recorded_activities.c.id)).all()
         return [RecordedActivity.model_validate(_activity_doc(row)) for row in rows]
@@ -783,7 +784,7 @@ class PersonRepository:
     def questionnaires(self, key: str) -> builtins.list[QuestionnaireResponse]:
         """The person's answered questionnaires, by date (in the order added within a date)."""
         qr = t.questionnaire_responses
-        rows = self._session.execute(
+        rows = self._conn.execute(
             select(*_QUESTIONNAIRE_COLS).where(qr.c.person_id == self._id(key))
             .order_by(qr.c.date, qr.c.id)).all()
         return [QuestionnaireResponse.model_validate(_questionnaire_doc(row)) for row in rows]
@@ -796,13 +797,13 @@ class PersonRepository:
         """Record a coach's change to the person's plan; its id."""
         row = _plan_change_params(self._id(key), change)
         _check_text(t.plan_changes, [row])
-        new_id = self._session.execute(
+        new_id = self._conn.execute(
             insert(t.plan_changes).returning(t.plan_changes.c.id), row).scalar_one()
         return int(new_id)
 
     def plan_changes(self, key: str) -> builtins.list[tuple[int, PlanChange]]:
         """The person's plan changes with their ids, ended ones too, oldest first."""
-        rows = self._session.execute(
+        rows = self._conn.execute(
             select(t.plan_changes.c.id, *_PLAN_CHANGE_COLS[1:])
             .where(t.plan_changes.c.person_id == self._id(key))
             .order_by(t.plan_changes.c.date, t.plan_changes.c.id)).all()
@@ -816,10 +817,10 @@ class PersonRepository:
         then; the record stays). False when the person has no such change in force."""
         c = t.plan_changes.c
         where = (c.id == change_id, c.person_id == self._id(key), c.active.is_(True))
-        made = self._session.execute(select(c.date).where(*where)).scalar_one_or_none()
+        made = self._conn.execute(select(c.date).where(*where)).scalar_one_or_none()
         if made is None:
             return False
-        self._session.execute(update(t.plan_changes).where(*where)
+        self._conn.execute(update(t.plan_changes).where(*where)
                               .values(active=False, ended=max(made, day)))
         return True
 
@@ -843,7 +844,7 @@ class PersonRepository:
         date and in the order added within a date, as the history lists them."""
         spec = self._spec(kind)
         table = spec.table
-        rows = self._session.execute(
+        rows = self._conn.execute(
             select(table.c.id, *spec.cols).where(*self._record_where(spec, self._id(key)))
             .order_by(table.c.date, table.c.id)).all()
         out: builtins.list[tuple[int, Record]] = []
@@ -859,7 +860,7 @@ class PersonRepository:
         table = spec.table
         row = None
         if 1 <= record_id <= RECORD_ID_MAX:
-            row = self._session.execute(
+            row = self._conn.execute(
                 select(*spec.cols).where(table.c.id == record_id,
                                          *self._record_where(spec, self._id(key)))
             ).one_or_none()
@@ -873,14 +874,14 @@ class PersonRepository:
         self.record(key, kind, record_id)  # NotFoundError unless it is theirs
         params = spec.params(self._id(key), value)
         _check_text(spec.table, [params])
-        self._session.execute(update(spec.table).where(spec.table.c.id == record_id)
+        self._conn.execute(update(spec.table).where(spec.table.c.id == record_id)
                               .values(**params))
 
     def delete_record(self, key: str, kind: str, record_id: int) -> None:
         """Delete the person's record ``record_id``; NotFoundError unless it is theirs."""
         spec = self._spec(kind)
         self.record(key, kind, record_id)
-        self._session.execute(delete(spec.table).where(spec.table.c.id == record_id))
+        self._conn.execute(delete(spec.table).where(spec.table.c.id == record_id))
 
     # -- decisions -------------------------------------------------------------------------
 
@@ -914,7 +915,7 @@ class PersonRepository:
     def get_decision(self, key: str) -> StoredDecision | None:
         """The person's current saved decision, or None; NotFoundError if no such person."""
         person_id = self._id(key)
-        row = self._session.execute(
+        row = self._conn.execute(
             select(*(t.decisions.c[f] for f in _DECISION_FIELDS))
             .where(t.decisions.c.person_id == person_id)).one_or_none()
         if row is None:
@@ -931,7 +932,7 @@ class PersonRepository:
             raise ValueError("batch_size must be at least 1")
         last_id = 0
         while True:
-            people = [tuple(row) for row in self._session.execute(
+            people = [tuple(row) for row in self._conn.execute(
                 select(*_PEOPLE_COLS).where(t.people.c.id > last_id)
                 .order_by(t.people.c.id).limit(batch_size))]
             if not people:
@@ -943,13 +944,13 @@ class PersonRepository:
         """Inclusive (first, last) internal id of each batch of ``batch_size`` people."""
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
-        ids = self._session.execute(select(t.people.c.id).order_by(t.people.c.id)).scalars().all()
+        ids = self._conn.execute(select(t.people.c.id).order_by(t.people.c.id)).scalars().all()
         return [(ids[i], ids[min(i + batch_size, len(ids)) - 1])
                 for i in range(0, len(ids), batch_size)]
 
     def histories_between(self, first: int, last: int) -> builtins.list[History]:
         """The histories of people whose internal id is in ``[first, last]`` (see id_ranges)."""
-        people = [tuple(row) for row in self._session.execute(
+        people = [tuple(row) for row in self._conn.execute(
             select(*_PEOPLE_COLS).where(t.people.c.id.between(first, last))
             .order_by(t.people.c.id))]
         return self._build(people) if people else []
@@ -961,14 +962,14 @@ class PersonRepository:
         stmt: Select[Any] = select(*cols).where(table.c.person_id.between(lo, hi))
         if "id" in table.c:
             stmt = stmt.order_by(table.c.person_id, table.c.id)
-        return self._plain(stmt) if plain else self._session.execute(stmt).all()
+        return self._plain(stmt) if plain else self._conn.execute(stmt).all()
 
     def _plain(self, stmt: Select[Any]) -> _Rows:
         """The rows of ``stmt`` as plain tuples from the driver, without SQLAlchemy's row
         objects and type conversions (a tenth of the read of a batch): only for columns
         that both drivers return as the models want them, and dates (text on SQLite: see
         :func:`_day_reader`)."""
-        result = self._session.execute(stmt)
+        result = self._conn.execute(stmt)
         assert isinstance(result, CursorResult)  # what a Core select gives
         try:
             rows: _Rows = result.cursor.fetchall()
@@ -982,7 +983,7 @@ class PersonRepository:
         with gc_paused():
             return _assemble(
                 people,
-                day=_day_reader(self._session.get_bind().dialect.name),
+                day=_day_reader(self._conn.dialect.name),
                 intakes=self._rows(t.intakes, _INTAKE_COLS, lo, hi),
                 screenings=self._rows(t.screenings, _SCREENING_COLS, lo, hi),
                 measurements=self._rows(t.measurements, _MEASUREMENT_COLS, lo, hi, plain=True),
@@ -1007,11 +1008,11 @@ class PersonRepository:
         request. PostgreSQL's driver already gives every column as the models want it, but
         for the UTC timestamps (see :func:`_utc_rows`); the statements are compiled once.
         """
-        raw = self._session.connection().connection.driver_connection
+        raw = self._conn.connection.driver_connection
         params = {"pid": person[0]}
         cursors = []
         with raw.pipeline():  # type: ignore[union-attr]  # psycopg's connection
-            for sql in _one_person_sql(self._session.get_bind().dialect):
+            for sql in _one_person_sql(self._conn.dialect):
                 cur = raw.cursor()  # type: ignore[union-attr]
                 cur.execute(sql, params)
                 cursors.append(cur)

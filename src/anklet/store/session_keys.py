@@ -15,9 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session as DbSession
 
 from anklet.domain.errors import NotFoundError
 from anklet.store import tables as t
@@ -42,11 +41,11 @@ class StoredKey:
 class SessionKeyRepository:
     """Keys of one database session's people, by person key."""
 
-    def __init__(self, session: DbSession) -> None:
-        self._session = session
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
 
     def _person_id(self, key: str) -> int:
-        found = self._session.execute(
+        found = self._conn.execute(
             select(t.people.c.id).where(t.people.c.key == key)).scalar_one_or_none()
         if found is None:
             raise NotFoundError("person", key)
@@ -55,7 +54,7 @@ class SessionKeyRepository:
     def get(self, key: str, idempotency_key: str) -> StoredKey | None:
         """What the person's ``idempotency_key`` was used for; None if it is new."""
         k, s = t.session_keys, t.sessions
-        row = self._session.execute(
+        row = self._conn.execute(
             select(k.c.fingerprint, k.c.session_id, s.c.date, k.c.created_at)
             .select_from(k.outerjoin(s, s.c.id == k.c.session_id))
             .where(k.c.person_id == self._person_id(key), k.c.key == idempotency_key)
@@ -68,8 +67,8 @@ class SessionKeyRepository:
         to :meth:`attach` the session to), else what it was taken with earlier."""
         pid = self._person_id(key)
         try:
-            with self._session.begin_nested():
-                self._session.execute(insert(t.session_keys), {
+            with self._conn.begin_nested():
+                self._conn.execute(insert(t.session_keys), {
                     "person_id": pid, "key": idempotency_key, "fingerprint": fingerprint,
                     "session_id": None, "created_at": now})
         except IntegrityError:  # taken, by an earlier request or one at the same moment
@@ -79,6 +78,6 @@ class SessionKeyRepository:
     def attach(self, key: str, idempotency_key: str, session_id: int) -> None:
         """The session made with the person's just-claimed key."""
         k = t.session_keys
-        self._session.execute(update(k).where(k.c.person_id == self._person_id(key),
+        self._conn.execute(update(k).where(k.c.person_id == self._person_id(key),
                                               k.c.key == idempotency_key)
                               .values(session_id=session_id))

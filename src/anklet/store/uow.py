@@ -22,15 +22,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DatabaseError, DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.orm import Session
 
-from anklet.store.accounts import AccountRepository
 from anklet.store.db import store_error, writing
 from anklet.store.repository import PersonRepository
+
+if TYPE_CHECKING:
+    from anklet.store.accounts import AccountRepository
 
 __all__ = ["UnitOfWork"]
 
@@ -43,15 +44,20 @@ def _unusable(exc: BaseException | None) -> bool:
 
 
 class UnitOfWork:
-    """A session and its repositories for one transaction; rolls back unless committed."""
+    """A connection and its repositories for one transaction; rolls back unless committed.
+
+    The store speaks SQLAlchemy Core only: a :class:`~sqlalchemy.Connection` in "commit as
+    you go" mode, whose transaction begins with the first statement (``BEGIN IMMEDIATE`` for
+    a writing one on SQLite) and ends with :meth:`commit` or :meth:`rollback`.
+    """
 
     people: PersonRepository
-    accounts: AccountRepository
 
     def __init__(self, engine: Engine, *, write: bool = True) -> None:
         self._engine = engine
         self._write = write
-        self._session: Session | None = None
+        self._conn: Connection | None = None
+        self._accounts: AccountRepository | None = None
 
     @property
     def writes(self) -> bool:
@@ -60,34 +66,49 @@ class UnitOfWork:
 
     @property
     def engine(self) -> Engine:
-        """The engine this unit of work opens its sessions on."""
+        """The engine this unit of work opens its connection on."""
         return self._engine
 
     @property
-    def session(self) -> Session:
-        """The SQLAlchemy session of this unit of work (only inside the ``with`` block)."""
-        if self._session is None:
+    def connection(self) -> Connection:
+        """The database connection of this unit of work (only inside the ``with`` block)."""
+        if self._conn is None:
             raise RuntimeError("the unit of work is not open; use it in a `with` block")
-        return self._session
+        return self._conn
 
     def __enter__(self) -> Self:
         bind = writing(self._engine) if self._write else self._engine
-        self._session = Session(bind, expire_on_commit=False)
-        self.people = PersonRepository(self._session)
-        self.accounts = AccountRepository(self._session)
+        try:
+            self._conn = bind.connect()
+        except DBAPIError as e:
+            if not _unusable(e):
+                raise
+            raise store_error(e, self._engine.url) from e  # not there, or refuses us
+        self.people = PersonRepository(self._conn)
+        self._accounts = None
         return self
+
+    @property
+    def accounts(self) -> AccountRepository:
+        """Accounts, sign-ins and tokens (imported when first asked for: most commands never
+        touch an account)."""
+        if self._accounts is None:
+            from anklet.store.accounts import AccountRepository
+
+            self._accounts = AccountRepository(self.connection)
+        return self._accounts
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        session, self._session = self._session, None
-        if session is not None:
+        conn, self._conn, self._accounts = self._conn, None, None
+        if conn is not None:
             try:
-                session.rollback()  # undoes whatever was not committed; harmless otherwise
+                conn.rollback()  # undoes whatever was not committed; harmless otherwise
             except DBAPIError as e:
                 if exc is None:  # otherwise the error that brought us here says more
                     raise store_error(e, self._engine.url) from e
             finally:
-                session.close()
+                conn.close()
         if _unusable(exc):
             assert isinstance(exc, DBAPIError)
             # The database went away, is locked, or refused us: say so without a traceback.
@@ -96,7 +117,7 @@ class UnitOfWork:
     def commit(self) -> None:
         """Commit everything done so far in this unit of work."""
         try:
-            self.session.commit()
+            self.connection.commit()
         except (OperationalError, InterfaceError, DatabaseError) as e:
             if not _unusable(e):
                 raise
@@ -109,9 +130,9 @@ class UnitOfWork:
         For work in parts (one imported file after another) where a failed part must leave
         nothing behind while the others are kept; the owner still commits once.
         """
-        with self.session.begin_nested():
+        with self.connection.begin_nested():
             yield
 
     def rollback(self) -> None:
         """Throw away everything done since the last commit."""
-        self.session.rollback()
+        self.connection.rollback()

@@ -71,7 +71,7 @@ def _id(engine: Engine, kind: str, n: int = 0) -> int:
 def _audit(engine: Engine) -> list[tuple[str, str, dict[str, Any]]]:
     with UnitOfWork(engine, write=False) as uow:
         al = t.audit_log
-        return [(a, actor, d) for a, actor, d in uow.session.execute(
+        return [(a, actor, d) for a, actor, d in uow.connection.execute(
             select(al.c.action, al.c.actor, al.c.detail).order_by(al.c.id))]
 
 

@@ -186,5 +186,5 @@ def test_media_go_with_a_deleted_coach_and_a_deleted_self_coached_person(world: 
     with world.ctx.uow(write=False) as uow:
         from anklet.store import tables as t
 
-        assert uow.session.execute(t.exercise_media.select()).all() == []
+        assert uow.connection.execute(t.exercise_media.select()).all() == []
     assert world.seen(world.cleo) == []  # her coach is gone: nothing, and no error

@@ -65,7 +65,7 @@ class World:
                 date=day, exercises=[ExerciseLog(exercise_id="seated-forefoot-roll",
                                                  side="left")], pain_during=1))
             uow.commit()
-            return MessageRepository(uow.session).session_ids(key)[-1][0]
+            return MessageRepository(uow.connection).session_ids(key)[-1][0]
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_unread_for_coach_counts_whole_list_in_one_query(world: World, ctx: Cont
     world.post(world.cleo, world.cleo_key, "one")
     world.post(world.cleo, world.cleo_key, "two")
     with ctx.uow() as uow:  # Dan has no sign-in: say a message came with an import
-        MessageRepository(uow.session).add(
+        MessageRepository(uow.connection).add(
             world.dan_key, author_id=None, author_role="client", author_name="Dan Doe",
             body="imported", created_at=dt.datetime.now(dt.UTC))
         uow.commit()
@@ -139,7 +139,7 @@ def test_post_message_refused_with_bad_body(world: World, ctx: Context, body: st
         messages.post(uow, world.casey, world.cleo_key, body)
     assert info.value.field == "body"
     with ctx.uow(write=False) as uow:
-        assert MessageRepository(uow.session).thread(world.cleo_key) == []
+        assert MessageRepository(uow.connection).thread(world.cleo_key) == []
         assert uow.accounts.queued_mail() == []
 
 
@@ -225,8 +225,8 @@ def test_delete_person_deletes_their_messages(world: World, ctx: Context) -> Non
 
         from anklet.store import tables as t
 
-        assert uow.session.execute(select(func.count()).select_from(t.messages)).scalar() == 0
-        assert uow.session.execute(
+        assert uow.connection.execute(select(func.count()).select_from(t.messages)).scalar() == 0
+        assert uow.connection.execute(
             select(func.count()).select_from(t.message_reads)).scalar() == 0
 
 
@@ -234,7 +234,7 @@ def test_thread_knows_what_was_read_when_answers_came_in_between(
         world: World, ctx: Context) -> None:
     first = world.post(world.casey, world.cleo_key, "Unread by Cleo")
     with ctx.uow() as uow:  # a message of hers that came another way (an import)
-        MessageRepository(uow.session).add(
+        MessageRepository(uow.connection).add(
             world.cleo_key, author_id=None, author_role="client", author_name="Cleo Client",
             body="imported", created_at=dt.datetime.now(dt.UTC))
         uow.commit()

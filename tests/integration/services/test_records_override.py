@@ -31,7 +31,7 @@ def stored(engine: Engine, key: str = "sam") -> tuple[list[Override], list[tuple
     """The person's overrides and the audit rows (account id, actor, action, detail)."""
     with UnitOfWork(engine) as uow:
         al = t.audit_log
-        rows = uow.session.execute(select(al.c.account_id, al.c.actor, al.c.action, al.c.detail)
+        rows = uow.connection.execute(select(al.c.account_id, al.c.actor, al.c.action, al.c.detail)
                                    .where(al.c.action == "override")).all()
         return uow.people.get(key).overrides, [tuple(r) for r in rows]
 

@@ -50,7 +50,7 @@ def _log(ctx: Context, key: str, session: Session, once: records.Once | None
 
 def _rows(ctx: Context) -> int:
     with ctx.uow(write=False) as uow:
-        return int(uow.session.execute(select(func.count()).select_from(t.sessions)).scalar())
+        return int(uow.connection.execute(select(func.count()).select_from(t.sessions)).scalar())
 
 
 def test_the_same_key_twice_stores_one_session_and_answers_its_id(ctx: Context) -> None:
@@ -102,7 +102,7 @@ def test_a_deleted_session_keeps_its_key_answering_already_received(ctx: Context
     once = records.Once("key-deleted", FP)
     first = _log(ctx, "ana", _session(), once)
     with ctx.uow() as uow:
-        uow.session.execute(delete(t.sessions).where(t.sessions.c.id == first.session_id))
+        uow.connection.execute(delete(t.sessions).where(t.sessions.c.id == first.session_id))
         uow.commit()
     again = _log(ctx, "ana", _session(), once)
     assert again == records.Logged(None, None, repeat=True)
@@ -115,5 +115,5 @@ def test_deleting_the_person_deletes_their_keys(ctx: Context) -> None:
         uow.people.delete("ana")
         uow.commit()
     with ctx.uow(write=False) as uow:
-        assert uow.session.execute(
+        assert uow.connection.execute(
             select(func.count()).select_from(t.session_keys)).scalar() == 0

@@ -299,7 +299,7 @@ def test_a_coach_deletes_a_client_with_their_sign_in_and_the_audit_log_keeps_it(
     with people.web.ctx.uow() as uow:
         assert not uow.people.exists(key)
         assert uow.accounts.by_email("client@example.org") is None
-        [(actor, detail)] = uow.session.execute(
+        [(actor, detail)] = uow.connection.execute(
             select(t.audit_log.c.actor, t.audit_log.c.detail)
             .where(t.audit_log.c.action == "client_deleted")).all()
     assert actor == "coach@example.org"

@@ -34,7 +34,7 @@ def _ids(api: Any, key: str, part: str) -> list[int]:
 def _audit(people: People) -> list[tuple[str, dict[str, Any]]]:
     with people.web.ctx.uow() as uow:
         al = t.audit_log
-        rows = uow.session.execute(select(al.c.action, al.c.detail).order_by(al.c.id)).all()
+        rows = uow.connection.execute(select(al.c.action, al.c.detail).order_by(al.c.id)).all()
     return [(a, d) for a, d in rows if a in ("edit", "delete")]
 
 

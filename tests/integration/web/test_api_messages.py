@@ -24,7 +24,7 @@ def _session(people: People, key: str) -> int:
         uow.people.add_session(key, Session(date=A_WEEK_AGO, exercises=[
             ExerciseLog(exercise_id="seated-forefoot-roll", side="left")], pain_during=1))
         uow.commit()
-        return MessageRepository(uow.session).session_ids(key)[-1][0]
+        return MessageRepository(uow.connection).session_ids(key)[-1][0]
 
 
 def test_post_message_coach_and_client_read_and_mark_read(people: People) -> None:

@@ -34,7 +34,7 @@ def _url(key: str) -> str:
 def _audit(people: People) -> list[str]:
     with people.web.ctx.uow() as uow:
         al = t.audit_log
-        rows = uow.session.execute(select(al.c.action).order_by(al.c.id)).scalars().all()
+        rows = uow.connection.execute(select(al.c.action).order_by(al.c.id)).scalars().all()
     return [a for a in rows if a.startswith("plan_change")]
 
 

@@ -33,7 +33,7 @@ def media_srcs(html: str) -> list[str]:
 
 def rows(web: Web) -> list[tuple[object, ...]]:
     with web.ctx.uow(write=False) as uow:
-        return [tuple(r) for r in uow.session.execute(
+        return [tuple(r) for r in uow.connection.execute(
             t.exercise_media.select().with_only_columns(
                 t.exercise_media.c.id, t.exercise_media.c.kind, t.exercise_media.c.caption))]
 
@@ -269,7 +269,7 @@ def test_replace_caption_and_delete_with_an_audit_trail(web: Web, coach: WebClie
     assert rows(web) == []
     assert client_of_coach.get(new_src).status_code == 404
     with web.ctx.uow(write=False) as uow:
-        actions = [a for (a,) in uow.session.execute(
+        actions = [a for (a,) in uow.connection.execute(
             t.audit_log.select().with_only_columns(t.audit_log.c.action)
             .where(t.audit_log.c.action.like("media_%")).order_by(t.audit_log.c.id))]
     assert actions == ["media_added", "media_caption", "media_replaced", "media_deleted"]

@@ -29,7 +29,7 @@ def _text(page: str) -> str:
 
 def _thread(web: Web, key: str) -> list[str]:
     with web.ctx.uow(write=False) as uow:
-        return [m.body for m in MessageRepository(uow.session).thread(key)]
+        return [m.body for m in MessageRepository(uow.connection).thread(key)]
 
 
 def _log_session(web: Web, key: str, day: dt.date) -> int:
@@ -38,7 +38,7 @@ def _log_session(web: Web, key: str, day: dt.date) -> int:
             date=day, exercises=[ExerciseLog(exercise_id="seated-forefoot-roll", side="left")],
             pain_during=2))
         uow.commit()
-        return MessageRepository(uow.session).session_ids(key)[-1][0]
+        return MessageRepository(uow.connection).session_ids(key)[-1][0]
 
 
 def test_post_message_coach_and_client_read_each_other(

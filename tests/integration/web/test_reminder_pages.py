@@ -32,7 +32,7 @@ def _link(web: Web, email: str, purpose: str, kind: str, token: str,
     with web.ctx.uow() as uow:
         account = uow.accounts.by_email(email)
         assert account is not None
-        ReminderRepository(uow.session).add_link(
+        ReminderRepository(uow.connection).add_link(
             token_hash=hashlib.sha256(token.encode()).hexdigest(), account_id=account.id,
             kind=kind, purpose=purpose, day=day, now=now, expires_at=now + dt.timedelta(days=1))
         uow.commit()

@@ -194,7 +194,7 @@ class World:
                     account_service.feed_person(uow, self.feed),
                     vera, [tk.id for tk in uow.accounts.tokens(coach.id)],
                     uow.accounts.coach_of(self.key),
-                    MessageRepository(uow.session).thread(self.key))
+                    MessageRepository(uow.connection).thread(self.key))
 
     def browsers(self) -> dict[str, WebClient]:
         out = {"signed out": self.web.browser()}
@@ -319,7 +319,7 @@ def test_reminders_pages_and_links_reach_only_their_own_account(world: World) ->
         reminders.save(uow, vera, {"day_plan": reminders.Choice(
             "day_plan", True, frozenset({0, 3}), dt.time(6, 45), "Asia/Tokyo")})
         for purpose, kind in (("stop", "day_plan"), ("pain", "morning_pain")):
-            ReminderRepository(uow.session).add_link(
+            ReminderRepository(uow.connection).add_link(
                 token_hash=hashlib.sha256(f"vera-{purpose}".encode()).hexdigest(),
                 account_id=vera.id, kind=kind, purpose=purpose, day=EARLIER, now=now,
                 expires_at=now + dt.timedelta(days=1))

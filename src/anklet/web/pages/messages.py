@@ -51,7 +51,7 @@ def _session_choice(uow: UnitOfWork, key: str, value: str | None) -> tuple[int, 
         return None
     if not value.isdigit() or not 1 <= int(value) <= 2**31 - 1:
         raise InputError("session", value, "the id of one of this person's sessions")
-    day = MessageRepository(uow.session).session_of(key, int(value))
+    day = MessageRepository(uow.connection).session_of(key, int(value))
     if day is None:
         raise NotFoundError("session", value)
     return int(value), _day(day)
@@ -62,7 +62,7 @@ def _page(request: Request, uow: UnitOfWork, ctx: Context, account: Account, key
           status_code: int = 200) -> Response:
     if not account_service.can_see(uow, account, key):
         raise NotFoundError("person", key)
-    history_name = MessageRepository(uow.session).person_name(key)
+    history_name = MessageRepository(uow.connection).person_name(key)
     own = account.role != "coach"
     back = "/me" if own else f"/people/{key}"
     if account.role == "self":
