@@ -54,6 +54,7 @@ class Account:
     must_change_password: bool = False
     email_confirmed: bool = True
     alert_emails: bool = True
+    time_zone: str | None = None  # IANA name; None: not known yet (the server's date is used)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def _now() -> dt.datetime:
 _ACCOUNT_COLS = (t.accounts.c.id, t.accounts.c.email, t.accounts.c.name, t.accounts.c.role,
                  t.people.c.key, t.accounts.c.session_version, t.accounts.c.password_hash,
                  t.accounts.c.must_change_password, t.accounts.c.email_confirmed,
-                 t.accounts.c.alert_emails)
+                 t.accounts.c.alert_emails, t.accounts.c.time_zone)
 
 
 def _account(row: Any) -> Account:
@@ -191,6 +192,11 @@ class AccountRepository:
     def confirm_email(self, account_id: int) -> None:
         self._conn.execute(update(t.accounts).where(t.accounts.c.id == account_id)
                               .values(email_confirmed=True))
+
+    def set_time_zone(self, account_id: int, zone: str | None) -> None:
+        """The account's time zone (an IANA name the caller has checked), or None: unknown."""
+        self._conn.execute(update(t.accounts).where(t.accounts.c.id == account_id)
+                              .values(time_zone=zone))
 
     def set_name(self, account_id: int, name: str) -> None:
         self._conn.execute(update(t.accounts).where(t.accounts.c.id == account_id)

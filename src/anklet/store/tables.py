@@ -413,6 +413,9 @@ accounts = Table(
     # clinician" (0012); they can turn it off on their account page
     Column("email_confirmed", Boolean, server_default=true(), nullable=False),
     Column("alert_emails", Boolean, server_default=true(), nullable=False),
+    # the person's IANA time zone ("Europe/Berlin"), for the web's "today" (0017); NULL: not
+    # known yet, the server's date is used
+    Column("time_zone", String(64)),
     CheckConstraint(f"role IN {ROLES_SQL}", name="role"),
 )
 """Someone who signs in: a coach, a coach's client, or a self-coached person.
