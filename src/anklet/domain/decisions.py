@@ -1123,6 +1123,11 @@ class _Replay:
     in_effect: Override | None = None
     """The override that set the stage, until a rule moves it."""
     held_reason: str | None = None
+    good_weeks: int = 0
+    """Calm, kept weeks in the stage so far (what raises the exercise level)."""
+    fresh_since: dt.date | None = None
+    """The Monday harder versions came in and the amounts started afresh (see
+    :func:`_fresh_start`), until a cut or a stage change."""
 
 
 def _placement(view: _View, protocol: Protocol, start: dt.date) -> tuple[int, str]:
@@ -1229,7 +1234,7 @@ def _cut(view: _View, protocol: Protocol, r: _Replay, d: dt.date, brief: bool) -
     dosing = protocol.dosing
     r.level_base = max(dosing.min_level.value,
                        _level_at(view, protocol, r, d) * dosing.flare_factor.value)
-    r.level_since = d
+    r.level_since, r.fresh_since = d, None
 
 
 def _checkpoint(view: _View, protocol: Protocol, r: _Replay, cp: Checkpoint,
@@ -1243,6 +1248,7 @@ def _checkpoint(view: _View, protocol: Protocol, r: _Replay, cp: Checkpoint,
         r.timeline.append(StageChange(c, "step_back", r.stage, r.stage - 1, step_back.text,
                                       cause=step_back.cause))  # type: ignore[arg-type]
         r.stage, r.stage_since, r.in_effect = r.stage - 1, c, None
+        r.good_weeks = 0
     elif reduce or step_back:
         found = reduce or step_back
         assert found is not None
@@ -1253,6 +1259,8 @@ def _checkpoint(view: _View, protocol: Protocol, r: _Replay, cp: Checkpoint,
     r.held_reason = _hold_text(r.stage, troubled[-1], window) if troubled else None
     if step_back or reduce:
         r.held_reason = r.held_reason or "Holding after a dose cut."
+    if cp.week_start and not brief:
+        _fresh_start(view, protocol, r, c)
     # advance at the start of a week, on the results up to the Sunday before, so a week's
     # plan stays one stage from Monday to Sunday
     if not cp.week_start or r.stage >= 4 or r.held_reason is not None:
@@ -1268,6 +1276,7 @@ def _checkpoint(view: _View, protocol: Protocol, r: _Replay, cp: Checkpoint,
         level = _new_stage_level(view, protocol, r, c, brief)
         r.stage, r.stage_since, r.in_effect = r.stage + 1, c, None
         r.level_base, r.level_since = level, c
+        r.good_weeks, r.fresh_since = 0, None
 
 
 def _new_stage_level(view: _View, protocol: Protocol, r: _Replay, c: dt.date,
@@ -1293,6 +1302,7 @@ def _apply_override(view: _View, protocol: Protocol, r: _Replay, o: Override,
         level = _new_stage_level(view, protocol, r, c, brief=False)
         r.stage, r.stage_since = o.stage, c
         r.level_base, r.level_since = level, c
+        r.good_weeks, r.fresh_since = 0, None
         window = int(protocol.pain_monitoring.flare_window_days.value)
         troubled = view.troubled_in(c - dt.timedelta(days=window - 1), c)
         if troubled:
@@ -1300,22 +1310,39 @@ def _apply_override(view: _View, protocol: Protocol, r: _Replay, o: Override,
     r.in_effect = o
 
 
+def _good_week(view: _View, protocol: Protocol, st: Stage, monday: dt.date) -> bool:
+    """A week whose targets were kept with session pain at most the safe level and every
+    session settled by the next morning."""
+    kept_pct = protocol.settings.missed_sessions_pct.value
+    safe = protocol.pain_monitoring.safe_max.value
+    ss = view.sessions_in(monday, monday + dt.timedelta(days=6))
+    return bool(ss) and view.week_pct(st, monday) >= kept_pct and all(
+        s.pain_during <= safe and not view.unsettled(s) for s in ss)
+
+
 def _variant(view: _View, protocol: Protocol, r: _Replay, as_of: dt.date) -> int:
     """The exercise level (1–3): it rises one step for every two complete weeks in the stage
     whose targets were kept with session pain at most the safe level and every session
     settled by the next morning: on what was done and felt, not on the calendar."""
     st = protocol.stage(r.stage)
-    kept_pct = protocol.settings.missed_sessions_pct.value
-    safe = protocol.pain_monitoring.safe_max.value
-    good = 0
-    for monday in complete_weeks(as_of - DAY, 8):
-        if monday < r.stage_since:
-            continue
-        ss = view.sessions_in(monday, monday + dt.timedelta(days=6))
-        if (ss and view.week_pct(st, monday) >= kept_pct
-                and all(s.pain_during <= safe and not view.unsettled(s) for s in ss)):
-            good += 1
+    good = sum(1 for monday in complete_weeks(as_of - DAY, 8)
+               if monday >= r.stage_since and _good_week(view, protocol, st, monday))
     return 1 + min(2, good // 2)
+
+
+def _fresh_start(view: _View, protocol: Protocol, r: _Replay, c: dt.date) -> None:
+    """At the start of week ``c``: when the week just ended is the second or fourth calm,
+    kept week of the stage, harder versions come in this week (:func:`_variant`), and their
+    amounts start afresh from the start level (never above the level as it was, so a cut
+    still in force stays). One thing gets harder at a time: a first go at a harder version
+    at 40 % more than its own starting amount is a jump nobody would prescribe."""
+    monday = c - dt.timedelta(days=7)
+    if monday < r.stage_since or not _good_week(view, protocol, protocol.stage(r.stage), monday):
+        return
+    r.good_weeks += 1
+    if r.good_weeks in (2, 4) and r.stage < 4:
+        r.level_base = min(protocol.dosing.start_level.value, _level_at(view, protocol, r, c))
+        r.level_since = r.fresh_since = c
 
 
 def _at(view: _View, protocol: Protocol, r: _Replay, screen: Screening, as_of: dt.date,
@@ -1335,6 +1362,7 @@ def _at(view: _View, protocol: Protocol, r: _Replay, screen: Screening, as_of: d
     # last week is kept against the stage the person was in then
     last_st = protocol.stage(view.week_stage.get(last_monday, r.stage))
     easier_reasons: list[str] = []
+    fresh_reason: str | None = None
     if brief:
         level, variant = math.nan, 0
         asym: tuple[AsymmetryResult, ...] = ()
@@ -1345,6 +1373,11 @@ def _at(view: _View, protocol: Protocol, r: _Replay, screen: Screening, as_of: d
         easier_reasons = _easier_reasons(view.h, view, protocol, as_of)
         if easier_reasons:
             variant = 1
+        if (r.fresh_since is not None and r.level_since == r.fresh_since
+                and as_of < r.fresh_since + dt.timedelta(days=7)):
+            fresh_reason = (f"Harder versions of the exercises this week: their amounts start "
+                            f"again from the starting amount ({amount(level)}) and build up "
+                            f"each week the targets are kept.")
         asym = tuple(asymmetries(view, protocol.asymmetry, as_of))
         last_week = week_adherence(last_st, view.days, view.runs, last_monday,
                                    view.recorded_runs, allowed=view.allowed(last_st))
@@ -1359,6 +1392,8 @@ def _at(view: _View, protocol: Protocol, r: _Replay, screen: Screening, as_of: d
         reasons.append(referral)
     if not brief and (carried := _carried_cut(protocol, r, level)) is not None:
         reasons.append(carried)
+    if fresh_reason:
+        reasons.append(fresh_reason)
     if easier_reasons:
         reasons.append("Starting with easier versions: " + "; ".join(easier_reasons) + ".")
     reasons.extend(a.reason for a in asym if a.meaningful)

@@ -1109,12 +1109,20 @@ def test_screen_needed_when_the_only_screening_is_after_as_of() -> None:
 # --- dose level ---------------------------------------------------------------------------------
 
 
-def kept_weeks_history(days: int, *, extra: Iterable[Session] = ()) -> History:
+KEPT_PAIN = SAFE + 1
+"""Session pain in the acceptable zone: no cut, but not the calm weeks that bring harder
+versions (and with them a fresh start of the amounts), so only the dose level moves."""
+
+
+def kept_weeks_history(days: int, *, extra: Iterable[Session] = (),
+                       pain: int = KEPT_PAIN) -> History:
     """Stage-1 targets kept every day (foot release and awareness), but rest pain 3/10 holds
-    the person in stage 1, so only the dose moves."""
+    the person in stage 1, so only the dose moves (and, with calm sessions, the exercise
+    level)."""
     sore = Symptoms(pain_rest=3)
     return history(screenings=[screening(0, left=sore, right=sore)],
-                   sessions=[*sessions(0, days, [FOOT_RELEASE, FOOT_AWARENESS]), *extra])
+                   sessions=[*(session(n, [FOOT_RELEASE, FOOT_AWARENESS], pain_during=pain)
+                               for n in range(days + 1)), *extra])
 
 
 @pytest.mark.parametrize("weeks", range(8))
@@ -1128,6 +1136,33 @@ def test_dose_level_rises_each_kept_week_up_to_max(weeks: int) -> None:
     assert run(h, 7 * weeks + 6).dose_level == pytest.approx(expected)
 
 
+@pytest.mark.parametrize(("as_of", "variant", "level"), [
+    (13, 1, 1.1), (14, 2, 1.0), (21, 2, 1.1), (27, 2, 1.1), (28, 3, 1.0), (35, 3, 1.1),
+    (42, 3, 1.2)])
+def test_harder_versions_start_their_amounts_afresh(as_of: int, variant: int,
+                                                    level: float) -> None:
+    # calm kept weeks: the exercise level rises after weeks 2 and 4; the amounts then start
+    # again from the start level and build up, one thing harder at a time
+    h = kept_weeks_history(7 * 7 + 6, pain=0)
+    d = run(h, as_of)
+    assert d.stage == 1
+    assert d.variant_level == variant
+    start, step = DOSING.start_level.value, DOSING.weekly_increase.value
+    assert d.dose_level == pytest.approx(start + step * round((level - start) / step))
+    # said in the week the harder versions come in
+    fresh = [r for r in d.reasons if r.startswith("Harder versions")]
+    assert bool(fresh) is (as_of in (14, 28))
+
+
+def test_a_cut_after_harder_versions_came_in_governs_the_dose() -> None:
+    h = kept_weeks_history(27, pain=0, extra=[session(15, [FOOT_AWARENESS],
+                                                      pain_during=ACCEPTABLE + 1)])
+    d = run(h, 16)
+    assert d.dose_level == pytest.approx(round(DOSING.start_level.value
+                                               * DOSING.flare_factor.value, 2))
+    assert not [r for r in d.reasons if r.startswith("Harder versions")]
+
+
 def test_dose_level_does_not_rise_without_training() -> None:
     h = history()  # no sessions at all
     assert run(h, 7 * 6).dose_level == pytest.approx(DOSING.start_level.value)
@@ -1136,8 +1171,8 @@ def test_dose_level_does_not_rise_without_training() -> None:
 def test_dose_level_skips_a_week_whose_targets_were_missed() -> None:
     # week 0 kept, week 1 empty, week 2 kept: two rises by day 21, not three
     sore = Symptoms(pain_rest=3)
-    kept = [*sessions(0, 6, [FOOT_RELEASE, FOOT_AWARENESS]),
-            *sessions(14, 20, [FOOT_RELEASE, FOOT_AWARENESS])]
+    kept = [session(n, [FOOT_RELEASE, FOOT_AWARENESS], pain_during=KEPT_PAIN)
+            for n in (*range(7), *range(14, 21))]
     h = history(screenings=[screening(0, left=sore, right=sore)], sessions=kept)
     assert run(h, 21).dose_level == pytest.approx(
         DOSING.start_level.value + 2 * DOSING.weekly_increase.value)
