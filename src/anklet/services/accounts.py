@@ -382,6 +382,30 @@ def end_everywhere(uow: UnitOfWork, account: Account, *, keep_session: str | Non
     return sessions, tokens
 
 
+def set_time_zone(uow: UnitOfWork, *, account: Account, zone: str) -> Account:
+    """Set the account's time zone (an IANA name, checked: InputError naming "Time zone",
+    the value and what is accepted, and nothing is saved)."""
+    from anklet.services.reminders import zone as checked_zone  # the one check of a zone
+
+    name = checked_zone(zone, field="Time zone").key
+    uow.accounts.set_time_zone(account.id, name)
+    fresh = uow.accounts.by_id(account.id)
+    assert fresh is not None
+    return fresh
+
+
+def note_browser_zone(uow: UnitOfWork, *, account: Account, zone: str | None) -> Account:
+    """Keep the zone a browser reported at sign-in (or sign-up, or on setting a password)
+    when the account has none yet; a zone the account already has, or a name that is no
+    time zone, changes nothing (the field is filled by a script, not typed)."""
+    if account.time_zone is not None or not zone or not zone.strip():
+        return account
+    try:
+        return set_time_zone(uow, account=account, zone=zone)
+    except InputError:
+        return account
+
+
 def change_password(uow: UnitOfWork, *, account: Account, current: str, new: str,
                     keep_session: str | None = None) -> Account:
     """Change one's own password (the current one is asked for). Every other session ends

@@ -8,6 +8,12 @@ Sessions are kept on the server (``web_sessions``): the signed cookie (Starlette
 SessionMiddleware, itsdangerous) carries a random session token, whose SHA-256 names the row,
 and the CSRF token of the session. Signing out deletes the row, so a copied cookie stops
 working; a password change, a reset or "sign out everywhere" deletes the account's rows.
+
+"Today" is the person's day, not the server's (:func:`today_for`): the date now in the time
+zone of the person the page is about, if they have an account with a zone; else in the
+signed-in account's zone; else the server's own date. The time now comes from one seam,
+:func:`get_now` (tests override it with ``app.dependency_overrides``); routes take the day as
+``today: PageToday`` or ``today: ApiToday``.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
+import zoneinfo
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
@@ -262,6 +269,74 @@ def api_account(uow: Uow, ctx: Ctx,
 
 
 ApiAccount = Annotated[Account, Depends(api_account)]
+
+
+def now() -> dt.datetime:
+    """The time now (aware, UTC): the clock every web "today" reads."""
+    return dt.datetime.now(dt.UTC)
+
+
+def get_now() -> dt.datetime:
+    """The clock as a dependency: tests set ``app.dependency_overrides[get_now]``."""
+    return now()
+
+
+Now = Annotated[dt.datetime, Depends(get_now)]
+
+
+def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None  # a zone this server's tz database no longer knows: as if unknown
+
+
+def zone_today(zone_name: str | None, at: dt.datetime) -> dt.date:
+    """The date at ``at`` in the zone ``zone_name``; the server's own date without one."""
+    zone = _zone(zone_name)
+    return at.astimezone(zone).date() if zone is not None else at.astimezone().date()
+
+
+def today_for(uow: UnitOfWork, account: Account | None, key: str | None = None, *,
+              at: dt.datetime | None = None) -> dt.date:
+    """The date it is now (``at``, else :func:`now`) for the person a page is about: in the
+    time zone of ``key``'s own account when they have one with a zone, else in the
+    signed-in ``account``'s zone, else the server's own date (as before zones were kept).
+    Only the zone is read: whether ``account`` may see ``key`` is the route's check."""
+    moment = at if at is not None else now()
+    zone = None
+    if key is not None and (account is None or key != account.person_key):
+        own = uow.accounts.by_person(key)
+        zone = _zone(own.time_zone) if own is not None else None
+    if zone is None and account is not None:
+        zone = _zone(account.time_zone)
+    if zone is None:
+        return moment.astimezone().date()  # the server's local date
+    return moment.astimezone(zone).date()
+
+
+def _today(request: Request, uow: UnitOfWork, account: Account | None, at: dt.datetime
+           ) -> dt.date:
+    key = request.path_params.get("key")
+    day = today_for(uow, account, key if isinstance(key, str) else None, at=at)
+    request.state.today = day  # the templates' ``today`` (see templating.render)
+    return day
+
+
+def page_today(request: Request, uow: Uow, account: MaybeAccount, at: Now) -> dt.date:
+    """A page's "today": see :func:`today_for` (the person is the route's ``{key}``)."""
+    return _today(request, uow, account, at)
+
+
+def api_today(request: Request, uow: Uow, account: ApiAccount, at: Now) -> dt.date:
+    """The API's "today" (default ``as_of`` and dates): see :func:`today_for`."""
+    return _today(request, uow, account, at)
+
+
+PageToday = Annotated[dt.date, Depends(page_today)]
+ApiToday = Annotated[dt.date, Depends(api_today)]
 
 
 def client_address(request: Request) -> str:

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from anklet.store.accounts import Account
 from anklet.web import words
-from anklet.web.deps import CSRF_FIELD, csrf_token
+from anklet.web.deps import CSRF_FIELD, csrf_token, get_now, zone_today
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates"
@@ -124,12 +124,22 @@ def account_tag(request: Request, account: Account | None) -> str:
     return hmac.new(secret, f"account:{account.id}".encode(), hashlib.sha256).hexdigest()[:20]
 
 
+def _today(request: Request, account: Account | None) -> dt.date:
+    """The page's "today": the one its route worked out (``PageToday``), else the date now in
+    the reader's own zone (the server's date when it is not known)."""
+    day = getattr(request.state, "today", None)
+    if isinstance(day, dt.date):
+        return day
+    clock = request.app.dependency_overrides.get(get_now, get_now)
+    return zone_today(account.time_zone if account else None, clock())
+
+
 def render(request: Request, name: str, *, account: Account | None = None,
            status_code: int = 200, **values: Any) -> HTMLResponse:
     messages = request.session.pop("flash", []) if "flash" in request.session else []
     ctx = getattr(request.app.state, "ctx", None)
     context = {"account": account, "csrf_input": _csrf_input(request),
-               "csrf_token": csrf_token(request), "flashes": messages, "today": dt.date.today(),
+               "csrf_token": csrf_token(request), "flashes": messages, "today": _today(request, account),
                # whether this Anklet can send email (pages say what happens instead)
                "mail_on": ctx is not None and ctx.settings.smtp_server() is not None,
                # a client's unread messages from their coach (the top bar, Today)

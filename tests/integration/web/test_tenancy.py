@@ -482,3 +482,26 @@ def test_the_offline_routes_and_session_keys_reach_only_their_own(world: World) 
         assert tag not in tags, f"{who} has another account's tag"
         tags.add(tag)
     assert world.snapshot() == before
+
+
+def test_the_time_zone_route_changes_only_the_signed_in_account(world: World) -> None:
+    """/account/time-zone names no person: each account sets only its own zone; Vera's,
+    which her pages' "today" is read from, stays as it was, and no page shows it to others."""
+    with world.web.ctx.uow() as uow:
+        vera = uow.accounts.by_email("vera@example.org")
+        assert vera is not None
+        account_service.set_time_zone(uow, account=vera, zone="Pacific/Kiritimati")
+        uow.commit()
+    before = world.snapshot()
+    for who, b in world.browsers().items():
+        r = b.post("/account/time-zone", data={"time_zone": "Asia/Tokyo",
+                                               "csrf_token": b.csrf()})
+        if who == "signed out":
+            assert r.status_code == 303, who
+            assert r.headers["location"].startswith("/sign-in"), who
+            continue
+        assert r.status_code == 303, who
+        page = b.get("/account").text
+        assert 'data-testid="time-zone">Asia/Tokyo<' in page, who  # their own, not Vera's
+        _assert_nothing_leaked(page, f"{who}: GET /account")
+    assert world.snapshot() == before

@@ -10,7 +10,6 @@ the library) answers 409, with the field, the value and why.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Path, Response
@@ -20,7 +19,7 @@ from anklet.domain.errors import InputError
 from anklet.domain.history import PlanChange, problems_from
 from anklet.services import plan_changes as service
 from anklet.web.api.common import Key, make_router, must_assess, send, visible
-from anklet.web.deps import ApiAccount, Ctx, Uow
+from anklet.web.deps import ApiAccount, ApiToday, Ctx, Uow
 from anklet.web.schemas.common import FORBIDDEN, INVALID, NOT_FOUND, ErrorPublic, Responses
 from anklet.web.schemas.plan_changes import (
     PlanChangeCreate,
@@ -56,12 +55,13 @@ def _refused(e: InputError) -> Response:
 
 @router.get("/people/{key}/plan-changes", response_model=PlanChangesPublic,
             responses={**NOT_FOUND, **INVALID})
-def list_plan_changes(key: Key, account: ApiAccount, uow: Uow, ctx: Ctx) -> Response:
+def list_plan_changes(key: Key, account: ApiAccount, uow: Uow, ctx: Ctx,
+                      today: ApiToday) -> Response:
     """Every change made to the person's plan: those in force first (newest first), each
     applied or paused this week with the reason, then the ended ones."""
     visible(uow, account, key)
     rows = service.listing(uow, key=key, protocol=ctx.protocol, library=ctx.library,
-                           as_of=dt.date.today())
+                           as_of=today)
     data = [_public(x) for x in rows]
     return send(PlanChangesPublic.model_validate({"data": data, "count": len(data)})
                 .model_dump(mode="json"))
@@ -70,7 +70,7 @@ def list_plan_changes(key: Key, account: ApiAccount, uow: Uow, ctx: Ctx) -> Resp
 @router.post("/people/{key}/plan-changes", status_code=201, response_model=PlanChangeMade,
              responses={**NOT_FOUND, **FORBIDDEN, **INVALID, **REFUSED})
 def make_plan_change(key: Key, body: PlanChangeCreate, account: ApiAccount, uow: Uow,
-                     ctx: Ctx) -> Response:
+                     ctx: Ctx, today: ApiToday) -> Response:
     """Swap, remove or add an exercise, or pin an exercise's dose, for this person from
     today. The engine checks it against the person's stage and state: a change that breaks
     a rule is refused (409, saying why); one that goes against advice is made, with the
@@ -78,7 +78,6 @@ def make_plan_change(key: Key, body: PlanChangeCreate, account: ApiAccount, uow:
     must_assess(account)
     visible(uow, account, key)
     fields = body.model_dump(exclude_none=True)
-    today = dt.date.today()
     try:
         try:
             change = PlanChange.model_validate({**fields, "date": today, "by": account.email})
@@ -100,13 +99,12 @@ def make_plan_change(key: Key, body: PlanChangeCreate, account: ApiAccount, uow:
 @router.delete("/people/{key}/plan-changes/{change_id}", response_model=PlanChangePublic,
                responses={**NOT_FOUND, **FORBIDDEN, **INVALID})
 def end_plan_change(key: Key, change_id: ChangeId, account: ApiAccount, uow: Uow,
-                    ctx: Ctx) -> Response:
+                    ctx: Ctx, today: ApiToday) -> Response:
     """End a change in force from today: the plan goes back to what the engine gives. The
     change stays in the person's history, marked ended. 404 when the person has no such
     change in force."""
     must_assess(account)
     visible(uow, account, key)
-    today = dt.date.today()
     service.end(uow, key=key, change_id=change_id, day=today, protocol=ctx.protocol,
                 library=ctx.library, account_id=account.id, actor=account.email)
     listed = next(x for x in service.listing(uow, key=key, protocol=ctx.protocol,

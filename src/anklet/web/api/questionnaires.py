@@ -9,7 +9,6 @@ the value given and every answer the item takes.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import Response
@@ -32,7 +31,7 @@ from anklet.web.api.common import (
     send,
     visible,
 )
-from anklet.web.deps import ApiAccount, Ctx, Uow
+from anklet.web.deps import ApiAccount, ApiToday, Ctx, Uow
 from anklet.web.schemas.common import INVALID, NOT_FOUND
 from anklet.web.schemas.questionnaires import (
     QuestionnaireCreate,
@@ -121,7 +120,7 @@ def list_questionnaires(key: Key, account: ApiAccount, uow: Uow, ctx: Ctx) -> Re
 @router.post("/people/{key}/questionnaires", status_code=201,
              response_model=QuestionnairePublic, responses={**NOT_FOUND, **INVALID})
 def answer_questionnaire(key: Key, body: QuestionnaireCreate, account: ApiAccount, uow: Uow,
-                         ctx: Ctx) -> Response:
+                         ctx: Ctx, today: ApiToday) -> Response:
     """Answer a questionnaire: ``cait`` for one ankle (``side``), ``faam`` or ``confidence``
     (the readiness check). Every required item must be answered with one of its answer ids
     (see each item's description). The answer carries its scores with their change and
@@ -129,7 +128,7 @@ def answer_questionnaire(key: Key, body: QuestionnaireCreate, account: ApiAccoun
     visible(uow, account, key)
     check_dates(body)
     response = QuestionnaireResponse(
-        date=body.date or dt.date.today(), instrument=body.instrument,
+        date=body.date or today, instrument=body.instrument,
         side=getattr(body, "side", None), answers=answers_dict(body.answers))
     got = service.create(uow, key=key, response=response)
     record_id = max(i for i, _ in uow.people.records(key, "questionnaire"))  # the new one

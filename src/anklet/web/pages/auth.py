@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import zoneinfo
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from anklet.services import accounts as account_service
 from anklet.services import recovery as recovery_service
 from anklet.services.context import Context
 from anklet.store.accounts import Account
+from anklet.store.uow import UnitOfWork
 from anklet.web.deps import (
     Ctx,
     MaybeAccount,
@@ -57,6 +59,16 @@ def _field(form: dict[str, str], name: str) -> str:
 async def _form(request: Request) -> dict[str, str]:
     data = await request.form()
     return {k: v for k, v in data.items() if isinstance(v, str)}
+
+
+ZONE_FIELD = "browser_zone"
+"""The hidden field that ``static/zone.js`` fills with the browser's time zone on the sign-in,
+sign-up and password forms (empty without JavaScript: the zone then stays unknown)."""
+
+
+def _note_zone(uow: UnitOfWork, account: Account, form: dict[str, str]) -> Account:
+    """The browser's zone is kept when the account has none yet."""
+    return account_service.note_browser_zone(uow, account=account, zone=form.get(ZONE_FIELD))
 
 
 @router.get("/")
@@ -106,6 +118,7 @@ async def sign_up(request: Request, uow: Uow, ctx: Ctx) -> Response:
         taken = True  # the email is taken: answered exactly as a new account is, below
     message = None
     if account is not None:
+        account = _note_zone(uow, account, form)
         uow.accounts.audit(account_id=account.id, actor=account.email, action="signed_up",
                            person_key=account.person_key, detail={"role": account.role})
         if mail_on:
@@ -163,6 +176,7 @@ async def sign_in(request: Request, uow: Uow, ctx: Ctx) -> Response:
                           error=str(e))
         response.headers["Retry-After"] = str(e.retry_after_s)
         return response
+    account = _note_zone(uow, account, form)
     sign_in_session(request, account, uow)  # the new session is stored with this commit
     uow.commit()
     # a client or self-coached person not yet through getting started goes on with it
@@ -191,10 +205,42 @@ def _forget_pages(response: Response) -> Response:
     return response
 
 
+@functools.cache
+def zone_names() -> tuple[str, ...]:
+    """Every time zone this server knows (Region/City, and UTC), for the account page's
+    list of suggestions; read once."""
+    return tuple(sorted(n for n in zoneinfo.available_timezones() if "/" in n or n == "UTC"))
+
+
+def _account_page(request: Request, account: Account, uow: UnitOfWork, *,
+                  status_code: int = 200, new_token: str | None = None,
+                  errors: dict[str, str] | None = None,
+                  values: dict[str, str] | None = None) -> Response:
+    return render(request, "auth/account.html", account=account, status_code=status_code,
+                  tokens=uow.accounts.tokens(account.id), new_token=new_token,
+                  errors=errors or {}, values=values or {}, zones=zone_names())
+
+
 @router.get("/account")
 def account_page(request: Request, account: PageAccount, uow: Uow) -> Response:
-    return render(request, "auth/account.html", account=account,
-                  tokens=uow.accounts.tokens(account.id), new_token=None, errors={})
+    return _account_page(request, account, uow)
+
+
+@router.post("/account/time-zone")
+async def save_time_zone(request: Request, account: PageAccount, uow: Uow) -> Response:
+    """The person's own time zone: "today" on every page is the day there."""
+    form = await _form(request)
+    given = _field(form, "time_zone")
+    try:
+        saved = account_service.set_time_zone(uow, account=account, zone=given)
+    except InputError as e:  # nothing saved: the page again with the value and why
+        return _account_page(request, account, uow, status_code=422,
+                             errors={"time_zone": str(e)}, values={"time_zone": given})
+    uow.accounts.audit(account_id=account.id, actor=account.email, action="time_zone_set",
+                       detail={"time_zone": saved.time_zone})
+    uow.commit()
+    flash(request, f"Time zone saved: {saved.time_zone}. Today now follows the clock there.")
+    return RedirectResponse("/account#time-zone", 303)
 
 
 @router.post("/account/password")
@@ -208,9 +254,8 @@ async def change_password(request: Request, account: PageAccount, uow: Uow) -> R
             new=_field(form, "new_password"), keep_session=current_session_id(request))
     except InputError as e:
         field = "current_password" if e.field == "current_password" else "new_password"
-        return render(request, "auth/account.html", account=account, status_code=422,
-                      tokens=uow.accounts.tokens(account.id), new_token=None,
-                      errors={field: str(e)})
+        return _account_page(request, account, uow, status_code=422,
+                             errors={field: str(e)})
     uow.accounts.audit(account_id=account.id, actor=account.email, action="password_changed")
     uow.commit()  # this browser stays signed in; the others are ended
     flash(request, "Password changed. Your other devices are signed out"
@@ -249,6 +294,7 @@ async def choose_password(request: Request, account: ChoosingAccount, uow: Uow, 
     if error is not None:
         return render(request, "auth/choose_password.html", who=account.name,
                       status_code=422, errors={"new_password": error})
+    _note_zone(uow, account, form)
     uow.commit()
     flash(request, "Your password is set. From now on, sign in with it; the one you were "
                    "given no longer works.")
@@ -275,12 +321,10 @@ async def create_token(request: Request, account: PageAccount, uow: Uow) -> Resp
     try:
         token = account_service.create_token(uow, account=account, name=_field(form, "name"))
     except InputError as e:
-        return render(request, "auth/account.html", account=account, status_code=422,
-                      tokens=uow.accounts.tokens(account.id), new_token=None,
-                      errors={"name": str(e)})
+        return _account_page(request, account, uow, status_code=422,
+                             errors={"name": str(e)})
     uow.commit()
-    return render(request, "auth/account.html", account=account,
-                  tokens=uow.accounts.tokens(account.id), new_token=token, errors={})
+    return _account_page(request, account, uow, new_token=token)
 
 
 @router.post("/account/tokens/{token_id}/delete")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -13,7 +11,7 @@ from anklet.services import accounts as account_service
 from anklet.services import dashboard, evaluation, messages
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
-from anklet.web.deps import Ctx, ForbiddenError, PageAccount, Uow, check_csrf
+from anklet.web.deps import Ctx, ForbiddenError, PageAccount, PageToday, Uow, check_csrf, today_for
 from anklet.web.pages.person import ACTIVITY_LABELS, Errors, Reader, Values, error_text, read_form
 from anklet.web.templating import flash, render
 
@@ -30,7 +28,7 @@ def _coach(account: Account) -> Account:
 def _board(request: Request, uow: UnitOfWork, ctx: Ctx, coach: Account, *,
            values: Values | None = None, errors: Errors | None = None,
            status_code: int = 200) -> Response:
-    today = dt.date.today()
+    today = today_for(uow, coach)
     # the search, filters, sort and page: one that cannot be used is named and left out
     query, query_errors = dashboard.read_query(request.query_params)
     if query_errors and status_code == 200:
@@ -58,10 +56,10 @@ def coach_dashboard(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) 
 
 
 @router.post("/coach/clients")
-async def add_client(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Response:
+async def add_client(request: Request, account: PageAccount, uow: Uow, ctx: Ctx,
+                     today: PageToday) -> Response:
     coach = _coach(account)
     r = Reader(await read_form(request))
-    today = dt.date.today()
     acts, goals = r.activities_and_goals()
     if not r.text("name"):
         r.errors["name"] = "Give the client's name."

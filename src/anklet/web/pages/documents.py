@@ -48,7 +48,7 @@ from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
 from anklet.web import illustrations, progress
 from anklet.web.charts import HALO, num
-from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
+from anklet.web.deps import Ctx, PageAccount, PageToday, Uow, check_csrf
 from anklet.web.templating import flash, render, templates
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -117,9 +117,8 @@ def _render_print(request: Request, values: dict[str, Any], *, screen: bool,
 
 @router.get("/people/{key}/plan.pdf")
 def plan_pdf(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
-             week: str | None = None) -> Response:
+             today: PageToday, week: str | None = None) -> Response:
     history = account_service.person_for(uow, account, key)
-    today = dt.date.today()
     monday = week_of(week, today)
     html = _render_print(request, plan_document(ctx, history, monday, today), screen=False)
     pdf = HTML(string=html, base_url=None, url_fetcher=local_only_fetcher()).write_pdf()
@@ -131,9 +130,8 @@ def plan_pdf(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ct
 
 @router.get("/people/{key}/plan/print")
 def plan_print(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
-               week: str | None = None) -> Response:
+               today: PageToday, week: str | None = None) -> Response:
     history = account_service.person_for(uow, account, key)
-    today = dt.date.today()
     monday = week_of(week, today)
     back = "/me/plan" if account.person_key == key else f"/people/{key}"
     html = _render_print(request, plan_document(ctx, history, monday, today), screen=True,
@@ -160,10 +158,9 @@ def _svg_data_url(svg: str) -> str:
 
 @router.get("/people/{key}/progress.pdf")
 def progress_pdf(request: Request, key: str, account: PageAccount, uow: Uow,
-                 ctx: Ctx) -> Response:
+                 ctx: Ctx, today: PageToday) -> Response:
     """Every test and questionnaire result over time, for a physio or doctor."""
     history = account_service.person_for(uow, account, key)
-    today = dt.date.today()
     found, decision = _progress(ctx, history, today)
     tested = [s for s in found if s.tested]
     template = templates.get_template("print/progress.html")
@@ -181,11 +178,10 @@ def progress_pdf(request: Request, key: str, account: PageAccount, uow: Uow,
 
 
 @router.get("/people/{key}/progress.csv")
-def progress_csv(key: str, account: PageAccount, uow: Uow, ctx: Ctx) -> Response:
+def progress_csv(key: str, account: PageAccount, uow: Uow, ctx: Ctx, today: PageToday) -> Response:
     """One row per test result or questionnaire score: date, test, side, value, unit, the
     threshold the person is working toward and the stage it is for."""
     history = account_service.person_for(uow, account, key)
-    today = dt.date.today()
     found, _ = _progress(ctx, history, today)
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")

@@ -30,7 +30,7 @@ from anklet.domain.planner import Amounts, WeekPlan
 from anklet.services import accounts as account_service
 from anklet.services import evaluation
 from anklet.services.context import Context
-from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
+from anklet.web.deps import Ctx, PageAccount, PageToday, Uow, check_csrf
 from anklet.web.pages.exercises import media_marks
 from anklet.web.pages.me import _elsewhere, _fields_for, _is_own, _own_key, _pain_zones
 from anklet.web.templating import render
@@ -109,9 +109,8 @@ def my_guided(request: Request, account: PageAccount) -> Response:
 
 @router.get("/people/{key}/guided")
 def guided_page(request: Request, key: str, account: PageAccount, uow: Uow,
-                ctx: Ctx) -> Response:
+                ctx: Ctx, today: PageToday) -> Response:
     history = account_service.person_for(uow, account, key)
-    today = dt.date.today()
     ev = _evaluate(ctx, history, today)
     own = _is_own(account, key)
     items = ([] if ev.decision.status == "refer" or ev.plan.refused else

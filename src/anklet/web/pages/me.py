@@ -34,7 +34,7 @@ from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
 from anklet.web import charts, checkin, progress
 from anklet.web.changes import change_rows
-from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf, get_context
+from anklet.web.deps import Ctx, PageAccount, PageToday, Uow, check_csrf, get_context
 from anklet.web.pages import offline, onboarding
 from anklet.web.pages.exercises import media_marks
 from anklet.web.templating import flash, render
@@ -140,12 +140,12 @@ def _logged_dates(history: History, start: dt.date, end: dt.date) -> set[str]:
 
 
 @router.get("/me")
-def today_page(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Response:
+def today_page(request: Request, account: PageAccount, uow: Uow, ctx: Ctx,
+               today: PageToday) -> Response:
     key = _own_key(account)
     if key is None or not uow.people.exists(key):
         return _elsewhere(request, account)
     history = _person(uow, account, key)
-    today = dt.date.today()
     ev = _evaluate(ctx, history, as_of=today)
     setup = onboarding.progress(uow, ctx, history, ev.decision)
     plan = _plan_view(ev.plan, ctx.library)
@@ -187,7 +187,8 @@ def check_in_form(request: Request, account: PageAccount) -> Response:
 
 
 @router.post("/me/check-in")
-async def check_in(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Response:
+async def check_in(request: Request, account: PageAccount, uow: Uow, ctx: Ctx,
+                   today: PageToday) -> Response:
     """Today's check-in for the account's own person: no person is named in the form, so
     nobody can check in for someone else here."""
     key = _own_key(account)
@@ -200,7 +201,7 @@ async def check_in(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -
     if answers.left is None or answers.right is None:  # nothing stored: the form again
         return _check_in_page(request, account, values=values, errors=answers.errors,
                               status_code=422)
-    saved = checkin.store(uow, ctx, key=key, date=dt.date.today(), left=answers.left,
+    saved = checkin.store(uow, ctx, key=key, date=today, left=answers.left,
                           right=answers.right)
     uow.commit()
     flash(request, checkin.saved_text(saved))
@@ -212,10 +213,9 @@ async def check_in(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -
 
 @router.post("/people/{key}/morning")
 async def morning_pain(request: Request, key: str, account: PageAccount, uow: Uow,
-                       ctx: Ctx) -> Response:
+                       ctx: Ctx, today: PageToday) -> Response:
     history = _person(uow, account, key)
     form = await _form(request)
-    today = dt.date.today()
     session_date = _parse_day(form.get("date"), "date")
     if session_date is None:
         earlier = [s.date for s in history.sessions if s.date < today]
@@ -346,7 +346,7 @@ def _plan_rows(plan: WeekPlan, date: dt.date, library: Library
 
 def _log_page(request: Request, account: Account, history: History, *, rows: list[LogRow],
               values: dict[str, str], errors: dict[str, str], plan: WeekPlan | None,
-              status_code: int = 200) -> Response:
+              today: dt.date, status_code: int = 200) -> Response:
     key = history.person.id
     extra = [r for r in rows if not r.planned]
     # the other exercises stay open when one of them is ticked or has an error
@@ -357,7 +357,7 @@ def _log_page(request: Request, account: Account, history: History, *, rows: lis
                   rows=[r for r in rows if r.planned], extra_rows=extra, extra_open=extra_open,
                   values=values, errors=errors, refused=plan.refused if plan else None,
                   back=_back(account, key), sides=SIDE_CHOICES, labels=LABELS,
-                  max_date=dt.date.today().isoformat(), pain_zones=_pain_zones(request))
+                  max_date=today.isoformat(), pain_zones=_pain_zones(request))
 
 
 def _pain_zones(request: Request) -> tuple[int, int]:
@@ -369,16 +369,15 @@ def _pain_zones(request: Request) -> tuple[int, int]:
 
 @router.get("/people/{key}/log")
 def log_form(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
-             date: str | None = None) -> Response:
+             today: PageToday, date: str | None = None) -> Response:
     history = _person(uow, account, key)
-    today = dt.date.today()
     day = _parse_day(date, "date") or today
     if day > today:
         raise InputError("date", day.isoformat(), "today or an earlier day (log what was done)")
     ev = _evaluate(ctx, history, as_of=day, week_start=monday_of(day))
     rows, values = ([], {}) if ev.plan.refused else _plan_rows(ev.plan, day, ctx.library)
     values["date"] = day.isoformat()
-    return _log_page(request, account, history, rows=rows, values=values, errors={},
+    return _log_page(request, account, history, rows=rows, values=values, errors={}, today=today,
                      plan=ev.plan)
 
 
@@ -425,7 +424,7 @@ def _read_rows(values: dict[str, str], library: Library, texts: dict[str, str]
 
 @router.post("/people/{key}/log")
 async def log_session(request: Request, key: str, account: PageAccount, uow: Uow,
-                      ctx: Ctx) -> Response:
+                      ctx: Ctx, today: PageToday) -> Response:
     as_json = offline.wants_json(request)  # the phone's offline queue sending a session
     if not account_service.can_see(uow, account, key):
         if as_json:
@@ -441,7 +440,6 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
         if as_json:
             return offline.refused_answer(422, str(e), {offline.KEY_FIELD: str(e)})
         raise
-    today = dt.date.today()
     rows = _read_rows(values, ctx.library, {})
 
     day: dt.date | None = None
@@ -509,7 +507,7 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
         history = uow.people.get(key)
         plan = _evaluate(ctx, history, as_of=today).plan
         rows = _read_rows(values, ctx.library, _plan_texts(plan, day or today))
-        return _log_page(request, account, history, rows=rows, values=values, errors=errors,
+        return _log_page(request, account, history, rows=rows, values=values, errors=errors, today=today,
                          plan=plan, status_code=422)
     assert day is not None
     if logged.repeat:  # sent before (a second tap, or a phone's queue sending again)
@@ -558,9 +556,8 @@ def _safe_week(value: str) -> bool:
 
 @router.get("/people/{key}/plan")
 def plan_page(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
-              week: str | None = None) -> Response:
+              today: PageToday, week: str | None = None) -> Response:
     history = _person(uow, account, key)
-    today = dt.date.today()
     start = monday_of(_parse_day(week, "week") or today)
     end = start + 6 * DAY
     # a past week as it was decided then; this week and later ones as things stand today
@@ -588,9 +585,8 @@ def my_progress(request: Request, account: PageAccount) -> Response:
 
 @router.get("/people/{key}/progress")
 def progress_page(request: Request, key: str, account: PageAccount, uow: Uow,
-                  ctx: Ctx) -> Response:
+                  ctx: Ctx, today: PageToday) -> Response:
     history = _person(uow, account, key)
-    today = dt.date.today()
     decision = _evaluate(ctx, history, as_of=today).decision
     _, adh = evaluation.adherence(uow, key=key, protocol=ctx.protocol, library=ctx.library,
                                   week_start=monday_of(today), as_of=today)

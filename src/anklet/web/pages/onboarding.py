@@ -47,7 +47,7 @@ from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
 from anklet.web import checkin
-from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
+from anklet.web.deps import Ctx, PageAccount, PageToday, Uow, check_csrf, today_for
 from anklet.web.pages.person import (
     RUN_GONE,
     RUN_LABELS,
@@ -123,7 +123,7 @@ def progress(uow: UnitOfWork, ctx: Context, h: History,
                             for a in uow.accounts.audit_for(h.person.id, limit=AUDIT_READ)
                             if a.action == SKIPPED)
     d = decision or evaluation.evaluate(history=h, protocol=ctx.protocol, library=ctx.library,
-                                        as_of=dt.date.today()).decision
+                                        as_of=today_for(uow, None, h.person.id)).decision
     return Progress(time=timed or "time" in skipped, screen=d.status != "screen_needed",
                     tests=tested or "tests" in skipped, referred=d.status == "refer",
                     skipped=skipped)
@@ -308,25 +308,25 @@ SCREEN_HISTORY = tuple(f"{side}_{f}" for side in ("left", "right")
 
 
 @router.get("/welcome/screen")
-def screen_step(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Response:
+def screen_step(request: Request, account: PageAccount, uow: Uow, ctx: Ctx,
+                today: PageToday) -> Response:
     key = _own(uow, request, account)
     if not isinstance(key, str):
         return key
-    values = {k: v for k, v in assessment_values(uow.people.get(key), dt.date.today()).items()
+    values = {k: v for k, v in assessment_values(uow.people.get(key), today).items()
               if k in SCREEN_HISTORY}
     return _screen_page(request, account, ctx, values, {})
 
 
 @router.post("/welcome/screen")
-async def save_screen_step(request: Request, account: PageAccount, uow: Uow, ctx: Ctx
-                           ) -> Response:
+async def save_screen_step(request: Request, account: PageAccount, uow: Uow, ctx: Ctx,
+                           today: PageToday) -> Response:
     """The symptoms (as the check-in asks them: every answer needed), the red-flag questions
     and the injury history, checked and stored as the assessment does, tests left out."""
     key = _own(uow, request, account)
     if not isinstance(key, str):
         return key
     h = uow.people.get(key)
-    today = dt.date.today()
     posted = await read_form(request)
     answers = checkin.read({k: v for k, v in posted.items() if isinstance(v, str)})
     # the rest of the intake (activities, goals, profile) stays as it is
@@ -379,13 +379,12 @@ def tests_step(request: Request, account: PageAccount, uow: Uow) -> Response:
 
 
 @router.post("/welcome/tests")
-async def save_tests_step(request: Request, account: PageAccount, uow: Uow, ctx: Ctx
-                          ) -> Response:
+async def save_tests_step(request: Request, account: PageAccount, uow: Uow, ctx: Ctx,
+                          today: PageToday) -> Response:
     key = _own(uow, request, account)
     if not isinstance(key, str):
         return key
     r = Reader(await read_form(request))
-    today = dt.date.today()
     found = []
     for suffix, kind, with_pain in TESTS:
         for side in ("left", "right"):
@@ -421,12 +420,12 @@ async def save_tests_step(request: Request, account: PageAccount, uow: Uow, ctx:
 
 
 @router.get("/welcome/plan")
-def plan_step(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Response:
+def plan_step(request: Request, account: PageAccount, uow: Uow, ctx: Ctx,
+              today: PageToday) -> Response:
     key = _own(uow, request, account)
     if not isinstance(key, str):
         return key
     h = uow.people.get(key)
-    today = dt.date.today()
     ev = evaluation.evaluate(history=h, protocol=ctx.protocol, library=ctx.library,
                              as_of=today)
     p = progress(uow, ctx, h, ev.decision)
@@ -453,7 +452,8 @@ def _time_page(request: Request, uow: UnitOfWork, account: Account, h: History, 
                status_code: int = 200) -> Response:
     key = h.person.id
     own = account.role != "coach"
-    monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    today = today_for(uow, account, key)
+    monday = today - dt.timedelta(days=today.weekday())
     return render(request, "onboarding/my_time.html", account=account, status_code=status_code,
                   key=key, person=h.person, own=own,
                   back="/me" if own else f"/people/{key}",

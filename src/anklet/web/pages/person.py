@@ -60,7 +60,15 @@ from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
 from anklet.web import checkin
 from anklet.web.changes import change_rows
-from anklet.web.deps import Ctx, ForbiddenError, PageAccount, Uow, check_csrf
+from anklet.web.deps import (
+    Ctx,
+    ForbiddenError,
+    PageAccount,
+    PageToday,
+    Uow,
+    check_csrf,
+    today_for,
+)
 from anklet.web.pages.plan_changes import section as plan_change_section
 from anklet.web.templating import flash, render
 
@@ -329,7 +337,7 @@ def _charts(h: History, protocol: Protocol, as_of: dt.date) -> dict[str, Any]:
             "asymmetry": charts.asymmetry_chart(h, protocol, as_of=as_of)}
 
 
-def default_forms(h: History, d: Decision) -> dict[str, FormState]:
+def default_forms(h: History, d: Decision, today: dt.date) -> dict[str, FormState]:
     a = h.availability
     return {
         "override": FormState({"override_stage": str(d.stage or 1)}, {}),
@@ -337,7 +345,7 @@ def default_forms(h: History, d: Decision) -> dict[str, FormState]:
         "delete": FormState({}, {}),
         "availability": FormState({k: str(getattr(a, k)) for k, _ in WEEKDAYS}, {}),
         "run": FormState({"run_kind": RunKind.LONG.value}, {}),
-        "check_in": FormState({"check_in_date": dt.date.today().isoformat()}, {}), }
+        "check_in": FormState({"check_in_date": today.isoformat()}, {}), }
 
 
 def _keep_decision(uow: UnitOfWork, ctx: Context, key: str, d: Decision,
@@ -358,8 +366,9 @@ def person_page(request: Request, uow: UnitOfWork, ctx: Context, account: Accoun
                 *, status_code: int = 200, forms: dict[str, FormState] | None = None,
                 new_sign_in: dict[str, str] | None = None) -> Response:
     """Decide (and save the decision: the dashboard reads it) and show everything about them."""
+    today = today_for(uow, account, key)  # the person's day, not the server's
     ev = evaluation.get(uow, key=key, protocol=ctx.protocol, library=ctx.library,
-                        save=uow.writes)
+                        as_of=today, save=uow.writes)
     if not uow.writes:
         _keep_decision(uow, ctx, key, ev.decision, ev.history)
     h, d = ev.history, ev.decision
@@ -369,7 +378,7 @@ def person_page(request: Request, uow: UnitOfWork, ctx: Context, account: Accoun
     for group in (decision["clearance"] or {}).get("domains", []):
         for c in group["criteria"]:
             _web_words(c)
-    all_forms = default_forms(h, d) | (forms or {})
+    all_forms = default_forms(h, d, today) | (forms or {})
     is_coach = account.role == "coach"
     monday = d.as_of - dt.timedelta(days=d.as_of.weekday())
     upcoming = [r for r in h.planned_runs if r.date >= monday]
@@ -420,8 +429,8 @@ def _refresh(uow: UnitOfWork, ctx: Context, key: str) -> Decision:
 
 
 @router.post("/people/{key}/override")
-async def override(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx
-                   ) -> Response:
+async def override(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
+                   today: PageToday) -> Response:
     check_person(uow, account, key, coach_only=True)
     r = Reader(await read_form(request))
     numbers = [s.number for s in ctx.protocol.stages]
@@ -434,7 +443,7 @@ async def override(request: Request, key: str, account: PageAccount, uow: Uow, c
                                        "decision and shown to whoever reads it later.")
     o = None
     if not r.errors:
-        o = r.model(Override, _prefixed("override"), date=dt.date.today(), stage=stage,
+        o = r.model(Override, _prefixed("override"), date=today, stage=stage,
                     reason=reason, by=account.email)
     if o is None:
         return _page_with_errors(request, uow, ctx, account, key, "override", r)
@@ -503,13 +512,13 @@ async def delete(request: Request, key: str, account: PageAccount, uow: Uow, ctx
 
 
 @router.post("/people/{key}/check-in")
-async def check_in(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx
-                   ) -> Response:
+async def check_in(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
+                   today: PageToday) -> Response:
     """A symptom check-in for the person (their coach, or a self-coached person for
     themself), dated today or earlier."""
     check_person(uow, account, key)
     r = Reader(await read_form(request))
-    date = r.date("check_in_date", not_after=dt.date.today())
+    date = r.date("check_in_date", not_after=today)
     if date is None and "check_in_date" not in r.errors:
         r.errors["check_in_date"] = "Give the day of the check-in."
     answers = checkin.read({k: v for k, v in r.values.items() if isinstance(v, str)})
@@ -880,20 +889,19 @@ def _assess_page(request: Request, account: Account, h: History, ctx: Context, v
 
 
 @router.get("/people/{key}/assess")
-def assess_page(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx
-                ) -> Response:
+def assess_page(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
+                today: PageToday) -> Response:
     check_person(uow, account, key)
     h = uow.people.get(key)
-    return _assess_page(request, account, h, ctx, assessment_values(h, dt.date.today()), {})
+    return _assess_page(request, account, h, ctx, assessment_values(h, today), {})
 
 
 @router.post("/people/{key}/assess")
-async def assess(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx
-                 ) -> Response:
+async def assess(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
+                 today: PageToday) -> Response:
     check_person(uow, account, key)
     h = uow.people.get(key)
     values = await read_form(request)
-    today = dt.date.today()
     current = h.intake or Intake(date=h.person.created or today)
     found, errors = parse_assessment(values, protocol=ctx.protocol, current=current,
                                      today=today)

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import json
 import math
 from dataclasses import dataclass
@@ -69,7 +68,7 @@ from anklet.services import photo as photo_service
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
 from anklet.vision.pose import MAX_PEOPLE
-from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf, close_form
+from anklet.web.deps import Ctx, PageAccount, PageToday, Uow, check_csrf, close_form
 from anklet.web.pages.person import Errors, Reader, check_person
 from anklet.web.templating import flash, render
 
@@ -458,7 +457,8 @@ def check_upload_size(size: int, filename: str, *, video: bool) -> None:
 
 
 @router.post("/people/{key}/photo")
-async def photo_upload(request: Request, key: str, account: PageAccount, uow: Uow) -> Response:
+async def photo_upload(request: Request, key: str, account: PageAccount, uow: Uow,
+                       today: PageToday) -> Response:
     check_person(uow, account, key)
     form = await request.form()
     r = Reader({k: v for k, v in form.items() if isinstance(v, str)})
@@ -491,7 +491,7 @@ async def photo_upload(request: Request, key: str, account: PageAccount, uow: Uo
                   points=found.points or dict.fromkeys((*POINTS, BACK_TOE)),
                   mode="model" if found.points else "hand", status=found.status, tone=found.tone,
                   frame_at=found.frame_at)
-    return measure_page(request, account, uow, key, m, date=dt.date.today().isoformat())
+    return measure_page(request, account, uow, key, m, date=today.isoformat())
 
 
 def _seconds(text: str) -> float | None:
@@ -505,8 +505,8 @@ def _seconds(text: str) -> float | None:
 
 
 @router.post("/people/{key}/photo/save")
-async def photo_save(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx
-                     ) -> Response:
+async def photo_save(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
+                     today: PageToday) -> Response:
     check_person(uow, account, key)
     form = await request.form()
     r = Reader({k: v for k, v in form.items() if isinstance(v, str)})
@@ -521,7 +521,6 @@ async def photo_save(request: Request, key: str, account: PageAccount, uow: Uow,
     if image is None or side is None:
         return upload_page(request, account, uow, key, values={"side": r.text("side")},
                            errors=errors, status_code=422)
-    today = dt.date.today()
     day = r.date("date", not_after=today)
     if day is None and "date" not in r.errors:
         r.errors["date"] = "Give the date the photo was taken."

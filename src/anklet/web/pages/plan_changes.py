@@ -29,7 +29,7 @@ from anklet.services.context import Context
 from anklet.services.evaluation import Evaluation
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
-from anklet.web.deps import Ctx, ForbiddenError, PageAccount, Uow, check_csrf
+from anklet.web.deps import Ctx, ForbiddenError, PageAccount, PageToday, Uow, check_csrf
 from anklet.web.templating import flash
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -129,10 +129,10 @@ _FIELDS = {"exercise": "pc_exercise", "replacement": "pc_replacement", "sets": "
 
 
 def _change_from(values: dict[str, str], kind: str, account: Account,
-                 errors: dict[str, str]) -> PlanChange | None:
+                 errors: dict[str, str], today: dt.date) -> PlanChange | None:
     fields: dict[str, Any] = {"kind": kind, "exercise": values.get("pc_exercise", ""),
                               "note": values.get("pc_note", "").strip(),
-                              "date": dt.date.today(), "by": account.email}
+                              "date": today, "by": account.email}
     if not fields["exercise"]:
         errors["pc_exercise"] = "Choose the exercise."
     if len(fields["note"]) < 3:
@@ -173,8 +173,8 @@ def _again(request: Request, uow: UnitOfWork, ctx: Context, account: Account, ke
 
 
 @router.post("/people/{key}/plan-changes")
-async def make(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx
-               ) -> Response:
+async def make(request: Request, key: str, account: PageAccount, uow: Uow, ctx: Ctx,
+               today: PageToday) -> Response:
     from anklet.web.pages.person import read_form
 
     _check(uow, account, key)
@@ -183,7 +183,7 @@ async def make(request: Request, key: str, account: PageAccount, uow: Uow, ctx: 
     if kind not in KINDS:
         raise InputError("pc_kind", kind, "accepted: swap, remove, add or pin")
     errors: dict[str, str] = {}
-    change = _change_from(values, kind, account, errors)
+    change = _change_from(values, kind, account, errors, today)
     if change is None:
         return _again(request, uow, ctx, account, key, kind, values, errors)
     try:
@@ -201,9 +201,9 @@ async def make(request: Request, key: str, account: PageAccount, uow: Uow, ctx: 
 
 @router.post("/people/{key}/plan-changes/{change_id}/end")
 async def end(request: Request, key: str, change_id: int, account: PageAccount, uow: Uow,
-              ctx: Ctx) -> Response:
+              ctx: Ctx, today: PageToday) -> Response:
     _check(uow, account, key)
-    ended = service.end(uow, key=key, change_id=change_id, day=dt.date.today(),
+    ended = service.end(uow, key=key, change_id=change_id, day=today,
                         protocol=ctx.protocol, library=ctx.library, account_id=account.id,
                         actor=account.email)
     uow.commit()

@@ -40,7 +40,7 @@ from anklet.services import evaluation
 from anklet.services import questionnaires as service
 from anklet.store.accounts import Account
 from anklet.store.uow import UnitOfWork
-from anklet.web.deps import Ctx, PageAccount, Uow, check_csrf
+from anklet.web.deps import Ctx, PageAccount, PageToday, Uow, check_csrf
 from anklet.web.templating import render, templates
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
@@ -202,7 +202,7 @@ def _items(ins: Instrument) -> list[dict[str, Any]]:
 
 def _form_page(request: Request, account: Account, key: str, name: str, ins: Instrument,
                side: Side | None, *, values: Mapping[str, str], errors: Mapping[str, str],
-               status_code: int = 200) -> Response:
+               today: dt.date, status_code: int = 200) -> Response:
     own = _own(account, key)
     items = _items(ins)
     answered = sum(1 for i in items if values.get(i["field"]))
@@ -212,7 +212,7 @@ def _form_page(request: Request, account: Account, key: str, name: str, ins: Ins
                   errors=errors, answered=answered, status_code=status_code,
                   can_date=account.role != "client", back=_back(account, key),
                   draft_key=f"anklet-q:{key}:{ins.id}:{side.value if side else ''}",
-                  today_iso=dt.date.today().isoformat())
+                  today_iso=today.isoformat())
 
 
 def _read(ins: Instrument, values: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -231,8 +231,8 @@ def _read(ins: Instrument, values: Mapping[str, str]) -> tuple[dict[str, str], d
     return answers, errors
 
 
-def _read_date(values: Mapping[str, str], errors: dict[str, str], allowed: bool) -> dt.date:
-    today = dt.date.today()
+def _read_date(values: Mapping[str, str], errors: dict[str, str], allowed: bool,
+               today: dt.date) -> dt.date:
     raw = values.get("date", "").strip()
     if not allowed or not raw:
         return today
@@ -278,26 +278,26 @@ def questionnaires_page(request: Request, key: str, account: PageAccount, uow: U
 
 @router.get("/people/{key}/questionnaires/{instrument}")
 def questionnaire_form(request: Request, key: str, instrument: str, account: PageAccount,
-                       uow: Uow, side: str | None = None) -> Response:
+                       uow: Uow, today: PageToday, side: str | None = None) -> Response:
     history = _person(uow, account, key)
     ins = _instrument(instrument)
     return _form_page(request, account, key, history.person.name, ins, _side(ins, side),
-                      values={}, errors={})
+                      values={}, errors={}, today=today)
 
 
 @router.post("/people/{key}/questionnaires/{instrument}")
 async def answer(request: Request, key: str, instrument: str, account: PageAccount, uow: Uow,
-                 ctx: Ctx) -> Response:
+                 ctx: Ctx, today: PageToday) -> Response:
     history = _person(uow, account, key)
     ins = _instrument(instrument)
     form = await request.form()
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     side = _side(ins, values.get("side") or request.query_params.get("side"))
     answers, errors = _read(ins, values)
-    day = _read_date(values, errors, allowed=account.role != "client")
+    day = _read_date(values, errors, allowed=account.role != "client", today=today)
     if errors:  # nothing stored: the form again, every answer kept
         return _form_page(request, account, key, history.person.name, ins, side,
-                          values=values, errors=errors, status_code=422)
+                          values=values, errors=errors, today=today, status_code=422)
     response = QuestionnaireResponse(date=day, instrument=ins.id, side=side, answers=answers)
     service.create(uow, key=key, response=response)
     evaluation.refresh(uow, key=key, protocol=ctx.protocol, library=ctx.library)

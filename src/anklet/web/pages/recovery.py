@@ -17,6 +17,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from anklet.domain.errors import ConflictError, InputError, TooManyAttemptsError
+from anklet.services import accounts as account_service
 from anklet.services import mail
 from anklet.services import recovery as recovery_service
 from anklet.settings import Settings
@@ -128,6 +129,8 @@ async def reset_password(request: Request, token: str, uow: Uow) -> Response:
     except recovery_service.LinkError as e:
         return render(request, "auth/reset_password.html", status_code=410, expired=str(e),
                       errors={}, token=token, email="")
+    account = account_service.note_browser_zone(uow, account=account,
+                                                zone=form.get("browser_zone"))
     sign_in_session(request, account, uow)
     uow.commit()
     flash(request, "Your new password is set. You are signed in here, and signed out "
@@ -213,6 +216,8 @@ async def accept_invitation(request: Request, token: str, uow: Uow, ctx: Ctx) ->
     except recovery_service.LinkError as e:
         return render(request, "auth/accept_invitation.html", status_code=410, expired=str(e),
                       errors={}, token=token, who=None)
+    account = account_service.note_browser_zone(uow, account=account,
+                                                zone=form.get("browser_zone"))
     sign_in_session(request, account, uow)
     uow.commit()
     flash(request, "Welcome! Your password is set; from now on, sign in with this email and "
