@@ -1479,7 +1479,7 @@ def _stage_reasons(protocol: Protocol, r: _Replay, gate: GateResult, as_of: dt.d
     window = int(protocol.pain_monitoring.flare_window_days.value)
     days_in = (as_of - r.stage_since).days
     reasons.append(f"Stage {r.stage} ({st.name}) since {r.stage_since.isoformat()} "
-                   f"({days_in} days). {st.summary}")
+                   f"({days_in} day{'' if days_in == 1 else 's'}). {st.summary}")
     last_change = r.timeline[-1]
     if last_change.kind != "start":
         reasons.append(f"Last change {last_change.date.isoformat()}: {last_change.reason}")

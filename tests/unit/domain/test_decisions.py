@@ -1136,6 +1136,12 @@ def test_dose_level_rises_each_kept_week_up_to_max(weeks: int) -> None:
     assert run(h, 7 * weeks + 6).dose_level == pytest.approx(expected)
 
 
+@pytest.mark.parametrize(("as_of", "words"), [(0, "(0 days)"), (1, "(1 day)"), (2, "(2 days)")])
+def test_days_in_the_stage_read_in_plain_words(as_of: int, words: str) -> None:
+    d = run(foot_person(), as_of)
+    assert d.reasons[0].startswith(f"Stage 1 ({PROTOCOL.stage(1).name}) since {day(0)} {words}.")
+
+
 @pytest.mark.parametrize(("as_of", "variant", "level"), [
     (13, 1, 1.1), (14, 2, 1.0), (21, 2, 1.1), (27, 2, 1.1), (28, 3, 1.0), (35, 3, 1.1),
     (42, 3, 1.2)])
