@@ -323,6 +323,11 @@ class DecisionSummary:
 # --- formatting ------------------------------------------------------------------
 
 
+def _count(n: int, word: str) -> str:
+    """``n`` and the word, in the plural unless it is one: "1 day", "3 days"."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def fmt(value: float | None, unit: str = "") -> str:
     """A number in plain form with its unit (``yes_no`` units read yes/no)."""
     if value is None:
@@ -653,7 +658,8 @@ def _self_report(view: _View, c: Criterion, at: dt.date) -> MetricValue:
     window = view.reports_in(at - dt.timedelta(days=days - 1), at)
     gave: dict[str, float | None] = {
         s.value: float(any(r.side(s).giving_way for r in window)) for s in SIDES}
-    return gave, f"{len(window)} answer(s) in the last {days} days, latest {sc.date.isoformat()}"
+    return gave, (f"{_count(len(window), 'answer')} in the last {days} days, latest "
+                  f"{sc.date.isoformat()}")
 
 
 def _days_since_sprain(view: _View, at: dt.date) -> MetricValue:
@@ -722,7 +728,7 @@ def _metric(view: _View, c: Criterion, at: dt.date, stage: Stage) -> MetricValue
             return {"both": None}, "no complete week since the start yet"
         pcts = [view.week_pct(view.protocol.stage(view.week_stage.get(monday, stage.number)),
                               monday) for monday in mondays]
-        return {"both": sum(pcts) / len(pcts)}, f"last {len(mondays)} complete week(s)"
+        return {"both": sum(pcts) / len(pcts)}, f"last {_count(len(mondays), 'complete week')}"
     raise AssertionError(f"metric {m!r} has no implementation")  # guarded by protocol load
 
 
@@ -784,7 +790,8 @@ def _personal(view: _View, c: Criterion, stage: Stage) -> Criterion:
         days = int(c.params.get("days", 7))
         can = allowed.get(target.id, 0) * days // 7 if target is not None else 0
         if 0 < can < c.threshold:
-            note = (f"Your week can hold this on {can} day(s); doing it on all {can} counts "
+            note = (f"Your week can hold this on {_count(can, 'day')}; doing it on "
+                    f"{'that day' if can == 1 else f'all {can}'} counts "
                     f"(add time on another day to reach {c.threshold:g}).")
             return c.model_copy(update={"threshold": float(can), "note": note})
     return c
@@ -1438,7 +1445,7 @@ def _status(view: _View, protocol: Protocol, r: _Replay, gate: GateResult,
         return "refer", False
     if missing:
         msg = (f"The red-flag screen of {view.red_flag_screen(as_of).date.isoformat()} is "  # type: ignore[union-attr]
-               f"missing {len(missing)} answer(s): {', '.join(missing)}.")
+               f"missing {_count(len(missing), 'answer')}: {', '.join(missing)}.")
         flags.append(Flag("screen_needed", msg))
         reasons.append(msg)
         return "screen_needed", False
@@ -1503,7 +1510,7 @@ def _stage_reasons(protocol: Protocol, r: _Replay, gate: GateResult, as_of: dt.d
                                                   f"{next_monday.isoformat()}."))
         elif gate.all_met:
             reasons.append(f"Every criterion is met; stage {r.stage} lasts at least "
-                           f"{st.min_days.value:g} days, so it moves up {need} day(s) after "
+                           f"{st.min_days.value:g} days, so it moves up {_count(need, 'day')} after "
                            f"Monday {next_monday.isoformat()}.")
         else:
             reasons.append(f"{gate.met_count} of {gate.required_count} criteria for stage "

@@ -1136,6 +1136,19 @@ def test_dose_level_rises_each_kept_week_up_to_max(weeks: int) -> None:
     assert run(h, 7 * weeks + 6).dose_level == pytest.approx(expected)
 
 
+@pytest.mark.parametrize(("days", "words"), [
+    (1, "Your week can hold this on 1 day; doing it on that day counts"),
+    (2, "Your week can hold this on 2 days; doing it on all 2 counts")])
+def test_a_gate_lowered_to_the_week_says_so_in_plain_words(days: int, words: str) -> None:
+    minutes = [30] * days + [0] * (7 - days)
+    h = foot_person().model_copy(update={"availability": Availability(
+        **dict(zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), minutes, strict=True)))})
+    d = run(h, 3)
+    assert d.gate is not None
+    c = next(x for x in d.gate.criteria if x.id == "foot_release_days")
+    assert words in (c.note or ""), c.note
+
+
 @pytest.mark.parametrize(("as_of", "words"), [(0, "(0 days)"), (1, "(1 day)"), (2, "(2 days)")])
 def test_days_in_the_stage_read_in_plain_words(as_of: int, words: str) -> None:
     d = run(foot_person(), as_of)
