@@ -12,12 +12,20 @@ What is accepted, checked from the bytes and never from the name or the declared
 - a photo: JPEG, PNG or WebP, at most :data:`MAX_PHOTO_BYTES` (the photo uploads' own
   limit); re-encoded from its pixels (:func:`anklet.vision.images.clean_photo`), so EXIF
   (time, place, camera) and other metadata are gone before it is stored;
-- a video: MP4 (an iPhone's MOV too) or WebM, at most :data:`MAX_VIDEO_BYTES`. It is not
-  re-encoded (no video tools ship with Anklet); in an MP4 the boxes that carry the place
-  and the camera (``udta`` and ``meta`` in the movie and its tracks) are renamed ``free``,
-  which players skip, so the place a phone wrote is not passed on and nothing else moves;
+- a video: MP4 (an iPhone's MOV too) with H.264 pictures, or WebM, at most
+  :data:`MAX_VIDEO_BYTES` and :data:`MAX_VIDEO_SECONDS` long (read from the container: a
+  file that does not say how long it is is refused). HEVC, which iPhones film in by
+  default and many browsers cannot play, is refused with how to send H.264 instead. A
+  video is not re-encoded (no video tools ship with Anklet); its private details are blanked
+  in place, every offset kept (:mod:`anklet.vision.containers`): in an MP4 the ``udta`` and
+  ``meta`` boxes (the place, the camera) become zero-filled ``free`` boxes and the creation
+  times are cleared; in a WebM the Tags, Attachments, title, date and track names become
+  Void elements of the same size;
 - a link: ``http`` or ``https`` with a host, no user name or password in it, at most
   :data:`MAX_URL` characters. Links are shown as links, never embedded.
+
+A file is sent back :data:`CHUNK` at a time, each piece read from the database as it goes
+(:func:`stream`), so serving a video never holds the whole of it in memory.
 
 At most :data:`MAX_PER_EXERCISE` items per exercise and owner. Adding, replacing and
 deleting are written to the audit log (the account, the exercise, the item and its kind).
@@ -28,7 +36,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -38,25 +46,34 @@ from anklet.domain.text import TEXT_ACCEPTED, safe_echo, text_problem
 from anklet.store.accounts import Account
 from anklet.store.media import MediaRepository, NewMedia, StoredMedia
 from anklet.store.uow import UnitOfWork
-from anklet.vision import images
+from anklet.vision import containers, images
 
-__all__ = ["ACCEPTED", "CAPTION_MAX", "MAX_PER_EXERCISE", "MAX_PHOTO_BYTES", "MAX_URL",
-           "MAX_VIDEO_BYTES", "ClientOnlyReadsError", "StoredMedia", "Upload", "can_manage",
-           "create", "delete", "get_or_raise", "kind_of", "list", "marks", "owner_for", "read",
-           "update"]
+__all__ = ["ACCEPTED", "CAPTION_MAX", "CHUNK", "MAX_PER_EXERCISE", "MAX_PHOTO_BYTES", "MAX_URL",
+           "MAX_VIDEO_BYTES", "MAX_VIDEO_SECONDS", "VIDEO_ACCEPTED", "ClientOnlyReadsError",
+           "StoredMedia", "Upload", "can_manage", "check_video", "create", "delete",
+           "get_or_raise", "kind_of", "list", "marks", "owner_for", "read", "stream", "update"]
 
 MAX_PHOTO_BYTES = images.MAX_UPLOAD_BYTES
 """15 MiB, as for the knee-to-wall photos: any phone camera's full-size photo fits."""
 MAX_VIDEO_BYTES = 50 * 1024 * 1024
 """50 MiB: about a minute of 1080p phone video, or several minutes at 720p — plenty to show
 one exercise, and small enough to keep in the database and send to a phone."""
+MAX_VIDEO_SECONDS = 180
+"""3 minutes: enough to show an exercise from two sides, slowly, with a word on each step;
+a longer clip is usually the whole session, which clients will not watch on a phone."""
 MAX_URL = 2000
 CAPTION_MAX = 200
 MAX_PER_EXERCISE = 6
+CHUNK = 256 * 1024
+"""Bytes read from the database and sent at a time when a file is served: a request holds
+no more of a video than this in memory."""
 """More would crowd the exercise page; a coach replaces one instead."""
 
+VIDEO_ACCEPTED = (f"a video of at most {MAX_VIDEO_SECONDS // 60} minutes and "
+                  f"{MAX_VIDEO_BYTES // (1024 * 1024)} MB: MP4 or MOV with H.264 video, or WebM")
 ACCEPTED = (f"a photo (JPEG, PNG or WebP, up to {MAX_PHOTO_BYTES // (1024 * 1024)} MB), "
-            f"a short video (MP4 or WebM, up to {MAX_VIDEO_BYTES // (1024 * 1024)} MB) "
+            f"a short video (MP4 or WebM, up to {MAX_VIDEO_BYTES // (1024 * 1024)} MB and "
+            f"{MAX_VIDEO_SECONDS // 60} minutes; an MP4 in H.264) "
             "or a link starting with https:// or http://")
 URL_ACCEPTED = (f"a web address starting with https:// or http://, with a site name, "
                 f"at most {MAX_URL} characters")
@@ -65,8 +82,15 @@ CAPTION_ACCEPTED = f"one line of at most {CAPTION_MAX} characters (or nothing)"
 _HEIF = {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}
 _MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1",
                b"M4V ", b"M4VP", b"mmp4", b"dash", b"qt  ", b"3gp4", b"3gp5", b"3gp6"}
-_PRIVATE_BOXES = {b"udta", b"meta"}
-_CONTAINERS = {b"moov", b"trak"}
+_H264 = {"avc1", "avc3"}
+_HEVC = {"hvc1", "hev1", "dvh1", "dvhe"}
+_CODEC_NAMES = {"avc1": "H.264", "avc3": "H.264", "hvc1": "HEVC (H.265)",
+                "hev1": "HEVC (H.265)", "dvh1": "Dolby Vision (HEVC)",
+                "dvhe": "Dolby Vision (HEVC)", "av01": "AV1", "vp09": "VP9", "vp08": "VP8",
+                "mp4v": "MPEG-4 Part 2", "s263": "H.263", "jpeg": "Motion JPEG",
+                "mjpa": "Motion JPEG", "mjp2": "Motion JPEG 2000", "apch": "ProRes",
+                "apcn": "ProRes", "apcs": "ProRes", "apco": "ProRes", "ap4h": "ProRes",
+                "ap4x": "ProRes", "encv": "encrypted"}
 
 
 class ClientOnlyReadsError(InputError):
@@ -133,7 +157,23 @@ def get_or_raise(uow: UnitOfWork, *, account: Account, exercise_id: str, media_i
 
 def read(uow: UnitOfWork, item: StoredMedia, start: int = 0, length: int | None = None) -> bytes:
     """The item's bytes (a part of them: ``start``, ``length``), after :func:`get_or_raise`."""
-    return _repo(uow).read(item.id, start, length)
+    return _repo(uow).read(item.id, start, length, version=item.version)
+
+
+def stream(uow: UnitOfWork, item: StoredMedia, start: int = 0, length: int | None = None,
+           *, chunk: int = CHUNK) -> Iterator[bytes]:
+    """The item's bytes from ``start`` (``length`` of them, else to the end), read from the
+    database :data:`CHUNK` at a time as they are sent, after :func:`get_or_raise`. It stops
+    early when the item is replaced or deleted meanwhile, rather than mix two versions."""
+    repo = _repo(uow)
+    at = max(0, start)
+    stop = item.size if length is None else min(item.size, at + length)
+    while at < stop:
+        piece = repo.read(item.id, at, min(chunk, stop - at), version=item.version)
+        if not piece:
+            return
+        yield piece
+        at += len(piece)
 
 
 # --- checking what was sent ------------------------------------------------------------------
@@ -216,39 +256,17 @@ def check_file_size(size: int, head: bytes, name: str) -> None:
                                     "A normal camera photo or screenshot is fine."))
 
 
-def _webm(data: bytes, name: str) -> None:
-    head = data[:64]
-    if b"webm" not in head:
-        raise InputError("file", f"{name}: Matroska, not WebM", ACCEPTED,
-                         message=f"file: {name} is a Matroska (MKV) video; please send it as "
-                                 "MP4 or WebM, which every phone browser plays.")
+def _length_words(seconds: float) -> str:
+    """A length as a person says it: ``45 s``, ``3 min``, ``4 min 12 s``."""
+    whole = round(seconds)
+    minutes, rest = divmod(whole, 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
-def _boxes(data: bytearray, start: int, end: int, name: str) -> builtins.list[tuple[bytes, int, int]]:
-    """The MP4 boxes between ``start`` and ``end``: (type, header start, end)."""
-    out = []
-    at = start
-    while at < end:
-        if at + 8 > end:
-            raise _damaged_video(name)
-        size = int.from_bytes(data[at:at + 4], "big")
-        kind = bytes(data[at + 4:at + 8])
-        header = 8
-        if size == 1:
-            if at + 16 > end:
-                raise _damaged_video(name)
-            size, header = int.from_bytes(data[at + 8:at + 16], "big"), 16
-        elif size == 0:
-            size = end - at
-        if size < header or at + size > end:
-            raise _damaged_video(name)
-        out.append((kind, at, at + size))
-        at += size
-    return out
-
-
-def _header(data: bytearray, at: int) -> int:
-    return 16 if int.from_bytes(data[at:at + 4], "big") == 1 else 8
+def _codec_words(codec: str) -> str:
+    return _CODEC_NAMES.get(codec, f"“{safe_echo(codec[:20])}”")
 
 
 def _damaged_video(name: str) -> InputError:
@@ -257,31 +275,73 @@ def _damaged_video(name: str) -> InputError:
                               "Please send the video again.")
 
 
-def scrub_mp4(data: bytes, name: str = "video") -> bytes:
-    """The MP4 with its ``udta`` and ``meta`` boxes (in the movie and each track: where
-    phones write the place, the camera and the time) renamed ``free``, which players skip;
-    sizes and offsets stay as they were. InputError when the boxes do not add up."""
-    buf = bytearray(data)
-    top = _boxes(buf, 0, len(buf), name)
-    if not any(kind == b"moov" for kind, _, _ in top):
+def _check_codecs(facts: containers.VideoFacts, name: str) -> None:
+    """An MP4 or MOV must show its picture in H.264; a WebM must have a picture."""
+    if not facts.codecs or all(c == "none" for c in facts.codecs):
+        raise InputError("file", f"{name}: no picture", VIDEO_ACCEPTED,
+                         message=f"file: {name} has no picture in it (only sound, or nothing "
+                                 f"at all). Please send {VIDEO_ACCEPTED}.")
+    if facts.container != "mp4":
+        return
+    if any(c in _HEVC for c in facts.codecs):
+        raise InputError("file", f"{name}: HEVC (H.265) video", VIDEO_ACCEPTED,
+                         message=f"file: {name} is HEVC (H.265) video, the “High Efficiency” "
+                                 "format iPhones film in. Many browsers cannot play it (Chrome "
+                                 "and Firefox often show nothing), so your clients might not "
+                                 "see it. Please send it as H.264: on an iPhone, choose "
+                                 "Settings › Camera › Formats › Most Compatible before filming; "
+                                 "or convert this clip to MP4 (H.264) with any video converter.")
+    other = next((c for c in facts.codecs if c not in _H264), None)
+    if other is not None:
+        words = _codec_words(other)
+        raise InputError("file", f"{name}: {words} video", VIDEO_ACCEPTED,
+                         message=f"file: {name} holds {words} video, which not every phone "
+                                 "and browser plays. Please send it as MP4 with H.264 video "
+                                 "(any video converter makes one) or as WebM.")
+
+
+def _check_length(facts: containers.VideoFacts, name: str) -> None:
+    """A video must say how long it is, and be at most :data:`MAX_VIDEO_SECONDS` (to the
+    second, as its length is shown)."""
+    if facts.seconds is None:
+        raise InputError("file", f"{name}: length unknown", VIDEO_ACCEPTED,
+                         message=f"file: {name} does not say how long it is, so it is not a "
+                                 "video we can check. Please save it again from your phone's "
+                                 "gallery or a video app as MP4 (H.264) or WebM, and send that.")
+    if round(facts.seconds) > MAX_VIDEO_SECONDS:
+        words, most = _length_words(facts.seconds), _length_words(MAX_VIDEO_SECONDS)
+        raise InputError("file", f"{name}: {words}", f"a video of at most {most}",
+                         message=f"file: {name} is {words} long; a video here may be at most "
+                                 f"{most}, enough to show an exercise. Trim it to the exercise "
+                                 "itself (most phones can, in the gallery: Edit, then drag the "
+                                 "ends) and send it again.")
+
+
+def check_video(data: bytes, name: str = "video") -> tuple[str, bytes]:
+    """The content type of an MP4/MOV or WebM video and its bytes with the private details
+    blanked (:mod:`anklet.vision.containers`), after checking its picture's codec and its
+    length; InputError naming ``file`` otherwise."""
+    try:
+        if data.startswith(containers.EBML_MAGIC):
+            facts = containers.webm_facts(data)
+            if facts.container != "webm":
+                raise InputError("file", f"{name}: Matroska, not WebM", ACCEPTED,
+                                 message=f"file: {name} is a Matroska (MKV) video; please send "
+                                         "it as MP4 or WebM, which every phone browser plays.")
+            content_type, clean = "video/webm", containers.scrub_webm
+        else:
+            facts = containers.mp4_facts(data)
+            content_type, clean = "video/mp4", containers.scrub_mp4
+        _check_codecs(facts, name)
+        _check_length(facts, name)
+        return content_type, clean(data)
+    except containers.NoMovieError:
         raise InputError("file", f"{name}: no movie header", ACCEPTED,
                          message=f"file: {name} has no playable movie in it (its index is "
                                  "missing, as when a recording was cut off). Please send the "
-                                 "video again.")
-
-    def walk(start: int, end: int) -> None:
-        for kind, at, stop in _boxes(buf, start, end, name):
-            if kind in _PRIVATE_BOXES:
-                buf[at + 4:at + 8] = b"free"
-            elif kind in _CONTAINERS:
-                walk(at + _header(buf, at), stop)
-
-    for kind, at, stop in top:
-        if kind in _PRIVATE_BOXES:
-            buf[at + 4:at + 8] = b"free"
-        elif kind == b"moov":
-            walk(at + _header(buf, at), stop)
-    return bytes(buf)
+                                 "video again.") from None
+    except containers.ContainerError:
+        raise _damaged_video(name) from None
 
 
 def _content(upload: Upload) -> NewMedia | None:
@@ -307,13 +367,9 @@ def _content(upload: Upload) -> NewMedia | None:
                         filename=_safe_filename(upload.filename, ctype), data=clean,
                         width=w, height=h)
     if kind == "video":
-        if data.startswith(b"\x1a\x45\xdf\xa3"):
-            _webm(data, name)
-            return NewMedia(kind="video", caption=caption, content_type="video/webm",
-                            filename=_safe_filename(upload.filename, "video/webm"), data=data)
-        return NewMedia(kind="video", caption=caption, content_type="video/mp4",
-                        filename=_safe_filename(upload.filename, "video/mp4"),
-                        data=scrub_mp4(data, name))
+        ctype, clean = check_video(data, name)
+        return NewMedia(kind="video", caption=caption, content_type=ctype,
+                        filename=_safe_filename(upload.filename, ctype), data=clean)
     if data[4:8] == b"ftyp":  # HEIC/AVIF
         raise InputError("file", f"{name}: HEIC/AVIF photo", ACCEPTED,
                          message=f"file: {name} is a HEIC (or AVIF) photo, which not every "

@@ -1,7 +1,8 @@
 """The coach-media service and its repository on SQLite and PostgreSQL: who sees what,
 the checks on what is sent (nothing stored when one refuses), reading a part of a file
-straight from the database, the limit per exercise, and media going with a deleted coach or
-self-coached person."""
+straight from the database and streaming a whole one in pieces, a video's length and codec,
+its private details blanked, the limit per exercise, and media going with a deleted coach
+or self-coached person."""
 
 from __future__ import annotations
 
@@ -17,7 +18,17 @@ from anklet.services import media, people
 from anklet.services.context import Context, open_context
 from anklet.settings import Settings
 from anklet.store.accounts import Account
-from mediatools import jpeg_with_gps, mp4_with_location, webm
+from anklet.store.media import MediaRepository
+from mediatools import (
+    LOCATION_TEXT,
+    WEBM_TAG,
+    WEBM_TITLE,
+    ebml_tree,
+    jpeg_with_gps,
+    mp4,
+    mp4_with_location,
+    webm,
+)
 
 PASSWORD = "correct horse battery"
 EX = "ankle-circles"
@@ -123,6 +134,101 @@ def test_a_part_of_a_file_is_read_from_the_database(world: World) -> None:
         assert media.read(uow, item, len(sent) - 5) == whole[-5:]
     other = world.add(world.casey, media.Upload(data=webm(), filename="c.webm"))
     assert other.content_type == "video/webm"
+
+
+def test_a_3_mb_video_streams_in_pieces_read_slice_by_slice(world: World) -> None:
+    sent = mp4(payload_bytes=3 * 1024 * 1024)
+    item = world.add(world.casey, media.Upload(data=sent, filename="v.mp4"))
+    with world.ctx.uow(write=False) as uow:
+        stored = media.read(uow, item)
+        pieces = list(media.stream(uow, item))
+        assert [len(p) for p in pieces[:-1]] == [media.CHUNK] * (len(pieces) - 1)
+        assert 0 < len(pieces[-1]) <= media.CHUNK
+        assert b"".join(pieces) == stored
+        assert b"".join(media.stream(uow, item, 1_000_001, 700_000)) == \
+            stored[1_000_001:1_700_001]
+        repo = MediaRepository(uow.connection)  # a range reads its slice, never the blob
+        assert repo.read(item.id, 2_000_000, 1000) == stored[2_000_000:2_001_000]
+        assert repo.read(item.id, len(sent) - 3, 1000) == stored[-3:]
+        assert repo.read(item.id, len(sent), 10) == b""
+        assert repo.read(item.id, 0, 10, version=item.version + 1) == b""  # replaced since
+    assert len(stored) == len(sent)
+    assert stored[-3 * 1024 * 1024:] == sent[-3 * 1024 * 1024:]  # the pictures, untouched
+    assert LOCATION_TEXT in sent
+    assert LOCATION_TEXT not in stored
+
+
+def test_a_stream_stops_when_the_item_is_replaced_meanwhile(world: World) -> None:
+    item = world.add(world.casey, media.Upload(data=mp4(payload_bytes=600_000), filename="v.mp4"))
+    with world.ctx.uow() as uow:
+        pieces = media.stream(uow, item)
+        assert len(next(pieces)) == media.CHUNK
+        media.update(uow, account=world.casey, exercise_id=EX, media_id=item.id,
+                     upload=media.Upload(data=webm(), filename="w.webm"))
+        assert list(pieces) == []  # never a piece of the new file after the old one's
+
+
+@pytest.mark.parametrize(("seconds", "taken"), [
+    (179.0, True), (180.0, True), (180.4, True), (180.6, False), (252.0, False)])
+def test_a_video_longer_than_three_minutes_is_refused(world: World, seconds: float,
+                                                       taken: bool) -> None:
+    for sent, name in ((mp4(seconds), "squat.mp4"), (webm(seconds=seconds), "squat.webm")):
+        with world.ctx.uow() as uow:
+            if taken:
+                media.create(uow, account=world.casey, library=world.ctx.library,
+                             exercise_id=EX, upload=media.Upload(data=sent, filename=name))
+                continue
+            with pytest.raises(InputError) as e:
+                media.create(uow, account=world.casey, library=world.ctx.library,
+                             exercise_id=EX, upload=media.Upload(data=sent, filename=name))
+        assert e.value.field == "file"
+        words = "4 min 12 s" if seconds == 252 else "3 min 1 s"
+        assert e.value.value == f"{name}: {words}"
+        assert e.value.accepted == "a video of at most 3 min"
+        assert f"{name} is {words} long; a video here may be at most 3 min" in str(e.value)
+    assert world.seen(world.casey) == []
+
+
+@pytest.mark.parametrize(("sent", "value", "words"), [
+    (mp4(codec=b"hvc1", brand=b"qt  "), "IMG_0042.MOV: HEVC (H.265) video", "Most Compatible"),
+    (mp4(codec=b"hev1"), "IMG_0042.MOV: HEVC (H.265) video", "convert this clip to MP4 (H.264)"),
+    (mp4(codec=b"mp4v"), "IMG_0042.MOV: MPEG-4 Part 2 video", "MP4 with H.264 video"),
+    (mp4(codec=b"zzzz"), "IMG_0042.MOV: “zzzz” video", "not every phone and browser plays"),
+    (mp4(sound_only=True), "IMG_0042.MOV: no picture", "no picture in it"),
+    (webm(track_type=2, codec=b"A_OPUS"), "IMG_0042.MOV: no picture", "no picture in it"),
+    (mp4(duration=0), "IMG_0042.MOV: length unknown", "not a video we can check"),
+    (webm(seconds=None), "IMG_0042.MOV: length unknown", "does not say how long it is"),
+    (webm(doctype=b"matroska"), "IMG_0042.MOV: Matroska, not WebM", "Matroska (MKV)"),
+    (webm()[:400], "IMG_0042.MOV: damaged video", "cut short or damaged"),
+])
+def test_a_video_we_cannot_check_or_play_everywhere_is_refused(world: World, sent: bytes,
+                                                                 value: str, words: str) -> None:
+    with world.ctx.uow() as uow, pytest.raises(InputError) as e:
+        media.create(uow, account=world.casey, library=world.ctx.library, exercise_id=EX,
+                     upload=media.Upload(data=sent, filename="IMG_0042.MOV"))
+    assert (e.value.field, e.value.value) == ("file", value)
+    assert words in str(e.value)
+    assert world.seen(world.casey) == []
+
+
+def test_an_iphone_mov_in_h264_is_taken_as_mp4(world: World) -> None:
+    item = world.add(world.casey, media.Upload(data=mp4(brand=b"qt  "), filename="IMG_7.MOV"))
+    assert (item.content_type, item.filename) == ("video/mp4", "IMG_7.mp4")
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_a_webm_is_stored_without_its_tags_and_still_adds_up(world: World, live: bool) -> None:
+    sent = webm(live=live)
+    item = world.add(world.casey, media.Upload(data=sent, filename="clip.webm"))
+    with world.ctx.uow(write=False) as uow:
+        stored = media.read(uow, item)
+    assert len(stored) == len(sent)
+    assert WEBM_TAG.encode() in sent
+    assert WEBM_TAG.encode() not in stored
+    assert WEBM_TITLE.encode() not in stored
+    assert [(i, s, e) for i, s, e, _ in ebml_tree(stored)] == \
+        [(i, s, e) for i, s, e, _ in ebml_tree(sent)]
+    assert media.check_video(stored, "again")[0] == "video/webm"  # it still reads and passes
 
 
 @pytest.mark.parametrize(("upload", "field"), [

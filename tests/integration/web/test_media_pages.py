@@ -5,6 +5,7 @@ replacing and deleting, and the audit log; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from typing import Any
@@ -16,7 +17,15 @@ from webtools import Web, WebClient
 from anklet.services import media as media_service
 from anklet.store import tables as t
 from anklet.web.pages import exercises as exercise_pages
-from mediatools import LOCATION_TEXT, jpeg_with_gps, mp4_with_location, png_with_alpha, webm
+from mediatools import (
+    LOCATION_TEXT,
+    WEBM_TAG,
+    jpeg_with_gps,
+    mp4,
+    mp4_with_location,
+    png_with_alpha,
+    webm,
+)
 
 EX = "ankle-circles"
 PAGE = f"/exercises/{EX}"
@@ -96,7 +105,9 @@ def test_a_video_plays_in_ranges_without_the_place_it_was_filmed(
     assert whole.headers["content-disposition"] == 'inline; filename="clip.mp4"'
     stored = whole.content
     assert len(stored) == len(sent)
-    assert LOCATION_TEXT in stored  # the bytes stay (offsets unchanged) ...
+    assert LOCATION_TEXT in sent
+    assert LOCATION_TEXT not in stored  # blanked in place: offsets unchanged
+    assert stored[-5000:] == sent[-5000:]
     assert b"udta" not in stored
     assert b"meta" not in stored
     assert stored.count(b"free") == 2
@@ -121,10 +132,61 @@ def test_a_video_plays_in_ranges_without_the_place_it_was_filmed(
     assert old.content == stored
 
 
+def test_a_3_mb_video_is_sent_whole_and_in_ranges_in_pieces(
+        web: Web, coach: WebClient, client_of_coach: WebClient) -> None:
+    sent = mp4(payload_bytes=3 * 1024 * 1024)
+    assert upload(coach, {"file": ("clip.mp4", sent, "video/mp4")}).status_code == 303
+    [src] = media_srcs(client_of_coach.get(PAGE).text)
+    with client_of_coach.stream("GET", src) as whole:
+        assert whole.status_code == 200
+        assert whole.headers["content-length"] == str(len(sent))
+        assert whole.headers["content-type"] == "video/mp4"
+        assert whole.headers["x-content-type-options"] == "nosniff"
+        assert whole.headers["cache-control"] == "private, max-age=3600"
+        assert whole.headers["accept-ranges"] == "bytes"
+        assert "content-range" not in whole.headers
+        pieces = list(whole.iter_raw())
+    stored = b"".join(pieces)
+    assert len(stored) == len(sent)
+    assert stored[-3 * 1024 * 1024:] == sent[-3 * 1024 * 1024:]
+    step = 700_001
+    parts = []
+    for first in range(0, len(sent), step):
+        part = client_of_coach.get(src, headers={"Range": f"bytes={first}-{first + step - 1}"})
+        assert part.status_code == 206
+        last = min(first + step, len(sent)) - 1
+        assert part.headers["content-range"] == f"bytes {first}-{last}/{len(sent)}"
+        assert part.headers["content-length"] == str(last - first + 1)
+        parts.append(part.content)
+    assert b"".join(parts) == stored
+    rest = client_of_coach.get(src, headers={"Range": "bytes=100-"})  # a player's first ask
+    assert rest.headers["content-range"] == f"bytes 100-{len(sent) - 1}/{len(sent)}"
+    assert rest.content == stored[100:]
+
+
+def test_an_iphone_hevc_video_or_a_long_one_is_refused_with_what_to_do(
+        web: Web, coach: WebClient) -> None:
+    r = upload(coach, {"file": ("IMG_0042.MOV", mp4(codec=b"hvc1", brand=b"qt  "),
+                                "video/quicktime")})
+    assert r.status_code == 422
+    text = html.unescape(r.text)
+    assert "IMG_0042.MOV is HEVC (H.265) video" in text
+    assert "Settings › Camera › Formats › Most Compatible" in text
+    r = upload(coach, {"file": ("squat.mp4", mp4(252.0), "video/mp4")})
+    assert r.status_code == 422
+    assert "squat.mp4 is 4 min 12 s long; a video here may be at most 3 min" in \
+        html.unescape(r.text)
+    assert "up to 3 minutes and 50 MB" in r.text  # the form says so beforehand
+    assert rows(web) == []
+
+
 def test_a_webm_video_is_taken(web: Web, coach: WebClient) -> None:
     assert upload(coach, {"file": ("clip.webm", webm(), "video/webm")}).status_code == 303
     [src] = media_srcs(coach.get(PAGE).text)
-    assert coach.get(src).headers["content-type"] == "video/webm"
+    got = coach.get(src)
+    assert got.headers["content-type"] == "video/webm"
+    assert len(got.content) == len(webm())
+    assert WEBM_TAG.encode() not in got.content
 
 
 def test_a_link_is_shown_as_a_link_that_opens_safely(web: Web, coach: WebClient,
@@ -162,8 +224,7 @@ def test_a_file_of_the_wrong_type_is_refused_from_its_bytes(web: Web, coach: Web
     assert "holiday.jpg is not a photo or video we can show" in r.text
     assert "JPEG, PNG or WebP" in r.text
     assert "MP4 or WebM" in r.text
-    r = upload(coach, {"file": ("clip.mkv", b"\x1a\x45\xdf\xa3\x84\x42\x82\x88matroska" +
-                                bytes(50), "video/x-matroska")})
+    r = upload(coach, {"file": ("clip.mkv", webm(doctype=b"matroska"), "video/x-matroska")})
     assert r.status_code == 422
     assert "Matroska" in r.text
     r = upload(coach, {"file": ("broken.jpg", b"\xff\xd8\xff\xe0" + bytes(200), "image/jpeg")})

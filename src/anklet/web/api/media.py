@@ -3,7 +3,8 @@
 A coach (or a self-coached person) adds a photo, a short video or a link to an exercise
 with a multipart form (``file`` or ``url``, and an optional ``caption``); the same checks as
 on the exercise page apply (:mod:`anklet.services.media`: the type read from the bytes,
-photos re-encoded without EXIF, 15 MB for a photo and 50 MB for a video, http(s) links only)
+photos re-encoded without EXIF, 15 MB for a photo and 50 MB and 3 minutes for a video in
+H.264 or WebM, its place and camera details blanked, http(s) links only)
 and a refusal is 422 naming the field. A client lists and downloads their coach's items and
 gets 403 for a change; anyone else's item, or an unknown exercise, is 404.
 """
@@ -30,7 +31,9 @@ ExerciseId = Annotated[str, Path(min_length=1, max_length=80, pattern=r"^[a-z0-9
 MediaId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the item's id")]
 FileField = Annotated[UploadFile | None, File(
     description=f"a photo (JPEG, PNG or WebP, up to {service.MAX_PHOTO_BYTES // 2**20} MB) "
-                f"or a video (MP4 or WebM, up to {service.MAX_VIDEO_BYTES // 2**20} MB); "
+                f"or a video (MP4 or MOV with H.264, or WebM; up to "
+                f"{service.MAX_VIDEO_BYTES // 2**20} MB and {service.MAX_VIDEO_SECONDS // 60} "
+                "minutes; HEVC is refused); "
                 "or send url instead")]
 UrlField = Annotated[str, Form(max_length=service.MAX_URL,
                                description="a link (https:// or http://), instead of a file")]

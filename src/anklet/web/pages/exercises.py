@@ -30,7 +30,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -328,6 +328,7 @@ def limits() -> dict[str, Any]:
     """The numbers the form states."""
     return {"photo_mb": media_service.MAX_PHOTO_BYTES // (1024 * 1024),
             "video_mb": media_service.MAX_VIDEO_BYTES // (1024 * 1024),
+            "video_minutes": media_service.MAX_VIDEO_SECONDS // 60,
             "caption_max": media_service.CAPTION_MAX, "per_exercise": media_service.MAX_PER_EXERCISE,
             "max_bytes": media_service.MAX_VIDEO_BYTES}
 
@@ -496,7 +497,7 @@ MEDIA_CACHE = "private, max-age=3600"
 hour (the address carries the item's version, so a replaced one is fetched afresh)."""
 RANGE_CHUNK = 4 * 1024 * 1024
 """The most bytes one ranged answer carries: a player asking for ``bytes=0-`` gets the first
-4 MiB and asks on (as browsers do), so a request never holds a whole video in memory."""
+4 MiB and asks on (as browsers do). Whole or ranged, a file is streamed in pieces."""
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
@@ -529,7 +530,7 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
 
 def serve(request: Request, uow: UnitOfWork, item: StoredMedia) -> Response:
     """The item's file, whole or the range asked for, with headers a phone's player and a
-    careful browser want."""
+    careful browser want, sent :data:`~anklet.services.media.CHUNK` at a time."""
     if item.kind == "link" or item.content_type is None:
         raise NotFoundError("exercise media file", item.id)
     etag = f'"m{item.id}v{item.version}"'
@@ -545,13 +546,15 @@ def serve(request: Request, uow: UnitOfWork, item: StoredMedia) -> Response:
     if wanted == "unsatisfiable":
         return Response(status_code=416, headers={**headers,
                                                   "Content-Range": f"bytes */{item.size}"})
+    start, end = wanted if isinstance(wanted, tuple) else (0, item.size - 1)
     if isinstance(wanted, tuple):
-        start, end = wanted
-        body = media_service.read(uow, item, start, end - start + 1)
-        return Response(body, status_code=206, media_type=item.content_type, headers={
-            **headers, "Content-Range": f"bytes {start}-{start + len(body) - 1}/{item.size}"})
-    return Response(media_service.read(uow, item), media_type=item.content_type,
-                    headers=headers)
+        headers["Content-Range"] = f"bytes {start}-{end}/{item.size}"
+    # Read from the database piece by piece as it is sent (the unit of work stays open
+    # until the answer is sent); the access check above came before the first byte.
+    return StreamingResponse(media_service.stream(uow, item, start, end - start + 1),
+                             status_code=206 if isinstance(wanted, tuple) else 200,
+                             media_type=item.content_type,
+                             headers={**headers, "Content-Length": str(end - start + 1)})
 
 
 @router.get("/exercises/{exercise_id}/media/{media_id}")
