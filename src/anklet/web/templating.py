@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from anklet.store.accounts import Account
@@ -86,7 +87,15 @@ def _cite(key: str | None) -> str:
 
 
 templates.env.filters["cite"] = _cite
-templates.env.filters["plain"] = words.plain  # ISO dates and source keys in plain words
+@pass_context
+def _plain(context: Any, text: object, coach: bool = False) -> str:
+    """ISO dates and source keys in plain words; a date of another year than the reader's
+    today (the page's ``today``) says its year."""
+    today = context.get("today")
+    return words.plain(text, coach, today=today if isinstance(today, dt.date) else None)
+
+
+templates.env.filters["plain"] = _plain
 templates.env.filters["amount"] = words.amount
 templates.env.filters["parts"] = words.parts
 

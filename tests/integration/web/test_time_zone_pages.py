@@ -182,3 +182,18 @@ def test_signing_up_keeps_the_browsers_zone(web: Web) -> None:
                                  "role": "self", "browser_zone": "America/Sao_Paulo"})
     assert r.status_code == 303
     assert _zone_of(web, "new@example.org") == "America/Sao_Paulo"
+
+
+def test_accepting_an_invitation_keeps_the_browsers_zone(web: Web, coach: WebClient) -> None:
+    key = web.add_client("coach@example.org", "Ines Invited")
+    r = coach.form(f"/people/{key}/invite", {"signin_email": "ines@example.org"})
+    m = re.search(r"http://testserver(/invite/[A-Za-z0-9_-]+)", r.text)
+    assert m, r.text
+    client = web.browser()
+    password = "plum kettle orbit lantern"
+    page = client.get(m.group(1)).text
+    assert 'name="browser_zone"' in page
+    r = client.form(m.group(1), {"new_password": password, "confirm_password": password,
+                                 "browser_zone": "Africa/Nairobi"})
+    assert r.status_code == 303
+    assert _zone_of(web, "ines@example.org") == "Africa/Nairobi"

@@ -232,7 +232,8 @@ async def morning_pain(request: Request, key: str, account: PageAccount, uow: Uo
         raise InputError("pain", raw, "accepted: 0 to 10")
     records.update_morning_pain(uow, key=key, date=session_date, pain=pain)
     # a sore morning can change the decision (a flare): store it for the dashboard
-    evaluation.refresh(uow, key=key, protocol=ctx.protocol, library=ctx.library)
+    evaluation.refresh(uow, key=key, protocol=ctx.protocol, library=ctx.library,
+                       as_of=today)
     uow.commit()
     if _is_htmx(request):
         return render(request, "me/_morning.html", account=account, key=key,
@@ -516,7 +517,8 @@ async def log_session(request: Request, key: str, account: PageAccount, uow: Uow
         flash(request, "This session was already logged; it is logged once.")
         return RedirectResponse(_back(account, key), 303)
     early = records.before_first_screen(uow.people.get(key), day)
-    evaluation.refresh(uow, key=key, protocol=ctx.protocol, library=ctx.library)
+    evaluation.refresh(uow, key=key, protocol=ctx.protocol, library=ctx.library,
+                       as_of=today)
     uow.commit()
     if as_json:
         return offline.logged_answer(logged, next_url=_back(account, key),

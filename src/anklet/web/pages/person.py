@@ -359,7 +359,8 @@ def _keep_decision(uow: UnitOfWork, ctx: Context, key: str, d: Decision,
                                   h, d, ctx.protocol, ctx.library, d.as_of)))):
         return
     with ctx.writing(uow) as w:
-        evaluation.refresh(w, key=key, protocol=ctx.protocol, library=ctx.library)
+        evaluation.refresh(w, key=key, protocol=ctx.protocol, library=ctx.library,
+                           as_of=d.as_of)  # the person's day, as the page decided it
 
 
 def person_page(request: Request, uow: UnitOfWork, ctx: Context, account: Account, key: str,
