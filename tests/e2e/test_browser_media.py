@@ -1,12 +1,15 @@
 """A coach's own media on a 390 px phone: the coach adds a photo (chosen from the phone's
 files) and a link to an exercise from its page; the client opens the exercise and sees
 both under "From your coach": the photo loads (its bytes served to them, without the
-original's EXIF) and the link opens in a new tab, never embedded; nothing scrolls sideways."""
+original's EXIF) and the link opens in a new tab, never embedded; nothing scrolls sideways.
+A real WebM video (written by OpenCV's FFmpeg, which tags it) added by a coach plays and
+seeks in the client's browser, streamed in pieces and without its tags."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from browsertools import Pages, Server, make_client, make_coach, no_sideways_scroll, shot, sign_in
 
 from mediatools import jpeg_with_gps
@@ -104,4 +107,53 @@ def test_the_guided_session_and_today_link_to_the_coachs_media(server: Server,
     assert link.inner_text() == "From your coach: a link"
     assert link.get_attribute("href") == f"/exercises/{first.id}#coach-media"
     assert link.get_attribute("target") == "_blank"
+    no_sideways_scroll(client)
+
+
+def test_a_coachs_video_plays_and_seeks_for_the_client_without_its_tags(
+        server: Server, pages: Pages, tmp_path: Path) -> None:
+    cv2 = pytest.importorskip("cv2", reason="OpenCV (the [vision] extra) writes the test video")
+    np = pytest.importorskip("numpy")
+    clip = tmp_path / "ankle-circles.webm"
+    out = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"VP80"), 10, (320, 240))
+    assert out.isOpened()
+    for i in range(50):  # 5 s: a square going round, as an ankle circles
+        frame = np.full((240, 320, 3), 235, np.uint8)
+        x, y = 140 + int(80 * np.cos(i / 4)), 100 + int(60 * np.sin(i / 4))
+        frame[y:y + 40, x:x + 40] = (40, 90, 200)
+        out.write(frame)
+    out.release()
+    sent = clip.read_bytes()
+    assert b"ENCODER" in sent  # FFmpeg's tag, which must not reach the client
+    make_coach(server, "video-coach@example.org", "Vic Coach")
+    _, password = make_client(server, coach_email="video-coach@example.org", name="Val Client",
+                              email="video-client@example.org")
+    assert password is not None
+
+    coach = pages.phone()
+    sign_in(coach, server, "video-coach@example.org")
+    coach.goto(f"{server}/exercises/{EXERCISE}")
+    coach.get_by_label("A photo or video").set_input_files(str(clip))
+    coach.get_by_label("Caption").fill("Slow circles, both ways")
+    coach.get_by_role("button", name="Add", exact=True).tap()
+    coach.get_by_text("Video added.").wait_for()
+
+    client = pages.phone()
+    sign_in(client, server, "video-client@example.org", password)
+    client.goto(f"{server}/exercises/{EXERCISE}")
+    video = client.get_by_test_id("coach-media").locator("video")
+    video.scroll_into_view_if_needed()
+    handle = video.element_handle()
+    client.wait_for_function("v => v.readyState >= 1 && v.duration > 0", arg=handle)
+    assert abs(video.evaluate("v => v.duration") - 5.0) < 0.2
+    seeked = video.evaluate("""v => new Promise(done => {
+        v.addEventListener('seeked', () => done(v.currentTime), {once: true});
+        v.currentTime = 4.2;
+    })""")
+    assert abs(seeked - 4.2) < 0.5
+    client.wait_for_function("v => v.readyState >= 2 && v.videoWidth === 320", arg=handle)
+    served = client.request.get(server + str(video.get_attribute("src")))
+    assert served.headers["content-type"] == "video/webm"
+    assert served.headers["content-length"] == str(len(sent))
+    assert b"ENCODER" not in served.body()
     no_sideways_scroll(client)
