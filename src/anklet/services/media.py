@@ -291,7 +291,7 @@ def _check_codecs(facts: containers.VideoFacts, name: str) -> None:
                                  "see it. Please send it as H.264: on an iPhone, choose "
                                  "Settings › Camera › Formats › Most Compatible before filming; "
                                  "or convert this clip to MP4 (H.264) with any video converter.")
-    other = next((c for c in facts.codecs if c not in _H264), None)
+    other = next((c for c in facts.codecs if c not in _H264 and c != "none"), None)
     if other is not None:
         words = _codec_words(other)
         raise InputError("file", f"{name}: {words} video", VIDEO_ACCEPTED,

@@ -11,7 +11,7 @@ from PIL import Image
 from test_api import People, _ok, _problem, _valid, people
 
 from anklet.web.schemas.media import MediaListPublic, MediaPublic
-from mediatools import jpeg_with_gps, mp4_with_location
+from mediatools import jpeg_with_gps, mp4, mp4_with_location, webm
 
 __all__ = ["people"]  # the fixture, used by name
 
@@ -71,6 +71,13 @@ def test_bad_input_names_the_field(people: People) -> None:
     p = _problem(people.coach.post(URL, files={"file": ("x.jpg", b"not a photo at all",
                                                         "image/jpeg")}), "file")
     assert "x.jpg" in p["value"]
+    p = _problem(people.coach.post(URL, files={"file": ("IMG_1.MOV", mp4(codec=b"hvc1"),
+                                                        "video/quicktime")}), "file")
+    assert p["value"] == "IMG_1.MOV: HEVC (H.265) video"
+    assert "H.264" in p["accepted"]
+    p = _problem(people.coach.post(URL, files={"file": ("long.webm", webm(seconds=200.0),
+                                                        "video/webm")}), "file")
+    assert (p["value"], p["accepted"]) == ("long.webm: 3 min 20 s", "a video of at most 3 min")
     assert people.coach.post("/api/v1/exercises/no-such/media",
                              data={"url": "https://example.org/"}).status_code == 404
     assert _ok(people.coach.get(URL))["data"] == []
