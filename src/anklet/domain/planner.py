@@ -723,8 +723,10 @@ class _Filler:
                                      + "; at its shortest, so the rest of the week fits")
 
     def squeeze(self, w: _Work) -> None:
-        """Shorten full daily blocks (not gate-counted ones) to make room for a target still
-        short of its days: a block shrinks before another is dropped."""
+        """Shorten full blocks to make room for a target still short of its days: a block
+        shrinks before another is dropped. Daily blocks shrink for anything; a weekly block
+        only for work at least as important as its own (it keeps its day either way); never
+        gate-counted work."""
         if not w.full:
             return
         by_id = {x.target.id: x for x in self.works}
@@ -750,8 +752,7 @@ class _Filler:
                 continue
             spare = sum(by_id[b.target_id].full_minutes - by_id[b.target_id].short_minutes
                         for b in self.blocks[i] if b.uses_free_time and not b.short
-                        and b.target_id in by_id and by_id[b.target_id].target.daily
-                        and not by_id[b.target_id].gate)
+                        and b.target_id in by_id and _may_shrink_for(by_id[b.target_id], w))
             if self.left[i] + spare >= w.short_minutes:
                 options.append((-(self.left[i] + spare), i))
         return options
@@ -760,8 +761,8 @@ class _Filler:
         """Shrink day ``i``'s full daily blocks (not gate-counted) until ``w`` fits there."""
         for k, b in enumerate(self.blocks[i]):
             x = by_id.get(b.target_id)
-            if (self.left[i] < w.short_minutes and x is not None and x.target.daily
-                    and not x.gate and not b.short and b.uses_free_time):
+            if (self.left[i] < w.short_minutes and x is not None and _may_shrink_for(x, w)
+                    and not b.short and b.uses_free_time):
                 self.blocks[i][k] = self.block(
                     x, short=True, note=f"shortened to make room for {w.target.label.lower()}")
                 self.left[i] += x.full_minutes - x.short_minutes
@@ -774,6 +775,13 @@ class _Filler:
                 self.short_of[w.target.id] = w.need - got
             else:
                 self.short_of.pop(w.target.id, None)
+
+
+def _may_shrink_for(x: _Work, w: _Work) -> bool:
+    """Whether ``x``'s full block may shrink to its short form to make room for ``w``."""
+    if x.gate or x is w or x.short_minutes >= x.full_minutes:
+        return False
+    return x.target.daily or x.weight <= w.weight
 
 
 def _fill(works: list[_Work], caps: list[int], blocks0: list[list[PlanBlock]],

@@ -829,7 +829,22 @@ def test_a_perfect_follower_of_a_tight_week_is_never_short() -> None:
 
 def test_a_target_of_one_day_a_week_reads_one_day() -> None:
     # stage 3 gait drills are a one-day target: a week with no room says "1 day", not "1 days"
-    plan = plan_week(decision(3), history([15, 0, 0, 0, 0, 0, 0]))
+    plan = plan_week(decision(3), history([10, 0, 0, 0, 0, 0, 0]))
     gait = [i.message for i in plan.issues if i.target_id == "gait"]
     assert len(gait) == 1
     assert gait[0].startswith("Gait drills needs 1 day a week ("), gait
+
+
+@pytest.mark.parametrize(("variant", "minutes"), [
+    (1, [25, 0, 25, 0, 25, 0, 0]), (2, [30, 0, 0, 30, 0, 0, 0]), (2, [25, 0, 25, 0, 25, 0, 0]),
+    (3, [30, 0, 0, 30, 0, 0, 0]), (3, [25, 0, 25, 0, 25, 0, 0])])
+def test_maintenance_shrinks_a_block_before_it_drops_the_weekly_dorsiflexion_or_3d_work(
+        variant: int, minutes: list[int]) -> None:
+    # the method's weekly routine: dorsiflexion at least once, 3D work two or three times; a
+    # full 3D or release block gives way to its shorter form before either is left out
+    d = dataclasses.replace(decision(4), variant_level=variant)
+    plan = plan_week(d, history(minutes, [(0, RunKind.EASY), (2, RunKind.INTERVAL),
+                                          (6, RunKind.LONG)]))
+    assert plan.count("dorsiflexion") >= 1
+    assert plan.count("three_plane") == 2
+    assert all(d.minutes <= d.available for d in plan.days)
