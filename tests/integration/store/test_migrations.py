@@ -389,3 +389,28 @@ def test_downgrade_from_0010_stores_swims_as_other_and_refuses_them_again(
         conn.execute(text(_ACTIVITY), {"sport": "swim", "hash": "t" * 64})
     migrate(engine)
     assert _diff(engine) == []
+
+
+def _media_storage(engine: Engine) -> str:
+    """PostgreSQL's storage mode of ``exercise_media.data``: 'e' external, 'x' extended."""
+    with engine.connect() as conn:
+        return str(conn.execute(text(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'exercise_media'::regclass "
+            "AND attname = 'data'")).scalar_one())
+
+
+def test_0018_stores_media_bytes_uncompressed_on_postgresql(engine: Engine) -> None:
+    """A piece of a coach's video is read without reading the whole value only when the value
+    is stored uncompressed (0018: SET STORAGE EXTERNAL); the downgrade puts the default back.
+    On SQLite the revision changes nothing and the schema still matches the tables."""
+    if engine.dialect.name != "postgresql":
+        _downgrade(engine, "0017")
+        migrate(engine)
+        assert _diff(engine) == []
+        return
+    assert _media_storage(engine) == "e"
+    _downgrade(engine, "0017")
+    assert _media_storage(engine) == "x"
+    migrate(engine)
+    assert _media_storage(engine) == "e"
+    assert _diff(engine) == []
