@@ -1382,9 +1382,11 @@ def _at(view: _View, protocol: Protocol, r: _Replay, screen: Screening, as_of: d
             variant = 1
         if (r.fresh_since is not None and r.level_since == r.fresh_since
                 and as_of < r.fresh_since + dt.timedelta(days=7)):
-            fresh_reason = (f"Harder versions of the exercises this week: their amounts start "
-                            f"again from the starting amount ({amount(level)}) and build up "
-                            f"each week the targets are kept.")
+            fresh_reason = "Harder versions of the exercises this week: " + (
+                "their amounts start again from the starting amount and build up each week "
+                "the targets are kept." if level >= protocol.dosing.start_level.value else
+                f"their amounts stay cut ({amount(level)}) and build up each week the targets "
+                f"are kept.")
         asym = tuple(asymmetries(view, protocol.asymmetry, as_of))
         last_week = week_adherence(last_st, view.days, view.runs, last_monday,
                                    view.recorded_runs, allowed=view.allowed(last_st))

@@ -1173,6 +1173,21 @@ def test_harder_versions_start_their_amounts_afresh(as_of: int, variant: int,
     assert bool(fresh) is (as_of in (14, 28))
 
 
+def test_harder_versions_during_a_cut_keep_the_cut_amounts() -> None:
+    # two painful sessions in the first week cut the dose twice; weeks 1 and 2 are calm, so
+    # harder versions come on day 21 while the cut has not climbed back: the amounts stay
+    # where the cut left them (they never go up for harder versions)
+    flares = [session(n, [FOOT_AWARENESS], pain_during=ACCEPTABLE + 1) for n in (2, 4)]
+    h = kept_weeks_history(27, pain=0, extra=flares)
+    before, d = run(h, 20), run(h, 21)
+    assert d.variant_level == before.variant_level + 1
+    assert d.dose_level == pytest.approx(before.dose_level + DOSING.weekly_increase.value)
+    assert d.dose_level < DOSING.start_level.value
+    fresh = [r for r in d.reasons if r.startswith("Harder versions")]
+    assert len(fresh) == 1
+    assert "stay cut" in fresh[0]
+
+
 def test_a_cut_after_harder_versions_came_in_governs_the_dose() -> None:
     h = kept_weeks_history(27, pain=0, extra=[session(15, [FOOT_AWARENESS],
                                                       pain_during=ACCEPTABLE + 1)])
