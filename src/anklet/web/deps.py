@@ -305,16 +305,13 @@ def today_for(uow: UnitOfWork, account: Account | None, key: str | None = None, 
     time zone of ``key``'s own account when they have one with a zone, else in the
     signed-in ``account``'s zone, else the server's own date (as before zones were kept).
     Only the zone is read: whether ``account`` may see ``key`` is the route's check."""
-    moment = at if at is not None else now()
     zone = None
     if key is not None and (account is None or key != account.person_key):
         own = uow.accounts.by_person(key)
-        zone = _zone(own.time_zone) if own is not None else None
+        zone = own.time_zone if own is not None and _zone(own.time_zone) else None
     if zone is None and account is not None:
-        zone = _zone(account.time_zone)
-    if zone is None:
-        return moment.astimezone().date()  # the server's local date
-    return moment.astimezone(zone).date()
+        zone = account.time_zone
+    return zone_today(zone, at if at is not None else now())
 
 
 def _today(request: Request, uow: UnitOfWork, account: Account | None, at: dt.datetime
