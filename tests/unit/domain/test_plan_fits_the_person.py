@@ -163,6 +163,18 @@ def test_every_single_leg_heel_raise_waits_for_a_calf_that_manages_its_sets() ->
         assert e.needs[MeasureKind.HEEL_RAISE] >= most, x  # the top dose is not past failure
 
 
+def test_a_harder_version_never_waits_for_less_than_its_easier_one() -> None:
+    checked = 0
+    for e in LIBRARY.exercises:
+        if e.harder is None:
+            continue
+        h = LIBRARY.by_id[e.harder]
+        for kind, least in e.needs.items():
+            assert h.needs.get(kind, 0) >= least, (e.id, h.id, kind)
+            checked += 1
+    assert checked >= 5
+
+
 @pytest.mark.parametrize("variant", [1, 2, 3])
 def test_a_calf_that_manages_six_raises_gets_the_double_leg_raise(variant: int) -> None:
     # 6 single-leg raises to fatigue on the weaker side: 3 x 10 (or 3 x 15) on one leg is
@@ -174,6 +186,9 @@ def test_a_calf_that_manages_six_raises_gets_the_double_leg_raise(variant: int) 
 def test_once_the_weaker_calf_manages_fifteen_the_single_leg_raises_come() -> None:
     assert _calf_plan((19, 15), 2) & SINGLE_LEG_RAISES
     assert not _calf_plan((19, 14), 2) & SINGLE_LEG_RAISES
+    # the bent-knee and step versions (exercise level 3) wait for 20
+    assert not _calf_plan((25, 19), 3) & {"bent-knee-heel-raise", "step-single-leg-heel-raise"}
+    assert _calf_plan((25, 20), 3) & {"bent-knee-heel-raise", "step-single-leg-heel-raise"}
 
 
 def test_a_held_stretch_never_grows_past_thirty_seconds() -> None:
