@@ -6,10 +6,12 @@ answering "already received" (the phone's repeat never logs it again)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from anklet.domain.errors import ConflictError, InputError
 from anklet.domain.history import ExerciseLog, History, Intake, Person, Session
@@ -117,3 +119,45 @@ def test_deleting_the_person_deletes_their_keys(ctx: Context) -> None:
     with ctx.uow(write=False) as uow:
         assert uow.connection.execute(
             select(func.count()).select_from(t.session_keys)).scalar() == 0
+
+
+def _waiting_on_a_lock(ctx: Context) -> bool:
+    """Whether another connection of this PostgreSQL database waits on a lock now."""
+    with ctx.engine.connect() as conn:
+        return bool(conn.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'")).scalar())
+
+
+def test_the_same_key_sent_twice_at_once_stores_one_session(ctx: Context) -> None:
+    """A phone that sends again before the first answer came: the second request arrives
+    while the first has stored its session but not yet committed. It waits for the first
+    (PostgreSQL: on the key's unique index; SQLite: for the writer's lock), then answers with
+    the first's session; one session is stored."""
+    once = records.Once("key-at-once-1", FP)
+    second: list[records.Logged | BaseException] = []
+
+    with ctx.uow() as uow:
+        first = records.create_session(uow, key="ana", session=_session(), library=ctx.library,
+                                       once=once)
+
+        def send_again() -> None:
+            try:
+                second.append(_log(ctx, "ana", _session(), once))
+            except BaseException as e:  # handed to the test below
+                second.append(e)
+
+        thread = threading.Thread(target=send_again)
+        thread.start()
+        if ctx.engine.dialect.name == "postgresql":
+            # wait (generously) until the second request is blocked behind this one's key
+            deadline = time.monotonic() + 120
+            while not _waiting_on_a_lock(ctx):
+                assert time.monotonic() < deadline, "the second request never waited"
+                time.sleep(0.05)
+        uow.commit()
+    thread.join(timeout=300)
+    assert not thread.is_alive()
+    assert not first.repeat
+    assert second == [records.Logged(first.session_id, TODAY, repeat=True)]
+    assert _rows(ctx) == 1
