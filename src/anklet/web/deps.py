@@ -31,6 +31,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from anklet.domain.errors import AnkletError, InputError, SignInError
 from anklet.domain.text import TEXT_ACCEPTED, safe_echo, text_problem
 from anklet.services import accounts as account_service
+from anklet.services import reminders
 from anklet.services.context import Context
 from anklet.store.accounts import Account
 from anklet.store.errors import StoreError
@@ -285,12 +286,15 @@ Now = Annotated[dt.datetime, Depends(get_now)]
 
 
 def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:
+    """The stored zone ``name`` through the one check of a zone (services.reminders.zone);
+    None when there is none, or when this server's tz database no longer knows it (then it
+    is as if unknown)."""
     if not name:
         return None
     try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        return None  # a zone this server's tz database no longer knows: as if unknown
+        return reminders.zone(name)
+    except InputError:
+        return None
 
 
 def zone_today(zone_name: str | None, at: dt.datetime) -> dt.date:

@@ -46,8 +46,19 @@ def test_reminders_page_offers_a_client_the_plan_and_the_pain_question(
     assert "The day's plan" in text
     assert "The morning pain question" in text
     assert "weekly summary" not in text
-    assert '<script src="/static/reminders.js" defer>' in r.text
+    assert '<script src="/static/zone.js" defer>' in r.text
     assert 'name="browser_zone"' in r.text
+
+
+def test_reminders_page_starts_with_the_accounts_own_time_zone(
+        client_of_coach: WebClient) -> None:
+    """Before any reminder is saved, the time zone field holds the zone the account already
+    has (kept from the browser at sign-in, or set on the account page), so saving the page
+    as it is sends reminders on the person's clock, not UTC."""
+    assert 'name="time_zone" value=""' in client_of_coach.get("/reminders").text
+    assert client_of_coach.form("/account/time-zone",
+                                {"time_zone": "Asia/Tokyo"}).status_code == 303
+    assert 'name="time_zone" value="Asia/Tokyo"' in client_of_coach.get("/reminders").text
 
 
 def test_reminders_page_offers_a_coach_the_weekly_summary(coach: WebClient) -> None:

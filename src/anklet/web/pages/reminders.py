@@ -1,9 +1,10 @@
 """Reminders a person chooses (#17 item 4): the settings page, and the links in reminder
 emails (stop a kind of reminder; record the morning pain with one tap).
 
-The settings page works without JavaScript; a small deferred script
-(``static/reminders.js``) only fills a hidden field with the browser's time zone, used when
-the time zone field is left empty (else UTC). The links work without signing in: the token
+The settings page works without JavaScript. Its time zone field starts with the account's own
+zone when one is known (see anklet.web.deps.today_for); the deferred script shared with the
+sign-in forms (``static/zone.js``) only fills a hidden field with the browser's time zone,
+used when the time zone field is left empty (else UTC). The links work without signing in: the token
 in each is the key. A link's page asks before it changes anything (mail scanners follow
 links), except the one-click POST of RFC 8058 that mail programs send for "unsubscribe".
 """
@@ -40,7 +41,8 @@ def _page(request: Request, account: Account, choices: dict[str, service.Choice]
 def reminders_page(request: Request, account: PageAccount, uow: Uow, ctx: Ctx) -> Response:
     choices = service.settings_for(uow, account)
     saved = service.has_saved(uow, account)
-    zone_name = next(iter(choices.values())).time_zone if saved else ""
+    zone_name = (next(iter(choices.values())).time_zone if saved
+                 else account.time_zone or "")
     return _page(request, account, choices, {}, zone_name, saved,
                  bool(ctx.settings.public_url))
 

@@ -1,6 +1,8 @@
-// Sign-in, sign-up and password forms: fills the hidden browser_zone field with this
-// browser's time zone, so "today" in Anklet is the person's day. Without it (no script, or
-// no Intl) the field stays empty and the account's zone stays as it was.
+// Fills every hidden browser_zone field (input[data-browser-zone]) with this browser's time
+// zone: on the sign-in, sign-up and password forms, so "today" in Anklet is the person's day,
+// and on the reminders page, used when its time zone field is left empty. Without it (no
+// script, or no Intl) the field stays empty: the account's zone stays as it was, and
+// reminders use UTC.
 (function () {
   "use strict";
   var fields = document.querySelectorAll("input[data-browser-zone]");
