@@ -39,7 +39,7 @@ class StoredKey:
 
 
 class SessionKeyRepository:
-    """Keys of one database session's people, by person key."""
+    """Keys of the people in one unit of work's connection, by person key."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
